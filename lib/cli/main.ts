@@ -1,0 +1,38 @@
+/**
+ * The `msor` command. Thin: parse arguments, call lib, print a table or JSON. Each command lives in
+ * commands/<name>.ts and exports `register(program)`.
+ */
+import { Command, CommanderError } from "commander";
+import { errorMessage, InputError, MsorError } from "../core/errors.ts";
+import { commands } from "./commands/index.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("msor")
+    .description(
+      "myopic-sor: backtest optimal execution (myopic OW scheduler + Cont-Kukanov router) on MBP-10 data",
+    )
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  for (const register of commands) register(program);
+  return program;
+}
+
+/** Run the CLI; returns the process exit code (0 ok, 2 bad input, 1 other failure). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit with code 0; usage errors were already printed by commander
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`msor: ${errorMessage(e)}\n`);
+    if (e instanceof InputError) return 2;
+    if (e instanceof MsorError) return 1;
+    if (process.env.MSOR_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * MBP-10 Parquet reader: validates the file up front (clear errors for not-Parquet, truncated, missing
+ * columns, wrong types, zero rows), then streams row group by row group with column projection. Memory is
+ * bounded by one row group, not the file (DESIGN.md performance targets).
+ */
+import type * as arrow from "apache-arrow";
+import { DataFormatError } from "../core/errors.ts";
+import {
+  type ColumnKind,
+  checkColumnType,
+  requireChild,
+  toCharCodes,
+  toIntArray,
+  toPriceUsd,
+  toTimestampNs,
+} from "./columns.ts";
+import { type ByteSource, type OpenedParquet, openParquet, readRowGroup } from "./parquet.ts";
+import {
+  engineColumns,
+  LEVEL_FIELDS,
+  levelColumn,
+  MAX_LEVELS,
+  type Mbp10Batch,
+  type Mbp10FullBatch,
+  mbp10Columns,
+} from "./schema.ts";
+import { VenueRegistry } from "./venues.ts";
+
+const KIND: Readonly<Record<string, ColumnKind>> = {
+  ts_recv: "timestamp",
+  ts_event: "timestamp",
+  rtype: "integer",
+  publisher_id: "integer",
+  instrument_id: "integer",
+  action: "char",
+  side: "char",
+  depth: "integer",
+  price: "price",
+  size: "integer",
+  flags: "integer",
+  ts_in_delta: "integer",
+  sequence: "integer",
+  symbol: "string",
+};
+
+function kindOf(column: string): ColumnKind {
+  const k = KIND[column];
+  if (k) return k;
+  return column.includes("_px_") ? "price" : "integer";
+}
+
+/** A guess at what a non-MBP-10 file is, from its columns (for error messages). */
+function guessFileKind(names: ReadonlySet<string>): string {
+  if (names.has("order_id")) return "an MBO (market-by-order) file";
+  if (names.has("open") && names.has("close")) return "an OHLCV bars file";
+  if (names.has("bid_px_00") && !names.has("action")) return "a BBO / quote file";
+  if (names.has("price") && names.has("size") && !names.has("bid_px_00")) return "a trades file";
+  if (names.has("bid_px") || names.has("bid_price")) return "a top-of-book file in another layout";
+  return "not Databento MBP-10";
+}
+
+export interface Mbp10FileInfo {
+  readonly name: string;
+  readonly numRows: number;
+  readonly rowGroupRows: readonly number[];
+  readonly levels: number;
+  readonly priceEncoding: "float" | "fixed";
+  readonly timestampType: string;
+  readonly columns: readonly string[];
+  readonly keyValue: ReadonlyMap<string, string>;
+}
+
+export interface Mbp10OpenOptions {
+  /** Name every venue of this file with this name (one file per venue, e.g. "XNAS"). */
+  venueName?: string;
+}
+
+export class Mbp10File implements Mbp10FileInfo {
+  readonly name: string;
+  readonly numRows: number;
+  readonly rowGroupRows: readonly number[];
+  readonly levels: number;
+  readonly priceEncoding: "float" | "fixed";
+  readonly timestampType: string;
+  readonly columns: readonly string[];
+  readonly keyValue: ReadonlyMap<string, string>;
+
+  private constructor(
+    readonly source: ByteSource,
+    private readonly pq: OpenedParquet,
+    levels: number,
+    private readonly options: Mbp10OpenOptions,
+  ) {
+    this.name = source.name;
+    this.numRows = pq.numRows;
+    this.rowGroupRows = pq.rowGroupRows;
+    this.levels = levels;
+    this.columns = pq.schema.fields.map((f) => f.name);
+    this.keyValue = pq.keyValue;
+    const px = pq.schema.fields.find((f) => f.name === "bid_px_00")!;
+    this.priceEncoding = px.type.typeId === 2 /* Int */ ? "fixed" : "float";
+    this.timestampType = String(pq.schema.fields.find((f) => f.name === "ts_recv")!.type);
+  }
+
+  /** Open and validate an MBP-10 Parquet source. */
+  static async open(source: ByteSource, options: Mbp10OpenOptions = {}): Promise<Mbp10File> {
+    const pq = await openParquet(source);
+    const fields = new Map(pq.schema.fields.map((f) => [f.name, f] as const));
+    const names = new Set(fields.keys());
+    let levels = 0;
+    while (levels < MAX_LEVELS && LEVEL_FIELDS.slice(0, 4).every((f) => names.has(levelColumn(f, levels))))
+      levels++;
+    const required = engineColumns(Math.max(levels, 1));
+    const missing = required.filter((c) => !names.has(c));
+    if (missing.length > 0) {
+      const expected = mbp10Columns();
+      const found = expected.filter((c) => names.has(c)).length;
+      const shown =
+        missing.slice(0, 6).join(", ") + (missing.length > 6 ? `, ... (${missing.length} in all)` : "");
+      throw new DataFormatError(
+        `mbp10 file ${source.name} lacks column${missing.length > 1 ? "s" : ""} ${shown} ` +
+          `(found ${found} of ${expected.length} expected columns); is this ${guessFileKind(names)}? ` +
+          "Expected Databento MBP-10 Parquet (DBNStore.to_parquet) or the output of `msor import`.",
+      );
+    }
+    const wrong: string[] = [];
+    for (const c of [...required, "ts_event", "symbol"]) {
+      const f = fields.get(c);
+      if (!f) continue;
+      const expected = checkColumnType(f.type, kindOf(c));
+      if (expected) wrong.push(`${c} is ${String(f.type)} (expected ${expected})`);
+    }
+    if (wrong.length > 0) {
+      throw new DataFormatError(`mbp10 file ${source.name} has wrong column types: ${wrong.join("; ")}`);
+    }
+    if (pq.numRows === 0) {
+      throw new DataFormatError(
+        `mbp10 file ${source.name} has zero rows; nothing to replay (was the day a holiday?)`,
+      );
+    }
+    return new Mbp10File(source, pq, levels, options);
+  }
+
+  /** Compressed bytes of the column chunks of `column` (all columns when omitted), summed over row groups. */
+  compressedBytes(column?: string): number {
+    let total = 0;
+    for (const rg of this.pq.file.metadata().rowGroups()) {
+      for (const c of rg.columns()) {
+        if (column === undefined || c.columnPath().join(".") === column) total += c.compressedSize();
+      }
+    }
+    return total;
+  }
+
+  /** Release the underlying source (file handle). */
+  async close(): Promise<void> {
+    await this.source.close?.();
+  }
+
+  /** The `msor.planted` (or any) key-value metadata entry parsed as JSON, if present. */
+  metadataJson(key: string): unknown {
+    const v = this.keyValue.get(key);
+    return v === undefined ? undefined : JSON.parse(v);
+  }
+
+  /** Raw projected row groups as arrow tables (inspection, checksums, benchmarks). */
+  async *rowGroups(columns?: readonly string[]): AsyncGenerator<arrow.Table> {
+    for (let rg = 0; rg < this.rowGroupRows.length; rg++)
+      yield readRowGroup(this.source, this.pq, rg, columns);
+  }
+
+  /** Engine batches (one per row group) with venues mapped through `venues`. */
+  async *batches(venues: VenueRegistry = new VenueRegistry()): AsyncGenerator<Mbp10Batch> {
+    for await (const t of this.rowGroups(engineColumns(this.levels))) yield this.toBatch(t, venues);
+  }
+
+  /** Every column (for re-writing or exporting). */
+  async *fullBatches(venues: VenueRegistry = new VenueRegistry()): AsyncGenerator<Mbp10FullBatch> {
+    const cols = mbp10Columns(this.levels).filter((c) => this.columns.includes(c));
+    for await (const t of this.rowGroups(cols)) {
+      const b = this.toBatch(t, venues);
+      const n = b.length;
+      const opt = <T>(name: string, f: (v: arrow.Vector) => T, dflt: () => T): T => {
+        const v = t.getChild(name);
+        return v ? f(v as arrow.Vector) : dflt();
+      };
+      const sym = t.getChild("symbol");
+      yield {
+        ...b,
+        tsEvent: opt("ts_event", toTimestampNs, () => b.tsRecv),
+        rtype: opt(
+          "rtype",
+          (v) => toIntArray(v, Uint8Array),
+          () => new Uint8Array(n).fill(10),
+        ),
+        publisherId: toIntArray(requireChild(t, "publisher_id", this.name), Uint16Array),
+        instrumentId: opt(
+          "instrument_id",
+          (v) => toIntArray(v, Uint32Array),
+          () => new Uint32Array(n),
+        ),
+        tsInDelta: opt(
+          "ts_in_delta",
+          (v) => toIntArray(v, Int32Array),
+          () => new Int32Array(n),
+        ),
+        bidCt: this.levelArrays(t, "bid_ct", n),
+        askCt: this.levelArrays(t, "ask_ct", n),
+        symbol: sym && sym.length > 0 ? String(sym.get(0)) : "",
+      };
+    }
+  }
+
+  private levelArrays(t: arrow.Table, field: "bid_ct" | "ask_ct", n: number): Uint32Array[] {
+    return Array.from({ length: this.levels }, (_, l) => {
+      const v = t.getChild(levelColumn(field, l));
+      return v ? toIntArray(v as arrow.Vector, Uint32Array) : new Uint32Array(n);
+    });
+  }
+
+  private toBatch(t: arrow.Table, venues: VenueRegistry): Mbp10Batch {
+    const col = (name: string) => requireChild(t, name, this.name);
+    const n = t.numRows;
+    const publisher = toIntArray(col("publisher_id"), Uint16Array);
+    const venue = new Uint8Array(n);
+    venues.mapColumn(publisher, venue, this.options.venueName);
+    const lv = (field: "bid_px" | "ask_px") =>
+      Array.from({ length: this.levels }, (_, l) => toPriceUsd(col(levelColumn(field, l))));
+    const lz = (field: "bid_sz" | "ask_sz") =>
+      Array.from({ length: this.levels }, (_, l) => toIntArray(col(levelColumn(field, l)), Uint32Array));
+    return {
+      length: n,
+      levels: this.levels,
+      tsRecv: toTimestampNs(col("ts_recv")),
+      venue,
+      action: toCharCodes(col("action")),
+      side: toCharCodes(col("side")),
+      depth: toIntArray(col("depth"), Uint8Array),
+      price: toPriceUsd(col("price")),
+      size: toIntArray(col("size"), Uint32Array),
+      flags: toIntArray(col("flags"), Uint8Array),
+      sequence: toIntArray(col("sequence"), Uint32Array),
+      bidPx: lv("bid_px"),
+      askPx: lv("ask_px"),
+      bidSz: lz("bid_sz"),
+      askSz: lz("ask_sz"),
+    };
+  }
+}
