@@ -1,4 +1,5 @@
 /** Registry of benchmark cases: name -> runner. */
+import { run as router } from "./router.ts";
 import type { BenchResult } from "./run.ts";
 
-export const cases: Record<string, () => Promise<BenchResult[]>> = {};
+export const cases: Record<string, () => Promise<BenchResult[]>> = { router };

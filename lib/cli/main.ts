@@ -30,7 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     process.stderr.write(`msor: ${errorMessage(e)}\n`);
-    if (e instanceof InputError) return 2;
+    if (e instanceof InputError || e instanceof NotFoundError) return 2;
     if (e instanceof MsorError) return 1;
     if (process.env.MSOR_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
     return 1;

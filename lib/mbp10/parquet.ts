@@ -204,19 +204,59 @@ export async function writeParquetStream(
   const it = (
     Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]()
   ) as AsyncIterator<arrow.Table> | Iterator<arrow.Table>;
+  let schema: arrow.Schema | undefined;
+  /** The next input table as parquet-wasm record batches; undefined at the end. */
+  const next = async (): Promise<pw.RecordBatch[] | undefined> => {
+    const n = await it.next();
+    if (n.done) return undefined;
+    schema = n.value.schema;
+    return p.Table.fromIPCStream(arrow.tableToIPC(n.value, "stream")).recordBatches();
+  };
+  // parquet-wasm needs a first batch to start a file: zero rows still write the schema (one empty batch)
+  let first: pw.RecordBatch[] | undefined = [];
+  while (first && first.length === 0) first = await next();
+  if (!first) {
+    if (!schema) throw new DataFormatError("nothing to write: the input had no batches (and no schema)");
+    first = p.Table.fromIPCStream(arrow.tableToIPC(emptyTable(schema), "stream")).recordBatches();
+  }
+  const queue = [...first];
+  // parquet-wasm ends the file quietly when its input stream errors, so input errors are kept here and
+  // re-thrown after the writer returns: a failing input never leaves a valid-looking truncated file.
+  let inputError: unknown;
   const stream = new ReadableStream({
     async pull(controller) {
-      const next = await it.next();
-      if (next.done) {
+      try {
+        while (queue.length === 0) {
+          const more = await next();
+          if (!more) {
+            controller.close();
+            return;
+          }
+          queue.push(...more);
+        }
+        controller.enqueue(queue.shift());
+      } catch (e) {
+        inputError = e;
         controller.close();
-        return;
       }
-      const t = p.Table.fromIPCStream(arrow.tableToIPC(next.value, "stream"));
-      for (const rb of t.recordBatches()) controller.enqueue(rb);
     },
   });
   const out = (await p.transformParquetStream(stream, props)) as unknown as AsyncIterable<Uint8Array>;
-  for await (const chunk of out) await sink(chunk);
+  for await (const chunk of out) {
+    if (inputError === undefined) await sink(chunk);
+  }
+  if (inputError !== undefined) throw inputError;
+}
+
+/** A zero-row table with `schema` carried by one empty record batch. */
+function emptyTable(schema: arrow.Schema): arrow.Table {
+  const data = arrow.makeData({
+    type: new arrow.Struct(schema.fields),
+    length: 0,
+    nullCount: 0,
+    children: schema.fields.map((f) => arrow.makeData({ type: f.type, length: 0 })),
+  });
+  return new arrow.Table([new arrow.RecordBatch(schema, data)]);
 }
 
 /** Write a whole arrow table to Parquet bytes in memory (small result files). */

@@ -141,6 +141,17 @@ export class Mbp10File implements Mbp10FileInfo {
     return new Mbp10File(source, pq, levels, options);
   }
 
+  /** Symbol (first row's symbol column, if any) and first ts_recv (ns) of the file. */
+  async identity(): Promise<{ symbol: string | undefined; firstTsNs: bigint }> {
+    const cols = this.columns.includes("symbol") ? ["ts_recv", "symbol"] : ["ts_recv"];
+    const t = await readRowGroup(this.source, this.pq, 0, cols);
+    const sym = t.getChild("symbol");
+    return {
+      symbol: sym && sym.length > 0 ? String(sym.get(0)) : undefined,
+      firstTsNs: toTimestampNs(requireChild(t, "ts_recv", this.name))[0]!,
+    };
+  }
+
   /** Compressed bytes of the column chunks of `column` (all columns when omitted), summed over row groups. */
   compressedBytes(column?: string): number {
     let total = 0;

@@ -3,7 +3,7 @@
  * prices as float64 dollars or int64 fixed-point, action/side/symbol as UTF8). Streams row group by row group.
  */
 import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import * as arrow from "apache-arrow";
 import { usdToFixed } from "../core/units.ts";
@@ -97,6 +97,7 @@ export async function writeMbp10File(
       yield mbp10Table(b, encoding);
     }
   }
+  let failed = false;
   try {
     await writeParquetStream(
       tables(),
@@ -106,8 +107,13 @@ export async function writeMbp10File(
         }),
       options,
     );
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
     await new Promise<void>((resolve) => out.end(resolve));
+    // never leave a partial file behind
+    if (failed) await rm(path, { force: true });
   }
   return { rows };
 }

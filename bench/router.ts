@@ -1,0 +1,37 @@
+/** Router speed: one Cont-Kukanov solve (N = 1000 scenarios, 3 venues, 5-minute horizon), target < 2 ms. */
+import { Rng } from "../lib/core/rng.ts";
+import { contKukanov, type RouterParams, type Venue } from "../lib/router/contKukanov.ts";
+import { exponentialOutflow } from "../lib/router/outflow.ts";
+import type { BenchResult } from "./run.ts";
+import { median, timeIt } from "./stats.ts";
+
+const venues: Venue[] = [
+  { name: "XNAS", queueAhead: 2000, rebateUsd: 0.002, outflow: exponentialOutflow(3000), atBest: true },
+  { name: "ARCX", queueAhead: 800, rebateUsd: 0.0015, outflow: exponentialOutflow(1500), atBest: true },
+  { name: "BATS", queueAhead: 300, rebateUsd: 0.001, outflow: exponentialOutflow(800), atBest: true },
+];
+const params: RouterParams = {
+  halfSpreadUsd: 0.005,
+  takerFeeUsd: 0.003,
+  thetaUsd: 0.0005,
+  lambdaU: 0.05,
+  lambdaO: 0.05,
+  horizonS: 300,
+  samples: 1000,
+};
+
+/** Median wall time (ms) of one solve: 50 warm-up solves, then 200 timed ones with fresh seeds. */
+export async function run(): Promise<BenchResult[]> {
+  let seed = 0;
+  const solve = () => contKukanov(1000, venues, params, new Rng(++seed));
+  const times = await timeIt(solve, 200, 50);
+  return [
+    {
+      case: "router",
+      metric: "cont-kukanov solve (N=1000, 3 venues, 5 min)",
+      value: median(times),
+      unit: "ms",
+      note: "median of 200 after 50 warm-up; target < 2 ms",
+    },
+  ];
+}

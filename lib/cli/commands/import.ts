@@ -1,0 +1,141 @@
+/**
+ * `msor import lobster|dbn|csv`: convert order-book data to MBP-10 Parquet (Databento's layout). Thin: check
+ * the arguments, call lib/importers, print a summary (or JSON with --json).
+ */
+import type { Command } from "commander";
+import { InputError } from "../../core/errors.ts";
+import { importDatabentoCsv } from "../../importers/csv/import.ts";
+import { importDbn } from "../../importers/dbn/import.ts";
+import { DEFAULT_LOBSTER_VENUE_ID, importLobster } from "../../importers/lobster/import.ts";
+import type { ImportSummary } from "../../importers/output.ts";
+import { parseNumberOption, printJson } from "../output.ts";
+
+interface CommonOptions {
+  out: string;
+  json?: boolean;
+  priceEncoding: string;
+}
+
+function priceEncoding(text: string): "float" | "fixed" {
+  if (text !== "float" && text !== "fixed") {
+    throw new InputError(
+      `--price-encoding must be "float" (dollars) or "fixed" (int64 1e-9 $), got "${text}"`,
+    );
+  }
+  return text;
+}
+
+function counts(c: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(c).map(([k, v]) => `${k.replaceAll("_", " ")} ${v.toLocaleString("en-US")}`);
+  return parts.length > 0 ? parts.join(", ") : "none";
+}
+
+/** Human summary of an import (the JSON form is the summary object itself). */
+export function formatImportSummary(s: ImportSummary): string {
+  const lines = [
+    `imported ${s.format} ${s.inputs.join(" + ")}`,
+    `  -> ${s.out}: ${s.records.toLocaleString("en-US")} records of ${s.symbol}, ${s.levels} level${s.levels > 1 ? "s" : ""} ` +
+      `(from ${s.rows.toLocaleString("en-US")} rows in ${s.seconds.toFixed(2)} s)`,
+    `  span ${s.span ? `${s.span.first} .. ${s.span.last}` : "-"}`,
+    `  dropped: ${counts(s.dropped)}`,
+  ];
+  if (Object.keys(s.warnings).length > 0) {
+    const ex = Object.entries(s.examples).map(
+      ([k, rows]) => `${k.replaceAll("_", " ")} e.g. rows ${rows.join(", ")}`,
+    );
+    lines.push(`  warnings: ${counts(s.warnings)}${ex.length > 0 ? ` (${ex.join("; ")})` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+function report(summary: ImportSummary, json: boolean | undefined): void {
+  if (json) printJson(summary);
+  else process.stdout.write(`${formatImportSummary(summary)}\n`);
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .requiredOption("--out <file>", "output MBP-10 Parquet file")
+    .option(
+      "--price-encoding <kind>",
+      "float (dollars, Databento's pretty_px) or fixed (int64 1e-9 $)",
+      "float",
+    )
+    .option("--json", "print a machine-readable summary");
+}
+
+/** Register `msor import` and its sub-commands lobster, dbn and csv. */
+export function registerImport(program: Command): void {
+  const cmd = program
+    .command("import")
+    .description("convert order-book data (LOBSTER, Databento DBN or CSV) to MBP-10 Parquet");
+
+  common(
+    cmd
+      .command("lobster")
+      .description("LOBSTER message + orderbook files (any level count) to MBP-10 Parquet")
+      .argument("<message>", "LOBSTER message file (..._message_N.csv)")
+      .argument("<orderbook>", "LOBSTER orderbook file (..._orderbook_N.csv)")
+      .requiredOption(
+        "--date <YYYY-MM-DD>",
+        "trading date (LOBSTER times are seconds after New York midnight)",
+      )
+      .requiredOption("--symbol <symbol>", "ticker written to the symbol column")
+      .option("--venue-id <n>", "publisher_id of every record", String(DEFAULT_LOBSTER_VENUE_ID)),
+  ).action(
+    async (
+      message: string,
+      orderbook: string,
+      o: CommonOptions & { date: string; symbol: string; venueId: string },
+    ) => {
+      const summary = await importLobster({
+        messagePath: message,
+        orderbookPath: orderbook,
+        date: o.date,
+        symbol: o.symbol,
+        venueId: parseNumberOption("--venue-id", o.venueId, { integer: true, min: 0 }),
+        out: o.out,
+        priceEncoding: priceEncoding(o.priceEncoding),
+      });
+      report(summary, o.json);
+    },
+  );
+
+  common(
+    cmd
+      .command("dbn")
+      .description("Databento DBN (v1-v3, .dbn or .dbn.zst) MBP-10 records to MBP-10 Parquet")
+      .argument("<file>", "DBN file, plain or zstd-compressed")
+      .option(
+        "--symbol <symbol>",
+        "symbol to write (and select, in a multi-symbol file); default: the file's",
+      ),
+  ).action(async (file: string, o: CommonOptions & { symbol?: string }) => {
+    const summary = await importDbn({
+      input: file,
+      out: o.out,
+      ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
+      priceEncoding: priceEncoding(o.priceEncoding),
+    });
+    report(summary, o.json);
+  });
+
+  common(
+    cmd
+      .command("csv")
+      .description("Databento MBP-10 CSV (header row; .csv or .csv.zst) to MBP-10 Parquet")
+      .argument("<file>", "CSV file, plain or zstd-compressed")
+      .option("--symbol <symbol>", "symbol to write; default: the file's symbol column"),
+  ).action(async (file: string, o: CommonOptions & { symbol?: string }) => {
+    const summary = await importDatabentoCsv({
+      input: file,
+      out: o.out,
+      ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
+      priceEncoding: priceEncoding(o.priceEncoding),
+    });
+    report(summary, o.json);
+  });
+}
+
+/** Alias following main.ts's `register(program)` convention. */
+export const register = registerImport;

@@ -1,0 +1,114 @@
+/** `msor import dbn`: Databento DBN (v1-v3, MBP-10 records) to MBP-10 Parquet. */
+import { DataFormatError, InputError } from "../../core/errors.ts";
+import { validateSymbol } from "../../core/ids.ts";
+import type { Mbp10WriteOptions } from "../../mbp10/writer.ts";
+import { requireFile } from "../input.ts";
+import { type ImportSummary, spanOf, writeImport } from "../output.ts";
+import { DbnReader } from "./decoder.ts";
+import type { DbnMetadata } from "./metadata.ts";
+
+/** DBN stype code of instrument ids (what mapping intervals hold when stype_out is instrument_id). */
+const STYPE_INSTRUMENT_ID = 0;
+
+export interface DbnImportOptions {
+  input: string;
+  out: string;
+  /** Label (and, in a multi-symbol file, select) the records; default: the file's only symbol. */
+  symbol?: string;
+  priceEncoding?: Mbp10WriteOptions["priceEncoding"];
+}
+
+export interface DbnSymbolChoice {
+  readonly symbol: string;
+  /** Instruments to keep (multi-symbol files); undefined = keep all records. */
+  readonly instrumentIds?: ReadonlySet<number>;
+}
+
+function listed(names: readonly string[]): string {
+  return names.slice(0, 8).join(", ") + (names.length > 8 ? `, ... (${names.length} in all)` : "");
+}
+
+/** The symbol to label the records with, from `requested` or the metadata (symbols, then mappings). */
+export function chooseDbnSymbol(md: DbnMetadata, name: string, requested?: string): DbnSymbolChoice {
+  const fromSymbols = md.symbols.filter((s) => s !== "" && s !== "ALL_SYMBOLS");
+  const known = fromSymbols.length > 0 ? fromSymbols : md.mappings.map((m) => m.rawSymbol);
+  if (requested !== undefined) {
+    const symbol = validateSymbol(requested);
+    if (known.length <= 1) return { symbol };
+    const mapping = md.mappings.find((m) => m.rawSymbol === symbol);
+    const ids = mapping?.intervals.map((i) => Number(i.symbol)) ?? [];
+    if (!mapping || md.stypeOut !== STYPE_INSTRUMENT_ID || ids.some((id) => !Number.isInteger(id))) {
+      throw new InputError(
+        `${name} holds ${known.length} symbols (${listed(known)}) and no instrument-id mapping for "${symbol}"; ` +
+          "pass one of the listed symbols",
+      );
+    }
+    return { symbol, instrumentIds: new Set(ids) };
+  }
+  if (known.length === 0) {
+    throw new InputError(`${name} names no symbol in its DBN metadata; pass --symbol to label the records`);
+  }
+  if (known.length > 1) {
+    throw new InputError(
+      `${name} holds ${known.length} symbols (${listed(known)}); pass --symbol to import one`,
+    );
+  }
+  try {
+    return { symbol: validateSymbol(known[0]!) };
+  } catch (e) {
+    throw new InputError(`${name}: ${(e as Error).message}; pass --symbol to label the records`);
+  }
+}
+
+/** Decode `input` and write its MBP-10 records to `out` (10 levels, Databento's Parquet layout). */
+export async function importDbn(options: DbnImportOptions): Promise<ImportSummary> {
+  const started = performance.now();
+  await requireFile(options.input, "DBN file");
+  const reader = await DbnReader.open(options.input);
+  const choice = chooseDbnSymbol(reader.metadata, options.input, options.symbol);
+  let first: bigint | undefined;
+  let last: bigint | undefined;
+  async function* batches() {
+    for await (const b of reader.batches(choice.symbol, { instrumentIds: choice.instrumentIds })) {
+      first ??= b.tsRecv[0];
+      last = b.tsRecv[b.length - 1];
+      yield b;
+    }
+  }
+  let records: number;
+  try {
+    records = await writeImport(
+      options.out,
+      batches(),
+      { priceEncoding: options.priceEncoding ?? "float" },
+      () => {
+        const c = reader.counts;
+        const others = Object.entries(c.otherRtypes).map(([t, n]) => `${n} of rtype ${t}`);
+        return new DataFormatError(
+          `${options.input} has no MBP-10 records (rtype 0x0a) for ${choice.symbol}: read ${c.records} records` +
+            `${others.length > 0 ? ` (${others.join(", ")})` : ""}; nothing written. Is it another schema (MBO, MBP-1)?`,
+        );
+      },
+    );
+  } finally {
+    await reader.close();
+  }
+  const c = reader.counts;
+  const dropped: Record<string, number> = {};
+  for (const [rtype, n] of Object.entries(c.otherRtypes)) dropped[`rtype_${rtype}`] = n;
+  if (c.otherInstruments > 0) dropped.other_instruments = c.otherInstruments;
+  return {
+    format: "dbn",
+    inputs: [options.input],
+    out: options.out,
+    symbol: choice.symbol,
+    levels: 10,
+    rows: c.records,
+    records,
+    dropped,
+    warnings: {},
+    examples: {},
+    span: spanOf(first, last),
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * Cont & Kukanov (2017) smart order router, MODELS.md section 5. Child order of X shares: market order M and
+ * limit orders L_k at the best price of each venue AT the national best. Side-symmetric (no side argument).
+ *
+ *   fill_k = (xi_k - Q_k)^+ - (xi_k - Q_k - L_k)^+,   A = M + sum_k fill_k                     (shares)
+ *   v = (h + f) M - sum_k (h + r_k) fill_k + lambda_u (X - A)^+ + lambda_o (A - X)^+
+ *       + theta (M + sum_k L_k + (X - A)^+)                                                      (dollars)
+ *
+ * min E[v] by projected stochastic gradient with iterate averaging (paper section 4):
+ *   dM   = (h + f) + theta - (lambda_u + theta) 1[A < X] + lambda_o 1[A > X]
+ *   dL_k = theta + 1[xi_k > Q_k + L_k] (-(h + r_k) - (lambda_u + theta) 1[A < X] + lambda_o 1[A > X])
+ *   gamma = sqrt(K) X / sqrt(N [(h+f+theta+lambda_u+lambda_o)^2 + sum_k (h+r_k+theta+lambda_u+lambda_o)^2])
+ * with comparisons made within 1e-9 X. The iteration starts from an equal split of X over the market order
+ * and the K limit orders, and the reported continuous solution is the average of the N iterates.
+ */
+import { ModelError } from "../core/errors.ts";
+import type { Rng } from "../core/rng.ts";
+import { type OutflowDistribution, sampleHorizonOutflow } from "./outflow.ts";
+import { projectInPlace, projectionScratch } from "./projection.ts";
+import { largestRemainder } from "./rounding.ts";
+
+export interface Venue {
+  /** Label for output (e.g. "XNAS"). */
+  readonly name?: string;
+  /** Displayed size ahead of us at the venue's best, Q_k, shares. */
+  readonly queueAhead: number;
+  /** Effective rebate r_k = maker rebate + adverse-selection delta_k, dollars per share. */
+  readonly rebateUsd: number;
+  /** Per-minute outflow from the venue's best level. */
+  readonly outflow: OutflowDistribution;
+  /** Is the venue's best AT the national best? Venues behind get no limit order. */
+  readonly atBest: boolean;
+}
+
+export interface RouterParams {
+  /** h, half-spread, dollars per share. */
+  readonly halfSpreadUsd: number;
+  /** f, taker fee, dollars per share. */
+  readonly takerFeeUsd: number;
+  /** theta, impact cost per share sent, dollars per share. */
+  readonly thetaUsd: number;
+  /** lambda_u, underfill penalty, dollars per share. */
+  readonly lambdaU: number;
+  /** lambda_o, overfill penalty, dollars per share. */
+  readonly lambdaO: number;
+  /** Router horizon tau, seconds. */
+  readonly horizonS: number;
+  /** N, outflow scenarios for the optimizer and for the cost estimate; default 1000. */
+  readonly samples?: number;
+}
+
+export interface RouterAllocation {
+  /** Integer market order, shares. */
+  readonly market: number;
+  /** Integer limit order per input venue (0 for venues behind the best), shares; market + sum = X. */
+  readonly limits: number[];
+  /** Monte-Carlo mean cost E[v] of the integer allocation on N fresh scenarios, dollars. */
+  readonly expectedCost: number;
+  /** The averaged stochastic-gradient iterate before rounding (may oversubscribe: M + sum L >= X). */
+  readonly continuous: { readonly market: number; readonly limits: number[] };
+}
+
+/** Cost v (dollars) of one scenario: allocation (m, l) with outflows xi at venues (queue q, h + r_k = hr). */
+function scenarioCost(
+  m: number,
+  l: Float64Array,
+  xi: Float64Array,
+  off: number,
+  q: Float64Array,
+  hr: Float64Array,
+  k: number,
+  x: number,
+  p: RouterParams,
+): number {
+  let a = m;
+  let v = (p.halfSpreadUsd + p.takerFeeUsd + p.thetaUsd) * m;
+  for (let i = 0; i < k; i++) {
+    const avail = xi[off + i]! - q[i]!;
+    const fill = avail <= 0 ? 0 : Math.min(avail, l[i]!);
+    a += fill;
+    v += p.thetaUsd * l[i]! - hr[i]! * fill;
+  }
+  const under = Math.max(x - a, 0);
+  return v + (p.lambdaU + p.thetaUsd) * under + p.lambdaO * Math.max(a - x, 0);
+}
+
+/**
+ * Cost v of one scenario in dollars (see the module doc), for tests and reports: `limits[k]` and
+ * `outflows[k]` (shares over the horizon) per venue of `venues`.
+ */
+export function routerCost(
+  x: number,
+  market: number,
+  limits: readonly number[],
+  outflows: readonly number[],
+  venues: readonly Pick<Venue, "queueAhead" | "rebateUsd">[],
+  p: RouterParams,
+): number {
+  const k = venues.length;
+  const q = Float64Array.from(venues, (v) => v.queueAhead);
+  const hr = Float64Array.from(venues, (v) => p.halfSpreadUsd + v.rebateUsd);
+  return scenarioCost(market, Float64Array.from(limits), Float64Array.from(outflows), 0, q, hr, k, x, p);
+}
+
+function validate(x: number, venues: readonly Venue[], p: RouterParams, n: number): void {
+  if (!Number.isInteger(x) || x < 0)
+    throw new ModelError(`router order size X must be an integer >= 0 shares, got ${x}`);
+  for (const [key, v] of Object.entries(p)) {
+    if (typeof v === "number" && !Number.isFinite(v))
+      throw new ModelError(`router parameter ${key} is ${v}; give a finite number`);
+  }
+  if (p.halfSpreadUsd < 0 || p.takerFeeUsd < 0 || p.thetaUsd < 0 || p.lambdaU < 0 || p.lambdaO < 0) {
+    throw new ModelError(
+      "router half-spread, taker fee, theta, lambda_u and lambda_o must be >= 0 dollars per share",
+    );
+  }
+  if (!(p.horizonS > 0)) throw new ModelError(`router horizon must be > 0 seconds, got ${p.horizonS}`);
+  if (!Number.isInteger(n) || n < 1) throw new ModelError(`router samples must be an integer >= 1, got ${n}`);
+  venues.forEach((v, i) => {
+    if (!(v.queueAhead >= 0) || !Number.isFinite(v.rebateUsd)) {
+      throw new ModelError(`venue ${v.name ?? i}: queueAhead must be >= 0 shares and rebateUsd finite`);
+    }
+  });
+}
+
+/** Draw n scenarios x k venues of horizon outflow (shares) into a row-major Float64Array. */
+function drawScenarios(active: readonly Venue[], n: number, horizonS: number, rng: Rng): Float64Array {
+  const k = active.length;
+  const xi = new Float64Array(n * k);
+  for (let s = 0; s < n; s++) {
+    for (let i = 0; i < k; i++) xi[s * k + i] = sampleHorizonOutflow(active[i]!.outflow, rng, horizonS);
+  }
+  return xi;
+}
+
+/**
+ * Solve the Cont-Kukanov allocation for a child order of x shares (see module doc). Randomness only from
+ * `rng` (N scenarios for the optimizer, then N fresh ones for the cost estimate): same seed, same result.
+ */
+export function contKukanov(
+  x: number,
+  venues: readonly Venue[],
+  p: RouterParams,
+  rng: Rng,
+): RouterAllocation {
+  const n = p.samples ?? 1000;
+  validate(x, venues, p, n);
+  const activeIdx = venues.flatMap((v, i) => (v.atBest ? [i] : []));
+  const active = activeIdx.map((i) => venues[i]!);
+  const k = active.length;
+  const zeros = venues.map(() => 0);
+  if (x === 0)
+    return { market: 0, limits: zeros, expectedCost: 0, continuous: { market: 0, limits: zeros.slice() } };
+  if (k === 0) {
+    const cost = (p.halfSpreadUsd + p.takerFeeUsd + p.thetaUsd) * x;
+    return { market: x, limits: zeros, expectedCost: cost, continuous: { market: x, limits: zeros.slice() } };
+  }
+  const q = Float64Array.from(active, (v) => v.queueAhead);
+  const hr = Float64Array.from(active, (v) => p.halfSpreadUsd + v.rebateUsd);
+  const { halfSpreadUsd: h, takerFeeUsd: f, thetaUsd: theta, lambdaU: lu, lambdaO: lo } = p;
+  let sumSq = (h + f + theta + lu + lo) ** 2;
+  for (let i = 0; i < k; i++) sumSq += (hr[i]! + theta + lu + lo) ** 2;
+  const gamma = (Math.sqrt(k) * x) / Math.sqrt(n * sumSq);
+  const tol = 1e-9 * x;
+
+  const xi = drawScenarios(active, n, p.horizonS, rng);
+  const l = new Float64Array(k).fill(x / (k + 1));
+  let m = x / (k + 1);
+  const lSum = new Float64Array(k);
+  let mSum = 0;
+  const scratch = projectionScratch(k);
+  for (let s = 0; s < n; s++) {
+    const off = s * k;
+    let a = m;
+    for (let i = 0; i < k; i++) {
+      const avail = xi[off + i]! - q[i]!;
+      if (avail > 0) a += Math.min(avail, l[i]!);
+    }
+    const short = a < x - tol ? lu + theta : 0;
+    const over = a > x + tol ? lo : 0;
+    const gM = h + f + theta - short + over;
+    for (let i = 0; i < k; i++) {
+      const filledAll = xi[off + i]! - q[i]! - l[i]! > tol;
+      l[i] = l[i]! - gamma * (theta + (filledAll ? -hr[i]! - short + over : 0));
+    }
+    m = projectInPlace(m - gamma * gM, l, k, x, scratch);
+    mSum += m;
+    for (let i = 0; i < k; i++) lSum[i] = lSum[i]! + l[i]!;
+  }
+  const mBar = mSum / n;
+  const lBar = Array.from(lSum, (v) => v / n);
+  const ints = largestRemainder([mBar, ...lBar], x);
+  const market = ints[0]!;
+  const limitsActive = Float64Array.from(ints.slice(1));
+
+  const fresh = drawScenarios(active, n, p.horizonS, rng);
+  let total = 0;
+  for (let s = 0; s < n; s++) total += scenarioCost(market, limitsActive, fresh, s * k, q, hr, k, x, p);
+
+  const limits = zeros.slice();
+  const contLimits = zeros.slice();
+  activeIdx.forEach((vi, j) => {
+    limits[vi] = limitsActive[j]!;
+    contLimits[vi] = lBar[j]!;
+  });
+  return { market, limits, expectedCost: total / n, continuous: { market: mBar, limits: contLimits } };
+}

@@ -1,0 +1,23 @@
+/** Smart order router: Cont-Kukanov optimizer, single-venue closed form, integer rounding (MODELS.md 5). */
+export {
+  closedFormSingleVenue,
+  criticalFractile,
+  expectedFillExponential,
+  exponentialOutflowQuantile,
+  type SingleVenueParams,
+} from "./closedForm.ts";
+export {
+  contKukanov,
+  type RouterAllocation,
+  type RouterParams,
+  routerCost,
+  type Venue,
+} from "./contKukanov.ts";
+export {
+  empiricalOutflow,
+  exponentialOutflow,
+  type OutflowDistribution,
+  sampleHorizonOutflow,
+} from "./outflow.ts";
+export { type ProjectionScratch, projectInPlace, projectionScratch } from "./projection.ts";
+export { largestRemainder } from "./rounding.ts";

@@ -1,0 +1,134 @@
+import path from "node:path";
+import { Command, CommanderError } from "commander";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { registerImport } from "../../lib/cli/commands/import.ts";
+import { DBN_FIXTURES, FIXTURES, haveData, SHARED_DATA, tempDir } from "./helpers.ts";
+
+const TINY = path.join(FIXTURES, "lobster/TINY_2012-06-21_34200000_57600000_");
+
+/** Run `msor <args>` with only the import command registered; returns stdout and commander's output. */
+async function run(...args: string[]): Promise<{ stdout: string; help: string }> {
+  let help = "";
+  const program = new Command("msor")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void (help += s), writeErr: (s) => void (help += s) });
+  registerImport(program);
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    chunks.push(String(s));
+    return true;
+  });
+  try {
+    await program.parseAsync(["node", "msor", ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return { stdout: chunks.join(""), help };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("msor import", () => {
+  it("lobster --json prints a machine-readable summary", async () => {
+    const out = path.join(tempDir(), "t.parquet");
+    const args = [
+      "import",
+      "lobster",
+      `${TINY}message_2.csv`,
+      `${TINY}orderbook_2.csv`,
+      "--date",
+      "2012-06-21",
+    ];
+    const { stdout } = await run(...args, "--symbol", "TINY", "--out", out, "--json");
+    const s = JSON.parse(stdout);
+    expect(s).toMatchObject({ out, rows: 15, records: 15, dropped: { halts: 3 }, symbol: "TINY" });
+    expect(s.span.first).toBe("2012-06-21T13:30:00.000000001Z");
+  });
+
+  it("lobster prints a short human summary without --json", async () => {
+    const out = path.join(tempDir(), "t.parquet");
+    const args = [
+      "import",
+      "lobster",
+      `${TINY}message_2.csv`,
+      `${TINY}orderbook_2.csv`,
+      "--date",
+      "2012-06-21",
+    ];
+    const { stdout } = await run(...args, "--symbol", "TINY", "--out", out, "--venue-id", "3");
+    expect(stdout).toMatch(/imported lobster/);
+    expect(stdout).toMatch(/15 records of TINY, 2 levels \(from 15 rows/);
+    expect(stdout).toMatch(/dropped: halts 3/);
+  });
+
+  it("every sub-command has --help", async () => {
+    for (const sub of ["lobster", "dbn", "csv"]) {
+      const r = run("import", sub, "--help");
+      await expect(r).rejects.toBeInstanceOf(CommanderError);
+    }
+    let help = "";
+    const program = new Command("msor").exitOverride().configureOutput({ writeOut: (s) => void (help += s) });
+    registerImport(program);
+    await expect(program.parseAsync(["node", "msor", "import", "lobster", "--help"])).rejects.toThrow();
+    expect(help).toMatch(/--venue-id <n>/);
+    expect(help).toMatch(/--date <YYYY-MM-DD>/);
+  });
+
+  it("a missing input file is a one-line error", async () => {
+    const err = await run("import", "csv", "/nonexistent/f.csv", "--out", "/tmp/x.parquet").catch(
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe("CSV file /nonexistent/f.csv does not exist; check the path");
+  });
+
+  it("a missing required option is a usage error", async () => {
+    const err = await run("import", "lobster", "m.csv", "o.csv", "--symbol", "X", "--out", "o.parquet").catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(CommanderError);
+    expect((err as CommanderError).message).toMatch(/required option '--date <YYYY-MM-DD>' not specified/);
+  });
+
+  it("rejects an unknown price encoding", async () => {
+    const args = [
+      "import",
+      "lobster",
+      `${TINY}message_2.csv`,
+      `${TINY}orderbook_2.csv`,
+      "--date",
+      "2012-06-21",
+    ];
+    const err = await run(
+      ...args,
+      "--symbol",
+      "T",
+      "--out",
+      "/tmp/x.parquet",
+      "--price-encoding",
+      "text",
+    ).catch((e) => e);
+    expect((err as Error).message).toMatch(/--price-encoding must be "float" .* or "fixed"/);
+  });
+
+  it.skipIf(!haveData(SHARED_DATA))("dbn and csv --json", async () => {
+    const f = DBN_FIXTURES[1];
+    const dir = tempDir();
+    const dbn = JSON.parse(
+      (
+        await run(
+          "import",
+          "dbn",
+          path.join(SHARED_DATA, "databento", f.dbn),
+          "--out",
+          `${dir}/a.parquet`,
+          "--json",
+        )
+      ).stdout,
+    );
+    expect(dbn).toMatchObject({ format: "dbn", rows: 4, records: 4, symbol: "ESH1", dropped: {} });
+    const csvArgs = ["import", "csv", path.join(SHARED_DATA, "databento", f.csv), "--symbol", "ESH1"];
+    const csv = JSON.parse((await run(...csvArgs, "--out", `${dir}/b.parquet`, "--json")).stdout);
+    expect(csv).toMatchObject({ format: "csv", rows: 4, records: 4, span: dbn.span });
+  });
+});

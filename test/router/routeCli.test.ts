@@ -1,0 +1,107 @@
+/** `msor route`: option validation, table and JSON output (registerRoute on a bare commander program). */
+import { Command } from "commander";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { registerRoute } from "../../lib/cli/commands/route.ts";
+import { InputError } from "../../lib/core/errors.ts";
+
+async function run(args: string[]): Promise<string> {
+  const program = new Command().exitOverride();
+  registerRoute(program);
+  let out = "";
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    await program.parseAsync(["node", "msor", "route", ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+const oracle = [
+  "--qty",
+  "1000",
+  "--venue",
+  "Q=2000,r=0.002,name=XNAS",
+  "--half-spread",
+  "0.02",
+  "--horizon-min",
+  "1",
+];
+const common = [
+  ...oracle,
+  "--outflow-exp-mean",
+  "3000",
+  "--lambda-u",
+  "0.05",
+  "--theta",
+  "0.0005",
+  "--fee",
+  "0.003",
+];
+
+describe("msor route", () => {
+  it("prints JSON with market, limits and expected_cost summing to the quantity", async () => {
+    const j = JSON.parse(await run([...common, "--venue", "Q=100,r=0.001,name=ARCX,behind", "--json"]));
+    expect(j.market + j.limits[0] + j.limits[1]).toBe(1000);
+    expect(j.limits[1]).toBe(0); // behind the best
+    expect(typeof j.expected_cost).toBe("number");
+    expect(j.venues.map((v: { name: string }) => v.name)).toEqual(["XNAS", "ARCX"]);
+    expect(j.params).toMatchObject({ half_spread_usd: 0.02, horizon_s: 60, samples: 1000, lambda_o: 0.05 });
+    expect(j.side).toBe("buy");
+  });
+
+  it("gives the same allocation for a sell as for a buy", async () => {
+    const buy = JSON.parse(await run([...common, "--json"]));
+    const sell = JSON.parse(await run([...common, "--side", "sell", "--json"]));
+    expect({ ...sell, side: "buy" }).toStrictEqual(buy);
+  });
+
+  it("is deterministic for a seed and prints a table by default", async () => {
+    const a = await run([...common, "--seed", "42"]);
+    expect(await run([...common, "--seed", "42"])).toBe(a);
+    expect(a).toMatch(/market/);
+    expect(a).toMatch(/XNAS/);
+    expect(a).toMatch(/expected cost/);
+  });
+
+  it.each([
+    [
+      ["--qty", "10", "--venue", "Q=abc,r=0.002", "--outflow-exp-mean", "3000"],
+      /--venue "Q=abc,r=0.002": Q must be a number/,
+    ],
+    [["--qty", "10", "--venue", "Q=100", "--outflow-exp-mean", "3000"], /r \(effective rebate/],
+    [["--qty", "10", "--venue", "Q=100,r=0,x=1", "--outflow-exp-mean", "3000"], /unknown key "x"/],
+    [["--qty", "10", "--venue", "Q=-5,r=0", "--outflow-exp-mean", "3000"], /Q must be >= 0/],
+    [["--qty", "10.5", "--venue", "Q=1,r=0", "--outflow-exp-mean", "3000"], /--qty must be an integer/],
+    [["--venue", "Q=1,r=0", "--outflow-exp-mean", "3000"], /--qty is required/],
+    [["--qty", "10", "--outflow-exp-mean", "3000"], /at least one --venue/],
+    [["--qty", "10", "--venue", "Q=1,r=0"], /no outflow/],
+    [
+      ["--qty", "10", "--venue", "Q=1,r=0", "--outflow-exp-mean", "3000", "--side", "long"],
+      /--side must be buy or sell/,
+    ],
+    [
+      ["--qty", "10", "--venue", "Q=1,r=0", "--outflow-exp-mean", "3000", "--samples", "0"],
+      /--samples must be an integer >= 1/,
+    ],
+    [
+      ["--qty", "10", "--venue", "Q=1,r=0", "--outflow-exp-mean", "3000", "--half-spread", "x"],
+      /--half-spread must be a number/,
+    ],
+    [["--qty", "10", "--venue", "Q=1,r=0", "--calibration", "cal.json"], /not yet supported/],
+  ])("rejects bad input %#", async (args, message) => {
+    const p = run(args);
+    await expect(p).rejects.toBeInstanceOf(InputError);
+    await expect(run(args)).rejects.toThrow(message);
+  });
+
+  it("per-venue m= overrides the default outflow", async () => {
+    const j = JSON.parse(await run(["--qty", "100", "--venue", "Q=10,r=0.002,m=500", "--json"]));
+    expect(j.venues[0].outflow_mean_per_min).toBe(500);
+  });
+});
