@@ -3,7 +3,7 @@
  * commands/<name>.ts and exports `register(program)`.
  */
 import { Command, CommanderError } from "commander";
-import { errorMessage, InputError, MsorError } from "../core/errors.ts";
+import { errorMessage, InputError, MsorError, NotFoundError } from "../core/errors.ts";
 import { commands } from "./commands/index.ts";
 
 export function buildProgram(): Command {

@@ -1,0 +1,463 @@
+/**
+ * The exchange simulator (MODELS.md section 6): the recorded book is the market, our orders are overlaid on
+ * it and never change it. Feed every record in replay order to `onRecord`; submit orders between records.
+ *
+ * Owners: every order belongs to an owner (in the runner: one strategy instance x parent order). Owners are
+ * independent (MODELS.md 6.5): one owner's fills and consumed liquidity never affect another's.
+ *
+ * Timing: an order submitted at tNs arrives at tNs + latencyNs. It is activated by the first record with
+ * ts_recv >= arrival, against the consistent books as they were BEFORE that record. Cancels are immediate
+ * (cancel latency is not modelled): they act on the state after the last record fed.
+ *
+ * Market orders (6.1) take liquidity across venues, cheapest price first (ties: lower taker fee, then lower
+ * venue index), level by level, at most the shares still available to their owner (see consumed.ts). What the
+ * visible book cannot fill stays pending and is retried after every later F_LAST book update.
+ *
+ * Limit orders (6.2, 6.3) join the back of the queue at arrival: queue_ahead = displayed size at their price
+ * on their venue (0 when the level is not displayed). Then, on their venue only:
+ * - a trade whose aggressor hits our side AT our price lowers queue_ahead by its size; the part beyond
+ *   queue_ahead fills us (floor to whole shares);
+ * - a trade strictly THROUGH our price (sell aggressor below our bid, buy aggressor above our ask; also an
+ *   unknown-aggressor 'N' trade) fills our whole remaining quantity at our price;
+ * - at each F_LAST book update, a size decrease at our price minus the trade volume printed there since the
+ *   venue's last non-trade book update is a cancel, handed to the QueueModel; queue_ahead is then capped at
+ *   the displayed size. A price no longer displayed although inside the displayed range, better than the
+ *   best, or on an empty side is "vacated": queue_ahead = 0 (nobody displayed is in front of us), so the next
+ *   trade at our price fills us up to its size and one through our price fills us completely. A price deeper
+ *   than the last level of a full 10-level book is unknown: queue_ahead is left unchanged.
+ * - after any venue's F_LAST update, when the national best on the other side is at or through our price
+ *   (best ask <= our bid for a buy), we fill our whole remaining quantity at our price (shares the owner
+ *   itself already took there do not count: they are not available to it).
+ * A limit order marketable at arrival (buy price >= national best ask) first takes liquidity like a market
+ * order limited to its price (taker fills), and the rest rests as above.
+ * Fees: taker fills pay takerFeeUsd(venue) x qty; maker fills receive makerRebateUsd(venue) x qty (feeUsd < 0).
+ * Trade volume is taken from T records only (F records would double count the same execution).
+ */
+import { VenueBooks } from "../book/venueBooks.ts";
+import { DataFormatError, InputError } from "../core/errors.ts";
+import { NS_PER_MS, priceKey } from "../core/units.ts";
+import { Action, type Mbp10Batch, Side } from "../mbp10/schema.ts";
+import type { ConsumedLedger } from "./consumed.ts";
+import { ASK, BID, HIDDEN, levelSize } from "./levels.ts";
+import { advanceQueue, DONE, LIVE, PENDING, SimOrder } from "./order.ts";
+import { crossingAvailable, type TakerSink, walkLiquidity } from "./takerWalk.ts";
+import { TradeMemory } from "./tradeMemory.ts";
+import type { ExecutionSimOptions, FeeSchedule, Fill, OrderSide, QueueModel } from "./types.ts";
+
+const NEVER = 0x7fffffffffffffffn;
+
+export class ExecutionSim {
+  /** The consistent per-venue books, maintained by the simulator (copied at F_LAST records). */
+  readonly books: VenueBooks;
+  readonly latencyNs: bigint;
+  readonly queueModel: QueueModel;
+  readonly fees: FeeSchedule;
+  private readonly onFill: (f: Fill) => void;
+  private nextId = 1;
+  private readonly orders = new Map<number, SimOrder>();
+  private readonly ledgers = new Map<number, ConsumedLedger>();
+  /** Submitted, not yet arrived (market and limit). */
+  private readonly pending: SimOrder[] = [];
+  private minPendingNs = NEVER;
+  /** Arrived market orders with shares left. */
+  private readonly waiting: SimOrder[] = [];
+  /** Resting limit orders by cell v * 2 + side (side 0 = bids = buy orders, 1 = asks = sell orders). */
+  private readonly resting: SimOrder[][];
+  private restingCount = 0;
+  private readonly restingBySide = new Int32Array(2);
+  /** Upper bound of buy price keys [BID], lower bound of sell price keys [ASK] among resting orders. */
+  private readonly bound = Float64Array.of(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  private readonly trades: TradeMemory;
+  private readonly ptr: Int32Array;
+  private readonly levelKeys: Float64Array;
+  private readonly outbox: Fill[] = [];
+  private taking: SimOrder | null = null;
+  private takingNs = 0n;
+  /** Receives the taker fills of the order being walked (one object for the simulator's lifetime). */
+  private readonly sink: TakerSink = {
+    takerFill: (venue, priceUsd, qty, feeUsd) =>
+      this.emit(this.taking!, this.takingNs, venue, priceUsd, qty, false, feeUsd),
+  };
+
+  constructor(opts: ExecutionSimOptions) {
+    if (!Number.isInteger(opts.maxVenues) || opts.maxVenues < 1 || opts.maxVenues > 256) {
+      throw new InputError(`maxVenues must be an integer in 1..256 (got ${opts.maxVenues})`);
+    }
+    if (!Number.isInteger(opts.levels) || opts.levels < 1 || opts.levels > 10) {
+      throw new InputError(`levels must be an integer in 1..10 (got ${opts.levels})`);
+    }
+    const latency = opts.latencyNs ?? NS_PER_MS;
+    if (latency < 0n) throw new InputError(`latencyNs must be >= 0 ns (got ${latency})`);
+    this.books = new VenueBooks(opts.maxVenues, opts.levels);
+    this.latencyNs = latency;
+    this.queueModel = opts.queueModel;
+    this.fees = opts.fees;
+    this.onFill = opts.onFill;
+    this.resting = Array.from({ length: opts.maxVenues * 2 }, () => []);
+    this.trades = new TradeMemory(opts.maxVenues);
+    this.ptr = new Int32Array(opts.maxVenues);
+    this.levelKeys = new Float64Array(opts.levels);
+  }
+
+  /** Orders not yet finished (pending arrival, resting, or market orders waiting for liquidity). */
+  get liveOrders(): number {
+    return this.pending.length + this.restingCount + this.waiting.length;
+  }
+
+  /**
+   * Feed record `i` of `b` (every record, in replay order). Activates orders that have arrived by this
+   * record's ts_recv against the books before it, then applies the record: trades (queue depletion, fills),
+   * the venue's book at F_LAST records (queue advance, national-best crossing), retries of waiting market
+   * orders. Costs only a book copy when no order is live.
+   */
+  onRecord(b: Mbp10Batch, i: number): void {
+    const v = b.venue[i]!;
+    if (v >= this.books.maxVenues) {
+      throw new DataFormatError(
+        `record ${i} has venue index ${v} but the simulator was built with maxVenues = ${this.books.maxVenues}; pass the stream's venue count`,
+      );
+    }
+    if (this.pending.length === 0 && this.restingCount === 0 && this.waiting.length === 0) {
+      this.books.onRecord(b, i);
+      return;
+    }
+    const ts = b.tsRecv[i]!;
+    if (this.pending.length > 0 && ts >= this.minPendingNs) this.arrive(ts);
+    const action = b.action[i]!;
+    if (action === Action.Trade && this.restingCount > 0)
+      this.onTrade(v, b.side[i]!, b.price[i]!, b.size[i]!, ts);
+    if (this.books.onRecord(b, i)) {
+      if (this.restingCount > 0) this.onBookUpdate(v, ts);
+      if (action !== Action.Trade && action !== Action.Fill) this.trades.clearVenue(v);
+      if (this.waiting.length > 0) this.retryWaiting(ts);
+    }
+    this.flush();
+  }
+
+  /** Market order of `qty` shares (integer >= 0); side +1 buys (walks asks), -1 sells (walks bids). */
+  submitMarket(owner: number, side: OrderSide, qty: number, tNs: bigint): number {
+    return this.submit(owner, true, side, 0, Number.NaN, qty, tNs);
+  }
+
+  /** Limit order resting at `priceUsd` on `venue`, joining the back of the queue on arrival (tNs + latency). */
+  submitLimit(
+    owner: number,
+    venue: number,
+    side: OrderSide,
+    priceUsd: number,
+    qty: number,
+    tNs: bigint,
+  ): number {
+    if (!Number.isInteger(venue) || venue < 0 || venue >= this.books.maxVenues) {
+      throw new InputError(`limit order venue ${venue} is outside 0..${this.books.maxVenues - 1}`);
+    }
+    if (!(priceUsd > 0) || !Number.isFinite(priceUsd)) {
+      throw new InputError(`limit price must be a positive number of dollars (got ${priceUsd})`);
+    }
+    return this.submit(owner, false, side, venue, priceUsd, qty, tNs);
+  }
+
+  /** Cancel immediately (no cancel latency); returns the unfilled quantity (0 for a finished order). */
+  cancel(orderId: number): number {
+    const o = this.lookup(orderId);
+    if (o === undefined) return 0;
+    if (o.state === PENDING) {
+      this.pending.splice(this.pending.indexOf(o), 1);
+    } else if (o.market) {
+      this.removeAt(this.waiting, o);
+    } else {
+      this.removeResting(o);
+    }
+    const left = o.remaining;
+    this.finish(o);
+    return left;
+  }
+
+  /** Shares of the order not yet filled (0 once filled or cancelled). */
+  openQty(orderId: number): number {
+    return this.lookup(orderId)?.remaining ?? 0;
+  }
+
+  /** Shares displayed in front of a resting limit order; NaN when the order is not resting. */
+  queueAhead(orderId: number): number {
+    const o = this.lookup(orderId);
+    return o !== undefined && !o.market && o.state === LIVE ? o.ahead : Number.NaN;
+  }
+
+  /**
+   * Catch-up at a router horizon (MODELS.md 6.4): cancel `orderIds` and send their unfilled total as one market
+   * order of `side` at tNs. Returns the market order's id, or 0 when nothing was left (no order sent).
+   */
+  cancelAndCatchUp(owner: number, orderIds: readonly number[], side: OrderSide, tNs: bigint): number {
+    let left = 0;
+    for (const id of orderIds) left += this.cancel(id);
+    return left > 0 ? this.submitMarket(owner, side, left, tNs) : 0;
+  }
+
+  private submit(
+    owner: number,
+    market: boolean,
+    side: OrderSide,
+    venue: number,
+    priceUsd: number,
+    qty: number,
+    tNs: bigint,
+  ): number {
+    if (side !== 1 && side !== -1)
+      throw new InputError(`order side must be +1 (buy) or -1 (sell), got ${side}`);
+    if (!Number.isInteger(qty) || qty < 0)
+      throw new InputError(`order quantity must be whole shares >= 0 (got ${qty})`);
+    const id = this.nextId++;
+    if (qty === 0) return id;
+    let ledger = this.ledgers.get(owner);
+    if (ledger === undefined) this.ledgers.set(owner, (ledger = []));
+    const pk = market
+      ? side === 1
+        ? Number.POSITIVE_INFINITY
+        : Number.NEGATIVE_INFINITY
+      : priceKey(priceUsd);
+    const o = new SimOrder(id, owner, market, side, venue, priceUsd, pk, qty, tNs + this.latencyNs, ledger);
+    this.orders.set(id, o);
+    this.pending.push(o);
+    if (o.arrivalNs < this.minPendingNs) this.minPendingNs = o.arrivalNs;
+    return id;
+  }
+
+  private lookup(orderId: number): SimOrder | undefined {
+    if (!Number.isInteger(orderId) || orderId < 1 || orderId >= this.nextId) {
+      throw new InputError(`unknown order id ${orderId}: ids are returned by submitMarket / submitLimit`);
+    }
+    return this.orders.get(orderId);
+  }
+
+  /** Activate pending orders with arrivalNs <= ts, in submission order, against the current books. */
+  private arrive(ts: bigint): void {
+    const p = this.pending;
+    let w = 0;
+    let min = NEVER;
+    for (let r = 0; r < p.length; r++) {
+      const o = p[r]!;
+      if (o.arrivalNs <= ts) {
+        o.state = LIVE;
+        if (o.market) this.activateMarket(o);
+        else this.activateLimit(o);
+      } else {
+        p[w++] = o;
+        if (o.arrivalNs < min) min = o.arrivalNs;
+      }
+    }
+    p.length = w;
+    this.minPendingNs = min;
+  }
+
+  private activateMarket(o: SimOrder): void {
+    this.take(o, o.pk, o.arrivalNs);
+    if (o.remaining > 0) {
+      o.slot = this.waiting.length;
+      this.waiting.push(o);
+    } else this.finish(o);
+  }
+
+  private activateLimit(o: SimOrder): void {
+    const b = this.books;
+    const buy = o.side === 1;
+    const opp = buy ? b.nationalBestAsk() : b.nationalBestBid();
+    if (!Number.isNaN(opp) && (buy ? priceKey(opp) <= o.pk : priceKey(opp) >= o.pk))
+      this.take(o, o.pk, o.arrivalNs);
+    if (o.remaining === 0) {
+      this.finish(o);
+      return;
+    }
+    const side = buy ? BID : ASK;
+    const s = levelSize(b, o.venue, side, o.pk);
+    o.ahead = o.lastSize = s === HIDDEN ? 0 : s;
+    if (this.restingCount === 0) this.trades.clearAll();
+    const list = this.resting[o.venue * 2 + side]!;
+    o.slot = list.length;
+    list.push(o);
+    this.restingCount++;
+    this.restingBySide[side]!++;
+    if (buy ? o.pk > this.bound[BID]! : o.pk < this.bound[ASK]!) this.bound[side] = o.pk;
+  }
+
+  /** Take liquidity for `o` within `limitPk` (see takerWalk.ts); fills are stamped `tsNs`. */
+  private take(o: SimOrder, limitPk: number, tsNs: bigint): void {
+    this.taking = o;
+    this.takingNs = tsNs;
+    o.remaining -= walkLiquidity(
+      this.books,
+      this.fees,
+      this.ptr,
+      o.ledger,
+      o.side === 1,
+      o.remaining,
+      limitPk,
+      this.sink,
+    );
+  }
+
+  private onTrade(v: number, aggressor: number, priceUsd: number, size: number, ts: bigint): void {
+    if (Number.isNaN(priceUsd) || size <= 0) return;
+    const k = priceKey(priceUsd);
+    if (aggressor === Side.Ask) {
+      this.trades.add(v, BID, k, size);
+      this.hit(v, BID, k, size, ts, true);
+    } else if (aggressor === Side.Bid) {
+      this.trades.add(v, ASK, k, size);
+      this.hit(v, ASK, k, size, ts, true);
+    } else {
+      this.trades.add(v, BID, k, size);
+      this.trades.add(v, ASK, k, size);
+      this.hit(v, BID, k, size, ts, false);
+      this.hit(v, ASK, k, size, ts, false);
+    }
+  }
+
+  /** A trade of `size` at price key `k` against resting side `side` of venue `v` (see the header). */
+  private hit(v: number, side: number, k: number, size: number, ts: bigint, atPrice: boolean): void {
+    const list = this.resting[v * 2 + side]!;
+    for (let j = list.length - 1; j >= 0; j--) {
+      const o = list[j]!;
+      if (side === BID ? k < o.pk : k > o.pk) {
+        this.makerFill(o, o.remaining, ts);
+      } else if (atPrice && k === o.pk) {
+        const beyond = size - o.ahead;
+        o.ahead = Math.max(0, o.ahead - size);
+        if (beyond >= 1) this.makerFill(o, Math.floor(beyond + 1e-9), ts);
+      }
+    }
+  }
+
+  /** Venue `v` has a new consistent book: queue advance and caps, then national-best crossing. */
+  private onBookUpdate(v: number, ts: bigint): void {
+    const b = this.books;
+    const L = b.levels;
+    const keys = this.levelKeys;
+    for (let side = BID; side <= ASK; side++) {
+      const list = this.resting[v * 2 + side]!;
+      if (list.length === 0) continue;
+      // price keys of the displayed levels, once per update (same semantics as levels.ts levelSize)
+      const px = side === BID ? b.bidPx : b.askPx;
+      const sz = side === BID ? b.bidSz : b.askSz;
+      let shown = 0;
+      while (shown < L && !Number.isNaN(px[v * L + shown]!)) {
+        keys[shown] = priceKey(px[v * L + shown]!);
+        shown++;
+      }
+      for (let j = list.length - 1; j >= 0; j--) {
+        const o = list[j]!;
+        let size = shown === L ? HIDDEN : 0;
+        for (let l = 0; l < shown; l++) {
+          const k = keys[l]!;
+          if (k === o.pk) {
+            size = sz[v * L + l]!;
+            break;
+          }
+          if (side === BID ? k < o.pk : k > o.pk) {
+            size = 0;
+            break;
+          }
+        }
+        if (size === HIDDEN) continue;
+        advanceQueue(o, size, this.trades.get(v, side, o.pk), this.queueModel);
+      }
+    }
+    if (this.restingBySide[BID]! > 0) {
+      const a = b.bestAsk(v);
+      if (!Number.isNaN(a) && priceKey(a) <= this.bound[BID]!) this.crossed(v, BID, priceKey(a), ts);
+    }
+    if (this.restingBySide[ASK]! > 0) {
+      const bid = b.bestBid(v);
+      if (!Number.isNaN(bid) && priceKey(bid) >= this.bound[ASK]!) this.crossed(v, ASK, priceKey(bid), ts);
+    }
+  }
+
+  /**
+   * Venue `v`'s best opposite price key `k` is at or through resting orders of `side`: fill them whole at their
+   * price, unless the crossing shares are ones their owner already took (then they do not count); tighten the
+   * price bound of `side` to the survivors.
+   */
+  private crossed(v: number, side: number, k: number, ts: bigint): void {
+    let bound = side === BID ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    for (let w = 0; w < this.books.maxVenues; w++) {
+      const list = this.resting[w * 2 + side]!;
+      for (let j = list.length - 1; j >= 0; j--) {
+        const o = list[j]!;
+        if (
+          (side === BID ? o.pk >= k : o.pk <= k) &&
+          crossingAvailable(this.books, o.ledger, v, side === BID, o.pk)
+        ) {
+          this.makerFill(o, o.remaining, ts);
+        } else if (side === BID ? o.pk > bound : o.pk < bound) bound = o.pk;
+      }
+    }
+    this.bound[side] = bound;
+  }
+
+  private retryWaiting(ts: bigint): void {
+    const w = this.waiting;
+    for (let j = w.length - 1; j >= 0; j--) {
+      const o = w[j]!;
+      this.take(o, o.pk, ts);
+      if (o.remaining === 0) {
+        this.removeAt(w, o);
+        this.finish(o);
+      }
+    }
+  }
+
+  private makerFill(o: SimOrder, qty: number, ts: bigint): void {
+    const q = Math.min(qty, o.remaining);
+    if (q <= 0) return;
+    o.remaining -= q;
+    this.emit(o, ts, o.venue, o.priceUsd, q, true, -this.fees.makerRebateUsd(o.venue) * q);
+    if (o.remaining === 0) {
+      this.removeResting(o);
+      this.finish(o);
+    }
+  }
+
+  private removeResting(o: SimOrder): void {
+    const side = o.side === 1 ? BID : ASK;
+    this.removeAt(this.resting[o.venue * 2 + side]!, o);
+    this.restingCount--;
+    this.restingBySide[side]!--;
+  }
+
+  /** Swap-remove `o` from `list` (safe while iterating the list backwards). */
+  private removeAt(list: SimOrder[], o: SimOrder): void {
+    const last = list.pop()!;
+    if (last !== o) {
+      list[o.slot] = last;
+      last.slot = o.slot;
+    }
+    o.slot = -1;
+  }
+
+  private finish(o: SimOrder): void {
+    o.state = DONE;
+    this.orders.delete(o.id);
+  }
+
+  private emit(
+    o: SimOrder,
+    tsNs: bigint,
+    venue: number,
+    priceUsd: number,
+    qty: number,
+    maker: boolean,
+    feeUsd: number,
+  ) {
+    this.outbox.push({ orderId: o.id, owner: o.owner, tsNs, venue, priceUsd, qty, maker, feeUsd });
+  }
+
+  private flush(): void {
+    const box = this.outbox;
+    if (box.length === 0) return;
+    try {
+      for (let j = 0; j < box.length; j++) this.onFill(box[j]!);
+    } finally {
+      box.length = 0;
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** The exchange simulator (MODELS.md section 6). */
+export { ExecutionSim } from "./executionSim.ts";
+export { flatFees, venueFees } from "./fees.ts";
+export { probQueue, riskAverse } from "./queueModels.ts";
+export type { ExecutionSimOptions, FeeSchedule, Fill, OrderSide, QueueModel } from "./types.ts";

@@ -1,0 +1,56 @@
+/** One simulated order and the queue-position update of a resting limit order (MODELS.md 6.2, 6.3). */
+import type { ConsumedLedger } from "./consumed.ts";
+import type { OrderSide, QueueModel } from "./types.ts";
+
+export const PENDING = 0;
+export const LIVE = 1;
+export const DONE = 2;
+
+export class SimOrder {
+  remaining: number;
+  state = PENDING;
+  /** Shares displayed in front of us (limit orders). */
+  ahead = 0;
+  /** Displayed size at our price when last seen (limit orders). */
+  lastSize = 0;
+  /** Index in its resting or waiting list. */
+  slot = -1;
+  constructor(
+    readonly id: number,
+    readonly owner: number,
+    readonly market: boolean,
+    readonly side: OrderSide,
+    readonly venue: number,
+    readonly priceUsd: number,
+    /** priceKey(priceUsd) for limits; +Infinity (buy) / -Infinity (sell) for market orders. */
+    readonly pk: number,
+    qty: number,
+    readonly arrivalNs: bigint,
+    /** The owner's consumed-liquidity ledger (shared by all orders of the owner). */
+    readonly ledger: ConsumedLedger,
+  ) {
+    this.remaining = qty;
+  }
+}
+
+/**
+ * A new consistent book shows `size` shares at o's price (0 = vacated). A decrease d = lastSize - size is
+ * first explained by `traded` shares printed there since the venue's last book update (already applied to
+ * queue_ahead at the trade); the rest c = d - min(d, traded) is a cancel: queue_ahead -= clamp(model(ahead,
+ * behind, c), 0, min(ahead, c)) with behind = lastSize - min(d, traded) - ahead. Finally queue_ahead <= size.
+ * Note: hftbacktest uses behind = lastSize - ahead (it still counts the traded shares as behind us).
+ */
+export function advanceQueue(o: SimOrder, size: number, traded: number, model: QueueModel): void {
+  const dec = o.lastSize - size;
+  if (dec > 0 && o.ahead > 0) {
+    const explained = Math.min(dec, traded);
+    const cancelled = dec - explained;
+    if (cancelled > 0) {
+      const behind = Math.max(0, o.lastSize - explained - o.ahead);
+      const adv = model.advanceOnCancel(o.ahead, behind, cancelled);
+      if (adv > 0) o.ahead -= Math.min(adv, o.ahead, cancelled);
+    }
+  }
+  if (o.ahead > size) o.ahead = size;
+  o.lastSize = size;
+}

@@ -1,0 +1,104 @@
+/**
+ * Taking displayed liquidity (MODELS.md 6.1): the walk of the visible levels of all venues, cheapest price
+ * first (ties: lower taker fee, then lower venue index), at most the shares the owner has not consumed yet
+ * at each level (consumed.ts). Allocation-free apart from the sink's fills.
+ */
+import type { VenueBooks } from "../book/venueBooks.ts";
+import { priceKey } from "../core/units.ts";
+import { availableTo, type ConsumedLedger, consume, pruneLedger } from "./consumed.ts";
+import { ASK, BID } from "./levels.ts";
+import type { FeeSchedule } from "./types.ts";
+
+export interface TakerSink {
+  /** `qty` shares taken at `priceUsd` on `venue`; feeUsd = takerFeeUsd(venue) x qty. */
+  takerFill(venue: number, priceUsd: number, qty: number, feeUsd: number): void;
+}
+
+/**
+ * Walk asks ascending (buy) or bids descending (sell) for up to `qty` shares while the price key is within
+ * `limitPk` (<= for buys, >= for sells; pass +/-Infinity for market orders). Records the consumption in
+ * `ledger`, reports each level's fill to `sink`, returns the shares taken. `ptr` is scratch (length maxVenues).
+ */
+export function walkLiquidity(
+  b: VenueBooks,
+  fees: FeeSchedule,
+  ptr: Int32Array,
+  ledger: ConsumedLedger,
+  buy: boolean,
+  qty: number,
+  limitPk: number,
+  sink: TakerSink,
+): number {
+  const L = b.levels;
+  const side = buy ? ASK : BID;
+  const px = buy ? b.askPx : b.bidPx;
+  const sz = buy ? b.askSz : b.bidSz;
+  if (ledger.length > 0) pruneLedger(ledger, b);
+  ptr.fill(0);
+  let left = qty;
+  while (left > 0) {
+    let bestV = -1;
+    let bestK = 0;
+    let bestAt = 0;
+    let bestAvail = 0;
+    let bestFee = 0;
+    for (let v = 0; v < b.maxVenues; v++) {
+      if (b.valid[v] === 0) continue;
+      const base = v * L;
+      let l = ptr[v]!;
+      let k = 0;
+      let a = 0;
+      for (; l < L; l++) {
+        const p = px[base + l]!;
+        if (Number.isNaN(p)) {
+          l = L;
+          break;
+        }
+        k = priceKey(p);
+        a = availableTo(ledger, v, side, k, sz[base + l]!);
+        if (a >= 1) break;
+      }
+      ptr[v] = l;
+      if (l >= L) continue;
+      const fee = fees.takerFeeUsd(v);
+      if (bestV < 0 || (buy ? k < bestK : k > bestK) || (k === bestK && fee < bestFee)) {
+        bestV = v;
+        bestK = k;
+        bestAt = base + l;
+        bestAvail = a;
+        bestFee = fee;
+      }
+    }
+    if (bestV < 0 || (buy ? bestK > limitPk : bestK < limitPk)) break;
+    const q = Math.min(left, Math.floor(bestAvail));
+    consume(ledger, bestV, side, bestK, sz[bestAt]!, q);
+    left -= q;
+    sink.takerFill(bestV, px[bestAt]!, q, bestFee * q);
+  }
+  return qty - left;
+}
+
+/**
+ * Does venue `v` display, at or through price key `pk` (asks <= pk for a resting buy, bids >= pk for a resting
+ * sell), shares that the owner of `ledger` has not consumed? Shares it took itself do not cross its order.
+ */
+export function crossingAvailable(
+  b: VenueBooks,
+  ledger: ConsumedLedger,
+  v: number,
+  buy: boolean,
+  pk: number,
+): boolean {
+  if (ledger.length === 0) return true;
+  const L = b.levels;
+  const px = buy ? b.askPx : b.bidPx;
+  const sz = buy ? b.askSz : b.bidSz;
+  for (let l = 0; l < L; l++) {
+    const p = px[v * L + l]!;
+    if (Number.isNaN(p)) return false;
+    const k = priceKey(p);
+    if (buy ? k > pk : k < pk) return false;
+    if (availableTo(ledger, v, buy ? ASK : BID, k, sz[v * L + l]!) >= 1) return true;
+  }
+  return false;
+}

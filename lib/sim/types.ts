@@ -1,0 +1,62 @@
+/**
+ * Contracts of the exchange simulator (MODELS.md section 6). One interface per modelling assumption
+ * (STYLE.md habit 2): the queue model and the fee schedule are passed in, never module singletons.
+ * Units: prices dollars, quantities shares, fees dollars, timestamps int64 ns since the epoch (UTC).
+ */
+
+/**
+ * How a cancel at our price level moves our queue position (MODELS.md 6.3).
+ * Only size decreases NOT explained by trades already counted reach the model.
+ */
+export interface QueueModel {
+  readonly name: string;
+  /**
+   * Shares by which queue_ahead decreases when `cancelled` shares leave a level where `ahead` shares are in
+   * front of us and `behind` shares behind us (both before the cancel). The simulator clamps the result to
+   * [0, min(ahead, cancelled)] and afterwards caps queue_ahead at the new displayed level size.
+   */
+  advanceOnCancel(ahead: number, behind: number, cancelled: number): number;
+}
+
+/** Per-venue fees in dollars per share; positive numbers = paid (taker) / received (maker). */
+export interface FeeSchedule {
+  /** Fee paid per share when we take liquidity on `venue` ($/share, >= 0 normally). */
+  takerFeeUsd(venue: number): number;
+  /** Rebate received per share when our resting order is filled on `venue` ($/share). */
+  makerRebateUsd(venue: number): number;
+}
+
+/** One execution of one of our orders at one price on one venue. */
+export interface Fill {
+  readonly orderId: number;
+  readonly owner: number;
+  /** Time of the execution (ns): arrival time for a taker fill at arrival, else the record's ts_recv. */
+  readonly tsNs: bigint;
+  readonly venue: number;
+  readonly priceUsd: number;
+  /** Shares, integer > 0. */
+  readonly qty: number;
+  /** true for a resting (limit) order filled passively, false for liquidity we took. */
+  readonly maker: boolean;
+  /** Total fee of this fill in dollars: + paid (taker fee), - received (maker rebate). */
+  readonly feeUsd: number;
+}
+
+/** Buy (+1) or sell (-1). */
+export type OrderSide = 1 | -1;
+
+export interface ExecutionSimOptions {
+  /** Number of dense venue indices the stream can carry (Mbp10Batch.venue < maxVenues). */
+  readonly maxVenues: number;
+  /** Book levels kept per venue (1..10). */
+  readonly levels: number;
+  /** Order entry latency (submit to arrival at the venue), ns. @default 1_000_000n (1 ms) */
+  readonly latencyNs?: bigint;
+  readonly queueModel: QueueModel;
+  readonly fees: FeeSchedule;
+  /**
+   * Called for every fill. Fills of one record are delivered after the record has been fully applied, so the
+   * callback may call submit / cancel / openQty on the simulator safely.
+   */
+  onFill(f: Fill): void;
+}

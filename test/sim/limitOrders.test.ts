@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { probQueue } from "../../lib/sim/queueModels.ts";
+import { batch, brief, harness, ms, REBATE, type Row } from "./helpers.ts";
+
+const BOOK: Row = { t: 0, action: "A", side: "B", bids: [[100, 500]], asks: [[100.01, 400]] };
+/** A record at t = 1 ms that activates orders submitted at 0 (book unchanged). */
+const TICK: Row = { t: 1, action: "N" };
+
+describe("limit orders: queue position (MODELS.md 6.2, 6.3)", () => {
+  it("sell-aggressor trades at our bid deplete queue_ahead, then fill the part beyond it", () => {
+    const h = harness();
+    const b = batch([
+      BOOK,
+      TICK,
+      { t: 2, action: "T", side: "A", price: 100, size: 300 },
+      { t: 2, action: "C", side: "B", price: 100, size: 300, bids: [[100, 200]] },
+      { t: 3, action: "T", side: "A", price: 100, size: 250 },
+      { t: 3, action: "C", side: "B", price: 100, size: 200, bids: [[99.99, 300]] },
+      { t: 4, action: "T", side: "A", price: 99.99, size: 100 },
+    ]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(7, 0, 1, 100, 200, ms(0));
+    h.feed(b, 1, 2);
+    expect(h.sim.queueAhead(id)).toBe(500);
+    h.feed(b, 2, 4);
+    expect(h.sim.queueAhead(id)).toBe(200);
+    expect(h.fills).toEqual([]);
+    h.feed(b, 4, 5); // 250 traded, 200 ahead: 50 fill us
+    expect(brief(h.fills)).toEqual([[id, 0, 100, 50, true]]);
+    expect(h.fills[0]!.feeUsd).toBeCloseTo(-REBATE * 50, 12);
+    expect(h.fills[0]!.tsNs).toBe(ms(3));
+    h.feed(b, 5); // the level vanished; a trade through our price fills the rest
+    expect(brief(h.fills)).toEqual([
+      [id, 0, 100, 50, true],
+      [id, 0, 100, 150, true],
+    ]);
+    expect(h.sim.openQty(id)).toBe(0);
+    expect(h.sim.liveOrders).toBe(0);
+  });
+
+  const growThenCancel = (): Row[] => [
+    BOOK,
+    TICK,
+    { t: 2, action: "A", side: "B", price: 100, size: 300, bids: [[100, 800]] },
+    { t: 3, action: "C", side: "B", price: 100, size: 200, bids: [[100, 600]] },
+    { t: 4, action: "C", side: "B", price: 100, size: 400, bids: [[100, 200]] },
+  ];
+
+  it("risk_averse: a cancel does not advance us; only the cap at the level size does", () => {
+    const h = harness();
+    const b = batch(growThenCancel());
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
+    h.feed(b, 1, 4);
+    expect(h.sim.queueAhead(id)).toBe(500);
+    h.feed(b, 4);
+    expect(h.sim.queueAhead(id)).toBe(200);
+  });
+
+  it("prob(1) and prob(2): exact expected advance for a cancel at our level", () => {
+    for (const [n, expected] of [
+      [1, 500 - (500 / 800) * 200],
+      [2, 500 - (0.25 / 0.34) * 200],
+    ] as const) {
+      const h = harness({ queueModel: probQueue(n) });
+      const b = batch(growThenCancel());
+      h.feed(b, 0, 1);
+      const id = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
+      h.feed(b, 1, 4);
+      expect(h.sim.queueAhead(id)).toBeCloseTo(expected, 9);
+    }
+  });
+
+  it("a trade and the cancel record publishing it are counted once", () => {
+    const rows = (after: number): Row[] => [
+      BOOK,
+      TICK,
+      { t: 2, action: "A", side: "B", price: 100, size: 300, bids: [[100, 800]] },
+      { t: 3, action: "T", side: "A", price: 100, size: 100 },
+      { t: 3, action: "C", side: "B", price: 100, size: 100, bids: [[100, after]] },
+    ];
+    const h = harness({ queueModel: probQueue(1) });
+    const b = batch(rows(700));
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
+    h.feed(b);
+    expect(h.sim.queueAhead(id)).toBe(400);
+    // trade 100 plus a genuine cancel of 100: only the cancel goes to the model (ahead 400, behind 300)
+    const h2 = harness({ queueModel: probQueue(1) });
+    const b2 = batch(rows(600));
+    h2.feed(b2, 0, 1);
+    const id2 = h2.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
+    h2.feed(b2);
+    expect(h2.sim.queueAhead(id2)).toBeCloseTo(400 - (400 / 700) * 100, 9);
+  });
+
+  it("a sell-aggressor trade through our bid fills the whole order at our price", () => {
+    const h = harness();
+    const b = batch([BOOK, TICK, { t: 2, action: "T", side: "A", price: 99.98, size: 10 }]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 100, 300, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([[id, 0, 100, 300, true]]);
+  });
+
+  it("a buy-aggressor trade at our ask depletes the ask queue; sells mirror buys", () => {
+    const h = harness();
+    const b = batch([BOOK, TICK, { t: 2, action: "T", side: "B", price: 100.01, size: 450 }]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, -1, 100.01, 100, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([[id, 0, 100.01, 50, true]]);
+  });
+
+  it("a vanished level: the next trade at our price fills us up to its size, one through fills the rest", () => {
+    const h = harness();
+    const b = batch([
+      BOOK,
+      TICK,
+      { t: 2, action: "C", side: "B", price: 100, size: 500, bids: [[99.99, 300]] },
+      { t: 3, action: "T", side: "A", price: 100, size: 30 },
+      { t: 4, action: "T", side: "A", price: 99.99, size: 5 },
+    ]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
+    h.feed(b, 1, 3);
+    expect(h.sim.queueAhead(id)).toBe(0);
+    h.feed(b, 3, 4);
+    expect(brief(h.fills)).toEqual([[id, 0, 100, 30, true]]);
+    h.feed(b, 4);
+    expect(brief(h.fills)[1]).toEqual([id, 0, 100, 70, true]);
+  });
+
+  it("the national best ask moving to our bid on another venue fills us at our price", () => {
+    const h = harness();
+    const b = batch([
+      BOOK,
+      { t: 0, v: 1, action: "A", bids: [[99.99, 100]], asks: [[100.02, 100]] },
+      TICK,
+      { t: 2, v: 1, action: "A", side: "A", price: 100, size: 10, asks: [[100, 10]] },
+    ]);
+    h.feed(b, 0, 2);
+    const id = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
+    h.feed(b, 2, 3);
+    expect(h.fills).toEqual([]);
+    h.feed(b, 3);
+    expect(brief(h.fills)).toEqual([[id, 0, 100, 100, true]]);
+  });
+
+  it("two owners at the same level do not see each other", () => {
+    const h = harness();
+    const b = batch([BOOK, TICK, { t: 2, action: "T", side: "A", price: 100, size: 550 }]);
+    h.feed(b, 0, 1);
+    const a = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
+    const c = h.sim.submitLimit(2, 0, 1, 100, 100, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills).sort()).toEqual(
+      [
+        [a, 0, 100, 50, true],
+        [c, 0, 100, 50, true],
+      ].sort(),
+    );
+  });
+
+  it("an order only sees records from its arrival on; cancel returns the unfilled quantity", () => {
+    const h = harness();
+    const b = batch([
+      BOOK,
+      { t: 0.5, action: "T", side: "A", price: 100, size: 600 }, // before arrival: ignored
+      { t: 1, action: "C", side: "B", price: 100, size: 500, bids: [[100, 100]] },
+      { t: 2, action: "T", side: "A", price: 100, size: 150 },
+    ]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
+    h.feed(b, 1, 3);
+    // arrived at 1 ms against the book before that record (500), then capped by it (100)
+    expect(h.sim.queueAhead(id)).toBe(100);
+    expect(h.fills).toEqual([]);
+    h.feed(b, 3);
+    expect(brief(h.fills)).toEqual([[id, 0, 100, 50, true]]);
+    expect(h.sim.cancel(id)).toBe(50);
+    expect(h.sim.openQty(id)).toBe(0);
+    expect(h.sim.cancel(id)).toBe(0);
+    expect(() => h.sim.openQty(999)).toThrow(/unknown order id/);
+  });
+
+  it("a limit order marketable at arrival takes liquidity up to its price, the rest rests", () => {
+    const h = harness();
+    const b = batch([
+      {
+        ...BOOK,
+        asks: [
+          [100.01, 100],
+          [100.02, 50],
+          [100.03, 500],
+        ],
+      },
+      TICK,
+    ]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 100.02, 200, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([
+      [id, 0, 100.01, 100, false],
+      [id, 0, 100.02, 50, false],
+    ]);
+    expect(h.sim.openQty(id)).toBe(50);
+    expect(h.sim.queueAhead(id)).toBe(0);
+  });
+  it("a price better than the best bid has nobody ahead; a sell at the best bid trades through it", () => {
+    const h = harness();
+    const b = batch([BOOK, TICK, { t: 2, action: "T", side: "A", price: 100, size: 40 }]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 100.005, 60, ms(0));
+    h.feed(b, 1, 2);
+    expect(h.sim.queueAhead(id)).toBe(0);
+    h.feed(b, 2);
+    expect(brief(h.fills)).toEqual([[id, 0, 100.005, 60, true]]);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { flatFees, venueFees } from "../../lib/sim/fees.ts";
+import { probQueue, riskAverse } from "../../lib/sim/queueModels.ts";
+
+describe("queue models (MODELS.md 6.3)", () => {
+  it("risk_averse never advances on a cancel", () => {
+    expect(riskAverse().advanceOnCancel(500, 300, 200)).toBe(0);
+  });
+
+  it("prob(n) advances by (1 - p) c with p = behind^n / (behind^n + ahead^n)", () => {
+    // p = 300 / 800 = 0.375 -> 0.625 * 200 = 125
+    expect(probQueue(1).advanceOnCancel(500, 300, 200)).toBeCloseTo(125, 12);
+    // p = 0.09 / (0.09 + 0.25) -> (0.25 / 0.34) * 200
+    expect(probQueue(2).advanceOnCancel(500, 300, 200)).toBeCloseTo((0.25 / 0.34) * 200, 10);
+    // nobody behind: the cancel was ahead of us
+    expect(probQueue(3).advanceOnCancel(500, 0, 200)).toBe(200);
+    // nobody ahead: nothing to advance
+    expect(probQueue(1).advanceOnCancel(0, 300, 200)).toBe(0);
+  });
+
+  it("prob(n) moves the part of a cancel that cannot come from behind to the front (hftbacktest)", () => {
+    // p = 0.75, (1 - p) 5 = 1.25, p 5 - behind = 0.75 -> 2
+    expect(probQueue(1).advanceOnCancel(1, 3, 5)).toBeCloseTo(2, 12);
+  });
+
+  it("prob(n) does not overflow for large exponents", () => {
+    expect(probQueue(400).advanceOnCancel(10, 1e6, 5)).toBe(0);
+    expect(probQueue(400).advanceOnCancel(1e6, 10, 5)).toBe(5);
+  });
+
+  it("rejects a non-positive exponent with a message", () => {
+    expect(() => probQueue(0)).toThrow(/exponent n must be/);
+  });
+
+  it("fee schedules", () => {
+    expect(flatFees(0.003, 0.002).takerFeeUsd(5)).toBe(0.003);
+    const f = venueFees([0.003, 0.001], [0.002, 0.0025]);
+    expect([f.takerFeeUsd(1), f.makerRebateUsd(0), f.makerRebateUsd(7)]).toEqual([0.001, 0.002, 0.0025]);
+  });
+});
