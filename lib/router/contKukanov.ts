@@ -10,12 +10,30 @@
  *   dM   = (h + f) + theta - (lambda_u + theta) 1[A < X] + lambda_o 1[A > X]
  *   dL_k = theta + 1[xi_k > Q_k + L_k] (-(h + r_k) - (lambda_u + theta) 1[A < X] + lambda_o 1[A > X])
  *   gamma = sqrt(K) X / sqrt(N [(h+f+theta+lambda_u+lambda_o)^2 + sum_k (h+r_k+theta+lambda_u+lambda_o)^2])
- * with comparisons made within 1e-9 X. The iteration starts from an equal split of X over the market order
- * and the K limit orders, and the reported continuous solution is the average of the N iterates.
+ * with comparisons made within 1e-9 X.
+ *
+ * One pass of MODELS.md (`passes: 1, start: "equal", stratified: false`): start from an equal split of X over
+ * the market order and the K limit orders, run the N iterates, report their average. That is too slow at
+ * N = 1000: the expected cost is very flat in the allocation (curvature (h + r + lambda_u + theta) f_xi per
+ * share) while each step moves ~gamma (h + lambda_u) ~ 5 shares, so the average keeps ~half of the start
+ * point's bias (100-300 shares on the MODELS.md 9 oracle), and with i.i.d. scenarios even the exact
+ * optimum of the N sampled scenarios scatters ~+-100 shares around the closed form. Defaults refine this,
+ * keeping the gradient, the exact projection, the step formula and iterate averaging as the core:
+ * - `stratified` (default true): the N scenarios are a Latin hypercube sample (`stratifiedHorizonOutflows`):
+ *   same marginal law, empirical CDF within 1/N of the true one, so the sampled problem's optimum is close to
+ *   the true one (needs `outflow.quantile`; a venue without it is sampled i.i.d.).
+ * - `start` (default "closedForm"): each venue's single-venue closed form on the sampled scenarios,
+ *   L_k = clip(F_N,k^-1(p_k) - Q_k, 0, X) with p_k = (2h + f + r_k) / (lambda_u + theta + h + r_k), scaled
+ *   down so that sum L_k <= X, and M = X - sum L_k (for one venue this is the sampled problem's optimum).
+ * - `passes` P (default 4): P passes over the same N scenarios, pass p = 1..P with step
+ *   gamma_p = gamma(P N) / p = gamma / (sqrt(P) p), gamma(P N) being the MODELS.md step re-derived for the
+ *   P N iterations. Each pass starts from the previous pass's LAST iterate (a full pass sums the N sampled
+ *   gradients, so it carries no ordering bias) and only the last pass's N iterates are averaged
+ *   (Polyak-Ruppert tail averaging). P = 1 is exactly the MODELS.md step and average.
  */
 import { ModelError } from "../core/errors.ts";
 import type { Rng } from "../core/rng.ts";
-import { type OutflowDistribution, sampleHorizonOutflow } from "./outflow.ts";
+import { type OutflowDistribution, sampleHorizonOutflow, stratifiedHorizonOutflows } from "./outflow.ts";
 import { projectInPlace, projectionScratch } from "./projection.ts";
 import { largestRemainder } from "./rounding.ts";
 
@@ -47,6 +65,12 @@ export interface RouterParams {
   readonly horizonS: number;
   /** N, outflow scenarios for the optimizer and for the cost estimate; default 1000. */
   readonly samples?: number;
+  /** P, passes of the stochastic gradient over the N scenarios (step gamma / (sqrt(P) p) in pass p); default 4. */
+  readonly passes?: number;
+  /** Starting point: "closedForm" (per-venue closed form on the scenarios, default) or "equal" (MODELS.md). */
+  readonly start?: "closedForm" | "equal";
+  /** Latin hypercube scenarios when the outflow has a quantile (default true); false = i.i.d. (MODELS.md). */
+  readonly stratified?: boolean;
 }
 
 export interface RouterAllocation {
@@ -102,7 +126,7 @@ export function routerCost(
   return scenarioCost(market, Float64Array.from(limits), Float64Array.from(outflows), 0, q, hr, k, x, p);
 }
 
-function validate(x: number, venues: readonly Venue[], p: RouterParams, n: number): void {
+function validate(x: number, venues: readonly Venue[], p: RouterParams, n: number, passes: number): void {
   if (!Number.isInteger(x) || x < 0)
     throw new ModelError(`router order size X must be an integer >= 0 shares, got ${x}`);
   for (const [key, v] of Object.entries(p)) {
@@ -116,6 +140,10 @@ function validate(x: number, venues: readonly Venue[], p: RouterParams, n: numbe
   }
   if (!(p.horizonS > 0)) throw new ModelError(`router horizon must be > 0 seconds, got ${p.horizonS}`);
   if (!Number.isInteger(n) || n < 1) throw new ModelError(`router samples must be an integer >= 1, got ${n}`);
+  if (!Number.isInteger(passes) || passes < 1)
+    throw new ModelError(`router passes must be an integer >= 1, got ${passes}`);
+  if (p.start !== undefined && p.start !== "closedForm" && p.start !== "equal")
+    throw new ModelError(`router start must be "closedForm" or "equal", got ${String(p.start)}`);
   venues.forEach((v, i) => {
     if (!(v.queueAhead >= 0) || !Number.isFinite(v.rebateUsd)) {
       throw new ModelError(`venue ${v.name ?? i}: queueAhead must be >= 0 shares and rebateUsd finite`);
@@ -123,14 +151,92 @@ function validate(x: number, venues: readonly Venue[], p: RouterParams, n: numbe
   });
 }
 
-/** Draw n scenarios x k venues of horizon outflow (shares) into a row-major Float64Array. */
-function drawScenarios(active: readonly Venue[], n: number, horizonS: number, rng: Rng): Float64Array {
+/**
+ * Draw n scenarios x k venues of horizon outflow (shares) into a row-major Float64Array: i.i.d. draws, or
+ * (stratified) a Latin hypercube column per venue and per-minute draw, i.i.d. for a venue without quantile.
+ */
+function drawScenarios(
+  active: readonly Venue[],
+  n: number,
+  horizonS: number,
+  rng: Rng,
+  stratified: boolean,
+): Float64Array {
   const k = active.length;
   const xi = new Float64Array(n * k);
-  for (let s = 0; s < n; s++) {
-    for (let i = 0; i < k; i++) xi[s * k + i] = sampleHorizonOutflow(active[i]!.outflow, rng, horizonS);
+  if (!stratified) {
+    for (let s = 0; s < n; s++) {
+      for (let i = 0; i < k; i++) xi[s * k + i] = sampleHorizonOutflow(active[i]!.outflow, rng, horizonS);
+    }
+    return xi;
+  }
+  const perm = new Int32Array(n);
+  for (let i = 0; i < k; i++) {
+    const d = active[i]!.outflow;
+    if (d.quantile) stratifiedHorizonOutflows(d, rng, horizonS, n, xi, i, k, perm);
+    else for (let s = 0; s < n; s++) xi[s * k + i] = sampleHorizonOutflow(d, rng, horizonS);
   }
   return xi;
+}
+
+/** The r-th smallest (0-based) of a[0..a.length) by quickselect (middle pivot); reorders a. */
+function kthSmallest(a: Float64Array, r: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (r <= j) hi = j;
+    else if (r >= i) lo = i;
+    else break;
+  }
+  return a[r]!;
+}
+
+/**
+ * Starting point "closedForm": per venue the single-venue closed form on the sampled outflows,
+ * L_k = clip(F_N^-1(p_k) - Q_k, 0, X) (F_N^-1(p) = the ceil(p N)-th smallest sample, by quickselect), scaled down so that
+ * sum L_k <= X; writes L into l and returns M = X - sum L_k (shares).
+ */
+function closedFormStart(
+  xi: Float64Array,
+  n: number,
+  k: number,
+  q: Float64Array,
+  hr: Float64Array,
+  x: number,
+  p: RouterParams,
+  l: Float64Array,
+): number {
+  const col = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < k; i++) {
+    const den = p.lambdaU + p.thetaUsd + hr[i]!;
+    const num = p.halfSpreadUsd + p.takerFeeUsd + hr[i]!; // 2h + f + r_k
+    let level: number;
+    if (!(den > 0) || num >= den) level = Number.POSITIVE_INFINITY;
+    else if (num <= 0) level = 0;
+    else {
+      for (let s = 0; s < n; s++) col[s] = xi[s * k + i]!;
+      level = kthSmallest(col, Math.min(n - 1, Math.max(0, Math.ceil((num / den) * n) - 1)));
+    }
+    l[i] = Math.min(Math.max(level - q[i]!, 0), x);
+    total += l[i]!;
+  }
+  if (total > x) for (let i = 0; i < k; i++) l[i] = (l[i]! * x) / total;
+  return x - Math.min(total, x);
 }
 
 /**
@@ -144,7 +250,9 @@ export function contKukanov(
   rng: Rng,
 ): RouterAllocation {
   const n = p.samples ?? 1000;
-  validate(x, venues, p, n);
+  const passes = p.passes ?? 4;
+  const stratified = p.stratified ?? true;
+  validate(x, venues, p, n, passes);
   const activeIdx = venues.flatMap((v, i) => (v.atBest ? [i] : []));
   const active = activeIdx.map((i) => venues[i]!);
   const k = active.length;
@@ -160,32 +268,41 @@ export function contKukanov(
   const { halfSpreadUsd: h, takerFeeUsd: f, thetaUsd: theta, lambdaU: lu, lambdaO: lo } = p;
   let sumSq = (h + f + theta + lu + lo) ** 2;
   for (let i = 0; i < k; i++) sumSq += (hr[i]! + theta + lu + lo) ** 2;
-  const gamma = (Math.sqrt(k) * x) / Math.sqrt(n * sumSq);
+  // MODELS.md step re-derived for the passes x N iterations; pass p uses gammaAll / p.
+  const gammaAll = (Math.sqrt(k) * x) / Math.sqrt(passes * n * sumSq);
   const tol = 1e-9 * x;
 
-  const xi = drawScenarios(active, n, p.horizonS, rng);
+  const xi = drawScenarios(active, n, p.horizonS, rng, stratified);
   const l = new Float64Array(k).fill(x / (k + 1));
   let m = x / (k + 1);
+  if ((p.start ?? "closedForm") === "closedForm") m = closedFormStart(xi, n, k, q, hr, x, p, l);
   const lSum = new Float64Array(k);
   let mSum = 0;
   const scratch = projectionScratch(k);
-  for (let s = 0; s < n; s++) {
-    const off = s * k;
-    let a = m;
-    for (let i = 0; i < k; i++) {
-      const avail = xi[off + i]! - q[i]!;
-      if (avail > 0) a += Math.min(avail, l[i]!);
+  for (let pass = 1; pass <= passes; pass++) {
+    const gamma = gammaAll / pass;
+    // Only the last pass is averaged; earlier passes hand over their last iterate.
+    const averaging = pass === passes;
+    for (let s = 0; s < n; s++) {
+      const off = s * k;
+      let a = m;
+      for (let i = 0; i < k; i++) {
+        const avail = xi[off + i]! - q[i]!;
+        if (avail > 0) a += Math.min(avail, l[i]!);
+      }
+      const short = a < x - tol ? lu + theta : 0;
+      const over = a > x + tol ? lo : 0;
+      const gM = h + f + theta - short + over;
+      for (let i = 0; i < k; i++) {
+        const filledAll = xi[off + i]! - q[i]! - l[i]! > tol;
+        l[i] = l[i]! - gamma * (theta + (filledAll ? -hr[i]! - short + over : 0));
+      }
+      m = projectInPlace(m - gamma * gM, l, k, x, scratch);
+      if (averaging) {
+        mSum += m;
+        for (let i = 0; i < k; i++) lSum[i] = lSum[i]! + l[i]!;
+      }
     }
-    const short = a < x - tol ? lu + theta : 0;
-    const over = a > x + tol ? lo : 0;
-    const gM = h + f + theta - short + over;
-    for (let i = 0; i < k; i++) {
-      const filledAll = xi[off + i]! - q[i]! - l[i]! > tol;
-      l[i] = l[i]! - gamma * (theta + (filledAll ? -hr[i]! - short + over : 0));
-    }
-    m = projectInPlace(m - gamma * gM, l, k, x, scratch);
-    mSum += m;
-    for (let i = 0; i < k; i++) lSum[i] = lSum[i]! + l[i]!;
   }
   const mBar = mSum / n;
   const lBar = Array.from(lSum, (v) => v / n);
@@ -193,7 +310,7 @@ export function contKukanov(
   const market = ints[0]!;
   const limitsActive = Float64Array.from(ints.slice(1));
 
-  const fresh = drawScenarios(active, n, p.horizonS, rng);
+  const fresh = drawScenarios(active, n, p.horizonS, rng, stratified);
   let total = 0;
   for (let s = 0; s < n; s++) total += scenarioCost(market, limitsActive, fresh, s * k, q, hr, k, x, p);
 

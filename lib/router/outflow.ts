@@ -10,6 +10,11 @@ export interface OutflowDistribution {
   readonly mean: number;
   /** One per-minute draw, shares (>= 0). */
   sample(rng: Rng): number;
+  /**
+   * Optional inverse CDF of the per-minute outflow, u in [0, 1) -> shares. When present the router draws its
+   * scenarios by Latin hypercube sampling (`stratifiedHorizonOutflows`), which needs it.
+   */
+  quantile?(u: number): number;
 }
 
 /** Exponential per-minute outflow with the given mean (shares per minute). */
@@ -17,7 +22,11 @@ export function exponentialOutflow(meanPerMin: number): OutflowDistribution {
   if (!(meanPerMin > 0) || !Number.isFinite(meanPerMin)) {
     throw new ModelError(`exponential outflow mean must be a finite number of shares > 0, got ${meanPerMin}`);
   }
-  return { mean: meanPerMin, sample: (rng) => rng.exponential(meanPerMin) };
+  return {
+    mean: meanPerMin,
+    sample: (rng) => rng.exponential(meanPerMin),
+    quantile: (u) => -meanPerMin * Math.log1p(-u),
+  };
 }
 
 /** Empirical per-minute outflow: resample uniformly (with replacement) from the calibrated samples, shares. */
@@ -37,7 +46,13 @@ export function empiricalOutflow(samples: Float64Array): OutflowDistribution {
   }
   const copy = samples.slice();
   const n = copy.length;
-  return { mean: sum / n, sample: (rng) => copy[rng.int(n)]! };
+  const sorted = copy.slice().sort();
+  // Resampling = drawing from the empirical CDF, whose inverse at u is the floor(u n)-th order statistic.
+  return {
+    mean: sum / n,
+    sample: (rng) => copy[rng.int(n)]!,
+    quantile: (u) => sorted[Math.min(n - 1, Math.max(0, Math.floor(u * n)))]!,
+  };
 }
 
 /**
@@ -53,4 +68,48 @@ export function sampleHorizonOutflow(dist: OutflowDistribution, rng: Rng, horizo
   for (let i = 0; i < whole; i++) sum += dist.sample(rng);
   if (frac > 1e-9) sum += frac * dist.sample(rng);
   return sum;
+}
+
+const TWO_M32 = 1 / 4294967296;
+
+/**
+ * Latin hypercube version of `sampleHorizonOutflow` for n scenarios (needs `dist.quantile`): each per-minute
+ * draw (and the scaled fractional one) is a column of n draws, one in each probability stratum
+ * [j/n, (j+1)/n) in an independent random order, u = (perm(s) + U) / n, xi = F^-1(u). The marginal law of
+ * every scenario is the same as with independent draws; the empirical CDF of the n scenarios is within 1/n
+ * of the true one for a one-draw horizon (the router's critical-fractile solution then barely depends on
+ * the seed). Adds the horizon outflow of scenario s to out[off + s * stride] (shares); `perm` is scratch
+ * of length >= n.
+ */
+export function stratifiedHorizonOutflows(
+  dist: OutflowDistribution,
+  rng: Rng,
+  horizonS: number,
+  n: number,
+  out: Float64Array,
+  off: number,
+  stride: number,
+  perm: Int32Array,
+): void {
+  const quantile = dist.quantile;
+  if (!quantile) throw new ModelError("stratified outflow sampling needs the distribution's quantile");
+  const minutes = horizonS / 60;
+  const whole = Math.floor(minutes + 1e-9);
+  const frac = minutes - whole;
+  const columns = whole + (frac > 1e-9 ? 1 : 0);
+  for (let c = 0; c < columns; c++) {
+    const w = c < whole ? 1 : frac;
+    // Fisher-Yates shuffle and in-stratum jitter from single 32-bit draws (2^-32 resolution is ample here).
+    for (let s = 0; s < n; s++) perm[s] = s;
+    for (let s = n - 1; s > 0; s--) {
+      const j = Math.floor(rng.nextU32() * TWO_M32 * (s + 1));
+      const t = perm[s]!;
+      perm[s] = perm[j]!;
+      perm[j] = t;
+    }
+    for (let s = 0; s < n; s++) {
+      const i = off + s * stride;
+      out[i] = out[i]! + w * quantile((perm[s]! + rng.nextU32() * TWO_M32) / n);
+    }
+  }
 }
