@@ -91,6 +91,12 @@ export async function writeMbp10File(
   const out = createWriteStream(path);
   let rows = 0;
   const encoding = options.priceEncoding ?? "float";
+  // dictionary only where it pays (one-character codes, the symbol); statistics on the timestamps (pruning)
+  const writeOptions: Mbp10WriteOptions = {
+    dictionaryColumns: ["action", "side", "symbol", "rtype", "publisher_id", "instrument_id"],
+    statisticsColumns: ["ts_recv", "ts_event"],
+    ...options,
+  };
   async function* tables() {
     for await (const b of batches) {
       rows += b.length;
@@ -105,7 +111,7 @@ export async function writeMbp10File(
         new Promise<void>((resolve, reject) => {
           out.write(chunk, (err) => (err ? reject(err) : resolve()));
         }),
-      options,
+      writeOptions,
     );
   } catch (e) {
     failed = true;
