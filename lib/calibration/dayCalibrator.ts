@@ -1,0 +1,264 @@
+/**
+ * One-pass calibration of a symbol-day (MODELS.md section 2). `observe` every replay batch in order, then
+ * `finish()`. Keeps ONE VenueBooks (updated on F_LAST records) and a few flat typed arrays indexed by session
+ * second, profile bin, minute and venue x side; no per-event allocation. Statistics cover the regular session
+ * [09:30, 16:00) New York; records before the open only build the books.
+ *
+ * Sampling conventions: the state "at" time g is the book after every record with ts_recv <= g. The mid and
+ * depth are sampled on a 1-s grid g_k = open + k s, k = 0..L (L = session seconds); the 1-minute and 10-s
+ * series are sub-samples of that grid. The national best is the best over venues with a consistent book;
+ * the half-spread (ask - bid) / 2 is integrated over time while the national book is two-sided and not
+ * crossed. Trades (T records only: volume, signed volume with 'B' = buyer-initiated +, 'A' = seller -) are
+ * counted from every record; book statistics (outflow, OFI) compare a venue's consecutive F_LAST books,
+ * skipping clears (R) and snapshot records.
+ */
+
+import { VenueBooks } from "../book/venueBooks.ts";
+import { validateDate, validateSymbol } from "../core/ids.ts";
+import { regularSession } from "../core/session.ts";
+import { Action, Flag, type Mbp10Batch } from "../mbp10/schema.ts";
+import { MAX_VENUES, type VenueRegistry } from "../mbp10/venues.ts";
+import { aggregate, finiteMean, fitPropagator, kyleTable, realizedVol } from "./fits.ts";
+import { fitOfi, ofiContribution } from "./ofi.ts";
+import { QueueTracker } from "./queues.ts";
+import {
+  type BatchObserver,
+  CALIBRATION_VERSION,
+  type CalibrationOptions,
+  type DayCalibration,
+  DEFAULT_CALIBRATION_OPTIONS,
+} from "./types.ts";
+
+export interface DayCalibratorInit {
+  readonly symbol: string;
+  readonly date: string;
+  /** The stream's venue registry; names are read at finish(). */
+  readonly venues: VenueRegistry;
+  readonly options?: Partial<CalibrationOptions>;
+  /**
+   * Levels kept in the internal VenueBooks (default 1: every statistic here reads level 0 only; copying ten
+   * levels per F_LAST record roughly doubles the pass). Use 10 when another consumer reads `books`.
+   */
+  readonly bookLevels?: number;
+}
+
+export class DayCalibrator implements BatchObserver {
+  readonly symbol: string;
+  readonly date: string;
+  readonly options: CalibrationOptions;
+  readonly openNs: bigint;
+  readonly closeNs: bigint;
+  /** The consistent per-venue books (after the last observed record). Read-only for callers. */
+  books: VenueBooks | undefined;
+
+  private readonly venues: VenueRegistry;
+  private readonly bookLevels: number;
+  private readonly openHi: number;
+  private readonly openLo: number;
+  /** 1 + the highest dense venue index seen. */
+  private nVenues = 0;
+  /** Session length L, seconds. */
+  private readonly lenS: number;
+  private readonly mid1s: Float64Array;
+  private readonly depth1s: Float64Array;
+  private readonly signed1s: Float64Array;
+  private readonly ofi1s: Float64Array;
+  private readonly volBin: Float64Array;
+  private readonly spreadInt: Float64Array;
+  private readonly timeInt: Float64Array;
+  private readonly queues: QueueTracker;
+  private nextGrid = 0;
+  private lastS = 0;
+  private nbb = Number.NaN;
+  private nba = Number.NaN;
+  private depth = 0;
+  private volume = 0;
+  private trades = 0;
+  private events = 0;
+
+  constructor(init: DayCalibratorInit) {
+    this.symbol = validateSymbol(init.symbol);
+    this.date = validateDate(init.date);
+    this.venues = init.venues;
+    this.bookLevels = init.bookLevels ?? 1;
+    this.options = { ...DEFAULT_CALIBRATION_OPTIONS, ...init.options };
+    const s = regularSession(this.date);
+    this.openNs = s.openNs;
+    this.closeNs = s.closeNs;
+    this.openHi = Number(s.openNs >> 32n);
+    this.openLo = Number(s.openNs & 0xffffffffn);
+    this.lenS = Number((s.closeNs - s.openNs) / 1_000_000_000n);
+    const L = this.lenS;
+    this.mid1s = new Float64Array(L + 1).fill(Number.NaN);
+    this.depth1s = new Float64Array(L + 1).fill(Number.NaN);
+    this.signed1s = new Float64Array(L);
+    this.ofi1s = new Float64Array(L);
+    const nb = Math.ceil(L / this.options.profileBinS);
+    this.volBin = new Float64Array(nb);
+    this.spreadInt = new Float64Array(nb);
+    this.timeInt = new Float64Array(nb);
+    this.queues = new QueueTracker(Math.ceil(L / 60), this.options.adverseHorizonS);
+  }
+
+  observe(b: Mbp10Batch): void {
+    if (!this.books)
+      this.books = new VenueBooks(MAX_VENUES, Math.max(1, Math.min(this.bookLevels, b.levels)));
+    const books = this.books;
+    const L = this.lenS;
+    const q = this.queues;
+    const bid0 = b.bidPx[0]!;
+    const ask0 = b.askPx[0]!;
+    const bsz0 = b.bidSz[0]!;
+    const asz0 = b.askSz[0]!;
+    // ts_recv read as two 32-bit halves (little-endian int64): seconds from the open without BigInt per row
+    const ts = new Uint32Array(b.tsRecv.buffer, b.tsRecv.byteOffset, b.length * 2);
+    const openHi = this.openHi;
+    const openLo = this.openLo;
+    for (let i = 0; i < b.length; i++) {
+      const s = ((ts[2 * i + 1]! - openHi) * 4294967296 + (ts[2 * i]! - openLo)) / 1e9;
+      const v = b.venue[i]!;
+      if (v >= this.nVenues) this.nVenues = v + 1;
+      // state prevailing up to this record: resolve due adverse samples, sample the grid, integrate the spread
+      q.resolveDue(s, this.mid());
+      if (s > 0) this.advanceTo(Math.min(s, L));
+      const inSession = s >= 0 && s < L;
+      if (inSession) this.events++;
+      const a = b.action[i]!;
+      if (a === Action.Trade && inSession) {
+        const sz = b.size[i]!;
+        const side = b.side[i]!;
+        this.volume += sz;
+        this.trades++;
+        this.volBin[(s / this.options.profileBinS) | 0]! += sz;
+        const sec = s | 0;
+        if (side === 66) this.signed1s[sec]! += sz;
+        else if (side === 65) this.signed1s[sec]! -= sz;
+        if (books.valid[v]) {
+          q.onTrade(s, v, side, b.price[i]!, books.bestBid(v), books.bestAsk(v), this.mid());
+        }
+      }
+      const f = b.flags[i]!;
+      if ((f & Flag.LAST) === 0) continue;
+      if (inSession && books.valid[v] && a !== Action.Clear && (f & Flag.SNAPSHOT) === 0) {
+        const ob = books.bestBid(v);
+        const oq = books.bestBidSize(v);
+        const oa = books.bestAsk(v);
+        const oaq = books.bestAskSize(v);
+        const nb = bid0[i]!;
+        const nq = bsz0[i]!;
+        const na = ask0[i]!;
+        const naq = asz0[i]!;
+        q.onBook(s, v, ob, oq, nb, nq, oa, oaq, na, naq);
+        this.ofi1s[s | 0]! += ofiContribution(ob, oq, nb, nq, oa, oaq, na, naq);
+      }
+      books.copyRow(b, i);
+      this.refreshNational();
+    }
+  }
+
+  /** Current national mid, dollars (NaN without a two-sided book). */
+  mid(): number {
+    return (this.nbb + this.nba) / 2;
+  }
+
+  /** National best bid/ask over venues with a consistent book, and the summed level-0 depth (q_b + q_a) / 2. */
+  private refreshNational(): void {
+    const books = this.books!;
+    const L = books.levels;
+    let bid = Number.NaN;
+    let ask = Number.NaN;
+    let d = 0;
+    for (let v = 0; v < this.nVenues; v++) {
+      if (books.valid[v] === 0) continue;
+      const bp = books.bidPx[v * L]!;
+      const ap = books.askPx[v * L]!;
+      if (!Number.isNaN(bp)) {
+        d += books.bidSz[v * L]!;
+        if (!(bp <= bid)) bid = bp;
+      }
+      if (!Number.isNaN(ap)) {
+        d += books.askSz[v * L]!;
+        if (!(ap >= ask)) ask = ap;
+      }
+    }
+    this.nbb = bid;
+    this.nba = ask;
+    this.depth = d / 2;
+  }
+
+  /** Sample grid points g_k < s and integrate the half-spread over [lastS, s) (0 <= s <= L), split by bin. */
+  private advanceTo(s: number): void {
+    const mid = this.mid();
+    while (this.nextGrid < s && this.nextGrid <= this.lenS) {
+      this.mid1s[this.nextGrid] = mid;
+      this.depth1s[this.nextGrid] = this.depth;
+      this.nextGrid++;
+    }
+    const half = (this.nba - this.nbb) / 2;
+    if (half >= 0 && s > this.lastS) {
+      const binS = this.options.profileBinS;
+      let t = this.lastS;
+      while (t < s) {
+        const bin = (t / binS) | 0;
+        const end = Math.min(s, (bin + 1) * binS);
+        this.spreadInt[bin]! += half * (end - t);
+        this.timeInt[bin]! += end - t;
+        t = end;
+      }
+    }
+    if (s > this.lastS) this.lastS = s;
+  }
+
+  /** Close the day: statistics of the regular session (the book state at the last record runs to the close). */
+  finish(): DayCalibration {
+    const L = this.lenS;
+    this.advanceTo(L);
+    if (this.nextGrid <= L) {
+      this.mid1s.fill(this.mid(), this.nextGrid);
+      this.depth1s.fill(this.depth, this.nextGrid);
+      this.nextGrid = L + 1;
+    }
+    this.queues.resolveAll(this.mid());
+    const o = this.options;
+    const V = this.volume;
+    const volumeProfile = this.volBin.map((x) => (V > 0 ? x / V : 0));
+    const halfSpreadProfile = this.spreadInt.map((x, k) =>
+      this.timeInt[k]! > 0 ? x / this.timeInt[k]! : Number.NaN,
+    );
+    let si = 0;
+    let ti = 0;
+    for (let k = 0; k < this.spreadInt.length; k++) {
+      si += this.spreadInt[k]!;
+      ti += this.timeInt[k]!;
+    }
+    const sigmaDaily = realizedVol(this.mid1s, 60);
+    const meanMidUsd = finiteMean(this.mid1s);
+    const bin = o.impactBinS;
+    const boundary = new Float64Array(Math.floor(L / bin) + 1);
+    for (let j = 0; j < boundary.length; j++) boundary[j] = this.mid1s[j * bin]!;
+    const net = aggregate(this.signed1s, bin).subarray(0, boundary.length - 1);
+    const impact = fitPropagator(boundary, net, V, sigmaDaily, meanMidUsd, o.halfLivesS, bin);
+    const avgDepth = finiteMean(this.depth1s);
+    return {
+      version: CALIBRATION_VERSION,
+      symbol: this.symbol,
+      date: this.date,
+      sessionOpenNs: this.openNs,
+      sessionCloseNs: this.closeNs,
+      events: this.events,
+      dailyVolume: V,
+      tradeCount: this.trades,
+      sigmaDaily,
+      halfSpreadUsd: ti > 0 ? si / ti : Number.NaN,
+      meanMidUsd,
+      profileBinS: o.profileBinS,
+      volumeProfile,
+      halfSpreadProfile,
+      impact,
+      kyle: kyleTable(this.mid1s, this.signed1s, o.kylePeriodsS),
+      ofi: fitOfi(this.mid1s, this.ofi1s, avgDepth, o.ofiWindowS, o.ofiHorizonS),
+      venues: this.queues.stats(this.venues.venues.map((x) => x.name)),
+      midPath: { startNs: this.openNs, stepNs: 1_000_000_000n, mids: this.mid1s },
+    };
+  }
+}

@@ -1,0 +1,15 @@
+/** Calibration (MODELS.md section 2): one pass per symbol-day, records per day, parameters from prior days. */
+
+export { DayCalibrator, type DayCalibratorInit } from "./dayCalibrator.ts";
+export { aggregate, finiteMean, fitPropagator, kyleTable, ols, realizedVol } from "./fits.ts";
+export { fitOfi, ofiContribution } from "./ofi.ts";
+export * from "./params.ts";
+export { QueueTracker } from "./queues.ts";
+export {
+  calibrationKey,
+  calibrationSymbolPrefix,
+  listCalibrationDates,
+  readCalibration,
+  writeCalibration,
+} from "./store.ts";
+export * from "./types.ts";

@@ -1,0 +1,137 @@
+/**
+ * Per venue and side statistics of the best queue (MODELS.md section 2):
+ * - outflow xi per minute: shares that left the BEST level, measured from consecutive consistent books of the
+ *   venue at depth 0: same best price -> max(0, q_old - q_new); best price worse (level gone: bid down / ask
+ *   up, or side empty) -> q_old (the whole level left); best price better -> 0 (a new level, nothing left).
+ *   Trade records do not change the book, so a T record followed by the C record for the same shares is
+ *   counted once (from the book decrease), never from the T record.
+ * - adverse selection: for each passive fill (trade record whose aggressor hits that side: 'A' seller ->
+ *   BID queue, 'B' buyer -> ASK queue, at or through the venue's pre-trade best), the sample
+ *   s_rest (mid(tau + h) - mid(tau-)) with s_rest = +1 for the bid, -1 for the ask: negative = adverse.
+ * Index of a (venue v, side) pair: v * 2 + (0 bid | 1 ask).
+ */
+import { MAX_VENUES } from "../mbp10/venues.ts";
+import type { VenueSideStats } from "./types.ts";
+
+const SIDE_A = 65; // seller aggressor: fills resting bids
+const SIDE_B = 66; // buyer aggressor: fills resting asks
+
+export class QueueTracker {
+  private readonly outflow: Float64Array;
+  private readonly advSum = new Float64Array(MAX_VENUES * 2);
+  private readonly advN = new Float64Array(MAX_VENUES * 2);
+  private due = new Float64Array(1024);
+  private mid0 = new Float64Array(1024);
+  private key = new Int32Array(1024);
+  private head = 0;
+  private tail = 0;
+
+  constructor(
+    readonly minutes: number,
+    readonly horizonS: number,
+  ) {
+    this.outflow = new Float64Array(MAX_VENUES * 2 * minutes);
+  }
+
+  /** Book change of venue v at session second s (old -> new best bid/ask and sizes). */
+  onBook(
+    s: number,
+    v: number,
+    oldBid: number,
+    oldBidSz: number,
+    newBid: number,
+    newBidSz: number,
+    oldAsk: number,
+    oldAskSz: number,
+    newAsk: number,
+    newAskSz: number,
+  ): void {
+    const base = (v * 2 * this.minutes) | 0;
+    const m = (s / 60) | 0;
+    if (!Number.isNaN(oldBid) && oldBidSz > 0) {
+      const ok = Math.round(oldBid * 1e6);
+      const nk = !Number.isNaN(newBid) ? Math.round(newBid * 1e6) : Number.NEGATIVE_INFINITY;
+      const out = nk === ok ? oldBidSz - newBidSz : nk < ok ? oldBidSz : 0;
+      if (out > 0) this.outflow[base + m]! += out;
+    }
+    if (!Number.isNaN(oldAsk) && oldAskSz > 0) {
+      const ok = Math.round(oldAsk * 1e6);
+      const nk = !Number.isNaN(newAsk) ? Math.round(newAsk * 1e6) : Number.POSITIVE_INFINITY;
+      const out = nk === ok ? oldAskSz - newAskSz : nk > ok ? oldAskSz : 0;
+      if (out > 0) this.outflow[base + this.minutes + m]! += out;
+    }
+  }
+
+  /** A trade record at second s on venue v (aggressor `side`), venue best bid/ask and national mid before it. */
+  onTrade(s: number, v: number, side: number, price: number, bid: number, ask: number, mid: number): void {
+    if (!(mid > 0)) return;
+    const pk = Math.round(price * 1e6);
+    let k: number;
+    if (side === SIDE_A && !Number.isNaN(bid) && pk <= Math.round(bid * 1e6)) k = v * 2;
+    else if (side === SIDE_B && !Number.isNaN(ask) && pk >= Math.round(ask * 1e6)) k = v * 2 + 1;
+    else return;
+    if (this.tail === this.due.length) this.grow();
+    this.due[this.tail] = s + this.horizonS;
+    this.mid0[this.tail] = mid;
+    this.key[this.tail] = k;
+    this.tail++;
+  }
+
+  /** Resolve every pending sample whose due time is before s with `mid` (the state prevailing then). */
+  resolveDue(s: number, mid: number): void {
+    while (this.head < this.tail && this.due[this.head]! < s) this.resolveHead(mid);
+  }
+
+  /** Resolve everything still pending with the last mid (end of data). */
+  resolveAll(mid: number): void {
+    while (this.head < this.tail) this.resolveHead(mid);
+  }
+
+  private resolveHead(mid: number): void {
+    const h = this.head++;
+    if (!(mid > 0)) return;
+    const k = this.key[h]!;
+    const d = mid - this.mid0[h]!;
+    this.advSum[k]! += (k & 1) === 0 ? d : -d;
+    this.advN[k]!++;
+  }
+
+  private grow(): void {
+    const live = this.tail - this.head;
+    const cap = live * 2 > this.due.length ? this.due.length * 2 : this.due.length;
+    const move = <T extends Float64Array | Int32Array>(a: T, mk: (n: number) => T): T => {
+      const out = cap === a.length ? a : mk(cap);
+      out.set(a.subarray(this.head, this.tail), 0);
+      return out;
+    };
+    this.due = move(this.due, (n) => new Float64Array(n));
+    this.mid0 = move(this.mid0, (n) => new Float64Array(n));
+    this.key = move(this.key, (n) => new Int32Array(n));
+    this.tail = live;
+    this.head = 0;
+  }
+
+  /** Per venue (names in dense-index order) and side: outflow samples and mean, adverse-selection mean. */
+  stats(venueNames: readonly string[]): VenueSideStats[] {
+    const out: VenueSideStats[] = [];
+    venueNames.forEach((venue, v) => {
+      for (const sideIdx of [0, 1]) {
+        const base = (v * 2 + sideIdx) * this.minutes;
+        const outflowSamples = this.outflow.slice(base, base + this.minutes);
+        let sum = 0;
+        for (let m = 0; m < outflowSamples.length; m++) sum += outflowSamples[m]!;
+        const k = v * 2 + sideIdx;
+        const n = this.advN[k]!;
+        out.push({
+          venue,
+          side: sideIdx === 0 ? "bid" : "ask",
+          outflowSamples,
+          outflowMean: outflowSamples.length > 0 ? sum / outflowSamples.length : Number.NaN,
+          adverseUsd: n > 0 ? this.advSum[k]! / n : Number.NaN,
+          adverseN: n,
+        });
+      }
+    });
+    return out;
+  }
+}

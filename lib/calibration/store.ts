@@ -1,0 +1,269 @@
+/**
+ * Calibration records in an ObjectStore, one folder per (version, symbol, date):
+ * calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow}.parquet
+ * (schemas in lib/results/calibrationSchema.ts). calibration.parquet is written LAST, so its presence marks a
+ * complete record.
+ */
+import type * as arrow from "apache-arrow";
+import { DataFormatError, NotFoundError } from "../core/errors.ts";
+import { validateDate, validateSymbol } from "../core/ids.ts";
+import { bufferSource, openParquet, readRowGroup } from "../mbp10/parquet.ts";
+import type { ObjectStore } from "../ports/objectStore.ts";
+import {
+  CALIBRATION_FITS_TABLE,
+  CALIBRATION_OUTFLOW_TABLE,
+  CALIBRATION_PROFILE_TABLE,
+  CALIBRATION_TABLE,
+  CALIBRATION_VENUES_TABLE,
+} from "../results/calibrationSchema.ts";
+import { type CellValue, rowsToParquet } from "../results/schema.ts";
+import type { ImpactCandidate } from "./types.ts";
+import {
+  type BookSide,
+  CALIBRATION_VERSION,
+  type CalibrationRecord,
+  type KyleRow,
+  type VenueSideStats,
+} from "./types.ts";
+
+/** Key prefix of one symbol's calibrations: calibration/v={version}/symbol={S}/ */
+export function calibrationSymbolPrefix(symbol: string, version = CALIBRATION_VERSION): string {
+  return `calibration/v=${version}/symbol=${validateSymbol(symbol)}/`;
+}
+
+/** Key of a file of the record of (symbol, date): calibration/v=../symbol=../date=../{file}.parquet */
+export function calibrationKey(
+  symbol: string,
+  date: string,
+  file: string,
+  version = CALIBRATION_VERSION,
+): string {
+  return `${calibrationSymbolPrefix(symbol, version)}date=${validateDate(date)}/${file}.parquet`;
+}
+
+/** Dates (sorted ascending) that have a complete calibration record of `symbol`. */
+export async function listCalibrationDates(
+  store: ObjectStore,
+  symbol: string,
+  version = CALIBRATION_VERSION,
+): Promise<string[]> {
+  const prefix = calibrationSymbolPrefix(symbol, version);
+  const dates: string[] = [];
+  for (const k of await store.list(prefix)) {
+    const m = /^date=(\d{4}-\d{2}-\d{2})\/calibration\.parquet$/.exec(k.slice(prefix.length));
+    if (m) dates.push(m[1]!);
+  }
+  return dates.sort();
+}
+
+/** Write the five files of a record (calibration.parquet last). */
+export async function writeCalibration(store: ObjectStore, r: CalibrationRecord): Promise<void> {
+  const key = (f: string) => calibrationKey(r.symbol, r.date, f, r.version);
+  const profile = Array.from(r.volumeProfile, (share, k) => ({
+    bin: k,
+    bin_start_s: k * r.profileBinS,
+    volume_share: share,
+    half_spread_usd: r.halfSpreadProfile[k] ?? Number.NaN,
+  }));
+  const fits: Record<string, CellValue>[] = [
+    ...r.impact.candidates.map((c) => ({
+      kind: "propagator",
+      horizon_s: c.halfLifeS,
+      coef: c.lambda,
+      intercept: 0,
+      beta_per_s: c.beta,
+      r2: c.r2,
+      n: c.n,
+      units: "sigma_d per fraction of V_d",
+    })),
+    ...r.kyle.map((k) => ({
+      kind: "kyle",
+      horizon_s: k.periodS,
+      coef: k.lambdaUsdPerShare,
+      intercept: k.interceptUsd,
+      beta_per_s: null,
+      r2: k.r2,
+      n: k.n,
+      units: "USD per share",
+    })),
+  ];
+  const venues = r.venues.map((v) => ({
+    venue: v.venue,
+    side: v.side,
+    outflow_mean: v.outflowMean,
+    outflow_minutes: v.outflowSamples.length,
+    adverse_usd: v.adverseUsd,
+    adverse_n: v.adverseN,
+  }));
+  const outflow = r.venues.flatMap((v) =>
+    Array.from(v.outflowSamples, (shares, minute) => ({ venue: v.venue, side: v.side, minute, shares })),
+  );
+  await store.put(key("profile"), await rowsToParquet(CALIBRATION_PROFILE_TABLE, profile));
+  await store.put(key("fits"), await rowsToParquet(CALIBRATION_FITS_TABLE, fits));
+  await store.put(key("venues"), await rowsToParquet(CALIBRATION_VENUES_TABLE, venues));
+  await store.put(key("outflow"), await rowsToParquet(CALIBRATION_OUTFLOW_TABLE, outflow));
+  const main = {
+    calibration_version: r.version,
+    session_open_ns: r.sessionOpenNs,
+    session_close_ns: r.sessionCloseNs,
+    events: r.events,
+    daily_volume: r.dailyVolume,
+    trade_count: r.tradeCount,
+    sigma_daily: r.sigmaDaily,
+    half_spread_usd: r.halfSpreadUsd,
+    mean_mid_usd: r.meanMidUsd,
+    profile_bin_s: r.profileBinS,
+    impact_bin_s: r.impact.binS,
+    lambda: r.impact.lambda,
+    half_life_s: r.impact.halfLifeS,
+    beta_per_s: r.impact.beta,
+    impact_r2: r.impact.r2,
+    lambda_usd: r.impact.lambdaUsd,
+    ofi_window_s: r.ofi.windowS,
+    ofi_horizon_s: r.ofi.horizonS,
+    ofi_coef_usd: r.ofi.coefUsd,
+    ofi_r2: r.ofi.r2,
+    ofi_n: r.ofi.n,
+    ofi_avg_depth: r.ofi.avgDepth,
+    ofi_sxx: r.ofi.sxx,
+    ofi_sxy: r.ofi.sxy,
+    ofi_syy: r.ofi.syy,
+  };
+  await store.put(key("calibration"), await rowsToParquet(CALIBRATION_TABLE, [main]));
+}
+
+/** Columns of a Parquet object as plain arrays (numbers, bigints, strings; nulls as null). */
+async function readColumns(
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ rows: number; col: (c: string) => unknown[] }> {
+  const src = bufferSource(name, bytes);
+  const pq = await openParquet(src);
+  const tables: arrow.Table[] = [];
+  for (let rg = 0; rg < pq.rowGroupRows.length; rg++) tables.push(await readRowGroup(src, pq, rg));
+  return {
+    rows: pq.numRows,
+    col: (c) => {
+      const out: unknown[] = [];
+      for (const t of tables) {
+        const v = t.getChild(c);
+        if (!v)
+          throw new DataFormatError(
+            `calibration file ${name} lacks column ${c}; rewrite it with this version`,
+          );
+        for (let i = 0; i < v.length; i++) out.push(v.get(i));
+      }
+      return out;
+    },
+  };
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? Number.NaN : Number(v));
+
+/** Read the record of (symbol, date); NotFoundError when there is none. */
+export async function readCalibration(
+  store: ObjectStore,
+  symbol: string,
+  date: string,
+  version = CALIBRATION_VERSION,
+): Promise<CalibrationRecord> {
+  const key = (f: string) => calibrationKey(symbol, date, f, version);
+  const load = async (f: string) => {
+    const bytes = await store.tryGet(key(f));
+    if (!bytes) {
+      throw new NotFoundError(
+        `no calibration ${store.describe(key(f))}; run \`msor calibrate\` for ${symbol} ${date}`,
+      );
+    }
+    return readColumns(store.describe(key(f)), bytes);
+  };
+  const [main, profile, fits, venues, outflow] = await Promise.all(
+    ["calibration", "profile", "fits", "venues", "outflow"].map(load),
+  );
+  if (!main || !profile || !fits || !venues || !outflow || main.rows !== 1) {
+    throw new DataFormatError(`calibration ${store.describe(key("calibration"))} must hold exactly one row`);
+  }
+  const m = (c: string) => main.col(c)[0];
+  const kinds = fits.col("kind") as string[];
+  const fh = fits.col("horizon_s").map(num);
+  const fc = fits.col("coef").map(num);
+  const fi = fits.col("intercept").map(num);
+  const fb = fits.col("beta_per_s").map(num);
+  const fr = fits.col("r2").map(num);
+  const fn = fits.col("n").map(num);
+  const candidates: ImpactCandidate[] = [];
+  const kyle: KyleRow[] = [];
+  kinds.forEach((k, i) => {
+    if (k === "propagator") {
+      candidates.push({ halfLifeS: fh[i]!, beta: fb[i]!, lambda: fc[i]!, r2: fr[i]!, n: fn[i]! });
+    } else if (k === "kyle") {
+      kyle.push({ periodS: fh[i]!, lambdaUsdPerShare: fc[i]!, interceptUsd: fi[i]!, r2: fr[i]!, n: fn[i]! });
+    }
+  });
+  const oVenue = outflow.col("venue") as string[];
+  const oSide = outflow.col("side") as string[];
+  const oMin = outflow.col("minute").map(num);
+  const oSh = outflow.col("shares").map(num);
+  const vName = venues.col("venue") as string[];
+  const vSide = venues.col("side") as BookSide[];
+  const vMean = venues.col("outflow_mean").map(num);
+  const vMinutes = venues.col("outflow_minutes").map(num);
+  const vAdv = venues.col("adverse_usd").map(num);
+  const vAdvN = venues.col("adverse_n").map(num);
+  const samplesOf = new Map<string, Float64Array>();
+  for (let i = 0; i < vName.length; i++)
+    samplesOf.set(`${vName[i]}|${vSide[i]}`, new Float64Array(vMinutes[i]!));
+  for (let j = 0; j < oVenue.length; j++) {
+    const a = samplesOf.get(`${oVenue[j]}|${oSide[j]}`);
+    if (a && oMin[j]! < a.length) a[oMin[j]!] = oSh[j]!;
+  }
+  const venueStats: VenueSideStats[] = vName.map((venue, i) => {
+    const samples = samplesOf.get(`${venue}|${vSide[i]}`)!;
+    return {
+      venue,
+      side: vSide[i]!,
+      outflowSamples: samples,
+      outflowMean: vMean[i]!,
+      adverseUsd: vAdv[i]!,
+      adverseN: vAdvN[i]!,
+    };
+  });
+  return {
+    version: num(m("calibration_version")),
+    symbol,
+    date,
+    sessionOpenNs: BigInt(m("session_open_ns") as bigint),
+    sessionCloseNs: BigInt(m("session_close_ns") as bigint),
+    events: num(m("events")),
+    dailyVolume: num(m("daily_volume")),
+    tradeCount: num(m("trade_count")),
+    sigmaDaily: num(m("sigma_daily")),
+    halfSpreadUsd: num(m("half_spread_usd")),
+    meanMidUsd: num(m("mean_mid_usd")),
+    profileBinS: num(m("profile_bin_s")),
+    volumeProfile: Float64Array.from(profile.col("volume_share"), num),
+    halfSpreadProfile: Float64Array.from(profile.col("half_spread_usd"), num),
+    impact: {
+      binS: num(m("impact_bin_s")),
+      candidates,
+      lambda: num(m("lambda")),
+      halfLifeS: num(m("half_life_s")),
+      beta: num(m("beta_per_s")),
+      r2: num(m("impact_r2")),
+      lambdaUsd: num(m("lambda_usd")),
+    },
+    kyle,
+    ofi: {
+      windowS: num(m("ofi_window_s")),
+      horizonS: num(m("ofi_horizon_s")),
+      coefUsd: num(m("ofi_coef_usd")),
+      r2: num(m("ofi_r2")),
+      n: num(m("ofi_n")),
+      avgDepth: num(m("ofi_avg_depth")),
+      sxx: num(m("ofi_sxx")),
+      sxy: num(m("ofi_sxy")),
+      syy: num(m("ofi_syy")),
+    },
+    venues: venueStats,
+  };
+}

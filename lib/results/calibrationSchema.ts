@@ -1,0 +1,135 @@
+/**
+ * Calibration tables (DESIGN.md storage layout):
+ * calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow}.parquet.
+ * Partition keys (v, symbol, date) live in the key, not in the files (Hive/Athena convention).
+ */
+import type { TableSchema } from "./schema.ts";
+
+const PARTITIONS = [
+  { name: "v", type: "string" },
+  { name: "symbol", type: "string" },
+  { name: "date", type: "string" },
+] as const;
+
+/** One row per symbol-day: the scalar statistics and the chosen impact model. */
+export const CALIBRATION_TABLE: TableSchema = {
+  name: "calibration",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "calibration_version", type: "int32", doc: "version of the statistics (same as partition v)" },
+    {
+      name: "session_open_ns",
+      type: "int64",
+      doc: "regular-session open 09:30 New York, ns since epoch UTC",
+    },
+    {
+      name: "session_close_ns",
+      type: "int64",
+      doc: "regular-session close 16:00 New York, ns since epoch UTC",
+    },
+    { name: "events", type: "int64", doc: "records replayed inside the session" },
+    { name: "daily_volume", type: "float64", doc: "V_d: sum of trade sizes, all venues, session, shares" },
+    { name: "trade_count", type: "int64", doc: "trade (T) records in the session" },
+    {
+      name: "sigma_daily",
+      type: "float64",
+      doc: "realized vol of 1-min national mid log returns, unitless/day",
+    },
+    { name: "half_spread_usd", type: "float64", doc: "time-weighted mean national half-spread, dollars" },
+    {
+      name: "mean_mid_usd",
+      type: "float64",
+      doc: "mean national mid over the session (1-s samples), dollars",
+    },
+    { name: "profile_bin_s", type: "int32", doc: "volume/spread profile bin, seconds" },
+    { name: "impact_bin_s", type: "int32", doc: "impact-fit bin dt, seconds" },
+    {
+      name: "lambda",
+      type: "float64",
+      doc: "propagator lambda of the best half-life, sigma units per V_d fraction",
+    },
+    { name: "half_life_s", type: "float64", doc: "chosen impact half-life (best R^2), seconds" },
+    { name: "beta_per_s", type: "float64", doc: "impact decay ln2 / half-life, per second" },
+    { name: "impact_r2", type: "float64", doc: "uncentered R^2 of the chosen candidate" },
+    { name: "lambda_usd", type: "float64", doc: "lambda * sigma_d * mean mid / V_d, dollars per share" },
+    { name: "ofi_window_s", type: "float64", doc: "OFI look-back window w, seconds" },
+    { name: "ofi_horizon_s", type: "float64", doc: "OFI forecast horizon, seconds" },
+    {
+      name: "ofi_coef_usd",
+      type: "float64",
+      doc: "mid change over the horizon per unit normalized OFI, dollars",
+    },
+    { name: "ofi_r2", type: "float64", doc: "uncentered R^2 of the OFI fit" },
+    { name: "ofi_n", type: "int32", doc: "OFI fit samples" },
+    {
+      name: "ofi_avg_depth",
+      type: "float64",
+      doc: "mean level-0 depth (q_b + q_a)/2 summed over venues, shares",
+    },
+    { name: "ofi_sxx", type: "float64", doc: "sum x^2 (x = normalized OFI), for pooling days" },
+    { name: "ofi_sxy", type: "float64", doc: "sum x y (y = mid change, dollars), for pooling days" },
+    { name: "ofi_syy", type: "float64", doc: "sum y^2, dollars^2, for pooling days" },
+  ],
+};
+
+/** One row per profile bin. */
+export const CALIBRATION_PROFILE_TABLE: TableSchema = {
+  name: "calibration_profile",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "bin", type: "int32", doc: "bin index from the open" },
+    { name: "bin_start_s", type: "int32", doc: "bin start, seconds after the open" },
+    { name: "volume_share", type: "float64", doc: "share of V_d traded in the bin" },
+    { name: "half_spread_usd", type: "float64", doc: "time-weighted mean half-spread in the bin, dollars" },
+  ],
+};
+
+/** Impact candidates (kind = propagator) and the Kyle-lambda table (kind = kyle). */
+export const CALIBRATION_FITS_TABLE: TableSchema = {
+  name: "calibration_fits",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "kind", type: "string", doc: "propagator | kyle" },
+    { name: "horizon_s", type: "float64", doc: "propagator: half-life H; kyle: aggregation period; seconds" },
+    { name: "coef", type: "float64", doc: "propagator: lambda_H (unitless); kyle: dollars per share" },
+    { name: "intercept", type: "float64", doc: "kyle: intercept, dollars per period; propagator: 0 (none)" },
+    { name: "beta_per_s", type: "float64", doc: "propagator: ln2 / H per second; kyle: null" },
+    { name: "r2", type: "float64", doc: "propagator: uncentered R^2; kyle: centered R^2" },
+    { name: "n", type: "int32", doc: "observations" },
+    { name: "units", type: "string", doc: "units of coef" },
+  ],
+};
+
+/** One row per venue and side: outflow mean and adverse selection. */
+export const CALIBRATION_VENUES_TABLE: TableSchema = {
+  name: "calibration_venues",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "venue", type: "string", doc: "venue name" },
+    { name: "side", type: "string", doc: "bid | ask (the resting side)" },
+    { name: "outflow_mean", type: "float64", doc: "mean shares leaving the best level per minute" },
+    { name: "outflow_minutes", type: "int32", doc: "number of per-minute samples" },
+    { name: "adverse_usd", type: "float64", doc: "mean s_rest (mid(t+10s) - mid(t-)), dollars; < 0 adverse" },
+    { name: "adverse_n", type: "int32", doc: "passive fills behind adverse_usd" },
+  ],
+};
+
+/** Per-minute outflow samples per venue and side. */
+export const CALIBRATION_OUTFLOW_TABLE: TableSchema = {
+  name: "calibration_outflow",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "venue", type: "string", doc: "venue name" },
+    { name: "side", type: "string", doc: "bid | ask" },
+    { name: "minute", type: "int32", doc: "session minute from the open" },
+    { name: "shares", type: "float64", doc: "shares that left the best level in that minute" },
+  ],
+};
+
+export const CALIBRATION_TABLES = [
+  CALIBRATION_TABLE,
+  CALIBRATION_PROFILE_TABLE,
+  CALIBRATION_FITS_TABLE,
+  CALIBRATION_VENUES_TABLE,
+  CALIBRATION_OUTFLOW_TABLE,
+] as const;
