@@ -1,9 +1,19 @@
 /** Every `msor` sub-command, in the order `msor --help` lists them. */
 import type { Command } from "commander";
+import { registerBacktest } from "./backtest.ts";
+import { registerCalibrate } from "./calibrate.ts";
+import { registerGenerate } from "./generate.ts";
 import { registerImport } from "./import.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerRoute } from "./route.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerImport, registerInspect, registerRoute];
+export const commands: RegisterCommand[] = [
+  registerGenerate,
+  registerImport,
+  registerInspect,
+  registerCalibrate,
+  registerRoute,
+  registerBacktest,
+];

@@ -1,0 +1,144 @@
+/**
+ * Result tables of a backtest task (DESIGN.md storage layout). Partitioned by run_id and date; one file per
+ * symbol: results/<table>/run_id={R}/date={D}/{S}.parquet.
+ */
+import type { ColumnDef, TableSchema } from "./schema.ts";
+
+const PARTITIONS = [
+  { name: "run_id", type: "string" },
+  { name: "date", type: "string" },
+] as const;
+
+const KEY: readonly ColumnDef[] = [
+  { name: "symbol", type: "string", doc: "ticker" },
+  { name: "order_id", type: "string", doc: "parent order id within the task, e.g. buy-1000-10:00" },
+  { name: "strategy", type: "string", doc: "strategy instance label, e.g. myopic/sor/alpha=ofi" },
+];
+
+export const EXECUTIONS: TableSchema = {
+  name: "executions",
+  partitions: PARTITIONS,
+  columns: [
+    ...KEY,
+    { name: "strategy_name", type: "string", doc: "immediate | twap | vwap | pov | ow | myopic" },
+    { name: "exec", type: "string", doc: "market | sor" },
+    { name: "params", type: "string", doc: "strategy parameters as JSON" },
+    {
+      name: "alpha_model",
+      type: "string",
+      doc: "none | ofi | imbalance | oracle (oracle = look-ahead upper bound)",
+    },
+    {
+      name: "look_ahead",
+      type: "bool",
+      doc: "true when the result used future data (oracle alpha): not achievable",
+    },
+    { name: "calibration_source", type: "string", doc: "prior_days or default" },
+    { name: "calibration_dates", type: "string", doc: "comma-separated dates whose calibration was used" },
+    { name: "side", type: "string", doc: "buy | sell" },
+    { name: "parent_qty", type: "int64", doc: "parent order size, shares" },
+    { name: "start_ts", type: "timestamp_us", doc: "parent order start t0 (UTC)" },
+    { name: "start_ns", type: "int64", doc: "t0, ns since epoch (exact)" },
+    { name: "horizon_s", type: "float64", doc: "horizon T, seconds" },
+    { name: "arrival_mid", type: "float64", doc: "national mid at t0, $" },
+    { name: "executed_qty", type: "int64", doc: "shares executed" },
+    { name: "avg_price", type: "float64", doc: "average execution price, $" },
+    {
+      name: "is_bps",
+      type: "float64",
+      doc: "implementation shortfall s (p - m0)/m0 x 1e4, bps (positive = cost)",
+    },
+    { name: "fee_bps", type: "float64", doc: "taker fees paid, bps of executed notional at m0" },
+    { name: "rebate_bps", type: "float64", doc: "maker rebates received, bps of executed notional at m0" },
+    { name: "total_cost_bps", type: "float64", doc: "is_bps + fee_bps - rebate_bps" },
+    {
+      name: "vwap_slippage_bps",
+      type: "float64",
+      doc: "s (p - VWAP_mkt)/VWAP_mkt x 1e4 over [t0, t0+T], bps",
+    },
+    { name: "market_vwap", type: "float64", doc: "market VWAP over [t0, t0+T], $" },
+    { name: "fill_rate", type: "float64", doc: "executed / parent" },
+    { name: "passive_share", type: "float64", doc: "limit (maker) fills / executed" },
+    { name: "catch_up_share", type: "float64", doc: "catch-up market fills / executed" },
+    { name: "child_count", type: "int32", doc: "child orders sent (decisions with a positive quantity)" },
+    { name: "max_participation", type: "float64", doc: "max over intervals of our fills / market volume" },
+    {
+      name: "reversion_bps",
+      type: "float64",
+      doc: "s (mid(T + 5 min) - mid(T))/m0 x 1e4, bps (negative = price reverted)",
+    },
+    { name: "end_mid", type: "float64", doc: "national mid at t0 + T, $" },
+  ],
+};
+
+export const CHILD_ORDERS: TableSchema = {
+  name: "child_orders",
+  partitions: PARTITIONS,
+  columns: [
+    ...KEY,
+    { name: "child_index", type: "int32", doc: "decision index k" },
+    { name: "ts", type: "timestamp_us", doc: "decision time (UTC)" },
+    { name: "ts_ns", type: "int64", doc: "decision time, ns since epoch" },
+    { name: "qty", type: "int64", doc: "child quantity, shares" },
+    { name: "market_qty", type: "int64", doc: "shares sent as a market order" },
+    { name: "limit_qty", type: "int64", doc: "shares posted as limit orders (sum over venues)" },
+    { name: "limits", type: "string", doc: "limit allocation per venue as JSON {venue: shares}" },
+    {
+      name: "expected_cost_usd",
+      type: "float64",
+      doc: "router's expected cost of the allocation, $ (NaN for market children)",
+    },
+    { name: "alpha_usd", type: "float64", doc: "side-adjusted alpha forecast at the decision, $" },
+    { name: "impact_usd", type: "float64", doc: "own-impact state I(t_k), side-adjusted $" },
+  ],
+};
+
+export const FILLS: TableSchema = {
+  name: "fills",
+  partitions: PARTITIONS,
+  columns: [
+    ...KEY,
+    { name: "ts", type: "timestamp_us", doc: "fill time (UTC)" },
+    { name: "ts_ns", type: "int64", doc: "fill time, ns since epoch" },
+    { name: "venue", type: "string", doc: "venue name" },
+    { name: "price", type: "float64", doc: "fill price, $" },
+    { name: "qty", type: "int64", doc: "shares" },
+    { name: "maker", type: "bool", doc: "true for a passive (limit) fill" },
+    { name: "catch_up", type: "bool", doc: "true for a catch-up market order at the router horizon" },
+    { name: "fee_usd", type: "float64", doc: "fee paid (+) or rebate received (-) for this fill, $" },
+  ],
+};
+
+export const TASK_QUALITY: TableSchema = {
+  name: "task_quality",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "symbol", type: "string", doc: "ticker" },
+    { name: "rows", type: "int64", doc: "MBP-10 records replayed" },
+    { name: "first_ts_ns", type: "int64", doc: "first ts_recv, ns" },
+    { name: "last_ts_ns", type: "int64", doc: "last ts_recv, ns" },
+    { name: "f_last_records", type: "int64", doc: "records with F_LAST" },
+    { name: "trades", type: "int64", doc: "trade records" },
+    { name: "crossed_books", type: "int64", doc: "F_LAST records with a crossed venue book" },
+    { name: "locked_books", type: "int64", doc: "F_LAST records with a locked venue book" },
+    { name: "non_monotone_ts", type: "int64", doc: "records whose ts_recv went backwards" },
+    { name: "sequence_regressions", type: "int64", doc: "sequence decreases within a venue" },
+    {
+      name: "sequence_gaps",
+      type: "int64",
+      doc: "sequence jumps > 1 within a venue (normal for channel sequences)",
+    },
+    { name: "maybe_bad_book", type: "int64", doc: "records flagged F_MAYBE_BAD_BOOK" },
+    { name: "undefined_prices", type: "int64", doc: "add/cancel/modify/trade records without a price" },
+    { name: "clears", type: "int64", doc: "book clears" },
+    { name: "venues", type: "string", doc: "venue names, comma-separated" },
+    { name: "calibration_source", type: "string", doc: "prior_days or default" },
+  ],
+};
+
+export const RESULT_TABLES = [EXECUTIONS, CHILD_ORDERS, FILLS, TASK_QUALITY] as const;
+
+/** results/<table>/run_id={R}/date={D}/{S}.parquet (ids must be validated by the caller). */
+export function resultKey(table: TableSchema, runId: string, date: string, symbol: string): string {
+  return `results/${table.name}/run_id=${runId}/date=${date}/${symbol}.parquet`;
+}

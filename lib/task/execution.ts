@@ -1,0 +1,278 @@
+/**
+ * One parent order executed by one strategy instance: the decision loop (every decision interval), child
+ * orders as market orders or through the Cont-Kukanov router, catch-up at the router horizon, and the
+ * bookkeeping the metrics need. Each instance is one simulator "owner", so it sees the market as if alone.
+ */
+
+import type { AlphaModel } from "../alpha/types.ts";
+import { Rng, seedFrom } from "../core/rng.ts";
+import { priceKey } from "../core/units.ts";
+import type { OutflowDistribution, RouterParams, Venue } from "../router/index.ts";
+import { contKukanov } from "../router/index.ts";
+import { ImpactState, type Scheduler } from "../schedule/index.ts";
+import type { ExecutionSim } from "../sim/index.ts";
+import type { Fill } from "../sim/types.ts";
+import type { Tape, TapeMark } from "./tape.ts";
+import type { TimerQueue } from "./timers.ts";
+
+export interface ParentOrder {
+  /** e.g. "buy-2500-10:00" */
+  readonly id: string;
+  readonly side: 1 | -1;
+  readonly qty: number;
+  readonly startNs: bigint;
+  readonly horizonS: number;
+}
+
+export interface StrategyInstance {
+  readonly label: string;
+  readonly name: string;
+  readonly exec: "market" | "sor";
+  readonly params: Record<string, unknown>;
+  readonly alpha: AlphaModel;
+  readonly makeScheduler: (order: ParentOrder) => Scheduler;
+}
+
+/** What the execution needs from the day's context (calibrated parameters and market state). */
+export interface ExecutionContext {
+  readonly sim: ExecutionSim;
+  readonly timers: TimerQueue;
+  readonly tape: Tape;
+  readonly decisionIntervalS: number;
+  readonly router: Omit<RouterParams, "halfSpreadUsd">;
+  readonly makerRebateUsd: number;
+  readonly lambdaUsd: number;
+  readonly beta: number;
+  readonly seed: number;
+  readonly symbol: string;
+  readonly date: string;
+  readonly venueNames: () => readonly string[];
+  /** Forecast market volume (shares) over [aNs, bNs] from the prior-day profile and ADV. */
+  forecastVolume(aNs: bigint, bNs: bigint): number;
+  /** Outflow distribution of a venue's best level on our passive side (bid for buys). */
+  outflow(venue: string, side: "bid" | "ask"): OutflowDistribution;
+  /** Adverse-selection delta ($/share, negative = adverse) at a venue's best on a side. */
+  adverseUsd(venue: string, side: "bid" | "ask"): number;
+}
+
+export interface ChildRecord {
+  readonly index: number;
+  readonly tsNs: bigint;
+  readonly qty: number;
+  readonly marketQty: number;
+  readonly limitQty: number;
+  readonly limits: Record<string, number>;
+  readonly expectedCostUsd: number;
+  readonly alphaUsd: number;
+  readonly impactUsd: number;
+}
+
+export interface FillRecord extends Fill {
+  readonly catchUp: boolean;
+}
+
+const MAX_DECISIONS = 100_000;
+
+export class ParentExecution {
+  readonly children: ChildRecord[] = [];
+  readonly fills: FillRecord[] = [];
+  filled = 0;
+  arrivalMid = Number.NaN;
+  endMid = Number.NaN;
+  afterMid = Number.NaN;
+  startMark: TapeMark | undefined;
+  endMark: TapeMark | undefined;
+  maxParticipation = 0;
+
+  private readonly scheduler: Scheduler;
+  private readonly impact: ImpactState;
+  private impactNs: bigint;
+  private readonly working = new Set<number>();
+  private readonly catchUpIds = new Set<number>();
+  private readonly rng: Rng;
+  private prevMark: TapeMark | undefined;
+  private intervalFilled = 0;
+  private readonly endNs: bigint;
+
+  constructor(
+    readonly owner: number,
+    readonly order: ParentOrder,
+    readonly strategy: StrategyInstance,
+    private readonly ctx: ExecutionContext,
+  ) {
+    this.scheduler = strategy.makeScheduler(order);
+    this.impact = new ImpactState({ lambdaUsd: ctx.lambdaUsd, beta: ctx.beta });
+    this.impactNs = order.startNs;
+    this.rng = new Rng(seedFrom(ctx.seed, ctx.symbol, ctx.date, strategy.label, order.id));
+    this.endNs = order.startNs + BigInt(Math.round(order.horizonS * 1e9));
+    ctx.timers.at(order.startNs, () => this.start());
+    ctx.timers.at(this.endNs, () => {
+      this.endMid = ctx.sim.books.mid();
+      this.endMark = ctx.tape.snapshot();
+    });
+    ctx.timers.at(this.endNs + 300_000_000_000n, () => {
+      this.afterMid = ctx.sim.books.mid();
+    });
+  }
+
+  private start(): void {
+    this.arrivalMid = this.ctx.sim.books.mid();
+    this.startMark = this.ctx.tape.snapshot();
+    this.prevMark = this.startMark;
+    this.decide(0, this.order.startNs);
+  }
+
+  /** Side-adjusted own impact now (decayed to tNs). */
+  private impactAt(tNs: bigint): number {
+    if (tNs > this.impactNs) {
+      this.impact.decay(Number(tNs - this.impactNs) / 1e9);
+      this.impactNs = tNs;
+    }
+    return this.impact.value;
+  }
+
+  private decide(k: number, tNs: bigint): void {
+    const { ctx, order } = this;
+    const dt = ctx.decisionIntervalS;
+    const elapsedS = k * dt;
+    const intervalS = Math.min(dt, order.horizonS - elapsedS);
+    const mark = ctx.tape.snapshot();
+    const marketVolumePrev = k === 0 ? 0 : mark.volume - this.prevMark!.volume;
+    if (k > 0 && marketVolumePrev > 0) {
+      this.maxParticipation = Math.max(this.maxParticipation, this.intervalFilled / marketVolumePrev);
+    }
+    this.intervalFilled = 0;
+    this.prevMark = mark;
+    let workingQty = 0;
+    for (const id of this.working) workingQty += ctx.sim.openQty(id);
+    const remaining = Math.max(0, order.qty - this.filled - workingQty);
+    const forecast = this.strategy.alpha.forecast(tNs, order.horizonS - elapsedS);
+    const alpha = { moveUsd: order.side * forecast.moveUsd, timescaleS: forecast.timescaleS };
+    const impactUsd = this.impactAt(tNs);
+    const intervalEnd = tNs + BigInt(Math.round(intervalS * 1e9));
+    const qty = this.scheduler.decide({
+      k,
+      elapsedS,
+      horizonS: order.horizonS,
+      intervalS,
+      remaining,
+      parentQty: order.qty,
+      marketVolumePrev,
+      forecastVolume: ctx.forecastVolume(tNs, intervalEnd),
+      alpha,
+      impactUsd,
+    });
+    if (qty > 0) this.sendChild(k, tNs, Math.min(qty, remaining), alpha.moveUsd, impactUsd);
+    const next = k + 1;
+    if (next * dt < order.horizonS - 1e-9 && next < MAX_DECISIONS) {
+      ctx.timers.at(order.startNs + BigInt(Math.round(next * dt * 1e9)), (due) => this.decide(next, due));
+    }
+  }
+
+  private sendChild(k: number, tNs: bigint, qty: number, alphaUsd: number, impactUsd: number): void {
+    const { ctx, order } = this;
+    const horizonS = Math.min(ctx.router.horizonS, Number(this.endNs - tNs) / 1e9);
+    if (this.strategy.exec === "market" || horizonS <= 0) {
+      this.working.add(ctx.sim.submitMarket(this.owner, order.side, qty, tNs));
+      this.children.push({
+        index: k,
+        tsNs: tNs,
+        qty,
+        marketQty: qty,
+        limitQty: 0,
+        limits: {},
+        expectedCostUsd: Number.NaN,
+        alphaUsd,
+        impactUsd,
+      });
+      return;
+    }
+    const books = ctx.sim.books;
+    const names = ctx.venueNames();
+    const passive: "bid" | "ask" = order.side === 1 ? "bid" : "ask";
+    const nbb = books.nationalBestBid();
+    const nba = books.nationalBestAsk();
+    const best = order.side === 1 ? nbb : nba;
+    const venues: Venue[] = [];
+    const prices: number[] = [];
+    for (let v = 0; v < names.length; v++) {
+      const px = order.side === 1 ? books.bestBid(v) : books.bestAsk(v);
+      const atBest = books.valid[v] === 1 && !Number.isNaN(px) && priceKey(px) === priceKey(best);
+      venues.push({
+        name: names[v],
+        queueAhead: atBest ? (order.side === 1 ? books.bestBidSize(v) : books.bestAskSize(v)) : 0,
+        rebateUsd: ctx.makerRebateUsd + ctx.adverseUsd(names[v]!, passive),
+        outflow: ctx.outflow(names[v]!, passive),
+        atBest,
+      });
+      prices.push(px);
+    }
+    const halfSpread = (nba - nbb) / 2;
+    if (!venues.some((v) => v.atBest) || !(halfSpread > 0)) {
+      // no passive venue at the best (one-sided or crossed book): send the child as a market order
+      this.working.add(ctx.sim.submitMarket(this.owner, order.side, qty, tNs));
+      this.children.push({
+        index: k,
+        tsNs: tNs,
+        qty,
+        marketQty: qty,
+        limitQty: 0,
+        limits: {},
+        expectedCostUsd: Number.NaN,
+        alphaUsd,
+        impactUsd,
+      });
+      return;
+    }
+    const alloc = contKukanov(qty, venues, { ...ctx.router, horizonS, halfSpreadUsd: halfSpread }, this.rng);
+    const limitIds: number[] = [];
+    const limits: Record<string, number> = {};
+    if (alloc.market > 0) this.working.add(ctx.sim.submitMarket(this.owner, order.side, alloc.market, tNs));
+    alloc.limits.forEach((l, v) => {
+      if (l <= 0) return;
+      const id = ctx.sim.submitLimit(this.owner, v, order.side, prices[v]!, l, tNs);
+      this.working.add(id);
+      limitIds.push(id);
+      limits[names[v]!] = l;
+    });
+    const limitQty = qty - alloc.market;
+    this.children.push({
+      index: k,
+      tsNs: tNs,
+      qty,
+      marketQty: alloc.market,
+      limitQty,
+      limits,
+      expectedCostUsd: alloc.expectedCost,
+      alphaUsd,
+      impactUsd,
+    });
+    if (limitIds.length > 0) {
+      ctx.timers.at(tNs + BigInt(Math.round(horizonS * 1e9)), (due) => this.catchUp(limitIds, due));
+    }
+  }
+
+  /** Router horizon reached: cancel unfilled limits, send the shortfall as a market order (MODELS.md 6.4). */
+  private catchUp(limitIds: readonly number[], tNs: bigint): void {
+    let shortfall = 0;
+    for (const id of limitIds) {
+      shortfall += this.ctx.sim.cancel(id);
+      this.working.delete(id);
+    }
+    if (shortfall > 0) {
+      const id = this.ctx.sim.submitMarket(this.owner, this.order.side, shortfall, tNs);
+      this.working.add(id);
+      this.catchUpIds.add(id);
+    }
+  }
+
+  /** Fill callback from the simulator (routed by owner). */
+  onFill(f: Fill): void {
+    this.fills.push({ ...f, catchUp: this.catchUpIds.has(f.orderId) });
+    this.filled += f.qty;
+    this.intervalFilled += f.qty;
+    this.impactAt(f.tsNs);
+    this.impact.fill(f.qty);
+    if (this.ctx.sim.openQty(f.orderId) === 0) this.working.delete(f.orderId);
+  }
+}

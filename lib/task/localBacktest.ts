@@ -1,0 +1,103 @@
+/**
+ * Local multi-day backtest (`msor backtest`): group input files by (symbol, New York date), replay the days
+ * of each symbol in date order so that day d is backtested with the calibrations of its EARLIER days (each
+ * day's own calibration is computed in the same pass and cached under the output folder in the calibration
+ * layout), write result Parquet under results/, and aggregate per strategy.
+ */
+import { InputError } from "../core/errors.ts";
+import { validateSymbol } from "../core/ids.ts";
+import { newYorkDate } from "../core/session.ts";
+import { fileSource } from "../mbp10/parquet.ts";
+import { Mbp10File } from "../mbp10/reader.ts";
+import { LocalObjectStore } from "../ports/localObjectStore.ts";
+import type { CellValue } from "../results/schema.ts";
+import { runTask, type TaskResult } from "./runTask.ts";
+import type { TaskSpec } from "./spec.ts";
+import { type StrategySummary, summarizeStrategies } from "./summary.ts";
+import { writeTaskResults } from "./writeResults.ts";
+
+export interface DayInput {
+  readonly symbol: string;
+  readonly date: string;
+  readonly paths: string[];
+}
+
+/** Group files into symbol-days from their contents (symbol column, first ts_recv in New York). */
+export async function groupInputs(paths: readonly string[], symbolOverride?: string): Promise<DayInput[]> {
+  const days = new Map<string, DayInput>();
+  for (const p of paths) {
+    const f = await Mbp10File.open(await fileSource(p));
+    try {
+      const id = await f.identity();
+      const symbol = symbolOverride ?? id.symbol;
+      if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
+      validateSymbol(symbol);
+      const date = newYorkDate(id.firstTsNs);
+      const key = `${symbol}|${date}`;
+      const d = days.get(key) ?? { symbol, date, paths: [] };
+      d.paths.push(p);
+      days.set(key, d);
+    } finally {
+      await f.close();
+    }
+  }
+  return [...days.values()].sort((a, b) => a.symbol.localeCompare(b.symbol) || a.date.localeCompare(b.date));
+}
+
+export interface BacktestSummary {
+  readonly runId: string;
+  readonly outDir: string;
+  readonly days: {
+    symbol: string;
+    date: string;
+    calibration_source: string;
+    calibration_dates: string[];
+    rows: number;
+  }[];
+  readonly strategies: StrategySummary[];
+  readonly executions: Record<string, CellValue>[];
+}
+
+export async function runLocalBacktest(a: {
+  paths: readonly string[];
+  spec: TaskSpec;
+  outDir: string;
+  runId: string;
+  symbol?: string;
+  onDay?: (d: DayInput, index: number, total: number) => void;
+  onProgress?: (rows: number, total: number) => void;
+}): Promise<BacktestSummary> {
+  const store = new LocalObjectStore(a.outDir);
+  const days = await groupInputs(a.paths, a.symbol);
+  const executions: Record<string, CellValue>[] = [];
+  const dayRows: BacktestSummary["days"] = [];
+  for (const [i, d] of days.entries()) {
+    a.onDay?.(d, i, days.length);
+    const sources = await Promise.all(d.paths.map((p) => fileSource(p)));
+    const r: TaskResult = await runTask({
+      runId: a.runId,
+      symbol: d.symbol,
+      date: d.date,
+      sources,
+      spec: a.spec,
+      calibrationStore: store,
+      ...(a.onProgress ? { onProgress: a.onProgress } : {}),
+    });
+    await writeTaskResults(store, a.runId, d.date, d.symbol, r);
+    executions.push(...r.executions.map((e) => ({ ...e, date: d.date })));
+    dayRows.push({
+      symbol: d.symbol,
+      date: d.date,
+      calibration_source: r.params.source,
+      calibration_dates: r.params.dates,
+      rows: r.quality.rows,
+    });
+  }
+  return {
+    runId: a.runId,
+    outDir: a.outDir,
+    days: dayRows,
+    strategies: summarizeStrategies(executions),
+    executions,
+  };
+}

@@ -1,0 +1,133 @@
+/** Result rows of a task (executions, child orders, fills, task quality) from the finished executions. */
+import type { CalibrationParams } from "../calibration/params.ts";
+import type { DataQuality } from "../mbp10/quality.ts";
+import { orderMetrics } from "../metrics/index.ts";
+import type { CellValue } from "../results/schema.ts";
+import type { ParentExecution } from "./execution.ts";
+import { vwapBetween } from "./tape.ts";
+
+type Row = Record<string, CellValue>;
+
+export interface TaskRows {
+  readonly executions: Row[];
+  readonly childOrders: Row[];
+  readonly fills: Row[];
+  readonly taskQuality: Row[];
+}
+
+export function resultRows(a: {
+  runId: string;
+  symbol: string;
+  date: string;
+  executions: readonly ParentExecution[];
+  params: CalibrationParams;
+  venues: readonly string[];
+  quality: DataQuality;
+}): TaskRows {
+  const executions: Row[] = [];
+  const childOrders: Row[] = [];
+  const fills: Row[] = [];
+  for (const e of a.executions) {
+    const key = { symbol: a.symbol, order_id: e.order.id, strategy: e.strategy.label };
+    const marketVwap = e.startMark && e.endMark ? vwapBetween(e.startMark, e.endMark) : Number.NaN;
+    const m = orderMetrics({
+      side: e.order.side,
+      parentQty: e.order.qty,
+      arrivalMidUsd: e.arrivalMid,
+      fills: e.fills.map((f) => ({
+        priceUsd: f.priceUsd,
+        qty: f.qty,
+        feeUsd: f.feeUsd,
+        maker: f.maker,
+        catchUp: f.catchUp,
+      })),
+      marketVwapUsd: marketVwap,
+      midAtEndUsd: e.endMid,
+      midAfterUsd: e.afterMid,
+      childCount: e.children.length,
+      maxParticipation: e.maxParticipation,
+    });
+    const alphaModel = e.strategy.alpha.kind;
+    executions.push({
+      ...key,
+      strategy_name: e.strategy.name,
+      exec: e.strategy.exec,
+      params: JSON.stringify(e.strategy.params),
+      alpha_model: alphaModel,
+      look_ahead: e.strategy.alpha.lookAhead,
+      calibration_source: a.params.source,
+      calibration_dates: a.params.dates.join(","),
+      side: e.order.side === 1 ? "buy" : "sell",
+      parent_qty: e.order.qty,
+      start_ts: e.order.startNs,
+      start_ns: e.order.startNs,
+      horizon_s: e.order.horizonS,
+      arrival_mid: e.arrivalMid,
+      executed_qty: m.executedQty,
+      avg_price: m.avgPriceUsd,
+      is_bps: m.isBps,
+      fee_bps: m.feeBps,
+      rebate_bps: m.rebateBps,
+      total_cost_bps: m.totalCostBps,
+      vwap_slippage_bps: m.vwapSlippageBps,
+      market_vwap: marketVwap,
+      fill_rate: m.fillRate,
+      passive_share: m.passiveShare,
+      catch_up_share: m.catchUpShare,
+      child_count: m.childCount,
+      max_participation: m.maxParticipation,
+      reversion_bps: m.reversionBps,
+      end_mid: e.endMid,
+    });
+    for (const c of e.children) {
+      childOrders.push({
+        ...key,
+        child_index: c.index,
+        ts: c.tsNs,
+        ts_ns: c.tsNs,
+        qty: c.qty,
+        market_qty: c.marketQty,
+        limit_qty: c.limitQty,
+        limits: JSON.stringify(c.limits),
+        expected_cost_usd: c.expectedCostUsd,
+        alpha_usd: c.alphaUsd,
+        impact_usd: c.impactUsd,
+      });
+    }
+    for (const f of e.fills) {
+      fills.push({
+        ...key,
+        ts: f.tsNs,
+        ts_ns: f.tsNs,
+        venue: a.venues[f.venue] ?? `venue ${f.venue}`,
+        price: f.priceUsd,
+        qty: f.qty,
+        maker: f.maker,
+        catch_up: f.catchUp,
+        fee_usd: f.feeUsd,
+      });
+    }
+  }
+  const q = a.quality;
+  const taskQuality: Row[] = [
+    {
+      symbol: a.symbol,
+      rows: q.rows,
+      first_ts_ns: q.firstTsNs,
+      last_ts_ns: q.lastTsNs,
+      f_last_records: q.fLastRecords,
+      trades: q.trades,
+      crossed_books: q.crossedBooks,
+      locked_books: q.lockedBooks,
+      non_monotone_ts: q.nonMonotoneTs,
+      sequence_regressions: q.sequenceRegressions,
+      sequence_gaps: q.sequenceGaps,
+      maybe_bad_book: q.maybeBadBook,
+      undefined_prices: q.undefinedPrices,
+      clears: q.clears,
+      venues: a.venues.join(","),
+      calibration_source: a.params.source,
+    },
+  ];
+  return { executions, childOrders, fills, taskQuality };
+}

@@ -1,0 +1,218 @@
+/**
+ * runTask: the ONE place that composes stream -> calibrate -> schedule -> route -> simulate for one
+ * symbol-day (STYLE.md). One pass over the data: (a) this day's calibration accumulates (stored for LATER
+ * days), (b) the prior-day calibration parameterises the models, (c) every strategy x parent order runs at
+ * the same time against the simulator, each as an independent owner, (d) result rows come back.
+ * The only extra pass is for the oracle alpha (labelled look-ahead), which needs the day's mid path first.
+ */
+import { createAlpha } from "../alpha/index.ts";
+import type { AlphaModel } from "../alpha/types.ts";
+import { DayCalibrator } from "../calibration/dayCalibrator.ts";
+import { type CalibrationParams, loadCalibrationParams, outflowOf } from "../calibration/params.ts";
+import { writeCalibration } from "../calibration/store.ts";
+import type { DayCalibration, MidPath } from "../calibration/types.ts";
+import { InputError } from "../core/errors.ts";
+import { validateDate, validateSymbol } from "../core/ids.ts";
+import { newYorkClockToUtcNs, regularSession } from "../core/session.ts";
+import type { ByteSource } from "../mbp10/parquet.ts";
+import type { DataQuality } from "../mbp10/quality.ts";
+import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
+import { MAX_VENUES } from "../mbp10/venues.ts";
+import type { ObjectStore } from "../ports/objectStore.ts";
+import { empiricalOutflow, exponentialOutflow, type OutflowDistribution } from "../router/index.ts";
+import { ExecutionSim, flatFees, probQueue, riskAverse } from "../sim/index.ts";
+import { ParentExecution, type ParentOrder, type StrategyInstance } from "./execution.ts";
+import { resultRows, type TaskRows } from "./rows.ts";
+import { makeScheduler } from "./schedulers.ts";
+import { strategyLabel, type TaskSpec } from "./spec.ts";
+import { Tape } from "./tape.ts";
+import { TimerQueue } from "./timers.ts";
+
+export interface TaskInput {
+  readonly runId: string;
+  readonly symbol: string;
+  readonly date: string;
+  /** The day's MBP-10 inputs (one per venue, or one multi-publisher file). */
+  readonly sources: readonly (ByteSource | StreamInput)[];
+  readonly spec: TaskSpec;
+  /** Where prior-day calibrations are read and this day's is written (calibration/v=.../...). */
+  readonly calibrationStore: ObjectStore;
+  /** Progress callback: rows replayed so far and in all. */
+  readonly onProgress?: (rows: number, total: number) => void;
+}
+
+export interface TaskResult extends TaskRows {
+  readonly calibration: DayCalibration;
+  readonly params: CalibrationParams;
+  readonly quality: DataQuality;
+  readonly venues: readonly string[];
+}
+
+/** Parent orders of the day from the spec: sizes in shares or % of ADV (prior days), start times New York. */
+export function resolveParentOrders(spec: TaskSpec, date: string, adv: number): ParentOrder[] {
+  const out: ParentOrder[] = [];
+  for (const o of spec.orders) {
+    const qty = o.shares ?? Math.max(1, Math.round(((o.pct_adv ?? 0) / 100) * adv));
+    for (const clock of o.start_times) {
+      out.push({
+        id: `${o.side}-${qty}-${clock}`,
+        side: o.side === "buy" ? 1 : -1,
+        qty,
+        startNs: newYorkClockToUtcNs(date, clock),
+        horizonS: o.horizon_min * 60,
+      });
+    }
+  }
+  return out;
+}
+
+async function recordMidPath(input: TaskInput): Promise<MidPath> {
+  const stream = await Mbp10Stream.open(input.sources);
+  try {
+    const cal = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
+    for await (const b of stream.batches()) cal.observe(b);
+    return cal.finish().midPath;
+  } finally {
+    await stream.close();
+  }
+}
+
+export async function runTask(input: TaskInput): Promise<TaskResult> {
+  validateSymbol(input.symbol);
+  validateDate(input.date);
+  const { spec } = input;
+  const params = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
+    lookbackDays: spec.calibration.lookback_days,
+  });
+  const needsOracle = spec.strategies.some((s) => s.alpha === "oracle");
+  const oraclePath = needsOracle ? await recordMidPath(input) : undefined;
+
+  const stream = await Mbp10Stream.open(input.sources);
+  try {
+    const timers = new TimerQueue();
+    const tape = new Tape();
+    const executions: ParentExecution[] = [];
+    const sim = new ExecutionSim({
+      maxVenues: MAX_VENUES,
+      levels: stream.levels,
+      latencyNs: BigInt(Math.round(spec.sim.latency_ms * 1e6)),
+      queueModel:
+        spec.sim.queue_model === "risk_averse"
+          ? riskAverse()
+          : probQueue(Number(spec.sim.queue_model.slice(4))),
+      fees: flatFees(spec.fees.taker_fee_usd, spec.fees.maker_rebate_usd),
+      onFill: (f) => executions[f.owner]!.onFill(f),
+    });
+    const calibrator = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
+    const session = regularSession(input.date);
+    const alphaModels = new Map<string, AlphaModel>();
+    const alphaOf = (kind: string): AlphaModel => {
+      let a = alphaModels.get(kind);
+      if (!a) {
+        a = createAlpha(kind as "none", params, { midPath: oraclePath });
+        alphaModels.set(kind, a);
+      }
+      return a;
+    };
+    const venueNames = () => stream.venues.venues.map((v) => v.name);
+    const profileBinNs = BigInt(Math.round(params.profileBinS * 1e9));
+    const forecastVolume = (aNs: bigint, bNs: bigint): number => {
+      // integrate the prior-day profile (share of daily volume per bin) over [a, b]
+      let v = 0;
+      for (let j = 0; j < params.profile.length; j++) {
+        const lo = session.openNs + BigInt(j) * profileBinNs;
+        const hi = lo + profileBinNs;
+        const ov = Number((bNs < hi ? bNs : hi) - (aNs > lo ? aNs : lo));
+        if (ov > 0) v += (params.profile[j]! * ov) / Number(profileBinNs);
+      }
+      return v * params.adv;
+    };
+    const outflowCache = new Map<string, OutflowDistribution>();
+    const ctx = {
+      sim,
+      timers,
+      tape,
+      decisionIntervalS: spec.decision_interval_s,
+      router: {
+        takerFeeUsd: spec.fees.taker_fee_usd,
+        thetaUsd: spec.router.theta_usd,
+        lambdaU: spec.router.lambda_u_usd,
+        lambdaO: spec.router.lambda_o_usd,
+        horizonS: spec.router.horizon_s,
+        samples: spec.router.samples,
+      },
+      makerRebateUsd: spec.fees.maker_rebate_usd,
+      lambdaUsd: params.lambdaUsd,
+      beta: params.beta,
+      seed: spec.seed,
+      symbol: input.symbol,
+      date: input.date,
+      venueNames,
+      forecastVolume,
+      outflow(venue: string, side: "bid" | "ask"): OutflowDistribution {
+        const key = `${venue}|${side}`;
+        let d = outflowCache.get(key);
+        if (!d) {
+          const o = outflowOf(params, venue, side);
+          d = o.samples.length > 0 ? empiricalOutflow(o.samples) : exponentialOutflow(o.mean);
+          outflowCache.set(key, d);
+        }
+        return d;
+      },
+      adverseUsd: (venue: string, side: "bid" | "ask") => params.adverse[venue]?.[side] ?? 0,
+    };
+    const orders = resolveParentOrders(spec, input.date, params.adv);
+    const instances: StrategyInstance[] = spec.strategies.map((s) => {
+      const alphaKind = s.strategy === "myopic" ? (s.alpha ?? "none") : "none";
+      return {
+        label: strategyLabel(s),
+        name: s.strategy,
+        exec: s.exec,
+        params: { ...s },
+        alpha: alphaOf(alphaKind),
+        makeScheduler: (order: ParentOrder) => makeScheduler(s, params, spec, order, forecastVolume),
+      };
+    });
+    const labels = new Set<string>();
+    for (const inst of instances) {
+      if (labels.has(inst.label))
+        throw new InputError(
+          `spec lists strategy ${inst.label} twice; give each instance different parameters`,
+        );
+      labels.add(inst.label);
+    }
+    for (const order of orders) {
+      for (const inst of instances) executions.push(new ParentExecution(executions.length, order, inst, ctx));
+    }
+    const alphaList = [...alphaModels.values()];
+    let done = 0;
+    for await (const b of stream.batches()) {
+      const ts = b.tsRecv;
+      for (let i = 0; i < b.length; i++) {
+        if (ts[i]! >= timers.nextNs) timers.fireUntil(ts[i]!);
+        sim.onRecord(b, i);
+        tape.onRecord(b, i);
+        for (let a = 0; a < alphaList.length; a++) alphaList[a]!.onRecord(b, i, sim.books);
+      }
+      calibrator.observe(b);
+      done += b.length;
+      input.onProgress?.(done, stream.numRows);
+    }
+    timers.drain();
+    const calibration = calibrator.finish();
+    await writeCalibration(input.calibrationStore, calibration);
+    const venues = venueNames();
+    const rows = resultRows({
+      runId: input.runId,
+      symbol: input.symbol,
+      date: input.date,
+      executions,
+      params,
+      venues,
+      quality: stream.quality.q,
+    });
+    return { ...rows, calibration, params, quality: stream.quality.q, venues };
+  } finally {
+    await stream.close();
+  }
+}

@@ -1,0 +1,31 @@
+/** Write a task's result tables as zstd Parquet under the Hive-partitioned result keys. */
+import { validateDate, validateRunId, validateSymbol } from "../core/ids.ts";
+import type { ObjectStore } from "../ports/objectStore.ts";
+import { rowsToParquet } from "../results/schema.ts";
+import { CHILD_ORDERS, EXECUTIONS, FILLS, resultKey, TASK_QUALITY } from "../results/tables.ts";
+import type { TaskRows } from "./rows.ts";
+
+/** Returns the keys written. Deterministic keys: a re-run overwrites the same objects. */
+export async function writeTaskResults(
+  store: ObjectStore,
+  runId: string,
+  date: string,
+  symbol: string,
+  rows: TaskRows,
+): Promise<string[]> {
+  validateRunId(runId);
+  validateDate(date);
+  validateSymbol(symbol);
+  const out: string[] = [];
+  for (const [schema, data] of [
+    [EXECUTIONS, rows.executions],
+    [CHILD_ORDERS, rows.childOrders],
+    [FILLS, rows.fills],
+    [TASK_QUALITY, rows.taskQuality],
+  ] as const) {
+    const key = resultKey(schema, runId, date, symbol);
+    await store.put(key, await rowsToParquet(schema, data));
+    out.push(key);
+  }
+  return out;
+}
