@@ -173,18 +173,7 @@ export class ParentExecution {
     const { ctx, order } = this;
     const horizonS = Math.min(ctx.router.horizonS, Number(this.endNs - tNs) / 1e9);
     if (this.strategy.exec === "market" || horizonS <= 0) {
-      this.working.add(ctx.sim.submitMarket(this.owner, order.side, qty, tNs));
-      this.children.push({
-        index: k,
-        tsNs: tNs,
-        qty,
-        marketQty: qty,
-        limitQty: 0,
-        limits: {},
-        expectedCostUsd: Number.NaN,
-        alphaUsd,
-        impactUsd,
-      });
+      this.sendMarketChild(k, tNs, qty, alphaUsd, impactUsd);
       return;
     }
     const books = ctx.sim.books;
@@ -210,18 +199,7 @@ export class ParentExecution {
     const halfSpread = (nba - nbb) / 2;
     if (!venues.some((v) => v.atBest) || !(halfSpread > 0)) {
       // no passive venue at the best (one-sided or crossed book): send the child as a market order
-      this.working.add(ctx.sim.submitMarket(this.owner, order.side, qty, tNs));
-      this.children.push({
-        index: k,
-        tsNs: tNs,
-        qty,
-        marketQty: qty,
-        limitQty: 0,
-        limits: {},
-        expectedCostUsd: Number.NaN,
-        alphaUsd,
-        impactUsd,
-      });
+      this.sendMarketChild(k, tNs, qty, alphaUsd, impactUsd);
       return;
     }
     const alloc = contKukanov(qty, venues, { ...ctx.router, horizonS, halfSpreadUsd: halfSpread }, this.rng);
@@ -250,6 +228,22 @@ export class ParentExecution {
     if (limitIds.length > 0) {
       ctx.timers.at(tNs + BigInt(Math.round(horizonS * 1e9)), (due) => this.catchUp(limitIds, due));
     }
+  }
+
+  /** A child sent whole as one market order. */
+  private sendMarketChild(k: number, tNs: bigint, qty: number, alphaUsd: number, impactUsd: number): void {
+    this.working.add(this.ctx.sim.submitMarket(this.owner, this.order.side, qty, tNs));
+    this.children.push({
+      index: k,
+      tsNs: tNs,
+      qty,
+      marketQty: qty,
+      limitQty: 0,
+      limits: {},
+      expectedCostUsd: Number.NaN,
+      alphaUsd,
+      impactUsd,
+    });
   }
 
   /** Router horizon reached: cancel unfilled limits, send the shortfall as a market order (MODELS.md 6.4). */

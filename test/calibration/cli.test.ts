@@ -2,31 +2,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Command } from "commander";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCalibration } from "../../lib/calibration/store.ts";
 import { registerCalibrate } from "../../lib/cli/commands/calibrate.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
+import { runCommand } from "../helpers/cli.ts";
 
 let dir = "";
 let file = "";
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command("msor").exitOverride();
-  registerCalibrate(program);
-  let out = "";
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "msor", "calibrate", ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const run = (args: string[]) => runCommand(registerCalibrate, "calibrate", args);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "msor-calib-cli-"));

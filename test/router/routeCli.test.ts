@@ -1,24 +1,10 @@
 /** `msor route`: option validation, table and JSON output (registerRoute on a bare commander program). */
-import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerRoute } from "../../lib/cli/commands/route.ts";
 import { InputError } from "../../lib/core/errors.ts";
+import { runCommand } from "../helpers/cli.ts";
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command().exitOverride();
-  registerRoute(program);
-  let out = "";
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "msor", "route", ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const run = (args: string[]) => runCommand(registerRoute, "route", args);
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,29 +1,15 @@
 /** `msor generate`: output layout, summary / JSON, one-line errors. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerGenerate, resolveOutPath } from "../../lib/cli/commands/generate.ts";
 import { InputError } from "../../lib/core/errors.ts";
+import { runCommand } from "../helpers/cli.ts";
 import { tempDir } from "./helpers.ts";
 
 const dir = tempDir();
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command("msor").exitOverride();
-  registerGenerate(program);
-  let out = "";
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "msor", "generate", ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const run = (args: string[]) => runCommand(registerGenerate, "generate", args);
 
 describe("msor generate", () => {
   afterEach(() => vi.restoreAllMocks());

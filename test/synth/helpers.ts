@@ -1,20 +1,11 @@
 /** Helpers of the synthetic-generator tests: temp folders, a streamed read-back, the impact regression. */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll } from "vitest";
 import { fileSource } from "../../lib/mbp10/parquet.ts";
 import { Mbp10File } from "../../lib/mbp10/reader.ts";
 import type { Mbp10Batch } from "../../lib/mbp10/schema.ts";
 import { VenueRegistry } from "../../lib/mbp10/venues.ts";
 import type { PlantedTruth } from "../../lib/synth/generate.ts";
 
-/** A temp folder removed after the test file. */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "msor-synth-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { tempDir } from "../helpers/tmp.ts";
 
 /** Stream a file's engine batches; returns its planted truth and the publisher id of each dense venue index. */
 export async function readBack(
