@@ -3,6 +3,10 @@
  * shares). An entry (venue, side, price) remembers the level size `snap` seen when the owner consumed `qty`
  * shares there; it applies while the level still shows exactly `snap` shares and is dropped as soon as the
  * data changes that level's size. Entries belong to one owner: other owners never see them (MODELS.md 6.5).
+ * Two uses write entries: market / marketable orders taking liquidity (takerWalk.ts walkLiquidity) and resting
+ * limit orders filled by a quote cross on their venue (takerWalk.ts takeCrossing). The simulator prunes a
+ * venue's entries at every consistent (F_LAST) book of that venue (pruneVenue), so a level that changes and
+ * changes back still counts as refreshed.
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
 import { levelSize } from "./levels.ts";
@@ -62,6 +66,17 @@ export function pruneLedger(ledger: ConsumedLedger, books: VenueBooks): void {
   for (let j = ledger.length - 1; j >= 0; j--) {
     const e = ledger[j]!;
     if (levelSize(books, e.venue, e.side, e.pk) !== e.snap) {
+      ledger[j] = ledger[ledger.length - 1]!;
+      ledger.pop();
+    }
+  }
+}
+
+/** Drop the entries of venue `v` whose level size differs from the venue's current book (after its update). */
+export function pruneVenue(ledger: ConsumedLedger, books: VenueBooks, v: number): void {
+  for (let j = ledger.length - 1; j >= 0; j--) {
+    const e = ledger[j]!;
+    if (e.venue === v && levelSize(books, v, e.side, e.pk) !== e.snap) {
       ledger[j] = ledger[ledger.length - 1]!;
       ledger.pop();
     }

@@ -18,16 +18,26 @@
  * - a trade whose aggressor hits our side AT our price lowers queue_ahead by its size; the part beyond
  *   queue_ahead fills us (floor to whole shares);
  * - a trade strictly THROUGH our price (sell aggressor below our bid, buy aggressor above our ask; also an
- *   unknown-aggressor 'N' trade) fills our whole remaining quantity at our price;
+ *   unknown-aggressor 'N' trade) fills us first at our price, up to the trade's size (per owner, better
+ *   prices first): the aggressor would have met our better-priced order before printing worse, but it
+ *   brought only its own size (filling our whole order from a 100-share print would be optimistic);
  * - at each F_LAST book update, a size decrease at our price minus the trade volume printed there since the
  *   venue's last non-trade book update is a cancel, handed to the QueueModel; queue_ahead is then capped at
  *   the displayed size. A price no longer displayed although inside the displayed range, better than the
  *   best, or on an empty side is "vacated": queue_ahead = 0 (nobody displayed is in front of us), so the next
- *   trade at our price fills us up to its size and one through our price fills us completely. A price deeper
+ *   trade at or through our price fills us up to its size. A price deeper
  *   than the last level of a full 10-level book is unknown: queue_ahead is left unchanged.
- * - after any venue's F_LAST update, when the national best on the other side is at or through our price
- *   (best ask <= our bid for a buy), we fill our whole remaining quantity at our price (shares the owner
- *   itself already took there do not count: they are not available to it).
+ * - quote cross, bounded by displayed liquidity (an addition to MODELS.md 6.3, which only fills from trades):
+ *   after an F_LAST update of OUR venue, when that venue's opposite side locks or crosses our price (its best
+ *   ask <= our bid for a buy, best bid >= our ask for a sell), we fill as maker, at our price, at most the
+ *   shares that venue displays on the opposite side at or through our price that our owner has not consumed
+ *   yet; those shares then count as consumed for the owner (consumed.ts, the ledger of 6.1), so the same
+ *   displayed shares cannot fill the same owner twice until the data changes that level's size. The rest of
+ *   the order keeps resting with its queue position. A lock or cross on ANOTHER venue (a locked/crossed
+ *   national market) fills nothing: real data shows it without trades reaching our venue. Orders of one owner
+ *   on one venue share its ledger in price-time priority (better price, then earlier order id).
+ *   Before this rule the whole remaining quantity filled whenever the national best touched our price, which
+ *   on a real GOOG day gave passive fills of up to 65x the market volume of an interval.
  * A limit order marketable at arrival (buy price >= national best ask) first takes liquidity like a market
  * order limited to its price (taker fills), and the rest rests as above.
  * Fees: taker fills pay takerFeeUsd(venue) x qty; maker fills receive makerRebateUsd(venue) x qty (feeUsd < 0).
@@ -37,10 +47,10 @@ import { VenueBooks } from "../book/venueBooks.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { NS_PER_MS, priceKey } from "../core/units.ts";
 import { Action, type Mbp10Batch, Side } from "../mbp10/schema.ts";
-import type { ConsumedLedger } from "./consumed.ts";
+import { type ConsumedLedger, pruneVenue } from "./consumed.ts";
 import { ASK, BID, HIDDEN, levelSize } from "./levels.ts";
 import { advanceQueue, DONE, LIVE, PENDING, SimOrder } from "./order.ts";
-import { crossingAvailable, type TakerSink, walkLiquidity } from "./takerWalk.ts";
+import { type TakerSink, takeCrossing, walkLiquidity } from "./takerWalk.ts";
 import { TradeMemory } from "./tradeMemory.ts";
 import type { ExecutionSimOptions, FeeSchedule, Fill, OrderSide, QueueModel } from "./types.ts";
 
@@ -64,10 +74,14 @@ export class ExecutionSim {
   /** Resting limit orders by cell v * 2 + side (side 0 = bids = buy orders, 1 = asks = sell orders). */
   private readonly resting: SimOrder[][];
   private restingCount = 0;
-  private readonly restingBySide = new Int32Array(2);
-  /** Upper bound of buy price keys [BID], lower bound of sell price keys [ASK] among resting orders. */
-  private readonly bound = Float64Array.of(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  /** The owners' ledgers that hold consumed entries (pruned per venue at each of its F_LAST books). */
+  private readonly withEntries = new Set<ConsumedLedger>();
+  /** Scratch: resting orders crossed by one book update, in price-time priority. */
+  private readonly crossedScratch: SimOrder[] = [];
   private readonly trades: TradeMemory;
+  /** Scratch of hit(): orders a trade went through, and shares of that trade used per owner. */
+  private readonly throughScratch: SimOrder[] = [];
+  private readonly throughUsed = new Map<number, number>();
   private readonly ptr: Int32Array;
   private readonly levelKeys: Float64Array;
   private readonly outbox: Fill[] = [];
@@ -107,8 +121,9 @@ export class ExecutionSim {
   /**
    * Feed record `i` of `b` (every record, in replay order). Activates orders that have arrived by this
    * record's ts_recv against the books before it, then applies the record: trades (queue depletion, fills),
-   * the venue's book at F_LAST records (queue advance, national-best crossing), retries of waiting market
-   * orders. Costs only a book copy when no order is live.
+   * the venue's book at F_LAST records (consumed-entry refresh, queue advance, quote cross on that venue),
+   * retries of waiting market orders. Costs only a book copy (plus the refresh of any consumed entries) when
+   * no order is live.
    */
   onRecord(b: Mbp10Batch, i: number): void {
     const v = b.venue[i]!;
@@ -118,7 +133,7 @@ export class ExecutionSim {
       );
     }
     if (this.pending.length === 0 && this.restingCount === 0 && this.waiting.length === 0) {
-      this.books.onRecord(b, i);
+      if (this.books.onRecord(b, i) && this.withEntries.size > 0) this.pruneConsumed(v);
       return;
     }
     const ts = b.tsRecv[i]!;
@@ -127,6 +142,7 @@ export class ExecutionSim {
     if (action === Action.Trade && this.restingCount > 0)
       this.onTrade(v, b.side[i]!, b.price[i]!, b.size[i]!, ts);
     if (this.books.onRecord(b, i)) {
+      if (this.withEntries.size > 0) this.pruneConsumed(v);
       if (this.restingCount > 0) this.onBookUpdate(v, ts);
       if (action !== Action.Trade && action !== Action.Fill) this.trades.clearVenue(v);
       if (this.waiting.length > 0) this.retryWaiting(ts);
@@ -276,8 +292,6 @@ export class ExecutionSim {
     o.slot = list.length;
     list.push(o);
     this.restingCount++;
-    this.restingBySide[side]!++;
-    if (buy ? o.pk > this.bound[BID]! : o.pk < this.bound[ASK]!) this.bound[side] = o.pk;
   }
 
   /** Take liquidity for `o` within `limitPk` (see takerWalk.ts); fills are stamped `tsNs`. */
@@ -294,6 +308,15 @@ export class ExecutionSim {
       limitPk,
       this.sink,
     );
+    if (o.ledger.length > 0) this.withEntries.add(o.ledger);
+  }
+
+  /** Venue `v` has a new consistent book: forget consumed entries whose level it changed (consumed.ts). */
+  private pruneConsumed(v: number): void {
+    for (const ledger of this.withEntries) {
+      pruneVenue(ledger, this.books, v);
+      if (ledger.length === 0) this.withEntries.delete(ledger);
+    }
   }
 
   private onTrade(v: number, aggressor: number, priceUsd: number, size: number, ts: bigint): void {
@@ -316,19 +339,35 @@ export class ExecutionSim {
   /** A trade of `size` at price key `k` against resting side `side` of venue `v` (see the header). */
   private hit(v: number, side: number, k: number, size: number, ts: bigint, atPrice: boolean): void {
     const list = this.resting[v * 2 + side]!;
+    if (list.length === 0) return;
+    const through = this.throughScratch;
+    through.length = 0;
     for (let j = list.length - 1; j >= 0; j--) {
       const o = list[j]!;
       if (side === BID ? k < o.pk : k > o.pk) {
-        this.makerFill(o, o.remaining, ts);
+        through.push(o);
       } else if (atPrice && k === o.pk) {
         const beyond = size - o.ahead;
         o.ahead = Math.max(0, o.ahead - size);
         if (beyond >= 1) this.makerFill(o, Math.floor(beyond + 1e-9), ts);
       }
     }
+    if (through.length === 0) return;
+    // The aggressor reached a worse price, so it met our (better-priced) order first: it fills us, but at
+    // most its own size per owner (each owner sees the market as if alone), better prices first.
+    if (through.length > 1) through.sort((a, b) => (side === BID ? b.pk - a.pk : a.pk - b.pk) || a.id - b.id);
+    const used = this.throughUsed;
+    used.clear();
+    for (const o of through) {
+      const left = Math.floor(size - (used.get(o.owner) ?? 0) + 1e-9);
+      const q = Math.min(o.remaining, left);
+      if (q < 1) continue;
+      used.set(o.owner, (used.get(o.owner) ?? 0) + q);
+      this.makerFill(o, q, ts);
+    }
   }
 
-  /** Venue `v` has a new consistent book: queue advance and caps, then national-best crossing. */
+  /** Venue `v` has a new consistent book: queue advance and caps, then the quote cross on `v`. */
   private onBookUpdate(v: number, ts: bigint): void {
     const b = this.books;
     const L = b.levels;
@@ -362,36 +401,39 @@ export class ExecutionSim {
         advanceQueue(o, size, this.trades.get(v, side, o.pk), this.queueModel);
       }
     }
-    if (this.restingBySide[BID]! > 0) {
-      const a = b.bestAsk(v);
-      if (!Number.isNaN(a) && priceKey(a) <= this.bound[BID]!) this.crossed(v, BID, priceKey(a), ts);
-    }
-    if (this.restingBySide[ASK]! > 0) {
-      const bid = b.bestBid(v);
-      if (!Number.isNaN(bid) && priceKey(bid) >= this.bound[ASK]!) this.crossed(v, ASK, priceKey(bid), ts);
-    }
+    this.crossed(v, BID, ts);
+    this.crossed(v, ASK, ts);
   }
 
   /**
-   * Venue `v`'s best opposite price key `k` is at or through resting orders of `side`: fill them whole at their
-   * price, unless the crossing shares are ones their owner already took (then they do not count); tighten the
-   * price bound of `side` to the survivors.
+   * Quote cross on venue `v` (see the header): resting orders of `side` on `v` whose price the venue's opposite
+   * best is at or through fill, at their price, at most the displayed opposite shares at or through that price
+   * that their owner has not consumed yet; those shares become consumed for the owner. Orders of one owner
+   * share its ledger and are served in price-time priority (better price, then earlier order id).
    */
-  private crossed(v: number, side: number, k: number, ts: bigint): void {
-    let bound = side === BID ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-    for (let w = 0; w < this.books.maxVenues; w++) {
-      const list = this.resting[w * 2 + side]!;
-      for (let j = list.length - 1; j >= 0; j--) {
-        const o = list[j]!;
-        if (
-          (side === BID ? o.pk >= k : o.pk <= k) &&
-          crossingAvailable(this.books, o.ledger, v, side === BID, o.pk)
-        ) {
-          this.makerFill(o, o.remaining, ts);
-        } else if (side === BID ? o.pk > bound : o.pk < bound) bound = o.pk;
+  private crossed(v: number, side: number, ts: bigint): void {
+    const list = this.resting[v * 2 + side]!;
+    if (list.length === 0) return;
+    const buy = side === BID;
+    const opp = buy ? this.books.bestAsk(v) : this.books.bestBid(v);
+    if (Number.isNaN(opp)) return;
+    const k = priceKey(opp);
+    const hit = this.crossedScratch;
+    for (let j = 0; j < list.length; j++) {
+      const o = list[j]!;
+      if (buy ? o.pk >= k : o.pk <= k) hit.push(o);
+    }
+    if (hit.length === 0) return;
+    if (hit.length > 1) hit.sort((a, c) => (buy ? c.pk - a.pk : a.pk - c.pk) || a.id - c.id);
+    for (let j = 0; j < hit.length; j++) {
+      const o = hit[j]!;
+      const q = takeCrossing(this.books, o.ledger, v, buy, o.pk, o.remaining);
+      if (q > 0) {
+        this.withEntries.add(o.ledger);
+        this.makerFill(o, q, ts);
       }
     }
-    this.bound[side] = bound;
+    hit.length = 0;
   }
 
   private retryWaiting(ts: bigint): void {
@@ -421,7 +463,6 @@ export class ExecutionSim {
     const side = o.side === 1 ? BID : ASK;
     this.removeAt(this.resting[o.venue * 2 + side]!, o);
     this.restingCount--;
-    this.restingBySide[side]!--;
   }
 
   /** Swap-remove `o` from `list` (safe while iterating the list backwards). */

@@ -79,26 +79,36 @@ export function walkLiquidity(
 }
 
 /**
- * Does venue `v` display, at or through price key `pk` (asks <= pk for a resting buy, bids >= pk for a resting
- * sell), shares that the owner of `ledger` has not consumed? Shares it took itself do not cross its order.
+ * Quote-cross fill of a resting limit order on venue `v` (see executionSim.ts): venue `v` displays opposite
+ * liquidity at or through price key `pk` (asks <= pk for a resting buy, bids >= pk for a resting sell). Takes up
+ * to `qty` of the shares there that the owner of `ledger` has not consumed yet (most aggressive level first,
+ * whole shares), records them as consumed and returns the number taken. Shares the owner took itself, by a
+ * market order or an earlier cross, are not available to it until the data changes their level's size.
  */
-export function crossingAvailable(
+export function takeCrossing(
   b: VenueBooks,
   ledger: ConsumedLedger,
   v: number,
   buy: boolean,
   pk: number,
-): boolean {
-  if (ledger.length === 0) return true;
+  qty: number,
+): number {
+  if (b.valid[v] === 0) return 0;
   const L = b.levels;
+  const side = buy ? ASK : BID;
   const px = buy ? b.askPx : b.bidPx;
   const sz = buy ? b.askSz : b.bidSz;
-  for (let l = 0; l < L; l++) {
+  let left = qty;
+  for (let l = 0; l < L && left > 0; l++) {
     const p = px[v * L + l]!;
-    if (Number.isNaN(p)) return false;
+    if (Number.isNaN(p)) break;
     const k = priceKey(p);
-    if (buy ? k > pk : k < pk) return false;
-    if (availableTo(ledger, v, buy ? ASK : BID, k, sz[v * L + l]!) >= 1) return true;
+    if (buy ? k > pk : k < pk) break;
+    const size = sz[v * L + l]!;
+    const q = Math.min(left, Math.floor(availableTo(ledger, v, side, k, size)));
+    if (q < 1) continue;
+    consume(ledger, v, side, k, size, q);
+    left -= q;
   }
-  return false;
+  return qty - left;
 }

@@ -36,7 +36,11 @@ export interface Fill {
   readonly priceUsd: number;
   /** Shares, integer > 0. */
   readonly qty: number;
-  /** true for a resting (limit) order filled passively, false for liquidity we took. */
+  /**
+   * true for a resting (limit) order filled passively, false for liquidity we took. Passive fills come from
+   * trades (MODELS.md 6.3) or from a quote cross on the order's own venue, bounded by the opposite size that
+   * venue displays at or through our price and not yet consumed by our owner (see executionSim.ts).
+   */
   readonly maker: boolean;
   /** Total fee of this fill in dollars: + paid (taker fee), - received (maker rebate). */
   readonly feeUsd: number;

@@ -29,13 +29,13 @@ describe("limit orders: queue position (MODELS.md 6.2, 6.3)", () => {
     expect(brief(h.fills)).toEqual([[id, 0, 100, 50, true]]);
     expect(h.fills[0]!.feeUsd).toBeCloseTo(-REBATE * 50, 12);
     expect(h.fills[0]!.tsNs).toBe(ms(3));
-    h.feed(b, 5); // the level vanished; a trade through our price fills the rest
+    h.feed(b, 5); // the level vanished; a 100-share trade through our price fills 100 of our 150
     expect(brief(h.fills)).toEqual([
       [id, 0, 100, 50, true],
-      [id, 0, 100, 150, true],
+      [id, 0, 100, 100, true],
     ]);
-    expect(h.sim.openQty(id)).toBe(0);
-    expect(h.sim.liveOrders).toBe(0);
+    expect(h.sim.openQty(id)).toBe(50);
+    expect(h.sim.liveOrders).toBe(1);
   });
 
   const growThenCancel = (): Row[] => [
@@ -94,13 +94,35 @@ describe("limit orders: queue position (MODELS.md 6.2, 6.3)", () => {
     expect(h2.sim.queueAhead(id2)).toBeCloseTo(400 - (400 / 700) * 100, 9);
   });
 
-  it("a sell-aggressor trade through our bid fills the whole order at our price", () => {
+  it("a sell-aggressor trade through our bid fills us first at our price, up to the trade's size", () => {
     const h = harness();
-    const b = batch([BOOK, TICK, { t: 2, action: "T", side: "A", price: 99.98, size: 10 }]);
+    const b = batch([
+      BOOK,
+      TICK,
+      { t: 2, action: "T", side: "A", price: 99.98, size: 10 },
+      { t: 3, action: "T", side: "A", price: 99.97, size: 500 },
+    ]);
     h.feed(b, 0, 1);
     const id = h.sim.submitLimit(1, 0, 1, 100, 300, ms(0));
+    h.feed(b, 1, 3);
+    expect(brief(h.fills)).toEqual([[id, 0, 100, 10, true]]);
+    h.feed(b, 3);
+    expect(brief(h.fills)).toEqual([
+      [id, 0, 100, 10, true],
+      [id, 0, 100, 290, true],
+    ]);
+  });
+
+  it("one through-trade is shared by an owner's orders, better price first; other owners are independent", () => {
+    const h = harness();
+    const b = batch([BOOK, TICK, { t: 2, action: "T", side: "A", price: 99.97, size: 150 }]);
+    h.feed(b, 0, 1);
+    const low = h.sim.submitLimit(1, 0, 1, 99.98, 100, ms(0));
+    const high = h.sim.submitLimit(1, 0, 1, 99.99, 100, ms(0));
+    const other = h.sim.submitLimit(2, 0, 1, 99.98, 200, ms(0));
     h.feed(b, 1);
-    expect(brief(h.fills)).toEqual([[id, 0, 100, 300, true]]);
+    const byOrder = Object.fromEntries(brief(h.fills).map((f) => [f[0], f[3]]));
+    expect(byOrder).toEqual({ [high]: 100, [low]: 50, [other]: 150 });
   });
 
   it("a buy-aggressor trade at our ask depletes the ask queue; sells mirror buys", () => {
@@ -112,7 +134,7 @@ describe("limit orders: queue position (MODELS.md 6.2, 6.3)", () => {
     expect(brief(h.fills)).toEqual([[id, 0, 100.01, 50, true]]);
   });
 
-  it("a vanished level: the next trade at our price fills us up to its size, one through fills the rest", () => {
+  it("a vanished level: the next trade at or through our price fills us up to its size", () => {
     const h = harness();
     const b = batch([
       BOOK,
@@ -120,6 +142,7 @@ describe("limit orders: queue position (MODELS.md 6.2, 6.3)", () => {
       { t: 2, action: "C", side: "B", price: 100, size: 500, bids: [[99.99, 300]] },
       { t: 3, action: "T", side: "A", price: 100, size: 30 },
       { t: 4, action: "T", side: "A", price: 99.99, size: 5 },
+      { t: 5, action: "T", side: "A", price: 99.99, size: 400 },
     ]);
     h.feed(b, 0, 1);
     const id = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
@@ -127,24 +150,38 @@ describe("limit orders: queue position (MODELS.md 6.2, 6.3)", () => {
     expect(h.sim.queueAhead(id)).toBe(0);
     h.feed(b, 3, 4);
     expect(brief(h.fills)).toEqual([[id, 0, 100, 30, true]]);
-    h.feed(b, 4);
-    expect(brief(h.fills)[1]).toEqual([id, 0, 100, 70, true]);
+    h.feed(b, 4, 5);
+    expect(brief(h.fills)[1]).toEqual([id, 0, 100, 5, true]);
+    h.feed(b, 5);
+    expect(brief(h.fills)[2]).toEqual([id, 0, 100, 65, true]);
   });
 
-  it("the national best ask moving to our bid on another venue fills us at our price", () => {
+  it("a lock or cross on another venue fills nothing (locked national market without trades on ours)", () => {
     const h = harness();
     const b = batch([
       BOOK,
       { t: 0, v: 1, action: "A", bids: [[99.99, 100]], asks: [[100.02, 100]] },
       TICK,
       { t: 2, v: 1, action: "A", side: "A", price: 100, size: 10, asks: [[100, 10]] },
+      {
+        t: 3,
+        v: 1,
+        action: "A",
+        side: "A",
+        price: 99.98,
+        size: 50,
+        asks: [
+          [99.98, 50],
+          [100, 10],
+        ],
+      },
     ]);
     h.feed(b, 0, 2);
     const id = h.sim.submitLimit(1, 0, 1, 100, 100, ms(0));
-    h.feed(b, 2, 3);
+    h.feed(b, 2);
     expect(h.fills).toEqual([]);
-    h.feed(b, 3);
-    expect(brief(h.fills)).toEqual([[id, 0, 100, 100, true]]);
+    expect(h.sim.openQty(id)).toBe(100);
+    expect(h.sim.queueAhead(id)).toBe(500);
   });
 
   it("two owners at the same level do not see each other", () => {
@@ -215,6 +252,158 @@ describe("limit orders: queue position (MODELS.md 6.2, 6.3)", () => {
     h.feed(b, 1, 2);
     expect(h.sim.queueAhead(id)).toBe(0);
     h.feed(b, 2);
-    expect(brief(h.fills)).toEqual([[id, 0, 100.005, 60, true]]);
+    // the 40-share sell at 100.00 went through our 100.005 bid: it fills 40 of our 60
+    expect(brief(h.fills)).toEqual([[id, 0, 100.005, 40, true]]);
+  });
+});
+
+describe("limit orders: quote cross on our venue, bounded by displayed liquidity", () => {
+  const V0: Row = { t: 0, action: "A", side: "B", bids: [[569.99, 500]], asks: [[570.01, 400]] };
+  const lockRows = (): Row[] => [
+    V0,
+    { t: 1, action: "N" },
+    // our venue's ask drops onto our bid: 300 displayed at 570.00
+    {
+      t: 2,
+      action: "A",
+      side: "A",
+      price: 570,
+      size: 300,
+      asks: [
+        [570, 300],
+        [570.01, 400],
+      ],
+    },
+    // same ask book again (a bid-side change): the 300 are consumed for this owner
+    {
+      t: 3,
+      action: "A",
+      side: "B",
+      price: 569.98,
+      size: 100,
+      bids: [
+        [569.99, 500],
+        [569.98, 100],
+      ],
+    },
+    // the 570.00 ask level changes size: its 450 shares are fresh liquidity
+    {
+      t: 4,
+      action: "A",
+      side: "A",
+      price: 570,
+      size: 150,
+      asks: [
+        [570, 450],
+        [570.01, 400],
+      ],
+    },
+    // a trade through our bid fills the rest (MODELS.md 6.3: up to the trade's size)
+    { t: 5, action: "T", side: "A", price: 569.98, size: 1000 },
+  ];
+
+  it("a lock fills the displayed size once, again only after the level changes, then trades fill the rest", () => {
+    const h = harness();
+    const b = batch(lockRows());
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 570, 1000, ms(0));
+    h.feed(b, 1, 2);
+    expect(h.fills).toEqual([]);
+    h.feed(b, 2, 3);
+    expect(brief(h.fills)).toEqual([[id, 0, 570, 300, true]]);
+    expect(h.fills[0]!.feeUsd).toBeCloseTo(-REBATE * 300, 12);
+    expect(h.fills[0]!.tsNs).toBe(ms(2));
+    expect(h.sim.openQty(id)).toBe(700);
+    h.feed(b, 3, 4);
+    expect(h.fills).toHaveLength(1);
+    expect(h.sim.openQty(id)).toBe(700);
+    h.feed(b, 4, 5);
+    expect(brief(h.fills)[1]).toEqual([id, 0, 570, 450, true]);
+    expect(h.sim.openQty(id)).toBe(250);
+    h.feed(b, 5);
+    expect(brief(h.fills)).toEqual([
+      [id, 0, 570, 300, true],
+      [id, 0, 570, 450, true],
+      [id, 0, 570, 250, true],
+    ]);
+    expect(h.sim.liveOrders).toBe(0);
+  });
+
+  it("a level that changes and changes back is fresh liquidity", () => {
+    const h = harness();
+    const b = batch([
+      V0,
+      { t: 1, action: "N" },
+      { t: 2, action: "A", side: "A", asks: [[570, 300]] },
+      { t: 3, action: "C", side: "A", asks: [[570.01, 400]] }, // the lock is gone
+      { t: 4, action: "A", side: "A", asks: [[570, 300]] }, // and back with the same size
+    ]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 570, 1000, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([
+      [id, 0, 570, 300, true],
+      [id, 0, 570, 300, true],
+    ]);
+  });
+
+  it("a cross fills at our price up to the opposite size displayed at or through it, not beyond", () => {
+    const h = harness();
+    const b = batch([
+      V0,
+      { t: 1, action: "N" },
+      {
+        t: 2,
+        action: "A",
+        side: "A",
+        asks: [
+          [569.98, 100],
+          [570, 200],
+          [570.01, 5000],
+        ],
+      },
+    ]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 570, 1000, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([[id, 0, 570, 300, true]]);
+    expect(h.sim.openQty(id)).toBe(700);
+  });
+
+  it("sells mirror buys: the bid rising onto our ask fills its displayed size", () => {
+    const h = harness();
+    const b = batch([
+      V0,
+      { t: 1, action: "N" },
+      {
+        t: 2,
+        action: "A",
+        side: "B",
+        bids: [
+          [570.01, 120],
+          [569.99, 500],
+        ],
+      },
+      { t: 3, action: "N" },
+    ]);
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, -1, 570.01, 1000, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([[id, 0, 570.01, 120, true]]);
+  });
+
+  it("each owner may use the displayed shares once; one owner's orders share them in price-time priority", () => {
+    const h = harness();
+    const b = batch(lockRows().slice(0, 4));
+    h.feed(b, 0, 1);
+    const a1 = h.sim.submitLimit(1, 0, 1, 570, 200, ms(0));
+    const a2 = h.sim.submitLimit(1, 0, 1, 570.005, 200, ms(0));
+    const c = h.sim.submitLimit(2, 0, 1, 570, 1000, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([
+      [a2, 0, 570.005, 200, true],
+      [a1, 0, 570, 100, true],
+      [c, 0, 570, 300, true],
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Properties of the simulator over random books and event sequences (MODELS.md section 9, conservation):
  * fills never exceed an order; taker fill prices were displayed on their venue (before or after the record
- * they happened at); maker fills happen at the order's own price and venue; owners are independent; an
- * immediate market order equals a direct walk of the book at t0.
+ * they happened at); maker fills happen at the order's own price and venue; maker fills at a book record (no
+ * trade: a quote cross) never exceed, per owner, venue and side, the opposite size that venue displays at or
+ * through the filled price; owners are independent; an immediate market order equals a direct walk of the book
+ * at t0.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -118,12 +120,20 @@ function replay(s: Scenario, keep = (_o: number) => true): Outcome {
     const n0 = h.fills.length;
     h.sim.onRecord(b, i);
     const after = displayed(h.sim.books);
+    const crossQty = new Map<string, { qty: number; pk: number; buy: boolean; v: number }>();
     for (const f of h.fills.slice(n0)) {
       const o = out.ids.get(f.orderId)!;
       if (!Number.isInteger(f.qty) || f.qty <= 0) out.violations.push(`bad qty ${f.qty}`);
       if (f.maker) {
         if (o.market || f.venue !== o.venue || priceKey(f.priceUsd) !== priceKey(px(o.ticks))) {
           out.violations.push(`maker fill away from the order's price/venue ${JSON.stringify(f)}`);
+        }
+        if (b.action[i] !== "T".charCodeAt(0)) {
+          const key = `${f.owner}:${f.venue}:${o.side}`;
+          const c = crossQty.get(key) ?? { qty: 0, pk: priceKey(f.priceUsd), buy: o.side === 1, v: f.venue };
+          c.qty += f.qty;
+          c.pk = c.buy ? Math.min(c.pk, priceKey(f.priceUsd)) : Math.max(c.pk, priceKey(f.priceUsd));
+          crossQty.set(key, c);
         }
       } else {
         const key = `${f.venue}:${o.side === 1 ? "A" : "B"}:${priceKey(f.priceUsd)}`;
@@ -133,9 +143,25 @@ function replay(s: Scenario, keep = (_o: number) => true): Outcome {
         }
       }
     }
+    for (const [key, c] of crossQty) {
+      const shown = oppositeAtOrThrough(h.sim.books, c.v, c.buy, c.pk);
+      if (c.qty > shown) out.violations.push(`quote cross ${key} filled ${c.qty} > displayed ${shown}`);
+    }
   }
   for (const id of out.ids.keys()) out.open.set(id, h.sim.openQty(id));
   return out;
+}
+
+/** Opposite shares venue `v` displays at or through price key `pk` (asks <= pk for a buy, bids >= pk for a sell). */
+function oppositeAtOrThrough(books: VenueBooks, v: number, buy: boolean, pk: number): number {
+  let n = 0;
+  for (let l = 0; l < books.levels; l++) {
+    const i = v * books.levels + l;
+    const p = buy ? books.askPx[i]! : books.bidPx[i]!;
+    if (Number.isNaN(p)) break;
+    if (buy ? priceKey(p) <= pk : priceKey(p) >= pk) n += buy ? books.askSz[i]! : books.bidSz[i]!;
+  }
+  return n;
 }
 
 function displayed(books: VenueBooks): Set<string> {
