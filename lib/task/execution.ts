@@ -9,7 +9,7 @@ import { Rng, seedFrom } from "../core/rng.ts";
 import { priceKey } from "../core/units.ts";
 import type { OutflowDistribution, RouterParams, Venue } from "../router/index.ts";
 import { contKukanov } from "../router/index.ts";
-import { ImpactState, type Scheduler } from "../schedule/index.ts";
+import { type ImpactParams, ImpactState, type Scheduler } from "../schedule/index.ts";
 import type { ExecutionSim } from "../sim/index.ts";
 import type { Fill } from "../sim/types.ts";
 import type { Tape, TapeMark } from "./tape.ts";
@@ -30,7 +30,8 @@ export interface StrategyInstance {
   readonly exec: "market" | "sor";
   readonly params: Record<string, unknown>;
   readonly alpha: AlphaModel;
-  readonly makeScheduler: (order: ParentOrder) => Scheduler;
+  /** The schedule of one parent order, given the impact parameters in dollars at its arrival. */
+  readonly makeScheduler: (order: ParentOrder, impact: ImpactParams) => Scheduler;
 }
 
 /** What the execution needs from the day's context (calibrated parameters and market state). */
@@ -41,7 +42,12 @@ export interface ExecutionContext {
   readonly decisionIntervalS: number;
   readonly router: Omit<RouterParams, "halfSpreadUsd">;
   readonly makerRebateUsd: number;
-  readonly lambdaUsd: number;
+  /**
+   * Impact in dollars per share at a reference mid: lambda_usd = lambda sigma_d P / ADV (MODELS.md 2) with P
+   * the arrival mid of the parent order (causal, and the right price scale even on default parameters).
+   */
+  lambdaUsdAt(midUsd: number): number;
+  /** Impact decay, per second (ln 2 / half-life). */
   readonly beta: number;
   readonly seed: number;
   readonly symbol: string;
@@ -84,8 +90,8 @@ export class ParentExecution {
   endMark: TapeMark | undefined;
   maxParticipation = 0;
 
-  private readonly scheduler: Scheduler;
-  private readonly impact: ImpactState;
+  private scheduler: Scheduler | undefined;
+  private impact: ImpactState | undefined;
   private impactNs: bigint;
   private readonly working = new Set<number>();
   private readonly catchUpIds = new Set<number>();
@@ -100,8 +106,6 @@ export class ParentExecution {
     readonly strategy: StrategyInstance,
     private readonly ctx: ExecutionContext,
   ) {
-    this.scheduler = strategy.makeScheduler(order);
-    this.impact = new ImpactState({ lambdaUsd: ctx.lambdaUsd, beta: ctx.beta });
     this.impactNs = order.startNs;
     this.rng = new Rng(seedFrom(ctx.seed, ctx.symbol, ctx.date, strategy.label, order.id));
     this.endNs = order.startNs + BigInt(Math.round(order.horizonS * 1e9));
@@ -117,6 +121,11 @@ export class ParentExecution {
 
   private start(): void {
     this.arrivalMid = this.ctx.sim.books.mid();
+    const lambdaUsd = this.ctx.lambdaUsdAt(this.arrivalMid);
+    // no two-sided book at t0 (nothing to scale by): the schedule still runs, with no own-impact term
+    const impact = { lambdaUsd: Number.isFinite(lambdaUsd) ? lambdaUsd : 0, beta: this.ctx.beta };
+    this.impact = new ImpactState(impact);
+    this.scheduler = this.strategy.makeScheduler(this.order, impact);
     this.startMark = this.ctx.tape.snapshot();
     this.prevMark = this.startMark;
     this.decide(0, this.order.startNs);
@@ -124,6 +133,7 @@ export class ParentExecution {
 
   /** Side-adjusted own impact now (decayed to tNs). */
   private impactAt(tNs: bigint): number {
+    if (!this.impact) return 0;
     if (tNs > this.impactNs) {
       this.impact.decay(Number(tNs - this.impactNs) / 1e9);
       this.impactNs = tNs;
@@ -150,7 +160,7 @@ export class ParentExecution {
     const alpha = { moveUsd: order.side * forecast.moveUsd, timescaleS: forecast.timescaleS };
     const impactUsd = this.impactAt(tNs);
     const intervalEnd = tNs + BigInt(Math.round(intervalS * 1e9));
-    const qty = this.scheduler.decide({
+    const qty = this.scheduler!.decide({
       k,
       elapsedS,
       horizonS: order.horizonS,
@@ -266,7 +276,7 @@ export class ParentExecution {
     this.filled += f.qty;
     this.intervalFilled += f.qty;
     this.impactAt(f.tsNs);
-    this.impact.fill(f.qty);
+    this.impact?.fill(f.qty);
     if (this.ctx.sim.openQty(f.orderId) === 0) this.working.delete(f.orderId);
   }
 }

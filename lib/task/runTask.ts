@@ -20,6 +20,7 @@ import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { empiricalOutflow, exponentialOutflow, type OutflowDistribution } from "../router/index.ts";
+import type { ImpactParams } from "../schedule/index.ts";
 import { ExecutionSim, flatFees, probQueue, riskAverse } from "../sim/index.ts";
 import { ParentExecution, type ParentOrder, type StrategyInstance } from "./execution.ts";
 import { resultRows, type TaskRows } from "./rows.ts";
@@ -50,15 +51,24 @@ export interface TaskResult extends TaskRows {
 
 /** Parent orders of the day from the spec: sizes in shares or % of ADV (prior days), start times New York. */
 export function resolveParentOrders(spec: TaskSpec, date: string, adv: number): ParentOrder[] {
+  const session = regularSession(date);
   const out: ParentOrder[] = [];
   for (const o of spec.orders) {
     const qty = o.shares ?? Math.max(1, Math.round(((o.pct_adv ?? 0) / 100) * adv));
     for (const clock of o.start_times) {
+      const startNs = newYorkClockToUtcNs(date, clock);
+      const endNs = startNs + BigInt(Math.round(o.horizon_min * 60e9));
+      if (startNs < session.openNs || endNs > session.closeNs) {
+        throw new InputError(
+          `parent order at ${clock} New York with a ${o.horizon_min}-minute horizon is outside the regular session ` +
+            "09:30-16:00 (it could not complete on the day's data); move the start time or shorten horizon_min",
+        );
+      }
       out.push({
         id: `${o.side}-${qty}-${clock}`,
         side: o.side === "buy" ? 1 : -1,
         qty,
-        startNs: newYorkClockToUtcNs(date, clock),
+        startNs,
         horizonS: o.horizon_min * 60,
       });
     }
@@ -142,7 +152,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         samples: spec.router.samples,
       },
       makerRebateUsd: spec.fees.maker_rebate_usd,
-      lambdaUsd: params.lambdaUsd,
+      lambdaUsdAt: (midUsd: number) => (params.lambda * params.sigmaDaily * midUsd) / params.adv,
       beta: params.beta,
       seed: spec.seed,
       symbol: input.symbol,
@@ -170,7 +180,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         exec: s.exec,
         params: { ...s },
         alpha: alphaOf(alphaKind),
-        makeScheduler: (order: ParentOrder) => makeScheduler(s, params, spec, order, forecastVolume),
+        makeScheduler: (order: ParentOrder, impact: ImpactParams) =>
+          makeScheduler(s, impact, spec, order, forecastVolume),
       };
     });
     const labels = new Set<string>();

@@ -1,6 +1,14 @@
 /** Strategy spec -> Scheduler for one parent order (MODELS.md section 7). */
-import type { CalibrationParams } from "../calibration/params.ts";
-import { immediate, myopic, ow, pov, type Scheduler, twap, vwap } from "../schedule/index.ts";
+import {
+  type ImpactParams,
+  immediate,
+  myopic,
+  ow,
+  pov,
+  type Scheduler,
+  twap,
+  vwap,
+} from "../schedule/index.ts";
 import type { ParentOrder } from "./execution.ts";
 import type { StrategySpec, TaskSpec } from "./spec.ts";
 
@@ -9,13 +17,12 @@ export const DEFAULT_POV_RHO = 0.1;
 
 export function makeScheduler(
   s: StrategySpec,
-  params: CalibrationParams,
+  impact: ImpactParams,
   spec: TaskSpec,
   order: ParentOrder,
   forecastVolume: (aNs: bigint, bNs: bigint) => number,
 ): Scheduler {
   const opts = s.rho_max ? { rhoMax: s.rho_max } : {};
-  const impact = { lambdaUsd: params.lambdaUsd, beta: params.beta };
   switch (s.strategy) {
     case "immediate":
       return immediate(opts);

@@ -125,3 +125,46 @@ describe("backtest of synthetic days", () => {
     expect(r2.calibration.dailyVolume).not.toBe(r1.calibration.dailyVolume);
   });
 });
+
+describe("parent orders", () => {
+  it("sizes from % of ADV, New York start times, and rejects windows outside the session", async () => {
+    const { resolveParentOrders } = await import("../../lib/task/runTask.ts");
+    const s = parseTaskSpec({
+      orders: [{ side: "sell", pct_adv: 0.5, start_times: ["09:30", "15:30"], horizon_min: 30 }],
+    });
+    const orders = resolveParentOrders(s, "2024-03-04", 2_000_000);
+    expect(
+      orders.map((o) => [
+        o.id,
+        o.side,
+        o.qty,
+        new Date(Number(o.startNs / 1_000_000n)).toISOString(),
+        o.horizonS,
+      ]),
+    ).toEqual([
+      ["sell-10000-09:30", -1, 10_000, "2024-03-04T14:30:00.000Z", 1800],
+      ["sell-10000-15:30", -1, 10_000, "2024-03-04T20:30:00.000Z", 1800],
+    ]);
+    const late = parseTaskSpec({ orders: [{ shares: 100, start_times: ["15:45"], horizon_min: 30 }] });
+    expect(() => resolveParentOrders(late, "2024-03-04", 1)).toThrow(
+      /15:45 New York with a 30-minute horizon is outside the regular session/,
+    );
+    const early = parseTaskSpec({ orders: [{ shares: 100, start_times: ["09:00"] }] });
+    expect(() => resolveParentOrders(early, "2024-03-04", 1)).toThrow(/outside the regular session/);
+  });
+
+  it("rejects a bad spec with the field and what is expected", () => {
+    expect(() => parseTaskSpec({ orders: [{ side: "hold", shares: 1 }] })).toThrow(
+      /invalid spec: orders\.0\.side: Invalid option: expected one of "buy"\|"sell"/,
+    );
+    expect(() => parseTaskSpec({ orders: [{ shares: 1, pct_adv: 1 }] })).toThrow(
+      /give exactly one of shares or pct_adv/,
+    );
+    expect(() => parseTaskSpec({ strategies: [{ strategy: "twap", foo: 1 }] })).toThrow(
+      /invalid spec: strategies\.0/,
+    );
+    expect(() => parseTaskSpec({ orders: [{ shares: 1, start_times: ["25:00"] }] })).toThrow(
+      /expected HH:MM/,
+    );
+  });
+});
