@@ -79,7 +79,7 @@ describe("msor route", () => {
       ["--qty", "10", "--venue", "Q=1,r=0", "--outflow-exp-mean", "3000", "--half-spread", "x"],
       /--half-spread must be a number/,
     ],
-    [["--qty", "10", "--venue", "Q=1,r=0", "--calibration", "cal.json"], /not yet supported/],
+    [["--qty", "10", "--venue", "Q=1,r=0", "--calibration", "cal.json"], /--calibration cal\.json: expected a calibration record folder/],
   ])("rejects bad input %#", async (args, message) => {
     const p = run(args);
     await expect(p).rejects.toBeInstanceOf(InputError);
@@ -89,5 +89,65 @@ describe("msor route", () => {
   it("per-venue m= overrides the default outflow", async () => {
     const j = JSON.parse(await run(["--qty", "100", "--venue", "Q=10,r=0.002,m=500", "--json"]));
     expect(j.venues[0].outflow_mean_per_min).toBe(500);
+  });
+});
+
+describe("msor route --calibration", () => {
+  it("uses the record's empirical outflow and adverse selection of the named venue", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { writeCalibration } = await import("../../lib/calibration/store.ts");
+    const { LocalObjectStore } = await import("../../lib/ports/localObjectStore.ts");
+    const { contKukanov } = await import("../../lib/router/contKukanov.ts");
+    const { empiricalOutflow } = await import("../../lib/router/outflow.ts");
+    const { Rng } = await import("../../lib/core/rng.ts");
+    const { recordOf } = await import("../calibration/records.ts");
+    const root = mkdtempSync(join(tmpdir(), "msor-route-cal-"));
+    const rec = recordOf("CALX", "2024-03-04", 3);
+    await writeCalibration(new LocalObjectStore(root), rec);
+    const dir = join(root, "calibration/v=1/symbol=CALX/date=2024-03-04");
+    const args = [
+      "--qty",
+      "800",
+      "--venue",
+      "name=XNAS.ITCH,Q=300,r=0.002",
+      "--half-spread",
+      "0.01",
+      "--seed",
+      "5",
+    ];
+    const out = JSON.parse(await run([...args, "--calibration", dir, "--json"]));
+    const stats = rec.venues.find((v) => v.venue === "XNAS.ITCH" && v.side === "bid")!;
+    const direct = contKukanov(
+      800,
+      [
+        {
+          name: "XNAS.ITCH",
+          queueAhead: 300,
+          rebateUsd: 0.002 + stats.adverseUsd,
+          outflow: empiricalOutflow(stats.outflowSamples),
+          atBest: true,
+        },
+      ],
+      {
+        halfSpreadUsd: 0.01,
+        takerFeeUsd: 0.003,
+        thetaUsd: 0.0005,
+        lambdaU: 0.05,
+        lambdaO: 0.05,
+        horizonS: 300,
+        samples: 1000,
+      },
+      new Rng(5),
+    );
+    expect([out.market, out.limits]).toEqual([direct.market, direct.limits]);
+    expect(out.market + out.limits[0]).toBe(800);
+    await expect(run([...args, "--venue", "name=NOPE,Q=1,r=0", "--calibration", dir])).rejects.toThrow(
+      /venue NOPE has no bid outflow in the calibration of CALX 2024-03-04 \(venues: XNAS\.ITCH/,
+    );
+    await expect(run([...args, "--calibration", root])).rejects.toThrow(
+      /expected a calibration record folder/,
+    );
   });
 });

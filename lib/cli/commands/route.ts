@@ -10,10 +10,13 @@
  * is side-symmetric); it is echoed in the output.
  */
 import type { Command } from "commander";
+import { readCalibration } from "../../calibration/store.ts";
+import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { Rng } from "../../core/rng.ts";
+import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { contKukanov, type RouterParams, type Venue } from "../../router/contKukanov.ts";
-import { exponentialOutflow } from "../../router/outflow.ts";
+import { empiricalOutflow, exponentialOutflow } from "../../router/outflow.ts";
 import { parseNumberOption, printJson, printTable } from "../output.ts";
 
 interface VenueSpec {
@@ -81,12 +84,22 @@ interface RouteOptions {
   json?: boolean;
 }
 
-function route(o: RouteOptions): void {
-  if (o.calibration !== undefined) {
+const CALIBRATION_PATH_RE =
+  /^(.*?)\/?calibration\/v=(\d+)\/symbol=([^/]+)\/date=(\d{4}-\d{2}-\d{2})(?:\/[^/]+\.parquet)?\/?$/;
+
+/** Read the calibration record a path points to (its folder or one of its files). */
+async function loadCalibrationAt(path: string): Promise<CalibrationRecord> {
+  const m = CALIBRATION_PATH_RE.exec(path);
+  if (!m) {
     throw new InputError(
-      "--calibration is not yet supported: calibration files come with the calibration issue; pass --outflow-exp-mean",
+      `--calibration ${path}: expected a calibration record folder like OUT/calibration/v=1/symbol=S/date=YYYY-MM-DD (written by msor calibrate --out or msor backtest)`,
     );
   }
+  return readCalibration(new LocalObjectStore(m[1] || "."), m[3]!, m[4]!, Number(m[2]));
+}
+
+async function route(o: RouteOptions): Promise<void> {
+  const calibration = o.calibration === undefined ? undefined : await loadCalibrationAt(o.calibration);
   if (o.qty === undefined) throw new InputError("--qty is required (child order size, shares)");
   const qty = parseNumberOption("--qty", o.qty, { min: 1, integer: true });
   if (o.side !== "buy" && o.side !== "sell")
@@ -98,19 +111,40 @@ function route(o: RouteOptions): void {
     o.outflowExpMean === undefined
       ? undefined
       : parseNumberOption("--outflow-exp-mean", o.outflowExpMean, { min: Number.MIN_VALUE });
+  // resting side of our limit orders: bids for a buy, asks for a sell
+  const restingSide = o.side === "buy" ? "bid" : "ask";
   const venues: Venue[] = specs.map((s) => {
     const mean = s.outflowMean ?? defaultMean;
-    if (mean === undefined)
-      throw new InputError(
-        `venue ${s.name} has no outflow: pass --outflow-exp-mean or m=<shares per minute>`,
-      );
-    return {
-      name: s.name,
-      queueAhead: s.queueAhead,
-      rebateUsd: s.rebateUsd,
-      outflow: exponentialOutflow(mean),
-      atBest: s.atBest,
-    };
+    if (mean !== undefined) {
+      return {
+        name: s.name,
+        queueAhead: s.queueAhead,
+        rebateUsd: s.rebateUsd,
+        outflow: exponentialOutflow(mean),
+        atBest: s.atBest,
+      };
+    }
+    if (calibration) {
+      const stats = calibration.venues.find((v) => v.venue === s.name && v.side === restingSide);
+      if (!stats || stats.outflowSamples.length === 0) {
+        const known = [...new Set(calibration.venues.map((v) => v.venue))].join(", ");
+        throw new InputError(
+          `venue ${s.name} has no ${restingSide} outflow in the calibration of ${calibration.symbol} ${calibration.date} (venues: ${known}); name a venue with name=<venue> or give m=<shares per minute>`,
+        );
+      }
+      // effective rebate r_k = maker rebate + adverse selection delta (MODELS.md 5), delta from the calibration
+      const adverse = Number.isFinite(stats.adverseUsd) ? stats.adverseUsd : 0;
+      return {
+        name: s.name,
+        queueAhead: s.queueAhead,
+        rebateUsd: s.rebateUsd + adverse,
+        outflow: empiricalOutflow(stats.outflowSamples),
+        atBest: s.atBest,
+      };
+    }
+    throw new InputError(
+      `venue ${s.name} has no outflow: pass --outflow-exp-mean, m=<shares per minute> or --calibration`,
+    );
   });
   const params: RouterParams = {
     halfSpreadUsd: parseNumberOption("--half-spread", o.halfSpread, { min: 0 }),
@@ -201,7 +235,10 @@ export function registerRoute(program: Command): void {
     .option("--outflow-exp-mean <shares>", "per-minute outflow mean (exponential) for venues without m=")
     .option("--samples <n>", "scenarios N", "1000")
     .option("--seed <n>", "random seed", "1")
-    .option("--calibration <file>", "calibration file (not yet supported)")
+    .option(
+      "--calibration <dir>",
+      "calibration record folder (OUT/calibration/v=1/symbol=S/date=D): empirical per-minute outflow and adverse selection of each named venue",
+    )
     .option("--json", "print JSON")
     .action((opts: RouteOptions) => route(opts));
 }
