@@ -13,20 +13,35 @@
  * venue index), level by level, at most the shares still available to their owner (see consumed.ts). What the
  * visible book cannot fill stays pending and is retried after every later F_LAST book update.
  *
- * Limit orders (6.2, 6.3) join the back of the queue at arrival: queue_ahead = displayed size at their price
- * on their venue (0 when the level is not displayed). Then, on their venue only:
- * - a trade whose aggressor hits our side AT our price lowers queue_ahead by its size; the part beyond
- *   queue_ahead fills us (floor to whole shares);
+ * Limit orders (6.2, 6.3) join the back of the queue at arrival (when they start resting). Our orders are
+ * virtual (not in the displayed sizes), so the queue in front of an order has two parts:
+ *   queue_ahead = displayed part + own part,
+ * - displayed part (SimOrder.ahead): the displayed size at its price on its venue at arrival (0 when the
+ *   level is not displayed), then moved by trades and book updates as below;
+ * - own part: the remaining shares of the SAME owner's earlier orders (earlier arrival) still resting at the
+ *   same (venue, side, price), computed on the fly (never stored). When such an order fills or is cancelled,
+ *   the later ones move up by exactly those shares, never below their displayed part. Other owners' orders
+ *   are never counted (owners are independent).
+ * Then, on their venue only:
+ * - a trade whose aggressor hits our side AT our price: each owner's orders at that price are taken in
+ *   arrival order (owner, then arrival; deterministic). With Q = queue_ahead before the trade and S the part
+ *   of the trade left for this owner after its through fills below (same trade), the order fills
+ *   floor(S - Q) (when >= 1, at most its remaining) and queue_ahead becomes max(0, Q - S); the displayed part
+ *   is what remains after the own part (clamped at 0). So an earlier own order fills first and a later one
+ *   only from what is left: a 650-share sell against 500 displayed fills A = 100 then B = 50 (not 150 each);
  * - a trade strictly THROUGH our price (sell aggressor below our bid, buy aggressor above our ask; also an
  *   unknown-aggressor 'N' trade) fills us first at our price, up to the trade's size (per owner, better
- *   prices first): the aggressor would have met our better-priced order before printing worse, but it
- *   brought only its own size (filling our whole order from a 100-share print would be optimistic);
+ *   prices first, then arrival order): the aggressor would have met our better-priced order before printing
+ *   worse, but it brought only its own size (filling our whole order from a 100-share print would be
+ *   optimistic). Through fills come before at-price fills and share the same per-owner budget (the trade's
+ *   size), so one trade never fills one owner for more than its size;
  * - at each F_LAST book update, a size decrease at our price minus the trade volume printed there since the
- *   venue's last non-trade book update is a cancel, handed to the QueueModel; queue_ahead is then capped at
- *   the displayed size. A price no longer displayed although inside the displayed range, better than the
- *   best, or on an empty side is "vacated": queue_ahead = 0 (nobody displayed is in front of us), so the next
- *   trade at or through our price fills us up to its size. A price deeper
- *   than the last level of a full 10-level book is unknown: queue_ahead is left unchanged.
+ *   venue's last non-trade book update is a cancel, handed to the QueueModel; the displayed part is then
+ *   capped at the displayed size (both act on the displayed part only, never on the own part). A price no
+ *   longer displayed although inside the displayed range, better than the best, or on an empty side is
+ *   "vacated": displayed part = 0 (nobody displayed is in front of us), so the next trade at or through our
+ *   price fills us (behind our owner's earlier orders there) up to its size. A price deeper
+ *   than the last level of a full 10-level book is unknown: the displayed part is left unchanged.
  * - quote cross, bounded by displayed liquidity (an addition to MODELS.md 6.3, which only fills from trades):
  *   after an F_LAST update of OUR venue, when that venue's opposite side locks or crosses our price (its best
  *   ask <= our bid for a buy, best bid >= our ask for a sell), we fill as maker, at our price, at most the
@@ -35,7 +50,7 @@
  *   displayed shares cannot fill the same owner twice until the data changes that level's size. The rest of
  *   the order keeps resting with its queue position. A lock or cross on ANOTHER venue (a locked/crossed
  *   national market) fills nothing: real data shows it without trades reaching our venue. Orders of one owner
- *   on one venue share its ledger in price-time priority (better price, then earlier order id).
+ *   on one venue share its ledger in price-time priority (better price, then earlier arrival).
  *   Before this rule the whole remaining quantity filled whenever the national best touched our price, which
  *   on a real GOOG day gave passive fills of up to 65x the market volume of an interval.
  * A limit order marketable at arrival (buy price >= national best ask) first takes liquidity like a market
@@ -82,6 +97,10 @@ export class ExecutionSim {
   /** Scratch of hit(): orders a trade went through, and shares of that trade used per owner. */
   private readonly throughScratch: SimOrder[] = [];
   private readonly throughUsed = new Map<number, number>();
+  /** Scratch of hit(): resting orders at the trade's price, sorted by owner then arrival. */
+  private readonly atScratch: SimOrder[] = [];
+  /** Arrival counter of resting limit orders (SimOrder.seq). */
+  private nextSeq = 1;
   private readonly ptr: Int32Array;
   private readonly levelKeys: Float64Array;
   private readonly outbox: Fill[] = [];
@@ -194,10 +213,24 @@ export class ExecutionSim {
     return this.lookup(orderId)?.remaining ?? 0;
   }
 
-  /** Shares displayed in front of a resting limit order; NaN when the order is not resting. */
+  /**
+   * Shares in front of a resting limit order: the displayed part plus the remaining shares of its owner's
+   * earlier orders resting at the same (venue, side, price); NaN when the order is not resting.
+   */
   queueAhead(orderId: number): number {
     const o = this.lookup(orderId);
-    return o !== undefined && !o.market && o.state === LIVE ? o.ahead : Number.NaN;
+    return o !== undefined && !o.market && o.state === LIVE ? o.ahead + this.ownAhead(o) : Number.NaN;
+  }
+
+  /** Remaining shares of o's owner's orders resting at o's (venue, side, price) that arrived before o. */
+  private ownAhead(o: SimOrder): number {
+    const list = this.resting[o.venue * 2 + (o.side === 1 ? BID : ASK)]!;
+    let n = 0;
+    for (let j = 0; j < list.length; j++) {
+      const e = list[j]!;
+      if (e.owner === o.owner && e.pk === o.pk && e.seq < o.seq) n += e.remaining;
+    }
+    return n;
   }
 
   /**
@@ -287,6 +320,7 @@ export class ExecutionSim {
     const side = buy ? BID : ASK;
     const s = levelSize(b, o.venue, side, o.pk);
     o.ahead = o.lastSize = s === HIDDEN ? 0 : s;
+    o.seq = this.nextSeq++;
     if (this.restingCount === 0) this.trades.clearAll();
     const list = this.resting[o.venue * 2 + side]!;
     o.slot = list.length;
@@ -336,35 +370,62 @@ export class ExecutionSim {
     }
   }
 
-  /** A trade of `size` at price key `k` against resting side `side` of venue `v` (see the header). */
+  /**
+   * A trade of `size` at price key `k` against resting side `side` of venue `v` (see the header): through
+   * fills first (better prices, then arrival), then the orders at `k` (when `atPrice`) per owner in arrival
+   * order, with what the owner's through fills left of the trade.
+   */
   private hit(v: number, side: number, k: number, size: number, ts: bigint, atPrice: boolean): void {
     const list = this.resting[v * 2 + side]!;
     if (list.length === 0) return;
     const through = this.throughScratch;
+    const at = this.atScratch;
     through.length = 0;
-    for (let j = list.length - 1; j >= 0; j--) {
+    at.length = 0;
+    for (let j = 0; j < list.length; j++) {
       const o = list[j]!;
-      if (side === BID ? k < o.pk : k > o.pk) {
-        through.push(o);
-      } else if (atPrice && k === o.pk) {
-        const beyond = size - o.ahead;
-        o.ahead = Math.max(0, o.ahead - size);
-        if (beyond >= 1) this.makerFill(o, Math.floor(beyond + 1e-9), ts);
-      }
+      if (side === BID ? k < o.pk : k > o.pk) through.push(o);
+      else if (atPrice && k === o.pk) at.push(o);
     }
-    if (through.length === 0) return;
-    // The aggressor reached a worse price, so it met our (better-priced) order first: it fills us, but at
-    // most its own size per owner (each owner sees the market as if alone), better prices first.
-    if (through.length > 1) through.sort((a, b) => (side === BID ? b.pk - a.pk : a.pk - b.pk) || a.id - b.id);
+    if (through.length === 0 && at.length === 0) return;
     const used = this.throughUsed;
     used.clear();
-    for (const o of through) {
-      const left = Math.floor(size - (used.get(o.owner) ?? 0) + 1e-9);
-      const q = Math.min(o.remaining, left);
-      if (q < 1) continue;
-      used.set(o.owner, (used.get(o.owner) ?? 0) + q);
-      this.makerFill(o, q, ts);
+    if (through.length > 0) {
+      // The aggressor reached a worse price, so it met our (better-priced) order first: it fills us, but at
+      // most its own size per owner (each owner sees the market as if alone), better prices first.
+      if (through.length > 1)
+        through.sort((a, c) => (side === BID ? c.pk - a.pk : a.pk - c.pk) || a.seq - c.seq);
+      for (let j = 0; j < through.length; j++) {
+        const o = through[j]!;
+        const left = Math.floor(size - (used.get(o.owner) ?? 0) + 1e-9);
+        const q = Math.min(o.remaining, left);
+        if (q < 1) continue;
+        used.set(o.owner, (used.get(o.owner) ?? 0) + q);
+        this.makerFill(o, q, ts);
+      }
+      through.length = 0;
     }
+    if (at.length === 0) return;
+    if (at.length > 1) at.sort((a, c) => a.owner - c.owner || a.seq - c.seq);
+    let owner = Number.NaN;
+    let budget = 0;
+    let ownBefore = 0; // remaining of the owner's earlier orders here before this trade
+    let ownAfter = 0; // ... and after their fills from it
+    for (let j = 0; j < at.length; j++) {
+      const o = at[j]!;
+      if (o.owner !== owner) {
+        owner = o.owner;
+        budget = size - (used.get(owner) ?? 0);
+        ownBefore = ownAfter = 0;
+      }
+      const rem = o.remaining;
+      const q = budget > 0 ? budget - (o.ahead + ownBefore) : 0;
+      if (budget > 0) o.ahead = Math.max(0, o.ahead + ownBefore - budget - ownAfter);
+      ownBefore += rem;
+      if (q >= 1) this.makerFill(o, Math.floor(q + 1e-9), ts);
+      ownAfter += o.remaining;
+    }
+    at.length = 0;
   }
 
   /** Venue `v` has a new consistent book: queue advance and caps, then the quote cross on `v`. */
@@ -409,7 +470,8 @@ export class ExecutionSim {
    * Quote cross on venue `v` (see the header): resting orders of `side` on `v` whose price the venue's opposite
    * best is at or through fill, at their price, at most the displayed opposite shares at or through that price
    * that their owner has not consumed yet; those shares become consumed for the owner. Orders of one owner
-   * share its ledger and are served in price-time priority (better price, then earlier order id).
+   * share its ledger and are served in price-time priority (better price, then earlier arrival), so at one
+   * price an owner's earlier order fills first (the same queue order as for trades).
    */
   private crossed(v: number, side: number, ts: bigint): void {
     const list = this.resting[v * 2 + side]!;
@@ -424,7 +486,7 @@ export class ExecutionSim {
       if (buy ? o.pk >= k : o.pk <= k) hit.push(o);
     }
     if (hit.length === 0) return;
-    if (hit.length > 1) hit.sort((a, c) => (buy ? c.pk - a.pk : a.pk - c.pk) || a.id - c.id);
+    if (hit.length > 1) hit.sort((a, c) => (buy ? c.pk - a.pk : a.pk - c.pk) || a.seq - c.seq);
     for (let j = 0; j < hit.length; j++) {
       const o = hit[j]!;
       const q = takeCrossing(this.books, o.ledger, v, buy, o.pk, o.remaining);

@@ -9,8 +9,14 @@ export const DONE = 2;
 export class SimOrder {
   remaining: number;
   state = PENDING;
-  /** Shares displayed in front of us (limit orders). */
+  /**
+   * DISPLAYED shares in front of us (limit orders). The full queue_ahead also counts the remaining shares of
+   * the same owner's earlier orders resting at the same (venue, side, price); that part is computed on the fly
+   * (executionSim.ts) and never stored, so book-update caps and the QueueModel only ever see this part.
+   */
   ahead = 0;
+  /** Order in which resting limit orders started resting (arrival order; queue order within an owner). */
+  seq = 0;
   /** Displayed size at our price when last seen (limit orders). */
   lastSize = 0;
   /** Index in its resting or waiting list. */
@@ -37,7 +43,8 @@ export class SimOrder {
  * A new consistent book shows `size` shares at o's price (0 = vacated). A decrease d = lastSize - size is
  * first explained by `traded` shares printed there since the venue's last book update (already applied to
  * queue_ahead at the trade); the rest c = d - min(d, traded) is a cancel: queue_ahead -= clamp(model(ahead,
- * behind, c), 0, min(ahead, c)) with behind = lastSize - min(d, traded) - ahead. Finally queue_ahead <= size.
+ * behind, c), 0, min(ahead, c)) with behind = lastSize - min(d, traded) - ahead. Finally queue_ahead <= size. Acts on the DISPLAYED part of
+ * queue_ahead only (o.ahead); the owner's earlier orders in front of us are not in the displayed sizes.
  * Note: hftbacktest uses behind = lastSize - ahead (it still counts the traded shares as behind us).
  */
 export function advanceQueue(o: SimOrder, size: number, traded: number, model: QueueModel): void {

@@ -13,7 +13,8 @@ export interface QueueModel {
   /**
    * Shares by which queue_ahead decreases when `cancelled` shares leave a level where `ahead` shares are in
    * front of us and `behind` shares behind us (both before the cancel). The simulator clamps the result to
-   * [0, min(ahead, cancelled)] and afterwards caps queue_ahead at the new displayed level size.
+   * [0, min(ahead, cancelled)] and afterwards caps queue_ahead at the new displayed level size. `ahead` is
+   * the DISPLAYED part of queue_ahead only (the owner's own earlier orders at the level are not displayed).
    */
   advanceOnCancel(ahead: number, behind: number, cancelled: number): number;
 }

@@ -3,8 +3,9 @@
  * fills never exceed an order; taker fill prices were displayed on their venue (before or after the record
  * they happened at); maker fills happen at the order's own price and venue; maker fills at a book record (no
  * trade: a quote cross) never exceed, per owner, venue and side, the opposite size that venue displays at or
- * through the filled price; owners are independent; an immediate market order equals a direct walk of the book
- * at t0.
+ * through the filled price; maker fills from one trade never exceed, per owner and side, the trade's size (one
+ * owner's orders queue behind each other); owners are independent; an immediate market order equals a direct
+ * walk of the book at t0.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -121,6 +122,7 @@ function replay(s: Scenario, keep = (_o: number) => true): Outcome {
     h.sim.onRecord(b, i);
     const after = displayed(h.sim.books);
     const crossQty = new Map<string, { qty: number; pk: number; buy: boolean; v: number }>();
+    const tradeQty = new Map<string, number>();
     for (const f of h.fills.slice(n0)) {
       const o = out.ids.get(f.orderId)!;
       if (!Number.isInteger(f.qty) || f.qty <= 0) out.violations.push(`bad qty ${f.qty}`);
@@ -128,7 +130,12 @@ function replay(s: Scenario, keep = (_o: number) => true): Outcome {
         if (o.market || f.venue !== o.venue || priceKey(f.priceUsd) !== priceKey(px(o.ticks))) {
           out.violations.push(`maker fill away from the order's price/venue ${JSON.stringify(f)}`);
         }
-        if (b.action[i] !== "T".charCodeAt(0)) {
+        if (b.action[i] === "T".charCodeAt(0)) {
+          const key = `${f.owner}:${o.side}`;
+          const q = (tradeQty.get(key) ?? 0) + f.qty;
+          tradeQty.set(key, q);
+          if (q > b.size[i]!) out.violations.push(`trade of ${b.size[i]} filled owner/side ${key} for ${q}`);
+        } else {
           const key = `${f.owner}:${f.venue}:${o.side}`;
           const c = crossQty.get(key) ?? { qty: 0, pk: priceKey(f.priceUsd), buy: o.side === 1, v: f.venue };
           c.qty += f.qty;
