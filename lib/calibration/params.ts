@@ -169,11 +169,13 @@ export function combineCalibrations(
       byH.set(c.halfLifeS, e);
     }
   }
+  // Only candidates with a positive mean lambda qualify: the uncentered R^2 ignores the sign, and an impact
+  // against the trade (lambda <= 0) is not a usable OW model. None qualifying -> the defaults (and said so).
   let bestH = Number.NaN;
   let bestR2 = Number.NEGATIVE_INFINITY;
   for (const [h, e] of byH) {
     const r2 = mean(e.r2);
-    if (r2 > bestR2) {
+    if (mean(e.lambda) > 0 && r2 > bestR2) {
       bestR2 = r2;
       bestH = h;
     }

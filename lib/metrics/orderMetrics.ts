@@ -28,7 +28,7 @@ export interface OrderMetricsInput {
   readonly midAtEndUsd: number;
   /** Mid at t0 + T + 5 min ($). */
   readonly midAfterUsd: number;
-  /** Number of child orders sent (market, limit and catch-up). */
+  /** Number of child orders: decisions that sent a positive quantity (catch-up orders are not counted). */
   readonly childCount: number;
   /** Highest participation (our executed / market volume) over the decision intervals, a fraction. */
   readonly maxParticipation: number;

@@ -2,7 +2,8 @@
  * The constraints every schedule obeys (MODELS.md section 4), implemented once around a RawStrategy:
  *  1. never negative (no trading against the parent side);
  *  2. participation cap: at most rhoMax x forecastVolume shares (optional);
- *  3. integer shares, the fractional remainder (< 1 share) carried to the next decision;
+ *  3. integer shares, the fractional remainder (< 1 share) carried to the next decision (open-loop strategies
+ *     only: a closed-loop one re-plans from `remaining`, which already holds the unsent fraction);
  *  4. never more than `remaining`;
  *  5. the LAST interval (elapsedS + intervalS >= horizonS - 1e-9) takes everything left, cap or not.
  * Shares removed by the cap are not carried: closed-loop strategies (myopic, pov) re-plan from `remaining`,
@@ -51,7 +52,7 @@ export function constrained(strategy: RawStrategy, options: ConstraintOptions = 
           `strategy ${strategy.name} returned ${raw} shares at decision ${input.k}; check its inputs`,
         );
       }
-      let want = Math.max(0, raw) + carry;
+      let want = Math.max(0, raw) + (strategy.closedLoop ? 0 : carry);
       if (rhoMax !== undefined) want = Math.min(want, rhoMax * Math.max(0, input.forecastVolume));
       const n = Math.min(Math.floor(want + 1e-9), remaining);
       carry = n < remaining ? Math.max(0, want - n) : 0;

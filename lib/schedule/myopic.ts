@@ -47,6 +47,7 @@ export function owRaw(params: ImpactParams): RawStrategy {
 export function myopicRaw(params: ImpactParams): RawStrategy {
   return {
     name: "myopic",
+    closedLoop: true,
     target: (d) => {
       const horizonS = d.horizonS - d.elapsedS;
       const alpha = exponentialAlpha(d.alpha.moveUsd, d.alpha.timescaleS, horizonS);

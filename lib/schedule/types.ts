@@ -53,6 +53,11 @@ export interface Scheduler {
 export interface RawStrategy {
   readonly name: string;
   target(input: DecisionInput): number;
+  /**
+   * true when the target is re-planned from `remaining` at every decision (myopic): the unsent fractional
+   * share is already inside `remaining`, so it must not be carried again.
+   */
+  readonly closedLoop?: boolean;
 }
 
 /** Impact-model parameters: lambdaUsd dollars of impact per share, beta decay rate per second. */

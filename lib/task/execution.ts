@@ -44,7 +44,8 @@ export interface ExecutionContext {
   readonly makerRebateUsd: number;
   /**
    * Impact in dollars per share at a reference mid: lambda_usd = lambda sigma_d P / ADV (MODELS.md 2) with P
-   * the arrival mid of the parent order (causal, and the right price scale even on default parameters).
+   * the arrival mid of the parent order (causal, and the right price scale even on default parameters); a
+   * NaN mid (no two-sided book at t0) falls back to the calibration's reference price. Always > 0.
    */
   lambdaUsdAt(midUsd: number): number;
   /** Impact decay, per second (ln 2 / half-life). */
@@ -95,6 +96,8 @@ export class ParentExecution {
   private impactNs: bigint;
   private readonly working = new Set<number>();
   private readonly catchUpIds = new Set<number>();
+  /** Our resting limit orders: id -> (venue, price key), to count our own shares ahead of a new child. */
+  private readonly limitAt = new Map<number, { venue: number; pk: number }>();
   private readonly rng: Rng;
   private prevMark: TapeMark | undefined;
   private intervalFilled = 0;
@@ -113,6 +116,7 @@ export class ParentExecution {
     ctx.timers.at(this.endNs, () => {
       this.endMid = ctx.sim.books.mid();
       this.endMark = ctx.tape.snapshot();
+      this.closeInterval(this.endMark); // the last interval (terminal block, the rest) counts too
     });
     ctx.timers.at(this.endNs + 300_000_000_000n, () => {
       this.afterMid = ctx.sim.books.mid();
@@ -121,9 +125,7 @@ export class ParentExecution {
 
   private start(): void {
     this.arrivalMid = this.ctx.sim.books.mid();
-    const lambdaUsd = this.ctx.lambdaUsdAt(this.arrivalMid);
-    // no two-sided book at t0 (nothing to scale by): the schedule still runs, with no own-impact term
-    const impact = { lambdaUsd: Number.isFinite(lambdaUsd) ? lambdaUsd : 0, beta: this.ctx.beta };
+    const impact = { lambdaUsd: this.ctx.lambdaUsdAt(this.arrivalMid), beta: this.ctx.beta };
     this.impact = new ImpactState(impact);
     this.scheduler = this.strategy.makeScheduler(this.order, impact);
     this.startMark = this.ctx.tape.snapshot();
@@ -147,10 +149,7 @@ export class ParentExecution {
     const elapsedS = k * dt;
     const intervalS = Math.min(dt, order.horizonS - elapsedS);
     const mark = ctx.tape.snapshot();
-    const marketVolumePrev = k === 0 ? 0 : mark.volume - this.prevMark!.volume;
-    if (k > 0 && marketVolumePrev > 0) {
-      this.maxParticipation = Math.max(this.maxParticipation, this.intervalFilled / marketVolumePrev);
-    }
+    const marketVolumePrev = k === 0 ? 0 : this.closeInterval(mark);
     this.intervalFilled = 0;
     this.prevMark = mark;
     let workingQty = 0;
@@ -199,7 +198,11 @@ export class ParentExecution {
       const atBest = books.valid[v] === 1 && !Number.isNaN(px) && priceKey(px) === priceKey(best);
       venues.push({
         name: names[v],
-        queueAhead: atBest ? (order.side === 1 ? books.bestBidSize(v) : books.bestAskSize(v)) : 0,
+        // displayed size plus our own earlier orders still resting there (the simulator queues us behind them)
+        queueAhead: atBest
+          ? (order.side === 1 ? books.bestBidSize(v) : books.bestAskSize(v)) +
+            this.ownRestingAt(v, priceKey(px))
+          : 0,
         rebateUsd: ctx.makerRebateUsd + ctx.adverseUsd(names[v]!, passive),
         outflow: ctx.outflow(names[v]!, passive),
         atBest,
@@ -221,6 +224,7 @@ export class ParentExecution {
       const id = ctx.sim.submitLimit(this.owner, v, order.side, prices[v]!, l, tNs);
       this.working.add(id);
       limitIds.push(id);
+      this.limitAt.set(id, { venue: v, pk: priceKey(prices[v]!) });
       limits[names[v]!] = l;
     });
     const limitQty = qty - alloc.market;
@@ -238,6 +242,25 @@ export class ParentExecution {
     if (limitIds.length > 0) {
       ctx.timers.at(tNs + BigInt(Math.round(horizonS * 1e9)), (due) => this.catchUp(limitIds, due));
     }
+  }
+
+  /**
+   * End a decision interval at `mark`: participation = our fills in it / market volume in it (fills after the
+   * horizon, e.g. a catch-up order sent at T, are not in any interval). Returns the interval's market volume.
+   */
+  private closeInterval(mark: TapeMark): number {
+    if (!this.prevMark) return 0;
+    const volume = mark.volume - this.prevMark.volume;
+    if (volume > 0) this.maxParticipation = Math.max(this.maxParticipation, this.intervalFilled / volume);
+    return volume;
+  }
+
+  /** Shares of our resting limit orders at (venue, price key). */
+  private ownRestingAt(venue: number, pk: number): number {
+    let n = 0;
+    for (const [id, at] of this.limitAt)
+      if (at.venue === venue && at.pk === pk) n += this.ctx.sim.openQty(id);
+    return n;
   }
 
   /** A child sent whole as one market order. */
@@ -262,6 +285,7 @@ export class ParentExecution {
     for (const id of limitIds) {
       shortfall += this.ctx.sim.cancel(id);
       this.working.delete(id);
+      this.limitAt.delete(id);
     }
     if (shortfall > 0) {
       const id = this.ctx.sim.submitMarket(this.owner, this.order.side, shortfall, tNs);
@@ -277,6 +301,9 @@ export class ParentExecution {
     this.intervalFilled += f.qty;
     this.impactAt(f.tsNs);
     this.impact?.fill(f.qty);
-    if (this.ctx.sim.openQty(f.orderId) === 0) this.working.delete(f.orderId);
+    if (this.ctx.sim.openQty(f.orderId) === 0) {
+      this.working.delete(f.orderId);
+      this.limitAt.delete(f.orderId);
+    }
   }
 }

@@ -76,8 +76,17 @@ export function resolveParentOrders(spec: TaskSpec, date: string, adv: number): 
   return out;
 }
 
+/** The same inputs without their close(): the look-ahead pre-pass must leave them open for the main pass. */
+function keepOpen(sources: TaskInput["sources"]): (ByteSource | StreamInput)[] {
+  return sources.map((s) => {
+    const src = "source" in s ? s.source : s;
+    const open: ByteSource = { name: src.name, size: src.size, read: src.read.bind(src) };
+    return "source" in s ? { ...s, source: open } : open;
+  });
+}
+
 async function recordMidPath(input: TaskInput): Promise<MidPath> {
-  const stream = await Mbp10Stream.open(input.sources);
+  const stream = await Mbp10Stream.open(keepOpen(input.sources));
   try {
     const cal = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     for await (const b of stream.batches()) cal.observe(b);
@@ -152,7 +161,9 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         samples: spec.router.samples,
       },
       makerRebateUsd: spec.fees.maker_rebate_usd,
-      lambdaUsdAt: (midUsd: number) => (params.lambda * params.sigmaDaily * midUsd) / params.adv,
+      // P = the arrival mid; without a two-sided book at t0, the latest calibration day's mean mid
+      lambdaUsdAt: (midUsd: number) =>
+        (params.lambda * params.sigmaDaily * (midUsd > 0 ? midUsd : params.priceUsd)) / params.adv,
       beta: params.beta,
       seed: spec.seed,
       symbol: input.symbol,

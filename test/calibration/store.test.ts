@@ -137,4 +137,23 @@ describe("combineCalibrations", () => {
     expect(p.adverse["XNAS.ITCH"]!.ask).toBe(DEFAULT_CALIBRATION.adverseUsd); // no fills: default, listed
     expect(p.defaultsUsed).toEqual(["adverse.XNAS.ITCH.ask"]);
   });
+
+  it("ignores half-lives whose lambda is not positive (uncentered R^2 ignores the sign); none left -> defaults", () => {
+    const neg = (r: ReturnType<typeof recordOf>, flip: (h: number) => boolean) => ({
+      ...r,
+      impact: {
+        ...r.impact,
+        candidates: r.impact.candidates.map((c) => (flip(c.halfLifeS) ? { ...c, lambda: -c.lambda } : c)),
+      },
+    });
+    // the best-R^2 candidate (300 s) has lambda < 0: the next best positive one (3600 s, R^2 0.14) is chosen
+    const p = combineCalibrations([neg(recordOf("ABC", "2024-03-11", 1), (h) => h === 300)]);
+    expect(p.halfLifeS).toBe(3600);
+    expect(p.lambda).toBe(5);
+    // every candidate negative: the documented defaults, listed
+    const q = combineCalibrations([neg(recordOf("ABC", "2024-03-11", 1), () => true)]);
+    expect([q.lambda, q.halfLifeS]).toEqual([DEFAULT_CALIBRATION.lambda, DEFAULT_CALIBRATION.halfLifeS]);
+    expect(q.defaultsUsed).toEqual(expect.arrayContaining(["lambda", "halfLifeS"]));
+    expect(q.lambdaUsd).toBeGreaterThan(0);
+  });
 });

@@ -168,3 +168,57 @@ describe("parent orders", () => {
     );
   });
 });
+
+describe("oracle alpha (look-ahead upper bound)", () => {
+  it("runs on file sources (the mid-path pre-pass leaves them open) and labels its rows look_ahead", async () => {
+    const p = join(dir, "in", "oracle.parquet");
+    await writeSyntheticDay(p, {
+      symbol: "ORCL",
+      date: "2024-03-04",
+      venues: 1,
+      eventsPerVenue: 40_000,
+      seed: 5,
+    });
+    const s = parseTaskSpec({
+      orders: [{ side: "buy", shares: 1000, start_times: ["10:00"], horizon_min: 10 }],
+      strategies: [
+        { strategy: "twap", exec: "market" },
+        { strategy: "myopic", exec: "market", alpha: "oracle" },
+      ],
+    });
+    const r = await runTask({
+      runId: "o",
+      symbol: "ORCL",
+      date: "2024-03-04",
+      sources: [await fileSource(p)],
+      spec: s,
+      calibrationStore: new LocalObjectStore(join(dir, "oracle-store")),
+    });
+    expect(r.executions.map((e) => [e.strategy, e.alpha_model, e.look_ahead, e.fill_rate])).toEqual([
+      ["twap/market", "none", false, 1],
+      ["myopic/market/alpha=oracle", "oracle", true, 1],
+    ]);
+  });
+});
+
+describe("max participation", () => {
+  it("counts the last (here the only) decision interval", async () => {
+    const p = join(dir, "in", "oracle.parquet"); // written by the oracle test above (same file, same worker)
+    const s = parseTaskSpec({
+      orders: [{ side: "sell", shares: 500, start_times: ["11:00"], horizon_min: 1 }],
+      strategies: [{ strategy: "twap", exec: "market" }],
+    });
+    const r = await runTask({
+      runId: "p",
+      symbol: "ORCL",
+      date: "2024-03-04",
+      sources: [await fileSource(p)],
+      spec: s,
+      calibrationStore: new LocalObjectStore(join(dir, "part-store")),
+    });
+    const e = r.executions[0]!;
+    expect(e.fill_rate).toBe(1);
+    expect(Number(e.max_participation)).toBeGreaterThan(0);
+    expect(Number.isFinite(Number(e.max_participation))).toBe(true);
+  });
+});
