@@ -79,7 +79,10 @@ describe("msor route", () => {
       ["--qty", "10", "--venue", "Q=1,r=0", "--outflow-exp-mean", "3000", "--half-spread", "x"],
       /--half-spread must be a number/,
     ],
-    [["--qty", "10", "--venue", "Q=1,r=0", "--calibration", "cal.json"], /--calibration cal\.json: expected a calibration record folder/],
+    [
+      ["--qty", "10", "--venue", "Q=1,r=0", "--calibration", "cal.json"],
+      /--calibration cal\.json: expected a calibration record folder/,
+    ],
   ])("rejects bad input %#", async (args, message) => {
     const p = run(args);
     await expect(p).rejects.toBeInstanceOf(InputError);
