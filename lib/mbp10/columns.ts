@@ -134,18 +134,20 @@ export function toCharCodes(vec: arrow.Vector, fallback = 78): Uint8Array {
     const t = d.type.typeId;
     if (t === arrow.Type.Int) {
       const v = d.values as ArrayLike<number | bigint>;
-      for (let i = 0; i < d.length; i++, k++) out[k] = Number(v[i]!);
+      for (let i = 0; i < d.length; i++, k++) out[k] = isValid(d, i) ? Number(v[i]!) : fallback;
     } else if (t === arrow.Type.Dictionary) {
       const dictVec = d.dictionary as arrow.Vector;
       const codes = toCharCodes(dictVec, fallback);
       const idx = d.values as ArrayLike<number | bigint>;
-      for (let i = 0; i < d.length; i++, k++) out[k] = codes[Number(idx[i]!)] ?? fallback;
+      for (let i = 0; i < d.length; i++, k++)
+        out[k] = isValid(d, i) ? (codes[Number(idx[i]!)] ?? fallback) : fallback;
     } else {
+      // apache-arrow already shifts valueOffsets of a sliced column (the validity bitmap still uses d.offset)
       const offs = d.valueOffsets as Int32Array | BigInt64Array;
       const vals = d.values as Uint8Array;
       for (let i = 0; i < d.length; i++, k++) {
-        const a = Number(offs[d.offset + i]!);
-        const b = Number(offs[d.offset + i + 1]!);
+        const a = Number(offs[i]!);
+        const b = Number(offs[i + 1]!);
         out[k] = b > a && isValid(d, i) ? vals[a]! : fallback;
       }
     }

@@ -16,7 +16,7 @@ export interface DataQuality {
   crossedBooks: number;
   /** F_LAST records whose venue book has best bid == best ask. */
   lockedBooks: number;
-  /** ts_recv lower than the previous record's. */
+  /** records out of time order: ts_recv lower than the highest ts_recv seen before them. */
   nonMonotoneTs: number;
   /** sequence lower than the venue's previous record (a restart or reordering). */
   sequenceRegressions: number;
