@@ -6,7 +6,7 @@
  * The only extra pass is for the oracle alpha (labelled look-ahead), which needs the day's mid path first.
  */
 import { createAlpha } from "../alpha/index.ts";
-import type { AlphaModel } from "../alpha/types.ts";
+import type { AlphaKind, AlphaModel } from "../alpha/types.ts";
 import { DayCalibrator } from "../calibration/dayCalibrator.ts";
 import { type CalibrationParams, loadCalibrationParams, outflowOf } from "../calibration/params.ts";
 import { writeCalibration } from "../calibration/store.ts";
@@ -124,11 +124,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     });
     const calibrator = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     const session = regularSession(input.date);
-    const alphaModels = new Map<string, AlphaModel>();
-    const alphaOf = (kind: string): AlphaModel => {
+    const alphaModels = new Map<AlphaKind, AlphaModel>();
+    const alphaOf = (kind: AlphaKind): AlphaModel => {
       let a = alphaModels.get(kind);
       if (!a) {
-        a = createAlpha(kind as "none", params, { midPath: oraclePath });
+        a = createAlpha(kind, params, { midPath: oraclePath });
         alphaModels.set(kind, a);
       }
       return a;
