@@ -12,12 +12,18 @@
  * Market orders (6.1) take liquidity across venues, cheapest price first (ties: lower taker fee, then lower
  * venue index), level by level, at most the shares still available to their owner (see consumed.ts). What the
  * visible book cannot fill stays pending and is retried after every later F_LAST book update.
+ * Consumed liquidity (tightens 6.1 "until the data changes that level's size"): when a level the owner took
+ * `consumed` shares from changes from `snap` to `size` shares, consumed' = max(0, consumed - max(0, snap -
+ * size)) and available = max(0, size - consumed'): a decrease removes the shares we took first, an increase
+ * adds only the new shares; the entry is gone when consumed' = 0. A level going 500 -> 499 -> 498 thus fills a
+ * 1000-share market buy for 500 in total, not 500 + 499 + 1.
  *
  * Limit orders (6.2, 6.3) join the back of the queue at arrival (when they start resting). Our orders are
  * virtual (not in the displayed sizes), so the queue in front of an order has two parts:
  *   queue_ahead = displayed part + own part,
  * - displayed part (SimOrder.ahead): the displayed size at its price on its venue at arrival (0 when the
- *   level is not displayed), then moved by trades and book updates as below;
+ *   level is vacated; unknown when the venue's source does not show the price, see "unknown queue" below),
+ *   then moved by trades and book updates as below;
  * - own part: the remaining shares of the SAME owner's earlier orders (earlier arrival) still resting at the
  *   same (venue, side, price), computed on the fly (never stored). When such an order fills or is cancelled,
  *   the later ones move up by exactly those shares, never below their displayed part. Other owners' orders
@@ -40,14 +46,27 @@
  *   capped at the displayed size (both act on the displayed part only, never on the own part). A price no
  *   longer displayed although inside the displayed range, better than the best, or on an empty side is
  *   "vacated": displayed part = 0 (nobody displayed is in front of us), so the next trade at or through our
- *   price fills us (behind our owner's earlier orders there) up to its size. A price deeper
- *   than the last level of a full 10-level book is unknown: the displayed part is left unchanged.
+ *   price fills us (behind our owner's earlier orders there) up to its size. A price worse than the last
+ *   displayed level of a side that shows as many levels as the venue's source has ever shown (levels.ts
+ *   SourceDepth; the simulator's level count for a full book, 1 for a level-1 venue even in a merged stream
+ *   whose level count is 10) is unknown (not shown by the source, not empty): the displayed part is left
+ *   unchanged. A gap inside the displayed range, a price better than the best, or an empty side stay
+ *   "vacated".
+ * - unknown queue: an order arriving at a price its venue's source does not show (the unknown case above)
+ *   has an UNKNOWN queue position, not an empty one (MODELS.md 6.2 has no displayed size to join behind).
+ *   It stays unknown until the first F_LAST book of its venue that displays its price (or shows it vacated);
+ *   then displayed part = lastSize = the displayed size at that moment (0 when vacated). While unknown, trades
+ *   AT its price do not fill it (it is behind an unknown queue) and queueAhead() is NaN; a trade THROUGH its
+ *   price still fills it, up to the trade's size, as above. Before this rule such an order started at the
+ *   front (displayed part 0, kept at 0 by the cap when the level appeared): a buy at 99.99 under a level-1
+ *   book bid 100.00 filled from a 100-share sell at 99.99 although the book then showed 800 at 99.99.
  * - quote cross, bounded by displayed liquidity (an addition to MODELS.md 6.3, which only fills from trades):
  *   after an F_LAST update of OUR venue, when that venue's opposite side locks or crosses our price (its best
  *   ask <= our bid for a buy, best bid >= our ask for a sell), we fill as maker, at our price, at most the
  *   shares that venue displays on the opposite side at or through our price that our owner has not consumed
  *   yet; those shares then count as consumed for the owner (consumed.ts, the ledger of 6.1), so the same
- *   displayed shares cannot fill the same owner twice until the data changes that level's size. The rest of
+ *   displayed shares cannot fill the same owner twice (a later size change frees only what it adds or what a
+ *   decrease removes beyond them: consumed' = max(0, consumed - max(0, snap - size))). The rest of
  *   the order keeps resting with its queue position. A lock or cross on ANOTHER venue (a locked/crossed
  *   national market) fills nothing: real data shows it without trades reaching our venue. Orders of one owner
  *   on one venue share its ledger in price-time priority (better price, then earlier arrival).
@@ -63,7 +82,7 @@ import { DataFormatError, InputError } from "../core/errors.ts";
 import { NS_PER_MS, priceKey } from "../core/units.ts";
 import { Action, type Mbp10Batch, Side } from "../mbp10/schema.ts";
 import { type ConsumedLedger, pruneVenue } from "./consumed.ts";
-import { ASK, BID, HIDDEN, levelSize } from "./levels.ts";
+import { ASK, BID, HIDDEN, levelSize, SourceDepth } from "./levels.ts";
 import { advanceQueue, DONE, LIVE, PENDING, SimOrder } from "./order.ts";
 import { type TakerSink, takeCrossing, walkLiquidity } from "./takerWalk.ts";
 import { TradeMemory } from "./tradeMemory.ts";
@@ -74,6 +93,8 @@ const NEVER = 0x7fffffffffffffffn;
 export class ExecutionSim {
   /** The consistent per-venue books, maintained by the simulator (copied at F_LAST records). */
   readonly books: VenueBooks;
+  /** Deepest level count each venue has displayed per side (what its source shows; levels.ts). */
+  private readonly depth: SourceDepth;
   readonly latencyNs: bigint;
   readonly queueModel: QueueModel;
   readonly fees: FeeSchedule;
@@ -122,6 +143,7 @@ export class ExecutionSim {
     const latency = opts.latencyNs ?? NS_PER_MS;
     if (latency < 0n) throw new InputError(`latencyNs must be >= 0 ns (got ${latency})`);
     this.books = new VenueBooks(opts.maxVenues, opts.levels);
+    this.depth = new SourceDepth(opts.maxVenues);
     this.latencyNs = latency;
     this.queueModel = opts.queueModel;
     this.fees = opts.fees;
@@ -152,7 +174,10 @@ export class ExecutionSim {
       );
     }
     if (this.pending.length === 0 && this.restingCount === 0 && this.waiting.length === 0) {
-      if (this.books.onRecord(b, i) && this.withEntries.size > 0) this.pruneConsumed(v);
+      if (this.books.onRecord(b, i)) {
+        this.depth.note(this.books, v);
+        if (this.withEntries.size > 0) this.pruneConsumed(v);
+      }
       return;
     }
     const ts = b.tsRecv[i]!;
@@ -161,6 +186,7 @@ export class ExecutionSim {
     if (action === Action.Trade && this.restingCount > 0)
       this.onTrade(v, b.side[i]!, b.price[i]!, b.size[i]!, ts);
     if (this.books.onRecord(b, i)) {
+      this.depth.note(this.books, v);
       if (this.withEntries.size > 0) this.pruneConsumed(v);
       if (this.restingCount > 0) this.onBookUpdate(v, ts);
       if (action !== Action.Trade && action !== Action.Fill) this.trades.clearVenue(v);
@@ -215,11 +241,14 @@ export class ExecutionSim {
 
   /**
    * Shares in front of a resting limit order: the displayed part plus the remaining shares of its owner's
-   * earlier orders resting at the same (venue, side, price); NaN when the order is not resting.
+   * earlier orders resting at the same (venue, side, price); NaN when the order is not resting or its queue
+   * position is still unknown (its price not shown by the venue's source since it arrived).
    */
   queueAhead(orderId: number): number {
     const o = this.lookup(orderId);
-    return o !== undefined && !o.market && o.state === LIVE ? o.ahead + this.ownAhead(o) : Number.NaN;
+    return o !== undefined && !o.market && o.state === LIVE && o.known
+      ? o.ahead + this.ownAhead(o)
+      : Number.NaN;
   }
 
   /** Remaining shares of o's owner's orders resting at o's (venue, side, price) that arrived before o. */
@@ -318,8 +347,9 @@ export class ExecutionSim {
       return;
     }
     const side = buy ? BID : ASK;
-    const s = levelSize(b, o.venue, side, o.pk);
-    o.ahead = o.lastSize = s === HIDDEN ? 0 : s;
+    const s = levelSize(b, this.depth, o.venue, side, o.pk);
+    o.known = s !== HIDDEN;
+    o.ahead = o.lastSize = o.known ? s : 0;
     o.seq = this.nextSeq++;
     if (this.restingCount === 0) this.trades.clearAll();
     const list = this.resting[o.venue * 2 + side]!;
@@ -334,6 +364,7 @@ export class ExecutionSim {
     this.takingNs = tsNs;
     o.remaining -= walkLiquidity(
       this.books,
+      this.depth,
       this.fees,
       this.ptr,
       o.ledger,
@@ -345,10 +376,10 @@ export class ExecutionSim {
     if (o.ledger.length > 0) this.withEntries.add(o.ledger);
   }
 
-  /** Venue `v` has a new consistent book: forget consumed entries whose level it changed (consumed.ts). */
+  /** Venue `v` has a new consistent book: update the consumed entries of its levels (consumed.ts). */
   private pruneConsumed(v: number): void {
     for (const ledger of this.withEntries) {
-      pruneVenue(ledger, this.books, v);
+      pruneVenue(ledger, this.books, this.depth, v);
       if (ledger.length === 0) this.withEntries.delete(ledger);
     }
   }
@@ -385,7 +416,7 @@ export class ExecutionSim {
     for (let j = 0; j < list.length; j++) {
       const o = list[j]!;
       if (side === BID ? k < o.pk : k > o.pk) through.push(o);
-      else if (atPrice && k === o.pk) at.push(o);
+      else if (atPrice && k === o.pk && o.known) at.push(o); // unknown queue: behind it, no fill
     }
     if (through.length === 0 && at.length === 0) return;
     const used = this.throughUsed;
@@ -444,9 +475,11 @@ export class ExecutionSim {
         keys[shown] = priceKey(px[v * L + shown]!);
         shown++;
       }
+      // beyond the last displayed level: unknown when the side shows the source's full depth, else vacated
+      const beyond = shown > 0 && shown >= this.depth.get(v, side) ? HIDDEN : 0;
       for (let j = list.length - 1; j >= 0; j--) {
         const o = list[j]!;
-        let size = shown === L ? HIDDEN : 0;
+        let size = beyond;
         for (let l = 0; l < shown; l++) {
           const k = keys[l]!;
           if (k === o.pk) {
@@ -459,6 +492,12 @@ export class ExecutionSim {
           }
         }
         if (size === HIDDEN) continue;
+        if (!o.known) {
+          // first sight of the price since arrival: join behind what is displayed there now
+          o.known = true;
+          o.ahead = o.lastSize = size;
+          continue;
+        }
         advanceQueue(o, size, this.trades.get(v, side, o.pk), this.queueModel);
       }
     }

@@ -19,6 +19,12 @@ export class SimOrder {
   seq = 0;
   /** Displayed size at our price when last seen (limit orders). */
   lastSize = 0;
+  /**
+   * False while the queue in front of a resting limit order is unknown: it arrived at a price its venue's
+   * source does not show (beyond its displayed depth, levels.ts HIDDEN). Set (with ahead = lastSize = the
+   * displayed size) at the first book update where the price is displayed or known to be vacated.
+   */
+  known = true;
   /** Index in its resting or waiting list. */
   slot = -1;
   constructor(

@@ -6,7 +6,7 @@
 import type { VenueBooks } from "../book/venueBooks.ts";
 import { priceKey } from "../core/units.ts";
 import { availableTo, type ConsumedLedger, consume, pruneLedger } from "./consumed.ts";
-import { ASK, BID } from "./levels.ts";
+import { ASK, BID, type SourceDepth } from "./levels.ts";
 import type { FeeSchedule } from "./types.ts";
 
 export interface TakerSink {
@@ -21,6 +21,7 @@ export interface TakerSink {
  */
 export function walkLiquidity(
   b: VenueBooks,
+  depth: SourceDepth,
   fees: FeeSchedule,
   ptr: Int32Array,
   ledger: ConsumedLedger,
@@ -33,7 +34,7 @@ export function walkLiquidity(
   const side = buy ? ASK : BID;
   const px = buy ? b.askPx : b.bidPx;
   const sz = buy ? b.askSz : b.bidSz;
-  if (ledger.length > 0) pruneLedger(ledger, b);
+  if (ledger.length > 0) pruneLedger(ledger, b, depth);
   ptr.fill(0);
   let left = qty;
   while (left > 0) {
@@ -83,7 +84,8 @@ export function walkLiquidity(
  * liquidity at or through price key `pk` (asks <= pk for a resting buy, bids >= pk for a resting sell). Takes up
  * to `qty` of the shares there that the owner of `ledger` has not consumed yet (most aggressive level first,
  * whole shares), records them as consumed and returns the number taken. Shares the owner took itself, by a
- * market order or an earlier cross, are not available to it until the data changes their level's size.
+ * market order or an earlier cross, become available to it again only as the data changes their level's size:
+ * a decrease removes the consumed shares first, an increase adds only new shares (consumed.ts).
  */
 export function takeCrossing(
   b: VenueBooks,

@@ -244,6 +244,103 @@ describe("limit orders: queue position (MODELS.md 6.2, 6.3)", () => {
     expect(h.sim.openQty(id)).toBe(50);
     expect(h.sim.queueAhead(id)).toBe(0);
   });
+  it("unknown queue (level-1 book): a price behind the best waits until it is displayed, then joins behind it", () => {
+    // reviewer's hidden.ts: the source shows one level, so 99.99 is unknown at arrival, not empty
+    const h = harness({ levels: 1, maxVenues: 1 });
+    const b = batch(
+      [
+        { t: 0, bids: [[100, 500]], asks: [[100.01, 500]] },
+        { t: 2, action: "A", side: "B", price: 100, size: 1, bids: [[100, 501]] },
+        { t: 2.5, action: "T", side: "A", price: 99.99, size: 40 }, // at our (unknown) price: behind its queue
+        { t: 3, action: "C", side: "B", price: 100, size: 501, bids: [[99.99, 800]] },
+        { t: 4, action: "T", side: "A", price: 99.99, size: 100, flags: 0 },
+        { t: 4, action: "C", side: "B", price: 99.99, size: 100, bids: [[99.99, 700]] },
+        { t: 5, action: "T", side: "A", price: 99.99, size: 750 },
+      ],
+      1,
+    );
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 99.99, 100, ms(0));
+    h.feed(b, 1, 3);
+    expect(h.sim.queueAhead(id)).toBeNaN(); // resting, queue unknown
+    expect(h.sim.openQty(id)).toBe(100);
+    expect(h.fills).toEqual([]);
+    h.feed(b, 3, 4);
+    expect(h.sim.queueAhead(id)).toBe(800); // first sight: behind the 800 displayed
+    h.feed(b, 4, 6);
+    expect(h.fills).toEqual([]);
+    expect(h.sim.queueAhead(id)).toBe(700);
+    h.feed(b, 6);
+    expect(brief(h.fills)).toEqual([[id, 0, 99.99, 50, true]]);
+  });
+
+  it("unknown queue (venue showing fewer levels than the simulator's): same rule; a through-trade still fills", () => {
+    // reviewer's mixed.ts: levels = 3 (max over the merged files), venue 0 is a level-1 source (levels 1..2 NaN)
+    // and venue 1 a 3-level source; a price beyond venue 1's last level while it shows fewer levels than it
+    // has shown before stays vacated
+    const h = harness({ levels: 3, maxVenues: 2 });
+    const b = batch([
+      { t: 0, v: 0, bids: [[100, 500]], asks: [[100.01, 500]] },
+      {
+        t: 0,
+        v: 1,
+        bids: [
+          [100, 100],
+          [99.99, 100],
+          [99.98, 100],
+        ],
+        asks: [[100.01, 100]],
+      },
+      { t: 0.5, v: 1, action: "C", side: "B", price: 99.98, size: 100, bids: [[100, 100]] },
+      { t: 2, v: 0, action: "A", side: "B", price: 100, size: 1, bids: [[100, 501]] },
+      { t: 3, v: 0, action: "C", side: "B", price: 100, size: 501, bids: [[99.99, 800]] },
+      { t: 4, v: 0, action: "T", side: "A", price: 99.99, size: 100 },
+      { t: 5, v: 0, action: "T", side: "A", price: 99.98, size: 30 },
+      { t: 6, v: 1, action: "T", side: "A", price: 99.99, size: 60 },
+    ]);
+    h.feed(b, 0, 3);
+    const unknown = h.sim.submitLimit(1, 0, 1, 99.99, 100, ms(0.5));
+    const other = h.sim.submitLimit(2, 0, 1, 99.99, 100, ms(0.5));
+    const vacated = h.sim.submitLimit(1, 1, 1, 99.99, 100, ms(0.5));
+    h.feed(b, 3, 4);
+    expect(h.sim.queueAhead(unknown)).toBeNaN();
+    expect(h.sim.queueAhead(vacated)).toBe(0);
+    h.feed(b, 4, 6); // 99.99 now shows 800 on venue 0; a 100-share sell there fills nothing
+    expect(h.sim.queueAhead(unknown)).toBe(700);
+    expect(h.fills).toEqual([]);
+    h.feed(b, 6); // a 30-share sell through 99.99 fills 30 per owner; venue 1's vacated 99.99 fills from 60
+    expect(brief(h.fills).sort()).toEqual(
+      [
+        [unknown, 0, 99.99, 30, true],
+        [other, 0, 99.99, 30, true],
+        [vacated, 1, 99.99, 60, true],
+      ].sort(),
+    );
+  });
+
+  it("unknown queue: a through-trade fills up to its size; vacated at first sight means nobody ahead", () => {
+    const h = harness({ levels: 1, maxVenues: 1 });
+    const b = batch(
+      [
+        { t: 0, bids: [[100, 500]], asks: [[100.01, 500]] },
+        { t: 1, action: "N" },
+        { t: 2, action: "T", side: "A", price: 99.98, size: 30 },
+        { t: 3, action: "C", side: "B", price: 100, size: 500, bids: [[99.98, 200]] },
+        { t: 4, action: "T", side: "A", price: 99.99, size: 25 },
+      ],
+      1,
+    );
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 99.99, 100, ms(0));
+    h.feed(b, 1, 3);
+    expect(brief(h.fills)).toEqual([[id, 0, 99.99, 30, true]]); // through our unknown price: 30
+    expect(h.sim.queueAhead(id)).toBeNaN();
+    h.feed(b, 3, 4); // best bid 99.98: 99.99 is better than the best, nobody is displayed there
+    expect(h.sim.queueAhead(id)).toBe(0);
+    h.feed(b, 4);
+    expect(brief(h.fills)[1]).toEqual([id, 0, 99.99, 25, true]);
+  });
+
   it("a price better than the best bid has nobody ahead; a sell at the best bid trades through it", () => {
     const h = harness();
     const b = batch([BOOK, TICK, { t: 2, action: "T", side: "A", price: 100, size: 40 }]);
@@ -286,7 +383,7 @@ describe("limit orders: quote cross on our venue, bounded by displayed liquidity
         [569.98, 100],
       ],
     },
-    // the 570.00 ask level changes size: its 450 shares are fresh liquidity
+    // the 570.00 ask level grows 300 -> 450: only its 150 new shares are fresh liquidity for this owner
     {
       t: 4,
       action: "A",
@@ -302,7 +399,7 @@ describe("limit orders: quote cross on our venue, bounded by displayed liquidity
     { t: 5, action: "T", side: "A", price: 569.98, size: 1000 },
   ];
 
-  it("a lock fills the displayed size once, again only after the level changes, then trades fill the rest", () => {
+  it("a lock fills the displayed size once, then only shares the level adds, then trades fill the rest", () => {
     const h = harness();
     const b = batch(lockRows());
     h.feed(b, 0, 1);
@@ -318,13 +415,15 @@ describe("limit orders: quote cross on our venue, bounded by displayed liquidity
     expect(h.fills).toHaveLength(1);
     expect(h.sim.openQty(id)).toBe(700);
     h.feed(b, 4, 5);
-    expect(brief(h.fills)[1]).toEqual([id, 0, 570, 450, true]);
-    expect(h.sim.openQty(id)).toBe(250);
+    // Deliberate rule change (consumed.ts), not a weakening: 300 -> 450 frees the 150 added shares only (the
+    // whole 450 used to count as fresh, so the same 300 displayed shares filled this owner twice).
+    expect(brief(h.fills)[1]).toEqual([id, 0, 570, 150, true]);
+    expect(h.sim.openQty(id)).toBe(550);
     h.feed(b, 5);
     expect(brief(h.fills)).toEqual([
       [id, 0, 570, 300, true],
-      [id, 0, 570, 450, true],
-      [id, 0, 570, 250, true],
+      [id, 0, 570, 150, true],
+      [id, 0, 570, 550, true],
     ]);
     expect(h.sim.liveOrders).toBe(0);
   });
@@ -390,6 +489,29 @@ describe("limit orders: quote cross on our venue, bounded by displayed liquidity
     const id = h.sim.submitLimit(1, 0, -1, 570.01, 1000, ms(0));
     h.feed(b, 1);
     expect(brief(h.fills)).toEqual([[id, 0, 570.01, 120, true]]);
+  });
+
+  it("a crossing level that grows then shrinks fills only shares it added: 200 -> 300 -> 299 gives 300", () => {
+    // reviewer's scenario B (level-1 book)
+    const h = harness({ levels: 1, maxVenues: 1 });
+    const b = batch(
+      [
+        { t: 0, bids: [[100, 500]], asks: [[100.01, 500]] },
+        { t: 2, action: "A", side: "B", price: 99.99, size: 1 },
+        { t: 3, action: "A", side: "A", price: 100, size: 200, bids: [[99.99, 300]], asks: [[100, 200]] },
+        { t: 4, action: "A", side: "A", price: 100, size: 100, asks: [[100, 300]] },
+        { t: 5, action: "C", side: "A", price: 100, size: 1, asks: [[100, 299]] },
+      ],
+      1,
+    );
+    h.feed(b, 0, 1);
+    const id = h.sim.submitLimit(1, 0, 1, 100, 1000, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([
+      [id, 0, 100, 200, true],
+      [id, 0, 100, 100, true],
+    ]);
+    expect(h.sim.openQty(id)).toBe(700);
   });
 
   it("each owner may use the displayed shares once; one owner's orders share them in price-time priority", () => {

@@ -121,7 +121,7 @@ describe("market orders (MODELS.md 6.1)", () => {
     expect(h.fills[0]!.tsNs).toBe(ms(1));
   });
 
-  it("consumed liquidity is not reused by the same owner until the level's size changes", () => {
+  it("consumed liquidity is not reused by the same owner; a size increase frees only the added shares", () => {
     const h = harness();
     const b = batch([
       {
@@ -155,8 +155,55 @@ describe("market orders (MODELS.md 6.1)", () => {
       [a, 0, 100.01, 100, false],
       [c, 0, 100.02, 100, false], // 100.01 was taken by owner 1
       [other, 0, 100.01, 100, false], // owner 2 is alone in its market
-      [d, 0, 100.01, 150, false], // the level's size changed: fresh liquidity
+      // Deliberate rule change (consumed.ts), not a weakening: 100 -> 150 adds 50 new shares; the 100 owner 1
+      // took are still consumed (they used to count as fresh: 150). 100.02 is still taken by c: d waits.
+      [d, 0, 100.01, 50, false],
     ]);
+    expect(h.sim.openQty(d)).toBe(100);
+  });
+
+  it("a shrinking level frees nothing it did not show: 500 -> 499 -> 498 fills a 1000 buy for 500 in total", () => {
+    // reviewer's scenario A (level-1 book): the shares that left are assumed to be the ones we took
+    const h = harness({ levels: 1, maxVenues: 1 });
+    const b = batch(
+      [
+        { t: 0, bids: [[100, 500]], asks: [[100.01, 500]] },
+        { t: 2, action: "A", side: "B", price: 100, size: 1, bids: [[100, 501]] },
+        { t: 3, action: "C", side: "A", price: 100.01, size: 1, asks: [[100.01, 499]] },
+        { t: 4, action: "C", side: "A", price: 100.01, size: 1, asks: [[100.01, 498]] },
+      ],
+      1,
+    );
+    h.feed(b, 0, 1);
+    const id = h.sim.submitMarket(1, 1, 1000, ms(0));
+    h.feed(b, 1);
+    expect(brief(h.fills)).toEqual([[id, 0, 100.01, 500, false]]);
+    expect(h.sim.openQty(id)).toBe(500);
+  });
+
+  it("consumed shares: a decrease removes ours first, an increase adds only new shares", () => {
+    const h = harness({ levels: 1, maxVenues: 1 });
+    const b = batch(
+      [
+        { t: 0, bids: [[100, 500]], asks: [[100.01, 500]] },
+        { t: 1, action: "N" },
+        { t: 2, action: "C", side: "A", price: 100.01, size: 1, asks: [[100.01, 499]] },
+        { t: 3, action: "A", side: "A", price: 100.01, size: 1, asks: [[100.01, 500]] }, // +1 new share
+        { t: 4, action: "C", side: "A", price: 100.01, size: 300, asks: [[100.01, 200]] },
+        { t: 5, action: "N" },
+      ],
+      1,
+    );
+    h.feed(b, 0, 1);
+    const id = h.sim.submitMarket(1, 1, 800, ms(0)); // takes 500 at t = 1
+    h.feed(b, 1, 3);
+    expect(brief(h.fills)).toEqual([[id, 0, 100.01, 500, false]]); // 499 shown, 499 still ours
+    h.feed(b, 3, 4);
+    expect(brief(h.fills)[1]).toEqual([id, 0, 100.01, 1, false]); // 500 shown: the added share only
+    h.feed(b, 4);
+    // 500 -> 200: our 500 consumed lose 300, 200 stay consumed: nothing available
+    expect(h.fills).toHaveLength(2);
+    expect(h.sim.openQty(id)).toBe(299);
   });
 
   it("cancelAndCatchUp cancels limits and sends their unfilled total as one market order", () => {
