@@ -8,8 +8,12 @@ import { type ConstraintOptions, constrained, intervalsLeft } from "./constraint
 import { solveOw } from "./ow.ts";
 import type { DecisionInput, ImpactParams, RawStrategy, Scheduler } from "./types.ts";
 
-/** Finest grid cells per decision interval used for the no-selling check / clipped re-solve. */
-const CELLS_PER_INTERVAL = 20;
+/**
+ * Grid cells per decision interval for the no-selling check / clipped re-solve. Only the first interval's
+ * quantity is used: over 96 clipped problems (S 1k-20k shares, T 5-30 min, alpha +-1 to 20 cents) it moved by
+ * less than 5e-6 S between 20 and 5 cells, while 5 cells solve ~16x faster (the active set is O(n^2)).
+ */
+const CELLS_PER_INTERVAL = 5;
 /** Upper bound on grid points per re-solve. */
 const MAX_GRID = 2000;
 
