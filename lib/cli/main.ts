@@ -29,7 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       // help and version exit with code 0; usage errors were already printed by commander
       return e.exitCode === 0 ? 0 : 2;
     }
-    process.stderr.write(`msor: ${errorMessage(e)}\n`);
+    // one line, whatever the message quotes (e.g. a JSON parser excerpt of the input)
+    process.stderr.write(`msor: ${errorMessage(e).replace(/\s*\n\s*/g, " ")}\n`);
     if (e instanceof InputError || e instanceof NotFoundError) return 2;
     if (e instanceof MsorError) return 1;
     if (process.env.MSOR_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
