@@ -9,12 +9,14 @@ const dir = tempDir();
 async function runMain(args: string[]): Promise<{ code: number; err: string; out: string }> {
   let err = "";
   let out = "";
-  vi.spyOn(process.stderr, "write").mockImplementation(
-    (c: string | Uint8Array) => ((err += String(c)), true),
-  );
-  vi.spyOn(process.stdout, "write").mockImplementation(
-    (c: string | Uint8Array) => ((out += String(c)), true),
-  );
+  vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+    err += String(c);
+    return true;
+  });
+  vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
   const code = await main(["node", "msor", ...args]);
   vi.restoreAllMocks();
   return { code, err, out };
