@@ -2,24 +2,17 @@
  * Real data: the LOBSTER GOOG 2012-06-21 level-1 day (Nasdaq), imported to MBP-10 then calibrated. Checks
  * that the stated values are plausible. Skips when ../shared/data is absent (a fresh clone elsewhere).
  */
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DayCalibrator } from "../../lib/calibration/dayCalibrator.ts";
 import type { DayCalibration } from "../../lib/calibration/types.ts";
-import { importLobster } from "../../lib/importers/index.ts";
 import { fileSource } from "../../lib/mbp10/parquet.ts";
 import { Mbp10Stream } from "../../lib/mbp10/stream.ts";
+import { GOOG_L1, haveSharedData, importGoogDay } from "../helpers/sharedData.ts";
 
-const DATA = path.resolve(import.meta.dirname, "../../../shared/data");
-const GOOG = path.join(DATA, "lobster", "GOOG_2012-06-21_L1");
-const MESSAGES = path.join(GOOG, "GOOG_2012-06-21_34200000_57600000_message_1.csv");
-const BOOKS = path.join(GOOG, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv");
-const present = existsSync(MESSAGES) && existsSync(BOOKS);
-if (!present)
-  console.warn(`skipping GOOG calibration test: ${GOOG} not found (../shared/data is not part of the repo)`);
+const present = haveSharedData(GOOG_L1, "the GOOG calibration test");
 
 describe.skipIf(!present)("calibration of the LOBSTER GOOG 2012-06-21 day", () => {
   let dir = "";
@@ -29,13 +22,7 @@ describe.skipIf(!present)("calibration of the LOBSTER GOOG 2012-06-21 day", () =
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "msor-calib-goog-"));
     const out = path.join(dir, "GOOG.parquet");
-    await importLobster({
-      messagePath: MESSAGES,
-      orderbookPath: BOOKS,
-      date: "2012-06-21",
-      symbol: "GOOG",
-      out,
-    });
+    await importGoogDay(out);
     const stream = await Mbp10Stream.open([await fileSource(out)]);
     const cal = new DayCalibrator({ symbol: "GOOG", date: "2012-06-21", venues: stream.venues });
     let lo = Number.POSITIVE_INFINITY;

@@ -14,3 +14,19 @@ export function haveSharedData(dir: string, what: string): boolean {
   );
   return false;
 }
+
+export const GOOG_MESSAGES = path.join(GOOG_L1, "GOOG_2012-06-21_34200000_57600000_message_1.csv");
+export const GOOG_BOOKS = path.join(GOOG_L1, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv");
+
+/** Import the LOBSTER GOOG 2012-06-21 level-1 day to MBP-10 Parquet at `out` (with the project's importer). */
+export async function importGoogDay(out: string): Promise<string> {
+  const { importLobster } = await import("../../lib/importers/index.ts");
+  await importLobster({
+    messagePath: GOOG_MESSAGES,
+    orderbookPath: GOOG_BOOKS,
+    date: "2012-06-21",
+    symbol: "GOOG",
+    out,
+  });
+  return out;
+}

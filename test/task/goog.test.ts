@@ -1,11 +1,10 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importLobster } from "../../lib/importers/index.ts";
 import { fileSource } from "../../lib/mbp10/parquet.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { DEFAULT_SPEC } from "../../lib/task/spec.ts";
-import { GOOG_L1, haveSharedData } from "../helpers/sharedData.ts";
+import { GOOG_L1, haveSharedData, importGoogDay } from "../helpers/sharedData.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const have = haveSharedData(GOOG_L1, "the GOOG 2012-06-21 backtest");
@@ -14,13 +13,7 @@ describe.skipIf(!have)("backtest of the real GOOG 2012-06-21 day (LOBSTER level 
   it("runs every default strategy to completion with plausible costs", async () => {
     const dir = tempDir();
     const file = join(dir, "GOOG.parquet");
-    await importLobster({
-      messagePath: join(GOOG_L1, "GOOG_2012-06-21_34200000_57600000_message_1.csv"),
-      orderbookPath: join(GOOG_L1, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv"),
-      date: "2012-06-21",
-      symbol: "GOOG",
-      out: file,
-    });
+    await importGoogDay(file);
     const r = await runTask({
       runId: "goog",
       symbol: "GOOG",
