@@ -32,7 +32,7 @@ export function orderCount(size: number): number {
   return Math.max(1, Math.round(size / 180));
 }
 
-export class VenueBooks {
+export class SynthVenueBooks {
   readonly px: Int32Array;
   readonly sz: Int32Array;
   readonly ct: Int32Array;

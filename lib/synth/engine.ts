@@ -35,7 +35,7 @@ import {
   drawOrderSize,
   LEVELS,
   meanLevelSize,
-  VenueBooks,
+  SynthVenueBooks,
 } from "./book.ts";
 import { IMPACT_BINS, IMPACT_DT_S, type TradePlan } from "./flow.ts";
 import type { LatentMid } from "./latent.ts";
@@ -83,7 +83,7 @@ function drawSpreadTicks(rng: Rng): number {
 }
 
 export class SynthEngine {
-  private books!: VenueBooks;
+  private books!: SynthVenueBooks;
   private rng!: Rng;
   private emitting = false;
   private batch: Mbp10FullBatch | undefined;
@@ -174,7 +174,7 @@ export class SynthEngine {
 
   private reset(emit: boolean): void {
     this.rng = new Rng(this.seed);
-    this.books = new VenueBooks(this.nVenues);
+    this.books = new SynthVenueBooks(this.nVenues);
     this.emitting = emit;
     this.batch = emit ? allocFullBatch(BATCH_ROWS, LEVELS, this.opts.symbol) : undefined;
     this.r = 0;

@@ -1,7 +1,9 @@
 /**
  * The MODELS.md section 2 measurements the generator plants against, applied to a mid path sampled at the
  * 10-second bin ends: daily volatility sigma_d and the propagator regression (lambda, R^2) per half-life.
- * The generator uses them on its own output to record what a correct calibration must find.
+ * The generator uses them on its own output to record what a correct calibration must find. This is
+ * deliberately an implementation independent of lib/calibration/fits.ts: the synthetic acceptance test of the
+ * calibration compares against it, which would be circular if both used the same code.
  */
 import { IMPACT_DT_S, propagatorPath } from "./flow.ts";
 
