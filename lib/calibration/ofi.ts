@@ -4,15 +4,8 @@
  * micro-dollar keys (never with ===). A missing bid counts as price -infinity, a missing ask as +infinity,
  * each with size 0, so a level appearing or vanishing is a price move.
  */
+import { askKey, bidKey } from "../core/units.ts";
 import type { OfiFit } from "./types.ts";
-
-function bidKey(p: number): number {
-  return !Number.isNaN(p) ? Math.round(p * 1e6) : Number.NEGATIVE_INFINITY;
-}
-
-function askKey(p: number): number {
-  return !Number.isNaN(p) ? Math.round(p * 1e6) : Number.POSITIVE_INFINITY;
-}
 
 /**
  * OFI event contribution, shares:

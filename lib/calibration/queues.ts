@@ -10,6 +10,8 @@
  *   s_rest (mid(tau + h) - mid(tau-)) with s_rest = +1 for the bid, -1 for the ask: negative = adverse.
  * Index of a (venue v, side) pair: v * 2 + (0 bid | 1 ask).
  */
+
+import { askKey, bidKey, priceKey } from "../core/units.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { VenueSideStats } from "./types.ts";
 
@@ -49,14 +51,14 @@ export class QueueTracker {
     const base = (v * 2 * this.minutes) | 0;
     const m = (s / 60) | 0;
     if (!Number.isNaN(oldBid) && oldBidSz > 0) {
-      const ok = Math.round(oldBid * 1e6);
-      const nk = !Number.isNaN(newBid) ? Math.round(newBid * 1e6) : Number.NEGATIVE_INFINITY;
+      const ok = priceKey(oldBid);
+      const nk = bidKey(newBid);
       const out = nk === ok ? oldBidSz - newBidSz : nk < ok ? oldBidSz : 0;
       if (out > 0) this.outflow[base + m]! += out;
     }
     if (!Number.isNaN(oldAsk) && oldAskSz > 0) {
-      const ok = Math.round(oldAsk * 1e6);
-      const nk = !Number.isNaN(newAsk) ? Math.round(newAsk * 1e6) : Number.POSITIVE_INFINITY;
+      const ok = priceKey(oldAsk);
+      const nk = askKey(newAsk);
       const out = nk === ok ? oldAskSz - newAskSz : nk > ok ? oldAskSz : 0;
       if (out > 0) this.outflow[base + this.minutes + m]! += out;
     }
@@ -65,10 +67,10 @@ export class QueueTracker {
   /** A trade record at second s on venue v (aggressor `side`), venue best bid/ask and national mid before it. */
   onTrade(s: number, v: number, side: number, price: number, bid: number, ask: number, mid: number): void {
     if (!(mid > 0)) return;
-    const pk = Math.round(price * 1e6);
+    const pk = priceKey(price);
     let k: number;
-    if (side === SIDE_A && !Number.isNaN(bid) && pk <= Math.round(bid * 1e6)) k = v * 2;
-    else if (side === SIDE_B && !Number.isNaN(ask) && pk >= Math.round(ask * 1e6)) k = v * 2 + 1;
+    if (side === SIDE_A && !Number.isNaN(bid) && pk <= priceKey(bid)) k = v * 2;
+    else if (side === SIDE_B && !Number.isNaN(ask) && pk >= priceKey(ask)) k = v * 2 + 1;
     else return;
     if (this.tail === this.due.length) this.grow();
     this.due[this.tail] = s + this.horizonS;

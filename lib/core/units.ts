@@ -35,6 +35,16 @@ export function priceKey(pUsd: number): number {
   return Math.round(pUsd * 1e6);
 }
 
+/** Key of a bid price; a missing bid (NaN) ranks below every price. */
+export function bidKey(pUsd: number): number {
+  return Number.isNaN(pUsd) ? Number.NEGATIVE_INFINITY : priceKey(pUsd);
+}
+
+/** Key of an ask price; a missing ask (NaN) ranks above every price. */
+export function askKey(pUsd: number): number {
+  return Number.isNaN(pUsd) ? Number.POSITIVE_INFINITY : priceKey(pUsd);
+}
+
 /** Basis points of `x` relative to `ref`. */
 export function toBps(x: number, ref: number): number {
   return (x / ref) * 1e4;

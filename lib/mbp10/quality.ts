@@ -2,6 +2,7 @@
  * Data-quality counters of a stream (MODELS.md section 1: measured, not assumed). Reported per task; the
  * replay skips what would corrupt state but never hides it.
  */
+import { priceKey } from "../core/units.ts";
 import { Action, Flag, type Mbp10Batch } from "./schema.ts";
 import { MAX_VENUES } from "./venues.ts";
 
@@ -90,7 +91,7 @@ export class QualityCounters {
         const bp = bid0[i]!;
         const ap = ask0[i]!;
         if (!Number.isNaN(bp) && !Number.isNaN(ap)) {
-          const d = Math.round(bp * 1e6) - Math.round(ap * 1e6);
+          const d = priceKey(bp) - priceKey(ap);
           if (d > 0) q.crossedBooks++;
           else if (d === 0) q.lockedBooks++;
         }
