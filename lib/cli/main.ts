@@ -3,7 +3,7 @@
  * commands/<name>.ts and exports `register(program)`.
  */
 import { Command, CommanderError } from "commander";
-import { errorMessage, InputError, MsorError, NotFoundError } from "../core/errors.ts";
+import { DataFormatError, errorMessage, InputError, MsorError, NotFoundError } from "../core/errors.ts";
 import { commands } from "./commands/index.ts";
 
 export function buildProgram(): Command {
@@ -31,7 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     // one line, whatever the message quotes (e.g. a JSON parser excerpt of the input)
     process.stderr.write(`msor: ${errorMessage(e).replace(/\s*\n\s*/g, " ")}\n`);
-    if (e instanceof InputError || e instanceof NotFoundError) return 2;
+    // bad input: arguments, specs, missing files, files that are not what they should be
+    if (e instanceof InputError || e instanceof NotFoundError || e instanceof DataFormatError) return 2;
     if (e instanceof MsorError) return 1;
     if (process.env.MSOR_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
     return 1;

@@ -3,6 +3,7 @@
  * merged by ts_recv (ties keep input order, then file order), venues mapped to dense indices, data quality
  * counted on the way. This is what the task runner and the CLI consume.
  */
+import { InputError } from "../core/errors.ts";
 import type { ByteSource } from "./parquet.ts";
 import { QualityCounters } from "./quality.ts";
 import { Mbp10File, type Mbp10OpenOptions } from "./reader.ts";
@@ -186,6 +187,11 @@ export class Mbp10Stream {
   /** Open and validate every input up front (fail before replaying anything). */
   static async open(inputs: readonly (ByteSource | StreamInput)[]): Promise<Mbp10Stream> {
     const files: Mbp10File[] = [];
+    const names = inputs.map((inp) => ("source" in inp ? inp.source : inp).name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) {
+      throw new InputError(`${dup} is given twice: each venue file of a symbol-day must appear once`);
+    }
     try {
       for (const inp of inputs) {
         const si: StreamInput = "source" in inp ? inp : { source: inp };

@@ -52,12 +52,19 @@ function vectorOf(def: ColumnDef, values: readonly CellValue[]): arrow.Vector {
         new arrow.Utf8(),
       );
     case "float64": {
+      // NaN (not computable, e.g. no book at arrival) is written as NULL: SQL aggregates then skip it
       const a = new Float64Array(n);
+      let nulls = 0;
       for (let i = 0; i < n; i++) {
         const v = values[i];
         a[i] = v === null || v === undefined ? Number.NaN : Number(v);
+        if (Number.isNaN(a[i]!)) nulls++;
       }
-      return arrow.makeVector(a);
+      if (nulls === 0) return arrow.makeVector(a);
+      return arrow.vectorFromArray(
+        Array.from(a, (x) => (Number.isNaN(x) ? null : x)),
+        new arrow.Float64(),
+      );
     }
     case "int32": {
       const a = new Int32Array(n);

@@ -133,6 +133,11 @@ export const TASK_QUALITY: TableSchema = {
     { name: "clears", type: "int64", doc: "book clears" },
     { name: "venues", type: "string", doc: "venue names, comma-separated" },
     { name: "calibration_source", type: "string", doc: "prior_days or default" },
+    {
+      name: "defaults_used",
+      type: "string",
+      doc: "parameters taken from the documented defaults (all with calibration_source = default), comma-separated",
+    },
   ],
 };
 

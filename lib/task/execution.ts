@@ -40,6 +40,8 @@ export interface ExecutionContext {
   readonly timers: TimerQueue;
   readonly tape: Tape;
   readonly decisionIntervalS: number;
+  /** Seconds after T before unfilled orders are cancelled (shortfall = fill_rate < 1). */
+  readonly endGraceS: number;
   readonly router: Omit<RouterParams, "halfSpreadUsd">;
   readonly makerRebateUsd: number;
   /**
@@ -90,6 +92,8 @@ export class ParentExecution {
   startMark: TapeMark | undefined;
   endMark: TapeMark | undefined;
   maxParticipation = 0;
+  /** Shares cancelled unfilled at the end of the window (+ grace). */
+  cancelledQty = 0;
 
   private scheduler: Scheduler | undefined;
   private impact: ImpactState | undefined;
@@ -118,6 +122,7 @@ export class ParentExecution {
       this.endMark = ctx.tape.snapshot();
       this.closeInterval(this.endMark); // the last interval (terminal block, the rest) counts too
     });
+    ctx.timers.at(this.endNs + BigInt(Math.round(ctx.endGraceS * 1e9)), () => this.cancelAll());
     ctx.timers.at(this.endNs + 300_000_000_000n, () => {
       this.afterMid = ctx.sim.books.mid();
     });
@@ -253,6 +258,16 @@ export class ParentExecution {
     const volume = mark.volume - this.prevMark.volume;
     if (volume > 0) this.maxParticipation = Math.max(this.maxParticipation, this.intervalFilled / volume);
     return volume;
+  }
+
+  /**
+   * The parent's window (plus grace) is over: cancel whatever still works (market orders the book could not
+   * fill, limits) so that a shortfall is reported as such instead of filling hours later.
+   */
+  private cancelAll(): void {
+    for (const id of this.working) this.cancelledQty += this.ctx.sim.cancel(id);
+    this.working.clear();
+    this.limitAt.clear();
   }
 
   /** Shares of our resting limit orders at (venue, price key). */

@@ -52,6 +52,9 @@ export interface BacktestSummary {
     date: string;
     calibration_source: string;
     calibration_dates: string[];
+    defaults_used: string[];
+    adv: number;
+    parent_sizes: number[];
     rows: number;
   }[];
   readonly strategies: StrategySummary[];
@@ -90,6 +93,9 @@ export async function runLocalBacktest(a: {
       date: d.date,
       calibration_source: r.params.source,
       calibration_dates: r.params.dates,
+      defaults_used: r.params.defaultsUsed,
+      adv: r.params.adv,
+      parent_sizes: [...new Set(r.executions.map((e) => Number(e.parent_qty)))],
       rows: r.quality.rows,
     });
   }

@@ -127,6 +127,7 @@ export function resultRows(a: {
       clears: q.clears,
       venues: a.venues.join(","),
       calibration_source: a.params.source,
+      defaults_used: a.params.defaultsUsed.join(","),
     },
   ];
   return { executions, childOrders, fills, taskQuality };

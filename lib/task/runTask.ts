@@ -11,7 +11,7 @@ import { DayCalibrator } from "../calibration/dayCalibrator.ts";
 import { type CalibrationParams, loadCalibrationParams, outflowOf } from "../calibration/params.ts";
 import { writeCalibration } from "../calibration/store.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
-import { InputError } from "../core/errors.ts";
+import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
 import { newYorkClockToUtcNs, regularSession } from "../core/session.ts";
 import type { ByteSource } from "../mbp10/parquet.ts";
@@ -152,6 +152,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       timers,
       tape,
       decisionIntervalS: spec.decision_interval_s,
+      endGraceS: spec.sim.end_grace_s,
       router: {
         takerFeeUsd: spec.fees.taker_fee_usd,
         thetaUsd: spec.router.theta_usd,
@@ -221,6 +222,14 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       input.onProgress?.(done, stream.numRows);
     }
     timers.drain();
+    const q = stream.quality.q;
+    if (q.rows > 0 && q.fLastRecords === 0) {
+      // the book of an MBP-10 record is consistent only at F_LAST: without any, nothing can be simulated
+      throw new DataFormatError(
+        `${input.symbol} ${input.date}: none of the ${q.rows} records carries F_LAST (flags 0x80), so no book is ever consistent; ` +
+          "re-export the data with Databento's flags (or `msor import`, which sets them)",
+      );
+    }
     const calibration = calibrator.finish();
     await writeCalibration(input.calibrationStore, calibration);
     const venues = venueNames();

@@ -31,11 +31,15 @@ export function makeScheduler(
     case "vwap": {
       const dtNs = BigInt(Math.round(spec.decision_interval_s * 1e9));
       const endNs = order.startNs + BigInt(Math.round(order.horizonS * 1e9));
-      return vwap((k) => {
+      const intervals = Math.max(1, Math.ceil(order.horizonS / spec.decision_interval_s - 1e-9));
+      const volumes = Array.from({ length: intervals }, (_, k) => {
         const a = order.startNs + BigInt(k) * dtNs;
-        const b = a + dtNs < endNs ? a + dtNs : endNs;
-        return forecastVolume(a, b);
-      }, opts);
+        return forecastVolume(a, a + dtNs < endNs ? a + dtNs : endNs);
+      });
+      // a prior-day profile with no volume in this window (e.g. the prior day's data ended at noon): the
+      // forecast says nothing about the split, so the schedule is the flat one (twap) instead of failing the task
+      if (!(volumes.reduce((x, y) => x + y, 0) > 0)) return twap(opts);
+      return vwap(volumes, opts);
     }
     case "pov":
       return pov(s.rho ?? DEFAULT_POV_RHO, opts);

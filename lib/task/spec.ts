@@ -34,7 +34,13 @@ export const StrategySpec = z
     /** participation cap: at most this fraction of the forecast interval volume per child (0 = none). */
     rho_max: z.number().min(0).max(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.alpha === undefined || s.strategy === "myopic", {
+    message: "alpha applies to the myopic strategy only",
+  })
+  .refine((s) => s.rho === undefined || s.strategy === "pov", {
+    message: "rho applies to the pov strategy only",
+  });
 export type StrategySpec = z.infer<typeof StrategySpec>;
 
 export const ParentOrderSpec = z
@@ -98,9 +104,14 @@ export const TaskSpec = z
         latency_ms: z.number().min(0).default(1),
         /** risk_averse, or prob1 / prob2 / prob3 (ProbQueueModel with power n) */
         queue_model: z.enum(["risk_averse", "prob1", "prob2", "prob3"]).default("prob2"),
+        /**
+         * seconds after the parent's end T during which its last orders (e.g. the catch-up sent at T) may still
+         * fill; then everything unfilled is cancelled and shows as fill_rate < 1
+         */
+        end_grace_s: z.number().min(0).max(3600).default(300),
       })
       .strict()
-      .default({ latency_ms: 1, queue_model: "prob2" }),
+      .default({ latency_ms: 1, queue_model: "prob2", end_grace_s: 300 }),
     calibration: z
       .object({ lookback_days: z.number().int().min(1).max(60).default(5) })
       .strict()

@@ -41,11 +41,11 @@ describe("msor entry point", () => {
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
   });
 
-  it("a file that is not Parquet: exit 1 with the file named", async () => {
+  it("a file that is not Parquet is bad input too: exit 2 with the file named", async () => {
     const f = join(dir, "x.parquet");
     writeFileSync(f, "hello");
     const r = await runMain(["inspect", f]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(
       /^msor: .*x\.parquet is not a Parquet file: only 5 bytes \(empty or truncated\)\n$/,
     );

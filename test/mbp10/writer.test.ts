@@ -37,3 +37,29 @@ describe("writers", () => {
     expect(cols.map((c) => c.column_name)).toEqual(EXECUTIONS.columns.map((c) => c.name));
   });
 });
+
+describe("result columns", () => {
+  it("NaN floats are written as NULL, so SQL aggregates skip them", async () => {
+    const p = join(dir, "nan.parquet");
+    const base = {
+      symbol: "X",
+      order_id: "o",
+      strategy: "s",
+      parent_qty: 1,
+      start_ns: 0n,
+      start_ts: 0n,
+      child_count: 0,
+    };
+    (await import("node:fs")).writeFileSync(
+      p,
+      await rowsToParquet(EXECUTIONS, [
+        { ...base, is_bps: 2 },
+        { ...base, is_bps: Number.NaN },
+      ]),
+    );
+    const rows = await duckQuery(
+      `select count(is_bps)::int as n, avg(is_bps) as m from read_parquet('${p}')`,
+    );
+    expect(rows).toEqual([{ n: 1, m: 2 }]);
+  });
+});

@@ -87,11 +87,17 @@ export function registerBacktest(program: Command): void {
           return;
         }
         for (const d of summary.days) {
+          const defaults = d.defaults_used.length
+            ? ` (defaults for: ${d.defaults_used.slice(0, 4).join(", ")}${d.defaults_used.length > 4 ? ", ..." : ""})`
+            : "";
           const cal =
             d.calibration_source === "prior_days"
-              ? `calibrated on ${d.calibration_dates.join(", ")}`
-              : "no earlier day: model parameters are the documented DEFAULTS";
-          process.stdout.write(`${d.symbol} ${d.date}: ${d.rows.toLocaleString()} events, ${cal}\n`);
+              ? `calibrated on ${d.calibration_dates.join(", ")}${defaults}`
+              : "no earlier day: model parameters are the documented DEFAULTS (README)";
+          const sizes = d.parent_sizes.map((q) => q.toLocaleString()).join(" / ");
+          process.stdout.write(
+            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${cal}; ADV ${Math.round(d.adv).toLocaleString()} shares, parent orders of ${sizes} shares\n`,
+          );
         }
         process.stdout.write("\n");
         printTable(strategies, STRATEGY_TABLE_COLUMNS, 2);
