@@ -13,6 +13,10 @@ export interface BenchResult {
 }
 
 const only = process.argv[2];
+if (only && !Object.keys(cases).some((name) => name.includes(only))) {
+  process.stderr.write(`bench: no case matches "${only}"; cases: ${Object.keys(cases).join(", ")}\n`);
+  process.exit(2);
+}
 const results: BenchResult[] = [];
 for (const [name, run] of Object.entries(cases)) {
   if (only && !name.includes(only)) continue;

@@ -3,5 +3,10 @@
 import { register } from "tsx/esm/api";
 
 register();
+// `msor ... | head`: a closed pipe ends the output quietly
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 const { main } = await import("../lib/cli/main.ts");
 process.exitCode = await main(process.argv);

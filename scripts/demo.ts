@@ -15,6 +15,10 @@ import { writeSyntheticDay } from "../lib/synth/index.ts";
 const out = process.env.DEMO_OUT ?? "demo-out";
 const events = Number(process.env.DEMO_EVENTS ?? 200_000);
 const nDays = Number(process.env.DEMO_DAYS ?? 3);
+if (!Number.isInteger(events) || events < 1000 || !Number.isInteger(nDays) || nDays < 1 || nDays > 20) {
+  process.stderr.write("demo: DEMO_EVENTS must be an integer >= 1000 and DEMO_DAYS an integer in 1..20\n");
+  process.exit(2);
+}
 const symbols = ["SYNA", "SYNB"];
 const days = nextWeekdays("2024-03-01", nDays);
 
@@ -33,5 +37,5 @@ for (const symbol of symbols) {
     );
   }
 }
-process.stdout.write("\nbacktest (msor backtest ... --out demo-out):\n");
+process.stdout.write(`\nbacktest (msor backtest ... --out ${out} --run-id demo):\n`);
 process.exitCode = await main(["node", "msor", "backtest", ...files, "--out", out, "--run-id", "demo"]);

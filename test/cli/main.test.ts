@@ -51,3 +51,30 @@ describe("msor entry point", () => {
     );
   });
 });
+
+describe("msor inspect of several files", () => {
+  it("refuses to merge files of different symbol-days", async () => {
+    const { writeMbp10File } = await import("../../lib/mbp10/writer.ts");
+    const { fullBatch } = await import("../helpers/fullBatch.ts");
+    const t = 1_709_562_600_000_000_000n; // 2024-03-04 14:30 UTC
+    const a = join(dir, "a.parquet");
+    const b = join(dir, "b.parquet");
+    await writeMbp10File(a, [fullBatch([{ t }], 1, "AAA")]);
+    await writeMbp10File(b, [fullBatch([{ t }], 1, "BBB")]);
+    const r = await runMain(["inspect", a, b]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /inspect merges the venue files of one symbol-day, but these are AAA 2024-03-04, BBB 2024-03-04/,
+    );
+  });
+
+  it("generate --out without a .parquet name is a folder in the input layout", async () => {
+    const { resolveOutPath } = await import("../../lib/cli/commands/generate.ts");
+    expect(await resolveOutPath(join(dir, "new-folder"), "SYM", "2024-03-04")).toBe(
+      join(dir, "new-folder", "mbp10", "SYNTH", "SYM", "2024-03-04.parquet"),
+    );
+    expect(await resolveOutPath(join(dir, "day.parquet"), "SYM", "2024-03-04")).toBe(
+      join(dir, "day.parquet"),
+    );
+  });
+});

@@ -33,7 +33,8 @@ interface GenerateCliOptions {
 /** Resolve --out: a directory (existing, or ending with a separator) gets the default key layout. */
 export async function resolveOutPath(out: string, symbol: string, date: string): Promise<string> {
   if (out.trim() === "") throw new InputError("--out must be a file or directory path, got an empty string");
-  let isDir = out.endsWith("/") || out.endsWith("\\");
+  // a path that does not name a .parquet file is a folder (created if needed)
+  let isDir = out.endsWith("/") || out.endsWith("\\") || !out.toLowerCase().endsWith(".parquet");
   if (!isDir)
     isDir = await stat(out).then(
       (s) => s.isDirectory(),

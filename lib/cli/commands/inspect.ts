@@ -1,9 +1,11 @@
 /** `msor inspect FILE...`: schema summary, rows, time span, venues and data-quality counters of MBP-10 input. */
 import type { Command } from "commander";
+import { InputError } from "../../core/errors.ts";
 import { newYorkDate } from "../../core/session.ts";
 import { fileSource } from "../../mbp10/parquet.ts";
 import { qualityToJson } from "../../mbp10/quality.ts";
 import { Mbp10Stream } from "../../mbp10/stream.ts";
+import { groupInputs } from "../../task/localBacktest.ts";
 import { printJson, progress, progressDone } from "../output.ts";
 
 export interface InspectReport {
@@ -25,6 +27,15 @@ export interface InspectReport {
 
 /** Replay the inputs once (merged as a backtest would) and report. */
 export async function inspect(paths: readonly string[]): Promise<InspectReport> {
+  if (paths.length > 1) {
+    // several files are the venues of ONE symbol-day; anything else would be merged into nonsense
+    const days = await groupInputs(paths);
+    if (days.length > 1) {
+      throw new InputError(
+        `inspect merges the venue files of one symbol-day, but these are ${days.map((d) => `${d.symbol} ${d.date}`).join(", ")}; inspect them one by one`,
+      );
+    }
+  }
   const stream = await Mbp10Stream.open(await Promise.all(paths.map((p) => fileSource(p))));
   try {
     let seen = 0;
