@@ -4,6 +4,10 @@
  *   E[v] = (h+f)(X-L) + (lambda_u+theta) L - (h+r+lambda_u+theta) E[min((xi-Q)^+, L)] + theta X,
  * whose derivative in L vanishes where F(Q + L) = (2h + f + r) / (lambda_u + theta + h + r), F the CDF of
  * the outflow xi over the horizon.
+ *
+ * M + L = X is optimal (the cost has no lambda_o term) when lambda_o + theta >= h + r: the part of L beyond
+ * X - M fills only as overfill, earning h + r and costing lambda_o plus theta per share sent. With a smaller
+ * lambda_o one venue oversubscribes as well and this closed form does not apply.
  */
 import { ModelError } from "../core/errors.ts";
 

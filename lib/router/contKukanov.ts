@@ -30,12 +30,19 @@
  *   P N iterations. Each pass starts from the previous pass's LAST iterate (a full pass sums the N sampled
  *   gradients, so it carries no ordering bias) and only the last pass's N iterates are averaged
  *   (Polyak-Ruppert tail averaging). P = 1 is exactly the MODELS.md step and average.
+ *
+ * Before rounding, each L_k is capped at X - M when lambda_o + theta >= h + r_k (the part beyond X - M fills
+ * only as overfill, which then costs at least what it earns: a scenario-wise dominance, see the code).
+ *
+ * Integer allocation (`roundAllocation`): largest remainder that keeps the averaged iterate's total
+ * M + sum L_k, so an oversubscribed optimum (two venues of the MODELS.md 9 oracle: M = 0, L_1 = L_2 = X)
+ * survives rounding; `rounding: "child"` scales to M + sum L_k = X instead.
  */
 import { ModelError } from "../core/errors.ts";
 import type { Rng } from "../core/rng.ts";
 import { type OutflowDistribution, sampleHorizonOutflow, stratifiedHorizonOutflows } from "./outflow.ts";
 import { projectInPlace, projectionScratch } from "./projection.ts";
-import { largestRemainder } from "./rounding.ts";
+import { largestRemainder, roundAllocation } from "./rounding.ts";
 
 export interface Venue {
   /** Label for output (e.g. "XNAS"). */
@@ -71,16 +78,31 @@ export interface RouterParams {
   readonly start?: "closedForm" | "equal";
   /** Latin hypercube scenarios when the outflow has a quantile (default true); false = i.i.d. (MODELS.md). */
   readonly stratified?: boolean;
+  /**
+   * Integer rounding (MODELS.md 5 "Integer allocation"): "total" (default) keeps the optimizer's total
+   * M + sum L_k (rounded), which may exceed X (oversubscription, Cont-Kukanov's multi-venue result);
+   * "child" scales the allocation to M + sum L_k = X (for a simulator that does not yet cancel a child's
+   * rest once X is filled: its catch-up would otherwise resend the whole oversubscribed rest).
+   */
+  readonly rounding?: "total" | "child";
 }
 
 export interface RouterAllocation {
   /** Integer market order, shares. */
   readonly market: number;
-  /** Integer limit order per input venue (0 for venues behind the best), shares; market + sum = X. */
+  /** Integer limit order per input venue (0 for venues behind the best), shares. */
   readonly limits: number[];
+  /**
+   * Shares sent, market + sum limits: >= X; above X when the optimum oversubscribes (rounding "total"),
+   * exactly X with rounding "child".
+   */
+  readonly total: number;
   /** Monte-Carlo mean cost E[v] of the integer allocation on N fresh scenarios, dollars. */
   readonly expectedCost: number;
-  /** The averaged stochastic-gradient iterate before rounding (may oversubscribe: M + sum L >= X). */
+  /**
+   * The averaged stochastic-gradient iterate after the dominance cap, before rounding (may oversubscribe:
+   * M + sum L >= X).
+   */
   readonly continuous: { readonly market: number; readonly limits: number[] };
 }
 
@@ -142,6 +164,8 @@ function validate(x: number, venues: readonly Venue[], p: RouterParams, n: numbe
   if (!Number.isInteger(n) || n < 1) throw new ModelError(`router samples must be an integer >= 1, got ${n}`);
   if (!Number.isInteger(passes) || passes < 1)
     throw new ModelError(`router passes must be an integer >= 1, got ${passes}`);
+  if (p.rounding !== undefined && p.rounding !== "total" && p.rounding !== "child")
+    throw new ModelError(`router rounding must be "total" or "child", got ${String(p.rounding)}`);
   if (p.start !== undefined && p.start !== "closedForm" && p.start !== "equal")
     throw new ModelError(`router start must be "closedForm" or "equal", got ${String(p.start)}`);
   venues.forEach((v, i) => {
@@ -257,11 +281,14 @@ export function contKukanov(
   const active = activeIdx.map((i) => venues[i]!);
   const k = active.length;
   const zeros = venues.map(() => 0);
-  if (x === 0)
-    return { market: 0, limits: zeros, expectedCost: 0, continuous: { market: 0, limits: zeros.slice() } };
+  if (x === 0) {
+    const continuous = { market: 0, limits: zeros.slice() };
+    return { market: 0, limits: zeros, total: 0, expectedCost: 0, continuous };
+  }
   if (k === 0) {
     const cost = (p.halfSpreadUsd + p.takerFeeUsd + p.thetaUsd) * x;
-    return { market: x, limits: zeros, expectedCost: cost, continuous: { market: x, limits: zeros.slice() } };
+    const continuous = { market: x, limits: zeros.slice() };
+    return { market: x, limits: zeros, total: x, expectedCost: cost, continuous };
   }
   const q = Float64Array.from(active, (v) => v.queueAhead);
   const hr = Float64Array.from(active, (v) => p.halfSpreadUsd + v.rebateUsd);
@@ -304,11 +331,27 @@ export function contKukanov(
       }
     }
   }
-  const mBar = mSum / n;
-  const lBar = Array.from(lSum, (v) => v / n);
-  const ints = largestRemainder([mBar, ...lBar], x);
-  const market = ints[0]!;
-  const limitsActive = Float64Array.from(ints.slice(1));
+  const mBar = Math.min(mSum / n, x);
+  // Dominance cap: shares of L_k beyond X - M fill only when A > X (overfill); cutting them saves theta per
+  // share sent and changes the scenario cost by (h + r_k - lambda_o) per overfilled share, so when
+  // lambda_o + theta >= h + r_k the cut never costs more in ANY scenario. It removes the averaged iterate's
+  // noise above X for one venue (the closed form's M* + L* = X) and keeps a genuine oversubscription
+  // across venues (each L_k <= X - M, the sum is free).
+  const lBar = Array.from(lSum, (v, i) => {
+    const avg = v / n;
+    return lo + theta >= hr[i]! ? Math.min(avg, x - mBar) : avg;
+  });
+  let market: number;
+  let limitsActive: Float64Array;
+  if ((p.rounding ?? "total") === "total") {
+    const r = roundAllocation(mBar, lBar, x);
+    market = r.market;
+    limitsActive = Float64Array.from(r.limits);
+  } else {
+    const ints = largestRemainder([mBar, ...lBar], x);
+    market = ints[0]!;
+    limitsActive = Float64Array.from(ints.slice(1));
+  }
 
   const fresh = drawScenarios(active, n, p.horizonS, rng, stratified);
   let total = 0;
@@ -320,5 +363,11 @@ export function contKukanov(
     limits[vi] = limitsActive[j]!;
     contLimits[vi] = lBar[j]!;
   });
-  return { market, limits, expectedCost: total / n, continuous: { market: mBar, limits: contLimits } };
+  return {
+    market,
+    limits,
+    total: market + limitsActive.reduce((a, b) => a + b, 0),
+    expectedCost: total / n,
+    continuous: { market: mBar, limits: contLimits },
+  };
 }

@@ -20,4 +20,4 @@ export {
   sampleHorizonOutflow,
 } from "./outflow.ts";
 export { type ProjectionScratch, projectInPlace, projectionScratch } from "./projection.ts";
-export { largestRemainder } from "./rounding.ts";
+export { largestRemainder, roundAllocation } from "./rounding.ts";

@@ -1,4 +1,4 @@
-/** Integer allocation by largest remainder (Hamilton's method). */
+/** Integer allocation by largest remainder (Hamilton's method), MODELS.md section 5 "Integer allocation". */
 import { ModelError } from "../core/errors.ts";
 
 /**
@@ -21,7 +21,14 @@ export function largestRemainder(values: readonly number[], total: number): numb
     sum += v;
   }
   if (sum === 0) return values.map((_, i) => (i === 0 ? total : 0));
-  const scaled = values.map((v) => (v * total) / sum);
+  return distribute(
+    values.map((v) => (v * total) / sum),
+    total,
+  );
+}
+
+/** Floors of `scaled`, then one share each to the largest fractional parts until the sum is `total`. */
+function distribute(scaled: readonly number[], total: number): number[] {
   const out = scaled.map((v) => Math.floor(v));
   let left = total - out.reduce((a, b) => a + b, 0);
   const order = scaled
@@ -32,4 +39,37 @@ export function largestRemainder(values: readonly number[], total: number): numb
     out[i] = out[i]! + 1;
   }
   return out;
+}
+
+/**
+ * Integer router allocation that KEEPS the optimizer's total (MODELS.md 5): the continuous optimum
+ * (market M, limits L_k, shares) may oversubscribe, M + sum L_k > X, to hedge the underfill risk, and
+ * rounding must not undo it. Total T = max(X, round(M + sum L_k)); floors of the unscaled values, then the
+ * leftover T - sum floors (at most the number of non-integer values) one share each to the largest
+ * fractional parts (ties: market first, then venue order). Each integer is within 1 share of its value,
+ * M stays <= X (an integer value is never raised) and M + sum L_k = T >= X.
+ */
+export function roundAllocation(
+  market: number,
+  limits: readonly number[],
+  x: number,
+): { market: number; limits: number[]; total: number } {
+  if (!Number.isInteger(x) || x < 0)
+    throw new ModelError(`router order size X must be an integer >= 0 shares, got ${x}`);
+  const values = [market, ...limits];
+  let sum = 0;
+  for (const v of values) {
+    if (!(v >= 0) || !Number.isFinite(v))
+      throw new ModelError(`allocation values must be finite and >= 0 shares, got ${v}`);
+    sum += v;
+  }
+  if (market > x) throw new ModelError(`market order ${market} exceeds the child order size ${x} shares`);
+  const total = Math.max(x, Math.round(sum));
+  if (sum === 0) return { market: x, limits: limits.map(() => 0), total };
+  // total - sum floors <= round(sum of fractions) <= number of non-integer values (and a value below X by
+  // less than 1 only reaches X) when sum >= X - 1/2; a slightly infeasible input (sum < X) is lifted by
+  // scaling, which changes each value by less than 1 share in that case.
+  const scaled = sum >= x - 0.5 ? values : values.map((v) => (v * total) / sum);
+  const ints = distribute(scaled, total);
+  return { market: ints[0]!, limits: ints.slice(1), total };
 }

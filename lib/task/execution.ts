@@ -220,7 +220,10 @@ export class ParentExecution {
       this.sendMarketChild(k, tNs, qty, alphaUsd, impactUsd);
       return;
     }
-    const alloc = contKukanov(qty, venues, { ...ctx.router, horizonS, halfSpreadUsd: halfSpread }, this.rng);
+    // rounding "child" (M + sum L = X) until the simulator cancels a child's rest once X is filled (issue 9):
+    // the catch-up below resends every unfilled limit share, which would overfill an oversubscribed child.
+    const routerParams = { ...ctx.router, horizonS, halfSpreadUsd: halfSpread, rounding: "child" as const };
+    const alloc = contKukanov(qty, venues, routerParams, this.rng);
     const limitIds: number[] = [];
     const limits: Record<string, number> = {};
     if (alloc.market > 0) this.working.add(ctx.sim.submitMarket(this.owner, order.side, alloc.market, tNs));

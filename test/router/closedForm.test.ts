@@ -58,6 +58,12 @@ describe("single-venue closed form", () => {
     expect(Math.abs(bf.limit - cf.limit)).toBeLessThanOrEqual(0.5);
   });
 
+  it("M* = X - L* needs lambda_o + theta >= h + r: with lambda_o = 0 one venue oversubscribes too", () => {
+    // Shares of L beyond X - M fill only as overfill; each earns h + r and costs lambda_o (+ theta sent).
+    const bf = bruteForce({ ...base, lambdaO: 0 });
+    expect(bf.market + bf.limit).toBeGreaterThan(base.x);
+  });
+
   it("quantile of a sub-minute horizon scales the one-minute draw", () => {
     expect(exponentialOutflowQuantile(3000, 30)(1 - Math.exp(-1))).toBeCloseTo(1500, 9);
     expect(() => exponentialOutflowQuantile(3000, 120)).toThrow(/stochastic optimizer/);

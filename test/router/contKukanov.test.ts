@@ -171,7 +171,7 @@ const toVenues = (vs: { queueAhead: number; rebateUsd: number; mean: number; atB
   }));
 
 describe("allocation properties", () => {
-  it("integers >= 0, market + sum limits = X, no limit behind the best; same seed = bit-identical", () => {
+  it("integers >= 0, market + sum limits = total >= X (the rounded optimizer total), no limit behind the best; same seed = bit-identical", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 50_000 }),
@@ -181,7 +181,22 @@ describe("allocation properties", () => {
         (x, vs, params, seed) => {
           const venues = toVenues(vs);
           const a = contKukanov(x, venues, params, new Rng(seed));
-          expect(a.market + a.limits.reduce((s, v) => s + v, 0)).toBe(x);
+          const sent = a.market + a.limits.reduce((s, v) => s + v, 0);
+          expect(sent).toBe(a.total);
+          expect(sent).toBeGreaterThanOrEqual(x);
+          expect(a.market).toBeLessThanOrEqual(x);
+          // the total of the continuous solution survives rounding (within one share per bucket)
+          const cont = a.continuous.market + a.continuous.limits.reduce((s, v) => s + v, 0);
+          expect(Math.abs(sent - Math.max(x, cont))).toBeLessThanOrEqual(1);
+          // dominance cap: L_k <= X - M when lambda_o + theta >= h + r_k (one share of rounding slack)
+          venues.forEach((v, i) => {
+            if (params.lambdaO + params.thetaUsd >= params.halfSpreadUsd + v.rebateUsd)
+              expect(a.limits[i]!).toBeLessThanOrEqual(x - a.market + 1);
+          });
+          // rounding "child": exactly X (the mode a simulator without cancel-at-X uses)
+          const child = contKukanov(x, venues, { ...params, rounding: "child" }, new Rng(seed));
+          expect(child.market + child.limits.reduce((s, v) => s + v, 0)).toBe(x);
+          expect(child.total).toBe(x);
           expect(a.limits).toHaveLength(venues.length);
           for (const n of [a.market, ...a.limits]) expect(Number.isInteger(n) && n >= 0).toBe(true);
           venues.forEach((v, i) => {
@@ -257,7 +272,8 @@ describe("allocation properties", () => {
       horizonS: 120,
     };
     const a = contKukanov(800, [v, v], p, new Rng(7));
-    expect(a.market + a.limits[0]! + a.limits[1]!).toBe(800);
+    expect(a.market + a.limits[0]! + a.limits[1]!).toBe(a.total);
+    expect(a.total).toBeGreaterThanOrEqual(800);
   });
 
   it("empirical outflow quantile is the inverse of the resampling CDF", () => {
