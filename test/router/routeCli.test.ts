@@ -80,6 +80,12 @@ describe("msor route", () => {
       /--half-spread must be a number/,
     ],
     [
+      ["--qty", "10", "--venue", "Q=1,r=0", "--outflow-exp-mean", "3000", "--horizon-min", "0"],
+      /--horizon-min must be > 0, got "0"/,
+    ],
+    [["--qty", "10", "--venue", "Q=1,r=0", "--outflow-exp-mean", "0"], /--outflow-exp-mean must be > 0/],
+    [["--qty", "10", "--venue", "Q=1,r=0,m=0"], /m must be > 0, got 0/],
+    [
       ["--qty", "10", "--venue", "Q=1,r=0", "--calibration", "cal.json"],
       /--calibration cal\.json: expected a calibration record folder/,
     ],
@@ -87,6 +93,20 @@ describe("msor route", () => {
     const p = run(args);
     await expect(p).rejects.toBeInstanceOf(InputError);
     await expect(run(args)).rejects.toThrow(message);
+  });
+
+  it("two venues of the MODELS.md 9 oversubscription oracle: M + sum L_k within 5% of 2X", async () => {
+    const args = [...common, "--venue", "Q=2000,r=0.002,name=ARCX", "--lambda-o", "0.05"];
+    const j = JSON.parse(await run([...args, "--json"]));
+    expect(j.total).toBe(j.market + j.limits[0] + j.limits[1]);
+    expect(Math.abs(j.total - 2000)).toBeLessThanOrEqual(100);
+    expect(j.market).toBeLessThanOrEqual(10);
+    const table = await run(args);
+    expect(table).toMatch(
+      new RegExp(
+        `sent ${j.total} = market ${j.market} \\+ limits ${j.total - j.market} \\(oversubscribed by ${j.total - 1000}\\)`,
+      ),
+    );
   });
 
   it("per-venue m= overrides the default outflow", async () => {
@@ -145,7 +165,30 @@ describe("msor route --calibration", () => {
       new Rng(5),
     );
     expect([out.market, out.limits]).toEqual([direct.market, direct.limits]);
-    expect(out.market + out.limits[0]).toBe(800);
+    expect(out.market + out.limits[0]).toBe(out.total);
+    // venue rebate and adverse selection are reported separately, and their sum is the r_k the router used
+    expect(stats.adverseUsd).not.toBe(0);
+    expect(out.venues[0]).toMatchObject({
+      rebate_usd: 0.002,
+      adverse_usd: stats.adverseUsd,
+      effective_rebate_usd: 0.002 + stats.adverseUsd,
+    });
+    const table = await run([...args, "--calibration", dir]);
+    const header = table.split("\n")[0]!;
+    expect(header.split(/\s+/)).toEqual([
+      "order",
+      "venue",
+      "queue_ahead",
+      "rebate_usd",
+      "adverse_usd",
+      "effective_rebate_usd",
+      "shares",
+      "continuous",
+    ]);
+    const row = table.split("\n").find((l) => l.startsWith("limit"))!;
+    expect(row.split(/\s+/).slice(3, 6).map(Number)).toEqual(
+      [0.002, stats.adverseUsd, 0.002 + stats.adverseUsd].map((v) => Number(v.toFixed(4))),
+    );
     await expect(run([...args, "--venue", "name=NOPE,Q=1,r=0", "--calibration", dir])).rejects.toThrow(
       /venue NOPE has no bid outflow in the calibration of CALX 2024-03-04 \(venues: XNAS\.ITCH/,
     );

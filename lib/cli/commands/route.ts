@@ -7,7 +7,10 @@
  * Defaults: side buy, horizon 5 min, samples 1000, seed 1, half-spread 0.005 $ (one-cent spread),
  * taker fee 0.003 $, theta 0.0005 $, lambda-u 0.05 $, lambda-o 0.05 $ (an overfill costs as much as an
  * underfill: both are a share we did not want at the end). The side does not change the allocation (the cost
- * is side-symmetric); it is echoed in the output.
+ * is side-symmetric); it is echoed in the output. The shares sent, M + sum L_k, may exceed --qty: with several
+ * venues the optimum oversubscribes (MODELS.md 5). rebate_usd is the venue rebate given in --venue,
+ * adverse_usd the calibrated adverse selection delta (0 without --calibration), effective_rebate_usd their
+ * sum r_k, which the router uses.
  */
 import type { Command } from "commander";
 import { readCalibration } from "../../calibration/store.ts";
@@ -27,12 +30,20 @@ interface VenueSpec {
   readonly atBest: boolean;
 }
 
-function specNumber(spec: string, key: string, text: string, min?: number): number {
+function specNumber(spec: string, key: string, text: string, min?: number, positive = false): number {
   const v = Number(text);
   if (text.trim() === "" || !Number.isFinite(v))
     throw new InputError(`--venue "${spec}": ${key} must be a number, got "${text}"`);
   if (min !== undefined && v < min)
     throw new InputError(`--venue "${spec}": ${key} must be >= ${min}, got ${v}`);
+  if (positive && !(v > 0)) throw new InputError(`--venue "${spec}": ${key} must be > 0, got ${v}`);
+  return v;
+}
+
+/** A number option that must be > 0 (parseNumberOption only knows ">= min"). */
+function positiveOption(name: string, text: string): number {
+  const v = parseNumberOption(name, text);
+  if (!(v > 0)) throw new InputError(`${name} must be > 0, got "${text}"`);
   return v;
 }
 
@@ -56,7 +67,7 @@ export function parseVenueSpec(spec: string, index: number): VenueSpec {
     const value = item.slice(eq + 1).trim();
     if (key === "Q") queueAhead = specNumber(spec, "Q", value, 0);
     else if (key === "r") rebateUsd = specNumber(spec, "r", value);
-    else if (key === "m") outflowMean = specNumber(spec, "m", value, Number.MIN_VALUE);
+    else if (key === "m") outflowMean = specNumber(spec, "m", value, undefined, true);
     else if (key === "name") name = value;
     else throw new InputError(`--venue "${spec}": unknown key "${key}"; use Q, r, m, name or behind`);
   }
@@ -108,12 +119,12 @@ async function route(o: RouteOptions): Promise<void> {
     throw new InputError("give at least one --venue Q=<shares ahead>,r=<rebate $/share>");
   const specs = o.venue.map(parseVenueSpec);
   const defaultMean =
-    o.outflowExpMean === undefined
-      ? undefined
-      : parseNumberOption("--outflow-exp-mean", o.outflowExpMean, { min: Number.MIN_VALUE });
+    o.outflowExpMean === undefined ? undefined : positiveOption("--outflow-exp-mean", o.outflowExpMean);
   // resting side of our limit orders: bids for a buy, asks for a sell
   const restingSide = o.side === "buy" ? "bid" : "ask";
-  const venues: Venue[] = specs.map((s) => {
+  // adverse selection delta per venue ($/share, from the calibration; 0 without one): r_k = rebate + delta
+  const adverse: number[] = specs.map(() => 0);
+  const venues: Venue[] = specs.map((s, i) => {
     const mean = s.outflowMean ?? defaultMean;
     if (mean !== undefined) {
       return {
@@ -133,11 +144,11 @@ async function route(o: RouteOptions): Promise<void> {
         );
       }
       // effective rebate r_k = maker rebate + adverse selection delta (MODELS.md 5), delta from the calibration
-      const adverse = Number.isFinite(stats.adverseUsd) ? stats.adverseUsd : 0;
+      adverse[i] = Number.isFinite(stats.adverseUsd) ? stats.adverseUsd : 0;
       return {
         name: s.name,
         queueAhead: s.queueAhead,
-        rebateUsd: s.rebateUsd + adverse,
+        rebateUsd: s.rebateUsd + adverse[i]!,
         outflow: empiricalOutflow(stats.outflowSamples),
         atBest: s.atBest,
       };
@@ -152,7 +163,7 @@ async function route(o: RouteOptions): Promise<void> {
     thetaUsd: parseNumberOption("--theta", o.theta, { min: 0 }),
     lambdaU: parseNumberOption("--lambda-u", o.lambdaU, { min: 0 }),
     lambdaO: parseNumberOption("--lambda-o", o.lambdaO, { min: 0 }),
-    horizonS: 60 * parseNumberOption("--horizon-min", o.horizonMin, { min: Number.MIN_VALUE }),
+    horizonS: 60 * positiveOption("--horizon-min", o.horizonMin),
     samples: parseNumberOption("--samples", o.samples, { min: 1, integer: true }),
   };
   const seed = parseNumberOption("--seed", o.seed, { min: 0, integer: true });
@@ -161,6 +172,7 @@ async function route(o: RouteOptions): Promise<void> {
     printJson({
       market: a.market,
       limits: a.limits,
+      total: a.total,
       expected_cost: a.expectedCost,
       expected_cost_per_share: a.expectedCost / qty,
       continuous: a.continuous,
@@ -170,7 +182,9 @@ async function route(o: RouteOptions): Promise<void> {
       venues: venues.map((v, i) => ({
         name: v.name,
         queue_ahead: v.queueAhead,
-        rebate_usd: v.rebateUsd,
+        rebate_usd: specs[i]!.rebateUsd,
+        adverse_usd: adverse[i],
+        effective_rebate_usd: v.rebateUsd,
         outflow_mean_per_min: v.outflow.mean,
         at_best: v.atBest,
         limit: a.limits[i],
@@ -193,6 +207,8 @@ async function route(o: RouteOptions): Promise<void> {
       venue: "-",
       queue_ahead: undefined,
       rebate_usd: undefined,
+      adverse_usd: undefined,
+      effective_rebate_usd: undefined,
       shares: a.market,
       continuous: a.continuous.market,
     },
@@ -200,14 +216,18 @@ async function route(o: RouteOptions): Promise<void> {
       order: v.atBest ? "limit" : "limit (behind best)",
       venue: v.name,
       queue_ahead: v.queueAhead,
-      rebate_usd: v.rebateUsd,
+      rebate_usd: specs[i]!.rebateUsd,
+      adverse_usd: adverse[i],
+      effective_rebate_usd: v.rebateUsd,
       shares: a.limits[i],
       continuous: a.continuous.limits[i],
     })),
   ];
-  printTable(rows, ["order", "venue", "queue_ahead", "rebate_usd", "shares", "continuous"], 4);
+  const columns = ["order", "venue", "queue_ahead", "rebate_usd", "adverse_usd", "effective_rebate_usd"];
+  printTable(rows, [...columns, "shares", "continuous"], 4);
+  const over = a.total > qty ? ` (oversubscribed by ${a.total - qty})` : "";
   process.stdout.write(
-    `${o.side} ${qty} shares: expected cost ${a.expectedCost.toFixed(4)} $ (${(a.expectedCost / qty).toFixed(6)} $/share)\n`,
+    `${o.side} ${qty} shares: sent ${a.total} = market ${a.market} + limits ${a.total - a.market}${over}; expected cost ${a.expectedCost.toFixed(4)} $ (${(a.expectedCost / qty).toFixed(6)} $/share)\n`,
   );
 }
 
