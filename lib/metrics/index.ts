@@ -1,10 +1,24 @@
 /** Per-order and run-level execution metrics (MODELS.md section 8). */
 export {
+  type ArrivalMid,
+  ArrivalMidTracker,
+  type ArrivalSource,
+  arrivalMid,
+  type MidObservation,
+} from "./arrival.ts";
+export {
   type ExecutionMetrics,
   type MetricsFill,
   type OrderMetricsInput,
   orderMetrics,
 } from "./orderMetrics.ts";
+export {
+  type ParentMetrics,
+  type ParentMetricsInput,
+  parentMetrics,
+  REVERSION_DELAY_NS,
+  reversionBps,
+} from "./parentMetrics.ts";
 export {
   mean,
   meanConfidenceInterval,

@@ -12,6 +12,11 @@ export interface StrategyCostRow {
   /** Identifies the parent order (e.g. symbol|date|start|side|size); the pairing key. */
   readonly orderKey: string;
   readonly totalCostBps: number;
+  /**
+   * MODELS.md 8: a `no_data` parent (no two-sided book in its window) is excluded from every statistic (and
+   * from the pairing); it is only counted in `noData`. Absent = "ok".
+   */
+  readonly status?: "ok" | "no_data";
 }
 
 export interface PairedDifference {
@@ -29,8 +34,10 @@ export interface PairedDifference {
 
 export interface StrategyStats {
   readonly strategy: string;
-  /** Orders with a finite total_cost_bps (orders that executed nothing have NaN cost and are left out). */
+  /** Orders with a finite total_cost_bps and status ok. */
   readonly n: number;
+  /** Rows of this strategy with status no_data (excluded from every statistic). */
+  readonly noData: number;
   readonly meanBps: number;
   readonly medianBps: number;
   /** Sample standard deviation (n - 1); NaN when n < 2. */
@@ -83,15 +90,20 @@ export function strategyStats(
 ): StrategyStats[] {
   const baseline = opts.baseline ?? "twap";
   const byStrategy = new Map<string, Map<string, number>>();
+  const noData = new Map<string, number>();
+  const seen = new Set<string>();
   for (const r of rows) {
     let m = byStrategy.get(r.strategy);
     if (m === undefined) byStrategy.set(r.strategy, (m = new Map()));
-    if (m.has(r.orderKey)) {
+    const key = `${r.strategy}\u0000${r.orderKey}`;
+    if (seen.has(key)) {
       throw new InputError(
         `strategy "${r.strategy}" has two rows for order "${r.orderKey}"; include the parameter set in the strategy label`,
       );
     }
-    m.set(r.orderKey, r.totalCostBps);
+    seen.add(key);
+    if (r.status === "no_data") noData.set(r.strategy, (noData.get(r.strategy) ?? 0) + 1);
+    else m.set(r.orderKey, r.totalCostBps);
   }
   const base = byStrategy.get(baseline);
   return [...byStrategy.keys()].sort().map((strategy) => {
@@ -120,6 +132,7 @@ export function strategyStats(
     return {
       strategy,
       n: finite.length,
+      noData: noData.get(strategy) ?? 0,
       meanBps: mean(finite),
       medianBps: median(finite),
       stdevBps: stdev(finite),
