@@ -1,6 +1,8 @@
 /**
  * Per-order execution metrics (MODELS.md section 8). s = +1 buy, -1 sell; every cost is written so that
  * positive = worse for us. Prices dollars, quantities shares, costs basis points (1e-4).
+ * Here totalCostBps is per EXECUTED share and there is no arrival rule or opportunity cost: `parentMetrics`
+ * (parentMetrics.ts) is the MODELS.md 8 contract, built on this function, and replaces it in the task.
  */
 
 export interface MetricsFill {
