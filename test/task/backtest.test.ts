@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileSource } from "../../lib/mbp10/parquet.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { athenaType } from "../../lib/results/schema.ts";
-import { EXECUTIONS, FILLS, RESULT_TABLES, resultKey } from "../../lib/results/tables.ts";
+import { EXECUTIONS, FILLS, RESULT_TABLES } from "../../lib/results/tables.ts";
+import { resultKey } from "../../lib/store/keys.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runLocalBacktest } from "../../lib/task/localBacktest.ts";
 import { runTask } from "../../lib/task/runTask.ts";

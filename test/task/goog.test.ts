@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileSource } from "../../lib/mbp10/parquet.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { DEFAULT_SPEC } from "../../lib/task/spec.ts";

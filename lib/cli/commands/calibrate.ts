@@ -5,14 +5,14 @@
  */
 import type { Command } from "commander";
 import { DayCalibrator } from "../../calibration/dayCalibrator.ts";
-import { writeCalibration } from "../../calibration/store.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { validateDate, validateSymbol } from "../../core/ids.ts";
 import { newYorkDate } from "../../core/session.ts";
-import { fileSource } from "../../mbp10/parquet.ts";
 import { Mbp10Stream } from "../../mbp10/stream.ts";
+import { fileSource } from "../../ports/fileSource.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
+import { writeCalibration } from "../../store/calibration.ts";
 import { printJson, printTable, progress, progressDone } from "../output.ts";
 
 export interface CalibrateCliOptions {

@@ -2,9 +2,9 @@
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.ts";
 import { newYorkDate } from "../../core/session.ts";
-import { fileSource } from "../../mbp10/parquet.ts";
 import { qualityToJson } from "../../mbp10/quality.ts";
 import { Mbp10Stream } from "../../mbp10/stream.ts";
+import { fileSource } from "../../ports/fileSource.ts";
 import { groupInputs } from "../../task/localBacktest.ts";
 import { printJson, progress, progressDone } from "../output.ts";
 

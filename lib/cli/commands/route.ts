@@ -10,13 +10,14 @@
  * is side-symmetric); it is echoed in the output.
  */
 import type { Command } from "commander";
-import { readCalibration } from "../../calibration/store.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { Rng } from "../../core/rng.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { contKukanov, type RouterParams, type Venue } from "../../router/contKukanov.ts";
 import { empiricalOutflow, exponentialOutflow } from "../../router/outflow.ts";
+import { readCalibration } from "../../store/calibration.ts";
+import { parseCalibrationPath } from "../../store/keys.ts";
 import { parseNumberOption, printJson, printTable } from "../output.ts";
 
 interface VenueSpec {
@@ -84,18 +85,15 @@ interface RouteOptions {
   json?: boolean;
 }
 
-const CALIBRATION_PATH_RE =
-  /^(.*?)\/?calibration\/v=(\d+)\/symbol=([^/]+)\/date=(\d{4}-\d{2}-\d{2})(?:\/[^/]+\.parquet)?\/?$/;
-
 /** Read the calibration record a path points to (its folder or one of its files). */
 async function loadCalibrationAt(path: string): Promise<CalibrationRecord> {
-  const m = CALIBRATION_PATH_RE.exec(path);
-  if (!m) {
+  const at = parseCalibrationPath(path);
+  if (!at) {
     throw new InputError(
       `--calibration ${path}: expected a calibration record folder like OUT/calibration/v=1/symbol=S/date=YYYY-MM-DD (written by msor calibrate --out or msor backtest)`,
     );
   }
-  return readCalibration(new LocalObjectStore(m[1] || "."), m[3]!, m[4]!, Number(m[2]));
+  return readCalibration(new LocalObjectStore(at.root), at.symbol, at.date, at.version);
 }
 
 async function route(o: RouteOptions): Promise<void> {
