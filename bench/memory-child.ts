@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
 import { writeTaskResults } from "../lib/store/results.ts";
+import { DEFAULT_SPEC } from "../lib/sweep/spec.ts";
 import { runTask } from "../lib/task/runTask.ts";
-import { DEFAULT_SPEC } from "../lib/task/spec.ts";
 import { BENCH_DATE, BENCH_SYMBOL } from "./inputs.ts";
 
 const file = process.argv[2];

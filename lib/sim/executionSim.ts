@@ -82,6 +82,7 @@ import { DataFormatError, InputError } from "../core/errors.ts";
 import { NS_PER_MS, priceKey } from "../core/units.ts";
 import { Action, type Mbp10Batch, Side } from "../mbp10/schema.ts";
 import { type ConsumedLedger, pruneVenue } from "./consumed.ts";
+import { constantLatency, type LatencyModel } from "./latency.ts";
 import { ASK, BID, HIDDEN, levelSize, SourceDepth } from "./levels.ts";
 import { advanceQueue, DONE, LIVE, PENDING, SimOrder } from "./order.ts";
 import { type TakerSink, takeCrossing, walkLiquidity } from "./takerWalk.ts";
@@ -95,7 +96,7 @@ export class ExecutionSim {
   readonly books: VenueBooks;
   /** Deepest level count each venue has displayed per side (what its source shows; levels.ts). */
   private readonly depth: SourceDepth;
-  readonly latencyNs: bigint;
+  readonly latency: LatencyModel;
   readonly queueModel: QueueModel;
   readonly fees: FeeSchedule;
   private readonly onFill: (f: Fill) => void;
@@ -140,11 +141,9 @@ export class ExecutionSim {
     if (!Number.isInteger(opts.levels) || opts.levels < 1 || opts.levels > 10) {
       throw new InputError(`levels must be an integer in 1..10 (got ${opts.levels})`);
     }
-    const latency = opts.latencyNs ?? NS_PER_MS;
-    if (latency < 0n) throw new InputError(`latencyNs must be >= 0 ns (got ${latency})`);
+    this.latency = opts.latency ?? constantLatency(opts.latencyNs ?? NS_PER_MS);
     this.books = new VenueBooks(opts.maxVenues, opts.levels);
     this.depth = new SourceDepth(opts.maxVenues);
-    this.latencyNs = latency;
     this.queueModel = opts.queueModel;
     this.fees = opts.fees;
     this.onFill = opts.onFill;
@@ -294,7 +293,18 @@ export class ExecutionSim {
         ? Number.POSITIVE_INFINITY
         : Number.NEGATIVE_INFINITY
       : priceKey(priceUsd);
-    const o = new SimOrder(id, owner, market, side, venue, priceUsd, pk, qty, tNs + this.latencyNs, ledger);
+    const o = new SimOrder(
+      id,
+      owner,
+      market,
+      side,
+      venue,
+      priceUsd,
+      pk,
+      qty,
+      tNs + this.latency.entryNs(tNs),
+      ledger,
+    );
     this.orders.set(id, o);
     this.pending.push(o);
     if (o.arrivalNs < this.minPendingNs) this.minPendingNs = o.arrivalNs;

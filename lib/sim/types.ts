@@ -4,6 +4,8 @@
  * Units: prices dollars, quantities shares, fees dollars, timestamps int64 ns since the epoch (UTC).
  */
 
+import type { LatencyModel } from "./latency.ts";
+
 /**
  * How a cancel at our price level moves our queue position (MODELS.md 6.3).
  * Only size decreases NOT explained by trades already counted reach the model.
@@ -55,8 +57,10 @@ export interface ExecutionSimOptions {
   readonly maxVenues: number;
   /** Book levels kept per venue (1..10). */
   readonly levels: number;
-  /** Order entry latency (submit to arrival at the venue), ns. @default 1_000_000n (1 ms) */
+  /** Order entry latency (submit to arrival at the venue), ns, when no `latency` model is given. @default 1_000_000n (1 ms) */
   readonly latencyNs?: bigint;
+  /** Latency model (lib/sim/latency.ts); overrides latencyNs. */
+  readonly latency?: LatencyModel;
   readonly queueModel: QueueModel;
   readonly fees: FeeSchedule;
   /**

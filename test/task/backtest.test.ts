@@ -6,10 +6,10 @@ import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { athenaType } from "../../lib/results/schema.ts";
 import { EXECUTIONS, FILLS, RESULT_TABLES } from "../../lib/results/tables.ts";
 import { resultKey } from "../../lib/store/keys.ts";
+import { runLocalBacktest } from "../../lib/sweep/localBacktest.ts";
+import { parseTaskSpec } from "../../lib/sweep/spec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
-import { runLocalBacktest } from "../../lib/task/localBacktest.ts";
 import { runTask } from "../../lib/task/runTask.ts";
-import { parseTaskSpec } from "../../lib/task/spec.ts";
 import { duckQuery } from "../helpers/duckdb.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -263,7 +263,7 @@ describe("robustness", () => {
   });
 
   it("vwap falls back to the flat schedule when the prior-day profile has no volume in the window", async () => {
-    const { makeScheduler } = await import("../../lib/task/schedulers.ts");
+    const { makeScheduler } = await import("../../lib/task/strategies.ts");
     const order = { id: "x", side: 1 as const, qty: 600, startNs: 0n, horizonS: 600 };
     const sched = makeScheduler(
       { strategy: "vwap", exec: "market" },

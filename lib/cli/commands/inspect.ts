@@ -5,7 +5,7 @@ import { newYorkDate } from "../../core/session.ts";
 import { qualityToJson } from "../../mbp10/quality.ts";
 import { Mbp10Stream } from "../../mbp10/stream.ts";
 import { fileSource } from "../../ports/fileSource.ts";
-import { groupInputs } from "../../task/localBacktest.ts";
+import { groupInputs } from "../../sweep/localBacktest.ts";
 import { printJson, progress, progressDone } from "../output.ts";
 
 export interface InspectReport {

@@ -12,7 +12,7 @@ import { fileSource } from "../ports/fileSource.ts";
 import { LocalObjectStore } from "../ports/localObjectStore.ts";
 import type { CellValue } from "../results/schema.ts";
 import { writeTaskResults } from "../store/results.ts";
-import { runTask, type TaskResult } from "./runTask.ts";
+import { runTask, type TaskResult } from "../task/runTask.ts";
 import type { TaskSpec } from "./spec.ts";
 import { type StrategySummary, summarizeStrategies } from "./summary.ts";
 
