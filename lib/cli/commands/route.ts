@@ -15,7 +15,8 @@ import { InputError } from "../../core/errors.ts";
 import { Rng } from "../../core/rng.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { contKukanov, type RouterParams, type Venue } from "../../router/contKukanov.ts";
-import { empiricalOutflow, exponentialOutflow } from "../../router/outflow.ts";
+import { exponentialOutflow } from "../../router/outflow.ts";
+import { effectiveRebateUsd, venueOutflow } from "../../router/venues.ts";
 import { readCalibration } from "../../store/calibration.ts";
 import { parseCalibrationPath } from "../../store/keys.ts";
 import { parseNumberOption, printJson, printTable } from "../output.ts";
@@ -131,12 +132,11 @@ async function route(o: RouteOptions): Promise<void> {
         );
       }
       // effective rebate r_k = maker rebate + adverse selection delta (MODELS.md 5), delta from the calibration
-      const adverse = Number.isFinite(stats.adverseUsd) ? stats.adverseUsd : 0;
       return {
         name: s.name,
         queueAhead: s.queueAhead,
-        rebateUsd: s.rebateUsd + adverse,
-        outflow: empiricalOutflow(stats.outflowSamples),
+        rebateUsd: effectiveRebateUsd(s.rebateUsd, stats.adverseUsd),
+        outflow: venueOutflow(stats.outflowSamples, Number.NaN),
         atBest: s.atBest,
       };
     }
