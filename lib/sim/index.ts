@@ -2,6 +2,15 @@
 export { ExecutionSim } from "./executionSim.ts";
 export { flatFees, venueFees } from "./fees.ts";
 export { constantLatency, type LatencyModel } from "./latency.ts";
-export { probQueue, riskAverse } from "./queueModels.ts";
+export {
+  logProb,
+  logProbQueue,
+  powerProb,
+  probQueue,
+  probQueueWith,
+  type QueueProbFunction,
+  queueModel,
+  riskAverse,
+} from "./queueModels.ts";
 export { LATENCY_MODELS, type LatencyParams, QUEUE_MODELS } from "./registry.ts";
 export type { ExecutionSimOptions, FeeSchedule, Fill, OrderSide, QueueModel } from "./types.ts";

@@ -5,7 +5,7 @@
  */
 import { Registry } from "../core/registry.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
-import { probQueue, riskAverse } from "./queueModels.ts";
+import { logProbQueue, probQueue, riskAverse } from "./queueModels.ts";
 import type { QueueModel } from "./types.ts";
 
 export interface QueueModelEntry {
@@ -21,7 +21,8 @@ export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
     { description: "probabilistic queue, power n = 2", make: () => probQueue(2) },
     { isDefault: true },
   )
-  .register("prob3", { description: "probabilistic queue, power n = 3", make: () => probQueue(3) });
+  .register("prob3", { description: "probabilistic queue, power n = 3", make: () => probQueue(3) })
+  .register("log_prob", { description: "probabilistic queue, log function", make: logProbQueue });
 
 /** Parameters a latency model is built from (the spec's sim section). */
 export interface LatencyParams {

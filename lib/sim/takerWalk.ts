@@ -2,6 +2,11 @@
  * Taking displayed liquidity (MODELS.md 6.1): the walk of the visible levels of all venues, cheapest price
  * first (ties: lower taker fee, then lower venue index), at most the shares the owner has not consumed yet
  * at each level (consumed.ts). Allocation-free apart from the sink's fills.
+ * Consumed liquidity (tightens 6.1 "until the data changes that level's size"): when a level the owner took
+ * `consumed` shares from changes from `snap` to `size` shares, consumed' = max(0, consumed - max(0, snap -
+ * size)) and available = max(0, size - consumed'): a decrease removes the shares we took first, an increase
+ * adds only the new shares; the entry is gone when consumed' = 0. A level going 500 -> 499 -> 498 thus fills a
+ * 1000-share market buy for 500 in total, not 500 + 499 + 1.
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
 import { priceKey } from "../core/units.ts";

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { InputError } from "../../lib/core/errors.ts";
 import { Registry } from "../../lib/core/registry.ts";
 import { constrained } from "../../lib/schedule/constraints.ts";
+import { queueModel } from "../../lib/sim/queueModels.ts";
 import { QUEUE_MODELS } from "../../lib/sim/registry.ts";
 import { runLocalBacktest } from "../../lib/sweep/localBacktest.ts";
 import { parseTaskSpec } from "../../lib/sweep/spec.ts";
@@ -32,7 +33,7 @@ STRATEGIES.register("test_front", {
 // a test-only queue model: every cancel at our level was in front of us
 QUEUE_MODELS.register("test_all_ahead", {
   description: "test only: cancels always advance us",
-  make: () => ({ name: "test_all_ahead", advanceOnCancel: (_ahead, _behind, cancelled) => cancelled }),
+  make: () => queueModel("test_all_ahead", (_ahead, _behind, cancelled) => cancelled),
 });
 
 describe("registries", () => {
