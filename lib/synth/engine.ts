@@ -37,50 +37,22 @@ import {
   meanLevelSize,
   SynthVenueBooks,
 } from "./book.ts";
-import { IMPACT_BINS, IMPACT_DT_S, type TradePlan } from "./flow.ts";
-import type { LatentMid } from "./latent.ts";
+import { IMPACT_BINS, IMPACT_DT_S } from "./flow.ts";
 import type { ResolvedSynthOptions } from "./options.ts";
+import {
+  type DayPlan,
+  DEPTH_CDF,
+  drawSpreadTicks,
+  type EngineStats,
+  NOT_A_PRICE,
+  writeRecord,
+} from "./records.ts";
+
+export type { DayPlan, EngineStats };
 
 /** Rows per batch = rows per Parquet row group (Databento's layout). */
 export const BATCH_ROWS = 65_536;
 const BIN_NS = IMPACT_DT_S * 1e9;
-const NOT_A_PRICE = Number.NaN;
-
-/** The planned day the engine replays (latent arrays, a few numbers per event). */
-export interface DayPlan {
-  /** Event times, integer ns after the open (float64), non-decreasing. */
-  readonly timesNs: Float64Array;
-  /** Venue index (0..venues-1) of each event. */
-  readonly venue: Uint8Array;
-  readonly trades: TradePlan;
-  readonly latent: LatentMid;
-  /** beta = ln 2 / half-life, per second. */
-  readonly betaPerS: number;
-}
-
-export interface EngineStats {
-  rows: number;
-  events: number;
-  /** Trades that walked more than one level. */
-  sweeps: number;
-  /** National mid (ticks) right after the opening snapshot. */
-  midOpenTicks: number;
-  /** National mid (ticks) at the end of each 10-second bin (after the last event with t < bin end). */
-  midBinEndTicks: Float64Array;
-}
-
-/** Cumulative weights of noise-event depths, 0.8^d. */
-const DEPTH_CDF = (() => {
-  const w = Array.from({ length: LEVELS }, (_, d) => 0.8 ** d);
-  const total = w.reduce((a, b) => a + b, 0);
-  let c = 0;
-  return Float64Array.from(w, (x) => (c += x / total));
-})();
-
-function drawSpreadTicks(rng: Rng): number {
-  const u = rng.uniform();
-  return u < 0.5 ? 1 : u < 0.85 ? 2 : 3;
-}
 
 export class SynthEngine {
   private books!: SynthVenueBooks;
@@ -377,35 +349,20 @@ export class SynthEngine {
     this.stats.rows++;
     const b = this.batch;
     if (!this.emitting || !b) return;
-    const r = this.r;
-    const tpd = this.tpd;
-    b.tsRecv[r] = this.tsRecv;
-    b.tsEvent[r] = this.tsEvent;
-    b.publisherId[r] = this.opts.venues[v]!.publisherId;
-    b.instrumentId[r] = this.opts.instrumentId;
-    b.venue[r] = v;
-    b.action[r] = action;
-    b.side[r] = side;
-    b.depth[r] = depth;
-    b.price[r] = priceTicks / tpd;
-    b.size[r] = size;
-    b.flags[r] = flags;
-    b.tsInDelta[r] = this.tsInDelta;
-    b.sequence[r] = this.seq[v]!;
-    const { px, sz, ct } = this.books;
-    const { bidPx, askPx, bidSz, askSz, bidCt, askCt } = b;
-    const bidBase = 2 * v * LEVELS;
-    const askBase = bidBase + LEVELS;
-    for (let l = 0; l < LEVELS; l++) {
-      const bs = sz[bidBase + l]!;
-      const as = sz[askBase + l]!;
-      bidPx[l]![r] = bs > 0 ? px[bidBase + l]! / tpd : NOT_A_PRICE;
-      askPx[l]![r] = as > 0 ? px[askBase + l]! / tpd : NOT_A_PRICE;
-      bidSz[l]![r] = bs;
-      askSz[l]![r] = as;
-      bidCt[l]![r] = bs > 0 ? ct[bidBase + l]! : 0;
-      askCt[l]![r] = as > 0 ? ct[askBase + l]! : 0;
-    }
+    writeRecord(b, this.r, this.books, this.tpd, v, {
+      tsRecv: this.tsRecv,
+      tsEvent: this.tsEvent,
+      tsInDelta: this.tsInDelta,
+      sequence: this.seq[v]!,
+      publisherId: this.opts.venues[v]!.publisherId,
+      instrumentId: this.opts.instrumentId,
+      action,
+      side,
+      depth,
+      priceTicks,
+      size,
+      flags,
+    });
     if (++this.r === BATCH_ROWS) {
       this.ready.push(b);
       this.batch = allocFullBatch(BATCH_ROWS, LEVELS, this.opts.symbol);
