@@ -81,7 +81,8 @@ function taskSpecSchema() {
       orders: z
         .array(ParentOrderSpec)
         .min(1)
-        .default([{ side: "buy", pct_adv: 1, start_times: ["10:00", "11:30", "14:00"], horizon_min: 30 }]),
+        // one order of 1% of ADV, with the order defaults (buy, 10:00 / 11:30 / 14:00, 30 minutes)
+        .prefault([{ pct_adv: 1 }]),
       strategies: z
         .array(strategySpecSchema())
         .min(1)
@@ -105,13 +106,7 @@ function taskSpecSchema() {
           samples: z.number().int().min(10).max(100_000).default(1000),
         })
         .strict()
-        .default({
-          horizon_s: 300,
-          theta_usd: 0.0005,
-          lambda_u_usd: 0.05,
-          lambda_o_usd: 0.05,
-          samples: 1000,
-        }),
+        .prefault({}),
       fees: z
         .object({
           /** $/share paid on market (taker) executions */
@@ -120,7 +115,7 @@ function taskSpecSchema() {
           maker_rebate_usd: z.number().min(0).default(0.002),
         })
         .strict()
-        .default({ taker_fee_usd: 0.003, maker_rebate_usd: 0.002 }),
+        .prefault({}),
       sim: z
         .object({
           /** a registered latency model (lib/sim/registry.ts); constant: every order arrives latency_ms later */
@@ -135,16 +130,11 @@ function taskSpecSchema() {
           end_grace_s: z.number().min(0).max(3600).default(300),
         })
         .strict()
-        .default({
-          latency_model: LATENCY_MODELS.default,
-          latency_ms: DEFAULT_LATENCY_MS,
-          queue_model: QUEUE_MODELS.default,
-          end_grace_s: 300,
-        }),
+        .prefault({}),
       calibration: z
         .object({ lookback_days: z.number().int().min(1).max(60).default(5) })
         .strict()
-        .default({ lookback_days: 5 }),
+        .prefault({}),
     })
     .strict();
 }
