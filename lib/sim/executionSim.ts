@@ -24,12 +24,12 @@ import { VenueBooks } from "../book/venueBooks.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { NS_PER_MS, priceKey } from "../core/units.ts";
 import { Action, type Mbp10Batch } from "../mbp10/schema.ts";
-import { type ConsumedLedger, pruneVenue } from "./consumed.ts";
+import type { ConsumedLedger } from "./consumed.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
 import { ASK, BID, HIDDEN, levelSize, SourceDepth } from "./levels.ts";
 import { DONE, LIVE, PENDING, SimOrder, swapRemove } from "./order.ts";
 import { PassiveFills } from "./passiveFills.ts";
-import { type TakerSink, walkLiquidity } from "./takerWalk.ts";
+import { Taker } from "./takerWalk.ts";
 import { TradeMemory } from "./tradeMemory.ts";
 import type { ExecutionSimOptions, FeeSchedule, Fill, OrderSide, QueueModel } from "./types.ts";
 
@@ -52,19 +52,10 @@ export class ExecutionSim {
   private minPendingNs = NEVER;
   /** Arrived market orders with shares left. */
   private readonly waiting: SimOrder[] = [];
-  /** The owners' ledgers that hold consumed entries (pruned per venue at each of its F_LAST books). */
-  private readonly withEntries = new Set<ConsumedLedger>();
   private readonly trades: TradeMemory;
   private readonly passive: PassiveFills;
-  private readonly ptr: Int32Array;
   private readonly outbox: Fill[] = [];
-  private taking: SimOrder | null = null;
-  private takingNs = 0n;
-  /** Receives the taker fills of the order being walked (one object for the simulator's lifetime). */
-  private readonly sink: TakerSink = {
-    takerFill: (venue, priceUsd, qty, feeUsd) =>
-      this.emit(this.taking!, this.takingNs, venue, priceUsd, qty, false, feeUsd),
-  };
+  private readonly taker: Taker;
 
   constructor(opts: ExecutionSimOptions) {
     if (!Number.isInteger(opts.maxVenues) || opts.maxVenues < 1 || opts.maxVenues > 256) {
@@ -80,7 +71,9 @@ export class ExecutionSim {
     this.fees = opts.fees;
     this.onFill = opts.onFill;
     this.trades = new TradeMemory(opts.maxVenues);
-    this.ptr = new Int32Array(opts.maxVenues);
+    this.taker = new Taker(this.books, this.depth, this.fees, opts.maxVenues, (o, ts, venue, px, qty, fee) =>
+      this.emit(o, ts, venue, px, qty, false, fee),
+    );
     this.passive = new PassiveFills(
       {
         books: this.books,
@@ -88,7 +81,7 @@ export class ExecutionSim {
         trades: this.trades,
         queueModel: this.queueModel,
         makerFill: (o, qty, ts) => this.makerFill(o, qty, ts),
-        noteLedger: (ledger) => this.withEntries.add(ledger),
+        noteLedger: (ledger) => this.taker.noteLedger(ledger),
       },
       opts.maxVenues,
       opts.levels,
@@ -117,7 +110,7 @@ export class ExecutionSim {
     if (this.pending.length === 0 && this.passive.count === 0 && this.waiting.length === 0) {
       if (this.books.onRecord(b, i)) {
         this.depth.note(this.books, v);
-        if (this.withEntries.size > 0) this.pruneConsumed(v);
+        if (this.taker.hasConsumed) this.taker.prune(v);
       }
       return;
     }
@@ -128,7 +121,7 @@ export class ExecutionSim {
       this.passive.onTrade(v, b.side[i]!, b.price[i]!, b.size[i]!, ts);
     if (this.books.onRecord(b, i)) {
       this.depth.note(this.books, v);
-      if (this.withEntries.size > 0) this.pruneConsumed(v);
+      if (this.taker.hasConsumed) this.taker.prune(v);
       if (this.passive.count > 0) this.passive.bookUpdate(v, ts);
       if (action !== Action.Trade && action !== Action.Fill) this.trades.clearVenue(v);
       if (this.waiting.length > 0) this.retryWaiting(ts);
@@ -270,7 +263,7 @@ export class ExecutionSim {
   }
 
   private activateMarket(o: SimOrder): void {
-    this.take(o, o.pk, o.arrivalNs);
+    this.taker.take(o, o.pk, o.arrivalNs);
     if (o.remaining > 0) {
       o.slot = this.waiting.length;
       this.waiting.push(o);
@@ -282,7 +275,7 @@ export class ExecutionSim {
     const buy = o.side === 1;
     const opp = buy ? b.nationalBestAsk() : b.nationalBestBid();
     if (!Number.isNaN(opp) && (buy ? priceKey(opp) <= o.pk : priceKey(opp) >= o.pk))
-      this.take(o, o.pk, o.arrivalNs);
+      this.taker.take(o, o.pk, o.arrivalNs);
     if (o.remaining === 0) {
       this.finish(o);
       return;
@@ -295,37 +288,11 @@ export class ExecutionSim {
     this.passive.rest(o);
   }
 
-  /** Take liquidity for `o` within `limitPk` (see takerWalk.ts); fills are stamped `tsNs`. */
-  private take(o: SimOrder, limitPk: number, tsNs: bigint): void {
-    this.taking = o;
-    this.takingNs = tsNs;
-    o.remaining -= walkLiquidity(
-      this.books,
-      this.depth,
-      this.fees,
-      this.ptr,
-      o.ledger,
-      o.side === 1,
-      o.remaining,
-      limitPk,
-      this.sink,
-    );
-    if (o.ledger.length > 0) this.withEntries.add(o.ledger);
-  }
-
-  /** Venue `v` has a new consistent book: update the consumed entries of its levels (consumed.ts). */
-  private pruneConsumed(v: number): void {
-    for (const ledger of this.withEntries) {
-      pruneVenue(ledger, this.books, this.depth, v);
-      if (ledger.length === 0) this.withEntries.delete(ledger);
-    }
-  }
-
   private retryWaiting(ts: bigint): void {
     const w = this.waiting;
     for (let j = w.length - 1; j >= 0; j--) {
       const o = w[j]!;
-      this.take(o, o.pk, ts);
+      this.taker.take(o, o.pk, ts);
       if (o.remaining === 0) {
         swapRemove(w, o);
         this.finish(o);
