@@ -98,12 +98,12 @@ export class SynthEngine {
     this.tsRecv = this.openNs;
     this.tsEvent = this.openNs;
     this.snapshot(Math.exp(lnP0) * this.tpd);
-    this.stats.midOpenTicks = this.nationalMid();
+    this.stats.midOpenTicks = this.books.nationalMid();
     for (let i = 0; i < timesNs.length; i++) {
       const tNs = timesNs[i]!;
       const bin = Math.min(IMPACT_BINS - 1, Math.floor(tNs / BIN_NS));
       while (curBin < bin) {
-        this.stats.midBinEndTicks[curBin] = this.nationalMid();
+        this.stats.midBinEndTicks[curBin] = this.books.nationalMid();
         jPrev = decay * jPrev + xCum;
         xCum = 0;
         curBin++;
@@ -136,7 +136,7 @@ export class SynthEngine {
         this.ready.length = 0;
       }
     }
-    for (; curBin < IMPACT_BINS; curBin++) this.stats.midBinEndTicks[curBin] = this.nationalMid();
+    for (; curBin < IMPACT_BINS; curBin++) this.stats.midBinEndTicks[curBin] = this.books.nationalMid();
     for (const out of this.ready) yield out;
     this.ready.length = 0;
     if (this.batch && this.r > 0) yield truncateFullBatch(this.batch, this.r);
@@ -163,29 +163,6 @@ export class SynthEngine {
       this.spread[v] = drawSpreadTicks(this.rng);
       this.latencyNs[v] = 2_000 + this.rng.int(10_000);
     }
-  }
-
-  /** National mid in ticks: (max best bid + min best ask) / 2 over the venues. */
-  private nationalMid(): number {
-    let bid = Number.NEGATIVE_INFINITY;
-    let ask = Number.POSITIVE_INFINITY;
-    for (let v = 0; v < this.nVenues; v++) {
-      bid = Math.max(bid, this.books.best(v, BID));
-      ask = Math.min(ask, this.books.best(v, ASK));
-    }
-    return (bid + ask) / 2;
-  }
-
-  /** Best price over the other venues: max bid (side BID) or min ask (side ASK); +-Infinity when none. */
-  private otherBest(v: number, side: BookSide): number {
-    let best = side === BID ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-    for (let u = 0; u < this.nVenues; u++) {
-      if (u === v) continue;
-      const p = this.books.best(u, side);
-      if (Number.isNaN(p)) continue;
-      best = side === BID ? Math.max(best, p) : Math.min(best, p);
-    }
-    return best;
   }
 
   /** Opening snapshot per venue: R (clear) then 20 adds, alternating bid/ask from the top, F_LAST on the last. */
@@ -296,8 +273,8 @@ export class SynthEngine {
     // best is too passive: a new best level, never locking/crossing this or another venue's opposite best
     const limit =
       side === BID
-        ? Math.min(this.otherBest(v, ASK), this.books.best(v, ASK)) - 1
-        : Math.max(this.otherBest(v, BID), this.books.best(v, BID)) + 1;
+        ? Math.min(this.books.otherBest(v, ASK), this.books.best(v, ASK)) - 1
+        : Math.max(this.books.otherBest(v, BID), this.books.best(v, BID)) + 1;
     const px = side === BID ? Math.min(target, limit) : Math.max(target, limit);
     if ((px - best) * dir >= 0) return false;
     const size = drawLevelSize(0, this.rng);
