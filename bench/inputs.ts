@@ -5,8 +5,8 @@
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileSource } from "../lib/mbp10/parquet.ts";
 import { Mbp10File } from "../lib/mbp10/reader.ts";
+import { fileSource } from "../lib/ports/fileSource.ts";
 import { GENERATOR_VERSION, writeSyntheticDay } from "../lib/synth/index.ts";
 
 export const BENCH_DIR = join(tmpdir(), "msor-bench");

@@ -7,11 +7,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileSource } from "../lib/mbp10/parquet.ts";
+import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
+import { writeTaskResults } from "../lib/store/results.ts";
+import { DEFAULT_SPEC } from "../lib/sweep/spec.ts";
 import { runTask } from "../lib/task/runTask.ts";
-import { DEFAULT_SPEC } from "../lib/task/spec.ts";
-import { writeTaskResults } from "../lib/task/writeResults.ts";
 import { BENCH_DATE, BENCH_SYMBOL } from "./inputs.ts";
 
 const file = process.argv[2];

@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../lib/cli/main.ts";
 import { nextWeekdays } from "../lib/core/session.ts";
+import { inputKey, SYNTH_VENUE_FOLDER } from "../lib/store/keys.ts";
 import { writeSyntheticDay } from "../lib/synth/index.ts";
 
 const out = process.env.DEMO_OUT ?? "demo-out";
@@ -28,7 +29,7 @@ process.stdout.write(
 const files: string[] = [];
 for (const symbol of symbols) {
   for (const date of days) {
-    const path = join(out, "mbp10", "SYNTH", symbol, `${date}.parquet`);
+    const path = join(out, ...inputKey(SYNTH_VENUE_FOLDER, symbol, date).split("/"));
     files.push(path);
     if (existsSync(path)) continue;
     const r = await writeSyntheticDay(path, { symbol, date, venues: 2, eventsPerVenue: events, seed: 7 });

@@ -5,7 +5,7 @@
  * a typical lifetime of a level-1 imbalance in liquid stocks; not fitted).
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
-import { type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
+import { type AlphaEntry, type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
 
 export const DEFAULT_IMBALANCE_TIMESCALE_S = 30;
 
@@ -37,3 +37,8 @@ export class ImbalanceAlpha implements AlphaModel {
     return { moveUsd: move, timescaleS: this.timescaleS };
   }
 }
+
+export const imbalanceAlpha: AlphaEntry = {
+  needsMidPath: false,
+  create: (_params, extra) => new ImbalanceAlpha(extra.imbalanceTimescaleS ?? DEFAULT_IMBALANCE_TIMESCALE_S),
+};

@@ -1,5 +1,5 @@
 /** `none`: alpha = 0 (the unperturbed price is a martingale). */
-import { type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
+import { type AlphaEntry, type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
 
 export class NoAlpha implements AlphaModel {
   readonly kind = "none" as const;
@@ -12,3 +12,5 @@ export class NoAlpha implements AlphaModel {
     return ZERO_FORECAST;
   }
 }
+
+export const noneAlpha: AlphaEntry = { needsMidPath: false, create: () => new NoAlpha() };

@@ -11,7 +11,7 @@ import { ofiContribution } from "../calibration/ofi.ts";
 import type { OfiParams } from "../calibration/params.ts";
 import { Action, Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
-import { type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
+import { type AlphaEntry, type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
 
 const SHAPE = 3;
 
@@ -91,3 +91,5 @@ export class OfiAlpha implements AlphaModel {
     this.sum += e;
   }
 }
+
+export const ofiAlpha: AlphaEntry = { needsMidPath: false, create: (params) => new OfiAlpha(params.ofi) };

@@ -5,7 +5,8 @@
  * predicted change at the horizon equals the actual one: moveUsd = delta / (1 - exp(-3)).
  */
 import type { MidPath } from "../calibration/types.ts";
-import { type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
+import { InputError } from "../core/errors.ts";
+import { type AlphaEntry, type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
 
 const SHAPE = 3;
 
@@ -34,3 +35,15 @@ export class OracleAlpha implements AlphaModel {
     return { moveUsd: d / -Math.expm1(-SHAPE), timescaleS: horizonS / SHAPE };
   }
 }
+
+export const oracleAlpha: AlphaEntry = {
+  needsMidPath: true,
+  create(_params, extra) {
+    if (!extra.midPath) {
+      throw new InputError(
+        "alpha model oracle needs the day's recorded mid path (extra.midPath from the calibration pass)",
+      );
+    }
+    return new OracleAlpha(extra.midPath);
+  },
+};

@@ -4,11 +4,12 @@
  * the parent's side s to get the side-adjusted alpha of lib/schedule (same shape as its AlphaForecast).
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
+import type { CalibrationParams } from "../calibration/params.ts";
+import type { MidPath } from "../calibration/types.ts";
 import type { Mbp10Batch } from "../mbp10/schema.ts";
 
-export type AlphaKind = "none" | "ofi" | "imbalance" | "oracle";
-
-export const ALPHA_KINDS: readonly AlphaKind[] = ["none", "ofi", "imbalance", "oracle"];
+/** Name of a registered alpha model (lib/alpha/registry.ts): none, ofi, imbalance, oracle, ... */
+export type AlphaKind = string;
 
 /**
  * Predicted unperturbed mid change: P(t + u) = P(t) + moveUsd (1 - exp(-u / timescaleS)), so over an order
@@ -33,4 +34,19 @@ export interface AlphaModel {
   onRecord(b: Mbp10Batch, i: number, books: VenueBooks): void;
   /** Forecast at time tNs (ns since epoch, >= the last record fed) for an order with horizonS seconds left. */
   forecast(tNs: bigint, horizonS: number): AlphaForecast;
+}
+
+/** What a model may be built from: prior-day parameters and, for look-ahead models, the day itself. */
+export interface AlphaExtra {
+  /** Recorded mid path of the SAME day (required by `oracle`, which is look-ahead). */
+  readonly midPath?: MidPath;
+  /** Timescale of the imbalance alpha, seconds (default 30). */
+  readonly imbalanceTimescaleS?: number;
+}
+
+/** A registry entry: how to build a fresh model (one per replay; models keep state). */
+export interface AlphaEntry {
+  /** true when the model needs the day's recorded mid path (a look-ahead pre-pass over the day). */
+  readonly needsMidPath: boolean;
+  create(params: CalibrationParams, extra: AlphaExtra): AlphaModel;
 }

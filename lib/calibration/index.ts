@@ -5,11 +5,4 @@ export { aggregate, finiteMean, fitPropagator, kyleTable, ols, realizedVol } fro
 export { fitOfi, ofiContribution } from "./ofi.ts";
 export * from "./params.ts";
 export { QueueTracker } from "./queues.ts";
-export {
-  calibrationKey,
-  calibrationSymbolPrefix,
-  listCalibrationDates,
-  readCalibration,
-  writeCalibration,
-} from "./store.ts";
 export * from "./types.ts";

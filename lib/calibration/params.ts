@@ -1,11 +1,8 @@
 /**
  * The parameters a backtest of day d uses, combined from the calibrations of the latest `lookbackDays` days
- * STRICTLY BEFORE d (MODELS.md section 2: no look-ahead), or documented defaults when there is none.
+ * STRICTLY BEFORE d (no look-ahead), or documented defaults when there is none. Pure: the records are read
+ * by the lookback loader (lib/store/lookback.ts).
  */
-import { InputError } from "../core/errors.ts";
-import { validateDate } from "../core/ids.ts";
-import type { ObjectStore } from "../ports/objectStore.ts";
-import { listCalibrationDates, readCalibration } from "./store.ts";
 import { type BookSide, CALIBRATION_VERSION, type CalibrationRecord } from "./types.ts";
 
 /** Fallback values, used (and listed in `defaultsUsed`) when no prior day exists or a statistic is missing. */
@@ -253,37 +250,6 @@ export function combineCalibrations(
     ofi,
     defaultsUsed: used,
   };
-}
-
-export interface LoadCalibrationOptions {
-  /** Number of prior days to combine (integer >= 1, default 5). */
-  readonly lookbackDays?: number;
-  readonly version?: number;
-  readonly defaults?: CalibrationDefaults;
-}
-
-/**
- * Parameters for a backtest of (symbol, date): lists calibration/v={version}/symbol={S}/, keeps the dates
- * STRICTLY BEFORE `date`, combines the latest `lookbackDays` of them (combineCalibrations). With none, every
- * field comes from `defaults` and source = "default".
- */
-export async function loadCalibrationParams(
-  store: ObjectStore,
-  symbol: string,
-  date: string,
-  options: LoadCalibrationOptions = {},
-): Promise<CalibrationParams> {
-  validateDate(date);
-  const lookback = options.lookbackDays ?? 5;
-  if (!Number.isInteger(lookback) || lookback < 1) {
-    throw new InputError(
-      `lookbackDays must be an integer >= 1 (calibration uses prior days only), got ${lookback}`,
-    );
-  }
-  const version = options.version ?? CALIBRATION_VERSION;
-  const prior = (await listCalibrationDates(store, symbol, version)).filter((d) => d < date).slice(-lookback);
-  const records = await Promise.all(prior.map((d) => readCalibration(store, symbol, d, version)));
-  return combineCalibrations(records, options.defaults ?? DEFAULT_CALIBRATION);
 }
 
 /** Outflow of (venue, side), or an empty-sample entry with the default mean when the venue was never seen. */

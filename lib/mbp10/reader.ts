@@ -5,6 +5,8 @@
  */
 import type * as arrow from "apache-arrow";
 import { DataFormatError } from "../core/errors.ts";
+import { type OpenedParquet, openParquet, readRowGroup } from "../parquet/read.ts";
+import type { ByteSource } from "../ports/byteSource.ts";
 import {
   type ColumnKind,
   checkColumnType,
@@ -14,7 +16,6 @@ import {
   toPriceUsd,
   toTimestampNs,
 } from "./columns.ts";
-import { type ByteSource, type OpenedParquet, openParquet, readRowGroup } from "./parquet.ts";
 import {
   engineColumns,
   LEVEL_FIELDS,

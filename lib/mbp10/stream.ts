@@ -4,7 +4,7 @@
  * counted on the way. This is what the task runner and the CLI consume.
  */
 import { InputError } from "../core/errors.ts";
-import type { ByteSource } from "./parquet.ts";
+import type { ByteSource } from "../ports/byteSource.ts";
 import { QualityCounters } from "./quality.ts";
 import { Mbp10File, type Mbp10OpenOptions } from "./reader.ts";
 import type { Mbp10Batch } from "./schema.ts";

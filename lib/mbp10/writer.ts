@@ -7,7 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import * as arrow from "apache-arrow";
 import { usdToFixed } from "../core/units.ts";
-import { type WriteOptions, writeParquetStream } from "./parquet.ts";
+import { type WriteOptions, writeParquetStream } from "../parquet/write.ts";
 import { levelColumn, type Mbp10FullBatch } from "./schema.ts";
 
 export interface Mbp10WriteOptions extends WriteOptions {

@@ -2,7 +2,8 @@
 import { mkdir, open, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { MsorError, NotFoundError } from "../core/errors.ts";
-import { type ByteSource, fileSource } from "../mbp10/parquet.ts";
+import type { ByteSource } from "./byteSource.ts";
+import { fileSource } from "./fileSource.ts";
 import { type ObjectStore, type PutOptions, validateKey } from "./objectStore.ts";
 
 export class PreconditionFailedError extends MsorError {}

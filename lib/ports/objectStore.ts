@@ -3,7 +3,7 @@
  * so that nothing can escape the root/prefix.
  */
 import { InputError } from "../core/errors.ts";
-import type { ByteSource } from "../mbp10/parquet.ts";
+import type { ByteSource } from "./byteSource.ts";
 
 export interface PutOptions {
   /** Fail with PreconditionFailedError when the key exists (S3 If-None-Match: *). */

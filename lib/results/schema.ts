@@ -5,7 +5,7 @@
  */
 import * as arrow from "apache-arrow";
 import { MsorError } from "../core/errors.ts";
-import { parquetBytes, type WriteOptions } from "../mbp10/parquet.ts";
+import { parquetBytes, type WriteOptions } from "../parquet/write.ts";
 
 export type ColumnType = "string" | "int32" | "int64" | "float64" | "bool" | "timestamp_us";
 

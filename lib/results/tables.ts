@@ -1,6 +1,6 @@
 /**
  * Result tables of a backtest task (DESIGN.md storage layout). Partitioned by run_id and date; one file per
- * symbol: results/<table>/run_id={R}/date={D}/{S}.parquet.
+ * symbol (keys built by lib/store/keys.ts resultKey).
  */
 import type { ColumnDef, TableSchema } from "./schema.ts";
 
@@ -142,8 +142,3 @@ export const TASK_QUALITY: TableSchema = {
 };
 
 export const RESULT_TABLES = [EXECUTIONS, CHILD_ORDERS, FILLS, TASK_QUALITY] as const;
-
-/** results/<table>/run_id={R}/date={D}/{S}.parquet (ids must be validated by the caller). */
-export function resultKey(table: TableSchema, runId: string, date: string, symbol: string): string {
-  return `results/${table.name}/run_id=${runId}/date=${date}/${symbol}.parquet`;
-}

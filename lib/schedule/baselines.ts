@@ -47,6 +47,30 @@ export function vwap(profile: VolumeProfile, options: ConstraintOptions = {}): S
 }
 
 /**
+ * `vwap` of one parent order from a market-volume forecast: v_k = forecastVolume over decision interval k of
+ * [startNs, startNs + horizonS] (intervals of intervalS seconds, the last one cut at the end). A forecast
+ * with no volume in the window (e.g. the prior day's data ended at noon) says nothing about the split, so
+ * the schedule is the flat one (twap) instead of failing.
+ */
+export function vwapFromForecast(
+  startNs: bigint,
+  horizonS: number,
+  intervalS: number,
+  forecastVolume: (aNs: bigint, bNs: bigint) => number,
+  options: ConstraintOptions = {},
+): Scheduler {
+  const dtNs = BigInt(Math.round(intervalS * 1e9));
+  const endNs = startNs + BigInt(Math.round(horizonS * 1e9));
+  const intervals = Math.max(1, Math.ceil(horizonS / intervalS - 1e-9));
+  const volumes = Array.from({ length: intervals }, (_, k) => {
+    const a = startNs + BigInt(k) * dtNs;
+    return forecastVolume(a, a + dtNs < endNs ? a + dtNs : endNs);
+  });
+  if (!(volumes.reduce((x, y) => x + y, 0) > 0)) return twap(options);
+  return vwap(volumes, options);
+}
+
+/**
  * `pov`: rho x market volume of the previous interval (shares); at k = 0 (nothing observed yet)
  * rho x forecast volume of this interval.
  */

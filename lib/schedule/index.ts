@@ -1,6 +1,6 @@
 /** Schedules: parent order -> child-order quantities (MODELS.md sections 4 and 7). */
 export { type AlphaPath, alphaIntegral, exponentialAlpha, zeroAlpha } from "./alphaPath.ts";
-export { immediate, pov, twap, type VolumeProfile, vwap } from "./baselines.ts";
+export { immediate, pov, twap, type VolumeProfile, vwap, vwapFromForecast } from "./baselines.ts";
 export { type ConstraintOptions, constrained, intervalsLeft, isLastInterval } from "./constraints.ts";
 export { ImpactState } from "./impact.ts";
 export { myopic, myopicRaw, ow, owRaw } from "./myopic.ts";

@@ -1,5 +1,16 @@
 /** The exchange simulator (MODELS.md section 6). */
 export { ExecutionSim } from "./executionSim.ts";
 export { flatFees, venueFees } from "./fees.ts";
-export { probQueue, riskAverse } from "./queueModels.ts";
+export { constantLatency, type LatencyModel } from "./latency.ts";
+export {
+  logProb,
+  logProbQueue,
+  powerProb,
+  probQueue,
+  probQueueWith,
+  type QueueProbFunction,
+  queueModel,
+  riskAverse,
+} from "./queueModels.ts";
+export { LATENCY_MODELS, type LatencyParams, QUEUE_MODELS } from "./registry.ts";
 export type { ExecutionSimOptions, FeeSchedule, Fill, OrderSide, QueueModel } from "./types.ts";

@@ -1,12 +1,12 @@
 /** One simulated order and the queue-position update of a resting limit order (MODELS.md 6.2, 6.3). */
 import type { ConsumedLedger } from "./consumed.ts";
-import type { OrderSide, QueueModel } from "./types.ts";
+import type { OrderSide, QueueOrder } from "./types.ts";
 
 export const PENDING = 0;
 export const LIVE = 1;
 export const DONE = 2;
 
-export class SimOrder {
+export class SimOrder implements QueueOrder {
   remaining: number;
   state = PENDING;
   /**
@@ -45,25 +45,12 @@ export class SimOrder {
   }
 }
 
-/**
- * A new consistent book shows `size` shares at o's price (0 = vacated). A decrease d = lastSize - size is
- * first explained by `traded` shares printed there since the venue's last book update (already applied to
- * queue_ahead at the trade); the rest c = d - min(d, traded) is a cancel: queue_ahead -= clamp(model(ahead,
- * behind, c), 0, min(ahead, c)) with behind = lastSize - min(d, traded) - ahead. Finally queue_ahead <= size. Acts on the DISPLAYED part of
- * queue_ahead only (o.ahead); the owner's earlier orders in front of us are not in the displayed sizes.
- * Note: hftbacktest uses behind = lastSize - ahead (it still counts the traded shares as behind us).
- */
-export function advanceQueue(o: SimOrder, size: number, traded: number, model: QueueModel): void {
-  const dec = o.lastSize - size;
-  if (dec > 0 && o.ahead > 0) {
-    const explained = Math.min(dec, traded);
-    const cancelled = dec - explained;
-    if (cancelled > 0) {
-      const behind = Math.max(0, o.lastSize - explained - o.ahead);
-      const adv = model.advanceOnCancel(o.ahead, behind, cancelled);
-      if (adv > 0) o.ahead -= Math.min(adv, o.ahead, cancelled);
-    }
+/** Swap-remove `o` from `list` using o.slot (safe while iterating the list backwards). */
+export function swapRemove(list: SimOrder[], o: SimOrder): void {
+  const last = list.pop()!;
+  if (last !== o) {
+    list[o.slot] = last;
+    last.slot = o.slot;
   }
-  if (o.ahead > size) o.ahead = size;
-  o.lastSize = size;
+  o.slot = -1;
 }

@@ -2,11 +2,17 @@
  * Taking displayed liquidity (MODELS.md 6.1): the walk of the visible levels of all venues, cheapest price
  * first (ties: lower taker fee, then lower venue index), at most the shares the owner has not consumed yet
  * at each level (consumed.ts). Allocation-free apart from the sink's fills.
+ * Consumed liquidity (tightens 6.1 "until the data changes that level's size"): when a level the owner took
+ * `consumed` shares from changes from `snap` to `size` shares, consumed' = max(0, consumed - max(0, snap -
+ * size)) and available = max(0, size - consumed'): a decrease removes the shares we took first, an increase
+ * adds only the new shares; the entry is gone when consumed' = 0. A level going 500 -> 499 -> 498 thus fills a
+ * 1000-share market buy for 500 in total, not 500 + 499 + 1.
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
 import { priceKey } from "../core/units.ts";
-import { availableTo, type ConsumedLedger, consume, pruneLedger } from "./consumed.ts";
+import { availableTo, type ConsumedLedger, consume, pruneLedger, pruneVenue } from "./consumed.ts";
 import { ASK, BID, type SourceDepth } from "./levels.ts";
+import type { SimOrder } from "./order.ts";
 import type { FeeSchedule } from "./types.ts";
 
 export interface TakerSink {
@@ -113,4 +119,75 @@ export function takeCrossing(
     left -= q;
   }
   return qty - left;
+}
+
+/**
+ * The simulator's taking side: walks the books for an order and keeps the owners' consumed-liquidity ledgers
+ * that hold entries, refreshed per venue at each of its F_LAST books.
+ */
+export class Taker {
+  /** The owners' ledgers that hold consumed entries. */
+  private readonly withEntries = new Set<ConsumedLedger>();
+  private readonly ptr: Int32Array;
+  private taking: SimOrder | null = null;
+  private takingNs = 0n;
+  /** Receives the taker fills of the order being walked (one object for the simulator's lifetime). */
+  private readonly sink: TakerSink = {
+    takerFill: (venue, priceUsd, qty, feeUsd) =>
+      this.onTakerFill(this.taking!, this.takingNs, venue, priceUsd, qty, feeUsd),
+  };
+
+  constructor(
+    private readonly books: VenueBooks,
+    private readonly depth: SourceDepth,
+    private readonly fees: FeeSchedule,
+    maxVenues: number,
+    /** A taker fill of order o, stamped tsNs. */
+    private readonly onTakerFill: (
+      o: SimOrder,
+      tsNs: bigint,
+      venue: number,
+      priceUsd: number,
+      qty: number,
+      feeUsd: number,
+    ) => void,
+  ) {
+    this.ptr = new Int32Array(maxVenues);
+  }
+
+  /** True when some owner holds consumed entries (prune at book updates). */
+  get hasConsumed(): boolean {
+    return this.withEntries.size > 0;
+  }
+
+  /** An owner's ledger got entries (also from a quote cross). */
+  noteLedger(ledger: ConsumedLedger): void {
+    this.withEntries.add(ledger);
+  }
+
+  /** Take liquidity for `o` within `limitPk` (walkLiquidity); fills are stamped `tsNs`. */
+  take(o: SimOrder, limitPk: number, tsNs: bigint): void {
+    this.taking = o;
+    this.takingNs = tsNs;
+    o.remaining -= walkLiquidity(
+      this.books,
+      this.depth,
+      this.fees,
+      this.ptr,
+      o.ledger,
+      o.side === 1,
+      o.remaining,
+      limitPk,
+      this.sink,
+    );
+    if (o.ledger.length > 0) this.withEntries.add(o.ledger);
+  }
+
+  /** Venue `v` has a new consistent book: update the consumed entries of its levels (consumed.ts). */
+  prune(v: number): void {
+    for (const ledger of this.withEntries) {
+      pruneVenue(ledger, this.books, this.depth, v);
+      if (ledger.length === 0) this.withEntries.delete(ledger);
+    }
+  }
 }

@@ -4,12 +4,37 @@
  * Units: prices dollars, quantities shares, fees dollars, timestamps int64 ns since the epoch (UTC).
  */
 
+import type { LatencyModel } from "./latency.ts";
+
+/** The queue state of a resting order a QueueModel works on (SimOrder has it). */
+export interface QueueOrder {
+  /** DISPLAYED shares in front of us (the owner's own earlier orders are not in it). */
+  ahead: number;
+  /** Displayed size at our price when last seen. */
+  lastSize: number;
+}
+
 /**
- * How a cancel at our price level moves our queue position (MODELS.md 6.3).
- * Only size decreases NOT explained by trades already counted reach the model.
+ * The queue life of a resting order (MODELS.md 6.3), after hftbacktest's QueueModel: arrival behind the
+ * displayed size, trades at our price, displayed size changes (cancels), and the fill that follows.
+ * Implementations: lib/sim/queueModels.ts (queueModel() builds one from its cancel rule).
  */
 export interface QueueModel {
   readonly name: string;
+  /** The order starts resting behind `displayed` shares (0 when the level is vacated). */
+  arrive(o: QueueOrder, displayed: number): void;
+  /**
+   * A trade at our price leaves `budget` shares for our owner (after its through fills); `ownBefore` /
+   * `ownAfter` are the remaining shares of the owner's earlier orders at the price before / after their
+   * own fills from this trade. Updates the queue in front and returns the shares this order may fill (the
+   * simulator fills floor of it when >= 1).
+   */
+  tradeAtPrice(o: QueueOrder, budget: number, ownBefore: number, ownAfter: number): number;
+  /**
+   * A consistent book shows `size` shares at our price (0 = vacated); `traded` shares printed there since
+   * the venue's last book update. Cancels move us by the model's rule; then queue_ahead <= size.
+   */
+  levelChange(o: QueueOrder, size: number, traded: number): void;
   /**
    * Shares by which queue_ahead decreases when `cancelled` shares leave a level where `ahead` shares are in
    * front of us and `behind` shares behind us (both before the cancel). The simulator clamps the result to
@@ -55,8 +80,10 @@ export interface ExecutionSimOptions {
   readonly maxVenues: number;
   /** Book levels kept per venue (1..10). */
   readonly levels: number;
-  /** Order entry latency (submit to arrival at the venue), ns. @default 1_000_000n (1 ms) */
+  /** Order entry latency (submit to arrival at the venue), ns, when no `latency` model is given. @default 1_000_000n (1 ms) */
   readonly latencyNs?: bigint;
+  /** Latency model (lib/sim/latency.ts); overrides latencyNs. */
+  readonly latency?: LatencyModel;
   readonly queueModel: QueueModel;
   readonly fees: FeeSchedule;
   /**

@@ -48,6 +48,29 @@ export class SynthVenueBooks {
     return (2 * venue + side) * LEVELS;
   }
 
+  /** National mid in ticks: (max best bid + min best ask) / 2 over the venues. */
+  nationalMid(): number {
+    let bid = Number.NEGATIVE_INFINITY;
+    let ask = Number.POSITIVE_INFINITY;
+    for (let v = 0; v < this.venues; v++) {
+      bid = Math.max(bid, this.best(v, BID));
+      ask = Math.min(ask, this.best(v, ASK));
+    }
+    return (bid + ask) / 2;
+  }
+
+  /** Best price over the other venues: max bid (side BID) or min ask (side ASK); +-Infinity when none. */
+  otherBest(v: number, side: BookSide): number {
+    let best = side === BID ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    for (let u = 0; u < this.venues; u++) {
+      if (u === v) continue;
+      const p = this.best(u, side);
+      if (Number.isNaN(p)) continue;
+      best = side === BID ? Math.max(best, p) : Math.min(best, p);
+    }
+    return best;
+  }
+
   /** Best price in ticks of (venue, side), or NaN when the side is empty. */
   best(venue: number, side: BookSide): number {
     const b = this.base(venue, side);

@@ -37,50 +37,22 @@ import {
   meanLevelSize,
   SynthVenueBooks,
 } from "./book.ts";
-import { IMPACT_BINS, IMPACT_DT_S, type TradePlan } from "./flow.ts";
-import type { LatentMid } from "./latent.ts";
+import { IMPACT_BINS, IMPACT_DT_S } from "./flow.ts";
 import type { ResolvedSynthOptions } from "./options.ts";
+import {
+  type DayPlan,
+  DEPTH_CDF,
+  drawSpreadTicks,
+  type EngineStats,
+  NOT_A_PRICE,
+  writeRecord,
+} from "./records.ts";
+
+export type { DayPlan, EngineStats };
 
 /** Rows per batch = rows per Parquet row group (Databento's layout). */
 export const BATCH_ROWS = 65_536;
 const BIN_NS = IMPACT_DT_S * 1e9;
-const NOT_A_PRICE = Number.NaN;
-
-/** The planned day the engine replays (latent arrays, a few numbers per event). */
-export interface DayPlan {
-  /** Event times, integer ns after the open (float64), non-decreasing. */
-  readonly timesNs: Float64Array;
-  /** Venue index (0..venues-1) of each event. */
-  readonly venue: Uint8Array;
-  readonly trades: TradePlan;
-  readonly latent: LatentMid;
-  /** beta = ln 2 / half-life, per second. */
-  readonly betaPerS: number;
-}
-
-export interface EngineStats {
-  rows: number;
-  events: number;
-  /** Trades that walked more than one level. */
-  sweeps: number;
-  /** National mid (ticks) right after the opening snapshot. */
-  midOpenTicks: number;
-  /** National mid (ticks) at the end of each 10-second bin (after the last event with t < bin end). */
-  midBinEndTicks: Float64Array;
-}
-
-/** Cumulative weights of noise-event depths, 0.8^d. */
-const DEPTH_CDF = (() => {
-  const w = Array.from({ length: LEVELS }, (_, d) => 0.8 ** d);
-  const total = w.reduce((a, b) => a + b, 0);
-  let c = 0;
-  return Float64Array.from(w, (x) => (c += x / total));
-})();
-
-function drawSpreadTicks(rng: Rng): number {
-  const u = rng.uniform();
-  return u < 0.5 ? 1 : u < 0.85 ? 2 : 3;
-}
 
 export class SynthEngine {
   private books!: SynthVenueBooks;
@@ -126,12 +98,12 @@ export class SynthEngine {
     this.tsRecv = this.openNs;
     this.tsEvent = this.openNs;
     this.snapshot(Math.exp(lnP0) * this.tpd);
-    this.stats.midOpenTicks = this.nationalMid();
+    this.stats.midOpenTicks = this.books.nationalMid();
     for (let i = 0; i < timesNs.length; i++) {
       const tNs = timesNs[i]!;
       const bin = Math.min(IMPACT_BINS - 1, Math.floor(tNs / BIN_NS));
       while (curBin < bin) {
-        this.stats.midBinEndTicks[curBin] = this.nationalMid();
+        this.stats.midBinEndTicks[curBin] = this.books.nationalMid();
         jPrev = decay * jPrev + xCum;
         xCum = 0;
         curBin++;
@@ -164,7 +136,7 @@ export class SynthEngine {
         this.ready.length = 0;
       }
     }
-    for (; curBin < IMPACT_BINS; curBin++) this.stats.midBinEndTicks[curBin] = this.nationalMid();
+    for (; curBin < IMPACT_BINS; curBin++) this.stats.midBinEndTicks[curBin] = this.books.nationalMid();
     for (const out of this.ready) yield out;
     this.ready.length = 0;
     if (this.batch && this.r > 0) yield truncateFullBatch(this.batch, this.r);
@@ -191,29 +163,6 @@ export class SynthEngine {
       this.spread[v] = drawSpreadTicks(this.rng);
       this.latencyNs[v] = 2_000 + this.rng.int(10_000);
     }
-  }
-
-  /** National mid in ticks: (max best bid + min best ask) / 2 over the venues. */
-  private nationalMid(): number {
-    let bid = Number.NEGATIVE_INFINITY;
-    let ask = Number.POSITIVE_INFINITY;
-    for (let v = 0; v < this.nVenues; v++) {
-      bid = Math.max(bid, this.books.best(v, BID));
-      ask = Math.min(ask, this.books.best(v, ASK));
-    }
-    return (bid + ask) / 2;
-  }
-
-  /** Best price over the other venues: max bid (side BID) or min ask (side ASK); +-Infinity when none. */
-  private otherBest(v: number, side: BookSide): number {
-    let best = side === BID ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-    for (let u = 0; u < this.nVenues; u++) {
-      if (u === v) continue;
-      const p = this.books.best(u, side);
-      if (Number.isNaN(p)) continue;
-      best = side === BID ? Math.max(best, p) : Math.min(best, p);
-    }
-    return best;
   }
 
   /** Opening snapshot per venue: R (clear) then 20 adds, alternating bid/ask from the top, F_LAST on the last. */
@@ -324,8 +273,8 @@ export class SynthEngine {
     // best is too passive: a new best level, never locking/crossing this or another venue's opposite best
     const limit =
       side === BID
-        ? Math.min(this.otherBest(v, ASK), this.books.best(v, ASK)) - 1
-        : Math.max(this.otherBest(v, BID), this.books.best(v, BID)) + 1;
+        ? Math.min(this.books.otherBest(v, ASK), this.books.best(v, ASK)) - 1
+        : Math.max(this.books.otherBest(v, BID), this.books.best(v, BID)) + 1;
     const px = side === BID ? Math.min(target, limit) : Math.max(target, limit);
     if ((px - best) * dir >= 0) return false;
     const size = drawLevelSize(0, this.rng);
@@ -377,35 +326,20 @@ export class SynthEngine {
     this.stats.rows++;
     const b = this.batch;
     if (!this.emitting || !b) return;
-    const r = this.r;
-    const tpd = this.tpd;
-    b.tsRecv[r] = this.tsRecv;
-    b.tsEvent[r] = this.tsEvent;
-    b.publisherId[r] = this.opts.venues[v]!.publisherId;
-    b.instrumentId[r] = this.opts.instrumentId;
-    b.venue[r] = v;
-    b.action[r] = action;
-    b.side[r] = side;
-    b.depth[r] = depth;
-    b.price[r] = priceTicks / tpd;
-    b.size[r] = size;
-    b.flags[r] = flags;
-    b.tsInDelta[r] = this.tsInDelta;
-    b.sequence[r] = this.seq[v]!;
-    const { px, sz, ct } = this.books;
-    const { bidPx, askPx, bidSz, askSz, bidCt, askCt } = b;
-    const bidBase = 2 * v * LEVELS;
-    const askBase = bidBase + LEVELS;
-    for (let l = 0; l < LEVELS; l++) {
-      const bs = sz[bidBase + l]!;
-      const as = sz[askBase + l]!;
-      bidPx[l]![r] = bs > 0 ? px[bidBase + l]! / tpd : NOT_A_PRICE;
-      askPx[l]![r] = as > 0 ? px[askBase + l]! / tpd : NOT_A_PRICE;
-      bidSz[l]![r] = bs;
-      askSz[l]![r] = as;
-      bidCt[l]![r] = bs > 0 ? ct[bidBase + l]! : 0;
-      askCt[l]![r] = as > 0 ? ct[askBase + l]! : 0;
-    }
+    writeRecord(b, this.r, this.books, this.tpd, v, {
+      tsRecv: this.tsRecv,
+      tsEvent: this.tsEvent,
+      tsInDelta: this.tsInDelta,
+      sequence: this.seq[v]!,
+      publisherId: this.opts.venues[v]!.publisherId,
+      instrumentId: this.opts.instrumentId,
+      action,
+      side,
+      depth,
+      priceTicks,
+      size,
+      flags,
+    });
     if (++this.r === BATCH_ROWS) {
       this.ready.push(b);
       this.batch = allocFullBatch(BATCH_ROWS, LEVELS, this.opts.symbol);

@@ -7,8 +7,9 @@
 import type { AlphaModel } from "../alpha/types.ts";
 import { Rng, seedFrom } from "../core/rng.ts";
 import { priceKey } from "../core/units.ts";
-import type { OutflowDistribution, RouterParams, Venue } from "../router/index.ts";
+import type { OutflowDistribution, RouterParams } from "../router/index.ts";
 import { contKukanov } from "../router/index.ts";
+import { bookVenues, effectiveRebateUsd } from "../router/venues.ts";
 import { type ImpactParams, ImpactState, type Scheduler } from "../schedule/index.ts";
 import type { ExecutionSim } from "../sim/index.ts";
 import type { Fill } from "../sim/types.ts";
@@ -190,31 +191,17 @@ export class ParentExecution {
       this.sendMarketChild(k, tNs, qty, alphaUsd, impactUsd);
       return;
     }
-    const books = ctx.sim.books;
     const names = ctx.venueNames();
     const passive: "bid" | "ask" = order.side === 1 ? "bid" : "ask";
-    const nbb = books.nationalBestBid();
-    const nba = books.nationalBestAsk();
-    const best = order.side === 1 ? nbb : nba;
-    const venues: Venue[] = [];
-    const prices: number[] = [];
-    for (let v = 0; v < names.length; v++) {
-      const px = order.side === 1 ? books.bestBid(v) : books.bestAsk(v);
-      const atBest = books.valid[v] === 1 && !Number.isNaN(px) && priceKey(px) === priceKey(best);
-      venues.push({
-        name: names[v],
-        // displayed size plus our own earlier orders still resting there (the simulator queues us behind them)
-        queueAhead: atBest
-          ? (order.side === 1 ? books.bestBidSize(v) : books.bestAskSize(v)) +
-            this.ownRestingAt(v, priceKey(px))
-          : 0,
-        rebateUsd: ctx.makerRebateUsd + ctx.adverseUsd(names[v]!, passive),
-        outflow: ctx.outflow(names[v]!, passive),
-        atBest,
-      });
-      prices.push(px);
-    }
-    const halfSpread = (nba - nbb) / 2;
+    const {
+      venues,
+      prices,
+      halfSpreadUsd: halfSpread,
+    } = bookVenues(ctx.sim.books, order.side, names, {
+      ownRestingAt: (v, pk) => this.ownRestingAt(v, pk),
+      rebateUsd: (name) => effectiveRebateUsd(ctx.makerRebateUsd, ctx.adverseUsd(name, passive)),
+      outflow: (name) => ctx.outflow(name, passive),
+    });
     if (!venues.some((v) => v.atBest) || !(halfSpread > 0)) {
       // no passive venue at the best (one-sided or crossed book): send the child as a market order
       this.sendMarketChild(k, tNs, qty, alphaUsd, impactUsd);
@@ -299,14 +286,12 @@ export class ParentExecution {
 
   /** Router horizon reached: cancel unfilled limits, send the shortfall as a market order (MODELS.md 6.4). */
   private catchUp(limitIds: readonly number[], tNs: bigint): void {
-    let shortfall = 0;
-    for (const id of limitIds) {
-      shortfall += this.ctx.sim.cancel(id);
-      this.working.delete(id);
-      this.limitAt.delete(id);
+    const id = this.ctx.sim.cancelAndCatchUp(this.owner, limitIds, this.order.side, tNs);
+    for (const l of limitIds) {
+      this.working.delete(l);
+      this.limitAt.delete(l);
     }
-    if (shortfall > 0) {
-      const id = this.ctx.sim.submitMarket(this.owner, this.order.side, shortfall, tNs);
+    if (id > 0) {
       this.working.add(id);
       this.catchUpIds.add(id);
     }

@@ -3,17 +3,13 @@ import type { CalibrationParams } from "../calibration/params.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { orderMetrics } from "../metrics/index.ts";
 import type { CellValue } from "../results/schema.ts";
+import type { TaskRows } from "../store/results.ts";
 import type { ParentExecution } from "./execution.ts";
 import { vwapBetween } from "./tape.ts";
 
 type Row = Record<string, CellValue>;
 
-export interface TaskRows {
-  readonly executions: Row[];
-  readonly childOrders: Row[];
-  readonly fills: Row[];
-  readonly taskQuality: Row[];
-}
+export type { TaskRows };
 
 export function resultRows(a: {
   runId: string;

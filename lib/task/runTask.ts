@@ -5,27 +5,31 @@
  * the same time against the simulator, each as an independent owner, (d) result rows come back.
  * The only extra pass is for the oracle alpha (labelled look-ahead), which needs the day's mid path first.
  */
-import { createAlpha } from "../alpha/index.ts";
+import { ALPHA_MODELS, createAlpha } from "../alpha/registry.ts";
 import type { AlphaKind, AlphaModel } from "../alpha/types.ts";
 import { DayCalibrator } from "../calibration/dayCalibrator.ts";
-import { type CalibrationParams, loadCalibrationParams, outflowOf } from "../calibration/params.ts";
-import { writeCalibration } from "../calibration/store.ts";
+import { lambdaUsdAt, volumeForecast } from "../calibration/forecasts.ts";
+import { type CalibrationParams, outflowOf } from "../calibration/params.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
 import { newYorkClockToUtcNs, regularSession } from "../core/session.ts";
-import type { ByteSource } from "../mbp10/parquet.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
+import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
-import { empiricalOutflow, exponentialOutflow, type OutflowDistribution } from "../router/index.ts";
+import type { OutflowDistribution } from "../router/index.ts";
+import { venueOutflow } from "../router/venues.ts";
 import type { ImpactParams } from "../schedule/index.ts";
-import { ExecutionSim, flatFees, probQueue, riskAverse } from "../sim/index.ts";
+import { ExecutionSim, flatFees } from "../sim/index.ts";
+import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
+import { writeCalibration } from "../store/calibration.ts";
+import { loadCalibrationParams } from "../store/lookback.ts";
+import type { TaskConfig } from "./config.ts";
 import { ParentExecution, type ParentOrder, type StrategyInstance } from "./execution.ts";
 import { resultRows, type TaskRows } from "./rows.ts";
-import { makeScheduler } from "./schedulers.ts";
-import { strategyLabel, type TaskSpec } from "./spec.ts";
+import { alphaOf as alphaKindOf, makeScheduler, strategyLabel } from "./strategies.ts";
 import { Tape } from "./tape.ts";
 import { TimerQueue } from "./timers.ts";
 
@@ -35,7 +39,7 @@ export interface TaskInput {
   readonly date: string;
   /** The day's MBP-10 inputs (one per venue, or one multi-publisher file). */
   readonly sources: readonly (ByteSource | StreamInput)[];
-  readonly spec: TaskSpec;
+  readonly spec: TaskConfig;
   /** Where prior-day calibrations are read and this day's is written (calibration/v=.../...). */
   readonly calibrationStore: ObjectStore;
   /** Progress callback: rows replayed so far and in all. */
@@ -50,7 +54,7 @@ export interface TaskResult extends TaskRows {
 }
 
 /** Parent orders of the day from the spec: sizes in shares or % of ADV (prior days), start times New York. */
-export function resolveParentOrders(spec: TaskSpec, date: string, adv: number): ParentOrder[] {
+export function resolveParentOrders(spec: TaskConfig, date: string, adv: number): ParentOrder[] {
   const session = regularSession(date);
   const out: ParentOrder[] = [];
   for (const o of spec.orders) {
@@ -103,8 +107,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
   const params = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
     lookbackDays: spec.calibration.lookback_days,
   });
-  const needsOracle = spec.strategies.some((s) => s.alpha === "oracle");
-  const oraclePath = needsOracle ? await recordMidPath(input) : undefined;
+  const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
+  const oraclePath = needsMidPath ? await recordMidPath(input) : undefined;
 
   const stream = await Mbp10Stream.open(input.sources);
   try {
@@ -114,11 +118,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     const sim = new ExecutionSim({
       maxVenues: MAX_VENUES,
       levels: stream.levels,
-      latencyNs: BigInt(Math.round(spec.sim.latency_ms * 1e6)),
-      queueModel:
-        spec.sim.queue_model === "risk_averse"
-          ? riskAverse()
-          : probQueue(Number(spec.sim.queue_model.slice(4))),
+      latency: LATENCY_MODELS.get(spec.sim.latency_model).make({ latencyMs: spec.sim.latency_ms }),
+      queueModel: QUEUE_MODELS.get(spec.sim.queue_model).make(),
       fees: flatFees(spec.fees.taker_fee_usd, spec.fees.maker_rebate_usd),
       onFill: (f) => executions[f.owner]!.onFill(f),
     });
@@ -134,18 +135,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       return a;
     };
     const venueNames = () => stream.venues.venues.map((v) => v.name);
-    const profileBinNs = BigInt(Math.round(params.profileBinS * 1e9));
-    const forecastVolume = (aNs: bigint, bNs: bigint): number => {
-      // integrate the prior-day profile (share of daily volume per bin) over [a, b]
-      let v = 0;
-      for (let j = 0; j < params.profile.length; j++) {
-        const lo = session.openNs + BigInt(j) * profileBinNs;
-        const hi = lo + profileBinNs;
-        const ov = Number((bNs < hi ? bNs : hi) - (aNs > lo ? aNs : lo));
-        if (ov > 0) v += (params.profile[j]! * ov) / Number(profileBinNs);
-      }
-      return v * params.adv;
-    };
+    const forecastVolume = volumeForecast(params, session.openNs);
     const outflowCache = new Map<string, OutflowDistribution>();
     const ctx = {
       sim,
@@ -162,9 +152,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         samples: spec.router.samples,
       },
       makerRebateUsd: spec.fees.maker_rebate_usd,
-      // P = the arrival mid; without a two-sided book at t0, the latest calibration day's mean mid
-      lambdaUsdAt: (midUsd: number) =>
-        (params.lambda * params.sigmaDaily * (midUsd > 0 ? midUsd : params.priceUsd)) / params.adv,
+      lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
       beta: params.beta,
       seed: spec.seed,
       symbol: input.symbol,
@@ -176,7 +164,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         let d = outflowCache.get(key);
         if (!d) {
           const o = outflowOf(params, venue, side);
-          d = o.samples.length > 0 ? empiricalOutflow(o.samples) : exponentialOutflow(o.mean);
+          d = venueOutflow(o.samples, o.mean);
           outflowCache.set(key, d);
         }
         return d;
@@ -185,7 +173,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     };
     const orders = resolveParentOrders(spec, input.date, params.adv);
     const instances: StrategyInstance[] = spec.strategies.map((s) => {
-      const alphaKind = s.strategy === "myopic" ? (s.alpha ?? "none") : "none";
+      const alphaKind = alphaKindOf(s);
       return {
         label: strategyLabel(s),
         name: s.strategy,

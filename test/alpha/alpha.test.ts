@@ -1,9 +1,9 @@
 /** Alpha models (MODELS.md section 3): sign conventions, causality, the labelled look-ahead oracle. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createAlpha } from "../../lib/alpha/factory.ts";
 import { micropriceEdge } from "../../lib/alpha/imbalance.ts";
 import { midAt } from "../../lib/alpha/oracle.ts";
+import { createAlpha } from "../../lib/alpha/registry.ts";
 import type { AlphaModel } from "../../lib/alpha/types.ts";
 import { VenueBooks } from "../../lib/book/venueBooks.ts";
 import { combineCalibrations } from "../../lib/calibration/params.ts";

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readCalibration } from "../../lib/calibration/store.ts";
 import { registerCalibrate } from "../../lib/cli/commands/calibrate.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
+import { readCalibration } from "../../lib/store/calibration.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runCommand } from "../helpers/cli.ts";
 

@@ -8,8 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DayCalibrator } from "../../lib/calibration/dayCalibrator.ts";
 import type { DayCalibration } from "../../lib/calibration/types.ts";
-import { fileSource } from "../../lib/mbp10/parquet.ts";
 import { Mbp10Stream } from "../../lib/mbp10/stream.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 import { type PlantedTruth, writeSyntheticDay } from "../../lib/synth/index.ts";
 import { activityShape } from "../../lib/synth/profile.ts";
 

@@ -4,9 +4,9 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { UNDEF_PRICE_I64, usdToFixed } from "../../lib/core/units.ts";
-import { fileSource } from "../../lib/mbp10/parquet.ts";
 import { Mbp10File } from "../../lib/mbp10/reader.ts";
 import { levelColumn, type Mbp10FullBatch } from "../../lib/mbp10/schema.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 
 /** ../shared/data next to the repository (absent in a fresh clone elsewhere: tests skip). */
 export const SHARED_DATA = path.resolve(import.meta.dirname, "../../../shared/data");

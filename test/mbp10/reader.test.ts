@@ -2,9 +2,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as arrow from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { countingSource, fileSource, parquetBytes, type ReadStats } from "../../lib/mbp10/parquet.ts";
 import { Mbp10File } from "../../lib/mbp10/reader.ts";
 import { mbp10Table, writeMbp10File } from "../../lib/mbp10/writer.ts";
+import { parquetBytes } from "../../lib/parquet/write.ts";
+import { countingSource, type ReadStats } from "../../lib/ports/byteSource.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 import { fullBatch } from "../helpers/fullBatch.ts";
 import { tempDir } from "../helpers/tmp.ts";
 

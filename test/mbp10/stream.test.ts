@@ -2,10 +2,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fileSource } from "../../lib/mbp10/parquet.ts";
 import type { Mbp10Batch } from "../../lib/mbp10/schema.ts";
 import { Mbp10Stream, mergeByTsRecv } from "../../lib/mbp10/stream.ts";
 import { writeMbp10File } from "../../lib/mbp10/writer.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 import { fullBatch } from "../helpers/fullBatch.ts";
 import { tempDir } from "../helpers/tmp.ts";
 

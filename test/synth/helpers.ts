@@ -1,8 +1,9 @@
 /** Helpers of the synthetic-generator tests: temp folders, a streamed read-back, the impact regression. */
-import { fileSource } from "../../lib/mbp10/parquet.ts";
+
 import { Mbp10File } from "../../lib/mbp10/reader.ts";
 import type { Mbp10Batch } from "../../lib/mbp10/schema.ts";
 import { VenueRegistry } from "../../lib/mbp10/venues.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 import type { PlantedTruth } from "../../lib/synth/generate.ts";
 
 export { tempDir } from "../helpers/tmp.ts";

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileSource } from "../../lib/mbp10/parquet.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
+import { DEFAULT_SPEC } from "../../lib/sweep/spec.ts";
 import { runTask } from "../../lib/task/runTask.ts";
-import { DEFAULT_SPEC } from "../../lib/task/spec.ts";
 import { GOOG_L1, haveSharedData, importGoogDay } from "../helpers/sharedData.ts";
 import { tempDir } from "../helpers/tmp.ts";
 

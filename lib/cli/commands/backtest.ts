@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { errorMessage, InputError } from "../../core/errors.ts";
 import { validateRunId } from "../../core/ids.ts";
-import { runLocalBacktest } from "../../task/localBacktest.ts";
-import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../task/spec.ts";
+import { runLocalBacktest } from "../../sweep/localBacktest.ts";
+import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../sweep/spec.ts";
 import { printJson, printTable, progress, progressDone } from "../output.ts";
 
 export async function loadSpec(path: string | undefined): Promise<TaskSpec> {

@@ -4,15 +4,13 @@
  * also writes the records under DIR/calibration/v=.../ (the layout the backtest reads prior days from).
  */
 import type { Command } from "commander";
-import { DayCalibrator } from "../../calibration/dayCalibrator.ts";
-import { writeCalibration } from "../../calibration/store.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { validateDate, validateSymbol } from "../../core/ids.ts";
-import { newYorkDate } from "../../core/session.ts";
-import { fileSource } from "../../mbp10/parquet.ts";
-import { Mbp10Stream } from "../../mbp10/stream.ts";
+import { fileSource } from "../../ports/fileSource.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
+import { writeCalibration } from "../../store/calibration.ts";
+import { calibrateDay } from "../../task/calibrateDay.ts";
 import { printJson, printTable, progress, progressDone } from "../output.ts";
 
 export interface CalibrateCliOptions {
@@ -37,52 +35,20 @@ export const CALIBRATE_TABLE_COLUMNS = [
   "seconds",
 ];
 
-/** The symbol column's first value of a stream's first file (undefined when the file has none). */
-async function symbolOf(stream: Mbp10Stream): Promise<string | undefined> {
-  const f = stream.files[0];
-  if (!f?.columns.includes("symbol")) return undefined;
-  for await (const t of f.rowGroups(["symbol"])) {
-    const v = t.getChild("symbol");
-    return v && v.length > 0 && v.get(0) ? String(v.get(0)) : undefined;
-  }
-  return undefined;
-}
-
 /** Calibrate one MBP-10 file (one symbol-day); symbol/date inferred from the file unless given. */
 export async function calibrateFile(
   path: string,
   opts: { symbol?: string; date?: string },
 ): Promise<{ record: CalibrationRecord; seconds: number }> {
   const started = performance.now();
-  const stream = await Mbp10Stream.open([await fileSource(path)]);
-  try {
-    const symbol = opts.symbol ?? (await symbolOf(stream));
-    if (!symbol) throw new InputError(`${path} has no symbol column; pass --symbol`);
-    validateSymbol(symbol);
-    let cal: DayCalibrator | undefined;
-    let rows = 0;
-    for await (const b of stream.batches()) {
-      if (!cal) {
-        const date = opts.date ?? newYorkDate(b.tsRecv[0]!);
-        cal = new DayCalibrator({ symbol, date, venues: stream.venues });
-      }
-      cal.observe(b);
-      rows += b.length;
+  const record = await calibrateDay([await fileSource(path)], {
+    ...opts,
+    onProgress: (symbol, date, rows, total) =>
       progress(
-        `calibrate ${symbol} ${cal.date}: ${rows.toLocaleString("en-US")} / ${stream.numRows.toLocaleString("en-US")} rows`,
-      );
-    }
-    if (!cal) throw new InputError(`${path} has no records to calibrate`);
-    const { midPath: _, ...record } = cal.finish();
-    if (record.events === 0) {
-      throw new InputError(
-        `${path} has no record inside the regular session of ${record.date} (09:30-16:00 New York); check --date`,
-      );
-    }
-    return { record, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    await stream.close();
-  }
+        `calibrate ${symbol} ${date}: ${rows.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} rows`,
+      ),
+  });
+  return { record, seconds: (performance.now() - started) / 1000 };
 }
 
 /** The --json object of one record: scalars, R^2 per candidate half-life, the Kyle table, venues. */

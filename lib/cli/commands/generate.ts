@@ -11,12 +11,10 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.ts";
 import { validateSymbol } from "../../core/ids.ts";
+import { inputKey, SYNTH_VENUE_FOLDER } from "../../store/keys.ts";
 import { resolveOptions, type SynthOptions, validateWeekday } from "../../synth/options.ts";
 import { type WriteSyntheticResult, writeSyntheticDay } from "../../synth/write.ts";
 import { parseNumberOption, printJson, progress, progressDone } from "../output.ts";
-
-/** Venue folder of merged multi-venue synthetic files in the input key template. */
-export const SYNTH_VENUE_FOLDER = "SYNTH";
 
 interface GenerateCliOptions {
   symbol: string;
@@ -40,7 +38,7 @@ export async function resolveOutPath(out: string, symbol: string, date: string):
       (s) => s.isDirectory(),
       () => false,
     );
-  return isDir ? join(out, "mbp10", SYNTH_VENUE_FOLDER, symbol, `${date}.parquet`) : out;
+  return isDir ? join(out, ...inputKey(SYNTH_VENUE_FOLDER, symbol, date).split("/")) : out;
 }
 
 /** CLI strings to generator options (validated; every error is one InputError line). */

@@ -1,69 +1,15 @@
 /** `msor inspect FILE...`: schema summary, rows, time span, venues and data-quality counters of MBP-10 input. */
 import type { Command } from "commander";
-import { InputError } from "../../core/errors.ts";
-import { newYorkDate } from "../../core/session.ts";
-import { fileSource } from "../../mbp10/parquet.ts";
-import { qualityToJson } from "../../mbp10/quality.ts";
-import { Mbp10Stream } from "../../mbp10/stream.ts";
-import { groupInputs } from "../../task/localBacktest.ts";
+import { type InspectReport, inspectInputs } from "../../sweep/inspect.ts";
 import { printJson, progress, progressDone } from "../output.ts";
-
-export interface InspectReport {
-  files: {
-    path: string;
-    rows: number;
-    row_groups: number;
-    levels: number;
-    price_encoding: string;
-    ts_type: string;
-    columns: number;
-    bytes: number;
-    planted?: unknown;
-  }[];
-  venues: { index: number; publisher_id: number; name: string }[];
-  date_new_york: string;
-  quality: Record<string, number | string>;
-}
 
 /** Replay the inputs once (merged as a backtest would) and report. */
 export async function inspect(paths: readonly string[]): Promise<InspectReport> {
-  if (paths.length > 1) {
-    // several files are the venues of ONE symbol-day; anything else would be merged into nonsense
-    const days = await groupInputs(paths);
-    if (days.length > 1) {
-      throw new InputError(
-        `inspect merges the venue files of one symbol-day, but these are ${days.map((d) => `${d.symbol} ${d.date}`).join(", ")}; inspect them one by one`,
-      );
-    }
-  }
-  const stream = await Mbp10Stream.open(await Promise.all(paths.map((p) => fileSource(p))));
-  try {
-    let seen = 0;
-    for await (const b of stream.batches()) {
-      seen += b.length;
-      progress(`inspect: ${seen.toLocaleString()} / ${stream.numRows.toLocaleString()} rows`);
-    }
-    progressDone();
-    const q = stream.quality.q;
-    return {
-      files: stream.files.map((f) => ({
-        path: f.name,
-        rows: f.numRows,
-        row_groups: f.rowGroupRows.length,
-        levels: f.levels,
-        price_encoding: f.priceEncoding,
-        ts_type: f.timestampType,
-        columns: f.columns.length,
-        bytes: f.source.size,
-        ...(f.keyValue.has("msor.planted") ? { planted: f.metadataJson("msor.planted") } : {}),
-      })),
-      venues: stream.venues.venues.map((v, index) => ({ index, publisher_id: v.publisherId, name: v.name })),
-      date_new_york: q.rows ? newYorkDate(q.firstTsNs) : "",
-      quality: qualityToJson(q),
-    };
-  } finally {
-    await stream.close();
-  }
+  const r = await inspectInputs(paths, (seen, total) =>
+    progress(`inspect: ${seen.toLocaleString()} / ${total.toLocaleString()} rows`),
+  );
+  progressDone();
+  return r;
 }
 
 export function registerInspect(program: Command): void {
@@ -113,3 +59,5 @@ export function registerInspect(program: Command): void {
       process.stdout.write(`${out.join("\n")}\n`);
     });
 }
+
+export type { InspectReport };

@@ -13,13 +13,15 @@
  * sum r_k, which the router uses.
  */
 import type { Command } from "commander";
-import { readCalibration } from "../../calibration/store.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { Rng } from "../../core/rng.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { contKukanov, type RouterParams, type Venue } from "../../router/contKukanov.ts";
-import { empiricalOutflow, exponentialOutflow } from "../../router/outflow.ts";
+import { exponentialOutflow } from "../../router/outflow.ts";
+import { effectiveRebateUsd, venueOutflow } from "../../router/venues.ts";
+import { readCalibration } from "../../store/calibration.ts";
+import { parseCalibrationPath } from "../../store/keys.ts";
 import { parseNumberOption, printJson, printTable } from "../output.ts";
 
 interface VenueSpec {
@@ -95,18 +97,15 @@ interface RouteOptions {
   json?: boolean;
 }
 
-const CALIBRATION_PATH_RE =
-  /^(.*?)\/?calibration\/v=(\d+)\/symbol=([^/]+)\/date=(\d{4}-\d{2}-\d{2})(?:\/[^/]+\.parquet)?\/?$/;
-
 /** Read the calibration record a path points to (its folder or one of its files). */
 async function loadCalibrationAt(path: string): Promise<CalibrationRecord> {
-  const m = CALIBRATION_PATH_RE.exec(path);
-  if (!m) {
+  const at = parseCalibrationPath(path);
+  if (!at) {
     throw new InputError(
       `--calibration ${path}: expected a calibration record folder like OUT/calibration/v=1/symbol=S/date=YYYY-MM-DD (written by msor calibrate --out or msor backtest)`,
     );
   }
-  return readCalibration(new LocalObjectStore(m[1] || "."), m[3]!, m[4]!, Number(m[2]));
+  return readCalibration(new LocalObjectStore(at.root), at.symbol, at.date, at.version);
 }
 
 async function route(o: RouteOptions): Promise<void> {
@@ -148,8 +147,8 @@ async function route(o: RouteOptions): Promise<void> {
       return {
         name: s.name,
         queueAhead: s.queueAhead,
-        rebateUsd: s.rebateUsd + adverse[i]!,
-        outflow: empiricalOutflow(stats.outflowSamples),
+        rebateUsd: effectiveRebateUsd(s.rebateUsd, stats.adverseUsd),
+        outflow: venueOutflow(stats.outflowSamples, Number.NaN),
         atBest: s.atBest,
       };
     }

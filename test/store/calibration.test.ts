@@ -4,21 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DayCalibrator } from "../../lib/calibration/dayCalibrator.ts";
-import {
-  combineCalibrations,
-  DEFAULT_CALIBRATION,
-  loadCalibrationParams,
-  outflowOf,
-} from "../../lib/calibration/params.ts";
-import {
-  calibrationKey,
-  listCalibrationDates,
-  readCalibration,
-  writeCalibration,
-} from "../../lib/calibration/store.ts";
+import { combineCalibrations, DEFAULT_CALIBRATION, outflowOf } from "../../lib/calibration/params.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
-import { batchOf, DATE, registry } from "./fixtures.ts";
-import { recordOf } from "./records.ts";
+import { listCalibrationDates, readCalibration, writeCalibration } from "../../lib/store/calibration.ts";
+import { calibrationKey } from "../../lib/store/keys.ts";
+import { loadCalibrationParams } from "../../lib/store/lookback.ts";
+import { batchOf, DATE, registry } from "../calibration/fixtures.ts";
+import { recordOf } from "../calibration/records.ts";
 
 let dir = "";
 let store: LocalObjectStore;

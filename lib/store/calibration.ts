@@ -1,13 +1,21 @@
 /**
- * Calibration records in an ObjectStore, one folder per (version, symbol, date):
+ * Calibration records in an ObjectStore, one folder per (version, symbol, date), keys from ./keys.ts:
  * calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow}.parquet
  * (schemas in lib/results/calibrationSchema.ts). calibration.parquet is written LAST, so its presence marks a
  * complete record.
  */
 import type * as arrow from "apache-arrow";
+import type { ImpactCandidate } from "../calibration/types.ts";
+import {
+  type BookSide,
+  CALIBRATION_VERSION,
+  type CalibrationRecord,
+  type KyleRow,
+  type VenueSideStats,
+} from "../calibration/types.ts";
 import { DataFormatError, NotFoundError } from "../core/errors.ts";
-import { validateDate, validateSymbol } from "../core/ids.ts";
-import { bufferSource, openParquet, readRowGroup } from "../mbp10/parquet.ts";
+import { openParquet, readRowGroup } from "../parquet/read.ts";
+import { bufferSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import {
   CALIBRATION_FITS_TABLE,
@@ -17,29 +25,13 @@ import {
   CALIBRATION_VENUES_TABLE,
 } from "../results/calibrationSchema.ts";
 import { type CellValue, rowsToParquet } from "../results/schema.ts";
-import type { ImpactCandidate } from "./types.ts";
 import {
-  type BookSide,
-  CALIBRATION_VERSION,
-  type CalibrationRecord,
-  type KyleRow,
-  type VenueSideStats,
-} from "./types.ts";
-
-/** Key prefix of one symbol's calibrations: calibration/v={version}/symbol={S}/ */
-export function calibrationSymbolPrefix(symbol: string, version = CALIBRATION_VERSION): string {
-  return `calibration/v=${version}/symbol=${validateSymbol(symbol)}/`;
-}
-
-/** Key of a file of the record of (symbol, date): calibration/v=../symbol=../date=../{file}.parquet */
-export function calibrationKey(
-  symbol: string,
-  date: string,
-  file: string,
-  version = CALIBRATION_VERSION,
-): string {
-  return `${calibrationSymbolPrefix(symbol, version)}date=${validateDate(date)}/${file}.parquet`;
-}
+  CALIBRATION_FILES,
+  type CalibrationFile,
+  calibrationDateOfKey,
+  calibrationKey,
+  calibrationSymbolPrefix,
+} from "./keys.ts";
 
 /** Dates (sorted ascending) that have a complete calibration record of `symbol`. */
 export async function listCalibrationDates(
@@ -47,18 +39,17 @@ export async function listCalibrationDates(
   symbol: string,
   version = CALIBRATION_VERSION,
 ): Promise<string[]> {
-  const prefix = calibrationSymbolPrefix(symbol, version);
   const dates: string[] = [];
-  for (const k of await store.list(prefix)) {
-    const m = /^date=(\d{4}-\d{2}-\d{2})\/calibration\.parquet$/.exec(k.slice(prefix.length));
-    if (m) dates.push(m[1]!);
+  for (const k of await store.list(calibrationSymbolPrefix(symbol, version))) {
+    const d = calibrationDateOfKey(symbol, version, k);
+    if (d) dates.push(d);
   }
   return dates.sort();
 }
 
 /** Write the five files of a record (calibration.parquet last). */
 export async function writeCalibration(store: ObjectStore, r: CalibrationRecord): Promise<void> {
-  const key = (f: string) => calibrationKey(r.symbol, r.date, f, r.version);
+  const key = (f: CalibrationFile) => calibrationKey(r.symbol, r.date, f, r.version);
   const profile = Array.from(r.volumeProfile, (share, k) => ({
     bin: k,
     bin_start_s: k * r.profileBinS,
@@ -167,8 +158,8 @@ export async function readCalibration(
   date: string,
   version = CALIBRATION_VERSION,
 ): Promise<CalibrationRecord> {
-  const key = (f: string) => calibrationKey(symbol, date, f, version);
-  const load = async (f: string) => {
+  const key = (f: CalibrationFile) => calibrationKey(symbol, date, f, version);
+  const load = async (f: CalibrationFile) => {
     const bytes = await store.tryGet(key(f));
     if (!bytes) {
       throw new NotFoundError(
@@ -177,9 +168,7 @@ export async function readCalibration(
     }
     return readColumns(store.describe(key(f)), bytes);
   };
-  const [main, profile, fits, venues, outflow] = await Promise.all(
-    ["calibration", "profile", "fits", "venues", "outflow"].map(load),
-  );
+  const [main, profile, fits, venues, outflow] = await Promise.all(CALIBRATION_FILES.map(load));
   if (!main || !profile || !fits || !venues || !outflow || main.rows !== 1) {
     throw new DataFormatError(`calibration ${store.describe(key("calibration"))} must hold exactly one row`);
   }

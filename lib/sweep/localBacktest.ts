@@ -7,14 +7,14 @@
 import { InputError } from "../core/errors.ts";
 import { validateSymbol } from "../core/ids.ts";
 import { newYorkDate } from "../core/session.ts";
-import { fileSource } from "../mbp10/parquet.ts";
 import { Mbp10File } from "../mbp10/reader.ts";
+import { fileSource } from "../ports/fileSource.ts";
 import { LocalObjectStore } from "../ports/localObjectStore.ts";
 import type { CellValue } from "../results/schema.ts";
-import { runTask, type TaskResult } from "./runTask.ts";
+import { writeTaskResults } from "../store/results.ts";
+import { runTask, type TaskResult } from "../task/runTask.ts";
 import type { TaskSpec } from "./spec.ts";
 import { type StrategySummary, summarizeStrategies } from "./summary.ts";
-import { writeTaskResults } from "./writeResults.ts";
 
 export interface DayInput {
   readonly symbol: string;

@@ -1,9 +1,19 @@
-/** Write a task's result tables as zstd Parquet under the Hive-partitioned result keys. */
+/** Write a task's result tables as zstd Parquet under the Hive-partitioned result keys (./keys.ts). */
 import { validateDate, validateRunId, validateSymbol } from "../core/ids.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
-import { rowsToParquet } from "../results/schema.ts";
-import { CHILD_ORDERS, EXECUTIONS, FILLS, resultKey, TASK_QUALITY } from "../results/tables.ts";
-import type { TaskRows } from "./rows.ts";
+import { type CellValue, rowsToParquet } from "../results/schema.ts";
+import { CHILD_ORDERS, EXECUTIONS, FILLS, TASK_QUALITY } from "../results/tables.ts";
+import { resultKey } from "./keys.ts";
+
+type Row = Record<string, CellValue>;
+
+/** The rows of one task's four result tables. */
+export interface TaskRows {
+  readonly executions: Row[];
+  readonly childOrders: Row[];
+  readonly fills: Row[];
+  readonly taskQuality: Row[];
+}
 
 /** Returns the keys written. Deterministic keys: a re-run overwrites the same objects. */
 export async function writeTaskResults(

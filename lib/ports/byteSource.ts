@@ -1,0 +1,42 @@
+/**
+ * The byte contract every reader sits on (STYLE habit 1: a pure core behind "read bytes at offset"): a
+ * ByteSource, a buffer adapter and a counting wrapper. Adapters for files and object stores live beside
+ * their stores (lib/ports/fileSource.ts, the ObjectStore's byteSource()).
+ */
+
+/** Random-access bytes: a local file, an S3 object (ranged GETs), a buffer. */
+export interface ByteSource {
+  /** For messages: a path or s3:// URL. */
+  readonly name: string;
+  readonly size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close?(): Promise<void>;
+}
+
+/** Counters of what a source was asked for (tests keep range reads honest with these). */
+export interface ReadStats {
+  reads: number;
+  bytes: number;
+}
+
+export function bufferSource(name: string, bytes: Uint8Array): ByteSource {
+  return {
+    name,
+    size: bytes.byteLength,
+    read: async (offset, length) => bytes.subarray(offset, offset + length),
+  };
+}
+
+/** Wrap a source so that every read is counted in `stats`. */
+export function countingSource(src: ByteSource, stats: ReadStats): ByteSource {
+  return {
+    name: src.name,
+    size: src.size,
+    async read(offset, length) {
+      stats.reads++;
+      stats.bytes += length;
+      return src.read(offset, length);
+    },
+    close: src.close?.bind(src),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Registries of the simulator's model families (lib/core/registry.ts): queue models and latency models. The
+ * spec's names and defaults come from here; runTask looks models up by name. Adding a model: one file with
+ * its factory and one `register` line below.
+ */
+import { Registry } from "../core/registry.ts";
+import { constantLatency, type LatencyModel } from "./latency.ts";
+import { logProbQueue, probQueue, riskAverse } from "./queueModels.ts";
+import type { QueueModel } from "./types.ts";
+
+export interface QueueModelEntry {
+  readonly description: string;
+  make(): QueueModel;
+}
+
+export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
+  .register("risk_averse", { description: "cancels never advance us", make: riskAverse })
+  .register("prob1", { description: "probabilistic queue, power n = 1", make: () => probQueue(1) })
+  .register(
+    "prob2",
+    { description: "probabilistic queue, power n = 2", make: () => probQueue(2) },
+    { isDefault: true },
+  )
+  .register("prob3", { description: "probabilistic queue, power n = 3", make: () => probQueue(3) })
+  .register("log_prob", { description: "probabilistic queue, log function", make: logProbQueue });
+
+/** Parameters a latency model is built from (the spec's sim section). */
+export interface LatencyParams {
+  /** Order-entry latency, milliseconds. */
+  readonly latencyMs: number;
+}
+
+export interface LatencyModelEntry {
+  readonly description: string;
+  make(p: LatencyParams): LatencyModel;
+}
+
+export const LATENCY_MODELS = new Registry<LatencyModelEntry>("latency model").register(
+  "constant",
+  {
+    description: "every order arrives latency_ms after it is sent",
+    make: (p) => constantLatency(BigInt(Math.round(p.latencyMs * 1e6))),
+  },
+  { isDefault: true },
+);

@@ -1,0 +1,46 @@
+/**
+ * The lookback loader: the calibration records of the days STRICTLY BEFORE a backtest day (MODELS.md
+ * section 2: no look-ahead), read from an ObjectStore and combined by lib/calibration (pure).
+ */
+import {
+  type CalibrationDefaults,
+  type CalibrationParams,
+  combineCalibrations,
+  DEFAULT_CALIBRATION,
+} from "../calibration/params.ts";
+import { CALIBRATION_VERSION } from "../calibration/types.ts";
+import { InputError } from "../core/errors.ts";
+import { validateDate } from "../core/ids.ts";
+import type { ObjectStore } from "../ports/objectStore.ts";
+import { listCalibrationDates, readCalibration } from "./calibration.ts";
+
+export interface LoadCalibrationOptions {
+  /** Number of prior days to combine (integer >= 1, default 5). */
+  readonly lookbackDays?: number;
+  readonly version?: number;
+  readonly defaults?: CalibrationDefaults;
+}
+
+/**
+ * Parameters for a backtest of (symbol, date): lists calibration/v={version}/symbol={S}/, keeps the dates
+ * STRICTLY BEFORE `date`, combines the latest `lookbackDays` of them (combineCalibrations). With none, every
+ * field comes from `defaults` and source = "default".
+ */
+export async function loadCalibrationParams(
+  store: ObjectStore,
+  symbol: string,
+  date: string,
+  options: LoadCalibrationOptions = {},
+): Promise<CalibrationParams> {
+  validateDate(date);
+  const lookback = options.lookbackDays ?? 5;
+  if (!Number.isInteger(lookback) || lookback < 1) {
+    throw new InputError(
+      `lookbackDays must be an integer >= 1 (calibration uses prior days only), got ${lookback}`,
+    );
+  }
+  const version = options.version ?? CALIBRATION_VERSION;
+  const prior = (await listCalibrationDates(store, symbol, version)).filter((d) => d < date).slice(-lookback);
+  const records = await Promise.all(prior.map((d) => readCalibration(store, symbol, d, version)));
+  return combineCalibrations(records, options.defaults ?? DEFAULT_CALIBRATION);
+}

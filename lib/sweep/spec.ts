@@ -1,0 +1,164 @@
+/**
+ * The backtest spec: which parent orders to execute, with which strategies and parameters, and the model
+ * settings. Validated with zod at the edge (CLI file, sweep manifest); everything downstream trusts it.
+ * `DEFAULT_SPEC` is the documented default of `msor backtest` (README "Backtest spec").
+ */
+import { z } from "zod";
+import { InputError } from "../core/errors.ts";
+import { parseClock } from "../core/session.ts";
+import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
+import type { ParentOrderConfig, StrategyConfig, TaskConfig } from "../task/config.ts";
+import { DEFAULT_POV_RHO, STRATEGIES, strategyLabel } from "../task/strategies.ts";
+
+/** Order-entry latency when the spec gives none, milliseconds. */
+const DEFAULT_LATENCY_MS = 1;
+
+const clock = z.string().refine(
+  (s) => {
+    try {
+      parseClock(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "expected HH:MM (New York time)" },
+);
+
+/**
+ * Schema of one strategy instance, built from the strategy registry (lib/task/strategies.ts): the names, and
+ * each strategy-specific parameter (optional, refused for strategies that do not declare it). Built at parse
+ * time so that strategies and alpha models registered later are known.
+ */
+function strategySpecSchema(): z.ZodType<StrategyConfig> {
+  const shape: Record<string, z.ZodType> = {
+    strategy: z.enum(STRATEGIES.enumValues()),
+    /** market: every child is a market order; sor: every child goes through the Cont-Kukanov router. */
+    exec: z.enum(["market", "sor"]).default("market"),
+  };
+  const owners = new Map<string, string[]>();
+  for (const name of STRATEGIES.names()) {
+    for (const [param, def] of Object.entries(STRATEGIES.get(name).params)) {
+      if (!owners.has(param)) {
+        owners.set(param, []);
+        shape[param] = def.schema().optional();
+      }
+      owners.get(param)!.push(name);
+    }
+  }
+  /** participation cap: at most this fraction of the forecast interval volume per child (0 = none). */
+  shape.rho_max = z.number().min(0).max(1).optional();
+  let schema: z.ZodType = z.object(shape).strict();
+  for (const [param, names] of owners) {
+    schema = schema.refine(
+      (s) =>
+        (s as Record<string, unknown>)[param] === undefined || names.includes((s as StrategyConfig).strategy),
+      { message: `${param} applies to the ${names.join("/")} strategy only` },
+    );
+  }
+  return schema as z.ZodType<StrategyConfig>;
+}
+
+const ParentOrderSpec = z
+  .object({
+    side: z.enum(["buy", "sell"]).default("buy"),
+    /** size: either shares or percent of ADV (1 = 1% of ADV). */
+    shares: z.number().int().positive().optional(),
+    pct_adv: z.number().positive().max(100).optional(),
+    /** start times, New York wall clock. */
+    start_times: z.array(clock).min(1).default(["10:00", "11:30", "14:00"]),
+    horizon_min: z.number().positive().max(390).default(30),
+  })
+  .strict()
+  .refine((o) => (o.shares === undefined) !== (o.pct_adv === undefined), {
+    message: "give exactly one of shares or pct_adv",
+  });
+
+function taskSpecSchema() {
+  return z
+    .object({
+      seed: z.number().int().min(0).default(1),
+      orders: z
+        .array(ParentOrderSpec)
+        .min(1)
+        // one order of 1% of ADV, with the order defaults (buy, 10:00 / 11:30 / 14:00, 30 minutes)
+        .prefault([{ pct_adv: 1 }]),
+      strategies: z
+        .array(strategySpecSchema())
+        .min(1)
+        .default([
+          { strategy: "immediate", exec: "market" },
+          { strategy: "twap", exec: "market" },
+          { strategy: "twap", exec: "sor" },
+          { strategy: "vwap", exec: "market" },
+          { strategy: "pov", exec: "market", rho: DEFAULT_POV_RHO },
+          { strategy: "ow", exec: "market" },
+          { strategy: "myopic", exec: "sor", alpha: "imbalance" },
+          { strategy: "myopic", exec: "sor", alpha: "ofi" },
+        ]),
+      decision_interval_s: z.number().positive().default(60),
+      router: z
+        .object({
+          horizon_s: z.number().positive().default(300),
+          theta_usd: z.number().min(0).default(0.0005),
+          lambda_u_usd: z.number().min(0).default(0.05),
+          lambda_o_usd: z.number().min(0).default(0.05),
+          samples: z.number().int().min(10).max(100_000).default(1000),
+        })
+        .strict()
+        .prefault({}),
+      fees: z
+        .object({
+          /** $/share paid on market (taker) executions */
+          taker_fee_usd: z.number().min(0).default(0.003),
+          /** $/share received on passive (maker) fills */
+          maker_rebate_usd: z.number().min(0).default(0.002),
+        })
+        .strict()
+        .prefault({}),
+      sim: z
+        .object({
+          /** a registered latency model (lib/sim/registry.ts); constant: every order arrives latency_ms later */
+          latency_model: z.enum(LATENCY_MODELS.enumValues()).default(LATENCY_MODELS.default),
+          latency_ms: z.number().min(0).default(DEFAULT_LATENCY_MS),
+          /** a registered queue model (lib/sim/registry.ts): risk_averse, or prob1 / prob2 / prob3 (power n) */
+          queue_model: z.enum(QUEUE_MODELS.enumValues()).default(QUEUE_MODELS.default),
+          /**
+           * seconds after the parent's end T during which its last orders (e.g. the catch-up sent at T) may still
+           * fill; then everything unfilled is cancelled and shows as fill_rate < 1
+           */
+          end_grace_s: z.number().min(0).max(3600).default(300),
+        })
+        .strict()
+        .prefault({}),
+      calibration: z
+        .object({ lookback_days: z.number().int().min(1).max(60).default(5) })
+        .strict()
+        .prefault({}),
+    })
+    .strict();
+}
+
+/** A validated spec: the resolved task input of lib/task (TaskConfig), with every default filled in. */
+export type TaskSpec = TaskConfig;
+export type StrategySpec = StrategyConfig;
+export type ParentOrderSpec = ParentOrderConfig;
+
+/** Parse and validate a spec (object from JSON); errors name the field and what is expected. */
+export function parseTaskSpec(value: unknown, where = "spec"): TaskSpec {
+  const r = taskSpecSchema().safeParse(value ?? {});
+  if (!r.success) {
+    const issues = r.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
+      .join("; ");
+    throw new InputError(`invalid ${where}: ${issues}`);
+  }
+  const spec: TaskSpec = r.data;
+  return spec;
+}
+
+/** The default spec (every strategy, buy 1% of ADV at 10:00, 11:30, 14:00 New York, 30-minute horizon). */
+export const DEFAULT_SPEC: TaskSpec = parseTaskSpec({});
+
+export { strategyLabel };

@@ -1,0 +1,55 @@
+/**
+ * The resolved input of one task: what runTask needs to know about parent orders, strategies and models.
+ * The sweep spec (lib/sweep/spec.ts) validates user input with zod and produces exactly this shape; lib/task
+ * trusts it. Model names are registry names (lib/sim/registry.ts, lib/alpha/registry.ts,
+ * lib/task/strategies.ts).
+ */
+
+/** market: every child is a market order; sor: every child goes through the Cont-Kukanov router. */
+export type ExecMode = "market" | "sor";
+
+export interface StrategyConfig {
+  /** Registered strategy name (lib/task/strategies.ts). */
+  readonly strategy: string;
+  readonly exec: ExecMode;
+  /** Participation cap: at most this fraction of the forecast interval volume per child (0 / absent = none). */
+  readonly rho_max?: number | undefined;
+  /** Strategy-specific parameters, as declared by the strategy's registry entry (e.g. rho, alpha). */
+  readonly [param: string]: unknown;
+}
+
+export interface ParentOrderConfig {
+  readonly side: "buy" | "sell";
+  /** Size: either shares or percent of ADV (1 = 1% of ADV). */
+  readonly shares?: number | undefined;
+  readonly pct_adv?: number | undefined;
+  /** Start times, New York wall clock HH:MM. */
+  readonly start_times: readonly string[];
+  readonly horizon_min: number;
+}
+
+export interface TaskConfig {
+  readonly seed: number;
+  readonly orders: readonly ParentOrderConfig[];
+  readonly strategies: readonly StrategyConfig[];
+  /** Seconds between decisions. */
+  readonly decision_interval_s: number;
+  readonly router: {
+    readonly horizon_s: number;
+    readonly theta_usd: number;
+    readonly lambda_u_usd: number;
+    readonly lambda_o_usd: number;
+    readonly samples: number;
+  };
+  readonly fees: { readonly taker_fee_usd: number; readonly maker_rebate_usd: number };
+  readonly sim: {
+    /** Registered latency model (lib/sim/registry.ts). */
+    readonly latency_model: string;
+    readonly latency_ms: number;
+    /** Registered queue model (lib/sim/registry.ts). */
+    readonly queue_model: string;
+    /** Seconds after a parent's end during which its last orders may still fill; then they are cancelled. */
+    readonly end_grace_s: number;
+  };
+  readonly calibration: { readonly lookback_days: number };
+}
