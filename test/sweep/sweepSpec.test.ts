@@ -241,6 +241,64 @@ describe("strategy grids", () => {
   });
 });
 
+describe("nothing escapes its prefix", () => {
+  it("any symbols / venues / run id either fail planning with InputError or give plain relative keys", () => {
+    const hostile = fc.oneof(
+      fc.constantFrom(
+        "../x",
+        "/abs",
+        "a//b",
+        ".",
+        "..",
+        "A\u202EB",
+        "\uff0f",
+        "\uff0e\uff0e",
+        "%2F",
+        "A\\B",
+        "A\u0000",
+      ),
+      fc.string({ maxLength: 8 }),
+      fc.string({ unit: "binary", maxLength: 8 }),
+    );
+    const alnum = fc.constantFrom(..."ABCZ019");
+    const plain = fc
+      .tuple(alnum, fc.array(fc.constantFrom(..."AZ09._-"), { maxLength: 6 }))
+      .map(([a, rest]) => a + rest.join(""))
+      .filter((v) => !v.includes(".."));
+    const part = fc.oneof({ arbitrary: plain, weight: 4 }, { arbitrary: hostile, weight: 1 });
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.array(part, { minLength: 1, maxLength: 3 }),
+        fc.array(part, { minLength: 1, maxLength: 2 }),
+        part,
+        (symbols, venues, runId) => {
+          let r: ReturnType<typeof resolveSweepSpec> | undefined;
+          try {
+            r = resolveSweepSpec({ run_id: runId, symbols, dates: ["2024-06-03"], input: { venues } });
+          } catch (e) {
+            expect((e as Error).name).toBe("InputError");
+            return;
+          }
+          expect(r.run_id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]*$/);
+          for (const s of r.symbols) {
+            for (const key of inputKeys(r.input, s, "2024-06-03")) {
+              expect(key.split("/")).toHaveLength(4);
+              expect(
+                key.split("/").every((seg) => /^[A-Za-z0-9._=-]+$/.test(seg) && !/^\.+$/.test(seg)),
+              ).toBe(true);
+            }
+          }
+          for (const t of r.tasks) expect(t.task_id).toMatch(/^backtest-\d{8}-[A-Z0-9][A-Z0-9._-]*$/);
+          accepted++;
+        },
+      ),
+    );
+    // not vacuous: a good share of the generated specs are valid (P(none of 100 runs) is negligible)
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
+
 describe("task ids", () => {
   it("round-trip and refuse anything else", () => {
     expect(sweepTaskId("backtest", "BRK.B", "2024-06-03")).toBe("backtest-20240603-BRK.B");
