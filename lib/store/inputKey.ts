@@ -34,6 +34,7 @@ const RUN_ID_HINT = `use 1-${RUN_ID_MAX_LENGTH} characters A-Z a-z 0-9 _ - start
 
 /** A value quoted for an error message: printable ASCII as is, everything else as \uXXXX, at most 80 chars. */
 export function quoteValue(value: unknown): string {
+  if (value === undefined) return "(missing)";
   if (typeof value !== "string") {
     const text = value === undefined ? "undefined" : JSON.stringify(value);
     return `${(text ?? String(value)).slice(0, 80)} (a ${value === null ? "null" : typeof value}, not a string)`;

@@ -35,9 +35,8 @@ export const SweepSpecSchema = z
   .object({
     run_id: z.unknown().optional(),
     symbols: z.array(z.unknown()).min(1, "list at least one symbol"),
-    dates: z.union([z.array(z.unknown()).min(1), z.object({ from: z.unknown(), to: z.unknown() }).strict()], {
-      error: "expected a list of YYYY-MM-DD dates or {from: YYYY-MM-DD, to: YYYY-MM-DD}",
-    }),
+    /** a list, or {from, to}; checked in resolveDates for messages that name the problem */
+    dates: z.unknown(),
     input: z
       .object({
         root: z.string().min(1).optional(),
@@ -145,15 +144,29 @@ function uniqueList(
   return out;
 }
 
-function resolveDates(dates: z.infer<typeof SweepSpecSchema>["dates"], p: Problems): string[] {
+const DATES_HINT = "expected a list of YYYY-MM-DD dates or {from: YYYY-MM-DD, to: YYYY-MM-DD}";
+
+function resolveDates(dates: unknown, p: Problems): string[] {
+  if (dates === undefined) {
+    p.add(`dates: missing; ${DATES_HINT}`);
+    return [];
+  }
   if (!Array.isArray(dates)) {
-    const from = p.run(() => checkDate(dates.from, "dates.from"));
-    const to = p.run(() => checkDate(dates.to, "dates.to"));
+    if (typeof dates !== "object" || dates === null) {
+      p.add(`dates: ${DATES_HINT}`);
+      return [];
+    }
+    const extra = Object.keys(dates).filter((k) => k !== "from" && k !== "to");
+    if (extra.length > 0) p.add(`dates: unknown field ${quoteValue(extra[0])}; ${DATES_HINT}`);
+    const range = dates as { from?: unknown; to?: unknown };
+    const from = p.run(() => checkDate(range.from, "dates.from"));
+    const to = p.run(() => checkDate(range.to, "dates.to"));
     if (from === undefined || to === undefined) return [];
     const days = p.run(() => tradingDaysBetween(from, to)) ?? [];
     if (from <= to && days.length === 0) p.add(`dates ${from} .. ${to}: no NYSE trading day in this range`);
     return days;
   }
+  if (dates.length === 0) p.add("dates: empty list; give at least one NYSE trading day");
   const listed = uniqueList(dates, "dates", checkDate, p);
   return listed
     .filter((date) => {

@@ -111,6 +111,10 @@ describe("resolveSweepSpec", () => {
     expect(() => resolve({ dates: { from: "2024-06-09", to: "2024-06-01" } })).toThrow(
       /'from' is after 'to'/,
     );
+    expect(() => resolve({ dates: [] })).toThrow(/dates: empty list/);
+    expect(() => resolve({ dates: { from: "2024-06-03" } })).toThrow(
+      /invalid dates\.to \(missing\): must be a string/,
+    );
     expect(() => resolve({ dates: "2024-06-03" })).toThrow(
       /dates: expected a list of YYYY-MM-DD dates or \{from/,
     );
