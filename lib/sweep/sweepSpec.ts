@@ -36,7 +36,7 @@ export const SweepSpecSchema = z
     run_id: z.unknown().optional(),
     symbols: z.array(z.unknown()).min(1, "list at least one symbol"),
     /** a list, or {from, to}; checked in resolveDates for messages that name the problem */
-    dates: z.unknown(),
+    dates: z.unknown().optional(),
     input: z
       .object({
         root: z.string().min(1).optional(),

@@ -115,6 +115,10 @@ describe("resolveSweepSpec", () => {
     expect(() => resolve({ dates: { from: "2024-06-03" } })).toThrow(
       /invalid dates\.to \(missing\): must be a string/,
     );
+    expect(() => resolve({ dates: { from: "2024-06-03", until: "2024-06-04" } })).toThrow(
+      /dates: unknown field "until"/,
+    );
+    expect(() => resolveSweepSpec({ symbols: ["A"] })).toThrow(/dates: missing/);
     expect(() => resolve({ dates: "2024-06-03" })).toThrow(
       /dates: expected a list of YYYY-MM-DD dates or \{from/,
     );
