@@ -134,14 +134,14 @@ function uniqueList(
   check: (v: unknown, f: string) => string,
   p: Problems,
 ): string[] {
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const [i, value] of values.entries()) {
     const v = p.run(() => check(value, `${field}[${i}]`));
     if (v === undefined) continue;
-    if (out.includes(v)) p.add(`${field}[${i}] ${v}: listed twice`);
-    else out.push(v);
+    if (out.has(v)) p.add(`${field}[${i}] ${v}: listed twice`);
+    else out.add(v);
   }
-  return out;
+  return [...out];
 }
 
 const DATES_HINT = "expected a list of YYYY-MM-DD dates or {from: YYYY-MM-DD, to: YYYY-MM-DD}";
