@@ -1,0 +1,293 @@
+/**
+ * Key parts that come from a sweep spec or a queue message (symbols, venues, run ids, dates) and the input key
+ * template they are rendered into. Strict allow-lists: nothing a spec or a message says can make a key escape
+ * its prefix (`../x`, `/abs`, `a//b`, backslashes, percent-encoding, control characters, and unicode look-alikes
+ * such as U+FF0F FULLWIDTH SOLIDUS are all rejected, with a reason naming the field and the value).
+ *
+ * Template placeholders: {venue} {symbol} {date} (YYYY-MM-DD) {yyyymmdd}. The default is
+ * DEFAULT_INPUT_KEY_TEMPLATE; the original project's layout is ORIGINAL_INPUT_KEY_TEMPLATE.
+ */
+import { InputError } from "../core/errors.ts";
+
+export const DEFAULT_INPUT_KEY_TEMPLATE = "mbp10/{venue}/{symbol}/{date}.parquet";
+/** One multi-publisher file per symbol-day (Databento's own naming). */
+export const ORIGINAL_INPUT_KEY_TEMPLATE = "{symbol}/xnas-itch-{yyyymmdd}.mbp-10.parquet";
+
+export const PLACEHOLDERS = ["venue", "symbol", "date", "yyyymmdd"] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+export const SYMBOL_MAX_LENGTH = 16;
+export const VENUE_MAX_LENGTH = 32;
+export const RUN_ID_MAX_LENGTH = 64;
+export const TEMPLATE_MAX_LENGTH = 512;
+
+const SYMBOL_RE = /^[A-Z0-9][A-Z0-9._-]*$/;
+const VENUE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** characters a template may contain outside its placeholders */
+const TEMPLATE_LITERAL_RE = /^[A-Za-z0-9._=/-]*$/;
+
+const SYMBOL_HINT = `use 1-${SYMBOL_MAX_LENGTH} characters A-Z 0-9 . _ - starting with a letter or digit (e.g. AAPL, BRK.B)`;
+const VENUE_HINT = `use 1-${VENUE_MAX_LENGTH} characters A-Z a-z 0-9 . _ - starting with a letter or digit (e.g. xnas, XNAS.ITCH)`;
+const RUN_ID_HINT = `use 1-${RUN_ID_MAX_LENGTH} characters A-Z a-z 0-9 _ - starting with a letter or digit (e.g. daily-2024-06-03)`;
+
+/** A value quoted for an error message: printable ASCII as is, everything else as \uXXXX, at most 80 chars. */
+export function quoteValue(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  if (typeof value !== "string") {
+    const text = value === undefined ? "undefined" : JSON.stringify(value);
+    return `${(text ?? String(value)).slice(0, 80)} (a ${value === null ? "null" : typeof value}, not a string)`;
+  }
+  let out = "";
+  for (const ch of value.slice(0, 80)) {
+    const cp = ch.codePointAt(0)!;
+    out +=
+      ch === '"' || ch === "\\"
+        ? `\\${ch}`
+        : cp >= 0x20 && cp < 0x7f
+          ? ch
+          : `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+  }
+  return `"${out}${value.length > 80 ? "..." : ""}"`;
+}
+
+const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+
+/** Characters that render like a path separator or a dot. */
+const LOOKALIKES: Readonly<Record<number, string>> = {
+  65295: "FULLWIDTH SOLIDUS, a look-alike of '/'",
+  8725: "DIVISION SLASH, a look-alike of '/'",
+  8260: "FRACTION SLASH, a look-alike of '/'",
+  10744: "BIG SOLIDUS, a look-alike of '/'",
+  65340: "FULLWIDTH REVERSE SOLIDUS, a look-alike of '\\'",
+  10741: "REVERSE SOLIDUS OPERATOR, a look-alike of '\\'",
+  65294: "FULLWIDTH FULL STOP, a look-alike of '.'",
+  8228: "ONE DOT LEADER, a look-alike of '.'",
+  8229: "TWO DOT LEADER, a look-alike of '..'",
+  8230: "HORIZONTAL ELLIPSIS, a look-alike of '...'",
+  12290: "IDEOGRAPHIC FULL STOP, a look-alike of '.'",
+  65106: "SMALL FULL STOP, a look-alike of '.'",
+};
+
+function isBidiControl(cp: number): boolean {
+  return (
+    cp === 0x061c ||
+    cp === 0x200e ||
+    cp === 0x200f ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069)
+  );
+}
+
+function isInvisible(cp: number): boolean {
+  return (cp >= 0x200b && cp <= 0x200d) || cp === 0x2060 || cp === 0xfeff || cp === 0x00ad || cp === 0x180e;
+}
+
+/**
+ * Why `value` cannot be part of an object key whatever the field (path syntax, encodings, unicode tricks), or
+ * undefined. The field's own allow-list is checked after this.
+ */
+function pathProblem(value: string): string | undefined {
+  if (value.length === 0) return "is empty";
+  for (const ch of value) {
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0) return "contains a NUL character";
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return `contains the control character ${hex(cp)}`;
+    if (isBidiControl(cp))
+      return `contains the bidirectional-text control ${hex(cp)}, which reorders what is shown`;
+    if (isInvisible(cp)) return `contains the invisible character ${hex(cp)}`;
+    const lookalike = LOOKALIKES[cp];
+    if (lookalike !== undefined) return `contains ${hex(cp)} ${lookalike}`;
+  }
+  if (value.normalize("NFC") !== value) return "is not in Unicode normal form NFC";
+  for (const ch of value) {
+    const cp = ch.codePointAt(0)!;
+    if (cp > 0x7e) {
+      const folded = ch.normalize("NFKC");
+      if (/[/\\.]/.test(folded))
+        return `contains ${hex(cp)}, which normalizes (NFKC) to ${quoteValue(folded)}`;
+      return `contains the non-ASCII character ${hex(cp)}`;
+    }
+  }
+  if (value.startsWith("/")) return "is an absolute path (starts with '/')";
+  if (value.includes("/")) return "contains '/', which would add key segments";
+  if (value.includes("\\")) return "contains a backslash";
+  if (value.includes("%")) return "contains '%' (percent-encoding is never decoded; give the plain value)";
+  if (value === "." || value === "..") return "is a relative path segment";
+  if (value.includes("..")) return "contains '..'";
+  if (/\s/.test(value)) return "contains whitespace";
+  return undefined;
+}
+
+function fail(field: string, value: unknown, reason: string, hint: string): never {
+  throw new InputError(`invalid ${field} ${quoteValue(value)}: ${reason}; ${hint}`);
+}
+
+function checkPart(
+  value: unknown,
+  field: string,
+  re: RegExp,
+  max: number,
+  hint: string,
+  extra?: (v: string) => string | undefined,
+): string {
+  if (typeof value !== "string") return fail(field, value, "must be a string", hint);
+  const problem = pathProblem(value);
+  if (problem !== undefined) return fail(field, value, problem, hint);
+  if (value.length > max) return fail(field, value, `is longer than ${max} characters`, hint);
+  const more = extra?.(value);
+  if (more !== undefined) return fail(field, value, more, hint);
+  if (!re.test(value)) {
+    const bad = [...value].find((c) => !re.test(`A${c}`));
+    const reason =
+      bad !== undefined
+        ? `contains the character ${quoteValue(bad)}`
+        : /^[._-]/.test(value)
+          ? `starts with ${quoteValue(value[0])}`
+          : "is not allowed";
+    return fail(field, value, reason, hint);
+  }
+  return value;
+}
+
+/** A ticker: A-Z 0-9 . _ -, 1-16 characters, starting with a letter or digit. Returns it, or throws InputError. */
+export function checkSymbol(value: unknown, field = "symbol"): string {
+  return checkPart(value, field, SYMBOL_RE, SYMBOL_MAX_LENGTH, SYMBOL_HINT, (v) =>
+    /[a-z]/.test(v)
+      ? `has lower-case letters (symbols are upper case: ${quoteValue(v.toUpperCase())})`
+      : undefined,
+  );
+}
+
+/** A venue name as used in the key template (e.g. xnas, XNAS.ITCH). */
+export function checkVenue(value: unknown, field = "venue"): string {
+  return checkPart(value, field, VENUE_RE, VENUE_MAX_LENGTH, VENUE_HINT);
+}
+
+/** A run id (becomes `runs/{R}/` and `run_id={R}` partitions). */
+export function checkRunId(value: unknown, field = "run_id"): string {
+  return checkPart(value, field, RUN_ID_RE, RUN_ID_MAX_LENGTH, RUN_ID_HINT);
+}
+
+/** A real calendar date YYYY-MM-DD (years 1900-2999). */
+export function checkDate(value: unknown, field = "date"): string {
+  const hint = "expected an existing calendar date as YYYY-MM-DD (e.g. 2024-06-03)";
+  if (typeof value !== "string") return fail(field, value, "must be a string", hint);
+  const m = DATE_RE.exec(value);
+  if (!m) return fail(field, value, "is not in the form YYYY-MM-DD", hint);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1900 || y > 2999) return fail(field, value, "has a year outside 1900-2999", hint);
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) {
+    return fail(field, value, "is not a date that exists", hint);
+  }
+  return value;
+}
+
+type Token = { readonly literal: string } | { readonly placeholder: Placeholder };
+
+/** A parsed, validated input key template. */
+export interface InputKeyTemplate {
+  readonly template: string;
+  readonly tokens: readonly Token[];
+  readonly placeholders: ReadonlySet<Placeholder>;
+}
+
+/**
+ * Parse and validate a key template: only the four placeholders, literal text from A-Z a-z 0-9 . _ = - /,
+ * relative (no leading '/'), no empty, '.' or '..' segments, no trailing '/', and it must name {symbol} and one
+ * of {date} / {yyyymmdd} so that every symbol-day has its own key.
+ */
+export function parseInputKeyTemplate(template: unknown, field = "input.key_template"): InputKeyTemplate {
+  const hint = `use placeholders {${PLACEHOLDERS.join("} {")}} and literal A-Z a-z 0-9 . _ = - / (default ${DEFAULT_INPUT_KEY_TEMPLATE})`;
+  if (typeof template !== "string") return fail(field, template, "must be a string", hint);
+  if (template.length === 0) return fail(field, template, "is empty", hint);
+  if (template.length > TEMPLATE_MAX_LENGTH) {
+    return fail(field, template, `is longer than ${TEMPLATE_MAX_LENGTH} characters`, hint);
+  }
+  const tokens: Token[] = [];
+  const placeholders = new Set<Placeholder>();
+  const re = /\{([^{}]*)\}/g;
+  let last = 0;
+  const literal = (text: string) => {
+    if (text.length === 0) return;
+    if (text.includes("{") || text.includes("}")) fail(field, template, "has an unmatched '{' or '}'", hint);
+    if (!TEMPLATE_LITERAL_RE.test(text)) {
+      const problem =
+        pathProblem(text.replaceAll("/", "")) ?? "contains a character outside A-Z a-z 0-9 . _ = - /";
+      fail(field, template, problem, hint);
+    }
+    tokens.push({ literal: text });
+  };
+  for (let m = re.exec(template); m !== null; m = re.exec(template)) {
+    literal(template.slice(last, m.index));
+    const name = m[1]!;
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+      fail(field, template, `has the unknown placeholder {${quoteValue(name).slice(1, -1)}}`, hint);
+    }
+    tokens.push({ placeholder: name as Placeholder });
+    placeholders.add(name as Placeholder);
+    last = m.index + m[0].length;
+  }
+  literal(template.slice(last));
+  if (template.startsWith("/")) fail(field, template, "is an absolute path (starts with '/')", hint);
+  if (template.endsWith("/")) fail(field, template, "ends with '/' (it must name a file)", hint);
+  for (const segment of template.split("/")) {
+    if (segment === "") fail(field, template, "has an empty segment ('//')", hint);
+    if (segment === "." || segment === "..")
+      fail(field, template, `has the relative segment '${segment}'`, hint);
+  }
+  if (!placeholders.has("symbol")) fail(field, template, "does not use {symbol}", hint);
+  if (!placeholders.has("date") && !placeholders.has("yyyymmdd")) {
+    fail(field, template, "uses neither {date} nor {yyyymmdd}", hint);
+  }
+  return { template, tokens, placeholders };
+}
+
+export interface InputKeyValues {
+  readonly symbol: string;
+  readonly date: string;
+  /** required when the template uses {venue} */
+  readonly venue?: string | undefined;
+}
+
+/**
+ * The object key (relative to the input root or bucket) of one symbol-day (and venue). Every value is
+ * validated again here, and the result is checked to be a plain relative key, so a caller that skipped
+ * planning still cannot escape the prefix.
+ */
+export function renderInputKey(template: InputKeyTemplate, values: InputKeyValues): string {
+  const symbol = checkSymbol(values.symbol);
+  const date = checkDate(values.date);
+  let venue: string | undefined;
+  if (template.placeholders.has("venue")) {
+    if (values.venue === undefined) {
+      throw new InputError(
+        `input key template ${template.template} uses {venue}: give the venue to render it`,
+      );
+    }
+    venue = checkVenue(values.venue);
+  }
+  const rendered: Record<Placeholder, string> = {
+    symbol,
+    date,
+    yyyymmdd: date.replaceAll("-", ""),
+    venue: venue ?? "",
+  };
+  const key = template.tokens.map((t) => ("literal" in t ? t.literal : rendered[t.placeholder])).join("");
+  assertRelativeKey(key);
+  return key;
+}
+
+/** True when `key` is a relative object key whose segments are all plain names (no '', '.', '..'). */
+export function isRelativeKey(key: string): boolean {
+  if (!/^[A-Za-z0-9._=/-]+$/.test(key)) return false;
+  return key.split("/").every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+function assertRelativeKey(key: string): void {
+  if (!isRelativeKey(key)) {
+    throw new InputError(`internal: rendered input key ${quoteValue(key)} is not a plain relative key`);
+  }
+}

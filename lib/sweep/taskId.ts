@@ -1,0 +1,43 @@
+/**
+ * Deterministic task ids: `{kind}-{yyyymmdd}-{symbol}`, e.g. `backtest-20240603-BRK.B`. They become object keys
+ * (`runs/{R}/tasks/{task_id}.json`), so they are built only from validated parts, and a worker can check that a
+ * message's task_id matches its (kind, symbol, date).
+ */
+import { InputError } from "../core/errors.ts";
+import { checkDate, checkSymbol, quoteValue } from "../store/inputKey.ts";
+
+/** Wave 1 calibrates (symbol, day) pairs; wave 2 backtests the run's (symbol, day) pairs. */
+export const TASK_KINDS = ["calibrate", "backtest"] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export interface SweepTask {
+  readonly task_id: string;
+  readonly kind: TaskKind;
+  readonly symbol: string;
+  readonly date: string;
+}
+
+export function sweepTaskId(kind: TaskKind, symbol: string, date: string): string {
+  if (!TASK_KINDS.includes(kind))
+    throw new InputError(`invalid task kind ${quoteValue(kind)}: use calibrate or backtest`);
+  return `${kind}-${checkDate(date).replaceAll("-", "")}-${checkSymbol(symbol)}`;
+}
+
+export function sweepTask(kind: TaskKind, symbol: string, date: string): SweepTask {
+  return { task_id: sweepTaskId(kind, symbol, date), kind, symbol, date };
+}
+
+/** Inverse of sweepTaskId; throws InputError on anything it would not have produced. */
+export function parseSweepTaskId(taskId: unknown): SweepTask {
+  const m =
+    typeof taskId === "string" ? /^(calibrate|backtest)-(\d{4})(\d{2})(\d{2})-(.+)$/.exec(taskId) : null;
+  if (!m) {
+    throw new InputError(
+      `invalid task_id ${quoteValue(taskId)}: expected {calibrate|backtest}-{yyyymmdd}-{symbol}, e.g. backtest-20240603-AAPL`,
+    );
+  }
+  const task = sweepTask(m[1] as TaskKind, m[5]!, `${m[2]}-${m[3]}-${m[4]}`);
+  if (task.task_id !== taskId)
+    throw new InputError(`invalid task_id ${quoteValue(taskId)}: not in canonical form`);
+  return task;
+}
