@@ -16,6 +16,19 @@
 import { CALIBRATION_VERSION } from "../calibration/types.ts";
 import { InputError } from "../core/errors.ts";
 import { validateDate, validateRunId, validateSymbol } from "../core/ids.ts";
+import {
+  checkDate,
+  checkSymbol,
+  checkVenue,
+  DEFAULT_INPUT_KEY_TEMPLATE,
+  fail,
+  PLACEHOLDERS,
+  type Placeholder,
+  pathProblem,
+  quoteValue,
+  TEMPLATE_LITERAL_RE,
+  TEMPLATE_MAX_LENGTH,
+} from "./keyParts.ts";
 
 // ---- calibration ---------------------------------------------------------------------------------------
 
@@ -174,3 +187,128 @@ export function inputKey(venue: string, symbol: string, date: string): string {
   }
   return `mbp10/${venue}/${validateSymbol(symbol)}/${validateDate(date)}.parquet`;
 }
+
+// ---- input key template (sweep specs) --------------------------------------------------------------
+
+type Token = { readonly literal: string } | { readonly placeholder: Placeholder };
+
+/** A parsed, validated input key template. */
+export interface InputKeyTemplate {
+  readonly template: string;
+  readonly tokens: readonly Token[];
+  readonly placeholders: ReadonlySet<Placeholder>;
+}
+
+/**
+ * Parse and validate a key template: only the four placeholders, literal text from A-Z a-z 0-9 . _ = - /,
+ * relative (no leading '/'), no empty, '.' or '..' segments, no trailing '/', and it must name {symbol} and one
+ * of {date} / {yyyymmdd} so that every symbol-day has its own key.
+ */
+export function parseInputKeyTemplate(template: unknown, field = "input.key_template"): InputKeyTemplate {
+  const hint = `use placeholders {${PLACEHOLDERS.join("} {")}} and literal A-Z a-z 0-9 . _ = - / (default ${DEFAULT_INPUT_KEY_TEMPLATE})`;
+  if (typeof template !== "string") return fail(field, template, "must be a string", hint);
+  if (template.length === 0) return fail(field, template, "is empty", hint);
+  if (template.length > TEMPLATE_MAX_LENGTH) {
+    return fail(field, template, `is longer than ${TEMPLATE_MAX_LENGTH} characters`, hint);
+  }
+  const tokens: Token[] = [];
+  const placeholders = new Set<Placeholder>();
+  const re = /\{([^{}]*)\}/g;
+  let last = 0;
+  const literal = (text: string) => {
+    if (text.length === 0) return;
+    if (text.includes("{") || text.includes("}")) fail(field, template, "has an unmatched '{' or '}'", hint);
+    if (!TEMPLATE_LITERAL_RE.test(text)) {
+      const problem =
+        pathProblem(text.replaceAll("/", "")) ?? "contains a character outside A-Z a-z 0-9 . _ = - /";
+      fail(field, template, problem, hint);
+    }
+    tokens.push({ literal: text });
+  };
+  for (let m = re.exec(template); m !== null; m = re.exec(template)) {
+    literal(template.slice(last, m.index));
+    const name = m[1]!;
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+      fail(field, template, `has the unknown placeholder {${quoteValue(name).slice(1, -1)}}`, hint);
+    }
+    tokens.push({ placeholder: name as Placeholder });
+    placeholders.add(name as Placeholder);
+    last = m.index + m[0].length;
+  }
+  literal(template.slice(last));
+  if (template.startsWith("/")) fail(field, template, "is an absolute path (starts with '/')", hint);
+  if (template.endsWith("/")) fail(field, template, "ends with '/' (it must name a file)", hint);
+  for (const segment of template.split("/")) {
+    if (segment === "") fail(field, template, "has an empty segment ('//')", hint);
+    if (segment === "." || segment === "..")
+      fail(field, template, `has the relative segment '${segment}'`, hint);
+  }
+  if (!placeholders.has("symbol")) fail(field, template, "does not use {symbol}", hint);
+  if (!placeholders.has("date") && !placeholders.has("yyyymmdd")) {
+    fail(field, template, "uses neither {date} nor {yyyymmdd}", hint);
+  }
+  return { template, tokens, placeholders };
+}
+
+export interface InputKeyValues {
+  readonly symbol: string;
+  readonly date: string;
+  /** required when the template uses {venue} */
+  readonly venue?: string | undefined;
+}
+
+/**
+ * The object key (relative to the input root or bucket) of one symbol-day (and venue). Every value is
+ * validated again here, and the result is checked to be a plain relative key, so a caller that skipped
+ * planning still cannot escape the prefix.
+ */
+export function renderInputKey(template: InputKeyTemplate, values: InputKeyValues): string {
+  const symbol = checkSymbol(values.symbol);
+  const date = checkDate(values.date);
+  let venue: string | undefined;
+  if (template.placeholders.has("venue")) {
+    if (values.venue === undefined) {
+      throw new InputError(
+        `input key template ${template.template} uses {venue}: give the venue to render it`,
+      );
+    }
+    venue = checkVenue(values.venue);
+  }
+  const rendered: Record<Placeholder, string> = {
+    symbol,
+    date,
+    yyyymmdd: date.replaceAll("-", ""),
+    venue: venue ?? "",
+  };
+  const key = template.tokens.map((t) => ("literal" in t ? t.literal : rendered[t.placeholder])).join("");
+  assertRelativeKey(key);
+  return key;
+}
+
+/** True when `key` is a relative object key whose segments are all plain names (no '', '.', '..'). */
+export function isRelativeKey(key: string): boolean {
+  if (!/^[A-Za-z0-9._=/-]+$/.test(key)) return false;
+  return key.split("/").every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+function assertRelativeKey(key: string): void {
+  if (!isRelativeKey(key)) {
+    throw new InputError(`internal: rendered input key ${quoteValue(key)} is not a plain relative key`);
+  }
+}
+
+export {
+  checkDate,
+  checkRunId,
+  checkSymbol,
+  checkVenue,
+  DEFAULT_INPUT_KEY_TEMPLATE,
+  ORIGINAL_INPUT_KEY_TEMPLATE,
+  PLACEHOLDERS,
+  type Placeholder,
+  quoteValue,
+  RUN_ID_MAX_LENGTH,
+  SYMBOL_MAX_LENGTH,
+  TEMPLATE_MAX_LENGTH,
+  VENUE_MAX_LENGTH,
+} from "./keyParts.ts";

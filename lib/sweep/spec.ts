@@ -30,7 +30,7 @@ const clock = z.string().refine(
  * each strategy-specific parameter (optional, refused for strategies that do not declare it). Built at parse
  * time so that strategies and alpha models registered later are known.
  */
-function strategySpecSchema(): z.ZodType<StrategyConfig> {
+export function strategySpecSchema(): z.ZodType<StrategyConfig> {
   const shape: Record<string, z.ZodType> = {
     strategy: z.enum(STRATEGIES.enumValues()),
     /** market: every child is a market order; sor: every child goes through the Cont-Kukanov router. */

@@ -6,8 +6,7 @@
  * Order is deterministic: entries in file order, and within an entry the first listed parameter varies slowest.
  */
 import { InputError } from "../core/errors.ts";
-// lead: fix this path when lib/task/spec.ts moves to lib/sweep
-import { StrategySpec, strategyLabel } from "../task/spec.ts";
+import { type StrategySpec, strategyLabel, strategySpecSchema } from "./spec.ts";
 
 export interface StrategyInstance {
   readonly label: string;
@@ -53,7 +52,7 @@ export function expandStrategyEntry(entry: unknown, field: string): StrategyInst
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
   return combos.map((raw) => {
-    const r = StrategySpec.safeParse(raw);
+    const r = strategySpecSchema().safeParse(raw);
     if (!r.success) {
       const where = Object.keys(raw).length > 1 ? ` (instance ${JSON.stringify(raw)})` : "";
       const issues = r.error.issues

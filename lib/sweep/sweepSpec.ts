@@ -19,9 +19,8 @@ import {
   parseInputKeyTemplate,
   quoteValue,
   renderInputKey,
-} from "../store/inputKey.ts";
-// lead: fix this path when lib/task/spec.ts moves to lib/sweep
-import { parseTaskSpec, strategyLabel, type TaskSpec } from "../task/spec.ts";
+} from "../store/keys.ts";
+import { parseTaskSpec, strategyLabel, type TaskSpec } from "./spec.ts";
 import { expandStrategyGrid } from "./strategyGrid.ts";
 import { type SweepTask, sweepTask } from "./taskId.ts";
 

@@ -4,7 +4,7 @@
  * message's task_id matches its (kind, symbol, date).
  */
 import { InputError } from "../core/errors.ts";
-import { checkDate, checkSymbol, quoteValue } from "../store/inputKey.ts";
+import { checkDate, checkSymbol, quoteValue } from "../store/keys.ts";
 
 /** Wave 1 calibrates (symbol, day) pairs; wave 2 backtests the run's (symbol, day) pairs. */
 export const TASK_KINDS = ["calibrate", "backtest"] as const;

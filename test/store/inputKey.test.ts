@@ -12,7 +12,7 @@ import {
   parseInputKeyTemplate,
   quoteValue,
   renderInputKey,
-} from "../../lib/store/inputKey.ts";
+} from "../../lib/store/keys.ts";
 
 describe("input key templates", () => {
   it("renders the default template", () => {
