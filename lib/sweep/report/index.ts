@@ -13,8 +13,19 @@ import { renderSvg } from "./vega.ts";
 
 export { reportKey } from "./keys.ts";
 
+/** What the report holds: the page and, per chart / table, whether it was drawn or is waiting for data. */
+export interface RunReport {
+  readonly html: string;
+  readonly charts: { id: string; title: string; status: "rendered" | "missing"; missing?: string }[];
+  readonly tables: { id: string; title: string; rows: number; missing?: string }[];
+}
+
 /** The report of run `runId` as an HTML string (deterministic for the same stored results). */
 export async function renderRunReport(store: ObjectStore, runId: string): Promise<string> {
+  return (await buildRunReport(store, runId)).html;
+}
+
+export async function buildRunReport(store: ObjectStore, runId: string): Promise<RunReport> {
   const data = await loadRunData(store, runId);
   const charts: RenderedChart[] = [];
   for (const c of buildCharts(data)) {
@@ -27,7 +38,21 @@ export async function renderRunReport(store: ObjectStore, runId: string): Promis
     charts,
     tables: buildTables(data),
   };
-  return pageHtml(page);
+  return {
+    html: pageHtml(page),
+    charts: page.charts.map((c) => ({
+      id: c.id,
+      title: c.title,
+      status: c.svg ? "rendered" : "missing",
+      ...(c.missing && !c.svg ? { missing: c.missing } : {}),
+    })),
+    tables: page.tables.map((t) => ({
+      id: t.id,
+      title: t.title,
+      rows: t.rows.length,
+      ...(t.missing ? { missing: t.missing } : {}),
+    })),
+  };
 }
 
 /** Render and store the report at runs/{R}/report.html; returns the key. */

@@ -177,7 +177,7 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
   const execFiles = await listResultFiles(store, EXECUTIONS.name, runId);
   if (execFiles.length === 0) {
     throw new NotFoundError(
-      `run "${runId}" has no results under ${store.describe(resultRunPrefix(EXECUTIONS.name, runId))}; ` +
+      `run "${runId}" has no results under ${store.describe(resultRunPrefix(EXECUTIONS.name, runId).slice(0, -1))}; ` +
         `check the run id and the root folder (msor backtest --run-id ${runId} --out DIR writes them)`,
     );
   }
