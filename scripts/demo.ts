@@ -3,7 +3,8 @@
  * 1. generates consecutive synthetic trading days of two symbols on two venues (seeded, planted impact),
  * 2. backtests every default strategy on them: each day uses the calibrations of its EARLIER days
  *    (the first day of each symbol runs on documented defaults, and says so),
- * 3. prints the per-strategy cost table; results are Parquet under demo-out/results/.
+ * 3. prints the per-strategy cost table; results are Parquet under demo-out/results/,
+ * 4. renders the run report (msor report demo) and ends by printing its path: demo-out/runs/demo/report.html.
  * Environment: DEMO_EVENTS (events per venue-day, default 200000), DEMO_DAYS (default 3), DEMO_OUT.
  */
 import { existsSync } from "node:fs";
@@ -40,3 +41,7 @@ for (const symbol of symbols) {
 }
 process.stdout.write(`\nbacktest (msor backtest ... --out ${out} --run-id demo):\n`);
 process.exitCode = await main(["node", "msor", "backtest", ...files, "--out", out, "--run-id", "demo"]);
+if (process.exitCode === 0) {
+  process.stdout.write(`\nrun report (msor report demo --root ${out}):\n`);
+  process.exitCode = await main(["node", "msor", "report", "demo", "--root", out]);
+}

@@ -5,6 +5,7 @@ import { registerCalibrate } from "./calibrate.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerImport } from "./import.ts";
 import { registerInspect } from "./inspect.ts";
+import { registerReport } from "./report.ts";
 import { registerRoute } from "./route.ts";
 
 export type RegisterCommand = (program: Command) => void;
@@ -16,4 +17,5 @@ export const commands: RegisterCommand[] = [
   registerCalibrate,
   registerRoute,
   registerBacktest,
+  registerReport,
 ];

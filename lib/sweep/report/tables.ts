@@ -1,0 +1,194 @@
+/** The report's tables: column labels with units, rows from derive.ts, a note when the run lacks them. */
+import { BASELINE_STRATEGY } from "../summary.ts";
+import { calibrationTable, failedTasks, perSymbol, strategySummary } from "./derive.ts";
+import type { Row, RunData } from "./load.ts";
+
+export interface Column {
+  readonly key: string;
+  readonly label: string;
+  /** Fraction digits for numbers; "pct" = a 0..1 share shown as percent; "int" = grouped integer. */
+  readonly format?: number | "pct" | "int";
+}
+
+export interface TableDef {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly columns: readonly Column[];
+  readonly rows: readonly Record<string, unknown>[];
+  readonly missing?: string;
+  readonly notes?: readonly string[];
+}
+
+const ci = (low: number, high: number) =>
+  Number.isFinite(low) && Number.isFinite(high) ? `[${low.toFixed(2)}, ${high.toFixed(2)}]` : "-";
+
+const STRATEGY_COLUMNS: Column[] = [
+  { key: "orders", label: "orders", format: "int" },
+  { key: "fill_rate", label: "fill rate", format: "pct" },
+  { key: "is_bps", label: "IS (bps)", format: 2 },
+  { key: "total_cost_bps", label: "total cost (bps)", format: 2 },
+  { key: "median_cost_bps", label: "median (bps)", format: 2 },
+  { key: "stdev_bps", label: "stdev (bps)", format: 2 },
+  { key: "vs_twap_bps", label: `vs ${BASELINE_STRATEGY} (bps)`, format: 2 },
+  { key: "vs_twap_ci95", label: "95% CI (bps)" },
+  { key: "win_rate", label: "win rate", format: "pct" },
+  { key: "passive_share", label: "passive", format: "pct" },
+  { key: "look_ahead", label: "look-ahead" },
+];
+
+const withCi = (r: { vs_twap_ci_low: number; vs_twap_ci_high: number }): Record<string, unknown> => ({
+  ...r,
+  vs_twap_ci95: ci(r.vs_twap_ci_low, r.vs_twap_ci_high),
+});
+
+/** Quality columns other engineers add: shown when the files have them. */
+const OPTIONAL_QUALITY: Column[] = [
+  { key: "status", label: "status" },
+  { key: "max_gap_s", label: "max gap (s)", format: 1 },
+  { key: "book_levels", label: "book levels", format: "int" },
+];
+
+export function buildTables(data: RunData): TableDef[] {
+  const tables: TableDef[] = [];
+  tables.push({
+    id: "strategies",
+    title: "Results per strategy (all symbols and days)",
+    caption:
+      `Costs in bps of the arrival mid (positive = cost). vs ${BASELINE_STRATEGY} = paired mean difference over the same ` +
+      "parent orders with its 95% Student t interval; win rate = share of orders strictly cheaper than the baseline.",
+    columns: [{ key: "strategy", label: "strategy" }, ...STRATEGY_COLUMNS],
+    rows: strategySummary(data.executions).map(withCi),
+  });
+
+  const hasArrival = data.executionColumns.has("arrival_source");
+  const symRows = perSymbol(data.executions).map((r) => {
+    const row = withCi(r);
+    if (hasArrival) {
+      const sources = new Set(
+        data.executions
+          .filter((e) => e.symbol === r.symbol && e.strategy === r.strategy)
+          .map((e) => String(e.arrival_source ?? "-")),
+      );
+      row.arrival_source = [...sources].sort().join(", ");
+    }
+    return row;
+  });
+  tables.push({
+    id: "per-symbol",
+    title: "Results per symbol",
+    caption: `The same statistics per symbol (pairs to ${BASELINE_STRATEGY} of the same symbol's orders).`,
+    columns: [
+      { key: "symbol", label: "symbol" },
+      { key: "strategy", label: "strategy" },
+      ...STRATEGY_COLUMNS.filter((c) => c.key !== "median_cost_bps" && c.key !== "look_ahead"),
+      ...(hasArrival ? [{ key: "arrival_source", label: "arrival mid source" }] : []),
+    ],
+    rows: symRows,
+    ...(hasArrival
+      ? {}
+      : { notes: ["arrival mid source not in this run: needs the executions column arrival_source"] }),
+  });
+
+  tables.push({
+    id: "calibration",
+    title: "Calibration per symbol-day",
+    caption:
+      "Parameters each task ran on, combined from the calibration records of EARLIER days (source prior_days) or the " +
+      "documented defaults (source default). Age = calendar days from the latest calibration day to the task day.",
+    columns: [
+      { key: "symbol", label: "symbol" },
+      { key: "date", label: "date" },
+      { key: "source", label: "source" },
+      { key: "calibration_dates", label: "calibration days" },
+      { key: "age_days", label: "age (days)", format: 0 },
+      { key: "lambda", label: "lambda (sigma per ADV)", format: 3 },
+      { key: "half_life_s", label: "half-life (s)", format: 0 },
+      { key: "impact_r2", label: "impact R²", format: 3 },
+      { key: "adv_shares", label: "ADV (shares)", format: "int" },
+      { key: "half_spread_usd", label: "half-spread ($)", format: 4 },
+      { key: "sigma_daily_pct", label: "sigma daily (%)", format: 2 },
+      { key: "defaults_used", label: "fields defaulted", format: "int" },
+      { key: "missing_records", label: "records missing" },
+    ],
+    rows: calibrationTable(data.calibrations),
+  });
+
+  const optional = OPTIONAL_QUALITY.filter((c) => data.qualityColumns.has(c.key));
+  const absent = OPTIONAL_QUALITY.filter((c) => !data.qualityColumns.has(c.key)).map((c) => c.key);
+  const qRows = [...data.taskQuality]
+    .sort((a, b) => `${a.symbol}|${a.date}`.localeCompare(`${b.symbol}|${b.date}`))
+    .map((q: Row) => ({
+      ...q,
+      venues: String(q.venues ?? "").replaceAll(",", ", "),
+      span: spanOf(q),
+      defaults_count: String(q.defaults_used ?? "")
+        .split(",")
+        .filter(Boolean).length,
+    }));
+  tables.push({
+    id: "data-quality",
+    title: "Data quality per task",
+    caption:
+      "Counters of the replayed MBP-10 records per symbol-day (venues merged by ts_recv). Crossed / locked = F_LAST " +
+      "records with a crossed / locked venue book; sequence gaps are normal for channel sequences.",
+    columns: [
+      { key: "symbol", label: "symbol" },
+      { key: "date", label: "date" },
+      ...optional.filter((c) => c.key === "status"),
+      { key: "rows", label: "records", format: "int" },
+      { key: "span", label: "span (UTC)" },
+      { key: "venues", label: "venues" },
+      ...optional.filter((c) => c.key === "book_levels"),
+      { key: "trades", label: "trades", format: "int" },
+      { key: "crossed_books", label: "crossed", format: "int" },
+      { key: "locked_books", label: "locked", format: "int" },
+      { key: "non_monotone_ts", label: "ts backwards", format: "int" },
+      { key: "sequence_regressions", label: "seq. regressions", format: "int" },
+      { key: "sequence_gaps", label: "seq. gaps", format: "int" },
+      ...optional.filter((c) => c.key === "max_gap_s"),
+      { key: "maybe_bad_book", label: "maybe bad book", format: "int" },
+      { key: "undefined_prices", label: "undefined prices", format: "int" },
+      { key: "clears", label: "clears", format: "int" },
+      { key: "calibration_source", label: "calibration" },
+      { key: "defaults_count", label: "fields defaulted", format: "int" },
+    ],
+    rows: qRows,
+    ...(qRows.length ? {} : { missing: "the run has no task_quality results" }),
+    ...(absent.length
+      ? {
+          notes: [`not in this run: ${absent.join(", ")} (task_quality columns not written by this version)`],
+        }
+      : {}),
+  });
+
+  const failed = failedTasks(data.status);
+  tables.push({
+    id: "failed-tasks",
+    title: "Failed and dead-lettered tasks",
+    caption:
+      "Tasks that did not produce results, with the reason recorded by the worker or the dead-letter queue.",
+    columns: [
+      { key: "task_id", label: "task" },
+      { key: "symbol", label: "symbol" },
+      { key: "date", label: "date" },
+      { key: "outcome", label: "outcome" },
+      { key: "reason", label: "reason" },
+    ],
+    rows: failed ?? [],
+    ...(failed === undefined
+      ? {
+          missing: `not in this run: runs/${data.runId}/status.json is absent (a local msor backtest writes none; the sweep's summary step does)`,
+        }
+      : {}),
+  });
+  return tables;
+}
+
+function spanOf(q: Row): string {
+  const a = Number(q.first_ts_ns);
+  const b = Number(q.last_ts_ns);
+  if (!(a > 0) || !(b > 0)) return "-";
+  const t = (ns: number) => new Date(ns / 1e6).toISOString().slice(11, 19);
+  return `${t(a)}-${t(b)}`;
+}

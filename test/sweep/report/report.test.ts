@@ -1,0 +1,430 @@
+/**
+ * The run report from a small REAL run (synthetic days through the real backtest): every chart is drawn with
+ * marks that carry the run's values (Vega's SVG aria-labels), every table has the run's rows, and charts or
+ * columns the run lacks say "not in this run" instead of drawing an empty frame.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../../lib/cli/main.ts";
+import { studentTQuantile } from "../../../lib/metrics/index.ts";
+import { LocalObjectStore } from "../../../lib/ports/localObjectStore.ts";
+import { type ColumnDef, rowsToParquet, type TableSchema } from "../../../lib/results/schema.ts";
+import { EXECUTIONS, TASK_QUALITY } from "../../../lib/results/tables.ts";
+import { resultKey } from "../../../lib/store/keys.ts";
+import { buildRunReport, renderRunReport } from "../../../lib/sweep/report/index.ts";
+import { type Row, readParquetRows } from "../../../lib/sweep/report/load.ts";
+import { duckQuery } from "../../helpers/duckdb.ts";
+import { tempDir } from "../../helpers/tmp.ts";
+import { buildSmallRun, DAYS, RUN_ID, SPEC, SYMBOL } from "./smallRun.ts";
+
+const dir = tempDir();
+let root: string;
+let store: LocalObjectStore;
+let html: string;
+let executions: Record<string, unknown>[];
+
+const CHARTS = [
+  "cost-distribution",
+  "paired-difference",
+  "gains",
+  "oracle-gap",
+  "cost-vs-size",
+  "sample-schedule",
+  "own-impact",
+  "router-mix",
+  "fill-passive",
+];
+
+/** The HTML of one section (chart-x or table-x). */
+function section(page: string, id: string): string {
+  const start = page.indexOf(`<section class="${id.startsWith("chart-") ? "chart" : "table"}" id="${id}"`);
+  expect(start, `section ${id} present`).toBeGreaterThanOrEqual(0);
+  return page.slice(start, page.indexOf("</section>", start));
+}
+
+/** Data marks of a chart: mark type, vega group name, drawn items, aria-labels of its items. */
+function marks(sectionHtml: string): { type: string; group: string; items: number; labels: string[] }[] {
+  const out: { type: string; group: string; items: number; labels: string[] }[] = [];
+  const re = /<g class="mark-(\w+) role-mark ([\w_]+)"[^>]*>/g;
+  const starts = [...sectionHtml.matchAll(re)];
+  starts.forEach((m, i) => {
+    const body = sectionHtml.slice(m.index! + m[0].length, starts[i + 1]?.index ?? sectionHtml.length);
+    // items end at the next group (legend/axis) anyway: count only items before a non-mark group starts
+    const stop = body.search(/<g class="mark-group/);
+    const items = stop >= 0 ? body.slice(0, stop) : body;
+    const labels = [...items.matchAll(/<path [^>]*aria-label="([^"]*)"/g)].map((x) => x[1]!);
+    const count = [...items.matchAll(/<(path|line|rect) /g)].length;
+    out.push({ type: m[1]!, group: m[2]!, items: count, labels });
+  });
+  return out;
+}
+
+/** "name: value; name: value" (Vega's labels use a Unicode minus) -> record. */
+function fields(label: string): Record<string, string> {
+  return Object.fromEntries(
+    label.split("; ").map((kv) => {
+      const i = kv.indexOf(": ");
+      return [kv.slice(0, i), kv.slice(i + 2).replaceAll("\u2212", "-")];
+    }),
+  );
+}
+
+function tableRows(page: string, id: string): string[][] {
+  const s = section(page, `table-${id}`);
+  return [...s.matchAll(/<tr>(.*?)<\/tr>/g)]
+    .map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]!))
+    .filter((r) => r.length > 0);
+}
+
+/** Run `main` in-process, capturing stdout / stderr. */
+async function captureCli(
+  run: () => Promise<number>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+    stdout += String(c);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+    stderr += String(c);
+    return true;
+  });
+  try {
+    return { code: await run(), stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+const labelsOf = () => [...new Set(executions.map((r) => String(r.strategy)))].sort();
+
+beforeAll(async () => {
+  root = await buildSmallRun(dir);
+  store = new LocalObjectStore(root);
+  html = await renderRunReport(store, RUN_ID);
+  executions = await duckQuery(
+    `select * from read_parquet('${join(root, "results", "executions", "**", "*.parquet")}', hive_partitioning = true, hive_types_autocast = false)`,
+  );
+});
+
+describe("run report of a small real run", () => {
+  it("is one self-contained HTML page: no scripts, no external styles, fonts or images", () => {
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).not.toMatch(/<script|<link |@import|@font-face|src="http|href="http/i);
+    // every SVG id is unique on the page (several charts inline)
+    const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("has the provenance at the top: run id, dates, symbols, orders, strategies", () => {
+    const prov = html.slice(
+      html.indexOf('id="provenance"'),
+      html.indexOf("</section>", html.indexOf('id="provenance"')),
+    );
+    expect(html.indexOf('id="provenance"')).toBeLessThan(html.indexOf('id="chart-'));
+    expect(prov).toContain(`<dd>${RUN_ID}</dd>`);
+    expect(prov).toContain(`${DAYS[0]} .. ${DAYS[1]} (2 trading days)`);
+    expect(prov).toContain(`${SYMBOL} (2 symbol-days)`);
+    expect(prov).toContain("start 10:00, 11:00, 13:00, 14:30 New York, horizon 10 min");
+    for (const s of labelsOf()) expect(prov).toContain(s);
+    // the seed is not in the result files: said so rather than invented
+    expect(prov).toMatch(/seed<\/dt><dd class="absent">not recorded in this run/);
+  });
+
+  it("draws every chart with marks from the data", () => {
+    for (const id of CHARTS) {
+      const s = section(html, `chart-${id}`);
+      expect(s, id).toContain('data-status="rendered"');
+      expect(s, id).toContain("<svg");
+      expect(
+        marks(s).some((m) => m.labels.length > 0),
+        id,
+      ).toBe(true);
+    }
+  });
+
+  it("cost distribution: one dot per parent order and strategy, at the order's cost", () => {
+    const m = marks(section(html, "chart-cost-distribution"));
+    const dots = m.filter((x) => x.type === "symbol").flatMap((x) => x.labels.map(fields));
+    const finite = executions.filter((r) => Number.isFinite(r.total_cost_bps as number));
+    expect(dots).toHaveLength(finite.length);
+    const key = (s: string, c: number) => `${s}|${c.toFixed(2)}`;
+    const want = finite.map((r) => key(String(r.strategy), r.total_cost_bps as number)).sort();
+    const got = dots.map((d) => key(d.strategy!, Number(Object.entries(d)[0]![1]))).sort();
+    expect(got).toEqual(want);
+    // whiskers, box and median: one of each per strategy; the box says the strategy's median cost
+    const box = m.filter((x) => x.group.startsWith("layer_0_"));
+    expect(box.map((b) => [b.type, b.items])).toEqual([
+      ["rule", labelsOf().length],
+      ["rule", labelsOf().length],
+      ["rect", labelsOf().length],
+      ["rect", labelsOf().length],
+    ]);
+    const boxes = box[2]!.labels.map(fields);
+    for (const s of labelsOf()) {
+      const c = finite
+        .filter((r) => r.strategy === s)
+        .map((r) => r.total_cost_bps as number)
+        .sort((a, b) => a - b);
+      const med = c.length % 2 ? c[c.length >> 1]! : (c[c.length / 2 - 1]! + c[c.length / 2]!) / 2;
+      const b = boxes.find((x) => x.strategy === s)!;
+      expect(Number(b["Median of total cost per parent share (bps of arrival mid)"]), s).toBeCloseTo(med, 6);
+    }
+  });
+
+  it("paired difference to twap/market: mean and 95% t interval of each strategy, computed here from DuckDB", async () => {
+    const pairs = await duckQuery(
+      `with e as (select * from read_parquet('${join(root, "results", "executions", "**", "*.parquet")}', hive_partitioning = true))
+       select a.strategy, list(a.total_cost_bps - b.total_cost_bps) as d
+       from e a join e b on a.symbol = b.symbol and a.date = b.date and a.order_id = b.order_id and b.strategy = 'twap/market'
+       where a.strategy <> 'twap/market' group by 1 order by 1`,
+    );
+    const dots = marks(section(html, "chart-paired-difference"))
+      .filter((m) => m.type === "symbol")
+      .flatMap((m) => m.labels.map(fields));
+    expect(dots.map((d) => d.comparison)).toEqual(pairs.map((p) => p.strategy));
+    for (const p of pairs) {
+      const d = (p.d as number[]).map(Number);
+      const n = d.length;
+      const mean = d.reduce((a, b) => a + b, 0) / n;
+      const sd = Math.sqrt(d.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+      const half = (studentTQuantile(0.975, n - 1) * sd) / Math.sqrt(n);
+      const dot = dots.find((x) => x.comparison === p.strategy)!;
+      expect(Number(dot.mean_bps)).toBeCloseTo(mean, 2);
+      expect(Number(dot.ci_low_bps)).toBeCloseTo(mean - half, 2);
+      expect(Number(dot.ci_high_bps)).toBeCloseTo(mean + half, 2);
+      expect(Number(dot["paired orders"])).toBe(n);
+      expect(dot["strategy kind"]).toBe(p.strategy === "myopic/sor/alpha=oracle" ? "look-ahead" : "causal");
+    }
+  });
+
+  it("routing gain, alpha gain and the oracle gap name the right pairs", () => {
+    const gains = marks(section(html, "chart-gains"))
+      .filter((m) => m.type === "symbol")
+      .flatMap((m) => m.labels.map(fields));
+    expect(gains.map((g) => g.comparison).sort()).toEqual([
+      "myopic/sor/alpha=ofi - alpha=none",
+      "twap: sor - market",
+    ]);
+    const oracle = marks(section(html, "chart-oracle-gap"))
+      .filter((m) => m.type === "symbol")
+      .flatMap((m) => m.labels.map(fields));
+    expect(oracle.map((g) => g.comparison).sort()).toEqual([
+      "myopic/sor/alpha=none - oracle",
+      "myopic/sor/alpha=ofi - oracle",
+    ]);
+    expect(section(html, "chart-oracle-gap")).toContain("UPPER BOUND");
+    // twap routing gain = mean over orders of cost(twap/sor) - cost(twap/market)
+    const cost = (s: string) =>
+      new Map(
+        executions
+          .filter((r) => r.strategy === s)
+          .map((r) => [`${r.date}|${r.order_id}`, r.total_cost_bps as number]),
+      );
+    const sor = cost("twap/sor");
+    const mkt = cost("twap/market");
+    const diffs = [...sor].map(([k, v]) => v - mkt.get(k)!);
+    const g = gains.find((x) => x.comparison === "twap: sor - market")!;
+    expect(Number(g.mean_bps)).toBeCloseTo(diffs.reduce((a, b) => a + b, 0) / diffs.length, 2);
+  });
+
+  it("cost against size: two sizes (0.2% and 0.8% of the ADV each task used)", () => {
+    const dots = marks(section(html, "chart-cost-vs-size"))
+      .filter((m) => m.group === "layer_0_marks")
+      .flatMap((m) => m.labels.map(fields));
+    expect(dots).toHaveLength(executions.length);
+    const sizes = [...new Set(dots.map((d) => d["parent order size (% of ADV)"]))].sort();
+    expect(sizes).toEqual(["0.20", "0.80"]);
+  });
+
+  it("sample order: schedules end at 100% of the parent, own impact from the myopic child orders", () => {
+    const sched = marks(section(html, "chart-sample-schedule"));
+    // one line per series (a line's aria-label is its first point); the points mark every child order
+    const lines = sched.filter((m) => m.type === "line").flatMap((m) => m.labels.map(fields));
+    expect(lines.map((l) => l.schedule).sort()).toEqual([
+      "market volume (realized)",
+      "myopic/sor/alpha=none",
+      "myopic/sor/alpha=ofi",
+      "myopic/sor/alpha=oracle",
+      "twap/market",
+      "vwap/market",
+    ]);
+    const pts = sched.filter((m) => m.type === "symbol").flatMap((m) => m.labels.map(fields));
+    for (const s of new Set(pts.map((p) => p.schedule))) {
+      const cum = pts.filter((p) => p.schedule === s).map((p) => Number(p["cumulative % of total"]));
+      expect(Math.max(...cum), s).toBeCloseTo(100, 6);
+      expect(Math.min(...cum), s).toBe(0);
+    }
+    // twap/market: one child per minute of the 10-minute window plus the start and end points
+    expect(pts.filter((p) => p.schedule === "twap/market")).toHaveLength(12);
+    const impact = marks(section(html, "chart-own-impact")).flatMap((m) => m.labels.map(fields));
+    expect(impact.length).toBeGreaterThan(0);
+    expect(impact.every((p) => p.strategy?.startsWith("myopic/"))).toBe(true);
+  });
+
+  it("router mix and fill / passive shares: the executed-share-weighted split of each strategy", () => {
+    const mix = marks(section(html, "chart-router-mix")).flatMap((m) => m.labels.map(fields));
+    expect(mix).toHaveLength(3 * labelsOf().length);
+    for (const s of labelsOf()) {
+      const mine = executions.filter((r) => r.strategy === s);
+      const ex = mine.reduce((a, r) => a + Number(r.executed_qty), 0);
+      const passive = mine.reduce((a, r) => a + Number(r.executed_qty) * Number(r.passive_share), 0) / ex;
+      const limit = mix.find((m) => m.strategy === s && m.component === "limit (maker)")!;
+      expect(Number(limit.pct)).toBeCloseTo(100 * passive, 1);
+      const total = mix.filter((m) => m.strategy === s).reduce((a, m) => a + Number(m.pct), 0);
+      expect(total).toBeCloseTo(100, 0);
+    }
+    expect(mix.some((m) => m.component === "limit (maker)" && Number(m.pct) > 0)).toBe(true);
+    const fp = marks(section(html, "chart-fill-passive")).flatMap((m) => m.labels.map(fields));
+    expect(fp).toHaveLength(2 * labelsOf().length);
+  });
+
+  it("every table has the run's rows", () => {
+    expect(tableRows(html, "strategies").map((r) => r[0])).toEqual(labelsOf());
+    expect(tableRows(html, "per-symbol").map((r) => `${r[0]} ${r[1]}`)).toEqual(
+      labelsOf().map((s) => `${SYMBOL} ${s}`),
+    );
+    const cal = tableRows(html, "calibration");
+    expect(cal.map((r) => r.slice(0, 4))).toEqual([
+      [SYMBOL, DAYS[0], "default", "-"],
+      [SYMBOL, DAYS[1], "prior_days", DAYS[0]],
+    ]);
+    expect(cal[0]![5]).toBe("1.000"); // the documented default lambda
+    expect(cal[0]![8]).toBe("1,000,000"); // the documented default ADV
+    const q = tableRows(html, "data-quality");
+    expect(q.map((r) => r.slice(0, 2))).toEqual(DAYS.map((d) => [SYMBOL, d]));
+    expect(section(html, "table-failed-tasks")).toContain("not in this run: runs/rep1/status.json is absent");
+  });
+
+  it("is deterministic, and the calibration ADV matches the order sizes the backtest printed", async () => {
+    expect(await renderRunReport(store, RUN_ID)).toBe(html);
+    const parent = executions.find((r) => r.date === DAYS[0])!.parent_qty;
+    expect(Number(parent)).toBe(Math.round((0.2 / 100) * 1_000_000)); // day 1 runs on the default ADV
+    expect(SPEC.orders).toHaveLength(2);
+  });
+});
+
+describe("data-driven sections", () => {
+  const extend = (t: TableSchema, cols: ColumnDef[]): TableSchema => ({
+    ...t,
+    columns: [...t.columns, ...cols],
+  });
+
+  it("a run with only baselines and no child orders shows notes, never empty frames", async () => {
+    const src = await store.get(resultKey(EXECUTIONS, RUN_ID, DAYS[1]!, SYMBOL));
+    const rows = (await readParquetRows("x", src)).filter(
+      (r: Row) => r.strategy === "twap/market" || r.strategy === "vwap/market",
+    );
+    await store.put(resultKey(EXECUTIONS, "base", DAYS[1]!, SYMBOL), await rowsToParquet(EXECUTIONS, rows));
+    const r = await buildRunReport(store, "base");
+    const missing = r.charts.filter((c) => c.status === "missing").map((c) => c.id);
+    expect(missing.sort()).toEqual(["gains", "oracle-gap", "own-impact", "sample-schedule"]);
+    for (const id of missing) {
+      const s = section(r.html, `chart-${id}`);
+      expect(s).toContain("Not in this run:");
+      expect(s).not.toContain("<svg");
+    }
+    expect(r.tables.find((t) => t.id === "data-quality")?.missing).toBe(
+      "the run has no task_quality results",
+    );
+    expect(tableRows(r.html, "strategies").map((x) => x[0])).toEqual(["twap/market", "vwap/market"]);
+  });
+
+  it("columns and files other versions add are shown when present (overfill, arrival source, status, gaps, levels, failed tasks, manifest)", async () => {
+    const ex = extend(EXECUTIONS, [
+      { name: "overfill_shares", type: "int64", doc: "" },
+      { name: "arrival_source", type: "string", doc: "" },
+    ]);
+    const tq = extend(TASK_QUALITY, [
+      { name: "status", type: "string", doc: "" },
+      { name: "max_gap_s", type: "float64", doc: "" },
+      { name: "book_levels", type: "int32", doc: "" },
+    ]);
+    for (const d of DAYS) {
+      const e = await readParquetRows("e", await store.get(resultKey(EXECUTIONS, RUN_ID, d, SYMBOL)));
+      const rows = e.map((r) => ({
+        ...r,
+        overfill_shares: r.strategy === "twap/sor" ? 10 : 0,
+        arrival_source: "nbbo",
+      }));
+      await store.put(resultKey(EXECUTIONS, "ext", d, SYMBOL), await rowsToParquet(ex, rows));
+      const q = await readParquetRows("q", await store.get(resultKey(TASK_QUALITY, RUN_ID, d, SYMBOL)));
+      const qrows = q.map((r) => ({ ...r, status: "ok", max_gap_s: 12.5, book_levels: 10 }));
+      await store.put(resultKey(TASK_QUALITY, "ext", d, SYMBOL), await rowsToParquet(tq, qrows));
+    }
+    await store.put(
+      "runs/ext/status.json",
+      JSON.stringify({
+        tasks: {
+          "SYNR-2024-03-06": {
+            outcome: "failed",
+            symbol: SYMBOL,
+            date: "2024-03-06",
+            reason: "no MBP-10 file",
+          },
+          "SYNR-2024-03-07": {
+            outcome: "dead_lettered",
+            symbol: SYMBOL,
+            date: "2024-03-07",
+            reason: "3 receives",
+          },
+          "SYNR-2024-03-04": { outcome: "ok" },
+        },
+      }),
+    );
+    await store.put("runs/ext/manifest.json", JSON.stringify({ version: "0.1.0", spec: { seed: 42 } }));
+    const r = await buildRunReport(store, "ext");
+    const mix = section(r.html, "chart-router-mix");
+    const diamonds = marks(mix)
+      .filter((m) => m.group === "layer_1_marks")
+      .flatMap((m) => m.labels);
+    expect(diamonds).toHaveLength(labelsOf().length);
+    expect(mix).not.toContain("overfill shares not in this run");
+    expect(section(r.html, "table-per-symbol")).toContain("<td>nbbo</td>");
+    const q = section(r.html, "table-data-quality");
+    expect(q).toContain("<th>max gap (s)</th>");
+    expect(q).toContain('<td class="num">12.5</td>');
+    expect(q).toContain("<th>book levels</th>");
+    expect(q).not.toContain("not in this run");
+    expect(tableRows(r.html, "failed-tasks")).toEqual([
+      ["SYNR-2024-03-06", SYMBOL, "2024-03-06", "failed", "no MBP-10 file"],
+      ["SYNR-2024-03-07", SYMBOL, "2024-03-07", "dead_lettered", "3 receives"],
+    ]);
+    expect(r.html).toContain("<dt>seed</dt><dd>42</dd>");
+    expect(r.html).toContain("<dt>msor version</dt><dd>0.1.0</dd>");
+  });
+});
+
+describe("msor report", () => {
+  it("writes runs/{RUN}/report.html under --root, or --out; one-line errors with exit 2", async () => {
+    const ok = await captureCli(() => main(["node", "msor", "report", RUN_ID, "--root", root]));
+    expect(ok.code).toBe(0);
+    const path = join(root, "runs", RUN_ID, "report.html");
+    expect(ok.stdout.trim().split("\n").at(-1)).toMatch(
+      new RegExp(`^report: ${path} \\(\\d+ KiB, 9 of 9 charts\\)$`),
+    );
+    expect(readFileSync(path, "utf8")).toBe(html);
+    const out = join(dir, "elsewhere", "r.html");
+    const js = await captureCli(() =>
+      main(["node", "msor", "report", RUN_ID, "--root", root, "--out", out, "--json"]),
+    );
+    expect(js.code).toBe(0);
+    const j = JSON.parse(js.stdout);
+    expect(j.report).toBe(out);
+    expect(j.charts.map((c: { status: string }) => c.status)).toEqual(CHARTS.map(() => "rendered"));
+    expect(j.tables.find((t: { id: string }) => t.id === "strategies").rows).toBe(labelsOf().length);
+    const missing = await captureCli(() => main(["node", "msor", "report", "nothere", "--root", root]));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /^msor: run "nothere" has no results under .*; check the run id and the root folder/,
+    );
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+    const bad = await captureCli(() => main(["node", "msor", "report", "../x", "--root", root]));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid run id "../x"');
+  });
+});
