@@ -27,7 +27,7 @@ interface Access {
   readonly read?: readonly string[];
   /** Keys (patterns) the function may write (PutObject incl. conditional put, multipart abort). */
   readonly write?: readonly string[];
-  /** s3:prefix values the function may list. */
+  /** s3:prefix patterns the function may list ("*" = any). */
   readonly list?: readonly string[];
 }
 
@@ -58,7 +58,8 @@ function grantBucket(fn: lambda.Function, bucket: s3.IBucket, access: Access, wh
     for (const k of access.write) if (k.includes("*")) findings.push(nagResource(bucket, `/${k}`));
   }
   if (access.list?.length) {
-    const prefixes = access.list.filter((p) => p !== "");
+    // "*" (the whole bucket) needs no s3:prefix condition
+    const prefixes = access.list.filter((p) => p !== "*");
     policy.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ["s3:ListBucket"],
@@ -94,7 +95,7 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
 
   // worker: read its input and earlier calibrations and the run manifest; write results, calibration
   // records and its task marker; send its completion. Nothing else.
-  grantBucket(p.worker, p.inputBucket, { read: [input], list: [p.inputKeyPrefix] }, KEYS_WHY);
+  grantBucket(p.worker, p.inputBucket, { read: [input], list: [input] }, KEYS_WHY);
   grantBucket(
     p.worker,
     results,
@@ -108,7 +109,7 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
   queues.completionQueue.grantSendMessages(p.worker);
 
   // planner: read the spec, list the input and the cached calibrations, write the run folder, enqueue tasks
-  grantBucket(p.planner, p.inputBucket, { list: [p.inputKeyPrefix] }, KEYS_WHY);
+  grantBucket(p.planner, p.inputBucket, { list: [input] }, KEYS_WHY);
   grantBucket(
     p.planner,
     results,
