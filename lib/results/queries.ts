@@ -2,7 +2,8 @@
  * Saved SQL over the result tables: the same text is an Athena saved query (infra/constructs/query.ts) and
  * runs unchanged in DuckDB over views with the table names (`duckdbViewStatements`). So it keeps to the
  * subset both engines share (Trino / DuckDB): CTEs, joins, avg, stddev_samp, count, sqrt, replace, ||,
- * CASE, double-quoted "date".
+ * CASE, double-quoted "date". Shares use CAST(1 AS DOUBLE), not 1.0: a decimal literal would make Trino's avg a
+ * decimal of scale 1.
  *
  * Each query has exactly ONE parameter, `?` = the run_id: Athena partition projection declares run_id as
  * `injected`, so every query must pin it with an equality (Athena execution parameters; DuckDB prepared
@@ -32,7 +33,7 @@ const pairedGain = (worse: string, better: string, label: string) => `
   avg(${worse} - ${better}) AS ${label},
   avg(${worse} - ${better}) - ${ci(`${worse} - ${better}`)} AS ${label}_ci_low,
   avg(${worse} - ${better}) + ${ci(`${worse} - ${better}`)} AS ${label}_ci_high,
-  avg(CASE WHEN ${better} < ${worse} THEN 1.0 WHEN ${better} >= ${worse} THEN 0.0 END) AS win_rate`;
+  avg(CASE WHEN ${better} < ${worse} THEN CAST(1 AS DOUBLE) WHEN ${better} >= ${worse} THEN CAST(0 AS DOUBLE) END) AS win_rate`;
 
 export const STRATEGY_COMPARISON: SavedQuery = {
   name: "strategy_comparison",
@@ -56,7 +57,7 @@ SELECT
   avg(e.total_cost_bps - b.twap_bps) AS vs_twap_bps,
   avg(e.total_cost_bps - b.twap_bps) - ${ci("e.total_cost_bps - b.twap_bps")} AS vs_twap_ci_low,
   avg(e.total_cost_bps - b.twap_bps) + ${ci("e.total_cost_bps - b.twap_bps")} AS vs_twap_ci_high,
-  avg(CASE WHEN e.total_cost_bps < b.twap_bps THEN 1.0 WHEN e.total_cost_bps >= b.twap_bps THEN 0.0 END) AS win_rate,
+  avg(CASE WHEN e.total_cost_bps < b.twap_bps THEN CAST(1 AS DOUBLE) WHEN e.total_cost_bps >= b.twap_bps THEN CAST(0 AS DOUBLE) END) AS win_rate,
   avg(e.passive_share) AS passive_share
 FROM e
 LEFT JOIN b ON ${SAME_ORDER("e", "b")}
