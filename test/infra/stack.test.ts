@@ -11,7 +11,15 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT, WASM_FILE, WASM_SOURCE } from "../../infra/constructs/functions.ts";
 import { resolveProps } from "../../infra/stack.ts";
 import { SAVED_QUERIES } from "../../lib/results/queries.ts";
-import { logicalId, render, resources, roleStatements, type Statement, synth } from "./synth.ts";
+import {
+  type CfnJson,
+  logicalId,
+  render,
+  resources,
+  roleStatements,
+  type Statement,
+  synth,
+} from "./synth.ts";
 
 const { template: t, outdir } = synth();
 const id = (type: string, prefix: string) => logicalId(t, type, prefix);
@@ -51,7 +59,7 @@ describe("buckets", () => {
   it("results: versioned, non-current versions expire, Athena results expire, access-logged", () => {
     const results = buckets[id(BUCKET, "StorageResults")]!.Properties;
     expect(results.VersioningConfiguration).toEqual({ Status: "Enabled" });
-    const rules = results.LifecycleConfiguration.Rules as Record<string, any>[];
+    const rules = results.LifecycleConfiguration.Rules as CfnJson[];
     expect(rules).toContainEqual(
       expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: "Enabled" }),
     );

@@ -27,6 +27,9 @@ export function synth(props: MsorStackProps = {}): Synth {
 }
 
 type Cfn = unknown;
+/** CloudFormation JSON as the assertions library returns it (untyped by nature). */
+// biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
+export type CfnJson = Record<string, any>;
 
 /**
  * A CloudFormation value rendered as a readable string: Fn::GetAtt [X, Arn] -> <X.Arn>, Ref X -> <X>,
@@ -50,8 +53,8 @@ export function render(v: Cfn): string {
 }
 
 /** Resources of a type, by logical id. */
-export function resources(t: Template, type: string): Record<string, { Properties: Record<string, any> }> {
-  return t.findResources(type) as Record<string, { Properties: Record<string, any> }>;
+export function resources(t: Template, type: string): Record<string, { Properties: CfnJson }> {
+  return t.findResources(type) as Record<string, { Properties: CfnJson }>;
 }
 
 /** Logical id of the single resource of `type` whose id starts with `prefix`. */
@@ -76,7 +79,7 @@ export function roleStatements(t: Template, fnPrefix: string): Statement[] {
   const out: Statement[] = [];
   for (const p of Object.values(resources(t, "AWS::IAM::Policy"))) {
     if (!(p.Properties.Roles as Cfn[]).some((r) => render(r) === `<${roleId}>`)) continue;
-    for (const s of p.Properties.PolicyDocument.Statement as Record<string, any>[]) {
+    for (const s of p.Properties.PolicyDocument.Statement as CfnJson[]) {
       const arr = (x: unknown) => (Array.isArray(x) ? x : [x]);
       out.push({
         actions: arr(s.Action).map(String),
