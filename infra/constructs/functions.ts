@@ -1,0 +1,170 @@
+/**
+ * The three Lambda functions (planner, worker, summary): Node.js 22 on arm64, bundled by the local esbuild
+ * (no Docker) into one ESM file with parquet-wasm's .wasm copied beside it (lib/parquet/wasm.ts looks
+ * there first). Handlers are referenced by entry path only (STYLE.md layers). Permissions: permissions.ts.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import { Construct } from "constructs";
+import { grantLeastPrivilege } from "./permissions.ts";
+import type { Queues } from "./queues.ts";
+
+/** Repository root (infra/constructs/ -> ../..): entry paths and the lock file are resolved from here. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Handler entry files, relative to the project root. */
+export const ENTRIES = {
+  planner: "functions/planner.ts",
+  worker: "functions/worker.ts",
+  summary: "functions/summary.ts",
+} as const;
+/** parquet-wasm's module, relative to the project root; shipped beside the bundles that read or write Parquet. */
+export const WASM_SOURCE = "node_modules/parquet-wasm/esm/parquet_wasm_bg.wasm";
+export const WASM_FILE = "parquet_wasm_bg.wasm";
+
+/**
+ * The esbuild settings of every bundle. ESM so that `import.meta.url` (the wasm lookup) keeps working; the
+ * banner gives bundled CommonJS dependencies a `require`. The AWS SDK is bundled too (the version the
+ * tests ran), not taken from the runtime.
+ */
+export const ESBUILD = {
+  format: "esm",
+  platform: "node",
+  target: "node22",
+  mainFields: ["module", "main"],
+  banner:
+    "import { createRequire as __msorCreateRequire } from 'node:module'; const require = __msorCreateRequire(import.meta.url);",
+} as const;
+
+function bundling(withWasm: boolean): nodejs.BundlingOptions {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: ESBUILD.target,
+    mainFields: [...ESBUILD.mainFields],
+    banner: ESBUILD.banner,
+    sourceMap: true,
+    externalModules: [],
+    forceDockerBundling: false,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) =>
+        withWasm ? [`cp "${join(inputDir, WASM_SOURCE)}" "${join(outputDir, WASM_FILE)}"`] : [],
+    },
+  };
+}
+
+/** Environment variable names the handlers read (the lead's functions/ use the same names). */
+export const ENV = {
+  resultsBucket: "MSOR_RESULTS_BUCKET",
+  inputBucket: "MSOR_INPUT_BUCKET",
+  taskQueueUrl: "MSOR_TASK_QUEUE_URL",
+  taskDlqUrl: "MSOR_TASK_DLQ_URL",
+  completionQueueUrl: "MSOR_COMPLETION_QUEUE_URL",
+  lookbackDays: "MSOR_LOOKBACK_DAYS",
+  dailySpecKey: "MSOR_DAILY_SPEC_KEY",
+} as const;
+
+export interface FunctionsProps {
+  readonly resultsBucket: s3.IBucket;
+  readonly inputBucket: s3.IBucket;
+  readonly inputKeyPrefix: string;
+  readonly queues: Queues;
+  readonly workerMemoryMiB: number;
+  readonly workerTimeout: Duration;
+  readonly workerMaxConcurrency: number;
+  readonly summaryTimeout: Duration;
+  readonly summaryBatchSize: number;
+  readonly summaryBatchingWindow: Duration;
+  readonly lookbackDays: number;
+  readonly dailySpecKey: string;
+}
+
+export class Functions extends Construct {
+  readonly planner: nodejs.NodejsFunction;
+  readonly worker: nodejs.NodejsFunction;
+  readonly summary: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { queues } = props;
+    const environment = {
+      [ENV.resultsBucket]: props.resultsBucket.bucketName,
+      [ENV.inputBucket]: props.inputBucket.bucketName,
+      [ENV.taskQueueUrl]: queues.taskQueue.queueUrl,
+      [ENV.taskDlqUrl]: queues.taskDlq.queueUrl,
+      [ENV.completionQueueUrl]: queues.completionQueue.queueUrl,
+      [ENV.lookbackDays]: String(props.lookbackDays),
+      [ENV.dailySpecKey]: props.dailySpecKey,
+      NODE_OPTIONS: "--enable-source-maps",
+    };
+    const fn = (name: keyof typeof ENTRIES, opts: { memory: number; timeout: Duration; wasm: boolean }) =>
+      new nodejs.NodejsFunction(this, name[0]!.toUpperCase() + name.slice(1), {
+        entry: join(PROJECT_ROOT, ENTRIES[name]),
+        handler: "handler",
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: opts.memory,
+        timeout: opts.timeout,
+        environment,
+        bundling: bundling(opts.wasm),
+        logGroup: new logs.LogGroup(this, `${name}Logs`, {
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      });
+
+    this.planner = fn("planner", { memory: 1024, timeout: Duration.minutes(5), wasm: false });
+    this.worker = fn("worker", { memory: props.workerMemoryMiB, timeout: props.workerTimeout, wasm: true });
+    this.summary = fn("summary", { memory: 2048, timeout: props.summaryTimeout, wasm: true });
+
+    for (const f of [this.planner, this.worker, this.summary]) {
+      Validations.of(f).acknowledge(
+        {
+          id: "AwsSolutions-L1",
+          reason:
+            "Node.js 22 is the runtime the project targets (DESIGN.md Dependencies: @middy/core 6 and Powertools 2 are chosen for it, and tests run on Node 20/22); move to a newer runtime together with those pins.",
+        },
+        {
+          id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+          reason:
+            "The AWS managed basic execution policy only lets the function create log streams and put log events (CloudWatch Logs); data and queue access are explicit statements in permissions.ts.",
+        },
+      );
+    }
+    grantLeastPrivilege({
+      planner: this.planner,
+      worker: this.worker,
+      summary: this.summary,
+      resultsBucket: props.resultsBucket,
+      inputBucket: props.inputBucket,
+      inputKeyPrefix: props.inputKeyPrefix,
+      queues,
+    });
+
+    // one task per invocation: a failed task returns only its own message to the queue
+    this.worker.addEventSource(
+      new SqsEventSource(queues.taskQueue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.workerMaxConcurrency,
+      }),
+    );
+    // fan-in: large batches merged into status.json by compare-and-swap (DESIGN.md "Fan-in")
+    this.summary.addEventSource(
+      new SqsEventSource(queues.completionQueue, {
+        batchSize: props.summaryBatchSize,
+        maxBatchingWindow: props.summaryBatchingWindow,
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      }),
+    );
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Least-privilege IAM of the three functions (DESIGN.md "AWS deployment"): explicit S3 actions on explicit
+ * key prefixes (never s3:* nor a bucket-wide write), ListBucket only under the prefixes each function lists,
+ * queue actions through the L2 grants. The key prefixes are those of lib/store/keys.ts (DESIGN.md storage
+ * layout). Each remaining `prefix/*` resource is a nag IAM5 finding acknowledged with its reason here.
+ */
+import { Stack, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import type { Queues } from "./queues.ts";
+
+/** Key prefixes of the results bucket (DESIGN.md storage layout). */
+export const PREFIX = {
+  results: "results/",
+  calibration: "calibration/",
+  runs: "runs/",
+  /** runs/{R}/tasks/{task_id}.json: the task markers. */
+  markers: "runs/*/tasks/",
+  /** runs/{R}/manifest.json */
+  manifests: "runs/*/manifest.json",
+  specs: "specs/",
+} as const;
+
+interface Access {
+  /** Keys (patterns under the bucket) the function may read. */
+  readonly read?: readonly string[];
+  /** Keys (patterns) the function may write (PutObject incl. conditional put, multipart abort). */
+  readonly write?: readonly string[];
+  /** s3:prefix patterns the function may list ("*" = any). */
+  readonly list?: readonly string[];
+}
+
+/** The nag IAM5 finding id of a bucket ARN + suffix, as cdk-nag renders the resolved resource. */
+function nagResource(bucket: s3.IBucket, suffix: string): string {
+  const cfn = bucket.node.defaultChild;
+  if (cfn instanceof s3.CfnBucket) return `Resource::<${Stack.of(bucket).getLogicalId(cfn)}.Arn>${suffix}`;
+  return `Resource::arn:<AWS::Partition>:s3:::${bucket.bucketName}${suffix}`;
+}
+
+function grantBucket(fn: lambda.Function, bucket: s3.IBucket, access: Access, why: string): void {
+  const policy = fn.role!;
+  const findings: string[] = [];
+  const objects = (keys: readonly string[]) => keys.map((k) => bucket.arnForObjects(k));
+  if (access.read?.length) {
+    policy.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["s3:GetObject"], resources: objects(access.read) }),
+    );
+    for (const k of access.read) if (k.includes("*")) findings.push(nagResource(bucket, `/${k}`));
+  }
+  if (access.write?.length) {
+    policy.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:PutObject", "s3:AbortMultipartUpload"],
+        resources: objects(access.write),
+      }),
+    );
+    for (const k of access.write) if (k.includes("*")) findings.push(nagResource(bucket, `/${k}`));
+  }
+  if (access.list?.length) {
+    // "*" (the whole bucket) needs no s3:prefix condition
+    const prefixes = access.list.filter((p) => p !== "*");
+    policy.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:ListBucket"],
+        resources: [bucket.bucketArn],
+        ...(prefixes.length === access.list.length
+          ? { conditions: { StringLike: { "s3:prefix": prefixes } } }
+          : {}),
+      }),
+    );
+  }
+  for (const id of new Set(findings)) {
+    Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[${id}]`, reason: why });
+  }
+}
+
+export interface PermissionsProps {
+  readonly planner: lambda.Function;
+  readonly worker: lambda.Function;
+  readonly summary: lambda.Function;
+  readonly resultsBucket: s3.IBucket;
+  readonly inputBucket: s3.IBucket;
+  /** Key prefix the input files live under ("" = the whole input bucket, read-only). */
+  readonly inputKeyPrefix: string;
+  readonly queues: Queues;
+}
+
+const KEYS_WHY =
+  "Object keys are per run, symbol and date (DESIGN.md storage layout), so access is granted on a fixed key prefix with a trailing wildcard; the actions are explicit and no other prefix is reachable.";
+
+export function grantLeastPrivilege(p: PermissionsProps): void {
+  const { resultsBucket: results, queues } = p;
+  const input = `${p.inputKeyPrefix}*`;
+
+  // worker: read its input and earlier calibrations and the run manifest; write results, calibration
+  // records and its task marker; send its completion. Nothing else.
+  grantBucket(p.worker, p.inputBucket, { read: [input], list: [input] }, KEYS_WHY);
+  grantBucket(
+    p.worker,
+    results,
+    {
+      read: [`${PREFIX.calibration}*`, PREFIX.manifests, `${PREFIX.markers}*`],
+      write: [`${PREFIX.results}*`, `${PREFIX.calibration}*`, `${PREFIX.markers}*`],
+      list: [`${PREFIX.calibration}*`, `${PREFIX.markers}*`],
+    },
+    KEYS_WHY,
+  );
+  queues.completionQueue.grantSendMessages(p.worker);
+
+  // planner: read the spec, list the input and the cached calibrations, write the run folder, enqueue tasks
+  grantBucket(p.planner, p.inputBucket, { list: [input] }, KEYS_WHY);
+  grantBucket(
+    p.planner,
+    results,
+    {
+      read: [`${PREFIX.specs}*`, `${PREFIX.runs}*`],
+      write: [`${PREFIX.runs}*`],
+      list: [`${PREFIX.calibration}*`, `${PREFIX.runs}*`, `${PREFIX.specs}*`],
+    },
+    KEYS_WHY,
+  );
+  queues.taskQueue.grantSendMessages(p.planner);
+
+  // summary: merge status (compare-and-swap), read results to summarize and compact, write the summary,
+  // report and compacted files; start wave 2; drain the task DLQ to account for dead-lettered tasks
+  grantBucket(
+    p.summary,
+    results,
+    {
+      read: [`${PREFIX.runs}*`, `${PREFIX.results}*`],
+      write: [`${PREFIX.runs}*`, `${PREFIX.results}*`],
+      list: [`${PREFIX.runs}*`, `${PREFIX.results}*`],
+    },
+    KEYS_WHY,
+  );
+  queues.taskQueue.grantSendMessages(p.summary);
+  queues.taskDlq.grantConsumeMessages(p.summary);
+}
