@@ -183,7 +183,7 @@ describe("column chunk layout of a written MBP-10 file", () => {
     });
     const log: ByteRange[] = [];
     const inner = loggingSource(await fileSource(path), log);
-    const src = prefetchingSource(inner, { maxGapBytes: 0 });
+    const src = prefetchingSource(inner, { maxGapBytes: 1024 });
     const f = await Mbp10File.open(src);
     const openReads = log.length;
     const cols = ["ts_recv", "price", "bid_px_00", "ask_px_00"];
@@ -193,9 +193,8 @@ describe("column chunk layout of a written MBP-10 file", () => {
     const readsAfterReplay = log.length;
     const pq = await openParquet(inner);
     const layout = chunkLayout(pq, inner.size)!;
-    const expected = coalesceRanges(
-      f.rowGroupRows.flatMap((_, rg) => rowGroupRanges(layout, rg, cols)),
-      0,
+    const expected = f.rowGroupRows.flatMap((_, rg) =>
+      coalesceRanges(rowGroupRanges(layout, rg, cols), 1024),
     );
     // after opening: exactly one request per contiguous run of projected chunks, nothing else
     expect(readsAfterReplay - openReads).toBe(expected.length);
