@@ -10,6 +10,7 @@ import type * as arrow from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { createS3Client } from "../../lib/aws/clients.ts";
 import { S3ObjectStore } from "../../lib/aws/s3ObjectStore.ts";
+import { NotFoundError, RetryableError } from "../../lib/core/errors.ts";
 import { chunkLayout, rowGroupRanges } from "../../lib/mbp10/chunkRanges.ts";
 import {
   bufferSource,
@@ -181,5 +182,26 @@ describe.skipIf(!moto.available)("S3 ByteSource on moto_server", () => {
       `[s3 read, 64 KiB gaps] data ${dataRequests.length} requests / ${dataBytes} B vs exact ${exactRuns.length} / ${projected} B`,
     );
     await f.close();
+  });
+
+  it("missing, empty and replaced-while-reading objects fail with clear, classified errors", async () => {
+    const c = createS3Client(moto.config);
+    const store = new S3ObjectStore({ client: c, bucket: BUCKET, prefix: "edge/" });
+    await expect(store.byteSource("missing.parquet")).rejects.toBeInstanceOf(NotFoundError);
+    await store.put("empty.parquet", new Uint8Array(0));
+    const empty = await store.byteSource("empty.parquet");
+    expect(empty.size).toBe(0);
+    await expect(Mbp10File.open(empty)).rejects.toThrow(/only 0 bytes \(empty or truncated\)/);
+    const big = Uint8Array.from({ length: 200_000 }, (_, i) => i % 251);
+    await store.put("changing.bin", big);
+    const src = await store.byteSource("changing.bin");
+    expect([...(await src.read(10, 5))]).toEqual([...big.subarray(10, 15)]);
+    await store.put(
+      "changing.bin",
+      big.map((b) => 255 - b),
+    );
+    const err = await src.read(20, 5).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryableError);
+    expect((err as Error).message).toMatch(/changed while it was being read/);
   });
 });

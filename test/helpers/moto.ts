@@ -26,6 +26,8 @@ const DUMMY_ENV: Record<string, string> = {
   AWS_SESSION_TOKEN: "testing",
   AWS_REGION: "us-east-1",
   AWS_EC2_METADATA_DISABLED: "true",
+  // the SDK warns once per process that releases after January 2027 need Node 22; the project runs Node 20
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 
 function freePort(): Promise<number> {

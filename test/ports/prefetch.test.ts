@@ -202,4 +202,34 @@ describe("column chunk layout of a written MBP-10 file", () => {
     expect([...dataReads].sort((a, b) => a.offset - b.offset)).toEqual(expected);
     await f.close();
   });
+
+  it("announces row group k + 1 before row group k is handed to the consumer (network overlaps replay)", async () => {
+    const path = join(dir, "z.parquet");
+    await writeSyntheticDay(path, {
+      symbol: "SYNP",
+      date: "2024-03-07",
+      venues: 2,
+      eventsPerVenue: 30_000,
+      seed: 7,
+    });
+    const log: ByteRange[] = [];
+    const inner = loggingSource(await fileSource(path), log);
+    const f = await Mbp10File.open(prefetchingSource(inner, { maxGapBytes: 1024 }));
+    const pq = await openParquet(inner);
+    const layout = chunkLayout(pq, inner.size)!;
+    const cols = ["ts_recv", "price"];
+    const it = f.rowGroups(cols)[Symbol.asyncIterator]();
+    log.length = 0;
+    const first = await it.next();
+    expect(first.done).toBe(false);
+    // while the consumer holds row group 0, the chunks of row group 1 have been requested already
+    const next = coalesceRanges(rowGroupRanges(layout, 1, cols), 1024);
+    for (const r of next) expect(log).toContainEqual(r);
+    const before = log.length;
+    await it.next(); // row group 1 is served from its prefetched blocks
+    const rg1Requests = log.slice(before).filter((r) => next.some((n) => n.offset === r.offset));
+    expect(rg1Requests).toEqual([]);
+    await it.return?.(undefined);
+    await f.close();
+  });
 });
