@@ -109,17 +109,20 @@ export function splitBatches(bodies: readonly string[]): string[][] {
  * Receive and delete every message currently in `queue` (e.g. the summary draining the task DLQ into
  * `dead_lettered`). Stops at the first empty receive; returns the messages in the order received.
  * `handle` runs before each delete, so a crash in it leaves the message in the queue (at-least-once).
+ * On SQS pass `waitS` >= 1: a short poll samples only some servers and can come back empty while messages
+ * remain; a long poll does not.
  */
 export async function drain(
   queue: Queue,
   handle: (m: QueueMessage) => Promise<void> | void = () => undefined,
-  options: { visibilityTimeoutS?: number; limit?: number } = {},
+  options: { visibilityTimeoutS?: number; limit?: number; waitS?: number } = {},
 ): Promise<QueueMessage[]> {
   const out: QueueMessage[] = [];
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   while (out.length < limit) {
     const batch = await queue.receive({
       maxMessages: Math.min(10, limit - out.length),
+      waitS: options.waitS ?? 0,
       ...(options.visibilityTimeoutS !== undefined ? { visibilityTimeoutS: options.visibilityTimeoutS } : {}),
     });
     if (batch.length === 0) break;

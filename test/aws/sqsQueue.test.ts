@@ -21,6 +21,7 @@ describe.skipIf(!moto.available)("SQS on moto_server", () => {
       dlq: new SqsQueue(client!, dlqUrl),
       // real time passes on moto: wait it out (the contract's timeouts are 1 s)
       advance: (s) => new Promise((r) => setTimeout(r, s * 1000)),
+      drainWaitS: 1,
     };
   });
 

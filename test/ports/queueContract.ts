@@ -11,6 +11,8 @@ export interface QueueFixture {
   queue: Queue;
   dlq: Queue;
   advance(seconds: number): Promise<void>;
+  /** Long-poll seconds for drain (SQS needs >= 1 to see every message; 0 on a ManualClock). */
+  drainWaitS?: number;
 }
 
 async function receiveAll(q: Queue, max = 100): Promise<QueueMessage[]> {
@@ -67,7 +69,7 @@ export function queueContract(name: string, make: () => Promise<QueueFixture>): 
     });
 
     it("dead-letters a message after 3 receives; the DLQ can be drained", async () => {
-      const { queue, dlq, advance } = await make();
+      const { queue, dlq, advance, drainWaitS } = await make();
       const [id] = await queue.sendBatch(['{"poison":true}']);
       for (let r = 1; r <= 3; r++) {
         const got = await queue.receive({ visibilityTimeoutS: 1 });
@@ -76,9 +78,13 @@ export function queueContract(name: string, make: () => Promise<QueueFixture>): 
       }
       expect(await queue.receive({ visibilityTimeoutS: 1 })).toEqual([]); // moved, not delivered a 4th time
       const seen: string[] = [];
-      const drained = await drain(dlq, (m) => {
-        seen.push(m.body);
-      });
+      const drained = await drain(
+        dlq,
+        (m) => {
+          seen.push(m.body);
+        },
+        { waitS: drainWaitS ?? 0 },
+      );
       expect(seen).toEqual(['{"poison":true}']);
       expect(drained.map((m) => m.id)).toEqual([id]);
       expect(await dlq.counts()).toEqual({ visible: 0, inFlight: 0 });
