@@ -161,6 +161,15 @@ export class S3ObjectStore implements ObjectStore {
           { cause: e },
         );
       }
+      // 409 ConditionalRequestConflict: another conditional write of the key was in progress. For If-Match the
+      // compare-and-swap loop must re-read anyway; for If-None-Match the other write may still fail, so it stays
+      // a RetryableError rather than "already exists".
+      if (options.ifMatch !== undefined && (e as { name?: string }).name === "ConditionalRequestConflict") {
+        throw new PreconditionFailedError(
+          `put ${this.describe(key)} if-match ${options.ifMatch}: a concurrent conditional write conflicted; re-read and retry`,
+          { cause: e },
+        );
+      }
       throw toMsorError(e, `put ${this.describe(key)}`);
     }
   }

@@ -77,6 +77,33 @@ describe.skipIf(!moto.available)("S3 on moto_server", () => {
     );
   });
 
+  it("409 ConditionalRequestConflict on If-Match is a lost race: compareAndSwap re-reads and succeeds", async () => {
+    await s3();
+    const c = createS3Client(moto.config);
+    let conflicts = 0;
+    c.middlewareStack.add(
+      (next, context) => async (args) => {
+        const headers = (args.request as { headers: Record<string, string> }).headers;
+        if (context.commandName === "PutObjectCommand" && headers["if-match"] && conflicts === 0) {
+          conflicts++;
+          throw Object.assign(new Error("A conflicting conditional operation is currently in progress"), {
+            name: "ConditionalRequestConflict",
+            $fault: "client",
+            $metadata: { httpStatusCode: 409 },
+          });
+        }
+        return next(args);
+      },
+      { step: "deserialize", name: "injectConflictOnce" },
+    );
+    const store = new S3ObjectStore({ client: c, bucket: BUCKET, prefix: "conflict/" });
+    await store.put("n", "1");
+    const r = await compareAndSwap(store, "n", (cur) => String(Number(Buffer.from(cur!).toString()) + 1));
+    expect(conflicts).toBe(1);
+    expect(r.attempts).toBe(2);
+    expect(Buffer.from(await store.get("n")).toString()).toBe("2");
+  });
+
   it("concurrent compare-and-swap increments of one object lose no update (If-Match on moto)", async () => {
     const store = new S3ObjectStore({ client: await s3(), bucket: BUCKET, prefix: "cas-race/" });
     const writers = 4;
