@@ -8,7 +8,8 @@ import { compareAndSwap } from "../../lib/ports/objectStore.ts";
 import { startMoto } from "../helpers/moto.ts";
 import { objectStoreContract } from "../ports/objectStoreContract.ts";
 
-const moto = await startMoto();
+// serial: moto's conditional writes are only atomic when it serves one request at a time (test/helpers/moto.ts)
+const moto = await startMoto({ serial: true });
 const BUCKET = "msor-test-store";
 let client: S3Client | undefined;
 

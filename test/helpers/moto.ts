@@ -6,6 +6,14 @@
  * registers an afterAll that stops it. Dummy credentials and region are set in this test process only and
  * restored afterwards; `moto.config` carries them explicitly for lib/aws clients. When moto is absent it
  * prints `[skip] moto_server not found: ...` and returns `available: false`.
+ *
+ * Concurrency caveat, read from moto 5.2's source (s3/responses.py) and seen in a test: moto checks S3
+ * If-Match / If-None-Match in the request handler, NOT atomically with the write, and moto_server serves
+ * requests on threads, so two racing conditional writes can both succeed (a lost compare-and-swap update;
+ * real S3 is atomic). Tests that race conditional writes start moto with `{ serial: true }`: one request at a
+ * time (HTTP/1.0, no keep-alive), which makes each conditional write atomic. Do not long-poll SQS on a serial
+ * instance (a waiting receive blocks every other request); when a test needs both, start two instances and
+ * point `s3Endpoint` and `sqsEndpoint` of the AwsConfig at them.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
@@ -42,8 +50,28 @@ function freePort(): Promise<number> {
   });
 }
 
+/** moto's WSGI app on werkzeug without threads: requests are served one at a time. */
+const SERIAL_SERVER = [
+  "import os, signal, sys",
+  "from werkzeug.serving import run_simple",
+  "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app",
+  "host, port = sys.argv[1], int(sys.argv[2])",
+  "os.environ.setdefault('MOTO_PORT', str(port))",
+  "signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))",
+  "run_simple(host, port, DomainDispatcherApplication(create_backend_app), threaded=False)",
+].join("\n");
+
 /** The command that runs moto, or undefined with the reason. */
-function motoCommand(): { cmd: string; args: string[] } | { reason: string } {
+function motoCommand(serial: boolean): { cmd: string; args: string[] } | { reason: string } {
+  if (serial) {
+    const py = spawnSync("python3", ["-c", "import moto.moto_server.werkzeug_app, werkzeug.serving"], {
+      encoding: "utf8",
+    });
+    if (py.status === 0) return { cmd: "python3", args: ["-c", SERIAL_SERVER] };
+    return {
+      reason: `python3 cannot import moto's server app (${(py.stderr || py.error?.message || "").trim().split("\n").pop()}); pip install 'moto[server]==5.2.*'`,
+    };
+  }
   const which = spawnSync("sh", ["-c", "command -v moto_server"], { encoding: "utf8" });
   if (which.status === 0 && which.stdout.trim() !== "") {
     const probe = spawnSync(which.stdout.trim(), ["--help"], { encoding: "utf8" });
@@ -71,9 +99,15 @@ async function answers(endpoint: string, child: ChildProcess, timeoutMs: number)
   return false;
 }
 
-/** Start moto for this test file (once). Await the returned promise in a beforeAll or at top level. */
-export async function startMoto(): Promise<Moto> {
-  const found = motoCommand();
+export interface StartMotoOptions {
+  /** Serve one request at a time so that conditional writes are atomic (see the caveat above). */
+  serial?: boolean;
+}
+
+/** Start moto for this test file (once), at the top level of the file. */
+export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
+  const serial = options.serial ?? false;
+  const found = motoCommand(serial);
   if ("reason" in found) {
     const reason = `[skip] moto_server not found: ${found.reason}`;
     console.warn(reason);
@@ -83,7 +117,10 @@ export async function startMoto(): Promise<Moto> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const child = spawn(found.cmd, [...found.args, "-H", "127.0.0.1", "-p", String(port)], {
+    const args = serial
+      ? [...found.args, "127.0.0.1", String(port)]
+      : [...found.args, "-H", "127.0.0.1", "-p", String(port)];
+    const child = spawn(found.cmd, args, {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
