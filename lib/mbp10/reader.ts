@@ -5,8 +5,10 @@
  */
 import type * as arrow from "apache-arrow";
 import { DataFormatError } from "../core/errors.ts";
+import { type ChunkLayout, chunkLayout, rowGroupRanges } from "../parquet/chunkRanges.ts";
 import { type OpenedParquet, openParquet, readRowGroup } from "../parquet/read.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
+import { canPrefetch } from "../ports/prefetch.ts";
 import {
   type ColumnKind,
   checkColumnType,
@@ -175,10 +177,21 @@ export class Mbp10File implements Mbp10FileInfo {
     return v === undefined ? undefined : JSON.parse(v);
   }
 
-  /** Raw projected row groups as arrow tables (inspection, checksums, benchmarks). */
+  /**
+   * Raw projected row groups as arrow tables (inspection, checksums, benchmarks). On a source that can
+   * prefetch (S3), the projected column chunks of row group k are announced before it is decoded and those
+   * of k + 1 while k is being consumed, so the network overlaps the replay.
+   */
   async *rowGroups(columns?: readonly string[]): AsyncGenerator<arrow.Table> {
-    for (let rg = 0; rg < this.rowGroupRows.length; rg++)
-      yield readRowGroup(this.source, this.pq, rg, columns);
+    const src = this.source;
+    const layout: ChunkLayout | undefined = canPrefetch(src) ? chunkLayout(this.pq, src.size) : undefined;
+    for (let rg = 0; rg < this.rowGroupRows.length; rg++) {
+      if (layout && canPrefetch(src)) {
+        src.prefetch(rowGroupRanges(layout, rg, columns));
+        if (rg + 1 < this.rowGroupRows.length) src.prefetch(rowGroupRanges(layout, rg + 1, columns));
+      }
+      yield readRowGroup(src, this.pq, rg, columns);
+    }
   }
 
   /** Engine batches (one per row group) with venues mapped through `venues`. */
