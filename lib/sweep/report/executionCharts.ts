@@ -1,0 +1,167 @@
+/**
+ * The report's execution charts (sample order schedules and impact path, router mix, fill rate and passive
+ * share) as Vega-Lite specs; see costCharts.ts.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { type ChartDef, clean, strategyAxis, WIDTH } from "./chartKit.ts";
+import { fillAndPassive, overfillPct, routerMix, sampleOrder, strategyLabels } from "./derive.ts";
+import type { RunData } from "./load.ts";
+
+export function executionCharts(data: RunData): ChartDef[] {
+  const rows = data.executions;
+  const _labels = strategyLabels(rows);
+  const charts: ChartDef[] = [];
+  const sample = sampleOrder(data);
+  const sampleName = sample
+    ? `${sample.symbol} ${sample.date}, order ${sample.orderId} (${sample.parentQty.toLocaleString("en-US")} shares, ${sample.horizonMin} min)`
+    : "";
+  charts.push({
+    id: "sample-schedule",
+    title: `Sample order: schedules against the market volume${sample ? ` - ${sampleName}` : ""}`,
+    caption:
+      "Cumulative share of the parent order sent by each scheduler (child orders at decision times), against the " +
+      "market's realized cumulative volume over the same window (from the day's calibration record).",
+    ...(sample?.schedule.length
+      ? {
+          spec: {
+            width: WIDTH,
+            height: 300,
+            data: { values: clean(sample.schedule) },
+            encoding: {
+              x: { field: "minute", type: "quantitative", title: "minutes since the parent's start" },
+              y: { field: "cum_pct", type: "quantitative", title: "cumulative % of total" },
+              color: { field: "series", type: "nominal", title: "schedule" },
+            },
+            layer: [
+              {
+                // child orders are sent at decision times: the schedule is a step function
+                transform: [{ filter: "indexof(datum.series, 'market volume') !== 0" }],
+                mark: {
+                  type: "line",
+                  interpolate: "step-after",
+                  strokeWidth: 2,
+                  point: { size: 25, filled: true },
+                },
+              },
+              {
+                // cumulative market volume at the profile's bin ends: straight lines between them
+                transform: [{ filter: "indexof(datum.series, 'market volume') === 0" }],
+                mark: { type: "line", strokeWidth: 2, strokeDash: [6, 4] },
+              },
+            ],
+          } as TopLevelSpec,
+        }
+      : { missing: "needs child orders of a myopic strategy (the run has no myopic rows)" }),
+    ...(sample && !sample.hasMarketVolume
+      ? { notes: ["market volume not shown: the task day's calibration record is not in the store"] }
+      : {}),
+  });
+
+  charts.push({
+    id: "own-impact",
+    title: `Sample order: own-impact path I(t)${sample ? ` - ${sampleName}` : ""}`,
+    caption:
+      "The myopic scheduler's own-impact state I(t_k) at each decision (Obizhaeva-Wang transient impact of our own " +
+      "trading), in bps of the arrival mid.",
+    ...(sample?.impact.length
+      ? {
+          spec: {
+            width: WIDTH,
+            height: 240,
+            data: { values: clean(sample.impact) },
+            mark: { type: "line", strokeWidth: 2, point: { size: 40, filled: true } },
+            encoding: {
+              x: { field: "minute", type: "quantitative", title: "minutes since the parent's start" },
+              y: { field: "impact_bps", type: "quantitative", title: "I(t) (bps of arrival mid)" },
+              color: { field: "series", type: "nominal", title: "strategy" },
+            },
+          } as TopLevelSpec,
+        }
+      : { missing: "needs impact_usd of a myopic strategy's child orders" }),
+  });
+
+  const mix = routerMix(rows);
+  const hasOverfill = data.executionColumns.has("overfill_shares");
+  const mixLayers: object[] = [
+    {
+      mark: { type: "bar" },
+      encoding: {
+        y: strategyAxis(),
+        x: { field: "pct", type: "quantitative", title: "share of executed shares (%)", stack: "zero" },
+        color: {
+          field: "component",
+          type: "nominal",
+          title: "fills by",
+          scale: {
+            domain: ["market (taker)", "limit (maker)", "catch-up market"],
+            range: ["#4c78a8", "#54a24b", "#e45756"],
+          },
+        },
+        order: { field: "order", type: "quantitative" },
+        tooltip: [
+          { field: "strategy", type: "nominal" },
+          { field: "component", type: "nominal" },
+          { field: "pct", type: "quantitative", format: ".1f" },
+        ],
+      },
+    },
+  ];
+  if (hasOverfill) {
+    mixLayers.push({
+      data: { values: clean(overfillPct(rows)) },
+      mark: { type: "point", shape: "diamond", filled: true, color: "black", size: 90 },
+      encoding: { y: strategyAxis(), x: { field: "pct", type: "quantitative" } },
+    });
+  }
+  charts.push({
+    id: "router-mix",
+    title: "Router mix per strategy",
+    caption:
+      "Executed shares by how they filled, weighted by shares: market orders (taker), limit orders (maker, passive) and " +
+      `catch-up market orders at the router horizon.${hasOverfill ? " Black diamonds: overfill shares, % of executed." : ""}`,
+    ...(mix.length
+      ? {
+          spec: {
+            width: WIDTH,
+            height: { step: 30 },
+            data: { values: clean(mix) },
+            layer: mixLayers,
+          } as TopLevelSpec,
+        }
+      : { missing: "no strategy executed any shares" }),
+    ...(mix.length && !hasOverfill
+      ? { notes: ["overfill shares not in this run: needs the executions column overfill_shares"] }
+      : {}),
+  });
+
+  const fp = fillAndPassive(rows);
+  charts.push({
+    id: "fill-passive",
+    title: "Fill rate and passive share per strategy",
+    caption:
+      "Mean over parent orders: fill rate = executed / parent shares; passive share = limit (maker) fills / executed.",
+    spec: {
+      width: WIDTH,
+      height: { step: 16 },
+      data: { values: clean(fp) },
+      mark: { type: "bar" },
+      encoding: {
+        y: strategyAxis(),
+        yOffset: { field: "measure", type: "nominal", sort: ["fill rate", "passive share"] },
+        x: { field: "pct", type: "quantitative", title: "percent", scale: { domain: [0, 100] } },
+        color: {
+          field: "measure",
+          type: "nominal",
+          title: "measure",
+          scale: { domain: ["fill rate", "passive share"], range: ["#4c78a8", "#54a24b"] },
+        },
+        tooltip: [
+          { field: "strategy", type: "nominal" },
+          { field: "measure", type: "nominal" },
+          { field: "pct", type: "quantitative", format: ".1f" },
+        ],
+      },
+    } as TopLevelSpec,
+  });
+  return charts;
+}
