@@ -6,6 +6,7 @@ import { registerGenerate } from "./generate.ts";
 import { registerImport } from "./import.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerRoute } from "./route.ts";
+import { registerSpec } from "./spec.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -16,4 +17,5 @@ export const commands: RegisterCommand[] = [
   registerCalibrate,
   registerRoute,
   registerBacktest,
+  registerSpec,
 ];
