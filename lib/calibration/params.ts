@@ -72,7 +72,8 @@ export interface OfiParams {
 }
 
 export interface CalibrationParams {
-  readonly source: "prior_days" | "default";
+  /** prior_days, default, or override (lib/calibration/overrides.ts: some parameter was fixed or scaled). */
+  readonly source: "prior_days" | "default" | "override";
   /** Calibration dates combined, ascending (empty for defaults). */
   readonly dates: string[];
   readonly version: number;

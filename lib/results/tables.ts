@@ -33,8 +33,17 @@ export const EXECUTIONS: TableSchema = {
       type: "bool",
       doc: "true when the result used future data (oracle alpha): not achievable",
     },
-    { name: "calibration_source", type: "string", doc: "prior_days or default" },
+    {
+      name: "calibration_source",
+      type: "string",
+      doc: "prior_days, default, or override (some parameter fixed or scaled by calibration.overrides)",
+    },
     { name: "calibration_dates", type: "string", doc: "comma-separated dates whose calibration was used" },
+    {
+      name: "overridden",
+      type: "string",
+      doc: "parameters fixed or scaled by calibration.overrides (the label names the set), comma-separated",
+    },
     { name: "side", type: "string", doc: "buy | sell" },
     { name: "parent_qty", type: "int64", doc: "parent order size, shares" },
     { name: "start_ts", type: "timestamp_us", doc: "parent order start t0 (UTC)" },
@@ -132,11 +141,20 @@ export const TASK_QUALITY: TableSchema = {
     { name: "undefined_prices", type: "int64", doc: "add/cancel/modify/trade records without a price" },
     { name: "clears", type: "int64", doc: "book clears" },
     { name: "venues", type: "string", doc: "venue names, comma-separated" },
-    { name: "calibration_source", type: "string", doc: "prior_days or default" },
+    {
+      name: "calibration_source",
+      type: "string",
+      doc: "prior_days, default, or override (some parameter set fixes or scales a parameter)",
+    },
     {
       name: "defaults_used",
       type: "string",
       doc: "parameters taken from the documented defaults (all with calibration_source = default), comma-separated",
+    },
+    {
+      name: "overridden",
+      type: "string",
+      doc: "parameters fixed or scaled by calibration.overrides in any parameter set, comma-separated",
     },
   ],
 };

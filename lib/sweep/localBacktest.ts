@@ -53,6 +53,8 @@ export interface BacktestSummary {
     calibration_source: string;
     calibration_dates: string[];
     defaults_used: string[];
+    /** Override sets (calibration.overrides) with the parameters each fixes or scales; empty = none. */
+    parameter_sets: { name: string; overridden: string[]; adv: number }[];
     adv: number;
     parent_sizes: number[];
     rows: number;
@@ -91,9 +93,12 @@ export async function runLocalBacktest(a: {
     dayRows.push({
       symbol: d.symbol,
       date: d.date,
-      calibration_source: r.params.source,
+      calibration_source: r.taskQuality[0]?.calibration_source as string,
       calibration_dates: r.params.dates,
       defaults_used: r.params.defaultsUsed,
+      parameter_sets: r.parameterSets
+        .filter((p) => p.name !== "")
+        .map((p) => ({ name: p.name, overridden: [...p.params.overridden], adv: p.params.adv })),
       adv: r.params.adv,
       parent_sizes: [...new Set(r.executions.map((e) => Number(e.parent_qty)))],
       rows: r.quality.rows,

@@ -4,8 +4,16 @@
  * `DEFAULT_SPEC` is the documented default of `msor backtest` (README "Backtest spec").
  */
 import { z } from "zod";
+import {
+  type CalibrationOverrides,
+  expandOverrideGrid,
+  OVERRIDE_KEYS,
+  OVERRIDE_TARGET,
+  overrideSetName,
+} from "../calibration/overrides.ts";
 import { InputError } from "../core/errors.ts";
 import { parseClock } from "../core/session.ts";
+import { didYouMean } from "../core/suggest.ts";
 import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import type { ParentOrderConfig, StrategyConfig, TaskConfig } from "../task/config.ts";
 import { DEFAULT_POV_RHO, STRATEGIES, strategyLabel } from "../task/strategies.ts";
@@ -74,6 +82,65 @@ const ParentOrderSpec = z
     message: "give exactly one of shares or pct_adv",
   });
 
+/**
+ * `calibration.overrides`: one override set or a list of sets; any value may be a list (a grid). Expanded
+ * here into scalar sets (lib/calibration/overrides.ts expandOverrideGrid), so TaskConfig holds the list of
+ * parameter sets and re-parsing it gives the same list. Values must be positive and finite (adverse_usd and
+ * ofi_coef_usd: any finite number); a parameter is fixed or scaled, not both; unknown keys are named.
+ */
+function overridesSchema() {
+  const positive = z.number().positive();
+  const perVenue = (v: z.ZodNumber) =>
+    z.union([
+      v,
+      z
+        .record(z.string().regex(/^[A-Za-z0-9_.-]{1,16}$/, "expected a venue name, e.g. XNAS"), v)
+        .refine((r) => Object.keys(r).length > 0, { message: "give at least one venue" }),
+    ]);
+  const value: Record<string, z.ZodType> = {};
+  for (const k of OVERRIDE_KEYS) value[k] = positive;
+  value.outflow_mean_shares_per_min = perVenue(positive);
+  value.adverse_usd = perVenue(z.number());
+  value.ofi_coef_usd = z.number();
+  const shape: Record<string, z.ZodType> = {};
+  for (const k of OVERRIDE_KEYS) shape[k] = z.union([value[k]!, z.array(value[k]!).min(1)]).optional();
+  const set = z
+    .record(z.string(), z.unknown())
+    .superRefine((o, ctx) => {
+      for (const k of Object.keys(o)) {
+        if (!(OVERRIDE_KEYS as readonly string[]).includes(k))
+          ctx.addIssue({
+            code: "custom",
+            path: [k],
+            message: `unknown override "${k}"${didYouMean(k, OVERRIDE_KEYS)}; known: ${OVERRIDE_KEYS.join(", ")}`,
+          });
+      }
+      const byTarget = new Map<string, string[]>();
+      for (const k of OVERRIDE_KEYS) {
+        if (o[k] === undefined) continue;
+        const t = OVERRIDE_TARGET[k];
+        byTarget.set(t, [...(byTarget.get(t) ?? []), k]);
+      }
+      for (const keys of byTarget.values())
+        if (keys.length > 1)
+          ctx.addIssue({ code: "custom", message: `give ${keys.join(" or ")}, not both (fix or scale)` });
+    })
+    .pipe(z.object(shape).strict());
+  // one set is a list of one (a union would hide the inner message behind "Invalid input")
+  const sets = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(set).min(1));
+  return sets.transform((g, ctx): CalibrationOverrides[] => {
+    const sets = expandOverrideGrid(g as Parameters<typeof expandOverrideGrid>[0]);
+    const names = sets.map(overrideSetName);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        message: `override set "${dup || "{}"}" is listed twice; give each set different values`,
+      });
+    return sets;
+  });
+}
+
 function taskSpecSchema() {
   return z
     .object({
@@ -132,7 +199,11 @@ function taskSpecSchema() {
         .strict()
         .prefault({}),
       calibration: z
-        .object({ lookback_days: z.number().int().min(1).max(60).default(5) })
+        .object({
+          lookback_days: z.number().int().min(1).max(60).default(5),
+          /** fixed or scaled parameters; a list / list values = a grid of parameter sets (overridesSchema) */
+          overrides: overridesSchema().optional(),
+        })
         .strict()
         .prefault({}),
     })

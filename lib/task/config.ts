@@ -4,6 +4,7 @@
  * trusts it. Model names are registry names (lib/sim/registry.ts, lib/alpha/registry.ts,
  * lib/task/strategies.ts).
  */
+import type { CalibrationOverrides } from "../calibration/overrides.ts";
 
 /** market: every child is a market order; sor: every child goes through the Cont-Kukanov router. */
 export type ExecMode = "market" | "sor";
@@ -51,5 +52,12 @@ export interface TaskConfig {
     /** Seconds after a parent's end during which its last orders may still fill; then they are cancelled. */
     readonly end_grace_s: number;
   };
-  readonly calibration: { readonly lookback_days: number };
+  readonly calibration: {
+    readonly lookback_days: number;
+    /**
+     * Parameter sets (lib/calibration/overrides.ts), expanded from the spec's grid: each set runs every strategy
+     * as its own owners in the same pass. Absent = the calibrated parameters only.
+     */
+    readonly overrides?: readonly CalibrationOverrides[] | undefined;
+  };
 }

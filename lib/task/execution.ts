@@ -27,6 +27,8 @@ export interface ParentOrder {
 
 export interface StrategyInstance {
   readonly label: string;
+  /** Label the random stream is seeded from (default `label`): parameter sets of a strategy share draws. */
+  readonly seedLabel?: string;
   readonly name: string;
   readonly exec: "market" | "sor";
   readonly params: Record<string, unknown>;
@@ -63,6 +65,8 @@ export interface ExecutionContext {
   outflow(venue: string, side: "bid" | "ask"): OutflowDistribution;
   /** Adverse-selection delta ($/share, negative = adverse) at a venue's best on a side. */
   adverseUsd(venue: string, side: "bid" | "ask"): number;
+  /** The router's half-spread from the book's (a half-spread override); absent = the book's. */
+  readonly routerHalfSpreadUsd?: (bookHalfSpreadUsd: number) => number;
 }
 
 export interface ChildRecord {
@@ -115,7 +119,9 @@ export class ParentExecution {
     private readonly ctx: ExecutionContext,
   ) {
     this.impactNs = order.startNs;
-    this.rng = new Rng(seedFrom(ctx.seed, ctx.symbol, ctx.date, strategy.label, order.id));
+    this.rng = new Rng(
+      seedFrom(ctx.seed, ctx.symbol, ctx.date, strategy.seedLabel ?? strategy.label, order.id),
+    );
     this.endNs = order.startNs + BigInt(Math.round(order.horizonS * 1e9));
     ctx.timers.at(order.startNs, () => this.start());
     ctx.timers.at(this.endNs, () => {
@@ -209,7 +215,12 @@ export class ParentExecution {
     }
     // rounding "child" (M + sum L = X) until the simulator cancels a child's rest once X is filled (issue 9):
     // the catch-up below resends every unfilled limit share, which would overfill an oversubscribed child.
-    const routerParams = { ...ctx.router, horizonS, halfSpreadUsd: halfSpread, rounding: "child" as const };
+    const routerParams = {
+      ...ctx.router,
+      horizonS,
+      halfSpreadUsd: ctx.routerHalfSpreadUsd ? ctx.routerHalfSpreadUsd(halfSpread) : halfSpread,
+      rounding: "child" as const,
+    };
     const alloc = contKukanov(qty, venues, routerParams, this.rng);
     const limitIds: number[] = [];
     const limits: Record<string, number> = {};

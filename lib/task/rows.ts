@@ -16,7 +16,10 @@ export function resultRows(a: {
   symbol: string;
   date: string;
   executions: readonly ParentExecution[];
-  params: CalibrationParams;
+  /** The task's parameters (task_quality): source and, with overrides, every overridden name. */
+  params: CalibrationParams & { readonly overridden?: readonly string[] };
+  /** The parameters of one execution (its parameter set); default `params`. */
+  paramsOf?: (e: ParentExecution) => CalibrationParams & { readonly overridden?: readonly string[] };
   venues: readonly string[];
   quality: DataQuality;
 }): TaskRows {
@@ -44,6 +47,7 @@ export function resultRows(a: {
       maxParticipation: e.maxParticipation,
     });
     const alphaModel = e.strategy.alpha.kind;
+    const p = a.paramsOf ? a.paramsOf(e) : a.params;
     executions.push({
       ...key,
       strategy_name: e.strategy.name,
@@ -51,8 +55,9 @@ export function resultRows(a: {
       params: JSON.stringify(e.strategy.params),
       alpha_model: alphaModel,
       look_ahead: e.strategy.alpha.lookAhead,
-      calibration_source: a.params.source,
-      calibration_dates: a.params.dates.join(","),
+      calibration_source: p.source,
+      calibration_dates: p.dates.join(","),
+      overridden: (p.overridden ?? []).join(","),
       side: e.order.side === 1 ? "buy" : "sell",
       parent_qty: e.order.qty,
       start_ts: e.order.startNs,
@@ -124,6 +129,7 @@ export function resultRows(a: {
       venues: a.venues.join(","),
       calibration_source: a.params.source,
       defaults_used: a.params.defaultsUsed.join(","),
+      overridden: (a.params.overridden ?? []).join(","),
     },
   ];
   return { executions, childOrders, fills, taskQuality };

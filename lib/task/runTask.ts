@@ -9,7 +9,14 @@ import { ALPHA_MODELS, createAlpha } from "../alpha/registry.ts";
 import type { AlphaKind, AlphaModel } from "../alpha/types.ts";
 import { DayCalibrator } from "../calibration/dayCalibrator.ts";
 import { lambdaUsdAt, volumeForecast } from "../calibration/forecasts.ts";
-import { type CalibrationParams, outflowOf } from "../calibration/params.ts";
+import {
+  applyOverrides,
+  overrideSetName,
+  overrideVenues,
+  type TaskParams,
+  taskAdverseOf,
+  taskOutflowOf,
+} from "../calibration/overrides.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
@@ -27,7 +34,12 @@ import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import { writeCalibration } from "../store/calibration.ts";
 import { loadCalibrationParams } from "../store/lookback.ts";
 import type { TaskConfig } from "./config.ts";
-import { ParentExecution, type ParentOrder, type StrategyInstance } from "./execution.ts";
+import {
+  type ExecutionContext,
+  ParentExecution,
+  type ParentOrder,
+  type StrategyInstance,
+} from "./execution.ts";
 import { resultRows, type TaskRows } from "./rows.ts";
 import { alphaOf as alphaKindOf, makeScheduler, strategyLabel } from "./strategies.ts";
 import { Tape } from "./tape.ts";
@@ -46,9 +58,18 @@ export interface TaskInput {
   readonly onProgress?: (rows: number, total: number) => void;
 }
 
+/** One parameter set of a task: the loaded parameters after one override set (name "" = none). */
+export interface ParameterSet {
+  readonly name: string;
+  readonly params: TaskParams;
+}
+
 export interface TaskResult extends TaskRows {
   readonly calibration: DayCalibration;
-  readonly params: CalibrationParams;
+  /** The parameters of the first (usually the only) parameter set. */
+  readonly params: TaskParams;
+  /** Every parameter set the strategies ran with (spec calibration.overrides; one when there is none). */
+  readonly parameterSets: readonly ParameterSet[];
   readonly quality: DataQuality;
   readonly venues: readonly string[];
 }
@@ -104,9 +125,15 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
   validateSymbol(input.symbol);
   validateDate(input.date);
   const { spec } = input;
-  const params = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
+  const loaded = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
     lookbackDays: spec.calibration.lookback_days,
   });
+  // overrides (lib/calibration/overrides.ts) apply right after the lookback loader, so every model sees them;
+  // each override set is a parameter set whose strategies are owners of their own in the same pass
+  const parameterSets: ParameterSet[] = (spec.calibration.overrides ?? [{}]).map((o) => ({
+    name: overrideSetName(o),
+    params: applyOverrides(loaded, o),
+  }));
   const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
   const oraclePath = needsMidPath ? await recordMidPath(input) : undefined;
 
@@ -125,65 +152,87 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     });
     const calibrator = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     const session = regularSession(input.date);
-    const alphaModels = new Map<AlphaKind, AlphaModel>();
-    const alphaOf = (kind: AlphaKind): AlphaModel => {
-      let a = alphaModels.get(kind);
-      if (!a) {
-        a = createAlpha(kind, params, { midPath: oraclePath });
-        alphaModels.set(kind, a);
-      }
-      return a;
-    };
     const venueNames = () => stream.venues.venues.map((v) => v.name);
-    const forecastVolume = volumeForecast(params, session.openNs);
-    const outflowCache = new Map<string, OutflowDistribution>();
-    const ctx = {
-      sim,
-      timers,
-      tape,
-      decisionIntervalS: spec.decision_interval_s,
-      endGraceS: spec.sim.end_grace_s,
-      router: {
-        takerFeeUsd: spec.fees.taker_fee_usd,
-        thetaUsd: spec.router.theta_usd,
-        lambdaU: spec.router.lambda_u_usd,
-        lambdaO: spec.router.lambda_o_usd,
-        horizonS: spec.router.horizon_s,
-        samples: spec.router.samples,
-      },
-      makerRebateUsd: spec.fees.maker_rebate_usd,
-      lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
-      beta: params.beta,
-      seed: spec.seed,
-      symbol: input.symbol,
-      date: input.date,
-      venueNames,
-      forecastVolume,
-      outflow(venue: string, side: "bid" | "ask"): OutflowDistribution {
-        const key = `${venue}|${side}`;
-        let d = outflowCache.get(key);
-        if (!d) {
-          const o = outflowOf(params, venue, side);
-          d = venueOutflow(o.samples, o.mean);
-          outflowCache.set(key, d);
+    for (const o of spec.calibration.overrides ?? []) {
+      for (const venue of overrideVenues(o)) {
+        if (!venueNames().includes(venue))
+          throw new InputError(
+            `calibration.overrides names venue ${venue}, which ${input.symbol} ${input.date} does not have (venues: ${venueNames().join(", ")}); fix the venue name`,
+          );
+      }
+    }
+    const alphaModels = new Map<string, AlphaModel>();
+    const instances: StrategyInstance[] = [];
+    const setOfLabel = new Map<string, TaskParams>();
+    const ordersBySet: { orders: ParentOrder[]; instances: StrategyInstance[]; ctx: ExecutionContext }[] = [];
+    for (const [setIndex, { name: setName, params }] of parameterSets.entries()) {
+      const alphaOf = (kind: AlphaKind): AlphaModel => {
+        const key = `${setIndex}|${kind}`;
+        let a = alphaModels.get(key);
+        if (!a) {
+          a = createAlpha(kind, params, { midPath: oraclePath });
+          alphaModels.set(key, a);
         }
-        return d;
-      },
-      adverseUsd: (venue: string, side: "bid" | "ask") => params.adverse[venue]?.[side] ?? 0,
-    };
-    const orders = resolveParentOrders(spec, input.date, params.adv);
-    const instances: StrategyInstance[] = spec.strategies.map((s) => {
-      const alphaKind = alphaKindOf(s);
-      return {
-        label: strategyLabel(s),
-        name: s.strategy,
-        exec: s.exec,
-        params: { ...s },
-        alpha: alphaOf(alphaKind),
-        makeScheduler: (order: ParentOrder, impact: ImpactParams) =>
-          makeScheduler(s, impact, spec, order, forecastVolume),
+        return a;
       };
-    });
+      const forecastVolume = volumeForecast(params, session.openNs);
+      const outflowCache = new Map<string, OutflowDistribution>();
+      const ctx: ExecutionContext = {
+        sim,
+        timers,
+        tape,
+        decisionIntervalS: spec.decision_interval_s,
+        endGraceS: spec.sim.end_grace_s,
+        router: {
+          takerFeeUsd: spec.fees.taker_fee_usd,
+          thetaUsd: spec.router.theta_usd,
+          lambdaU: spec.router.lambda_u_usd,
+          lambdaO: spec.router.lambda_o_usd,
+          horizonS: spec.router.horizon_s,
+          samples: spec.router.samples,
+        },
+        makerRebateUsd: spec.fees.maker_rebate_usd,
+        lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
+        beta: params.beta,
+        seed: spec.seed,
+        symbol: input.symbol,
+        date: input.date,
+        venueNames,
+        forecastVolume,
+        outflow(venue: string, side: "bid" | "ask"): OutflowDistribution {
+          const key = `${venue}|${side}`;
+          let d = outflowCache.get(key);
+          if (!d) {
+            const o = taskOutflowOf(params, venue, side);
+            d = venueOutflow(o.samples, o.mean);
+            outflowCache.set(key, d);
+          }
+          return d;
+        },
+        adverseUsd: (venue: string, side: "bid" | "ask") => taskAdverseOf(params, venue, side),
+        ...(params.routerHalfSpreadUsd ? { routerHalfSpreadUsd: params.routerHalfSpreadUsd } : {}),
+      };
+      const orders = resolveParentOrders(spec, input.date, params.adv);
+      const setInstances: StrategyInstance[] = spec.strategies.map((s) => {
+        const alphaKind = alphaKindOf(s);
+        const label = strategyLabel(s);
+        return {
+          // an override set shows in the label (e.g. "ow/market/lambda_scale=2"); the random stream stays the
+          // strategy's, so parameter sets are compared on the same router draws
+          label: setName ? `${label}/${setName}` : label,
+          seedLabel: label,
+          name: s.strategy,
+          exec: s.exec,
+          params: { ...s },
+          alpha: alphaOf(alphaKind),
+          makeScheduler: (order: ParentOrder, impact: ImpactParams) =>
+            makeScheduler(s, impact, spec, order, forecastVolume),
+        };
+      });
+      for (const inst of setInstances) setOfLabel.set(inst.label, params);
+      instances.push(...setInstances);
+      ordersBySet.push({ orders, instances: setInstances, ctx });
+    }
     const labels = new Set<string>();
     for (const inst of instances) {
       if (labels.has(inst.label))
@@ -192,8 +241,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         );
       labels.add(inst.label);
     }
-    for (const order of orders) {
-      for (const inst of instances) executions.push(new ParentExecution(executions.length, order, inst, ctx));
+    for (const { orders, instances: setInstances, ctx } of ordersBySet) {
+      for (const order of orders) {
+        for (const inst of setInstances)
+          executions.push(new ParentExecution(executions.length, order, inst, ctx));
+      }
     }
     const alphaList = [...alphaModels.values()];
     let done = 0;
@@ -221,16 +273,28 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     const calibration = calibrator.finish();
     await writeCalibration(input.calibrationStore, calibration);
     const venues = venueNames();
+    const overridden = [...new Set(parameterSets.flatMap((p) => p.params.overridden))];
     const rows = resultRows({
       runId: input.runId,
       symbol: input.symbol,
       date: input.date,
       executions,
-      params,
+      // the task's row: override when any parameter set overrides something, with the union of the names
+      params: overridden.length
+        ? { ...loaded, source: "override", overridden }
+        : { ...loaded, overridden: [] as string[] },
+      paramsOf: (e) => setOfLabel.get(e.strategy.label)!,
       venues,
       quality: stream.quality.q,
     });
-    return { ...rows, calibration, params, quality: stream.quality.q, venues };
+    return {
+      ...rows,
+      calibration,
+      params: parameterSets[0]!.params,
+      parameterSets,
+      quality: stream.quality.q,
+      venues,
+    };
   } finally {
     await stream.close();
   }

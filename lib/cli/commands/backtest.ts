@@ -6,6 +6,7 @@ import { validateRunId } from "../../core/ids.ts";
 import { runLocalBacktest } from "../../sweep/localBacktest.ts";
 import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../sweep/spec.ts";
 import { printJson, printTable, progress, progressDone } from "../output.ts";
+import { parseYaml } from "./spec.ts";
 
 export async function loadSpec(path: string | undefined): Promise<TaskSpec> {
   if (!path) return DEFAULT_SPEC;
@@ -16,10 +17,14 @@ export async function loadSpec(path: string | undefined): Promise<TaskSpec> {
     throw new InputError(`cannot read spec ${path}: ${errorMessage(e)}`);
   }
   let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`spec ${path} is not valid JSON: ${errorMessage(e)}`);
+  if (/\.ya?ml$/i.test(path)) {
+    json = parseYaml(text, `spec ${path}`);
+  } else {
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(`spec ${path} is not valid JSON: ${errorMessage(e)}`);
+    }
   }
   return parseTaskSpec(json, `spec ${path}`);
 }
@@ -51,7 +56,7 @@ export function registerBacktest(program: Command): void {
     .requiredOption("--out <dir>", "output folder (results/, calibration/ laid out like the S3 keys)")
     .option(
       "--spec <file>",
-      "backtest spec JSON (default: every strategy, buy 1% ADV at 10:00/11:30/14:00 NY, 30 min)",
+      "backtest spec, JSON or .yaml/.yml (default: every strategy, buy 1% ADV at 10:00/11:30/14:00 NY, 30 min)",
     )
     .option("--run-id <id>", "run id used in the result keys", "local")
     .option("--symbol <symbol>", "symbol, when the files have no symbol column")
@@ -91,13 +96,18 @@ export function registerBacktest(program: Command): void {
             ? ` (defaults for: ${d.defaults_used.slice(0, 4).join(", ")}${d.defaults_used.length > 4 ? ", ..." : ""})`
             : "";
           const cal =
-            d.calibration_source === "prior_days"
+            d.calibration_dates.length > 0
               ? `calibrated on ${d.calibration_dates.join(", ")}${defaults}`
               : "no earlier day: model parameters are the documented DEFAULTS (README)";
           const sizes = d.parent_sizes.map((q) => q.toLocaleString()).join(" / ");
           process.stdout.write(
             `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${cal}; ADV ${Math.round(d.adv).toLocaleString()} shares, parent orders of ${sizes} shares\n`,
           );
+          for (const p of d.parameter_sets) {
+            process.stdout.write(
+              `  OVERRIDE ${p.name}: ${p.overridden.join(", ")} fixed/scaled (calibration_source = override; strategies labelled .../${p.name}; ADV ${Math.round(p.adv).toLocaleString()})\n`,
+            );
+          }
         }
         process.stdout.write("\n");
         printTable(strategies, STRATEGY_TABLE_COLUMNS, 2);

@@ -7,6 +7,7 @@ import { registerImport } from "./import.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerReport } from "./report.ts";
 import { registerRoute } from "./route.ts";
+import { registerSpec } from "./spec.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerRoute,
   registerBacktest,
   registerReport,
+  registerSpec,
 ];
