@@ -15,6 +15,7 @@ import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
 import { newYorkClockToUtcNs, regularSession } from "../core/session.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
+import { Flag } from "../mbp10/schema.ts";
 import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
@@ -154,6 +155,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       makerRebateUsd: spec.fees.maker_rebate_usd,
       lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
       beta: params.beta,
+      latencyNs: (tNs: bigint) => sim.latency.entryNs(tNs),
       seed: spec.seed,
       symbol: input.symbol,
       date: input.date,
@@ -197,11 +199,21 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     }
     const alphaList = [...alphaModels.values()];
     let done = 0;
+    // parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (MODELS.md 8)
+    let awaiting: ParentExecution[] = [];
     for await (const b of stream.batches()) {
       const ts = b.tsRecv;
       for (let i = 0; i < b.length; i++) {
-        if (ts[i]! >= timers.nextNs) timers.fireUntil(ts[i]!);
+        if (ts[i]! >= timers.nextNs) {
+          timers.fireUntil(ts[i]!);
+          awaiting = executions.filter((e) => e.awaitingArrival && ts[i]! <= e.windowEndNs);
+        }
         sim.onRecord(b, i);
+        if (awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) {
+          const mid = sim.books.mid();
+          for (const e of awaiting) e.observeBook(ts[i]!, mid);
+          awaiting = awaiting.filter((e) => e.awaitingArrival && ts[i]! <= e.windowEndNs);
+        }
         tape.onRecord(b, i);
         for (let a = 0; a < alphaList.length; a++) alphaList[a]!.onRecord(b, i, sim.books);
       }
@@ -229,6 +241,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       params,
       venues,
       quality: stream.quality.q,
+      bookLevels: stream.levels,
     });
     return { ...rows, calibration, params, quality: stream.quality.q, venues };
   } finally {

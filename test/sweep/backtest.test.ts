@@ -89,18 +89,22 @@ describe("backtest of synthetic days", () => {
     );
     expect(sums).toHaveLength(n * DAYS.length);
     for (const s of sums) expect(Number(s.q)).toBe(String(s.order_id).startsWith("buy") ? 2000 : 1500);
-    // MODELS.md 9 conservation: the child orders of each parent sum to the parent, each split market + limits
+    // MODELS.md 9 conservation: the child orders of each parent sum to the parent less the shares earlier
+    // children overfilled; a child sends at least its quantity (a router child may oversubscribe) and its
+    // fills are at most what it sent
     const childGlob = join(dir, "a", "results", "child_orders", "**", "*.parquet");
     const kids = await duckQuery(
-      `select strategy, order_id, date, sum(qty)::bigint as q, bool_and(market_qty + limit_qty = qty) as split_ok, min(qty)::bigint as min_q
+      `select strategy, order_id, date, sum(qty)::bigint as q, sum(overfill_shares)::bigint as over,
+         bool_and(market_qty + limit_qty >= qty and filled_qty <= greatest(qty, market_qty + limit_qty)) as split_ok,
+         min(qty)::bigint as min_q
        from read_parquet('${childGlob}', hive_partitioning = true) group by all`,
     );
     expect(kids).toHaveLength(n * DAYS.length);
     for (const k of kids) {
-      expect(Number(k.q), `${k.strategy} ${k.order_id}`).toBe(
+      expect(Number(k.q) + Number(k.over), `${k.strategy} ${k.order_id}`).toBe(
         String(k.order_id).startsWith("buy") ? 2000 : 1500,
       );
-      expect(k.split_ok).toBe(true);
+      expect(k.split_ok, `${k.strategy} ${k.order_id}`).toBe(true);
       expect(Number(k.min_q)).toBeGreaterThan(0);
     }
   });
