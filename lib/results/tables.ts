@@ -198,6 +198,11 @@ export const TASK_QUALITY: TableSchema = {
       doc: "execution rows with status no_data (no two-sided book in the parent's window)",
     },
     { name: "book_levels", type: "int32", doc: "book levels per side in the data (10 = full MBP-10)" },
+    {
+      name: "max_gap_s",
+      type: "float64",
+      doc: "longest stretch of the regular session without any record (open and close included), seconds",
+    },
   ],
 };
 

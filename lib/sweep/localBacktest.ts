@@ -3,6 +3,9 @@
  * of each symbol in date order so that day d is backtested with the calibrations of its EARLIER days (each
  * day's own calibration is computed in the same pass and cached under the output folder in the calibration
  * layout), write result Parquet under results/, and aggregate per strategy.
+ * Warm-up (MODELS.md 8): a symbol-day with no earlier calibrated day is calibrated (for the later days) but
+ * not backtested, unless `includeUncalibrated`: orders sized on the default ADV and models on default
+ * parameters are not comparable with calibrated days, and the summary never pools the two.
  */
 import { InputError } from "../core/errors.ts";
 import { validateSymbol } from "../core/ids.ts";
@@ -11,10 +14,13 @@ import { Mbp10File } from "../mbp10/reader.ts";
 import { fileSource } from "../ports/fileSource.ts";
 import { LocalObjectStore } from "../ports/localObjectStore.ts";
 import type { CellValue } from "../results/schema.ts";
+import { writeCalibration } from "../store/calibration.ts";
+import { loadCalibrationParams } from "../store/lookback.ts";
 import { writeTaskResults } from "../store/results.ts";
+import { calibrateDay } from "../task/calibrateDay.ts";
 import { runTask, type TaskResult } from "../task/runTask.ts";
 import type { TaskSpec } from "./spec.ts";
-import { type StrategySummary, summarizeStrategies } from "./summary.ts";
+import { type GainSummary, type StrategySummary, summarizeGains, summarizeStrategies } from "./summary.ts";
 
 export interface DayInput {
   readonly symbol: string;
@@ -50,14 +56,22 @@ export interface BacktestSummary {
   readonly days: {
     symbol: string;
     date: string;
+    /** Calibrated only (no earlier calibrated day): not backtested, no result rows. */
+    warm_up: boolean;
     calibration_source: string;
     calibration_dates: string[];
     defaults_used: string[];
     adv: number;
     parent_sizes: number[];
     rows: number;
+    /** Longest stretch without a record inside the session, seconds (NaN for a warm-up day). */
+    max_gap_s: number;
+    /** Book levels per side in the data. */
+    book_levels: number;
   }[];
   readonly strategies: StrategySummary[];
+  /** Routing gain (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none), paired per parent order. */
+  readonly gains: GainSummary[];
   readonly executions: Record<string, CellValue>[];
 }
 
@@ -67,6 +81,8 @@ export async function runLocalBacktest(a: {
   outDir: string;
   runId: string;
   symbol?: string;
+  /** Backtest days without an earlier calibrated day too (on default parameters; summarised apart). */
+  includeUncalibrated?: boolean;
   onDay?: (d: DayInput, index: number, total: number) => void;
   onProgress?: (rows: number, total: number) => void;
 }): Promise<BacktestSummary> {
@@ -77,6 +93,29 @@ export async function runLocalBacktest(a: {
   for (const [i, d] of days.entries()) {
     a.onDay?.(d, i, days.length);
     const sources = await Promise.all(d.paths.map((p) => fileSource(p)));
+    if (!a.includeUncalibrated) {
+      const prior = await loadCalibrationParams(store, d.symbol, d.date, {
+        lookbackDays: a.spec.calibration.lookback_days,
+      });
+      if (prior.source === "default") {
+        const record = await calibrateDay(sources, { symbol: d.symbol, date: d.date });
+        await writeCalibration(store, record);
+        dayRows.push({
+          symbol: d.symbol,
+          date: d.date,
+          warm_up: true,
+          calibration_source: "default",
+          calibration_dates: [],
+          defaults_used: [],
+          adv: record.dailyVolume,
+          parent_sizes: [],
+          rows: record.events,
+          max_gap_s: Number.NaN,
+          book_levels: Number.NaN,
+        });
+        continue;
+      }
+    }
     const r: TaskResult = await runTask({
       runId: a.runId,
       symbol: d.symbol,
@@ -91,12 +130,15 @@ export async function runLocalBacktest(a: {
     dayRows.push({
       symbol: d.symbol,
       date: d.date,
+      warm_up: false,
       calibration_source: r.params.source,
       calibration_dates: r.params.dates,
       defaults_used: r.params.defaultsUsed,
       adv: r.params.adv,
       parent_sizes: [...new Set(r.executions.map((e) => Number(e.parent_qty)))],
       rows: r.quality.rows,
+      max_gap_s: Number(r.taskQuality[0]?.max_gap_s ?? Number.NaN),
+      book_levels: Number(r.taskQuality[0]?.book_levels ?? Number.NaN),
     });
   }
   return {
@@ -104,6 +146,7 @@ export async function runLocalBacktest(a: {
     outDir: a.outDir,
     days: dayRows,
     strategies: summarizeStrategies(executions),
+    gains: summarizeGains(executions),
     executions,
   };
 }

@@ -93,6 +93,8 @@ function taskSpecSchema() {
           { strategy: "vwap", exec: "market" },
           { strategy: "pov", exec: "market", rho: DEFAULT_POV_RHO },
           { strategy: "ow", exec: "market" },
+          { strategy: "ow", exec: "sor" },
+          { strategy: "myopic", exec: "sor", alpha: "none" },
           { strategy: "myopic", exec: "sor", alpha: "imbalance" },
           { strategy: "myopic", exec: "sor", alpha: "ofi" },
         ]),

@@ -21,6 +21,8 @@ export function resultRows(a: {
   quality: DataQuality;
   /** Levels per side the data shows (10 for full MBP-10). */
   bookLevels: number;
+  /** Longest stretch of the session without a record, seconds. */
+  maxGapS: number;
 }): TaskRows {
   const executions: Row[] = [];
   const childOrders: Row[] = [];
@@ -144,6 +146,7 @@ export function resultRows(a: {
       defaults_used: a.params.defaultsUsed.join(","),
       no_data_parents: noData,
       book_levels: a.bookLevels,
+      max_gap_s: a.maxGapS,
     },
   ];
   return { executions, childOrders, fills, taskQuality };

@@ -201,9 +201,17 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     let done = 0;
     // parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (MODELS.md 8)
     let awaiting: ParentExecution[] = [];
+    // max_gap_s: the longest stretch of the session without a record (from the open, to the close)
+    let lastInSession = session.openNs;
+    let maxGapNs = 0n;
     for await (const b of stream.batches()) {
       const ts = b.tsRecv;
       for (let i = 0; i < b.length; i++) {
+        const t = ts[i]!;
+        if (t >= session.openNs && t <= session.closeNs) {
+          if (t - lastInSession > maxGapNs) maxGapNs = t - lastInSession;
+          lastInSession = t;
+        }
         if (ts[i]! >= timers.nextNs) {
           timers.fireUntil(ts[i]!);
           awaiting = executions.filter((e) => e.awaitingArrival && ts[i]! <= e.windowEndNs);
@@ -222,6 +230,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       input.onProgress?.(done, stream.numRows);
     }
     timers.drain();
+    if (session.closeNs - lastInSession > maxGapNs) maxGapNs = session.closeNs - lastInSession;
     const q = stream.quality.q;
     if (q.rows > 0 && q.fLastRecords === 0) {
       // the book of an MBP-10 record is consistent only at F_LAST: without any, nothing can be simulated
@@ -242,6 +251,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       venues,
       quality: stream.quality.q,
       bookLevels: stream.levels,
+      maxGapS: Number(maxGapNs) / 1e9,
     });
     return { ...rows, calibration, params, quality: stream.quality.q, venues };
   } finally {

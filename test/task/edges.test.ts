@@ -71,6 +71,8 @@ describe("edges of the data (MODELS.md 8)", () => {
     for (const k of ["arrival_mid", "is_bps", "total_cost_bps", "opportunity_bps"])
       expect(Number.isNaN(Number(early![k] ?? Number.NaN)), k).toBe(true);
     expect(ok).toMatchObject({ status: "ok", arrival_source: "at_or_before", fill_rate: 1 });
-    expect(r.taskQuality[0]).toMatchObject({ no_data_parents: 1 });
+    // the longest stretch of the session without data: from the last record (12:39:59) to the close (16:00);
+    // the other one, from the open to 12:22, is 2 h 52 min
+    expect(r.taskQuality[0]).toMatchObject({ no_data_parents: 1, max_gap_s: (3 * 60 + 20) * 60 + 1 });
   });
 });

@@ -60,7 +60,13 @@ describe("registries", () => {
       "test_front/sor/front=0.5",
     ]);
     const out = join(dir, "out");
-    const r = await runLocalBacktest({ paths: [p], spec, outDir: out, runId: "reg" });
+    const r = await runLocalBacktest({
+      paths: [p],
+      spec,
+      outDir: out,
+      runId: "reg",
+      includeUncalibrated: true,
+    });
     expect(r.executions.map((e) => [e.strategy, e.strategy_name, e.fill_rate])).toEqual([
       ["test_front/market/front=0.25", "test_front", 1],
       ["test_front/sor/front=0.5", "test_front", 1],
