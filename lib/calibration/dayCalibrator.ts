@@ -139,6 +139,14 @@ export class DayCalibrator implements BatchObserver {
       }
       const f = b.flags[i]!;
       if ((f & Flag.LAST) === 0) continue;
+      // which sides of the venue's book exist from here on (a minute without one has no outflow sample)
+      if (s < L)
+        q.noteBook(
+          s,
+          v,
+          a !== Action.Clear && !Number.isNaN(bid0[i]!) && bsz0[i]! > 0,
+          a !== Action.Clear && !Number.isNaN(ask0[i]!) && asz0[i]! > 0,
+        );
       if (inSession && books.valid[v] && a !== Action.Clear && (f & Flag.SNAPSHOT) === 0) {
         const ob = books.bestBid(v);
         const oq = books.bestBidSize(v);

@@ -193,13 +193,11 @@ export function combineCalibrations(
     const a = {} as Record<BookSide, number>;
     for (const side of ["bid", "ask"] as const) {
       const rows = records.flatMap((r) => r.venues.filter((v) => v.venue === venue && v.side === side));
-      const n = rows.reduce((s, v) => s + v.outflowSamples.length, 0);
-      const samples = new Float64Array(n);
-      let at = 0;
-      for (const v of rows) {
-        samples.set(v.outflowSamples, at);
-        at += v.outflowSamples.length;
-      }
+      // minutes without a book on the venue are NaN (missing), not 0: only the measured minutes pool
+      const samples = Float64Array.from(
+        rows.flatMap((v) => Array.from(v.outflowSamples)).filter(Number.isFinite),
+      );
+      const n = samples.length;
       const m = n > 0 ? samples.reduce((s, x) => s + x, 0) / n : Number.NaN;
       o[side] = { samples, mean: pick(`outflow.${venue}.${side}`, m, defaults.outflowMean) };
       const fills = rows.reduce((s, v) => s + (Number.isFinite(v.adverseUsd) ? v.adverseN : 0), 0);
