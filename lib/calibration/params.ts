@@ -73,6 +73,8 @@ export interface OfiParams {
 
 export interface CalibrationParams {
   readonly source: "prior_days" | "default";
+  /** Prior-day records inside the lookback that were ignored as too old (lib/store/lookback.ts). */
+  readonly staleDates?: readonly string[];
   /** Calibration dates combined, ascending (empty for defaults). */
   readonly dates: string[];
   readonly version: number;
@@ -109,6 +111,9 @@ const mean = (xs: readonly number[]): number => {
   return f.length > 0 ? f.reduce((a, b) => a + b, 0) / f.length : Number.NaN;
 };
 
+/** A day's volume counts in ADV and the profile only when its data covers this share of the session. */
+export const MIN_SESSION_COVERAGE = 0.9;
+
 /** Pure combination of prior-day records (ascending dates) into backtest parameters; see CalibrationParams. */
 export function combineCalibrations(
   records: readonly CalibrationRecord[],
@@ -123,7 +128,9 @@ export function combineCalibrations(
   const last = records[records.length - 1];
   const binS = last?.profileBinS ?? defaults.profileBinS;
   const nb = last?.volumeProfile.length ?? Math.ceil(23_400 / binS);
-  const same = records.filter(
+  // ADV and the profile only from days covering most of the session (unknown coverage counts as full)
+  const full = records.filter((r) => !(r.sessionCoverage < MIN_SESSION_COVERAGE));
+  const same = full.filter(
     (r) => r.profileBinS === binS && r.volumeProfile.length === nb && r.dailyVolume > 0,
   );
   const profile = new Float64Array(nb);
@@ -138,7 +145,7 @@ export function combineCalibrations(
 
   const adv = pick(
     "adv",
-    mean(records.filter((r) => r.dailyVolume > 0).map((r) => r.dailyVolume)),
+    mean(full.filter((r) => r.dailyVolume > 0).map((r) => r.dailyVolume)),
     defaults.adv,
   );
   const sigmaDaily = pick(

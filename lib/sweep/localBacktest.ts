@@ -60,6 +60,8 @@ export interface BacktestSummary {
     warm_up: boolean;
     calibration_source: string;
     calibration_dates: string[];
+    /** Prior-day calibrations ignored as older than calibration.max_age_days. */
+    stale_dates: string[];
     defaults_used: string[];
     adv: number;
     parent_sizes: number[];
@@ -96,6 +98,7 @@ export async function runLocalBacktest(a: {
     if (!a.includeUncalibrated) {
       const prior = await loadCalibrationParams(store, d.symbol, d.date, {
         lookbackDays: a.spec.calibration.lookback_days,
+        maxAgeDays: a.spec.calibration.max_age_days,
       });
       if (prior.source === "default") {
         const record = await calibrateDay(sources, { symbol: d.symbol, date: d.date });
@@ -106,6 +109,7 @@ export async function runLocalBacktest(a: {
           warm_up: true,
           calibration_source: "default",
           calibration_dates: [],
+          stale_dates: [...(prior.staleDates ?? [])],
           defaults_used: [],
           adv: record.dailyVolume,
           parent_sizes: [],
@@ -133,6 +137,7 @@ export async function runLocalBacktest(a: {
       warm_up: false,
       calibration_source: r.params.source,
       calibration_dates: r.params.dates,
+      stale_dates: [...(r.params.staleDates ?? [])],
       defaults_used: r.params.defaultsUsed,
       adv: r.params.adv,
       parent_sizes: [...new Set(r.executions.map((e) => Number(e.parent_qty)))],

@@ -134,7 +134,11 @@ function taskSpecSchema() {
         .strict()
         .prefault({}),
       calibration: z
-        .object({ lookback_days: z.number().int().min(1).max(60).default(5) })
+        .object({
+          lookback_days: z.number().int().min(1).max(60).default(5),
+          /** prior-day calibrations older than this many calendar days are ignored (the loader lists them) */
+          max_age_days: z.number().int().min(1).max(3660).default(14),
+        })
         .strict()
         .prefault({}),
     })

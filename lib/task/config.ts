@@ -51,5 +51,9 @@ export interface TaskConfig {
     /** Seconds after a parent's end during which its last orders may still fill; then they are cancelled. */
     readonly end_grace_s: number;
   };
-  readonly calibration: { readonly lookback_days: number };
+  readonly calibration: {
+    readonly lookback_days: number;
+    /** Prior-day calibrations older than this many calendar days are ignored. */
+    readonly max_age_days: number;
+  };
 }

@@ -107,6 +107,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
   const { spec } = input;
   const params = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
     lookbackDays: spec.calibration.lookback_days,
+    maxAgeDays: spec.calibration.max_age_days,
   });
   const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
   const oraclePath = needsMidPath ? await recordMidPath(input) : undefined;

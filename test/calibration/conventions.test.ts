@@ -128,6 +128,8 @@ describe("queue outflow", () => {
     const ask = stats(d, "V1", "ask").outflowSamples;
     // minute 3 had the ask until it left (400 shares out); minute 4 on has no ask
     expect(Array.from(ask.slice(0, 5))).toEqual([Number.NaN, Number.NaN, 0, 400, Number.NaN]);
+    // records from 1 s to 200 s after the open: that share of the 23,400-s session
+    expect(d.sessionCoverage).toBeCloseTo(199 / 23_400, 12);
   });
 });
 

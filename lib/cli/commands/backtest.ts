@@ -128,24 +128,28 @@ export function registerBacktest(program: Command): void {
         for (const d of summary.days) {
           if (d.warm_up) {
             process.stdout.write(
-              `${d.symbol} ${d.date}: warm-up (no earlier calibrated day): calibrated for the later days, not backtested; day volume ${Math.round(d.adv).toLocaleString()} shares (--include-uncalibrated backtests it on default parameters)\n`,
+              `${d.symbol} ${d.date}: warm-up (no earlier calibrated day${d.stale_dates.length ? `; ignored as older than calibration.max_age_days: ${d.stale_dates.join(", ")}` : ""}): calibrated for the later days, not backtested; day volume ${Math.round(d.adv).toLocaleString()} shares (--include-uncalibrated backtests it on default parameters)\n`,
             );
             continue;
           }
           const defaults = d.defaults_used.length
             ? ` (defaults for: ${d.defaults_used.slice(0, 4).join(", ")}${d.defaults_used.length > 4 ? ", ..." : ""})`
             : "";
+          const stale = d.stale_dates.length
+            ? `; ignored as older than calibration.max_age_days: ${d.stale_dates.join(", ")}`
+            : "";
           const cal =
             d.calibration_source === "prior_days"
               ? `calibrated on ${d.calibration_dates.join(", ")}${defaults}`
               : "no earlier day: model parameters are the documented DEFAULTS (README)";
+          const calText = `${cal}${stale}`;
           const sizes = d.parent_sizes.map((q) => q.toLocaleString()).join(" / ");
           const gap =
             d.max_gap_s > MAX_GAP_WARN_S
               ? `; WARNING: ${Math.round(d.max_gap_s).toLocaleString()} s without any record in the session`
               : "";
           process.stdout.write(
-            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${cal}; ADV ${Math.round(d.adv).toLocaleString()} shares, parent orders of ${sizes} shares${gap}\n`,
+            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} shares, parent orders of ${sizes} shares${gap}\n`,
           );
         }
         process.stdout.write("\n");
