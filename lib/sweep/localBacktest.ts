@@ -11,6 +11,7 @@ import { InputError } from "../core/errors.ts";
 import { validateSymbol } from "../core/ids.ts";
 import { newYorkDate } from "../core/session.ts";
 import { Mbp10File } from "../mbp10/reader.ts";
+import type { ByteSource } from "../ports/byteSource.ts";
 import { fileSource } from "../ports/fileSource.ts";
 import { LocalObjectStore } from "../ports/localObjectStore.ts";
 import type { CellValue } from "../results/schema.ts";
@@ -48,6 +49,18 @@ export async function groupInputs(paths: readonly string[], symbolOverride?: str
     }
   }
   return [...days.values()].sort((a, b) => a.symbol.localeCompare(b.symbol) || a.date.localeCompare(b.date));
+}
+
+/** File sources of `paths`; when one cannot be opened, the ones already open are closed. */
+async function openAll(paths: readonly string[]): Promise<ByteSource[]> {
+  const out: ByteSource[] = [];
+  try {
+    for (const p of paths) out.push(await fileSource(p));
+  } catch (e) {
+    await Promise.all(out.map((s) => s.close?.()));
+    throw e;
+  }
+  return out;
 }
 
 export interface BacktestSummary {
@@ -94,14 +107,13 @@ export async function runLocalBacktest(a: {
   const dayRows: BacktestSummary["days"] = [];
   for (const [i, d] of days.entries()) {
     a.onDay?.(d, i, days.length);
-    const sources = await Promise.all(d.paths.map((p) => fileSource(p)));
     if (!a.includeUncalibrated) {
       const prior = await loadCalibrationParams(store, d.symbol, d.date, {
         lookbackDays: a.spec.calibration.lookback_days,
         maxAgeDays: a.spec.calibration.max_age_days,
       });
       if (prior.source === "default") {
-        const record = await calibrateDay(sources, { symbol: d.symbol, date: d.date });
+        const record = await calibrateDay(await openAll(d.paths), { symbol: d.symbol, date: d.date });
         await writeCalibration(store, record);
         dayRows.push({
           symbol: d.symbol,
@@ -124,7 +136,7 @@ export async function runLocalBacktest(a: {
       runId: a.runId,
       symbol: d.symbol,
       date: d.date,
-      sources,
+      sources: await openAll(d.paths),
       spec: a.spec,
       calibrationStore: store,
       ...(a.onProgress ? { onProgress: a.onProgress } : {}),

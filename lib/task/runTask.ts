@@ -101,16 +101,28 @@ async function recordMidPath(input: TaskInput): Promise<MidPath> {
   }
 }
 
+/** Close the task's inputs (an error before the stream that owns them was opened). */
+async function closeSources(sources: TaskInput["sources"]): Promise<void> {
+  await Promise.all(sources.map((s) => ("source" in s ? s.source : s).close?.()));
+}
+
 export async function runTask(input: TaskInput): Promise<TaskResult> {
-  validateSymbol(input.symbol);
-  validateDate(input.date);
   const { spec } = input;
-  const params = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
-    lookbackDays: spec.calibration.lookback_days,
-    maxAgeDays: spec.calibration.max_age_days,
-  });
-  const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
-  const oraclePath = needsMidPath ? await recordMidPath(input) : undefined;
+  let params: CalibrationParams;
+  let oraclePath: MidPath | undefined;
+  try {
+    validateSymbol(input.symbol);
+    validateDate(input.date);
+    params = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
+      lookbackDays: spec.calibration.lookback_days,
+      maxAgeDays: spec.calibration.max_age_days,
+    });
+    const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
+    oraclePath = needsMidPath ? await recordMidPath(input) : undefined;
+  } catch (e) {
+    await closeSources(input.sources);
+    throw e;
+  }
 
   const stream = await Mbp10Stream.open(input.sources);
   try {
