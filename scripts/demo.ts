@@ -2,10 +2,11 @@
  * `npm run demo`: the main job end to end on the embedded default backend (a local folder, no AWS).
  * 1. generates consecutive synthetic trading days of two symbols on two venues (seeded, planted impact),
  * 2. backtests every default strategy on them: each day uses the calibrations of its EARLIER days
- *    (the first day of each symbol runs on documented defaults, and says so),
- * 3. prints the per-strategy cost table; results are Parquet under demo-out/results/,
+ *    (the first day of each symbol is a warm-up: calibrated, not backtested, and says so),
+ * 3. prints the per-strategy cost table and the routing and alpha gains; results are Parquet under
+ *    demo-out/results/,
  * 4. renders the run report (msor report demo) and ends by printing its path: demo-out/runs/demo/report.html.
- * Environment: DEMO_EVENTS (events per venue-day, default 200000), DEMO_DAYS (default 3), DEMO_OUT.
+ * Environment: DEMO_EVENTS (events per venue-day, default 200000), DEMO_DAYS (default 3, at least 2), DEMO_OUT.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -17,8 +18,10 @@ import { writeSyntheticDay } from "../lib/synth/index.ts";
 const out = process.env.DEMO_OUT ?? "demo-out";
 const events = Number(process.env.DEMO_EVENTS ?? 200_000);
 const nDays = Number(process.env.DEMO_DAYS ?? 3);
-if (!Number.isInteger(events) || events < 1000 || !Number.isInteger(nDays) || nDays < 1 || nDays > 20) {
-  process.stderr.write("demo: DEMO_EVENTS must be an integer >= 1000 and DEMO_DAYS an integer in 1..20\n");
+if (!Number.isInteger(events) || events < 1000 || !Number.isInteger(nDays) || nDays < 2 || nDays > 20) {
+  process.stderr.write(
+    "demo: DEMO_EVENTS must be an integer >= 1000 and DEMO_DAYS an integer in 2..20 (the first day is a warm-up)\n",
+  );
   process.exit(2);
 }
 const symbols = ["SYNA", "SYNB"];

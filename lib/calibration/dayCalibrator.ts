@@ -75,6 +75,9 @@ export class DayCalibrator implements BatchObserver {
   private volume = 0;
   private trades = 0;
   private events = 0;
+  /** First and last record inside the session, seconds from the open (-1: none yet). */
+  private firstS = -1;
+  private lastRecordS = -1;
 
   constructor(init: DayCalibratorInit) {
     this.symbol = validateSymbol(init.symbol);
@@ -122,7 +125,11 @@ export class DayCalibrator implements BatchObserver {
       q.resolveDue(s, this.mid());
       if (s > 0) this.advanceTo(Math.min(s, L));
       const inSession = s >= 0 && s < L;
-      if (inSession) this.events++;
+      if (inSession) {
+        this.events++;
+        if (this.firstS < 0) this.firstS = s;
+        this.lastRecordS = s;
+      }
       const a = b.action[i]!;
       if (a === Action.Trade && inSession) {
         const sz = b.size[i]!;
@@ -139,6 +146,14 @@ export class DayCalibrator implements BatchObserver {
       }
       const f = b.flags[i]!;
       if ((f & Flag.LAST) === 0) continue;
+      // which sides of the venue's book exist from here on (a minute without one has no outflow sample)
+      if (s < L)
+        q.noteBook(
+          s,
+          v,
+          a !== Action.Clear && !Number.isNaN(bid0[i]!) && bsz0[i]! > 0,
+          a !== Action.Clear && !Number.isNaN(ask0[i]!) && asz0[i]! > 0,
+        );
       if (inSession && books.valid[v] && a !== Action.Clear && (f & Flag.SNAPSHOT) === 0) {
         const ob = books.bestBid(v);
         const oq = books.bestBidSize(v);
@@ -246,6 +261,7 @@ export class DayCalibrator implements BatchObserver {
       sessionOpenNs: this.openNs,
       sessionCloseNs: this.closeNs,
       events: this.events,
+      sessionCoverage: this.firstS < 0 ? 0 : Math.min(1, (this.lastRecordS - this.firstS) / this.lenS),
       dailyVolume: V,
       tradeCount: this.trades,
       sigmaDaily,

@@ -74,6 +74,8 @@ export interface OfiParams {
 export interface CalibrationParams {
   /** prior_days, default, or override (lib/calibration/overrides.ts: some parameter was fixed or scaled). */
   readonly source: "prior_days" | "default" | "override";
+  /** Prior-day records inside the lookback that were ignored as too old (lib/store/lookback.ts). */
+  readonly staleDates?: readonly string[];
   /** Calibration dates combined, ascending (empty for defaults). */
   readonly dates: string[];
   readonly version: number;
@@ -110,6 +112,9 @@ const mean = (xs: readonly number[]): number => {
   return f.length > 0 ? f.reduce((a, b) => a + b, 0) / f.length : Number.NaN;
 };
 
+/** A day's volume counts in ADV and the profile only when its data covers this share of the session. */
+export const MIN_SESSION_COVERAGE = 0.9;
+
 /** Pure combination of prior-day records (ascending dates) into backtest parameters; see CalibrationParams. */
 export function combineCalibrations(
   records: readonly CalibrationRecord[],
@@ -124,7 +129,9 @@ export function combineCalibrations(
   const last = records[records.length - 1];
   const binS = last?.profileBinS ?? defaults.profileBinS;
   const nb = last?.volumeProfile.length ?? Math.ceil(23_400 / binS);
-  const same = records.filter(
+  // ADV and the profile only from days covering most of the session (unknown coverage counts as full)
+  const full = records.filter((r) => !(r.sessionCoverage < MIN_SESSION_COVERAGE));
+  const same = full.filter(
     (r) => r.profileBinS === binS && r.volumeProfile.length === nb && r.dailyVolume > 0,
   );
   const profile = new Float64Array(nb);
@@ -139,7 +146,7 @@ export function combineCalibrations(
 
   const adv = pick(
     "adv",
-    mean(records.filter((r) => r.dailyVolume > 0).map((r) => r.dailyVolume)),
+    mean(full.filter((r) => r.dailyVolume > 0).map((r) => r.dailyVolume)),
     defaults.adv,
   );
   const sigmaDaily = pick(
@@ -194,13 +201,11 @@ export function combineCalibrations(
     const a = {} as Record<BookSide, number>;
     for (const side of ["bid", "ask"] as const) {
       const rows = records.flatMap((r) => r.venues.filter((v) => v.venue === venue && v.side === side));
-      const n = rows.reduce((s, v) => s + v.outflowSamples.length, 0);
-      const samples = new Float64Array(n);
-      let at = 0;
-      for (const v of rows) {
-        samples.set(v.outflowSamples, at);
-        at += v.outflowSamples.length;
-      }
+      // minutes without a book on the venue are NaN (missing), not 0: only the measured minutes pool
+      const samples = Float64Array.from(
+        rows.flatMap((v) => Array.from(v.outflowSamples)).filter(Number.isFinite),
+      );
+      const n = samples.length;
       const m = n > 0 ? samples.reduce((s, x) => s + x, 0) / n : Number.NaN;
       o[side] = { samples, mean: pick(`outflow.${venue}.${side}`, m, defaults.outflowMean) };
       const fills = rows.reduce((s, v) => s + (Number.isFinite(v.adverseUsd) ? v.adverseN : 0), 0);

@@ -4,7 +4,8 @@
  *   venue at depth 0: same best price -> max(0, q_old - q_new); best price worse (level gone: bid down / ask
  *   up, or side empty) -> q_old (the whole level left); best price better -> 0 (a new level, nothing left).
  *   Trade records do not change the book, so a T record followed by the C record for the same shares is
- *   counted once (from the book decrease), never from the T record.
+ *   counted once (from the book decrease), never from the T record. A minute in which the venue had no book
+ *   on that side at all is missing (NaN), not 0: nothing could leave a queue that did not exist.
  * - adverse selection: for each passive fill (trade record whose aggressor hits that side: 'A' seller ->
  *   BID queue, 'B' buyer -> ASK queue, at or through the venue's pre-trade best), the sample
  *   s_rest (mid(tau + h) - mid(tau-)) with s_rest = +1 for the bid, -1 for the ask: negative = adverse.
@@ -20,6 +21,10 @@ const SIDE_B = 66; // buyer aggressor: fills resting asks
 
 export class QueueTracker {
   private readonly outflow: Float64Array;
+  /** Per (venue, side, minute): a book update happened in the minute / the side existed in it / after it. */
+  private readonly touched: Uint8Array;
+  private readonly anyBook: Uint8Array;
+  private readonly endBook: Uint8Array;
   private readonly advSum = new Float64Array(MAX_VENUES * 2);
   private readonly advN = new Float64Array(MAX_VENUES * 2);
   private due = new Float64Array(1024);
@@ -33,6 +38,27 @@ export class QueueTracker {
     readonly horizonS: number,
   ) {
     this.outflow = new Float64Array(MAX_VENUES * 2 * minutes);
+    this.touched = new Uint8Array(MAX_VENUES * 2 * minutes);
+    this.anyBook = new Uint8Array(MAX_VENUES * 2 * minutes);
+    this.endBook = new Uint8Array(MAX_VENUES * 2 * minutes);
+  }
+
+  /**
+   * Venue v's consistent book at session second s (< session end; before the open counts as minute 0) has
+   * a bid / an ask (from here until its next book).
+   */
+  noteBook(s: number, v: number, hasBid: boolean, hasAsk: boolean): void {
+    const m = Math.max(0, Math.min(this.minutes - 1, (s / 60) | 0));
+    const base = (v * 2 * this.minutes) | 0;
+    this.note(base + m, hasBid);
+    this.note(base + this.minutes + m, hasAsk);
+  }
+
+  private note(i: number, has: boolean): void {
+    // the state before this book in the same minute: the carried state, or an earlier book of the minute
+    this.touched[i] = 1;
+    if (has) this.anyBook[i] = 1;
+    this.endBook[i] = has ? 1 : 0;
   }
 
   /** Book change of venue v at session second s (old -> new best bid/ask and sizes). */
@@ -121,14 +147,26 @@ export class QueueTracker {
         const base = (v * 2 + sideIdx) * this.minutes;
         const outflowSamples = this.outflow.slice(base, base + this.minutes);
         let sum = 0;
-        for (let m = 0; m < outflowSamples.length; m++) sum += outflowSamples[m]!;
+        let n0 = 0;
+        let book = false; // the side's state carried from the last update before the minute
+        for (let m = 0; m < outflowSamples.length; m++) {
+          const i = base + m;
+          const had = this.touched[i] ? this.anyBook[i] === 1 || book : book;
+          if (this.touched[i]) book = this.endBook[i] === 1;
+          if (!had) {
+            outflowSamples[m] = Number.NaN;
+            continue;
+          }
+          sum += outflowSamples[m]!;
+          n0++;
+        }
         const k = v * 2 + sideIdx;
         const n = this.advN[k]!;
         out.push({
           venue,
           side: sideIdx === 0 ? "bid" : "ask",
           outflowSamples,
-          outflowMean: outflowSamples.length > 0 ? sum / outflowSamples.length : Number.NaN,
+          outflowMean: n0 > 0 ? sum / n0 : Number.NaN,
           adverseUsd: n > 0 ? this.advSum[k]! / n : Number.NaN,
           adverseN: n,
         });

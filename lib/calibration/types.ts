@@ -127,6 +127,12 @@ export interface CalibrationRecord {
   readonly sessionCloseNs: bigint;
   /** Records replayed inside the session. */
   readonly events: number;
+  /**
+   * Share of the regular session the data covers: (last - first record inside the session) / session length,
+   * in [0, 1]; NaN when unknown (a record written before the field existed). ADV and the volume profile use
+   * only days covering >= MIN_SESSION_COVERAGE (a half day must not become a full day's volume).
+   */
+  readonly sessionCoverage: number;
   /** V_d: sum of trade (T record) sizes over all venues in the session, shares. */
   readonly dailyVolume: number;
   readonly tradeCount: number;

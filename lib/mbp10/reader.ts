@@ -54,6 +54,8 @@ function kindOf(column: string): ColumnKind {
 
 /** A guess at what a non-MBP-10 file is, from its columns (for error messages). */
 function guessFileKind(names: ReadonlySet<string>): string {
+  if (names.has("strategy") || names.has("f_last_records"))
+    return "a msor result file (results/executions, child_orders, fills or task_quality), not an input";
   if (names.has("order_id")) return "an MBO (market-by-order) file";
   if (names.has("open") && names.has("close")) return "an OHLCV bars file";
   if (names.has("bid_px_00") && !names.has("action")) return "a BBO / quote file";
@@ -105,8 +107,17 @@ export class Mbp10File implements Mbp10FileInfo {
     this.timestampType = String(pq.schema.fields.find((f) => f.name === "ts_recv")!.type);
   }
 
-  /** Open and validate an MBP-10 Parquet source. */
+  /** Open and validate an MBP-10 Parquet source; the source is closed when it is not valid. */
   static async open(source: ByteSource, options: Mbp10OpenOptions = {}): Promise<Mbp10File> {
+    try {
+      return await Mbp10File.validate(source, options);
+    } catch (e) {
+      await source.close?.();
+      throw e;
+    }
+  }
+
+  private static async validate(source: ByteSource, options: Mbp10OpenOptions): Promise<Mbp10File> {
     const pq = await openParquet(source);
     const fields = new Map(pq.schema.fields.map((f) => [f.name, f] as const));
     const names = new Set(fields.keys());

@@ -189,16 +189,24 @@ export class Mbp10Stream {
     const files: Mbp10File[] = [];
     const names = inputs.map((inp) => ("source" in inp ? inp.source : inp).name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
+    const sourceOf = (inp: ByteSource | StreamInput) => ("source" in inp ? inp.source : inp);
     if (dup !== undefined) {
+      await Promise.all(inputs.map((inp) => sourceOf(inp).close?.()));
       throw new InputError(`${dup} is given twice: each venue file of a symbol-day must appear once`);
     }
+    let tried = 0;
     try {
       for (const inp of inputs) {
         const si: StreamInput = "source" in inp ? inp : { source: inp };
-        files.push(await Mbp10File.open(si.source, si));
+        tried++;
+        files.push(await Mbp10File.open(si.source, si)); // closes its source when it fails
       }
     } catch (e) {
-      await Promise.all(files.map((f) => f.close()));
+      // the stream owns its inputs: close the opened files and the sources not reached
+      await Promise.all([
+        ...files.map((f) => f.close()),
+        ...inputs.slice(tried).map((inp) => sourceOf(inp).close?.()),
+      ]);
       throw e;
     }
     return new Mbp10Stream(files);

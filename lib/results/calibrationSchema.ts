@@ -28,6 +28,11 @@ export const CALIBRATION_TABLE: TableSchema = {
       doc: "regular-session close 16:00 New York, ns since epoch UTC",
     },
     { name: "events", type: "int64", doc: "records replayed inside the session" },
+    {
+      name: "session_coverage",
+      type: "float64",
+      doc: "(last - first record inside the session) / session length; ADV and profile use days >= 0.9",
+    },
     { name: "daily_volume", type: "float64", doc: "V_d: sum of trade sizes, all venues, session, shares" },
     { name: "trade_count", type: "int64", doc: "trade (T) records in the session" },
     {

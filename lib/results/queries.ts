@@ -9,6 +9,8 @@
  * `injected`, so every query must pin it with an equality (Athena execution parameters; DuckDB prepared
  * parameters). Costs are in bps of the arrival mid, positive = cost (MODELS.md section 8). Confidence
  * intervals here are normal-approximation (mean +- 1.96 s / sqrt(n)); the run summary uses Student t.
+ * Every query keeps only parents with status = 'ok' (a `no_data` parent has no costs) and groups by
+ * calibration_source, so days on default parameters are never pooled with calibrated days.
  */
 import { CALIBRATION_TABLE } from "./calibrationSchema.ts";
 import type { TableSchema } from "./schema.ts";
@@ -40,15 +42,16 @@ export const STRATEGY_COMPARISON: SavedQuery = {
   description:
     "Per strategy: mean cost and the paired difference to twap/market on the same parent orders (negative = cheaper than twap), 95% CI, win rate",
   sql: `WITH e AS (
-  SELECT symbol, "date", order_id, strategy, fill_rate, is_bps, total_cost_bps, passive_share
+  SELECT symbol, "date", order_id, strategy, calibration_source, fill_rate, is_bps, total_cost_bps, passive_share
   FROM executions
-  WHERE run_id = ?
+  WHERE run_id = ? AND status = 'ok'
 ),
 b AS (
   SELECT symbol, "date", order_id, total_cost_bps AS twap_bps FROM e WHERE strategy = 'twap/market'
 )
 SELECT
   e.strategy,
+  e.calibration_source,
   count(*) AS orders,
   avg(e.fill_rate) AS fill_rate,
   avg(e.is_bps) AS is_bps,
@@ -61,8 +64,8 @@ SELECT
   avg(e.passive_share) AS passive_share
 FROM e
 LEFT JOIN b ON ${SAME_ORDER("e", "b")}
-GROUP BY e.strategy
-ORDER BY e.strategy`,
+GROUP BY e.strategy, e.calibration_source
+ORDER BY e.calibration_source DESC, e.strategy`,
 };
 
 export const ROUTING_GAIN: SavedQuery = {
@@ -70,21 +73,22 @@ export const ROUTING_GAIN: SavedQuery = {
   description:
     "Routing gain: each sor strategy (e.g. ow/sor, myopic/sor/alpha=none) against the same schedule sent as market orders, paired on the same parent orders (positive = the router saves)",
   sql: `WITH e AS (
-  SELECT symbol, "date", order_id, strategy, strategy_name, exec, total_cost_bps
+  SELECT symbol, "date", order_id, strategy, strategy_name, exec, calibration_source, total_cost_bps
   FROM executions
-  WHERE run_id = ?
+  WHERE run_id = ? AND status = 'ok'
 )
 SELECT
   s.strategy AS sor_strategy,
   m.strategy AS market_strategy,
+  s.calibration_source,
   count(*) AS orders,
   avg(m.total_cost_bps) AS market_cost_bps,
   avg(s.total_cost_bps) AS sor_cost_bps,${pairedGain("m.total_cost_bps", "s.total_cost_bps", "routing_gain_bps")}
 FROM e s
 JOIN e m ON ${SAME_ORDER("s", "m")} AND m.strategy = replace(s.strategy, '/sor', '/market')
 WHERE s.exec = 'sor' AND m.exec = 'market'
-GROUP BY s.strategy, m.strategy
-ORDER BY s.strategy`,
+GROUP BY s.strategy, m.strategy, s.calibration_source
+ORDER BY s.calibration_source DESC, s.strategy`,
 };
 
 export const ALPHA_GAIN: SavedQuery = {
@@ -92,13 +96,14 @@ export const ALPHA_GAIN: SavedQuery = {
   description:
     "Alpha gain: myopic with an alpha model against myopic without alpha (same execution), paired on the same parent orders (positive = alpha saves; look_ahead = oracle upper bound)",
   sql: `WITH e AS (
-  SELECT symbol, "date", order_id, strategy, strategy_name, alpha_model, look_ahead, total_cost_bps
+  SELECT symbol, "date", order_id, strategy, strategy_name, alpha_model, look_ahead, calibration_source, total_cost_bps
   FROM executions
-  WHERE run_id = ? AND strategy_name = 'myopic'
+  WHERE run_id = ? AND strategy_name = 'myopic' AND status = 'ok'
 )
 SELECT
   a.strategy AS alpha_strategy,
   n.strategy AS no_alpha_strategy,
+  a.calibration_source,
   a.look_ahead,
   count(*) AS orders,
   avg(n.total_cost_bps) AS no_alpha_cost_bps,
@@ -106,8 +111,8 @@ SELECT
 FROM e a
 JOIN e n ON ${SAME_ORDER("a", "n")} AND n.strategy = replace(a.strategy, 'alpha=' || a.alpha_model, 'alpha=none')
 WHERE a.alpha_model <> 'none' AND n.alpha_model = 'none'
-GROUP BY a.strategy, n.strategy, a.look_ahead
-ORDER BY a.strategy`,
+GROUP BY a.strategy, n.strategy, a.look_ahead, a.calibration_source
+ORDER BY a.calibration_source DESC, a.strategy`,
 };
 
 export const COST_BY_ORDER_SIZE: SavedQuery = {
@@ -116,6 +121,7 @@ export const COST_BY_ORDER_SIZE: SavedQuery = {
   sql: `WITH e AS (
   SELECT
     strategy,
+    calibration_source,
     parent_qty,
     CASE
       WHEN parent_qty < 1000 THEN 1
@@ -127,10 +133,11 @@ export const COST_BY_ORDER_SIZE: SavedQuery = {
     fill_rate,
     max_participation
   FROM executions
-  WHERE run_id = ?
+  WHERE run_id = ? AND status = 'ok'
 )
 SELECT
   strategy,
+  calibration_source,
   size_bucket,
   CASE size_bucket WHEN 1 THEN '< 1k' WHEN 2 THEN '1k - 10k' WHEN 3 THEN '10k - 100k' ELSE '>= 100k' END AS size_shares,
   count(*) AS orders,
@@ -140,8 +147,8 @@ SELECT
   avg(fill_rate) AS fill_rate,
   avg(max_participation) AS max_participation
 FROM e
-GROUP BY strategy, size_bucket
-ORDER BY strategy, size_bucket`,
+GROUP BY strategy, calibration_source, size_bucket
+ORDER BY calibration_source DESC, strategy, size_bucket`,
 };
 
 export const PER_SYMBOL: SavedQuery = {
@@ -149,9 +156,9 @@ export const PER_SYMBOL: SavedQuery = {
   description:
     "Per symbol and strategy: days, orders, mean cost and the paired difference to twap/market (negative = cheaper)",
   sql: `WITH e AS (
-  SELECT symbol, "date", order_id, strategy, total_cost_bps, fill_rate
+  SELECT symbol, "date", order_id, strategy, calibration_source, total_cost_bps, fill_rate
   FROM executions
-  WHERE run_id = ?
+  WHERE run_id = ? AND status = 'ok'
 ),
 b AS (
   SELECT symbol, "date", order_id, total_cost_bps AS twap_bps FROM e WHERE strategy = 'twap/market'
@@ -159,6 +166,7 @@ b AS (
 SELECT
   e.symbol,
   e.strategy,
+  e.calibration_source,
   count(DISTINCT e."date") AS days,
   count(*) AS orders,
   avg(e.total_cost_bps) AS total_cost_bps,
@@ -166,8 +174,8 @@ SELECT
   avg(e.fill_rate) AS fill_rate
 FROM e
 LEFT JOIN b ON ${SAME_ORDER("e", "b")}
-GROUP BY e.symbol, e.strategy
-ORDER BY e.symbol, e.strategy`,
+GROUP BY e.symbol, e.strategy, e.calibration_source
+ORDER BY e.symbol, e.calibration_source DESC, e.strategy`,
 };
 
 export const SAVED_QUERIES: readonly SavedQuery[] = [

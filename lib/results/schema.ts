@@ -76,6 +76,12 @@ function vectorOf(def: ColumnDef, values: readonly CellValue[]): arrow.Vector {
       return arrow.makeVector(a);
     }
     case "int64": {
+      // an explicit null is NULL (e.g. a time that never happened); an absent key stays 0
+      if (values.some((v) => v === null))
+        return arrow.vectorFromArray(
+          values.map((v) => (v === null ? null : BigInt((v ?? 0) as number | bigint))),
+          new arrow.Int64(),
+        );
       const a = new BigInt64Array(n);
       for (let i = 0; i < n; i++) {
         const v = values[i] ?? 0;

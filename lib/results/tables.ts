@@ -49,17 +49,47 @@ export const EXECUTIONS: TableSchema = {
     { name: "start_ts", type: "timestamp_us", doc: "parent order start t0 (UTC)" },
     { name: "start_ns", type: "int64", doc: "t0, ns since epoch (exact)" },
     { name: "horizon_s", type: "float64", doc: "horizon T, seconds" },
-    { name: "arrival_mid", type: "float64", doc: "national mid at t0, $" },
+    {
+      name: "status",
+      type: "string",
+      doc: "ok | no_data (no two-sided book in the window: every cost NULL, left out of every statistic)",
+    },
+    {
+      name: "arrival_source",
+      type: "string",
+      doc: "at_or_before (book standing at t0) | first_after (first two-sided book after t0); NULL for no_data",
+    },
+    { name: "arrival_mid", type: "float64", doc: "arrival mid m0 by arrival_source, $" },
     { name: "executed_qty", type: "int64", doc: "shares executed" },
     { name: "avg_price", type: "float64", doc: "average execution price, $" },
     {
       name: "is_bps",
       type: "float64",
-      doc: "implementation shortfall s (p - m0)/m0 x 1e4, bps (positive = cost)",
+      doc: "implementation shortfall s (p - m0)/m0 x 1e4 over EXECUTED shares, bps (positive = cost)",
     },
     { name: "fee_bps", type: "float64", doc: "taker fees paid, bps of executed notional at m0" },
     { name: "rebate_bps", type: "float64", doc: "maker rebates received, bps of executed notional at m0" },
-    { name: "total_cost_bps", type: "float64", doc: "is_bps + fee_bps - rebate_bps" },
+    {
+      name: "execution_cost_bps",
+      type: "float64",
+      doc: "is_bps + fee_bps - rebate_bps, bps per EXECUTED share",
+    },
+    {
+      name: "opportunity_bps",
+      type: "float64",
+      doc: "opportunity cost of the unfilled: s (cancel_mid - m0)/m0 x 1e4 x unfilled_qty/parent_qty, bps",
+    },
+    {
+      name: "total_cost_bps",
+      type: "float64",
+      doc: "(executed/parent) execution_cost_bps + opportunity_bps, bps per PARENT share",
+    },
+    { name: "unfilled_qty", type: "int64", doc: "parent_qty - executed_qty, shares" },
+    {
+      name: "overfill_shares",
+      type: "int64",
+      doc: "sum over children of fills beyond the child's quantity (before its cancel took effect), shares",
+    },
     {
       name: "vwap_slippage_bps",
       type: "float64",
@@ -74,9 +104,14 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "reversion_bps",
       type: "float64",
-      doc: "s (mid(T + 5 min) - mid(T))/m0 x 1e4, bps (negative = price reverted)",
+      doc: "s (mid(T + 5 min) - mid(T))/m0 x 1e4, bps (negative = price reverted); NULL when the data ends before T + 5 min",
     },
     { name: "end_mid", type: "float64", doc: "national mid at t0 + T, $" },
+    {
+      name: "cancel_mid",
+      type: "float64",
+      doc: "national mid when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
+    },
   ],
 };
 
@@ -98,7 +133,26 @@ export const CHILD_ORDERS: TableSchema = {
       doc: "router's expected cost of the allocation, $ (NaN for market children)",
     },
     { name: "alpha_usd", type: "float64", doc: "side-adjusted alpha forecast at the decision, $" },
-    { name: "impact_usd", type: "float64", doc: "own-impact state I(t_k), side-adjusted $" },
+    {
+      name: "impact_usd",
+      type: "float64",
+      doc: "own-impact state I(t_k) before this child, committed shares included, side-adjusted $",
+    },
+    {
+      name: "filled_qty",
+      type: "int64",
+      doc: "shares filled by this child's orders (limits, market, catch-up)",
+    },
+    {
+      name: "overfill_shares",
+      type: "int64",
+      doc: "fills beyond qty before the cancel of the child's rest took effect, shares",
+    },
+    {
+      name: "complete_ts_ns",
+      type: "int64",
+      doc: "when the child's fills reached qty, ns since epoch; NULL when it never did",
+    },
   ],
 };
 
@@ -155,6 +209,17 @@ export const TASK_QUALITY: TableSchema = {
       name: "overridden",
       type: "string",
       doc: "parameters fixed or scaled by calibration.overrides in any parameter set, comma-separated",
+    },
+    {
+      name: "no_data_parents",
+      type: "int64",
+      doc: "execution rows with status no_data (no two-sided book in the parent's window)",
+    },
+    { name: "book_levels", type: "int32", doc: "book levels per side in the data (10 = full MBP-10)" },
+    {
+      name: "max_gap_s",
+      type: "float64",
+      doc: "longest stretch of the regular session without any record (open and close included), seconds",
     },
   ],
 };

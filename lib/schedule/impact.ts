@@ -36,6 +36,15 @@ export class ImpactState {
   }
 
   /**
+   * Take back `shares` that entered the state `ageS` seconds ago (committed shares whose order was cancelled
+   * unfilled, MODELS.md 4): I <- I - lambdaUsd shares exp(-beta ageS).
+   */
+  withdraw(shares: number, ageS: number): this {
+    this.value -= this.lambdaUsd * shares * Math.exp(-this.beta * Math.max(0, ageS));
+    return this;
+  }
+
+  /**
    * `shares` traded at a constant rate over dtS seconds (exact solution of the impact ODE):
    * I <- I exp(-beta dt) + lambdaUsd shares (1 - exp(-beta dt)) / (beta dt).
    */

@@ -98,6 +98,7 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
     session_open_ns: r.sessionOpenNs,
     session_close_ns: r.sessionCloseNs,
     events: r.events,
+    session_coverage: r.sessionCoverage,
     daily_volume: r.dailyVolume,
     trade_count: r.tradeCount,
     sigma_daily: r.sigmaDaily,
@@ -127,13 +128,14 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
 async function readColumns(
   name: string,
   bytes: Uint8Array,
-): Promise<{ rows: number; col: (c: string) => unknown[] }> {
+): Promise<{ rows: number; col: (c: string) => unknown[]; has: (c: string) => boolean }> {
   const src = bufferSource(name, bytes);
   const pq = await openParquet(src);
   const tables: arrow.Table[] = [];
   for (let rg = 0; rg < pq.rowGroupRows.length; rg++) tables.push(await readRowGroup(src, pq, rg));
   return {
     rows: pq.numRows,
+    has: (c) => tables.every((t) => t.getChild(c) !== null),
     col: (c) => {
       const out: unknown[] = [];
       for (const t of tables) {
@@ -224,6 +226,7 @@ export async function readCalibration(
     sessionOpenNs: BigInt(m("session_open_ns") as bigint),
     sessionCloseNs: BigInt(m("session_close_ns") as bigint),
     events: num(m("events")),
+    sessionCoverage: main.has("session_coverage") ? num(m("session_coverage")) : Number.NaN,
     dailyVolume: num(m("daily_volume")),
     tradeCount: num(m("trade_count")),
     sigmaDaily: num(m("sigma_daily")),

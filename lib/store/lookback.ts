@@ -17,6 +17,11 @@ import { listCalibrationDates, readCalibration } from "./calibration.ts";
 export interface LoadCalibrationOptions {
   /** Number of prior days to combine (integer >= 1, default 5). */
   readonly lookbackDays?: number;
+  /**
+   * Records older than this many calendar days before the backtest day are ignored (default 14): a stale
+   * calibration is not today's market. The ignored dates are listed in `staleDates`.
+   */
+  readonly maxAgeDays?: number;
   readonly version?: number;
   readonly defaults?: CalibrationDefaults;
 }
@@ -40,7 +45,27 @@ export async function loadCalibrationParams(
     );
   }
   const version = options.version ?? CALIBRATION_VERSION;
-  const prior = (await listCalibrationDates(store, symbol, version)).filter((d) => d < date).slice(-lookback);
+  const maxAge = options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
+  if (!Number.isInteger(maxAge) || maxAge < 1) {
+    throw new InputError(`maxAgeDays must be an integer >= 1 (calendar days), got ${maxAge}`);
+  }
+  const window = (await listCalibrationDates(store, symbol, version))
+    .filter((d) => d < date)
+    .slice(-lookback);
+  const fresh = (d: string) => calendarDaysBetween(d, date) <= maxAge;
+  const prior = window.filter(fresh);
   const records = await Promise.all(prior.map((d) => readCalibration(store, symbol, d, version)));
-  return combineCalibrations(records, options.defaults ?? DEFAULT_CALIBRATION);
+  return {
+    ...combineCalibrations(records, options.defaults ?? DEFAULT_CALIBRATION),
+    staleDates: window.filter((d) => !fresh(d)),
+  };
+}
+
+/** Default `maxAgeDays`: calibrations more than two calendar weeks old are ignored. */
+export const DEFAULT_MAX_AGE_DAYS = 14;
+
+/** Calendar days from a to b (YYYY-MM-DD, validated), b - a. */
+function calendarDaysBetween(a: string, b: string): number {
+  const t = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return Math.round((t(b) - t(a)) / 86_400_000);
 }

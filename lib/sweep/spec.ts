@@ -160,6 +160,8 @@ function taskSpecSchema() {
           { strategy: "vwap", exec: "market" },
           { strategy: "pov", exec: "market", rho: DEFAULT_POV_RHO },
           { strategy: "ow", exec: "market" },
+          { strategy: "ow", exec: "sor" },
+          { strategy: "myopic", exec: "sor", alpha: "none" },
           { strategy: "myopic", exec: "sor", alpha: "imbalance" },
           { strategy: "myopic", exec: "sor", alpha: "ofi" },
         ]),
@@ -203,6 +205,8 @@ function taskSpecSchema() {
           lookback_days: z.number().int().min(1).max(60).default(5),
           /** fixed or scaled parameters; a list / list values = a grid of parameter sets (overridesSchema) */
           overrides: overridesSchema().optional(),
+          /** prior-day calibrations older than this many calendar days are ignored (the loader lists them) */
+          max_age_days: z.number().int().min(1).max(3660).default(14),
         })
         .strict()
         .prefault({}),

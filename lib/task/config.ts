@@ -59,5 +59,7 @@ export interface TaskConfig {
      * as its own owners in the same pass. Absent = the calibrated parameters only.
      */
     readonly overrides?: readonly CalibrationOverrides[] | undefined;
+    /** Prior-day calibrations older than this many calendar days are ignored. */
+    readonly max_age_days: number;
   };
 }

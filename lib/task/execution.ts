@@ -2,11 +2,21 @@
  * One parent order executed by one strategy instance: the decision loop (every decision interval), child
  * orders as market orders or through the Cont-Kukanov router, catch-up at the router horizon, and the
  * bookkeeping the metrics need. Each instance is one simulator "owner", so it sees the market as if alone.
+ *
+ * Committed shares (MODELS.md 4): a child's shares that have not filled yet are COMMITTED. At each decision
+ * the remaining quantity is S - executed - committed, and a child's shares enter the scheduler's impact state
+ * when it is sent (as if executed then); when a child's unfilled rest is cancelled without being re-sent, those
+ * shares leave both (`ImpactState.withdraw`). Without this a resting child would be scheduled twice.
+ * Oversubscription (MODELS.md 5): a router child may send M + sum L_k > X. Once its fills reach X its
+ * resting orders are cancelled after the order latency; fills before that are the child's overfill (they
+ * count, are reported, and reduce what later children send). The parent never has more shares working than
+ * S - executed, so its fills never exceed S.
  */
 
 import type { AlphaModel } from "../alpha/types.ts";
 import { Rng, seedFrom } from "../core/rng.ts";
 import { priceKey } from "../core/units.ts";
+import { ArrivalMidTracker } from "../metrics/arrival.ts";
 import type { OutflowDistribution, RouterParams } from "../router/index.ts";
 import { contKukanov } from "../router/index.ts";
 import { bookVenues, effectiveRebateUsd } from "../router/venues.ts";
@@ -55,6 +65,8 @@ export interface ExecutionContext {
   lambdaUsdAt(midUsd: number): number;
   /** Impact decay, per second (ln 2 / half-life). */
   readonly beta: number;
+  /** Order-entry latency of an order (or cancel) sent at tNs, ns: a complete child's rest is cancelled this late. */
+  readonly latencyNs?: (tNs: bigint) => bigint;
   readonly seed: number;
   readonly symbol: string;
   readonly date: string;
@@ -72,14 +84,28 @@ export interface ExecutionContext {
 export interface ChildRecord {
   readonly index: number;
   readonly tsNs: bigint;
+  /** X: the shares the scheduler asked for (what the child commits). */
   readonly qty: number;
   readonly marketQty: number;
+  /** Shares sent as limit orders (sum L_k; above X - M when the router oversubscribes). */
   readonly limitQty: number;
   readonly limits: Record<string, number>;
   readonly expectedCostUsd: number;
   readonly alphaUsd: number;
   readonly impactUsd: number;
+  /** Shares filled by this child's orders so far (its market, limit and catch-up orders). */
+  filledQty: number;
+  /** When the child's fills reached X (ns); undefined while not complete. */
+  completeNs: bigint | undefined;
+  /** Shares of X cancelled without being re-sent (end of the window, or no room under S). */
+  cancelledQty: number;
 }
+
+/** Fills beyond X (MODELS.md 5): shares filled before the cancel of a complete child's rest took effect. */
+export const overfillOf = (c: ChildRecord): number => Math.max(0, c.filledQty - c.qty);
+
+/** Shares of a child still committed: X minus its fills and cancelled shares (0 once complete). */
+const committedOf = (c: ChildRecord): number => Math.max(0, c.qty - c.filledQty - c.cancelledQty);
 
 export interface FillRecord extends Fill {
   readonly catchUp: boolean;
@@ -87,11 +113,29 @@ export interface FillRecord extends Fill {
 
 const MAX_DECISIONS = 100_000;
 
+/** Limits trimmed to at most `room` shares in all, taking from the largest first (ties: later venue first). */
+function trimToRoom(limits: readonly number[], room: number): number[] {
+  const out = [...limits];
+  let over = out.reduce((a, b) => a + b, 0) - room;
+  while (over > 0) {
+    let j = 0;
+    for (let i = 1; i < out.length; i++) if (out[i]! >= out[j]!) j = i;
+    const cut = Math.min(over, out[j]!);
+    out[j] = out[j]! - cut;
+    over -= cut;
+  }
+  return out;
+}
+
 export class ParentExecution {
   readonly children: ChildRecord[] = [];
   readonly fills: FillRecord[] = [];
   filled = 0;
+  /** Arrival mid m0 by the rule of MODELS.md 8 (NaN until known; see `arrival`). */
   arrivalMid = Number.NaN;
+  /** m_end of the opportunity cost: the mid when the unfilled rest was cancelled (NaN: nothing cancelled). */
+  cancelMid = Number.NaN;
+  readonly arrival: ArrivalMidTracker;
   endMid = Number.NaN;
   afterMid = Number.NaN;
   startMark: TapeMark | undefined;
@@ -104,6 +148,15 @@ export class ParentExecution {
   private impact: ImpactState | undefined;
   private impactNs: bigint;
   private readonly working = new Set<number>();
+  /** Order id -> the child it belongs to. */
+  private readonly childOf = new Map<number, ChildRecord>();
+  /** Open orders of each child (market, limits, catch-up). */
+  private readonly ordersOf = new Map<ChildRecord, Set<number>>();
+  /**
+   * Market shares of a child that did not fit under S - executed - open when they were due (other children's
+   * oversubscribed limits were still working): sent as soon as a cancel makes room.
+   */
+  private readonly deferred = new Map<ChildRecord, number>();
   private readonly catchUpIds = new Set<number>();
   /** Our resting limit orders: id -> (venue, price key), to count our own shares ahead of a new child. */
   private readonly limitAt = new Map<number, { venue: number; pk: number }>();
@@ -123,6 +176,7 @@ export class ParentExecution {
       seedFrom(ctx.seed, ctx.symbol, ctx.date, strategy.seedLabel ?? strategy.label, order.id),
     );
     this.endNs = order.startNs + BigInt(Math.round(order.horizonS * 1e9));
+    this.arrival = new ArrivalMidTracker(order.startNs, this.endNs);
     ctx.timers.at(order.startNs, () => this.start());
     ctx.timers.at(this.endNs, () => {
       this.endMid = ctx.sim.books.mid();
@@ -135,8 +189,28 @@ export class ParentExecution {
     });
   }
 
+  /** True while the arrival mid still waits for the first two-sided book after t0 (runTask feeds books). */
+  get awaitingArrival(): boolean {
+    return this.impact !== undefined && !(this.arrivalMid > 0);
+  }
+
+  /** A consistent book at tsNs (>= t0) with national mid `midUsd` (NaN when one-sided). */
+  observeBook(tsNs: bigint, midUsd: number): void {
+    this.arrival.observe(tsNs, midUsd);
+    const a = this.arrival.result();
+    if (a.status === "ok") this.arrivalMid = a.midUsd;
+  }
+
+  /** End of the window t0 + T, ns. */
+  get windowEndNs(): bigint {
+    return this.endNs;
+  }
+
   private start(): void {
-    this.arrivalMid = this.ctx.sim.books.mid();
+    // the book standing at t0 (the last consistent one before the first record at or after t0)
+    this.arrival.observe(this.order.startNs, this.ctx.sim.books.mid());
+    const a = this.arrival.result();
+    this.arrivalMid = a.status === "ok" ? a.midUsd : Number.NaN;
     const impact = { lambdaUsd: this.ctx.lambdaUsdAt(this.arrivalMid), beta: this.ctx.beta };
     this.impact = new ImpactState(impact);
     this.scheduler = this.strategy.makeScheduler(this.order, impact);
@@ -164,9 +238,7 @@ export class ParentExecution {
     const marketVolumePrev = k === 0 ? 0 : this.closeInterval(mark);
     this.intervalFilled = 0;
     this.prevMark = mark;
-    let workingQty = 0;
-    for (const id of this.working) workingQty += ctx.sim.openQty(id);
-    const remaining = Math.max(0, order.qty - this.filled - workingQty);
+    const remaining = Math.max(0, order.qty - this.filled - this.committed());
     const forecast = this.strategy.alpha.forecast(tNs, order.horizonS - elapsedS);
     const alpha = { moveUsd: order.side * forecast.moveUsd, timescaleS: forecast.timescaleS };
     const impactUsd = this.impactAt(tNs);
@@ -213,41 +285,113 @@ export class ParentExecution {
       this.sendMarketChild(k, tNs, qty, alphaUsd, impactUsd);
       return;
     }
-    // rounding "child" (M + sum L = X) until the simulator cancels a child's rest once X is filled (issue 9):
-    // the catch-up below resends every unfilled limit share, which would overfill an oversubscribed child.
     const routerParams = {
       ...ctx.router,
       horizonS,
       halfSpreadUsd: ctx.routerHalfSpreadUsd ? ctx.routerHalfSpreadUsd(halfSpread) : halfSpread,
-      rounding: "child" as const,
     };
     const alloc = contKukanov(qty, venues, routerParams, this.rng);
+    // never more shares working than S - executed (the parent's fills cannot exceed S): trim limits, largest first
+    const room = order.qty - this.filled - this.openQty();
+    const market = Math.min(alloc.market, Math.max(0, room));
+    const sendLimits = trimToRoom(alloc.limits, Math.max(0, room - market));
+    const child = this.newChild(k, tNs, qty, alphaUsd, impactUsd, market, sendLimits, alloc.expectedCost);
+    if (market > 0) this.track(child, ctx.sim.submitMarket(this.owner, order.side, market, tNs));
+    const sent = market + child.limitQty;
+    if (child.limitQty === 0 && sent < qty) this.deferred.set(child, qty - sent); // no catch-up timer will cover it
     const limitIds: number[] = [];
-    const limits: Record<string, number> = {};
-    if (alloc.market > 0) this.working.add(ctx.sim.submitMarket(this.owner, order.side, alloc.market, tNs));
-    alloc.limits.forEach((l, v) => {
+    sendLimits.forEach((l, v) => {
       if (l <= 0) return;
       const id = ctx.sim.submitLimit(this.owner, v, order.side, prices[v]!, l, tNs);
-      this.working.add(id);
+      this.track(child, id);
       limitIds.push(id);
       this.limitAt.set(id, { venue: v, pk: priceKey(prices[v]!) });
-      limits[names[v]!] = l;
+      child.limits[names[v]!] = l;
     });
-    const limitQty = qty - alloc.market;
-    this.children.push({
+    if (limitIds.length > 0) {
+      ctx.timers.at(tNs + BigInt(Math.round(horizonS * 1e9)), (due) => this.catchUp(child, limitIds, due));
+    }
+  }
+
+  /** Record a child of X = qty shares and commit them: they enter the impact state now (MODELS.md 4). */
+  private newChild(
+    k: number,
+    tNs: bigint,
+    qty: number,
+    alphaUsd: number,
+    impactUsd: number,
+    marketQty: number,
+    limits: readonly number[],
+    expectedCostUsd: number,
+  ): ChildRecord {
+    const child: ChildRecord = {
       index: k,
       tsNs: tNs,
       qty,
-      marketQty: alloc.market,
-      limitQty,
-      limits,
-      expectedCostUsd: alloc.expectedCost,
+      marketQty,
+      limitQty: limits.reduce((a, b) => a + b, 0),
+      limits: {},
+      expectedCostUsd,
       alphaUsd,
       impactUsd,
-    });
-    if (limitIds.length > 0) {
-      ctx.timers.at(tNs + BigInt(Math.round(horizonS * 1e9)), (due) => this.catchUp(limitIds, due));
+      filledQty: 0,
+      completeNs: undefined,
+      cancelledQty: 0,
+    };
+    this.children.push(child);
+    this.ordersOf.set(child, new Set());
+    this.impactAt(tNs);
+    this.impact?.fill(qty);
+    return child;
+  }
+
+  private track(child: ChildRecord, id: number): void {
+    this.working.add(id);
+    this.childOf.set(id, child);
+    this.ordersOf.get(child)!.add(id);
+  }
+
+  /** Shares committed by children that are not complete (MODELS.md 4). */
+  private committed(): number {
+    let n = 0;
+    for (const c of this.ordersOf.keys()) n += committedOf(c);
+    return n;
+  }
+
+  /** Shares of all our open orders. */
+  private openQty(): number {
+    let n = 0;
+    for (const id of this.working) n += this.ctx.sim.openQty(id);
+    return n;
+  }
+
+  /** Cancel a child's open orders now; returns the shares cancelled. */
+  private cancelOrdersOf(child: ChildRecord): number {
+    const ids = this.ordersOf.get(child);
+    if (!ids) return 0;
+    let n = 0;
+    for (const id of ids) {
+      n += this.ctx.sim.cancel(id);
+      this.forget(id);
     }
+    ids.clear();
+    return n;
+  }
+
+  private forget(id: number): void {
+    this.working.delete(id);
+    this.limitAt.delete(id);
+  }
+
+  /**
+   * `shares` of a child's X will not be sent again: they leave the committed quantity and the impact state
+   * (their contribution, decayed since the child was sent).
+   */
+  private uncommit(child: ChildRecord, shares: number, tNs: bigint): void {
+    if (shares <= 0) return;
+    child.cancelledQty += shares;
+    this.impactAt(tNs);
+    this.impact?.withdraw(shares, Number(tNs - child.tsNs) / 1e9);
   }
 
   /**
@@ -266,9 +410,18 @@ export class ParentExecution {
    * fill, limits) so that a shortfall is reported as such instead of filling hours later.
    */
   private cancelAll(): void {
-    for (const id of this.working) this.cancelledQty += this.ctx.sim.cancel(id);
+    const t = this.endNs + BigInt(Math.round(this.ctx.endGraceS * 1e9));
+    this.deferred.clear();
+    for (const c of this.ordersOf.keys()) {
+      this.cancelOrdersOf(c);
+      const rest = committedOf(c);
+      this.cancelledQty += rest;
+      this.uncommit(c, rest, t);
+    }
+    for (const id of this.working) this.ctx.sim.cancel(id);
     this.working.clear();
     this.limitAt.clear();
+    if (this.filled < this.order.qty) this.cancelMid = this.ctx.sim.books.mid();
   }
 
   /** Shares of our resting limit orders at (venue, price key). */
@@ -281,31 +434,44 @@ export class ParentExecution {
 
   /** A child sent whole as one market order. */
   private sendMarketChild(k: number, tNs: bigint, qty: number, alphaUsd: number, impactUsd: number): void {
-    this.working.add(this.ctx.sim.submitMarket(this.owner, this.order.side, qty, tNs));
-    this.children.push({
-      index: k,
-      tsNs: tNs,
-      qty,
-      marketQty: qty,
-      limitQty: 0,
-      limits: {},
-      expectedCostUsd: Number.NaN,
-      alphaUsd,
-      impactUsd,
-    });
+    const child = this.newChild(k, tNs, qty, alphaUsd, impactUsd, qty, [], Number.NaN);
+    this.sendMarket(child, qty, tNs, false);
   }
 
-  /** Router horizon reached: cancel unfilled limits, send the shortfall as a market order (MODELS.md 6.4). */
-  private catchUp(limitIds: readonly number[], tNs: bigint): void {
-    const id = this.ctx.sim.cancelAndCatchUp(this.owner, limitIds, this.order.side, tNs);
-    for (const l of limitIds) {
-      this.working.delete(l);
-      this.limitAt.delete(l);
+  /** A market order of up to `qty` shares for `child` within the room S - executed - open; the rest waits. */
+  private sendMarket(child: ChildRecord, qty: number, tNs: bigint, catchUp: boolean): void {
+    const send = Math.min(qty, Math.max(0, this.order.qty - this.filled - this.openQty()));
+    if (send < qty) this.deferred.set(child, (this.deferred.get(child) ?? 0) + qty - send);
+    if (send <= 0) return;
+    const id = this.ctx.sim.submitMarket(this.owner, this.order.side, send, tNs);
+    this.track(child, id);
+    if (catchUp) this.catchUpIds.add(id);
+  }
+
+  /** Send deferred shares that now fit (after a cancel freed room), oldest child first. */
+  private flushDeferred(tNs: bigint): void {
+    if (this.deferred.size === 0) return;
+    const due = [...this.deferred];
+    this.deferred.clear();
+    for (const [child, n] of due) this.sendMarket(child, n, tNs, true);
+  }
+
+  /**
+   * Router horizon reached: cancel the child's unfilled limits and send its shortfall X - filled as one market
+   * order (MODELS.md 6.4), within the room S - executed - open; what does not fit leaves the committed shares.
+   */
+  private catchUp(child: ChildRecord, limitIds: readonly number[], tNs: bigint): void {
+    const ids = this.ordersOf.get(child)!;
+    for (const id of limitIds) {
+      this.ctx.sim.cancel(id);
+      this.forget(id);
+      ids.delete(id);
     }
-    if (id > 0) {
-      this.working.add(id);
-      this.catchUpIds.add(id);
-    }
+    this.flushDeferred(tNs);
+    let stillOpen = 0; // e.g. the child's market order still waiting for liquidity
+    for (const id of ids) stillOpen += this.ctx.sim.openQty(id);
+    const shortfall = committedOf(child) - stillOpen - (this.deferred.get(child) ?? 0);
+    if (shortfall > 0) this.sendMarket(child, shortfall, tNs, true);
   }
 
   /** Fill callback from the simulator (routed by owner). */
@@ -313,11 +479,33 @@ export class ParentExecution {
     this.fills.push({ ...f, catchUp: this.catchUpIds.has(f.orderId) });
     this.filled += f.qty;
     this.intervalFilled += f.qty;
-    this.impactAt(f.tsNs);
-    this.impact?.fill(f.qty);
+    const child = this.childOf.get(f.orderId);
+    // committed shares are already in the impact state; only fills beyond a child's X (overfill) add to it
+    const before = child ? child.filledQty + child.cancelledQty : 0;
+    const newShares = child
+      ? Math.max(0, before + f.qty - child.qty) - Math.max(0, before - child.qty)
+      : f.qty;
+    if (newShares > 0) {
+      this.impactAt(f.tsNs);
+      this.impact?.fill(newShares);
+    }
     if (this.ctx.sim.openQty(f.orderId) === 0) {
-      this.working.delete(f.orderId);
-      this.limitAt.delete(f.orderId);
+      this.forget(f.orderId);
+      if (child) this.ordersOf.get(child)!.delete(f.orderId);
+    }
+    if (child) {
+      child.filledQty += f.qty;
+      if (child.completeNs === undefined && child.filledQty >= child.qty) {
+        child.completeNs = f.tsNs;
+        if (this.ordersOf.get(child)!.size > 0) {
+          // X is filled: cancel the rest after the order latency; fills until then are overfill
+          const at = f.tsNs + (this.ctx.latencyNs?.(f.tsNs) ?? 0n);
+          this.ctx.timers.at(at, (due) => {
+            this.cancelOrdersOf(child);
+            this.flushDeferred(due);
+          });
+        }
+      }
     }
   }
 }

@@ -1,10 +1,10 @@
 /** Result rows of a task (executions, child orders, fills, task quality) from the finished executions. */
 import type { CalibrationParams } from "../calibration/params.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
-import { orderMetrics } from "../metrics/index.ts";
+import { parentMetrics } from "../metrics/parentMetrics.ts";
 import type { CellValue } from "../results/schema.ts";
 import type { TaskRows } from "../store/results.ts";
-import type { ParentExecution } from "./execution.ts";
+import { overfillOf, type ParentExecution } from "./execution.ts";
 import { vwapBetween } from "./tape.ts";
 
 type Row = Record<string, CellValue>;
@@ -22,17 +22,22 @@ export function resultRows(a: {
   paramsOf?: (e: ParentExecution) => CalibrationParams & { readonly overridden?: readonly string[] };
   venues: readonly string[];
   quality: DataQuality;
+  /** Levels per side the data shows (10 for full MBP-10). */
+  bookLevels: number;
+  /** Longest stretch of the session without a record, seconds. */
+  maxGapS: number;
 }): TaskRows {
   const executions: Row[] = [];
   const childOrders: Row[] = [];
   const fills: Row[] = [];
+  let noData = 0;
   for (const e of a.executions) {
     const key = { symbol: a.symbol, order_id: e.order.id, strategy: e.strategy.label };
     const marketVwap = e.startMark && e.endMark ? vwapBetween(e.startMark, e.endMark) : Number.NaN;
-    const m = orderMetrics({
+    const m = parentMetrics({
       side: e.order.side,
       parentQty: e.order.qty,
-      arrivalMidUsd: e.arrivalMid,
+      arrival: e.arrival.result(),
       fills: e.fills.map((f) => ({
         priceUsd: f.priceUsd,
         qty: f.qty,
@@ -41,11 +46,16 @@ export function resultRows(a: {
         catchUp: f.catchUp,
       })),
       marketVwapUsd: marketVwap,
+      cancelMidUsd: e.cancelMid,
       midAtEndUsd: e.endMid,
       midAfterUsd: e.afterMid,
+      endNs: e.windowEndNs,
+      lastRecordNs: a.quality.lastTsNs,
       childCount: e.children.length,
       maxParticipation: e.maxParticipation,
     });
+    if (m.status === "no_data") noData++;
+    const overfill = e.children.reduce((s, c) => s + overfillOf(c), 0);
     const alphaModel = e.strategy.alpha.kind;
     const p = a.paramsOf ? a.paramsOf(e) : a.params;
     executions.push({
@@ -63,13 +73,19 @@ export function resultRows(a: {
       start_ts: e.order.startNs,
       start_ns: e.order.startNs,
       horizon_s: e.order.horizonS,
-      arrival_mid: e.arrivalMid,
+      status: m.status,
+      arrival_source: m.arrivalSource,
+      arrival_mid: m.arrivalMidUsd,
       executed_qty: m.executedQty,
       avg_price: m.avgPriceUsd,
       is_bps: m.isBps,
       fee_bps: m.feeBps,
       rebate_bps: m.rebateBps,
+      execution_cost_bps: m.executionCostBps,
+      opportunity_bps: m.opportunityBps,
       total_cost_bps: m.totalCostBps,
+      unfilled_qty: m.unfilledQty,
+      overfill_shares: overfill,
       vwap_slippage_bps: m.vwapSlippageBps,
       market_vwap: marketVwap,
       fill_rate: m.fillRate,
@@ -79,6 +95,7 @@ export function resultRows(a: {
       max_participation: m.maxParticipation,
       reversion_bps: m.reversionBps,
       end_mid: e.endMid,
+      cancel_mid: e.cancelMid,
     });
     for (const c of e.children) {
       childOrders.push({
@@ -93,6 +110,9 @@ export function resultRows(a: {
         expected_cost_usd: c.expectedCostUsd,
         alpha_usd: c.alphaUsd,
         impact_usd: c.impactUsd,
+        filled_qty: c.filledQty,
+        overfill_shares: overfillOf(c),
+        complete_ts_ns: c.completeNs ?? null,
       });
     }
     for (const f of e.fills) {
@@ -130,6 +150,9 @@ export function resultRows(a: {
       calibration_source: a.params.source,
       defaults_used: a.params.defaultsUsed.join(","),
       overridden: (a.params.overridden ?? []).join(","),
+      no_data_parents: noData,
+      book_levels: a.bookLevels,
+      max_gap_s: a.maxGapS,
     },
   ];
   return { executions, childOrders, fills, taskQuality };

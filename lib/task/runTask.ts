@@ -17,11 +17,13 @@ import {
   taskAdverseOf,
   taskOutflowOf,
 } from "../calibration/overrides.ts";
+import type { CalibrationParams } from "../calibration/params.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
 import { newYorkClockToUtcNs, regularSession } from "../core/session.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
+import { Flag } from "../mbp10/schema.ts";
 import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
@@ -121,21 +123,36 @@ async function recordMidPath(input: TaskInput): Promise<MidPath> {
   }
 }
 
+/** Close the task's inputs (an error before the stream that owns them was opened). */
+async function closeSources(sources: TaskInput["sources"]): Promise<void> {
+  await Promise.all(sources.map((s) => ("source" in s ? s.source : s).close?.()));
+}
+
 export async function runTask(input: TaskInput): Promise<TaskResult> {
-  validateSymbol(input.symbol);
-  validateDate(input.date);
   const { spec } = input;
-  const loaded = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
-    lookbackDays: spec.calibration.lookback_days,
-  });
-  // overrides (lib/calibration/overrides.ts) apply right after the lookback loader, so every model sees them;
-  // each override set is a parameter set whose strategies are owners of their own in the same pass
-  const parameterSets: ParameterSet[] = (spec.calibration.overrides ?? [{}]).map((o) => ({
-    name: overrideSetName(o),
-    params: applyOverrides(loaded, o),
-  }));
-  const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
-  const oraclePath = needsMidPath ? await recordMidPath(input) : undefined;
+  let loaded: CalibrationParams;
+  let parameterSets: ParameterSet[];
+  let oraclePath: MidPath | undefined;
+  try {
+    validateSymbol(input.symbol);
+    validateDate(input.date);
+    loaded = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
+      lookbackDays: spec.calibration.lookback_days,
+      maxAgeDays: spec.calibration.max_age_days,
+    });
+    // overrides (lib/calibration/overrides.ts) apply right after the lookback loader, so every model sees them;
+    // each override set is a parameter set whose strategies are owners of their own in the same pass
+    const base = loaded;
+    parameterSets = (spec.calibration.overrides ?? [{}]).map((o) => ({
+      name: overrideSetName(o),
+      params: applyOverrides(base, o),
+    }));
+    const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
+    oraclePath = needsMidPath ? await recordMidPath(input) : undefined;
+  } catch (e) {
+    await closeSources(input.sources);
+    throw e;
+  }
 
   const stream = await Mbp10Stream.open(input.sources);
   try {
@@ -194,6 +211,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         makerRebateUsd: spec.fees.maker_rebate_usd,
         lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
         beta: params.beta,
+        latencyNs: (tNs: bigint) => sim.latency.entryNs(tNs),
         seed: spec.seed,
         symbol: input.symbol,
         date: input.date,
@@ -249,11 +267,29 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     }
     const alphaList = [...alphaModels.values()];
     let done = 0;
+    // parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (MODELS.md 8)
+    let awaiting: ParentExecution[] = [];
+    // max_gap_s: the longest stretch of the session without a record (from the open, to the close)
+    let lastInSession = session.openNs;
+    let maxGapNs = 0n;
     for await (const b of stream.batches()) {
       const ts = b.tsRecv;
       for (let i = 0; i < b.length; i++) {
-        if (ts[i]! >= timers.nextNs) timers.fireUntil(ts[i]!);
+        const t = ts[i]!;
+        if (t >= session.openNs && t <= session.closeNs) {
+          if (t - lastInSession > maxGapNs) maxGapNs = t - lastInSession;
+          lastInSession = t;
+        }
+        if (t >= timers.nextNs) {
+          timers.fireUntil(t);
+          awaiting = executions.filter((e) => e.awaitingArrival && t <= e.windowEndNs);
+        }
         sim.onRecord(b, i);
+        if (awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) {
+          const mid = sim.books.mid();
+          for (const e of awaiting) e.observeBook(t, mid);
+          awaiting = awaiting.filter((e) => e.awaitingArrival && t <= e.windowEndNs);
+        }
         tape.onRecord(b, i);
         for (let a = 0; a < alphaList.length; a++) alphaList[a]!.onRecord(b, i, sim.books);
       }
@@ -262,6 +298,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       input.onProgress?.(done, stream.numRows);
     }
     timers.drain();
+    if (session.closeNs - lastInSession > maxGapNs) maxGapNs = session.closeNs - lastInSession;
     const q = stream.quality.q;
     if (q.rows > 0 && q.fLastRecords === 0) {
       // the book of an MBP-10 record is consistent only at F_LAST: without any, nothing can be simulated
@@ -286,6 +323,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       paramsOf: (e) => setOfLabel.get(e.strategy.label)!,
       venues,
       quality: stream.quality.q,
+      bookLevels: stream.levels,
+      maxGapS: Number(maxGapNs) / 1e9,
     });
     return {
       ...rows,

@@ -38,18 +38,18 @@ describe("msor calibrate", () => {
     const r = json[0]!;
     expect(r.symbol).toBe("CLIX");
     expect(r.date).toBe("2024-03-12");
-    for (const k of ["lambda", "half_life_s", "adv", "sigma_daily", "half_spread"])
+    for (const k of ["lambda", "half_life_s", "volume", "sigma_daily", "half_spread"])
       expect(typeof r[k]).toBe("number");
     expect(Object.keys(r.r2_by_half_life as object)).toEqual(["60", "300", "900", "1800", "3600"]);
     expect((r.kyle as unknown[]).length).toBe(7);
     const rec = await readCalibration(new LocalObjectStore(out), "CLIX", "2024-03-12");
-    expect(rec.dailyVolume).toBe(r.adv);
+    expect(rec.dailyVolume).toBe(r.volume);
   });
 
   it("prints one table row per file", async () => {
     const text = await run([file, file, "--symbol", "OTHER"]);
     const lines = text.trim().split("\n");
-    expect(lines[0]).toMatch(/^symbol\s+date\s+events\s+adv/);
+    expect(lines[0]).toMatch(/^symbol\s+date\s+events\s+volume/);
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatch(/^OTHER\s+2024-03-12/);
   });

@@ -109,6 +109,28 @@ describe("queue outflow", () => {
     expect(stats(d, "V0", "bid").outflowSamples[0]).toBe(0);
     expect(stats(d, "V1", "bid").outflowSamples[0]).toBe(80);
   });
+
+  it("a minute in which the venue had no book on that side is missing (NaN), not 0", () => {
+    const d = run(
+      [
+        { t: 1, v: 0, action: "Add", side: "Bid", ...book },
+        // V1 shows its first book in minute 2 and loses its ask in minute 3
+        { t: 150, v: 1, action: "Add", side: "Bid", ...book },
+        { t: 200, v: 1, action: "Cancel", side: "Ask", ...book, ask: Number.NaN, askSz: 0 },
+      ],
+      2,
+    );
+    const v0 = stats(d, "V0", "bid").outflowSamples;
+    expect([v0[0], v0[1], v0[389]]).toEqual([0, 0, 0]);
+    const bid = stats(d, "V1", "bid");
+    expect(Array.from(bid.outflowSamples.slice(0, 4))).toEqual([Number.NaN, Number.NaN, 0, 0]);
+    expect(bid.outflowMean).toBe(0);
+    const ask = stats(d, "V1", "ask").outflowSamples;
+    // minute 3 had the ask until it left (400 shares out); minute 4 on has no ask
+    expect(Array.from(ask.slice(0, 5))).toEqual([Number.NaN, Number.NaN, 0, 400, Number.NaN]);
+    // records from 1 s to 200 s after the open: that share of the 23,400-s session
+    expect(d.sessionCoverage).toBeCloseTo(199 / 23_400, 12);
+  });
 });
 
 describe("session statistics", () => {

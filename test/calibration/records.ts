@@ -14,6 +14,7 @@ export function recordOf(symbol: string, date: string, k: number): CalibrationRe
     sessionOpenNs: s.openNs,
     sessionCloseNs: s.closeNs,
     events: 1000 * k,
+    sessionCoverage: 1,
     dailyVolume: 1_000_000 * k,
     tradeCount: 5000 + k,
     sigmaDaily: 0.01 * k,

@@ -137,6 +137,27 @@ describe("Mbp10File: bad input gets a specific message", () => {
     );
   });
 
+  it("a msor result file given as input is named as such (not guessed to be MBO), and its file is closed", async () => {
+    const { EXECUTIONS } = await import("../../lib/results/tables.ts");
+    const { rowsToParquet } = await import("../../lib/results/schema.ts");
+    const p = join(dir, "executions.parquet");
+    writeFileSync(
+      p,
+      await rowsToParquet(EXECUTIONS, [{ symbol: "X", order_id: "buy-1-10:00", strategy: "twap/market" }]),
+    );
+    const src = await fileSource(p);
+    let closed = 0;
+    const spy = {
+      ...src,
+      close: async () => {
+        closed++;
+        await src.close?.();
+      },
+    };
+    await expect(Mbp10File.open(spy)).rejects.toThrow(/is this a msor result file .*not an input\?/);
+    expect(closed).toBe(1);
+  });
+
   it("wrong column types", async () => {
     const t = mbp10Table(fullBatch(sampleRows(5), 1));
     const cols: Record<string, arrow.Vector> = {};

@@ -58,7 +58,8 @@ async function query(sql: string, runId: string): Promise<Row[]> {
 beforeAll(async () => {
   const files: string[] = [];
   for (const symbol of ["SYNA", "SYNB"]) {
-    for (const date of ["2024-03-04", "2024-03-05"]) {
+    // the first day is a warm-up (calibrated, not backtested): two backtested days per symbol
+    for (const date of ["2024-03-01", "2024-03-04", "2024-03-05"]) {
       const p = join(dir, "in", symbol, `${date}.parquet`);
       await writeSyntheticDay(p, { symbol, date, venues: 2, eventsPerVenue: 20_000, seed: 5 });
       files.push(p);
@@ -184,8 +185,10 @@ describe("saved queries in DuckDB over backtest results", () => {
     ).getRowObjectsJS();
     con.closeSync();
     expect(rows).toEqual([
+      { v: "1", symbol: "SYNA", date: "2024-03-01", t: "VARCHAR" },
       { v: "1", symbol: "SYNA", date: "2024-03-04", t: "VARCHAR" },
       { v: "1", symbol: "SYNA", date: "2024-03-05", t: "VARCHAR" },
+      { v: "1", symbol: "SYNB", date: "2024-03-01", t: "VARCHAR" },
       { v: "1", symbol: "SYNB", date: "2024-03-04", t: "VARCHAR" },
       { v: "1", symbol: "SYNB", date: "2024-03-05", t: "VARCHAR" },
     ]);

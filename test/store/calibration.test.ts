@@ -112,6 +112,44 @@ describe("loadCalibrationParams", () => {
   });
 });
 
+describe("edges of the lookback (issue 9)", () => {
+  it("ignores calibrations older than maxAgeDays calendar days and lists them", async () => {
+    for (const [d, k] of [
+      ["2024-02-01", 1],
+      ["2024-02-28", 2],
+      ["2024-03-01", 3],
+    ] as const)
+      await writeCalibration(store, recordOf("ABC", d, k));
+    // 2024-03-14 - 14 days = 2024-02-29: 2024-02-28 and 2024-02-01 are too old
+    const p = await loadCalibrationParams(store, "ABC", "2024-03-14");
+    expect(p.dates).toEqual(["2024-03-01"]);
+    expect(p.staleDates).toEqual(["2024-02-01", "2024-02-28"]);
+    expect(p.adv).toBe(3_000_000);
+    const all = await loadCalibrationParams(store, "ABC", "2024-03-14", { maxAgeDays: 60 });
+    expect(all.dates).toEqual(["2024-02-01", "2024-02-28", "2024-03-01"]);
+    expect(all.staleDates).toEqual([]);
+    // nothing fresh: defaults, and the stale dates still listed
+    const none = await loadCalibrationParams(store, "ABC", "2024-04-30");
+    expect([none.source, none.staleDates]).toEqual(["default", ["2024-02-01", "2024-02-28", "2024-03-01"]]);
+    await expect(loadCalibrationParams(store, "ABC", "2024-03-14", { maxAgeDays: 0 })).rejects.toThrow(
+      /maxAgeDays must be an integer >= 1/,
+    );
+  });
+
+  it("ADV and the profile come only from days covering >= 90% of the session; session_coverage round-trips", async () => {
+    const full = recordOf("ABC", "2024-03-11", 1);
+    const half = { ...recordOf("ABC", "2024-03-12", 3), sessionCoverage: 0.5 };
+    await writeCalibration(store, half);
+    expect((await readCalibration(store, "ABC", "2024-03-12")).sessionCoverage).toBe(0.5);
+    const p = combineCalibrations([full, half]);
+    expect(p.adv).toBe(1_000_000); // the half day's 3,000,000 does not count
+    expect(p.sigmaDaily).toBeCloseTo(Math.sqrt((0.01 ** 2 + 0.03 ** 2) / 2), 15); // other statistics pool both
+    const onlyHalf = combineCalibrations([half]);
+    expect(onlyHalf.adv).toBe(DEFAULT_CALIBRATION.adv);
+    expect(onlyHalf.defaultsUsed).toEqual(expect.arrayContaining(["adv", "profile"]));
+  });
+});
+
 describe("combineCalibrations", () => {
   it("pools days: mean ADV, RMS sigma, best mean-R^2 half-life, pooled OFI, fill-weighted adverse", () => {
     const a = recordOf("ABC", "2024-03-11", 1); // best R^2 at 300 s

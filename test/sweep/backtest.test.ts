@@ -36,12 +36,19 @@ async function synthDays(): Promise<string[]> {
 describe("backtest of synthetic days", () => {
   it("runs every default strategy, day 2 calibrated on day 1 only, results readable by DuckDB with the intended types, deterministic", async () => {
     const files = await synthDays();
-    const a = await runLocalBacktest({ paths: files, spec, outDir: join(dir, "a"), runId: "t1" });
+    const a = await runLocalBacktest({
+      paths: files,
+      spec,
+      outDir: join(dir, "a"),
+      runId: "t1",
+      includeUncalibrated: true,
+    });
     await runLocalBacktest({
       paths: [...files].reverse(),
       spec,
       outDir: join(dir, "b"),
       runId: "t1",
+      includeUncalibrated: true,
     });
     expect(a.days.map((d) => [d.date, d.calibration_source, d.calibration_dates])).toEqual([
       ["2024-03-04", "default", []],
@@ -89,18 +96,22 @@ describe("backtest of synthetic days", () => {
     );
     expect(sums).toHaveLength(n * DAYS.length);
     for (const s of sums) expect(Number(s.q)).toBe(String(s.order_id).startsWith("buy") ? 2000 : 1500);
-    // MODELS.md 9 conservation: the child orders of each parent sum to the parent, each split market + limits
+    // MODELS.md 9 conservation: the child orders of each parent sum to the parent less the shares earlier
+    // children overfilled; a child sends at least its quantity (a router child may oversubscribe) and its
+    // fills are at most what it sent
     const childGlob = join(dir, "a", "results", "child_orders", "**", "*.parquet");
     const kids = await duckQuery(
-      `select strategy, order_id, date, sum(qty)::bigint as q, bool_and(market_qty + limit_qty = qty) as split_ok, min(qty)::bigint as min_q
+      `select strategy, order_id, date, sum(qty)::bigint as q, sum(overfill_shares)::bigint as over,
+         bool_and(market_qty + limit_qty >= qty and filled_qty <= greatest(qty, market_qty + limit_qty)) as split_ok,
+         min(qty)::bigint as min_q
        from read_parquet('${childGlob}', hive_partitioning = true) group by all`,
     );
     expect(kids).toHaveLength(n * DAYS.length);
     for (const k of kids) {
-      expect(Number(k.q), `${k.strategy} ${k.order_id}`).toBe(
+      expect(Number(k.q) + Number(k.over), `${k.strategy} ${k.order_id}`).toBe(
         String(k.order_id).startsWith("buy") ? 2000 : 1500,
       );
-      expect(k.split_ok).toBe(true);
+      expect(k.split_ok, `${k.strategy} ${k.order_id}`).toBe(true);
       expect(Number(k.min_q)).toBeGreaterThan(0);
     }
   });
@@ -138,6 +149,68 @@ describe("backtest of synthetic days", () => {
     const r2 = await day2(other);
     expect(r2.params).toEqual(r1.params);
     expect(r2.calibration.dailyVolume).not.toBe(r1.calibration.dailyVolume);
+  });
+});
+
+describe("warm-up days and the summary (MODELS.md 8)", () => {
+  it("a day with no earlier calibrated day is calibrated but not backtested; later days are", async () => {
+    const files = await synthDays();
+    const s = parseTaskSpec({
+      orders: [{ side: "buy", shares: 2000, start_times: ["10:00", "13:00"], horizon_min: 20 }],
+      strategies: [
+        { strategy: "ow", exec: "market" },
+        { strategy: "ow", exec: "sor" },
+        { strategy: "myopic", exec: "sor", alpha: "none" },
+        { strategy: "myopic", exec: "sor", alpha: "imbalance" },
+      ],
+      router: { samples: 200 },
+    });
+    const r = await runLocalBacktest({ paths: files, spec: s, outDir: join(dir, "warm"), runId: "w" });
+    expect(r.days.map((d) => [d.date, d.warm_up, d.calibration_source, d.calibration_dates])).toEqual([
+      ["2024-03-04", true, "default", []],
+      ["2024-03-05", false, "prior_days", ["2024-03-04"]],
+    ]);
+    expect(new Set(r.executions.map((e) => e.date))).toEqual(new Set(["2024-03-05"]));
+    expect(r.days[1]!.max_gap_s).toBeGreaterThan(0);
+    expect(r.days[1]!.book_levels).toBe(10);
+    // every strategy summarised on calibrated days only; the two gains are paired over the same 2 orders
+    expect(r.strategies.map((x) => [x.strategy, x.calibration_source, x.orders, x.no_data])).toEqual([
+      ["myopic/sor/alpha=imbalance", "prior_days", 2, 0],
+      ["myopic/sor/alpha=none", "prior_days", 2, 0],
+      ["ow/market", "prior_days", 2, 0],
+      ["ow/sor", "prior_days", 2, 0],
+    ]);
+    expect(r.gains.map((g) => [g.kind, g.strategy, g.baseline, g.n])).toEqual([
+      ["alpha", "myopic/sor/alpha=imbalance", "myopic/sor/alpha=none", 2],
+      ["routing", "ow/sor", "ow/market", 2],
+    ]);
+    const cost = (strategy: string) =>
+      r.executions.filter((e) => e.strategy === strategy).map((e) => Number(e.total_cost_bps));
+    const [sor, market] = [cost("ow/sor"), cost("ow/market")];
+    expect(r.gains[1]!.diff_bps).toBeCloseTo((sor[0]! - market[0]! + sor[1]! - market[1]!) / 2, 9);
+  });
+
+  it("default-parameter days are never pooled with calibrated days; no_data rows are left out", async () => {
+    const { summarizeStrategies } = await import("../../lib/sweep/summary.ts");
+    const row = (date: string, source: string, strategy: string, cost: number, status = "ok") => ({
+      symbol: "S",
+      date,
+      order_id: "o",
+      strategy,
+      calibration_source: source,
+      total_cost_bps: status === "ok" ? cost : Number.NaN,
+      status,
+    });
+    const out = summarizeStrategies([
+      row("d1", "default", "twap/market", 100),
+      row("d2", "prior_days", "twap/market", 2),
+      row("d3", "prior_days", "twap/market", 4),
+      row("d4", "prior_days", "twap/market", 0, "no_data"),
+    ]);
+    expect(out.map((x) => [x.calibration_source, x.orders, x.no_data, x.total_cost_bps])).toEqual([
+      ["prior_days", 2, 1, 3],
+      ["default", 1, 0, 100],
+    ]);
   });
 });
 

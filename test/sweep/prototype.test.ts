@@ -46,6 +46,8 @@ describe("msor spec convert", () => {
         out,
         "--out",
         join(dir, "bt"),
+        // one day and no earlier one: run it on the overrides (plus defaults) instead of a warm-up
+        "--include-uncalibrated",
         "--json",
       ]),
     );

@@ -31,17 +31,38 @@ export async function loadSpec(path: string | undefined): Promise<TaskSpec> {
 
 export const STRATEGY_TABLE_COLUMNS = [
   "strategy",
+  "calibration",
   "orders",
+  "no_data",
   "fill_rate",
   "is_bps",
+  "opportunity_bps",
   "total_cost_bps",
   "stdev_bps",
   "vs_twap_bps",
   "vs_twap_ci95",
   "win_rate",
   "passive_share",
+  "overfill_shares",
   "look_ahead",
 ];
+
+export const GAIN_TABLE_COLUMNS = [
+  "gain",
+  "strategy",
+  "vs",
+  "calibration",
+  "n",
+  "diff_bps",
+  "ci95",
+  "win_rate",
+];
+
+/** A day line warns when the data has a stretch longer than this without any record in the session. */
+export const MAX_GAP_WARN_S = 60;
+
+const ci95 = (low: number, high: number) =>
+  Number.isNaN(low) ? undefined : `[${low.toFixed(2)}, ${high.toFixed(2)}]`;
 
 export function registerBacktest(program: Command): void {
   program
@@ -60,11 +81,22 @@ export function registerBacktest(program: Command): void {
     )
     .option("--run-id <id>", "run id used in the result keys", "local")
     .option("--symbol <symbol>", "symbol, when the files have no symbol column")
+    .option(
+      "--include-uncalibrated",
+      "also backtest days with no earlier calibrated day (default parameters, summarised apart); without it they are calibrated only (warm-up)",
+    )
     .option("--json", "print machine-readable JSON")
     .action(
       async (
         files: string[],
-        opts: { out: string; spec?: string; runId: string; symbol?: string; json?: boolean },
+        opts: {
+          out: string;
+          spec?: string;
+          runId: string;
+          symbol?: string;
+          json?: boolean;
+          includeUncalibrated?: boolean;
+        },
       ) => {
         validateRunId(opts.runId);
         const spec = await loadSpec(opts.spec);
@@ -75,6 +107,7 @@ export function registerBacktest(program: Command): void {
           outDir: opts.out,
           runId: opts.runId,
           ...(opts.symbol ? { symbol: opts.symbol } : {}),
+          includeUncalibrated: opts.includeUncalibrated === true,
           onDay: (d, i, n) => {
             dayLabel = `${d.symbol} ${d.date} (${i + 1}/${n})`;
           },
@@ -83,25 +116,45 @@ export function registerBacktest(program: Command): void {
         progressDone();
         const strategies = summary.strategies.map((s) => ({
           ...s,
-          vs_twap_ci95: Number.isNaN(s.vs_twap_ci_low)
-            ? undefined
-            : `[${s.vs_twap_ci_low.toFixed(2)}, ${s.vs_twap_ci_high.toFixed(2)}]`,
+          calibration: s.calibration_source,
+          vs_twap_ci95: ci95(s.vs_twap_ci_low, s.vs_twap_ci_high),
+        }));
+        const gains = summary.gains.map((g) => ({
+          ...g,
+          gain: g.kind,
+          vs: g.baseline,
+          calibration: g.calibration_source,
+          ci95: ci95(g.ci_low, g.ci_high),
         }));
         if (opts.json) {
-          printJson({ run_id: summary.runId, out: summary.outDir, days: summary.days, strategies });
+          printJson({ run_id: summary.runId, out: summary.outDir, days: summary.days, strategies, gains });
           return;
         }
         for (const d of summary.days) {
+          if (d.warm_up) {
+            process.stdout.write(
+              `${d.symbol} ${d.date}: warm-up (no earlier calibrated day${d.stale_dates.length ? `; ignored as older than calibration.max_age_days: ${d.stale_dates.join(", ")}` : ""}): calibrated for the later days, not backtested; day volume ${Math.round(d.adv).toLocaleString()} shares (--include-uncalibrated backtests it on default parameters)\n`,
+            );
+            continue;
+          }
           const defaults = d.defaults_used.length
             ? ` (defaults for: ${d.defaults_used.slice(0, 4).join(", ")}${d.defaults_used.length > 4 ? ", ..." : ""})`
+            : "";
+          const stale = d.stale_dates.length
+            ? `; ignored as older than calibration.max_age_days: ${d.stale_dates.join(", ")}`
             : "";
           const cal =
             d.calibration_dates.length > 0
               ? `calibrated on ${d.calibration_dates.join(", ")}${defaults}`
               : "no earlier day: model parameters are the documented DEFAULTS (README)";
+          const calText = `${cal}${stale}`;
           const sizes = d.parent_sizes.map((q) => q.toLocaleString()).join(" / ");
+          const gap =
+            d.max_gap_s > MAX_GAP_WARN_S
+              ? `; WARNING: ${Math.round(d.max_gap_s).toLocaleString()} s without any record in the session`
+              : "";
           process.stdout.write(
-            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${cal}; ADV ${Math.round(d.adv).toLocaleString()} shares, parent orders of ${sizes} shares\n`,
+            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} shares, parent orders of ${sizes} shares${gap}\n`,
           );
           for (const p of d.parameter_sets) {
             process.stdout.write(
@@ -111,8 +164,17 @@ export function registerBacktest(program: Command): void {
         }
         process.stdout.write("\n");
         printTable(strategies, STRATEGY_TABLE_COLUMNS, 2);
+        if (gains.length > 0) {
+          process.stdout.write("\n");
+          printTable(gains, GAIN_TABLE_COLUMNS, 2);
+        }
+        const levels = Math.min(...summary.days.filter((d) => !d.warm_up).map((d) => d.book_levels));
+        const levelNote =
+          levels < 10
+            ? `\nnote: the data shows ${levels} book level(s) per side, not 10: walks and queues beyond it are unseen`
+            : "";
         process.stdout.write(
-          `\ncosts in bps of the arrival mid (positive = cost); vs_twap = paired mean difference to twap/market (negative = cheaper)\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
+          `\ncosts in bps of the arrival mid per parent share (positive = cost; total = executed cost + opportunity cost of the unfilled); vs_twap = paired mean difference to twap/market; gains: routing = x/sor - x/market, alpha = alpha=K - alpha=none (negative = cheaper); no_data parents are left out${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
         );
       },
     );

@@ -136,7 +136,7 @@ async function route(o: RouteOptions): Promise<void> {
     }
     if (calibration) {
       const stats = calibration.venues.find((v) => v.venue === s.name && v.side === restingSide);
-      if (!stats || stats.outflowSamples.length === 0) {
+      if (!stats?.outflowSamples.some(Number.isFinite)) {
         const known = [...new Set(calibration.venues.map((v) => v.venue))].join(", ");
         throw new InputError(
           `venue ${s.name} has no ${restingSide} outflow in the calibration of ${calibration.symbol} ${calibration.date} (venues: ${known}); name a venue with name=<venue> or give m=<shares per minute>`,
@@ -148,7 +148,7 @@ async function route(o: RouteOptions): Promise<void> {
         name: s.name,
         queueAhead: s.queueAhead,
         rebateUsd: effectiveRebateUsd(s.rebateUsd, stats.adverseUsd),
-        outflow: venueOutflow(stats.outflowSamples, Number.NaN),
+        outflow: venueOutflow(stats.outflowSamples.filter(Number.isFinite), Number.NaN),
         atBest: s.atBest,
       };
     }

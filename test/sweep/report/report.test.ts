@@ -268,14 +268,17 @@ describe("run report of a small real run", () => {
 
   it("router mix and fill / passive shares: the executed-share-weighted split of each strategy", () => {
     const mix = marks(section(html, "chart-router-mix")).flatMap((m) => m.labels.map(fields));
-    expect(mix).toHaveLength(3 * labelsOf().length);
+    // market / limit / catch-up bars and one overfill mark per strategy
+    expect(mix).toHaveLength(4 * labelsOf().length);
     for (const s of labelsOf()) {
       const mine = executions.filter((r) => r.strategy === s);
       const ex = mine.reduce((a, r) => a + Number(r.executed_qty), 0);
       const passive = mine.reduce((a, r) => a + Number(r.executed_qty) * Number(r.passive_share), 0) / ex;
       const limit = mix.find((m) => m.strategy === s && m.component === "limit (maker)")!;
       expect(Number(limit.pct)).toBeCloseTo(100 * passive, 1);
-      const total = mix.filter((m) => m.strategy === s).reduce((a, m) => a + Number(m.pct), 0);
+      const total = mix
+        .filter((m) => m.strategy === s && !String(m.component).startsWith("overfill"))
+        .reduce((a, m) => a + Number(m.pct), 0);
       expect(total).toBeCloseTo(100, 0);
     }
     expect(mix.some((m) => m.component === "limit (maker)" && Number(m.pct) > 0)).toBe(true);
@@ -284,9 +287,11 @@ describe("run report of a small real run", () => {
   });
 
   it("every table has the run's rows", () => {
-    expect(tableRows(html, "strategies").map((r) => r[0])).toEqual(labelsOf());
-    expect(tableRows(html, "per-symbol").map((r) => `${r[0]} ${r[1]}`)).toEqual(
-      labelsOf().map((s) => `${SYMBOL} ${s}`),
+    // day 1 runs on the default parameters, day 2 on day 1's calibration: summarised apart, calibrated first
+    const bySource = ["prior_days", "default"].flatMap((c) => labelsOf().map((s) => `${s} ${c}`));
+    expect(tableRows(html, "strategies").map((r) => `${r[0]} ${r[1]}`)).toEqual(bySource);
+    expect(tableRows(html, "per-symbol").map((r) => `${r[0]} ${r[1]} ${r[2]}`)).toEqual(
+      bySource.map((s) => `${SYMBOL} ${s}`),
     );
     const cal = tableRows(html, "calibration");
     expect(cal.map((r) => r.slice(0, 4))).toEqual([
@@ -416,7 +421,7 @@ describe("msor report", () => {
     const j = JSON.parse(js.stdout);
     expect(j.report).toBe(out);
     expect(j.charts.map((c: { status: string }) => c.status)).toEqual(CHARTS.map(() => "rendered"));
-    expect(j.tables.find((t: { id: string }) => t.id === "strategies").rows).toBe(labelsOf().length);
+    expect(j.tables.find((t: { id: string }) => t.id === "strategies").rows).toBe(2 * labelsOf().length);
     const missing = await captureCli(() => main(["node", "msor", "report", "nothere", "--root", root]));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(

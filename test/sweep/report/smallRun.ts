@@ -38,6 +38,12 @@ export async function buildSmallRun(dir: string, eventsPerVenue = 30_000): Promi
     files.push(p);
   }
   const root = join(dir, "out");
-  await runLocalBacktest({ paths: files, spec: SPEC, outDir: root, runId: RUN_ID });
+  await runLocalBacktest({
+    paths: files,
+    spec: SPEC,
+    outDir: root,
+    runId: RUN_ID,
+    includeUncalibrated: true,
+  });
   return root;
 }

@@ -1,0 +1,78 @@
+/**
+ * Edge-of-data rules of MODELS.md 8 (issue 9, bugs 3 and 4 and no_data): the arrival mid of a parent starting
+ * at the first record, reversion when the data ends before T + 5 min, and a parent whose window has no book.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
+import { writeMbp10File } from "../../lib/mbp10/writer.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
+import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
+import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
+import { fullBatch, type Row } from "../helpers/fullBatch.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+const dir = tempDir();
+const DATE = "2024-03-04";
+const MID = (100 + 100.02) / 2;
+const at = (clock: string, plusMs = 0) => newYorkClockToUtcNs(DATE, clock) + BigInt(plusMs) * 1_000_000n;
+
+/** A flat two-sided book (bid 100.00 x 5000, ask 100.02 x 5000) quoted every second over [from, to). */
+function quotes(from: bigint, to: bigint): Row[] {
+  const rows: Row[] = [];
+  for (let t = from; t < to; t += 1_000_000_000n)
+    rows.push({ t, bids: [[100, 5000]], asks: [[100.02, 5000]] });
+  return rows;
+}
+
+async function run(name: string, rows: Row[], orders: unknown[]): Promise<TaskResult> {
+  const p = join(dir, `${name}.parquet`);
+  await writeMbp10File(p, [fullBatch(rows)]);
+  return runTask({
+    runId: "e",
+    symbol: "TEST",
+    date: DATE,
+    sources: [await fileSource(p)],
+    spec: parseTaskSpec({ orders, strategies: [{ strategy: "immediate", exec: "market" }] }),
+    calibrationStore: new LocalObjectStore(join(dir, `${name}-store`)),
+  });
+}
+
+describe("edges of the data (MODELS.md 8)", () => {
+  it("a parent at the first record of the session takes the first two-sided book after t0 (bug 3); reversion is NULL when the data ends before T + 5 min (bug 4)", async () => {
+    // the data starts 500 ms after the open and ends at 09:52
+    const r = await run("open", quotes(at("09:30", 500), at("09:52")), [
+      { side: "buy", shares: 100, start_times: ["09:30"], horizon_min: 5 },
+      { side: "sell", shares: 100, start_times: ["09:40"], horizon_min: 10 },
+    ]);
+    const [first, late] = r.executions;
+    expect(first).toMatchObject({ status: "ok", arrival_source: "first_after", arrival_mid: MID });
+    expect(first!.fill_rate).toBe(1);
+    // bought 100 at the ask 100.02 against the mid 100.01, plus the taker fee 0.003 $/share
+    expect(Number(first!.is_bps)).toBeCloseTo(((100.02 - MID) / MID) * 1e4, 9);
+    expect(Number(first!.total_cost_bps)).toBeCloseTo(((100.02 - MID + 0.003) / MID) * 1e4, 9);
+    expect(first!.opportunity_bps).toBe(0);
+    // T + 5 min = 09:40 is inside the data: the flat book did not move
+    expect(first!.reversion_bps).toBe(0);
+    expect(late).toMatchObject({ status: "ok", arrival_source: "at_or_before", arrival_mid: MID });
+    // T + 5 min = 09:55 is after the last record (09:52): unknown, not 0
+    expect(Number.isNaN(Number(late!.reversion_bps ?? Number.NaN))).toBe(true);
+    expect(r.taskQuality[0]).toMatchObject({ no_data_parents: 0, book_levels: 10 });
+  });
+
+  it("a parent whose window has no two-sided book is status no_data with NULL costs, counted in task_quality", async () => {
+    // the file starts at 12:22: the 10:00 parent never sees a book
+    const r = await run("late", quotes(at("12:22"), at("12:40")), [
+      { side: "buy", shares: 100, start_times: ["10:00", "12:25"], horizon_min: 5 },
+    ]);
+    const [early, ok] = r.executions;
+    expect(early).toMatchObject({ status: "no_data", arrival_source: null, fill_rate: 0 });
+    for (const k of ["arrival_mid", "is_bps", "total_cost_bps", "opportunity_bps"])
+      expect(Number.isNaN(Number(early![k] ?? Number.NaN)), k).toBe(true);
+    expect(ok).toMatchObject({ status: "ok", arrival_source: "at_or_before", fill_rate: 1 });
+    // the longest stretch of the session without data: from the last record (12:39:59) to the close (16:00);
+    // the other one, from the open to 12:22, is 2 h 52 min
+    expect(r.taskQuality[0]).toMatchObject({ no_data_parents: 1, max_gap_s: (3 * 60 + 20) * 60 + 1 });
+  });
+});
