@@ -31,8 +31,9 @@
  *   gradients, so it carries no ordering bias) and only the last pass's N iterates are averaged
  *   (Polyak-Ruppert tail averaging). P = 1 is exactly the MODELS.md step and average.
  *
- * Before rounding, each L_k is capped at X - M when lambda_o + theta >= h + r_k (the part beyond X - M fills
- * only as overfill, which then costs at least what it earns: a scenario-wise dominance, see the code).
+ * Before rounding, each L_k is capped at X - M (the part beyond X - M fills only as overfill: a scenario-wise
+ * dominance when lambda_o + theta >= h + r_k, and a guard against the unbounded overfill the cost rewards
+ * when the half-spread exceeds lambda_o + theta; see the code).
  *
  * Integer allocation (`roundAllocation`): largest remainder that keeps the averaged iterate's total
  * M + sum L_k, so an oversubscribed optimum (two venues of the MODELS.md 9 oracle: M = 0, L_1 = L_2 = X)
@@ -205,15 +206,15 @@ export function contKukanov(
     }
   }
   const mBar = Math.min(mSum / n, x);
-  // Dominance cap: shares of L_k beyond X - M fill only when A > X (overfill); cutting them saves theta per
-  // share sent and changes the scenario cost by (h + r_k - lambda_o) per overfilled share, so when
-  // lambda_o + theta >= h + r_k the cut never costs more in ANY scenario. It removes the averaged iterate's
-  // noise above X for one venue (the closed form's M* + L* = X) and keeps a genuine oversubscription
-  // across venues (each L_k <= X - M, the sum is free).
-  const lBar = Array.from(lSum, (v, i) => {
-    const avg = v / n;
-    return lo + theta >= hr[i]! ? Math.min(avg, x - mBar) : avg;
-  });
+  // Venue cap L_k <= X - M. Shares of L_k beyond X - M fill only when A > X (overfill); cutting them saves theta
+  // per share sent and changes the scenario cost by (h + r_k - lambda_o) per overfilled share, so when
+  // lambda_o + theta >= h + r_k the cut never costs more in ANY scenario (it removes the averaged iterate's
+  // noise above X: the closed form's M* + L* = X for one venue). When h + r_k > lambda_o + theta (a wide
+  // spread, e.g. $0.10 on a $570 stock against lambda_o = $0.05) the cost v rewards unbounded overfill, as if
+  // each overfilled share captured the spread; it does not (it is a share of the parent bought ahead of its
+  // schedule), so the cap holds there too. Cross-venue oversubscription, the model's point, is kept: each
+  // L_k <= X - M, the sum up to K (X - M).
+  const lBar = Array.from(lSum, (v) => Math.min(v / n, x - mBar));
   let market: number;
   let limitsActive: Float64Array;
   if ((p.rounding ?? "total") === "total") {

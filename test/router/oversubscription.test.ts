@@ -119,3 +119,18 @@ describe("the optimizer keeps the oversubscribed optimum", () => {
     ).toThrow(/rounding must be "total" or "child"/);
   });
 });
+
+describe("a spread wider than lambda_o + theta does not buy unbounded overfill", () => {
+  // GOOG 2012-06-21 had a ~$0.10 half-spread: h + r = 0.102 > lambda_o + theta = 0.0505, so the cost v falls
+  // with every overfilled share and the unconstrained optimum posts L without bound (16x X was seen on the
+  // GOOG day). Each venue is capped at X - M; the cross-venue sum stays free.
+  const wide: RouterParams = { ...params, halfSpreadUsd: 0.1 };
+  it.each([1, 2, 3])("seed %i: one venue rests at most X - M; two venues at most X - M each", (seed) => {
+    const one = contKukanov(1000, venues.slice(0, 1), wide, new Rng(seed));
+    expect(one.market + one.limits[0]!).toBe(1000);
+    expect(one.continuous.limits[0]!).toBeLessThanOrEqual(1000 - one.continuous.market + 1e-9);
+    const two = contKukanov(1000, venues, wide, new Rng(seed));
+    for (const l of two.limits) expect(l).toBeLessThanOrEqual(1000 - two.market);
+    expect(two.total).toBeGreaterThan(1000); // still oversubscribed across venues
+  });
+});
