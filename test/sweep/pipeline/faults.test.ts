@@ -11,7 +11,7 @@ import { LocalObjectStore } from "../../../lib/ports/localObjectStore.ts";
 import { LocalQueue } from "../../../lib/ports/localQueue.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../../lib/store/keys.ts";
 import { createFanIn } from "../../../lib/sweep/fanIn.ts";
-import { type LocalSweepResult, runLocalSweep } from "../../../lib/sweep/local/localSweep.ts";
+import { runLocalSweep } from "../../../lib/sweep/local/localSweep.ts";
 import {
   type Executor,
   inlineExecutor,
@@ -208,5 +208,3 @@ describe("fan-in", () => {
     expect([...wave2].sort()).toEqual(spec.tasks.map((t) => t.task_id).sort());
   });
 });
-
-export type { LocalSweepResult };
