@@ -13,13 +13,14 @@
  */
 import { type Clock, systemClock } from "../../ports/clock.ts";
 import { LocalQueue } from "../../ports/localQueue.ts";
-import type { QueueMessage } from "../../ports/queue.ts";
+import type { ObjectStore } from "../../ports/objectStore.ts";
+import type { Queue, QueueMessage } from "../../ports/queue.ts";
 import { statusKey } from "../../store/keys.ts";
 import { createFanIn } from "../fanIn.ts";
 import { parseTaskMessage } from "../messages.ts";
 import { type PlanResult, planSweep } from "../planner.ts";
 import { parseRunStatus, progressOf, type RunStatus } from "../runStatus.ts";
-import type { ResolvedSweep } from "../sweepSpec.ts";
+import type { ResolvedInput, ResolvedSweep } from "../sweepSpec.ts";
 import { type Executor, localInputStore, localResultsStore, type TaskRun } from "./pool.ts";
 
 export interface SweepProgress extends ReturnType<typeof progressOf> {
@@ -31,7 +32,7 @@ export interface LocalSweepOptions {
   /** results root folder */
   readonly root: string;
   /** where tasks run; built from the completion queue (threadExecutor or inlineExecutor) */
-  readonly executor: (completions: LocalQueue) => Executor;
+  readonly executor: (completions: Queue) => Executor;
   /** seconds before a failed or crashed task's message is visible again (default 1) */
   readonly retryDelayS?: number;
   /** visibility timeout of a received task (default 900 s: longer than any local task) */
@@ -48,6 +49,7 @@ export interface LocalSweepResult {
   readonly retries: number;
 }
 
+/** A sweep on the local backend: plan, then drive the queues until the run is finished. */
 export async function runLocalSweep(o: LocalSweepOptions): Promise<LocalSweepResult> {
   const clock = o.clock ?? systemClock;
   const store = localResultsStore(o.root);
@@ -59,16 +61,52 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<LocalSweepRes
     maxReceiveCount: 3,
   });
   const completions = new LocalQueue("completions", { clock });
-  const plan = await planSweep(
-    { store, taskQueue: tasks, inputStore: (input) => localInputStore(input, store) },
-    o.sweep,
-  );
+  return driveSweep({
+    sweep: o.sweep,
+    store,
+    inputStore: (input) => localInputStore(input, store),
+    tasks,
+    dlq,
+    completions,
+    executor: o.executor(completions),
+    clock,
+    ...(o.retryDelayS !== undefined ? { retryDelayS: o.retryDelayS } : {}),
+    ...(o.onPlanned ? { onPlanned: o.onPlanned } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
+}
+
+export interface DriveOptions {
+  readonly sweep: ResolvedSweep;
+  readonly store: ObjectStore;
+  readonly inputStore: (input: ResolvedInput) => ObjectStore;
+  readonly tasks: Queue;
+  readonly dlq: Queue;
+  readonly completions: Queue;
+  readonly executor: Executor;
+  readonly retryDelayS?: number;
+  readonly clock?: Clock;
+  /** long-poll seconds of the DLQ drain (0 locally) */
+  readonly dlqWaitS?: number;
+  readonly onPlanned?: (plan: PlanResult) => void;
+  readonly onProgress?: (p: SweepProgress) => void;
+}
+
+/**
+ * The event-source loop over any queues and store (the local backend, or the AWS adapters in tests): plan,
+ * then feed tasks to the executor and completions to the fan-in until status.json says finished.
+ */
+export async function driveSweep(o: DriveOptions): Promise<LocalSweepResult> {
+  const clock = o.clock ?? systemClock;
+  const { store, tasks, dlq, completions, executor } = o;
+  const plan = await planSweep({ store, taskQueue: tasks, inputStore: o.inputStore }, o.sweep);
   o.onPlanned?.(plan);
   const runId = plan.runId;
   const fanIn = createFanIn({
     store,
     taskQueue: tasks,
     taskDlq: dlq,
+    dlqWaitS: o.dlqWaitS ?? 0,
     now: () => clock.now(),
     owner: "local",
   });
@@ -76,7 +114,6 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<LocalSweepRes
     const b = await store.get(statusKey(runId));
     return parseRunStatus(b, store.describe(statusKey(runId)));
   };
-  const executor = o.executor(completions);
   const retryDelayS = o.retryDelayS ?? 1;
   const running = new Set<Promise<void>>();
   let retries = 0;

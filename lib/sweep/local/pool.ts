@@ -49,13 +49,16 @@ export interface Executor {
 export function inlineExecutor(opts: {
   root: string;
   completions: Queue;
+  /** the results store (default: the local folder `root`) and input stores, e.g. S3 in tests */
+  store?: ObjectStore;
+  inputStore?: (input: ResolvedInput) => ObjectStore;
   slots?: number;
   wrap?: (handle: (body: string) => Promise<WorkerResult>, req: TaskRequest) => Promise<WorkerResult>;
 }): Executor {
-  const store = localResultsStore(opts.root);
+  const store = opts.store ?? localResultsStore(opts.root);
   const handle = createTaskHandler({
     store,
-    inputStore: (input) => localInputStore(input, store),
+    inputStore: opts.inputStore ?? ((input) => localInputStore(input, store)),
     completions: opts.completions,
   });
   return {

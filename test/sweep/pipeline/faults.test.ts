@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { RetryableError } from "../../../lib/core/errors.ts";
 import { LocalObjectStore } from "../../../lib/ports/localObjectStore.ts";
 import { LocalQueue } from "../../../lib/ports/localQueue.ts";
+import type { Queue } from "../../../lib/ports/queue.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../../lib/store/keys.ts";
 import { createFanIn } from "../../../lib/sweep/fanIn.ts";
 import { runLocalSweep } from "../../../lib/sweep/local/localSweep.ts";
@@ -35,7 +36,7 @@ type Wrap = (h: (body: string) => Promise<WorkerResult>, req: TaskRequest) => Pr
 
 async function sweep(
   name: string,
-  opts: { wrap?: Wrap; executor?: (c: LocalQueue, root: string) => Executor; inputRoot?: string } = {},
+  opts: { wrap?: Wrap; executor?: (c: Queue, root: string) => Executor; inputRoot?: string } = {},
 ) {
   const root = join(dir, name);
   const r = await runLocalSweep({
