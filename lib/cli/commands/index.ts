@@ -2,11 +2,15 @@
 import type { Command } from "commander";
 import { registerBacktest } from "./backtest.ts";
 import { registerCalibrate } from "./calibrate.ts";
+import { registerDemo } from "./demo.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerImport } from "./import.ts";
 import { registerInspect } from "./inspect.ts";
+import { registerQuery } from "./query.ts";
 import { registerReport } from "./report.ts";
 import { registerRoute } from "./route.ts";
+import { registerStatus } from "./status.ts";
+import { registerSweep } from "./sweep.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -18,4 +22,8 @@ export const commands: RegisterCommand[] = [
   registerRoute,
   registerBacktest,
   registerReport,
+  registerSweep,
+  registerStatus,
+  registerQuery,
+  registerDemo,
 ];
