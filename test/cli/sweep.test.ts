@@ -15,12 +15,14 @@ const specPath = join(dir, "sweep.yaml");
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const o = vi
-    .spyOn(process.stdout, "write")
-    .mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = vi
-    .spyOn(process.stderr, "write")
-    .mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+    err += String(c);
+    return true;
+  });
   try {
     return { code: await main(["node", "msor", ...args]), out, err };
   } finally {
