@@ -13,10 +13,14 @@ import { createS3Client, createSqsClient } from "../../../lib/aws/clients.ts";
 import { S3ObjectStore } from "../../../lib/aws/s3ObjectStore.ts";
 import { createQueueWithDlq, SqsQueue } from "../../../lib/aws/sqsQueue.ts";
 import { RetryableError } from "../../../lib/core/errors.ts";
+import { LocalQueue } from "../../../lib/ports/localQueue.ts";
 import type { ObjectStore } from "../../../lib/ports/objectStore.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../../lib/store/keys.ts";
+import { createFanIn } from "../../../lib/sweep/fanIn.ts";
 import { driveSweep, runLocalSweep } from "../../../lib/sweep/local/localSweep.ts";
 import { inlineExecutor, type TaskRequest, WorkerDied } from "../../../lib/sweep/local/pool.ts";
+import { completionBody } from "../../../lib/sweep/messages.ts";
+import { planSweep } from "../../../lib/sweep/planner.ts";
 import type { WorkerResult } from "../../../lib/sweep/worker.ts";
 import { startMoto } from "../../helpers/moto.ts";
 import { tempDir } from "../../helpers/tmp.ts";
@@ -149,6 +153,26 @@ describe.skipIf(!s3moto.available || !sqsmoto.available)("sweep on the AWS adapt
     expect([...aws.keys()]).toEqual([...local.keys()]);
     for (const [k, v] of local) expect(aws.get(k)!.equals(v), k).toBe(true);
   }, 240_000);
+
+  it("two summary invocations racing on status.json in S3 count each task once", async () => {
+    const store = new S3ObjectStore({ client: s3, bucket: RESULTS, prefix: "race/" });
+    const tasks = new LocalQueue("race-tasks");
+    const sweep = resolveSmall(SYMBOLS, ["2024-03-05", "2024-03-06"]);
+    const plan = await planSweep(
+      { store, taskQueue: tasks, inputStore: () => new S3ObjectStore({ client: s3, bucket: INPUT }) },
+      { ...sweep, run_id: "race" },
+    );
+    expect(plan.planned.calibrate).toBe(6);
+    const ids = (await tasks.receive({ maxMessages: 10 })).map((m) => JSON.parse(m.body).task_id as string);
+    const bodies = ids.map((task_id) => completionBody({ run_id: "race", task_id, outcome: "ok" }));
+    const a = createFanIn({ store, taskQueue: tasks, now: () => 0 });
+    const b = createFanIn({ store, taskQueue: tasks, now: () => 0 });
+    const r = await Promise.all([a(bodies.slice(0, 4)), b(bodies.slice(2)), a(bodies.slice(1)), b(bodies)]);
+    expect(r.reduce((n, x) => n + x.accounted, 0)).toBe(6);
+    const status = JSON.parse(Buffer.from(await store.get("runs/race/status.json")).toString());
+    expect(status.counts).toMatchObject({ ok: 6, calibrate_accounted: 6 });
+    expect(Object.keys(status.tasks).sort()).toEqual([...ids].sort());
+  }, 120_000);
 
   it("a poison message goes to the SQS DLQ after 3 receives and is reported dead_lettered", async () => {
     let receives = 0;
