@@ -1,8 +1,40 @@
 /**
- * TEMPORARY entry point so that the CDK app can synthesize and bundle (issue 11). The real summary handler
- * arrives with the sweep-pipeline branch and replaces this file at merge; the entry path stays
- * functions/summary.ts.
+ * Summary Lambda (fan-in): completion messages in large batches, merged into runs/{R}/status.json by
+ * compare-and-swap (lib/sweep/fanIn.ts), which also drains the task DLQ, starts wave 2 and, once, writes the
+ * summary, the compacted results and the report. The merge is idempotent, so a failed invocation simply
+ * throws and SQS redelivers the whole batch. A scheduled event `{"msor": "tick", "run_ids": [...]}` checks
+ * runs without a completion (e.g. a run whose last task was dead-lettered).
  */
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error("functions/summary.ts: not wired yet (placeholder from the infra branch)");
-}
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { Context, SQSBatchResponse } from "aws-lambda";
+import { z } from "zod";
+import { createFanIn, type FanIn } from "../lib/sweep/fanIn.ts";
+import { logger, logTo, metrics, SqsEventSchema, sweepTarget } from "./shared.ts";
+
+const TickSchema = z.object({ msor: z.literal("tick"), run_ids: z.array(z.string()).default([]) });
+let fanIn: FanIn | undefined;
+
+export const handler = middy(async (event: unknown, context: Context): Promise<SQSBatchResponse> => {
+  const t = sweepTarget();
+  fanIn ??= createFanIn({
+    store: t.store,
+    taskQueue: t.taskQueue(),
+    taskDlq: t.taskDlq(),
+    dlqWaitS: 1,
+    now: () => Date.now(),
+    owner: context.awsRequestId,
+    log: logTo,
+  });
+  const tick = TickSchema.safeParse(event);
+  const bodies = tick.success ? [] : SqsEventSchema.parse(event).Records.map((r) => r.body);
+  const r = await fanIn(bodies, tick.success ? tick.data.run_ids : []);
+  metrics.addMetric("completions_accounted", MetricUnit.Count, r.accounted);
+  metrics.addMetric("tasks_dead_lettered", MetricUnit.Count, r.deadLettered);
+  logger.info("fan-in", { ...r, batch: bodies.length });
+  return { batchItemFailures: [] };
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,8 +1,36 @@
 /**
- * TEMPORARY entry point so that the CDK app can synthesize and bundle (issue 11). The real worker handler
- * arrives with the sweep-pipeline branch and replaces this file at merge; the entry path stays
- * functions/worker.ts.
+ * Worker Lambda: SQS task queue, batch size 1 with ReportBatchItemFailures. Each record is one task
+ * (lib/sweep/worker.ts): permanent errors become a failed task marker inside the handler; a retryable error
+ * is thrown, so Powertools reports the record as a batch item failure and SQS redelivers it (DLQ after 3).
  */
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error("functions/worker.ts: not wired yet (placeholder from the infra branch)");
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { createTaskHandler } from "../lib/sweep/worker.ts";
+import { logger, logTo, metrics, SqsEventSchema, sweepTarget } from "./shared.ts";
+
+const processor = new BatchProcessor(EventType.SQS);
+let handle: ReturnType<typeof createTaskHandler> | undefined;
+
+async function record(r: SQSRecord): Promise<void> {
+  const t = sweepTarget();
+  handle ??= createTaskHandler({
+    store: t.store,
+    inputStore: t.inputStore,
+    completions: t.completionQueue(),
+    log: logTo,
+  });
+  const result = await handle(r.body);
+  metrics.addMetric(`tasks_${result.state}`, MetricUnit.Count, 1);
+  logger.info("task handled", { task_id: result.taskId, state: result.state, reason: result.reason });
 }
+
+export const handler = middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const parsed = SqsEventSchema.parse(event) as unknown as SQSEvent;
+  return processPartialResponse(parsed, record, processor, { context });
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

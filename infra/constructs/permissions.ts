@@ -13,6 +13,8 @@ import type { Queues } from "./queues.ts";
 /** Key prefixes of the results bucket (DESIGN.md storage layout). */
 export const PREFIX = {
   results: "results/",
+  /** staging/{table}/run_id={R}/...: a sweep task's result files, compacted into results/ by the summary */
+  staging: "staging/",
   calibration: "calibration/",
   runs: "runs/",
   /** runs/{R}/tasks/{task_id}.json: the task markers. */
@@ -93,15 +95,15 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
   const { resultsBucket: results, queues } = p;
   const input = `${p.inputKeyPrefix}*`;
 
-  // worker: read its input and earlier calibrations and the run manifest; write results, calibration
-  // records and its task marker; send its completion. Nothing else.
+  // worker: read its input and earlier calibrations and the run manifest; write its staged result files
+  // (never the published results/), calibration records and its task marker; send its completion.
   grantBucket(p.worker, p.inputBucket, { read: [input], list: [input] }, KEYS_WHY);
   grantBucket(
     p.worker,
     results,
     {
       read: [`${PREFIX.calibration}*`, PREFIX.manifests, `${PREFIX.markers}*`],
-      write: [`${PREFIX.results}*`, `${PREFIX.calibration}*`, `${PREFIX.markers}*`],
+      write: [`${PREFIX.staging}*`, `${PREFIX.calibration}*`, `${PREFIX.markers}*`],
       list: [`${PREFIX.calibration}*`, `${PREFIX.markers}*`],
     },
     KEYS_WHY,
@@ -122,15 +124,16 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
   );
   queues.taskQueue.grantSendMessages(p.planner);
 
-  // summary: merge status (compare-and-swap), read results to summarize and compact, write the summary,
-  // report and compacted files; start wave 2; drain the task DLQ to account for dead-lettered tasks
+  // summary: merge status (compare-and-swap), read the staged files to compact and the published ones to
+  // summarize, calibration records for the report; write the summary, report and compacted files; start
+  // wave 2; drain the task DLQ to account for dead-lettered tasks
   grantBucket(
     p.summary,
     results,
     {
-      read: [`${PREFIX.runs}*`, `${PREFIX.results}*`],
+      read: [`${PREFIX.runs}*`, `${PREFIX.results}*`, `${PREFIX.staging}*`, `${PREFIX.calibration}*`],
       write: [`${PREFIX.runs}*`, `${PREFIX.results}*`],
-      list: [`${PREFIX.runs}*`, `${PREFIX.results}*`],
+      list: [`${PREFIX.runs}*`, `${PREFIX.results}*`, `${PREFIX.staging}*`, `${PREFIX.calibration}*`],
     },
     KEYS_WHY,
   );

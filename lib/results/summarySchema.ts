@@ -10,10 +10,29 @@ export const SUMMARY: TableSchema = {
   partitions: [{ name: "run_id", type: "string" }],
   columns: [
     { name: "strategy", type: "string", doc: "strategy instance label, e.g. myopic/sor/alpha=ofi" },
-    { name: "orders", type: "int64", doc: "parent orders executed by the strategy" },
+    {
+      name: "calibration_source",
+      type: "string",
+      doc: "prior_days, override or default: days on default parameters are summarised apart (one row each)",
+    },
+    { name: "orders", type: "int64", doc: "parent orders with status ok executed by the strategy" },
+    {
+      name: "no_data",
+      type: "int64",
+      doc: "parent orders with status no_data (left out of every statistic)",
+    },
     { name: "fill_rate", type: "float64", doc: "mean executed / parent" },
     { name: "is_bps", type: "float64", doc: "mean implementation shortfall, bps of the arrival mid" },
-    { name: "total_cost_bps", type: "float64", doc: "mean is_bps + fee_bps - rebate_bps, bps" },
+    {
+      name: "opportunity_bps",
+      type: "float64",
+      doc: "mean opportunity cost of the unfilled shares, bps of the arrival mid per parent share",
+    },
+    {
+      name: "total_cost_bps",
+      type: "float64",
+      doc: "mean cost per parent share: (E/S)(is_bps + fee_bps - rebate_bps) + opportunity_bps, bps",
+    },
     { name: "median_cost_bps", type: "float64", doc: "median total_cost_bps, bps" },
     { name: "stdev_bps", type: "float64", doc: "sample standard deviation of total_cost_bps, bps" },
     {
@@ -25,6 +44,11 @@ export const SUMMARY: TableSchema = {
     { name: "vs_twap_ci_high", type: "float64", doc: "95% CI upper bound of vs_twap_bps (Student t), bps" },
     { name: "win_rate", type: "float64", doc: "share of paired orders cheaper than twap/market" },
     { name: "passive_share", type: "float64", doc: "mean limit (maker) fills / executed" },
+    {
+      name: "overfill_shares",
+      type: "int64",
+      doc: "shares filled beyond child orders' quantities, all orders",
+    },
     {
       name: "look_ahead",
       type: "bool",

@@ -4,7 +4,9 @@
  *
  *   calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow}.parquet
  *   results/{table}/run_id={R}/date={D}/{S}.parquet          executions, child_orders, fills, task_quality
+ *   results/{table}/run_id={R}/date={D}/part-00000.parquet   a sweep's compacted partition (one per table and date)
  *   results/summary/run_id={R}/summary.parquet
+ *   staging/{table}/run_id={R}/date={D}/{S}.parquet          a sweep task's own files, read by no table
  *   runs/{R}/manifest.json   runs/{R}/status.json   runs/{R}/tasks/{task_id}.json
  *   runs/{R}/report.html     runs/{R}/summary.lock
  *   mbp10/{venue}/{symbol}/{date}.parquet                    default input layout (SYNTH = merged venues)
@@ -111,6 +113,45 @@ export function resultTablePrefix(table: string): string {
 /** results/{table}/run_id={R}/ (every file of one run of a table). */
 export function resultRunPrefix(table: string, runId: string): string {
   return `${resultTablePrefix(table)}run_id=${validateRunId(runId)}/`;
+}
+
+/** The one file of a compacted partition: results/{table}/run_id={R}/date={D}/part-00000.parquet */
+export const COMPACTED_FILE = "part-00000";
+
+/**
+ * results/{table}/run_id={R}/date={D}/part-00000.parquet: the summary step of a sweep publishes each table's
+ * date partition as ONE object (lib/sweep/compaction.ts), so a query sees the whole partition or none of it.
+ */
+export function compactedResultKey(table: { readonly name: string }, runId: string, date: string): string {
+  return `${resultRunPrefix(table.name, runId)}date=${validateDate(date)}/${COMPACTED_FILE}.parquet`;
+}
+
+/** staging/{table}/run_id={R}/ : where a sweep's tasks write their result files (outside every table). */
+export function stagingRunPrefix(table: string, runId: string): string {
+  resultTablePrefix(table); // same name rules
+  return `staging/${table}/run_id=${validateRunId(runId)}/`;
+}
+
+/** staging/{table}/run_id={R}/date={D}/{S}.parquet: one sweep task's file, compacted by the summary step. */
+export function stagingResultKey(
+  table: { readonly name: string },
+  runId: string,
+  date: string,
+  symbol: string,
+): string {
+  return `${stagingRunPrefix(table.name, runId)}date=${validateDate(date)}/${validateSymbol(symbol)}.parquet`;
+}
+
+/** (date, symbol) of a key listed under stagingRunPrefix; undefined for any other key. */
+export function parseStagingKey(
+  table: string,
+  runId: string,
+  key: string,
+): { date: string; symbol: string } | undefined {
+  const prefix = stagingRunPrefix(table, runId);
+  if (!key.startsWith(prefix)) return undefined;
+  const m = /^date=(\d{4}-\d{2}-\d{2})\/([^/]+)\.parquet$/.exec(key.slice(prefix.length));
+  return m ? { date: m[1]!, symbol: m[2]! } : undefined;
 }
 
 /** results/summary/run_id={R}/summary.parquet */

@@ -15,6 +15,14 @@ export interface TaskRows {
   readonly taskQuality: Row[];
 }
 
+/** Where one table's file of a task goes (resultKey for msor backtest, stagingResultKey for a sweep). */
+export type ResultKeyOf = (
+  table: { readonly name: string },
+  runId: string,
+  date: string,
+  symbol: string,
+) => string;
+
 /** Returns the keys written. Deterministic keys: a re-run overwrites the same objects. */
 export async function writeTaskResults(
   store: ObjectStore,
@@ -22,6 +30,7 @@ export async function writeTaskResults(
   date: string,
   symbol: string,
   rows: TaskRows,
+  keyOf: ResultKeyOf = resultKey,
 ): Promise<string[]> {
   validateRunId(runId);
   validateDate(date);
@@ -33,7 +42,7 @@ export async function writeTaskResults(
     [FILLS, rows.fills],
     [TASK_QUALITY, rows.taskQuality],
   ] as const) {
-    const key = resultKey(schema, runId, date, symbol);
+    const key = keyOf(schema, runId, date, symbol);
     await store.put(key, await rowsToParquet(schema, data));
     out.push(key);
   }

@@ -184,7 +184,7 @@ describe("least-privilege IAM", () => {
     }
   });
 
-  it("worker: reads input, calibration, manifest, markers; writes results, calibration, markers; sends completions", () => {
+  it("worker: reads input, calibration, manifest, markers; writes staged results, calibration, markers; sends completions", () => {
     const st = roleStatements(t, "FunctionsWorker");
     expect(s3Of(st, "s3:GetObject")).toEqual(
       [
@@ -197,8 +197,8 @@ describe("least-privilege IAM", () => {
     expect(s3Of(st, "s3:PutObject")).toEqual(
       [
         `<${results}.Arn>/calibration/*`,
-        `<${results}.Arn>/results/*`,
         `<${results}.Arn>/runs/*/tasks/*`,
+        `<${results}.Arn>/staging/*`,
       ].sort(),
     );
     const list = st.filter((s) => s.actions.includes("s3:ListBucket"));
@@ -212,6 +212,8 @@ describe("least-privilege IAM", () => {
     expect(consumed).toEqual([`<${id(QUEUE, "QueuesTasks")}.Arn>`]);
     const all = st.map((s) => s.actions.join(",")).join(";");
     expect(all).not.toMatch(/s3:PutObject.*input/);
+    // it never writes the published tables: only the summary's compaction does
+    expect(s3Of(st, "s3:PutObject")).not.toContain(`<${results}.Arn>/results/*`);
   });
 
   it("planner: reads specs and runs, writes runs only, sends tasks", () => {
@@ -223,9 +225,17 @@ describe("least-privilege IAM", () => {
     ]);
   });
 
-  it("summary: runs and results only; starts wave 2; drains the task DLQ", () => {
+  it("summary: reads staging, results, runs and calibration; writes runs and results only; starts wave 2; drains the task DLQ", () => {
     const st = roleStatements(t, "FunctionsSummary");
     expect(s3Of(st, "s3:PutObject")).toEqual([`<${results}.Arn>/results/*`, `<${results}.Arn>/runs/*`]);
+    expect(s3Of(st, "s3:GetObject")).toEqual(
+      [
+        `<${results}.Arn>/calibration/*`,
+        `<${results}.Arn>/results/*`,
+        `<${results}.Arn>/runs/*`,
+        `<${results}.Arn>/staging/*`,
+      ].sort(),
+    );
     expect(st.filter((s) => s.actions.includes("sqs:SendMessage")).flatMap((s) => s.resources)).toEqual([
       `<${id(QUEUE, "QueuesTasks")}.Arn>`,
     ]);

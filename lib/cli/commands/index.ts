@@ -2,12 +2,16 @@
 import type { Command } from "commander";
 import { registerBacktest } from "./backtest.ts";
 import { registerCalibrate } from "./calibrate.ts";
+import { registerDemo } from "./demo.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerImport } from "./import.ts";
 import { registerInspect } from "./inspect.ts";
+import { registerQuery } from "./query.ts";
 import { registerReport } from "./report.ts";
 import { registerRoute } from "./route.ts";
 import { registerSpec } from "./spec.ts";
+import { registerStatus } from "./status.ts";
+import { registerSweep } from "./sweep.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -20,4 +24,8 @@ export const commands: RegisterCommand[] = [
   registerBacktest,
   registerReport,
   registerSpec,
+  registerSweep,
+  registerStatus,
+  registerQuery,
+  registerDemo,
 ];

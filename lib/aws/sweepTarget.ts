@@ -1,0 +1,125 @@
+/**
+ * The `aws` backend of the sweep: the results bucket, the input bucket and the three queues, as ObjectStores
+ * and Queues for the same lib/sweep handlers that the local backend drives. Names come from the Lambda
+ * environment (infra/constructs/functions.ts ENV), from `cdk deploy --outputs-file` (msor sweep
+ * --stack-outputs FILE) or from flags.
+ */
+import { readFileSync } from "node:fs";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { errorMessage, InputError } from "../core/errors.ts";
+import type { ObjectStore } from "../ports/objectStore.ts";
+import type { Queue } from "../ports/queue.ts";
+import type { ResolvedInput } from "../sweep/sweepSpec.ts";
+import { S3ObjectStore } from "./s3ObjectStore.ts";
+import { SqsQueue } from "./sqsQueue.ts";
+
+/** Where a deployed (or emulated) sweep lives. Queue URLs are optional for read-only uses (msor status). */
+export interface AwsSweepNames {
+  readonly resultsBucket: string;
+  readonly inputBucket?: string | undefined;
+  readonly taskQueueUrl?: string | undefined;
+  readonly taskDlqUrl?: string | undefined;
+  readonly completionQueueUrl?: string | undefined;
+}
+
+/** The Lambda environment variable names (the same as infra/constructs/functions.ts ENV). */
+export const SWEEP_ENV = {
+  resultsBucket: "MSOR_RESULTS_BUCKET",
+  inputBucket: "MSOR_INPUT_BUCKET",
+  taskQueueUrl: "MSOR_TASK_QUEUE_URL",
+  taskDlqUrl: "MSOR_TASK_DLQ_URL",
+  completionQueueUrl: "MSOR_COMPLETION_QUEUE_URL",
+} as const;
+
+export function namesFromEnv(env: NodeJS.ProcessEnv = process.env): AwsSweepNames {
+  const resultsBucket = env[SWEEP_ENV.resultsBucket];
+  if (!resultsBucket) {
+    throw new InputError(`${SWEEP_ENV.resultsBucket} is not set: the function must run in the msor stack`);
+  }
+  return {
+    resultsBucket,
+    inputBucket: env[SWEEP_ENV.inputBucket],
+    taskQueueUrl: env[SWEEP_ENV.taskQueueUrl],
+    taskDlqUrl: env[SWEEP_ENV.taskDlqUrl],
+    completionQueueUrl: env[SWEEP_ENV.completionQueueUrl],
+  };
+}
+
+/**
+ * Names from a `cdk deploy --outputs-file` JSON ({StackName: {ResultsBucketName, ...}}); with several
+ * stacks in the file, `stack` picks one.
+ */
+export function namesFromStackOutputs(path: string, stack?: string): AwsSweepNames {
+  let json: Record<string, Record<string, string>>;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8")) as Record<string, Record<string, string>>;
+  } catch (e) {
+    throw new InputError(
+      `cannot read stack outputs ${path}: ${errorMessage(e)}; pass the file of cdk deploy --outputs-file`,
+    );
+  }
+  const stacks = Object.keys(json);
+  const name = stack ?? (stacks.length === 1 ? stacks[0] : undefined);
+  const o = name ? json[name] : undefined;
+  if (!o) {
+    throw new InputError(
+      `stack outputs ${path}: ${stack ? `no stack ${stack}` : `${stacks.length} stacks`} (found: ${stacks.join(", ") || "none"}); pass --stack NAME`,
+    );
+  }
+  if (!o.ResultsBucketName)
+    throw new InputError(`stack outputs ${path}: ${name} has no ResultsBucketName output`);
+  return {
+    resultsBucket: o.ResultsBucketName,
+    inputBucket: o.InputBucketName,
+    taskQueueUrl: o.TaskQueueUrl,
+    taskDlqUrl: o.TaskDlqUrl,
+    completionQueueUrl: o.CompletionQueueUrl,
+  };
+}
+
+export interface AwsSweepTarget {
+  readonly store: ObjectStore;
+  readonly inputStore: (input: ResolvedInput) => ObjectStore;
+  readonly taskQueue: () => Queue;
+  readonly taskDlq: () => Queue;
+  readonly completionQueue: () => Queue;
+}
+
+const required = (url: string | undefined, what: string): string => {
+  if (!url)
+    throw new InputError(`no ${what} URL: pass it as a flag, in --stack-outputs, or in the environment`);
+  return url;
+};
+
+export function awsSweepTarget(
+  clients: { s3: S3Client; sqs: SQSClient },
+  names: AwsSweepNames,
+): AwsSweepTarget {
+  const store = new S3ObjectStore({ client: clients.s3, bucket: names.resultsBucket });
+  const inputs = new Map<string, ObjectStore>();
+  return {
+    store,
+    inputStore(input) {
+      if (input.root !== undefined) {
+        throw new InputError(
+          `the spec reads input from the local folder ${input.root}; on the aws backend set input.bucket (or leave it out to use the stack's input bucket)`,
+        );
+      }
+      const bucket = input.bucket ?? names.inputBucket;
+      if (!bucket)
+        throw new InputError(
+          "no input bucket: set input.bucket in the spec or deploy the stack's input bucket",
+        );
+      let s = inputs.get(bucket);
+      if (!s) {
+        s = new S3ObjectStore({ client: clients.s3, bucket });
+        inputs.set(bucket, s);
+      }
+      return s;
+    },
+    taskQueue: () => new SqsQueue(clients.sqs, required(names.taskQueueUrl, "task queue")),
+    taskDlq: () => new SqsQueue(clients.sqs, required(names.taskDlqUrl, "task DLQ")),
+    completionQueue: () => new SqsQueue(clients.sqs, required(names.completionQueueUrl, "completion queue")),
+  };
+}

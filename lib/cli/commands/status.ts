@@ -1,0 +1,66 @@
+/** `msor status RUN [--root DIR | --backend aws ...] [--json]`: a run's accounting from runs/{R}/status.json. */
+import type { Command } from "commander";
+import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
+import { awsSweepTarget } from "../../aws/sweepTarget.ts";
+import { InputError } from "../../core/errors.ts";
+import { validateRunId } from "../../core/ids.ts";
+import { LocalObjectStore } from "../../ports/localObjectStore.ts";
+import type { ObjectStore } from "../../ports/objectStore.ts";
+import { statusKey } from "../../store/keys.ts";
+import { parseRunStatus, progressOf } from "../../sweep/runStatus.ts";
+import { printJson, printTable } from "../output.ts";
+import { awsNames, strategyRows } from "./sweep.ts";
+
+export function registerStatus(program: Command): void {
+  program
+    .command("status")
+    .description(
+      "show a sweep's progress: ok / failed / dead-lettered / remaining tasks, reasons, per-strategy costs",
+    )
+    .argument("<run>", "run id (printed by msor sweep)")
+    .option("--backend <name>", "local or aws", "local")
+    .option("--root <dir>", "local results folder", "msor-out")
+    .option("--stack-outputs <file>", "aws: the JSON of cdk deploy --outputs-file")
+    .option("--stack <name>", "aws: the stack in --stack-outputs when it holds several")
+    .option(
+      "--results-bucket <name>",
+      "aws: results bucket (else from --stack-outputs or MSOR_RESULTS_BUCKET)",
+    )
+    .option("--json", "print machine-readable JSON")
+    .action(async (run: string, o: Record<string, string | boolean | undefined>) => {
+      validateRunId(run);
+      let store: ObjectStore;
+      if (o.backend === "aws") {
+        const names = awsNames({ spec: "", backend: "aws", root: "", ...(o as object) });
+        store = awsSweepTarget(createAwsClients(awsConfigFromEnv()), names).store;
+      } else if (o.backend === "local") {
+        store = new LocalObjectStore(String(o.root));
+      } else {
+        throw new InputError(`--backend must be local or aws, got "${String(o.backend)}"`);
+      }
+      const key = statusKey(run);
+      const bytes = await store.tryGet(key);
+      if (!bytes)
+        throw new InputError(
+          `run ${run} has no status at ${store.describe(key)}; check the run id and --root`,
+        );
+      const s = parseRunStatus(bytes, store.describe(key));
+      const p = progressOf(s);
+      if (o.json) {
+        printJson({ run_id: run, progress: p, status: s });
+        return;
+      }
+      process.stdout.write(
+        `run ${run}: ${p.finished ? "finished" : s.wave2_started ? "wave 2 (backtest)" : "wave 1 (calibrate)"}\n` +
+          `  planned ${p.planned} (calibrate ${s.planned.calibrate}, backtest ${s.planned.backtest})\n` +
+          `  ok ${p.ok}  failed ${p.failed}  dead-lettered ${p.dead_lettered}  remaining ${p.remaining}\n`,
+      );
+      for (const [id, t] of Object.entries(s.tasks).filter(([, t]) => t.outcome !== "ok")) {
+        process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
+      }
+      const rows = strategyRows(s);
+      if (rows.length) printTable(rows, ["strategy", "orders", "cost_bps", "vs_twap_bps", "win_rate"], 2);
+      if (s.outputs)
+        process.stdout.write(`summary: ${s.outputs.summary}\nreport: ${s.outputs.report || "-"}\n`);
+    });
+}

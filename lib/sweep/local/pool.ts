@@ -1,0 +1,182 @@
+/**
+ * Executors of the local backend: where a task body runs. `inlineExecutor` runs the handler in this thread
+ * (tests inject faults by wrapping it); `threadExecutor` runs one worker_thread per slot (default: one per
+ * core), each with its own stores and handler, like concurrent Lambda instances. A thread that dies
+ * mid-task is replaced, and its message is reported as failed (it returns to the queue).
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { InputError } from "../../core/errors.ts";
+import { LocalObjectStore } from "../../ports/localObjectStore.ts";
+import type { ObjectStore } from "../../ports/objectStore.ts";
+import type { Queue } from "../../ports/queue.ts";
+import type { ResolvedInput } from "../sweepSpec.ts";
+import { createTaskHandler, type WorkerResult } from "../worker.ts";
+
+/** The results store of a local root folder. */
+export function localResultsStore(root: string): ObjectStore {
+  return new LocalObjectStore(root);
+}
+
+/** The input store of a spec on the local backend: its input.root, else the results root. */
+export function localInputStore(input: ResolvedInput, results: ObjectStore): ObjectStore {
+  if (input.bucket !== undefined) {
+    throw new InputError(
+      `the spec reads input from S3 bucket ${input.bucket}; run it with --backend aws, or set input.root to a local folder`,
+    );
+  }
+  return input.root !== undefined ? new LocalObjectStore(input.root) : results;
+}
+
+export interface TaskRequest {
+  readonly body: string;
+  readonly taskId: string | undefined;
+  readonly receiveCount: number;
+}
+
+export type TaskRun =
+  | { ok: true; state: WorkerResult["state"] }
+  | { ok: false; message: string; died: boolean };
+
+export interface Executor {
+  /** tasks that may run at once */
+  readonly slots: number;
+  run(req: TaskRequest): Promise<TaskRun>;
+  close(): Promise<void>;
+}
+
+/** The handler in this thread; `wrap` lets tests inject faults around it. */
+export function inlineExecutor(opts: {
+  root: string;
+  completions: Queue;
+  /** the results store (default: the local folder `root`) and input stores, e.g. S3 in tests */
+  store?: ObjectStore;
+  inputStore?: (input: ResolvedInput) => ObjectStore;
+  slots?: number;
+  wrap?: (handle: (body: string) => Promise<WorkerResult>, req: TaskRequest) => Promise<WorkerResult>;
+}): Executor {
+  const store = opts.store ?? localResultsStore(opts.root);
+  const handle = createTaskHandler({
+    store,
+    inputStore: opts.inputStore ?? ((input) => localInputStore(input, store)),
+    completions: opts.completions,
+  });
+  return {
+    slots: opts.slots ?? 1,
+    async run(req) {
+      try {
+        const r = await (opts.wrap ? opts.wrap(handle, req) : handle(req.body));
+        return { ok: true, state: r.state };
+      } catch (e) {
+        return { ok: false, message: (e as Error).message, died: e instanceof WorkerDied };
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+/** Thrown by a fault-injecting wrapper to simulate a worker that dies mid-task (no reply at all). */
+export class WorkerDied extends Error {}
+
+// ---- worker_threads ----------------------------------------------------------------------------------
+
+export interface ThreadData {
+  readonly root: string;
+  /** fault injection (tests): these task ids kill their thread on their first delivery */
+  readonly crashOnce?: readonly string[];
+}
+export interface ThreadRequest extends TaskRequest {
+  readonly id: number;
+}
+export type ThreadReply =
+  | { type: "completion"; id: number | undefined; bodies: readonly string[] }
+  | { type: "done"; id: number; state: WorkerResult["state"] }
+  | { type: "error"; id: number; retryable: boolean; message: string };
+
+interface Slot {
+  worker: Worker;
+  busy: { id: number; resolve: (r: TaskRun) => void; pendingCompletions: Promise<unknown>[] } | undefined;
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function threadExecutor(opts: {
+  root: string;
+  completions: Queue;
+  workers?: number;
+  crashOnce?: readonly string[];
+}): Executor {
+  const n = opts.workers ?? defaultWorkers();
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new InputError(`--workers must be from 1 to 256, got ${n}`);
+  const data: ThreadData = { root: opts.root, ...(opts.crashOnce ? { crashOnce: opts.crashOnce } : {}) };
+  const slots: Slot[] = [];
+  const waiting: ((s: Slot) => void)[] = [];
+  let seq = 0;
+  let closing = false;
+
+  const release = (slot: Slot) => {
+    slot.busy = undefined;
+    const next = waiting.shift();
+    if (next) next(slot);
+  };
+
+  const spawn = (index: number) => {
+    const worker = new Worker(new URL("./threadEntry.mjs", import.meta.url), { workerData: data });
+    const slot: Slot = { worker, busy: undefined };
+    slots[index] = slot;
+    worker.on("message", (m: ThreadReply) => {
+      const b = slot.busy;
+      if (!b) return;
+      if (m.type === "completion") b.pendingCompletions.push(opts.completions.sendBatch(m.bodies));
+      else {
+        const result: TaskRun =
+          m.type === "done" ? { ok: true, state: m.state } : { ok: false, message: m.message, died: false };
+        void Promise.all(b.pendingCompletions).then(() => {
+          b.resolve(result);
+          release(slot);
+        });
+      }
+    });
+    worker.on("exit", (code) => {
+      if (closing) return;
+      const b = slot.busy;
+      spawn(index);
+      if (b) b.resolve({ ok: false, message: `worker thread exited with code ${code} mid-task`, died: true });
+      const fresh = slots[index]!;
+      const next = waiting.shift();
+      if (next) next(fresh);
+    });
+    worker.on("error", () => undefined); // followed by "exit"
+  };
+  for (let i = 0; i < n; i++) spawn(i);
+
+  const reserve = (s: Slot) => {
+    s.busy = { id: 0, resolve: () => undefined, pendingCompletions: [] };
+    return s;
+  };
+  const acquire = () =>
+    new Promise<Slot>((resolve) => {
+      const free = slots.find((s) => !s.busy);
+      if (free) resolve(reserve(free));
+      else waiting.push((s) => resolve(reserve(s)));
+    });
+
+  return {
+    slots: n,
+    async run(req) {
+      const slot = await acquire();
+      return new Promise<TaskRun>((resolve) => {
+        const id = ++seq;
+        slot.busy = { id, resolve, pendingCompletions: [] };
+        slot.worker.postMessage({ ...req, id } satisfies ThreadRequest);
+      });
+    },
+    async close() {
+      closing = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * One local worker thread: builds the task handler once (its own stores, like a warm Lambda) and runs the
+ * task bodies the pool posts to it; completions go back to the pool, which sends them to the completion
+ * queue. A retryable error is reported as such (the pool returns the message to the queue).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { classifyError, errorMessage } from "../../core/errors.ts";
+import type { Queue } from "../../ports/queue.ts";
+import { createTaskHandler } from "../worker.ts";
+import {
+  localInputStore,
+  localResultsStore,
+  type ThreadData,
+  type ThreadReply,
+  type ThreadRequest,
+} from "./pool.ts";
+
+const data = workerData as ThreadData;
+const port = parentPort!;
+let current: number | undefined;
+const completions: Queue = {
+  name: "completions",
+  async sendBatch(bodies) {
+    port.postMessage({ type: "completion", id: current, bodies } satisfies ThreadReply);
+    return bodies.map(() => "");
+  },
+  receive: () => Promise.reject(new Error("not used in a worker thread")),
+  delete: () => Promise.reject(new Error("not used in a worker thread")),
+  changeVisibility: () => Promise.reject(new Error("not used in a worker thread")),
+  counts: () => Promise.reject(new Error("not used in a worker thread")),
+};
+const store = localResultsStore(data.root);
+const handle = createTaskHandler({
+  store,
+  inputStore: (input) => localInputStore(input, store),
+  completions,
+});
+
+port.on("message", async (req: ThreadRequest) => {
+  current = req.id;
+  if (data.crashOnce?.includes(req.taskId ?? "") && req.receiveCount === 1) {
+    // fault injection (tests): the thread dies mid-task, as a Lambda that runs out of memory
+    process.exit(70);
+  }
+  try {
+    const r = await handle(req.body);
+    port.postMessage({ type: "done", id: req.id, state: r.state } satisfies ThreadReply);
+  } catch (e) {
+    port.postMessage({
+      type: "error",
+      id: req.id,
+      retryable: classifyError(e) === "retryable",
+      message: errorMessage(e),
+    } satisfies ThreadReply);
+  }
+});

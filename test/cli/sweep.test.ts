@@ -1,0 +1,112 @@
+/** msor sweep / status / query on the local backend: exit codes, JSON, the accounting and the views. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { progressLine } from "../../lib/cli/commands/sweep.ts";
+import { main } from "../../lib/cli/main.ts";
+import { tempDir } from "../helpers/tmp.ts";
+import { writeInputs } from "../sweep/pipeline/fixture.ts";
+
+const dir = tempDir();
+const input = join(dir, "in");
+const root = join(dir, "out");
+const specPath = join(dir, "sweep.yaml");
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+    err += String(c);
+    return true;
+  });
+  try {
+    return { code: await main(["node", "msor", ...args]), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  await writeInputs(input, ["SYNA"], ["2024-03-04", "2024-03-05"]);
+  writeFileSync(
+    specPath,
+    [
+      "run_id: cli-run",
+      "symbols: [SYNA]",
+      "dates: [2024-03-05]",
+      `input: { root: ${input}, key_template: "mbp10/SYNTH/{symbol}/{date}.parquet" }`,
+      "calibration: { lookback_days: 1 }",
+      "backtest:",
+      "  orders: [{ side: buy, shares: 1000, start_times: ['11:00'], horizon_min: 10 }]",
+      "  strategies: [{ strategy: twap, exec: market }, { strategy: vwap, exec: market }]",
+      "  router: { samples: 100 }",
+      "",
+    ].join("\n"),
+  );
+}, 120_000);
+
+describe("msor sweep, status, query", () => {
+  it("runs a sweep with --json, then status and query read it", async () => {
+    const r = await run(["sweep", "--spec", specPath, "--root", root, "--workers", "1", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.runId).toBe("cli-run");
+    expect(j.progress).toEqual({
+      planned: 3,
+      ok: 3,
+      failed: 0,
+      dead_lettered: 0,
+      remaining: 0,
+      finished: true,
+    });
+
+    const s = await run(["status", "cli-run", "--root", root, "--json"]);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.out).progress.ok).toBe(3);
+    const text = await run(["status", "cli-run", "--root", root]);
+    expect(text.out).toMatch(/ok 3 {2}failed 0 {2}dead-lettered 0 {2}remaining 0/);
+
+    const q = await run([
+      "query",
+      "SELECT strategy, count(*)::INTEGER AS n FROM executions GROUP BY 1 ORDER BY 1",
+      "--root",
+      root,
+      "--json",
+    ]);
+    expect(q.code, q.err).toBe(0);
+    expect(JSON.parse(q.out)).toEqual([
+      { strategy: "twap/market", n: 1 },
+      { strategy: "vwap/market", n: 1 },
+    ]);
+    const sum = await run(["query", "SELECT count(*)::INTEGER AS n FROM summary", "--root", root, "--json"]);
+    expect(JSON.parse(sum.out)).toEqual([{ n: 2 }]);
+  }, 120_000);
+
+  it("exits 2 on bad input with a message that says what to do", async () => {
+    const bad = await run(["sweep", "--spec", join(dir, "missing.yaml"), "--root", root]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/cannot read sweep spec .*check the --spec path/);
+    expect((await run(["sweep", "--spec", specPath, "--backend", "gcp"])).code).toBe(2);
+    expect((await run(["sweep", "--spec", specPath, "--workers", "0"])).code).toBe(2);
+    const aws = await run(["sweep", "--spec", specPath, "--backend", "aws"]);
+    expect(aws.code).toBe(2);
+    expect(aws.err).toMatch(/--stack-outputs FILE|AWS_REGION/);
+    const st = await run(["status", "nope", "--root", root]);
+    expect(st.code).toBe(2);
+    expect(st.err).toMatch(/run nope has no status/);
+    expect((await run(["status", "../x", "--root", root])).code).toBe(2);
+  });
+
+  it("progress line: done / failed / dead-lettered / remaining, rate and ETA", () => {
+    expect(
+      progressLine({ planned: 10, ok: 3, failed: 1, dead_lettered: 0, remaining: 6, finished: false }, 2),
+    ).toBe(
+      "[##########..............] 4/10  ok 3  failed 1  dead-lettered 0  remaining 6  2.00 tasks/s  ETA 3s",
+    );
+  });
+});

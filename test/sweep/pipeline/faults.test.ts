@@ -1,0 +1,213 @@
+/**
+ * Fault injection on the local backend (DESIGN.md "Protocol and guarantees"): every planned task ends ok,
+ * failed or dead_lettered, the counts add up, and the published result files are byte-identical to a clean
+ * run whatever happened on the way (and whatever the worker count).
+ */
+import { copyFileSync, cpSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { RetryableError } from "../../../lib/core/errors.ts";
+import { LocalObjectStore } from "../../../lib/ports/localObjectStore.ts";
+import { LocalQueue } from "../../../lib/ports/localQueue.ts";
+import type { Queue } from "../../../lib/ports/queue.ts";
+import { inputKey, SYNTH_VENUE_FOLDER } from "../../../lib/store/keys.ts";
+import { createFanIn } from "../../../lib/sweep/fanIn.ts";
+import { runLocalSweep } from "../../../lib/sweep/local/localSweep.ts";
+import {
+  type Executor,
+  inlineExecutor,
+  type TaskRequest,
+  threadExecutor,
+  WorkerDied,
+} from "../../../lib/sweep/local/pool.ts";
+import { completionBody } from "../../../lib/sweep/messages.ts";
+import { planSweep } from "../../../lib/sweep/planner.ts";
+import type { RunStatus } from "../../../lib/sweep/runStatus.ts";
+import { resolveSweepSpec } from "../../../lib/sweep/sweepSpec.ts";
+import type { WorkerResult } from "../../../lib/sweep/worker.ts";
+import { tempDir } from "../../helpers/tmp.ts";
+import { filesUnder, SYMBOLS, sweepSpec, writeInputs } from "./fixture.ts";
+
+const dir = tempDir();
+const input = join(dir, "in");
+let clean: Map<string, Buffer>;
+
+type Wrap = (h: (body: string) => Promise<WorkerResult>, req: TaskRequest) => Promise<WorkerResult>;
+
+async function sweep(
+  name: string,
+  opts: { wrap?: Wrap; executor?: (c: Queue, root: string) => Executor; inputRoot?: string } = {},
+) {
+  const root = join(dir, name);
+  const r = await runLocalSweep({
+    sweep: sweepSpec(opts.inputRoot ?? input),
+    root,
+    retryDelayS: 0,
+    executor: (completions) =>
+      opts.executor?.(completions, root) ??
+      inlineExecutor({ root, completions, slots: 2, ...(opts.wrap ? { wrap: opts.wrap } : {}) }),
+  });
+  return { r, files: filesUnder(join(root, "results")) };
+}
+
+function expectAccounted(s: RunStatus): void {
+  const planned = s.planned.calibrate + s.planned.backtest;
+  expect(Object.keys(s.tasks)).toHaveLength(planned);
+  expect(s.counts.ok + s.counts.failed + s.counts.dead_lettered).toBe(planned);
+  expect(s.finished).toBe(true);
+}
+
+function expectSameFiles(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
+  expect([...a.keys()]).toEqual([...b.keys()]);
+  for (const [k, v] of a) expect(v.equals(b.get(k)!), k).toBe(true);
+}
+
+beforeAll(async () => {
+  await writeInputs(input);
+  clean = (await sweep("clean")).files;
+}, 180_000);
+
+describe("local backend under faults", () => {
+  it("a worker that dies mid-task: the message is redelivered and the results are identical", async () => {
+    const died = new Set<string>();
+    const { r, files } = await sweep("die", {
+      wrap: async (h, req) => {
+        if (req.taskId === "backtest-20240305-SYNA" && !died.has(req.taskId)) {
+          died.add(req.taskId);
+          throw new WorkerDied("killed");
+        }
+        return h(req.body);
+      },
+    });
+    expect(r.retries).toBe(1);
+    expect(r.status.counts).toMatchObject({ ok: 12, failed: 0, dead_lettered: 0 });
+    expectAccounted(r.status);
+    expectSameFiles(files, clean);
+  }, 120_000);
+
+  it("a message delivered twice is counted once", async () => {
+    const { r, files } = await sweep("dup", {
+      wrap: async (h, req) => {
+        const first = await h(req.body);
+        const second = await h(req.body); // the duplicate delivery
+        expect(second.state).toBe("duplicate");
+        return first;
+      },
+    });
+    expect(r.status.counts).toMatchObject({ ok: 12, failed: 0, dead_lettered: 0 });
+    // 6 backtest tasks x 2 orders, once each: the first day (default parameters) is aggregated apart
+    expect(r.status.aggregates["twap/market"]?.orders).toBe(8);
+    expect(r.status.aggregates["twap/market (default parameters)"]?.orders).toBe(4);
+    expectAccounted(r.status);
+    expectSameFiles(files, clean);
+  }, 120_000);
+
+  it("a poison message is dead-lettered after 3 receives and reported; the sweep completes", async () => {
+    let receives = 0;
+    const { r } = await sweep("poison", {
+      wrap: async (h, req) => {
+        if (req.taskId === "backtest-20240306-SYNB") {
+          receives++;
+          throw new RetryableError("injected: the worker times out on this task");
+        }
+        return h(req.body);
+      },
+    });
+    expect(receives).toBe(3);
+    expect(r.status.tasks["backtest-20240306-SYNB"]).toMatchObject({ outcome: "dead_lettered" });
+    expect(r.status.counts).toMatchObject({ ok: 11, failed: 0, dead_lettered: 1 });
+    expectAccounted(r.status);
+  }, 120_000);
+
+  it("a corrupt input file: its tasks fail with the reason, the sweep completes with the rest", async () => {
+    const bad = join(dir, "in-corrupt");
+    cpSync(input, bad, { recursive: true });
+    const key = inputKey(SYNTH_VENUE_FOLDER, "SYNB", "2024-03-06");
+    writeFileSync(join(bad, key), "PAR1 this is not parquet PAR1");
+    const { r, files } = await sweep("corrupt", { inputRoot: bad });
+    for (const id of ["calibrate-20240306-SYNB", "backtest-20240306-SYNB"]) {
+      expect(r.status.tasks[id]?.outcome, id).toBe("failed");
+      expect(r.status.tasks[id]?.reason, id).toMatch(/not a Parquet file|corrupt|truncated/);
+    }
+    expect(r.status.counts).toMatchObject({ ok: 10, failed: 2, dead_lettered: 0 });
+    expectAccounted(r.status);
+    // the other symbol's files of that day are published, the corrupt symbol's are not
+    expect(files.size).toBe(clean.size);
+    copyFileSync(join(input, key), join(bad, key));
+  }, 120_000);
+
+  it("a throttled store call is retried (the message returns to the queue) and the results are identical", async () => {
+    let throttled = 0;
+    const { r, files } = await sweep("throttle", {
+      wrap: async (h, req) => {
+        if (req.taskId === "calibrate-20240304-SYNA" && throttled === 0) {
+          throttled++;
+          throw new RetryableError("injected: SlowDown (503) from the object store");
+        }
+        return h(req.body);
+      },
+    });
+    expect(r.retries).toBe(1);
+    expect(r.status.counts.ok).toBe(12);
+    expectSameFiles(files, clean);
+  }, 120_000);
+
+  it("worker_threads: 1 and 2 threads, and a thread that crashes, give byte-identical results", async () => {
+    const one = await sweep("threads1", {
+      executor: (completions, root) => threadExecutor({ root, completions, workers: 1 }),
+    });
+    expectSameFiles(one.files, clean);
+    const two = await sweep("threads2", {
+      executor: (completions, root) =>
+        threadExecutor({ root, completions, workers: 2, crashOnce: ["backtest-20240305-SYNB"] }),
+    });
+    expect(two.r.retries).toBe(1);
+    expect(two.r.status.counts.ok).toBe(12);
+    expectSameFiles(two.files, clean);
+  }, 180_000);
+
+  it("a symbol containing ../ is rejected at planning", () => {
+    expect(() => resolveSweepSpec({ symbols: ["../etc"], dates: ["2024-03-04"] })).toThrow(/symbols\[0\]/);
+    expect(() => resolveSweepSpec({ symbols: ["A/../B"], dates: ["2024-03-04"] })).toThrow(
+      /invalid sweep spec/,
+    );
+  });
+});
+
+describe("fan-in", () => {
+  it("two summary invocations racing on status.json count each task once", async () => {
+    const root = join(dir, "race");
+    const store = new LocalObjectStore(root);
+    const tasks = new LocalQueue("tasks");
+    const spec = resolveSweepSpec({
+      run_id: "race",
+      symbols: SYMBOLS,
+      dates: ["2024-03-05", "2024-03-06"],
+      input: { root: input, key_template: "mbp10/SYNTH/{symbol}/{date}.parquet" },
+      calibration: { lookback_days: 1 },
+    });
+    const plan = await planSweep(
+      { store, taskQueue: tasks, inputStore: () => new LocalObjectStore(input) },
+      spec,
+    );
+    expect(plan.planned).toEqual({ calibrate: 6, backtest: 4 });
+    const ids = (await tasks.receive({ maxMessages: 10 })).map((m) => JSON.parse(m.body).task_id as string);
+    const bodies = ids.map((task_id) => completionBody({ run_id: "race", task_id, outcome: "ok" }));
+    const a = createFanIn({ store, taskQueue: tasks, now: () => 0 });
+    const b = createFanIn({ store, taskQueue: tasks, now: () => 0 });
+    // overlapping batches, each delivered to both invocations, concurrently
+    const results = await Promise.all([
+      a(bodies.slice(0, 4)),
+      b(bodies.slice(2)),
+      a(bodies.slice(3)),
+      b(bodies),
+    ]);
+    expect(results.reduce((n, r) => n + r.accounted, 0)).toBe(6);
+    const status = JSON.parse((await store.get("runs/race/status.json")).toString()) as RunStatus;
+    expect(status.counts).toMatchObject({ ok: 6, calibrate_accounted: 6 });
+    expect(status.wave2_started).toBe(true);
+    // wave 2 was enqueued at least once (duplicates are allowed and harmless)
+    const wave2 = new Set((await tasks.receive({ maxMessages: 10 })).map((m) => JSON.parse(m.body).task_id));
+    expect([...wave2].sort()).toEqual(spec.tasks.map((t) => t.task_id).sort());
+  });
+});
