@@ -109,7 +109,11 @@ function vectorOf(def: ColumnDef, values: readonly CellValue[]): arrow.Vector {
   }
 }
 
-/** Build an arrow table from row objects, in schema column order. Missing keys are nulls. */
+/**
+ * Build an arrow table from row objects, in schema column order. Missing keys are nulls. Every field is
+ * declared nullable whatever this batch holds, so files of one table always share one Arrow schema (files
+ * are concatenated by the sweep's compaction; a column that is NULL only on some days must not change it).
+ */
 export function tableFromRows(schema: TableSchema, rows: readonly Record<string, CellValue>[]): arrow.Table {
   const cols: Record<string, arrow.Vector> = {};
   for (const def of schema.columns)
@@ -117,7 +121,20 @@ export function tableFromRows(schema: TableSchema, rows: readonly Record<string,
       def,
       rows.map((r) => r[def.name]),
     );
-  return new arrow.Table(cols);
+  const table = new arrow.Table(cols);
+  const fields = table.schema.fields.map((f) => new arrow.Field(f.name, f.type, true));
+  const nullable = new arrow.Schema(fields);
+  const struct = new arrow.Struct(fields);
+  return new arrow.Table(
+    nullable,
+    table.batches.map(
+      (b) =>
+        new arrow.RecordBatch(
+          nullable,
+          arrow.makeData({ type: struct, length: b.numRows, nullCount: 0, children: b.data.children }),
+        ),
+    ),
+  );
 }
 
 /** Parquet bytes (zstd) of rows under a schema. */

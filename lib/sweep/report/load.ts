@@ -221,12 +221,12 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
   const pick = myopicTasks.find((c) => c.source === "prior_days") ?? myopicTasks[0] ?? calibrations[0];
   let sampleTask: RunData["sampleTask"];
   if (pick) {
+    // a per-task file ({symbol}.parquet, msor backtest) or the date's compacted file (part-NNNNN, a sweep)
     const files = (await listResultFiles(store, CHILD_ORDERS.name, runId)).filter(
-      (f) => f.symbol === pick.symbol && f.date === pick.date,
+      (f) => f.date === pick.date && (f.symbol === pick.symbol || /^part-\d+$/.test(f.symbol)),
     );
-    if (files.length > 0) {
-      sampleTask = { symbol: pick.symbol, date: pick.date, childOrders: await readResultRows(store, files) };
-    }
+    const childOrders = (await readResultRows(store, files)).filter((r) => r.symbol === pick.symbol);
+    if (childOrders.length > 0) sampleTask = { symbol: pick.symbol, date: pick.date, childOrders };
   }
   return {
     runId,
