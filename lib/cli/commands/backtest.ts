@@ -5,7 +5,8 @@ import { errorMessage, InputError } from "../../core/errors.ts";
 import { validateRunId } from "../../core/ids.ts";
 import { runLocalBacktest } from "../../sweep/localBacktest.ts";
 import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../sweep/spec.ts";
-import { printJson, printTable, progress, progressDone } from "../output.ts";
+import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
+import { printJson, progress, progressDone } from "../output.ts";
 import { parseYaml } from "./spec.ts";
 
 export async function loadSpec(path: string | undefined): Promise<TaskSpec> {
@@ -29,40 +30,8 @@ export async function loadSpec(path: string | undefined): Promise<TaskSpec> {
   return parseTaskSpec(json, `spec ${path}`);
 }
 
-export const STRATEGY_TABLE_COLUMNS = [
-  "strategy",
-  "calibration",
-  "orders",
-  "no_data",
-  "fill_rate",
-  "is_bps",
-  "opportunity_bps",
-  "total_cost_bps",
-  "stdev_bps",
-  "vs_twap_bps",
-  "vs_twap_ci95",
-  "win_rate",
-  "passive_share",
-  "overfill_shares",
-  "look_ahead",
-];
-
-export const GAIN_TABLE_COLUMNS = [
-  "gain",
-  "strategy",
-  "vs",
-  "calibration",
-  "n",
-  "diff_bps",
-  "ci95",
-  "win_rate",
-];
-
 /** A day line warns when the data has a stretch longer than this without any record in the session. */
 export const MAX_GAP_WARN_S = 60;
-
-const ci95 = (low: number, high: number) =>
-  Number.isNaN(low) ? undefined : `[${low.toFixed(2)}, ${high.toFixed(2)}]`;
 
 export function registerBacktest(program: Command): void {
   program
@@ -114,18 +83,8 @@ export function registerBacktest(program: Command): void {
           onProgress: (rows, total) => progress(`backtest ${dayLabel}: ${Math.round((100 * rows) / total)}%`),
         });
         progressDone();
-        const strategies = summary.strategies.map((s) => ({
-          ...s,
-          calibration: s.calibration_source,
-          vs_twap_ci95: ci95(s.vs_twap_ci_low, s.vs_twap_ci_high),
-        }));
-        const gains = summary.gains.map((g) => ({
-          ...g,
-          gain: g.kind,
-          vs: g.baseline,
-          calibration: g.calibration_source,
-          ci95: ci95(g.ci_low, g.ci_high),
-        }));
+        const strategies = strategyTableRows(summary.strategies);
+        const gains = gainTableRows(summary.gains);
         if (opts.json) {
           printJson({ run_id: summary.runId, out: summary.outDir, days: summary.days, strategies, gains });
           return;
@@ -163,18 +122,14 @@ export function registerBacktest(program: Command): void {
           }
         }
         process.stdout.write("\n");
-        printTable(strategies, STRATEGY_TABLE_COLUMNS, 2);
-        if (gains.length > 0) {
-          process.stdout.write("\n");
-          printTable(gains, GAIN_TABLE_COLUMNS, 2);
-        }
+        printCostTables(summary.strategies, summary.gains);
         const levels = Math.min(...summary.days.filter((d) => !d.warm_up).map((d) => d.book_levels));
         const levelNote =
           levels < 10
             ? `\nnote: the data shows ${levels} book level(s) per side, not 10: walks and queues beyond it are unseen`
             : "";
         process.stdout.write(
-          `\ncosts in bps of the arrival mid per parent share (positive = cost; total = executed cost + opportunity cost of the unfilled); vs_twap = paired mean difference to twap/market; gains: routing = x/sor - x/market, alpha = alpha=K - alpha=none (negative = cheaper); no_data parents are left out${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
+          `\n${COST_TABLE_LEGEND}${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
         );
       },
     );

@@ -18,7 +18,7 @@ import { parseNumberOption, printTable } from "../output.ts";
 const SYMBOLS = ["SYNA", "SYNB", "SYNC"];
 const FIRST_DAY = "2024-03-04";
 export const DEMO_QUERY =
-  "SELECT strategy, count(*) AS orders, round(avg(total_cost_bps), 2) AS cost_bps FROM executions GROUP BY strategy ORDER BY cost_bps";
+  "SELECT strategy, calibration_source, count(*) AS orders, round(avg(total_cost_bps), 2) AS cost_bps FROM executions WHERE status = 'ok' GROUP BY ALL ORDER BY cost_bps";
 
 export function registerDemo(program: Command): void {
   program

@@ -8,14 +8,24 @@ import type { Command } from "commander";
 import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { type AwsSweepNames, awsSweepTarget, namesFromStackOutputs } from "../../aws/sweepTarget.ts";
 import { InputError } from "../../core/errors.ts";
+import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
+import { EXECUTIONS } from "../../results/tables.ts";
 import { statusKey } from "../../store/keys.ts";
 import { runLocalSweep, type SweepProgress } from "../../sweep/local/localSweep.ts";
 import { defaultWorkers, threadExecutor } from "../../sweep/local/pool.ts";
 import { aggregateMeans } from "../../sweep/messages.ts";
 import { type PlanResult, planSweep } from "../../sweep/planner.ts";
+import { listResultFiles, readResultRows } from "../../sweep/report/load.ts";
 import { parseRunStatus, progressOf, type RunStatus } from "../../sweep/runStatus.ts";
+import {
+  type GainSummary,
+  type StrategySummary,
+  summarizeGains,
+  summarizeStrategies,
+} from "../../sweep/summary.ts";
 import { readSweepSpecFile } from "../../sweep/sweepSpec.ts";
+import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
 import { parseNumberOption, printJson, printTable, progress, progressDone } from "../output.ts";
 
 interface SweepCliOptions {
@@ -78,9 +88,34 @@ async function readStatus(store: ObjectStore, runId: string): Promise<RunStatus 
   return b ? parseRunStatus(b, store.describe(statusKey(runId))) : undefined;
 }
 
-function report(plan: PlanResult, status: RunStatus, where: string, json: boolean | undefined): void {
+/** The finished run's cost and gain tables, from its published executions (no_data and default days apart). */
+async function costSummary(
+  store: ObjectStore,
+  runId: string,
+): Promise<{ strategies: StrategySummary[]; gains: GainSummary[] } | undefined> {
+  const files = await listResultFiles(store, EXECUTIONS.name, runId);
+  if (files.length === 0) return undefined;
+  const rows = await readResultRows(store, files);
+  return { strategies: summarizeStrategies(rows), gains: summarizeGains(rows) };
+}
+
+async function report(
+  store: ObjectStore,
+  plan: PlanResult,
+  status: RunStatus,
+  where: string,
+  json: boolean | undefined,
+): Promise<void> {
+  const costs = status.finished ? await costSummary(store, plan.runId) : undefined;
   if (json) {
-    printJson({ ...plan, progress: progressOf(status), status });
+    printJson({
+      ...plan,
+      progress: progressOf(status),
+      status,
+      ...(costs
+        ? { strategies: strategyTableRows(costs.strategies), gains: gainTableRows(costs.gains) }
+        : {}),
+    });
     return;
   }
   const p = progressOf(status);
@@ -92,10 +127,18 @@ function report(plan: PlanResult, status: RunStatus, where: string, json: boolea
     process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
   if (failed.length > 10)
     process.stdout.write(`  (and ${failed.length - 10} more; msor status ${plan.runId})\n`);
-  const rows = strategyRows(status);
-  if (rows.length > 0) {
-    process.stdout.write("\nper strategy (mean total cost, paired difference to twap/market, bps):\n");
-    printTable(rows, ["strategy", "orders", "cost_bps", "vs_twap_bps", "win_rate"], 2);
+  if (costs) {
+    process.stdout.write("\n");
+    printCostTables(costs.strategies, costs.gains);
+    process.stdout.write(`\n${COST_TABLE_LEGEND}\n`);
+  } else {
+    const rows = strategyRows(status);
+    if (rows.length > 0) {
+      process.stdout.write(
+        "\nper strategy so far (mean total cost, paired difference to twap/market, bps):\n",
+      );
+      printTable(rows, ["strategy", "orders", "cost_bps", "vs_twap_bps", "win_rate"], 2);
+    }
   }
   if (status.outputs) {
     process.stdout.write(
@@ -161,7 +204,7 @@ export function registerSweep(program: Command): void {
           onProgress: show,
         });
         if (!quiet) progressDone();
-        report(r.plan, r.status, o.root, o.json);
+        await report(new LocalObjectStore(o.root), r.plan, r.status, o.root, o.json);
         return;
       }
       const target = awsSweepTarget(createAwsClients(awsConfigFromEnv()), awsNames(o));
@@ -185,6 +228,6 @@ export function registerSweep(program: Command): void {
         throw new InputError(
           `run ${plan.runId} has no status at ${target.store.describe(statusKey(plan.runId))}`,
         );
-      report(plan, status, where, o.json);
+      await report(target.store, plan, status, where, o.json);
     });
 }
