@@ -9,7 +9,7 @@ import { Catalog } from "./constructs/catalog.ts";
 import { Functions } from "./constructs/functions.ts";
 import { Query } from "./constructs/query.ts";
 import { Queues } from "./constructs/queues.ts";
-import { DailySchedule } from "./constructs/schedule.ts";
+import { DailySchedule, SummaryTick } from "./constructs/schedule.ts";
 import { Storage } from "./constructs/storage.ts";
 
 export interface MsorStackProps extends StackProps {
@@ -121,6 +121,7 @@ export class MsorStack extends Stack {
       timeZone: p.scheduleTimeZone,
       enabled: p.scheduleEnabled,
     });
+    new SummaryTick(this, "SummaryTick", { summary: functions.summary, deadLetterQueue: queues.scheduleDlq });
     const catalog = new Catalog(this, "Catalog", { resultsBucket: storage.resultsBucket });
     const query = new Query(this, "Query", {
       resultsBucket: storage.resultsBucket,

@@ -66,3 +66,43 @@ export class DailySchedule extends Construct {
     });
   }
 }
+
+export interface SummaryTickProps {
+  readonly summary: lambda.IFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * How often the summary drains the task DLQ even when no completion arrives, minutes.
+   * @default 5
+   */
+  readonly everyMinutes?: number;
+}
+
+/**
+ * A periodic tick of the summary function ({"msor":"tick"}): it drains the task dead-letter queue into the
+ * runs' status, so a run whose LAST tasks are dead-lettered (no completion will ever arrive) still finishes.
+ */
+export class SummaryTick extends Construct {
+  readonly schedule: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, props: SummaryTickProps) {
+    super(scope, id);
+    this.schedule = new scheduler.Schedule(this, "Tick", {
+      description:
+        "myopic-sor summary tick: drains the task DLQ so runs with dead-lettered last tasks finish",
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(props.everyMinutes ?? 5)),
+      target: new targets.LambdaInvoke(props.summary, {
+        input: scheduler.ScheduleTargetInput.fromObject({ msor: "tick" }),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(10),
+        deadLetterQueue: props.deadLetterQueue,
+      }),
+    });
+    const stack = Stack.of(this);
+    const summary = stack.getLogicalId(props.summary.node.defaultChild as lambda.CfnFunction);
+    Validations.of(stack).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${summary}.Arn>:*]`,
+      reason:
+        "The scheduler role may invoke the summary function only; the ':*' suffix (function versions and aliases) is added by Function.grantInvoke.",
+    });
+  }
+}

@@ -22,6 +22,12 @@ export interface StorageProps {
    */
   readonly noncurrentVersionExpirationDays?: number;
   /**
+   * Days after which per-task staging files (staging/..., published by the summary as one file per table
+   * and date) expire.
+   * @default 14
+   */
+  readonly stagingExpirationDays?: number;
+  /**
    * What happens to the created buckets when the stack is deleted.
    * @default RemovalPolicy.RETAIN (results outlive the stack; see docs/deploy.md "Tear down")
    */
@@ -68,6 +74,8 @@ export class Storage extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
         { id: "athena-results", prefix: ATHENA_RESULTS_PREFIX, expiration: Duration.days(30) },
+        // per-task files a run's summary has published as one file per table and date (lib/sweep/compaction.ts)
+        { id: "staging", prefix: "staging/", expiration: Duration.days(props.stagingExpirationDays ?? 14) },
       ],
     });
 

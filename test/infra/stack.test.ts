@@ -257,12 +257,36 @@ describe("daily schedule", () => {
         DeadLetterConfig: { Arn: { "Fn::GetAtt": [id(QUEUE, "QueuesScheduleDlq"), "Arn"] } },
       }),
     });
-    const schedule = Object.values(resources(t, "AWS::Scheduler::Schedule"))[0]!;
+    const schedule = Object.values(resources(t, "AWS::Scheduler::Schedule")).find((x) =>
+      String(x.Properties.ScheduleExpression).startsWith("cron("),
+    )!;
     expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({
       source: "schedule",
       spec_key: "specs/daily.json",
       scheduled_time: "<aws.scheduler.scheduled-time>",
     });
+  });
+});
+
+describe("summary tick", () => {
+  it("invokes the summary every 5 minutes with a tick, so a run whose last tasks are dead-lettered finishes", () => {
+    t.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(5 minutes)",
+      Target: Match.objectLike({
+        Arn: { "Fn::GetAtt": [id(FN, "FunctionsSummary"), "Arn"] },
+        Input: JSON.stringify({ msor: "tick" }),
+        DeadLetterConfig: { Arn: { "Fn::GetAtt": [id(QUEUE, "QueuesScheduleDlq"), "Arn"] } },
+      }),
+    });
+  });
+
+  it("staged per-task result files expire (the summary publishes them as one file per table and date)", () => {
+    const results = Object.values(resources(t, "AWS::S3::Bucket")).find(
+      (b) => b.Properties.VersioningConfiguration?.Status === "Enabled",
+    )!;
+    expect(results.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Id: "staging", Prefix: "staging/", ExpirationInDays: 14, Status: "Enabled" }),
+    );
   });
 });
 
