@@ -112,6 +112,41 @@ export const EXECUTIONS: TableSchema = {
       type: "float64",
       doc: "national mid when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
     },
+    {
+      name: "limit_price",
+      type: "float64",
+      doc: "price limit from limit_bps and m0 (buy at most, sell at least; cent grid), $; NULL without limit_bps",
+    },
+    {
+      name: "limit_hit",
+      type: "bool",
+      doc: "the price limit bound: the touch was beyond it when an order was due, or limited shares ended unfilled; NULL without limit_bps",
+    },
+    {
+      name: "notional_cap_qty",
+      type: "int64",
+      doc: "floor(max_notional_usd / m0): the most shares the parent may execute; NULL without max_notional_usd",
+    },
+    {
+      name: "spread_guard_skips",
+      type: "int64",
+      doc: "decisions whose child was held because the national spread was wider than risk.max_spread_bps",
+    },
+    {
+      name: "capped_shares",
+      type: "int64",
+      doc: "shares held back at decisions by risk.max_child_shares / risk.max_participation (carried to the next decision), summed",
+    },
+    {
+      name: "halt_skips",
+      type: "int64",
+      doc: "decisions skipped because the market was halted (risk.suspend_on_halt)",
+    },
+    {
+      name: "halted_s",
+      type: "float64",
+      doc: "seconds of [t0, t0 + T] the market was halted (clear records, LOBSTER halts, gaps > risk.max_gap_s)",
+    },
   ],
 };
 

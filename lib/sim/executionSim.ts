@@ -129,9 +129,15 @@ export class ExecutionSim {
     this.flush();
   }
 
-  /** Market order of `qty` shares (integer >= 0); side +1 buys (walks asks), -1 sells (walks bids). */
-  submitMarket(owner: number, side: OrderSide, qty: number, tNs: bigint): number {
-    return this.submit(owner, true, side, 0, Number.NaN, qty, tNs);
+  /**
+   * Market order of `qty` shares (integer >= 0); side +1 buys (walks asks), -1 sells (walks bids). With
+   * `limitUsd` (a price limit, e.g. a parent's limit_bps) it walks only levels at or better than the limit and
+   * waits for later books for the rest, like any market order.
+   */
+  submitMarket(owner: number, side: OrderSide, qty: number, tNs: bigint, limitUsd?: number): number {
+    if (limitUsd !== undefined && (!(limitUsd > 0) || !Number.isFinite(limitUsd)))
+      throw new InputError(`market order price limit must be a positive number of dollars (got ${limitUsd})`);
+    return this.submit(owner, true, side, 0, Number.NaN, qty, tNs, limitUsd);
   }
 
   /** Limit order resting at `priceUsd` on `venue`, joining the back of the queue on arrival (tNs + latency). */
@@ -203,6 +209,7 @@ export class ExecutionSim {
     priceUsd: number,
     qty: number,
     tNs: bigint,
+    marketLimitUsd?: number,
   ): number {
     if (side !== 1 && side !== -1)
       throw new InputError(`order side must be +1 (buy) or -1 (sell), got ${side}`);
@@ -213,9 +220,11 @@ export class ExecutionSim {
     let ledger = this.ledgers.get(owner);
     if (ledger === undefined) this.ledgers.set(owner, (ledger = []));
     const pk = market
-      ? side === 1
-        ? Number.POSITIVE_INFINITY
-        : Number.NEGATIVE_INFINITY
+      ? marketLimitUsd !== undefined
+        ? priceKey(marketLimitUsd)
+        : side === 1
+          ? Number.POSITIVE_INFINITY
+          : Number.NEGATIVE_INFINITY
       : priceKey(priceUsd);
     const o = new SimOrder(
       id,

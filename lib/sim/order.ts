@@ -34,7 +34,7 @@ export class SimOrder implements QueueOrder {
     readonly side: OrderSide,
     readonly venue: number,
     readonly priceUsd: number,
-    /** priceKey(priceUsd) for limits; +Infinity (buy) / -Infinity (sell) for market orders. */
+    /** priceKey(priceUsd) for limits; +Infinity (buy) / -Infinity (sell) for market orders (or their price limit). */
     readonly pk: number,
     qty: number,
     readonly arrivalNs: bigint,

@@ -76,6 +76,10 @@ const ParentOrderSpec = z
     /** start times, New York wall clock. */
     start_times: z.array(clock).min(1).default(["10:00", "11:30", "14:00"]),
     horizon_min: z.number().positive().max(390).default(30),
+    /** price limit, bps of the arrival mid (buy <= m0 (1 + bps/1e4), sell >= m0 (1 - bps/1e4)); absent = none */
+    limit_bps: z.number().min(0).max(10_000).optional(),
+    /** the parent is capped at floor(max_notional_usd / m0) shares; absent = none */
+    max_notional_usd: z.number().positive().optional(),
   })
   .strict()
   .refine((o) => (o.shares === undefined) !== (o.pct_adv === undefined), {
@@ -210,6 +214,17 @@ function taskSpecSchema() {
         })
         .strict()
         .prefault({}),
+      /** risk controls (MODELS.md 7.1); absent or {} = all off */
+      risk: z
+        .object({
+          max_spread_bps: z.number().positive().optional(),
+          max_child_shares: z.number().int().positive().optional(),
+          max_participation: z.number().positive().max(1).optional(),
+          max_gap_s: z.number().positive().optional(),
+          suspend_on_halt: z.boolean().optional(),
+        })
+        .strict()
+        .optional(),
     })
     .strict();
 }

@@ -27,6 +27,27 @@ export interface ParentOrderConfig {
   /** Start times, New York wall clock HH:MM. */
   readonly start_times: readonly string[];
   readonly horizon_min: number;
+  /**
+   * Price limit in bps of the arrival mid m0: a buy never pays more than m0 (1 + limit_bps / 1e4), a sell never
+   * receives less than m0 (1 - limit_bps / 1e4). Absent = no limit.
+   */
+  readonly limit_bps?: number | undefined;
+  /** The parent is capped at floor(max_notional_usd / m0) shares. Absent = no cap. */
+  readonly max_notional_usd?: number | undefined;
+}
+
+/** Run-wide risk controls (MODELS.md 7.1); every field absent = that control off. */
+export interface RiskConfig {
+  /** No child is sent while the national spread is wider than this (bps of the mid); it carries to the next decision. */
+  readonly max_spread_bps?: number | undefined;
+  /** A child larger than this is capped; the rest carries to the next decision. */
+  readonly max_child_shares?: number | undefined;
+  /** A child is capped at this fraction of the market volume of the previous decision interval (realized). */
+  readonly max_participation?: number | undefined;
+  /** A stretch of this many seconds without any record is a halt (gap). */
+  readonly max_gap_s?: number | undefined;
+  /** Halts (clear records, LOBSTER halts, gaps > max_gap_s) suspend decisions and catch-up until the book is back. */
+  readonly suspend_on_halt?: boolean | undefined;
 }
 
 export interface TaskConfig {
@@ -62,4 +83,6 @@ export interface TaskConfig {
     /** Prior-day calibrations older than this many calendar days are ignored. */
     readonly max_age_days: number;
   };
+  /** Risk controls of every parent order; absent = all off (the behaviour before they existed). */
+  readonly risk?: RiskConfig | undefined;
 }

@@ -33,6 +33,32 @@ export interface ParentOrder {
   readonly qty: number;
   readonly startNs: bigint;
   readonly horizonS: number;
+  /** Price limit, bps of the arrival mid (spec orders[].limit_bps); absent = none. */
+  readonly limitBps?: number | undefined;
+  /** Notional cap: the parent executes at most floor(maxNotionalUsd / m0) shares; absent = none. */
+  readonly maxNotionalUsd?: number | undefined;
+}
+
+/** Run-wide risk controls (spec `risk`, MODELS.md 7.1); absent fields are off. */
+export interface RiskControls {
+  readonly maxSpreadBps?: number | undefined;
+  readonly maxChildShares?: number | undefined;
+  readonly maxParticipation?: number | undefined;
+}
+
+/** What a parent needs to know about halts (lib/task/halts.ts HaltTracker). */
+export interface HaltView {
+  halted(tNs: bigint): boolean;
+  onResume(fn: (tNs: bigint) => void): void;
+}
+
+/**
+ * The limit price of a parent with `limitBps` at arrival mid m0, on the cent grid on the safe side: a buy's is
+ * floor(m0 (1 + bps/1e4)) to the cent, a sell's ceil(m0 (1 - bps/1e4)) to the cent.
+ */
+export function limitPriceUsd(side: 1 | -1, m0: number, limitBps: number): number {
+  const raw = m0 * (1 + (side * limitBps) / 1e4);
+  return side === 1 ? Math.floor(raw * 100 + 1e-6) / 100 : Math.ceil(raw * 100 - 1e-6) / 100;
 }
 
 export interface StrategyInstance {
@@ -79,6 +105,10 @@ export interface ExecutionContext {
   adverseUsd(venue: string, side: "bid" | "ask"): number;
   /** The router's half-spread from the book's (a half-spread override); absent = the book's. */
   readonly routerHalfSpreadUsd?: (bookHalfSpreadUsd: number) => number;
+  /** Run-wide risk controls; absent = all off. */
+  readonly risk?: RiskControls | undefined;
+  /** Halts that suspend decisions and catch-up (spec risk.suspend_on_halt); absent = halts are ignored. */
+  readonly halts?: HaltView | undefined;
 }
 
 export interface ChildRecord {
@@ -143,6 +173,24 @@ export class ParentExecution {
   maxParticipation = 0;
   /** Shares cancelled unfilled at the end of the window (+ grace). */
   cancelledQty = 0;
+  /** Shares the parent may execute: S, or floor(max_notional_usd / m0) when that is smaller. */
+  target: number;
+  /** The notional cap in shares, floor(max_notional_usd / m0); NaN without a cap (or before m0 is known). */
+  notionalCapQty = Number.NaN;
+  /** The limit price from limit_bps and m0; NaN without a limit (or before m0 is known). */
+  limitUsd = Number.NaN;
+  /** True when the price limit bound: the touch was beyond it when an order was due, or limited shares ended unfilled. */
+  limitHit = false;
+  /** Decisions whose child was held because the national spread was wider than max_spread_bps. */
+  spreadGuardSkips = 0;
+  /** Shares held back at decisions by max_child_shares / max_participation (carried to the next decision). */
+  cappedShares = 0;
+  /** Decisions skipped because the market was halted. */
+  haltSkips = 0;
+  /** Seconds of [t0, t0 + T] the market was halted (set by runTask after the pass). */
+  haltedS = 0;
+  /** Shares held by a control (spread guard, caps, halt, no limit price yet) and carried to the next decision. */
+  private carried = 0;
 
   private scheduler: Scheduler | undefined;
   private impact: ImpactState | undefined;
@@ -176,7 +224,15 @@ export class ParentExecution {
       seedFrom(ctx.seed, ctx.symbol, ctx.date, strategy.seedLabel ?? strategy.label, order.id),
     );
     this.endNs = order.startNs + BigInt(Math.round(order.horizonS * 1e9));
+    this.target = order.qty;
     this.arrival = new ArrivalMidTracker(order.startNs, this.endNs);
+    const dtNs = BigInt(Math.round(ctx.decisionIntervalS * 1e9));
+    if (ctx.risk?.maxParticipation !== undefined && order.startNs >= dtNs) {
+      // the interval before t0, for the participation cap of the first decision
+      ctx.timers.at(order.startNs - dtNs, () => {
+        this.prevMark = ctx.tape.snapshot();
+      });
+    }
     ctx.timers.at(order.startNs, () => this.start());
     ctx.timers.at(this.endNs, () => {
       this.endMid = ctx.sim.books.mid();
@@ -198,7 +254,38 @@ export class ParentExecution {
   observeBook(tsNs: bigint, midUsd: number): void {
     this.arrival.observe(tsNs, midUsd);
     const a = this.arrival.result();
-    if (a.status === "ok") this.arrivalMid = a.midUsd;
+    if (a.status === "ok") {
+      this.arrivalMid = a.midUsd;
+      this.applyArrivalControls();
+    }
+  }
+
+  /** The controls that need m0: the limit price and the notional cap. */
+  private applyArrivalControls(): void {
+    const m0 = this.arrivalMid;
+    if (!(m0 > 0)) return;
+    const { limitBps, maxNotionalUsd } = this.order;
+    if (limitBps !== undefined) this.limitUsd = limitPriceUsd(this.order.side, m0, limitBps);
+    if (maxNotionalUsd !== undefined) {
+      this.notionalCapQty = Math.floor(maxNotionalUsd / m0);
+      this.target = Math.min(this.order.qty, this.notionalCapQty);
+    }
+  }
+
+  /** Price limit of our orders, undefined without one. */
+  private get orderLimit(): number | undefined {
+    return this.limitUsd > 0 ? this.limitUsd : undefined;
+  }
+
+  /** True when the national touch we would take is beyond the limit price. */
+  private touchBeyondLimit(): boolean {
+    if (!(this.limitUsd > 0)) return false;
+    const books = this.ctx.sim.books;
+    const touch = this.order.side === 1 ? books.nationalBestAsk() : books.nationalBestBid();
+    if (Number.isNaN(touch)) return false;
+    return this.order.side === 1
+      ? priceKey(touch) > priceKey(this.limitUsd)
+      : priceKey(touch) < priceKey(this.limitUsd);
   }
 
   /** End of the window t0 + T, ns. */
@@ -211,12 +298,14 @@ export class ParentExecution {
     this.arrival.observe(this.order.startNs, this.ctx.sim.books.mid());
     const a = this.arrival.result();
     this.arrivalMid = a.status === "ok" ? a.midUsd : Number.NaN;
+    this.applyArrivalControls();
     const impact = { lambdaUsd: this.ctx.lambdaUsdAt(this.arrivalMid), beta: this.ctx.beta };
     this.impact = new ImpactState(impact);
     this.scheduler = this.strategy.makeScheduler(this.order, impact);
     this.startMark = this.ctx.tape.snapshot();
+    const before = this.prevMark; // the mark at t0 - dt (participation cap), if any
     this.prevMark = this.startMark;
-    this.decide(0, this.order.startNs);
+    this.decide(0, this.order.startNs, before);
   }
 
   /** Side-adjusted own impact now (decayed to tNs). */
@@ -229,16 +318,18 @@ export class ParentExecution {
     return this.impact.value;
   }
 
-  private decide(k: number, tNs: bigint): void {
+  private decide(k: number, tNs: bigint, preStart?: TapeMark): void {
     const { ctx, order } = this;
     const dt = ctx.decisionIntervalS;
     const elapsedS = k * dt;
     const intervalS = Math.min(dt, order.horizonS - elapsedS);
     const mark = ctx.tape.snapshot();
     const marketVolumePrev = k === 0 ? 0 : this.closeInterval(mark);
+    // realized market volume of the previous interval (before t0 at k = 0), for the hard participation cap
+    const realizedPrev = k === 0 ? (preStart ? mark.volume - preStart.volume : 0) : marketVolumePrev;
     this.intervalFilled = 0;
     this.prevMark = mark;
-    const remaining = Math.max(0, order.qty - this.filled - this.committed());
+    const remaining = Math.max(0, this.target - this.filled - this.committed());
     const forecast = this.strategy.alpha.forecast(tNs, order.horizonS - elapsedS);
     const alpha = { moveUsd: order.side * forecast.moveUsd, timescaleS: forecast.timescaleS };
     const impactUsd = this.impactAt(tNs);
@@ -255,11 +346,57 @@ export class ParentExecution {
       alpha,
       impactUsd,
     });
-    if (qty > 0) this.sendChild(k, tNs, Math.min(qty, remaining), alpha.moveUsd, impactUsd);
+    const due = qty + this.carried;
+    const send = this.applyControls(tNs, Math.min(due, remaining), realizedPrev);
+    // (with every control off: carried = 0 and this is the child min(qty, remaining) of before)
+    if (due > 0 && (send > 0 || this.carried === 0)) this.sendChild(k, tNs, send, alpha.moveUsd, impactUsd);
     const next = k + 1;
     if (next * dt < order.horizonS - 1e-9 && next < MAX_DECISIONS) {
       ctx.timers.at(order.startNs + BigInt(Math.round(next * dt * 1e9)), (due) => this.decide(next, due));
     }
+  }
+
+  /**
+   * The risk controls at a decision (MODELS.md 7.1) on the `want` shares due now (the schedule's quantity plus
+   * what earlier controls held back, at most remaining): a halt or a spread wider than max_spread_bps holds the
+   * whole child, max_child_shares and max_participation x the previous interval's market volume cap it, and a
+   * limit_bps parent whose m0 is not known yet waits. What is held carries to the next decision. With every
+   * control off this returns `want` and carries nothing.
+   */
+  private applyControls(tNs: bigint, want: number, realizedPrev: number): number {
+    const { ctx } = this;
+    this.carried = 0;
+    if (want <= 0) return 0;
+    if (this.touchBeyondLimit()) this.limitHit = true;
+    if (ctx.halts?.halted(tNs)) {
+      this.haltSkips++;
+      this.carried = want;
+      return 0;
+    }
+    if (this.order.limitBps !== undefined && !(this.limitUsd > 0)) {
+      this.carried = want; // no m0 yet: no limit price to send at
+      return 0;
+    }
+    const risk = ctx.risk;
+    if (!risk) return want;
+    if (risk.maxSpreadBps !== undefined) {
+      const bid = ctx.sim.books.nationalBestBid();
+      const ask = ctx.sim.books.nationalBestAsk();
+      const spreadBps = ((ask - bid) / ((ask + bid) / 2)) * 1e4;
+      if (!(spreadBps <= risk.maxSpreadBps)) {
+        this.spreadGuardSkips++;
+        this.carried = want;
+        return 0;
+      }
+    }
+    let cap = want;
+    if (risk.maxChildShares !== undefined) cap = Math.min(cap, risk.maxChildShares);
+    if (risk.maxParticipation !== undefined)
+      cap = Math.min(cap, Math.floor(risk.maxParticipation * realizedPrev));
+    cap = Math.max(0, cap);
+    this.cappedShares += want - cap;
+    this.carried = want - cap;
+    return cap;
   }
 
   private sendChild(k: number, tNs: bigint, qty: number, alphaUsd: number, impactUsd: number): void {
@@ -292,25 +429,33 @@ export class ParentExecution {
     };
     const alloc = contKukanov(qty, venues, routerParams, this.rng);
     // never more shares working than S - executed (the parent's fills cannot exceed S): trim limits, largest first
-    const room = order.qty - this.filled - this.openQty();
+    const room = this.target - this.filled - this.openQty();
     const market = Math.min(alloc.market, Math.max(0, room));
     const sendLimits = trimToRoom(alloc.limits, Math.max(0, room - market));
     const child = this.newChild(k, tNs, qty, alphaUsd, impactUsd, market, sendLimits, alloc.expectedCost);
-    if (market > 0) this.track(child, ctx.sim.submitMarket(this.owner, order.side, market, tNs));
+    if (market > 0)
+      this.track(child, ctx.sim.submitMarket(this.owner, order.side, market, tNs, this.orderLimit));
     const sent = market + child.limitQty;
     if (child.limitQty === 0 && sent < qty) this.deferred.set(child, qty - sent); // no catch-up timer will cover it
     const limitIds: number[] = [];
     sendLimits.forEach((l, v) => {
       if (l <= 0) return;
-      const id = ctx.sim.submitLimit(this.owner, v, order.side, prices[v]!, l, tNs);
+      const price = this.clipToLimit(prices[v]!);
+      const id = ctx.sim.submitLimit(this.owner, v, order.side, price, l, tNs);
       this.track(child, id);
       limitIds.push(id);
-      this.limitAt.set(id, { venue: v, pk: priceKey(prices[v]!) });
+      this.limitAt.set(id, { venue: v, pk: priceKey(price) });
       child.limits[names[v]!] = l;
     });
     if (limitIds.length > 0) {
       ctx.timers.at(tNs + BigInt(Math.round(horizonS * 1e9)), (due) => this.catchUp(child, limitIds, due));
     }
+  }
+
+  /** A limit order's price clipped to the parent's limit price (a buy at most, a sell at least the limit). */
+  private clipToLimit(price: number): number {
+    if (!(this.limitUsd > 0)) return price;
+    return this.order.side === 1 ? Math.min(price, this.limitUsd) : Math.max(price, this.limitUsd);
   }
 
   /** Record a child of X = qty shares and commit them: they enter the impact state now (MODELS.md 4). */
@@ -411,6 +556,7 @@ export class ParentExecution {
    */
   private cancelAll(): void {
     const t = this.endNs + BigInt(Math.round(this.ctx.endGraceS * 1e9));
+    if (this.limitUsd > 0 && (this.deferred.size > 0 || this.openQty() > 0)) this.limitHit = true; // limited shares still working (or held) at the end
     this.deferred.clear();
     for (const c of this.ordersOf.keys()) {
       this.cancelOrdersOf(c);
@@ -440,10 +586,11 @@ export class ParentExecution {
 
   /** A market order of up to `qty` shares for `child` within the room S - executed - open; the rest waits. */
   private sendMarket(child: ChildRecord, qty: number, tNs: bigint, catchUp: boolean): void {
-    const send = Math.min(qty, Math.max(0, this.order.qty - this.filled - this.openQty()));
+    const send = Math.min(qty, Math.max(0, this.target - this.filled - this.openQty()));
     if (send < qty) this.deferred.set(child, (this.deferred.get(child) ?? 0) + qty - send);
     if (send <= 0) return;
-    const id = this.ctx.sim.submitMarket(this.owner, this.order.side, send, tNs);
+    if (this.touchBeyondLimit()) this.limitHit = true;
+    const id = this.ctx.sim.submitMarket(this.owner, this.order.side, send, tNs, this.orderLimit);
     this.track(child, id);
     if (catchUp) this.catchUpIds.add(id);
   }
@@ -461,6 +608,13 @@ export class ParentExecution {
    * order (MODELS.md 6.4), within the room S - executed - open; what does not fit leaves the committed shares.
    */
   private catchUp(child: ChildRecord, limitIds: readonly number[], tNs: bigint): void {
+    if (this.ctx.halts?.halted(tNs)) {
+      // halted: the catch-up waits until the book is back (if that is still before the end of the grace)
+      this.ctx.halts.onResume((t) => {
+        if (t < this.endNs + BigInt(Math.round(this.ctx.endGraceS * 1e9))) this.catchUp(child, limitIds, t);
+      });
+      return;
+    }
     const ids = this.ordersOf.get(child)!;
     for (const id of limitIds) {
       this.ctx.sim.cancel(id);

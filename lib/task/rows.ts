@@ -96,6 +96,14 @@ export function resultRows(a: {
       reversion_bps: m.reversionBps,
       end_mid: e.endMid,
       cancel_mid: e.cancelMid,
+      limit_price: e.order.limitBps !== undefined ? e.limitUsd : null,
+      limit_hit: e.order.limitBps !== undefined ? e.limitHit : null,
+      notional_cap_qty:
+        e.order.maxNotionalUsd !== undefined && e.notionalCapQty >= 0 ? e.notionalCapQty : null,
+      spread_guard_skips: e.spreadGuardSkips,
+      capped_shares: e.cappedShares,
+      halt_skips: e.haltSkips,
+      halted_s: e.haltedS,
     });
     for (const c of e.children) {
       childOrders.push({

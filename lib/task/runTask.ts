@@ -42,6 +42,7 @@ import {
   type ParentOrder,
   type StrategyInstance,
 } from "./execution.ts";
+import { HaltTracker } from "./halts.ts";
 import { resultRows, type TaskRows } from "./rows.ts";
 import { alphaOf as alphaKindOf, makeScheduler, strategyLabel } from "./strategies.ts";
 import { Tape } from "./tape.ts";
@@ -97,6 +98,8 @@ export function resolveParentOrders(spec: TaskConfig, date: string, adv: number)
         qty,
         startNs,
         horizonS: o.horizon_min * 60,
+        ...(o.limit_bps !== undefined ? { limitBps: o.limit_bps } : {}),
+        ...(o.max_notional_usd !== undefined ? { maxNotionalUsd: o.max_notional_usd } : {}),
       });
     }
   }
@@ -167,6 +170,23 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       fees: flatFees(spec.fees.taker_fee_usd, spec.fees.maker_rebate_usd),
       onFill: (f) => executions[f.owner]!.onFill(f),
     });
+    const risk = spec.risk;
+    // halts in the data (clear records, gaps > risk.max_gap_s): always measured (halted_s), they suspend
+    // decisions and catch-up only with risk.suspend_on_halt
+    const halts = new HaltTracker(
+      risk?.max_gap_s !== undefined ? BigInt(Math.round(risk.max_gap_s * 1e9)) : undefined,
+    );
+    const riskControls =
+      risk &&
+      (risk.max_spread_bps !== undefined ||
+        risk.max_child_shares !== undefined ||
+        risk.max_participation !== undefined)
+        ? {
+            maxSpreadBps: risk.max_spread_bps,
+            maxChildShares: risk.max_child_shares,
+            maxParticipation: risk.max_participation,
+          }
+        : undefined;
     const calibrator = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     const session = regularSession(input.date);
     const venueNames = () => stream.venues.venues.map((v) => v.name);
@@ -229,6 +249,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         },
         adverseUsd: (venue: string, side: "bid" | "ask") => taskAdverseOf(params, venue, side),
         ...(params.routerHalfSpreadUsd ? { routerHalfSpreadUsd: params.routerHalfSpreadUsd } : {}),
+        ...(riskControls ? { risk: riskControls } : {}),
+        ...(risk?.suspend_on_halt ? { halts } : {}),
       };
       const orders = resolveParentOrders(spec, input.date, params.adv);
       const setInstances: StrategyInstance[] = spec.strategies.map((s) => {
@@ -284,7 +306,9 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
           timers.fireUntil(t);
           awaiting = executions.filter((e) => e.awaitingArrival && t <= e.windowEndNs);
         }
+        halts.beforeRecord(t);
         sim.onRecord(b, i);
+        halts.afterRecord(b, i, sim.books);
         if (awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) {
           const mid = sim.books.mid();
           for (const e of awaiting) e.observeBook(t, mid);
@@ -298,6 +322,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       input.onProgress?.(done, stream.numRows);
     }
     timers.drain();
+    // a halt the data never ends (no book back) lasts to the close
+    for (const e of executions) e.haltedS = halts.haltedSIn(e.order.startNs, e.windowEndNs, session.closeNs);
     if (session.closeNs - lastInSession > maxGapNs) maxGapNs = session.closeNs - lastInSession;
     const q = stream.quality.q;
     if (q.rows > 0 && q.fLastRecords === 0) {

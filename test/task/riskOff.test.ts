@@ -1,0 +1,94 @@
+/**
+ * Risk controls off = the behaviour before they existed (issue 15): a synthetic day run with every default
+ * strategy gives result files byte-identical to the ones the engine wrote before the controls were added,
+ * once the new executions columns are left out. The golden hashes were recorded with the commit before the
+ * controls (da0ecc0), re-recorded at 1baf2ce (still without the controls) when the writer declared every
+ * column nullable; an absent `risk` and `risk: {}` (every control off) must both reproduce them.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fileSource } from "../../lib/ports/fileSource.ts";
+import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
+import { rowsToParquet, type TableSchema } from "../../lib/results/schema.ts";
+import { CHILD_ORDERS, EXECUTIONS, FILLS, TASK_QUALITY } from "../../lib/results/tables.ts";
+import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { writeSyntheticDay } from "../../lib/synth/index.ts";
+import { runTask } from "../../lib/task/runTask.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+/** The executions columns issue 15 added (everything else must be unchanged). */
+const RISK_COLUMNS = [
+  "limit_price",
+  "limit_hit",
+  "notional_cap_qty",
+  "spread_guard_skips",
+  "capped_shares",
+  "halt_skips",
+  "halted_s",
+];
+
+/** sha256 of each table's Parquet bytes over the columns that existed before the risk controls. */
+const GOLDEN: Record<string, string> = {
+  executions: "08096eee8bea9c8961234b5a5fac4afd50d22defa3ba15fe4654cdf9f4480004",
+  child_orders: "1ee201b089d1d33e978d9ea3e92153347cd3bcd58a0bfa3f7e8b835d61f358c5",
+  fills: "88f4d3296e3b5b86674dc446a6d722ad3af7bba13927322173f386ea137b1843",
+  task_quality: "db78c95c4a70ccdec8e24cb03cc64df4f13ecde0c49e97fb51a4ae021c4f3403",
+};
+
+const dir = tempDir("msor-riskoff-");
+const DATE = "2024-03-04";
+let input = "";
+
+const baseSpec = {
+  orders: [
+    { side: "buy", shares: 3000, start_times: ["10:00", "13:00"], horizon_min: 20 },
+    { side: "sell", shares: 2000, start_times: ["11:00"], horizon_min: 15 },
+  ],
+  router: { samples: 200 },
+};
+
+async function hashes(specValue: unknown, tag: string): Promise<Record<string, string>> {
+  const r = await runTask({
+    runId: "golden",
+    symbol: "SYNT",
+    date: DATE,
+    sources: [await fileSource(input)],
+    spec: parseTaskSpec(specValue),
+    calibrationStore: new LocalObjectStore(join(dir, `cal-${tag}`)),
+  });
+  const out: Record<string, string> = {};
+  for (const [schema, rows] of [
+    [EXECUTIONS, r.executions],
+    [CHILD_ORDERS, r.childOrders],
+    [FILLS, r.fills],
+    [TASK_QUALITY, r.taskQuality],
+  ] as const) {
+    const before: TableSchema = {
+      ...schema,
+      columns: schema.columns.filter((c) => !RISK_COLUMNS.includes(c.name)),
+    };
+    const bytes = await rowsToParquet(before, rows);
+    out[schema.name] = createHash("sha256").update(bytes).digest("hex");
+  }
+  return out;
+}
+
+describe("risk controls off", () => {
+  beforeAll(async () => {
+    input = join(dir, `${DATE}.parquet`);
+    await writeSyntheticDay(input, {
+      symbol: "SYNT",
+      date: DATE,
+      venues: 2,
+      eventsPerVenue: 30_000,
+      seed: 5,
+    });
+  });
+
+  it("result files are byte-identical to the engine before the controls (new columns left out)", async () => {
+    expect(await hashes(baseSpec, "absent")).toEqual(GOLDEN);
+    expect(await hashes({ ...baseSpec, risk: {} }, "empty")).toEqual(GOLDEN);
+    expect(await hashes({ ...baseSpec, risk: { suspend_on_halt: false } }, "false")).toEqual(GOLDEN);
+  }, 120_000);
+});
