@@ -116,7 +116,11 @@ export const EXECUTIONS: TableSchema = {
       type: "float64",
       doc: "s (mid(T + 5 min) - mid(T))/m0 x 1e4, bps (negative = price reverted); NULL when the data ends before T + 5 min",
     },
-    { name: "end_mid", type: "float64", doc: "national mid at t0 + T plus the own impact s I (MODELS.md 6.6), $" },
+    {
+      name: "end_mid",
+      type: "float64",
+      doc: "national mid at t0 + T plus the own impact s I (MODELS.md 6.6), $",
+    },
     {
       name: "cancel_mid",
       type: "float64",
