@@ -23,6 +23,8 @@ export interface StrategySummary {
   readonly no_data: number;
   readonly fill_rate: number;
   readonly is_bps: number;
+  /** Mean own-impact overlay cost (part of is_bps), bps of executed notional; 0 with impact model none. */
+  readonly impact_bps: number;
   readonly opportunity_bps: number;
   readonly total_cost_bps: number;
   readonly median_cost_bps: number;
@@ -92,6 +94,7 @@ export function summarizeStrategies(rows: readonly Row[], baseline = BASELINE_ST
         no_data: s.noData,
         fill_rate: col("fill_rate"),
         is_bps: col("is_bps"),
+        impact_bps: col("impact_cost_bps"),
         opportunity_bps: col("opportunity_bps"),
         total_cost_bps: s.meanBps,
         median_cost_bps: s.medianBps,
