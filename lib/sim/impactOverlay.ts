@@ -7,11 +7,15 @@
  * from the scheduler's ImpactState (lib/schedule/impact.ts), which is what a scheduler BELIEVES (committed
  * shares included); the overlay is what the replay CHARGES (fills only).
  *
- * Fills of one owner at the same timestamp (a market order walking several levels or venues, limits filled by
- * the same record) are ONE block of Q shares: together they pay Q (I(t-) + J(Q) / 2), whatever the split (a
- * sub-fill of q after B shares of the block pays q I(t-) + C(B + q) - C(B) with C(B) = B J(B) / 2). For the
- * linear model this is the same as charging each sub-fill in turn. Units: lambda_usd $ per share, beta per
- * second, q_ref shares, timestamps int64 ns.
+ * The simulator fragments a trade into fills (a market order walking levels or venues, a limit order filled
+ * by many small prints), and a concave law must not depend on that fragmentation. So a fill may name its
+ * GROUP (the child order it belongs to): a group's jumps are the increments of J over the group's cumulative
+ * filled shares G, i.e. a fill of q jumps I by J(G + q) - J(G), and a child filled in pieces moves the impact
+ * by J(X) in all, as one fill of X would. Fills at one timestamp of one group are one block of Q shares paying
+ * Q (I(t-) + K(Q) / 2) with K(Q) = J(G + Q) - J(G) their joint jump, however split (a sub-fill of q after B
+ * shares of the block pays q I(t-) + C(B + q) - C(B), C(B) = B K(B) / 2). Fills without a group form one
+ * group per timestamp. For the linear model all of this equals charging each fill in turn (MODELS.md 9).
+ * Units: lambda_usd $ per share, beta per second, q_ref shares, timestamps int64 ns.
  */
 import { ModelError } from "../core/errors.ts";
 
@@ -30,10 +34,11 @@ export interface ImpactOverlay {
   /** Registered model name (lib/sim/registry.ts IMPACT_MODELS). */
   readonly model: string;
   /**
-   * A fill of `qty` shares at tNs (non-decreasing per owner; an earlier time counts as the last one): returns
-   * the overlay cost PER SHARE, side-adjusted $ (>= 0; the effective price is price + s x this).
+   * A fill of `qty` shares at tNs (non-decreasing per owner; an earlier time counts as the last one) of
+   * `group` (the child order, >= 0; absent = a group of its own timestamp): returns the overlay cost PER
+   * SHARE, side-adjusted $ (>= 0; the effective price is price + s x this).
    */
-  fill(tNs: bigint, qty: number): number;
+  fill(tNs: bigint, qty: number, group?: number): number;
   /** Side-adjusted own impact I at tNs ($), decayed since the last fill; 0 before any fill. */
   valueAt(tNs: bigint): number;
 }
@@ -45,9 +50,14 @@ export type ImpactJump = (shares: number) => number;
 export class JumpOverlay implements ImpactOverlay {
   /** I just before the current block, at lastNs. */
   private base = 0;
-  /** Shares of the current block (fills at lastNs). */
+  /** Shares of the current block (fills of blockGroup at lastNs). */
   private block = 0;
+  private blockGroup = -1;
+  /** The block's group had filled this many shares before the block. */
+  private groupBefore = 0;
   private lastNs: bigint | undefined;
+  /** Cumulative filled shares per group (child). */
+  private readonly groupShares = new Map<number, number>();
 
   constructor(
     readonly model: string,
@@ -58,22 +68,32 @@ export class JumpOverlay implements ImpactOverlay {
       throw new ModelError(`impact overlay needs a finite beta > 0 (per second), got ${beta}`);
   }
 
-  fill(tNs: bigint, qty: number): number {
+  fill(tNs: bigint, qty: number, group = -1): number {
     if (!(qty > 0)) throw new ModelError(`impact overlay: a fill needs qty > 0 shares, got ${qty}`);
-    if (this.lastNs === undefined || tNs > this.lastNs) {
-      this.base = this.valueAt(tNs);
+    if (this.lastNs === undefined || tNs > this.lastNs || group !== this.blockGroup) {
+      const t = this.lastNs === undefined || tNs > this.lastNs ? tNs : this.lastNs;
+      this.base = this.valueAt(t);
       this.block = 0;
-      this.lastNs = tNs;
+      this.blockGroup = group;
+      this.groupBefore = group >= 0 ? (this.groupShares.get(group) ?? 0) : 0;
+      this.lastNs = t;
     }
     const b = this.block;
-    const c = (n: number) => (n * this.jump(n)) / 2;
+    const c = (n: number) => (n * this.blockJump(n)) / 2;
     this.block = b + qty;
+    if (group >= 0) this.groupShares.set(group, this.groupBefore + this.block);
     return this.base + (c(b + qty) - c(b)) / qty;
+  }
+
+  /** Joint jump of the current block's first n shares: J(G + n) - J(G). */
+  private blockJump(n: number): number {
+    const g = this.groupBefore;
+    return g === 0 ? this.jump(n) : this.jump(g + n) - this.jump(g);
   }
 
   valueAt(tNs: bigint): number {
     if (this.lastNs === undefined) return 0;
-    const v = this.base + this.jump(this.block);
+    const v = this.base + this.blockJump(this.block);
     return tNs > this.lastNs ? v * Math.exp((-this.beta * Number(tNs - this.lastNs)) / 1e9) : v;
   }
 }

@@ -507,11 +507,12 @@ export class ParentExecution {
 
   /** Fill callback from the simulator (routed by owner). */
   onFill(f: Fill): void {
-    const impactUsd = this.overlay ? this.overlay.fill(f.tsNs, f.qty) : 0;
+    const child = this.childOf.get(f.orderId);
+    // the child is the overlay's group: a concave law sees the child's size, not the fill fragments
+    const impactUsd = this.overlay ? this.overlay.fill(f.tsNs, f.qty, child?.index) : 0;
     this.fills.push({ ...f, catchUp: this.catchUpIds.has(f.orderId), impactUsd });
     this.filled += f.qty;
     this.intervalFilled += f.qty;
-    const child = this.childOf.get(f.orderId);
     // committed shares are already in the impact state; only fills beyond a child's X (overfill) add to it
     const before = child ? child.filledQty + child.cancelledQty : 0;
     const newShares = child

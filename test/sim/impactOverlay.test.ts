@@ -95,6 +95,54 @@ describe("impact overlay models", () => {
     expect(s.valueAt(0n)).toBeCloseTo(0.002 * 500, 12);
   });
 
+  it("a child filled in fragments moves a concave impact by J(child size): jumps are increments of J over the child", () => {
+    const p = { lambdaUsd: 0.002, beta: Math.LN2 / 600, qRefShares: 400 };
+    const J = (q: number) => p.lambdaUsd * Math.sqrt(q * p.qRefShares);
+    const o = sqrtImpact(p);
+    expect(o.fill(0n, 100, 0)).toBeCloseTo(J(100) / 2, 15);
+    const d = Math.exp(-p.beta * 30);
+    // 30 s later the same child fills 300 more: jump J(400) - J(100), paid at its midpoint
+    expect(o.fill(30n * NS, 300, 0)).toBeCloseTo(J(100) * d + (J(400) - J(100)) / 2, 15);
+    expect(o.valueAt(30n * NS)).toBeCloseTo(J(100) * d + J(400) - J(100), 15);
+    // another child starts its own concave curve
+    const before = o.valueAt(40n * NS);
+    expect(o.fill(40n * NS, 400, 1)).toBeCloseTo(before + J(400) / 2, 15);
+    // without decay a child's fragments add up to one fill of its size: J(X)
+    const f = sqrtImpact({ ...p, beta: 1e-12 });
+    for (let i = 0; i < 10; i++) f.fill(BigInt(i) * NS, 40, 7);
+    expect(f.valueAt(10n * NS)).toBeCloseTo(J(400), 9);
+  });
+
+  it("linear: grouping by child changes nothing", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1, max: 900 }),
+            fc.integer({ min: 0, max: 60 }),
+            fc.integer({ min: 0, max: 3 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 25,
+          },
+        ),
+        (steps) => {
+          const p = { lambdaUsd: 0.001, beta: Math.LN2 / 900, qRefShares: 100 };
+          const a = linearImpact(p);
+          const b = linearImpact(p);
+          let now = 0;
+          for (const [q, gap, g] of steps) {
+            now += gap;
+            const t = BigInt(now) * NS;
+            expect(b.fill(t, q, g)).toBeCloseTo(a.fill(t, q), 12);
+          }
+          expect(b.valueAt(BigInt(now + 1) * NS)).toBeCloseTo(a.valueAt(BigInt(now + 1) * NS), 12);
+        },
+      ),
+    );
+  });
+
   it("none charges nothing; bad parameters are refused", () => {
     const o = noImpact();
     expect(o.fill(5n, 1000)).toBe(0);
