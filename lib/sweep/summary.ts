@@ -72,60 +72,60 @@ function byCalibration(rows: readonly Row[]): [string, Row[]][] {
   return [...groups].sort((a, b) => (a[0] === "prior_days" ? -1 : b[0] === "prior_days" ? 1 : 0));
 }
 
-/** The impact model of an impact grid's label (`.../impact=NAME`, MODELS.md 6.6); "" for other labels. */
-const impactTagOf = (label: string) => /\/impact=([a-z0-9_]+)$/.exec(label)?.[1] ?? "";
-
-/** Rows split by the impact-grid tag of their label: each model is paired with its own baseline. */
-function byImpactTag(rows: readonly Row[]): [string, Row[]][] {
-  const groups = new Map<string, Row[]>();
-  for (const r of rows) {
-    const k = impactTagOf(String(r.strategy));
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(r);
+/**
+ * Rows by calibration_source, then by the impact-grid tag of their label (`.../impact=NAME`, MODELS.md 6.6),
+ * each with its baseline: an impact grid pairs ow/market/impact=sqrt with twap/market/impact=sqrt.
+ */
+function pairingGroups(rows: readonly Row[], baseline: string): [string, Row[], string][] {
+  const out: [string, Row[], string][] = [];
+  for (const [source, group] of byCalibration(rows)) {
+    const byTag = new Map<string, Row[]>();
+    for (const r of group) {
+      const tag = /\/impact=([a-z0-9_]+)$/.exec(String(r.strategy))?.[1] ?? "";
+      if (!byTag.has(tag)) byTag.set(tag, []);
+      byTag.get(tag)!.push(r);
+    }
+    for (const [tag, g] of byTag) out.push([source, g, tag ? `${baseline}/impact=${tag}` : baseline]);
   }
-  return [...groups];
+  return out;
 }
 
 export function summarizeStrategies(rows: readonly Row[], baseline = BASELINE_STRATEGY): StrategySummary[] {
   const out: StrategySummary[] = [];
-  for (const [source, sourceGroup] of byCalibration(rows)) {
-    for (const [tag, group] of byImpactTag(sourceGroup)) {
-      // an impact grid pairs ow/market/impact=sqrt with twap/market/impact=sqrt
-      const base = tag ? `${baseline}/impact=${tag}` : baseline;
-      const stats = strategyStats(
-        group.map((r) => ({
-          strategy: String(r.strategy),
-          orderKey: orderKey(r),
-          totalCostBps: Number(r.total_cost_bps),
-          status: r.status === "no_data" ? "no_data" : "ok",
-        })),
-        { baseline: base },
-      );
-      for (const s of stats) {
-        const mine = group.filter((r) => r.strategy === s.strategy && isOk(r));
-        const col = (k: string) => mean(mine.map((r) => Number(r[k])).filter(Number.isFinite));
-        const vs = s.strategy === base ? null : s.vsBaseline;
-        out.push({
-          strategy: s.strategy,
-          calibration_source: source,
-          orders: mine.length,
-          no_data: s.noData,
-          fill_rate: col("fill_rate"),
-          is_bps: col("is_bps"),
-          impact_bps: col("impact_cost_bps"),
-          opportunity_bps: col("opportunity_bps"),
-          total_cost_bps: s.meanBps,
-          median_cost_bps: s.medianBps,
-          stdev_bps: s.stdevBps,
-          vs_twap_bps: vs?.meanDiffBps ?? Number.NaN,
-          vs_twap_ci_low: vs?.ciLowBps ?? Number.NaN,
-          vs_twap_ci_high: vs?.ciHighBps ?? Number.NaN,
-          win_rate: vs?.winRate ?? Number.NaN,
-          passive_share: col("passive_share"),
-          overfill_shares: mine.reduce((a, r) => a + Number(r.overfill_shares ?? 0), 0),
-          look_ahead: mine.some((r) => r.look_ahead === true),
-        });
-      }
+  for (const [source, group, base] of pairingGroups(rows, baseline)) {
+    const stats = strategyStats(
+      group.map((r) => ({
+        strategy: String(r.strategy),
+        orderKey: orderKey(r),
+        totalCostBps: Number(r.total_cost_bps),
+        status: r.status === "no_data" ? "no_data" : "ok",
+      })),
+      { baseline: base },
+    );
+    for (const s of stats) {
+      const mine = group.filter((r) => r.strategy === s.strategy && isOk(r));
+      const col = (k: string) => mean(mine.map((r) => Number(r[k])).filter(Number.isFinite));
+      const vs = s.strategy === base ? null : s.vsBaseline;
+      out.push({
+        strategy: s.strategy,
+        calibration_source: source,
+        orders: mine.length,
+        no_data: s.noData,
+        fill_rate: col("fill_rate"),
+        is_bps: col("is_bps"),
+        impact_bps: col("impact_cost_bps"),
+        opportunity_bps: col("opportunity_bps"),
+        total_cost_bps: s.meanBps,
+        median_cost_bps: s.medianBps,
+        stdev_bps: s.stdevBps,
+        vs_twap_bps: vs?.meanDiffBps ?? Number.NaN,
+        vs_twap_ci_low: vs?.ciLowBps ?? Number.NaN,
+        vs_twap_ci_high: vs?.ciHighBps ?? Number.NaN,
+        win_rate: vs?.winRate ?? Number.NaN,
+        passive_share: col("passive_share"),
+        overfill_shares: mine.reduce((a, r) => a + Number(r.overfill_shares ?? 0), 0),
+        look_ahead: mine.some((r) => r.look_ahead === true),
+      });
     }
   }
   return out;
