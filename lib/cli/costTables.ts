@@ -13,6 +13,7 @@ export const STRATEGY_TABLE_COLUMNS = [
   "no_data",
   "fill_rate",
   "is_bps",
+  "impact_bps",
   "opportunity_bps",
   "total_cost_bps",
   "stdev_bps",

@@ -3,7 +3,9 @@
  * (Perold) and edge-of-data reversion. s = +1 buy, -1 sell; positive = worse for us; prices dollars,
  * quantities shares, costs basis points (1e-4).
  *
- *   IS_bps          = s (p - m0) / m0 x 1e4                     over the E executed shares
+ *   IS_bps          = s (p - m0) / m0 x 1e4                     over the E executed shares, p including the
+ *                     own-impact overlay (MODELS.md 6.6): a fill's effective price is price + s impact_usd
+ *   impact_cost_bps = sum(q impact_usd) / (E m0) x 1e4          the overlay's part of IS_bps
  *   fee_bps, rebate_bps                                          of the executed notional E m0
  *   opportunity_bps = s (m_end - m0) / m0 x 1e4 x U / S          U = S - E unfilled, m_end = mid at the cancel
  *   total_cost_bps  = (E / S)(IS_bps + fee_bps - rebate_bps) + opportunity_bps     per PARENT share
@@ -26,7 +28,8 @@ export interface ParentMetricsInput {
   readonly parentQty: number;
   /** m0 and its source (`arrivalMid` / `ArrivalMidTracker`). */
   readonly arrival: ArrivalMid;
-  readonly fills: readonly MetricsFill[];
+  /** Fills at their replay price; `impactUsd` = the overlay per share (side-adjusted $, >= 0; absent = 0). */
+  readonly fills: readonly (MetricsFill & { readonly impactUsd?: number })[];
   /** Market VWAP over [t0, t0 + T] ($); NaN when the market did not trade. */
   readonly marketVwapUsd: number;
   /**
@@ -60,6 +63,8 @@ export interface ParentMetrics
   readonly unfilledQty: number;
   /** s (p - m0) / m0 x 1e4 over executed shares; NaN when nothing executed. */
   readonly isBps: number;
+  /** Own-impact overlay paid / (E m0) x 1e4, part of isBps; NaN when nothing executed. */
+  readonly impactCostBps: number;
   /** Fees paid / (E m0) x 1e4; NaN when nothing executed. */
   readonly feeBps: number;
   /** Rebates received / (E m0) x 1e4; NaN when nothing executed. */
@@ -97,11 +102,18 @@ export function parentMetrics(input: ParentMetricsInput): ParentMetrics {
     throw new ModelError(`parent order size must be > 0 shares, got ${input.parentQty}`);
   const a = input.arrival;
   const m0 = a.status === "ok" ? a.midUsd : Number.NaN;
+  let impactUsd = 0;
+  const fills = input.fills.map((f) => {
+    const add = f.impactUsd ?? 0;
+    impactUsd += add * f.qty;
+    // the overlay is paid on top of the replay price: a buy pays more, a sell receives less
+    return add === 0 ? f : { ...f, priceUsd: f.priceUsd + input.side * add };
+  });
   const m = orderMetrics({
     side: input.side,
     parentQty: s,
     arrivalMidUsd: m0,
-    fills: input.fills,
+    fills,
     marketVwapUsd: input.marketVwapUsd,
     midAtEndUsd: input.midAtEndUsd,
     midAfterUsd: input.midAfterUsd,
@@ -120,6 +132,7 @@ export function parentMetrics(input: ParentMetricsInput): ParentMetrics {
     arrivalSource: a.source,
     arrivalMidUsd: m0,
     unfilledQty: unfilled,
+    impactCostBps: e === 0 ? Number.NaN : (impactUsd * 1e4) / (e * m0),
     executionCostBps,
     opportunityBps: a.status === "ok" ? opportunityBps : Number.NaN,
     totalCostBps: a.status === "ok" ? executed + opportunityBps : Number.NaN,

@@ -24,6 +24,11 @@ export const SUMMARY: TableSchema = {
     { name: "fill_rate", type: "float64", doc: "mean executed / parent" },
     { name: "is_bps", type: "float64", doc: "mean implementation shortfall, bps of the arrival mid" },
     {
+      name: "impact_bps",
+      type: "float64",
+      doc: "mean own-impact overlay cost (impact_cost_bps, part of is_bps), bps of the arrival mid",
+    },
+    {
       name: "opportunity_bps",
       type: "float64",
       doc: "mean opportunity cost of the unfilled shares, bps of the arrival mid per parent share",

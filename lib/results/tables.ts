@@ -34,6 +34,11 @@ export const EXECUTIONS: TableSchema = {
       doc: "true when the result used future data (oracle alpha): not achievable",
     },
     {
+      name: "impact_model",
+      type: "string",
+      doc: "own-impact overlay priced into the fills: none (pure replay, a lower bound) | linear | sqrt",
+    },
+    {
       name: "calibration_source",
       type: "string",
       doc: "prior_days, default, or override (some parameter fixed or scaled by calibration.overrides)",
@@ -65,7 +70,12 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "is_bps",
       type: "float64",
-      doc: "implementation shortfall s (p - m0)/m0 x 1e4 over EXECUTED shares, bps (positive = cost)",
+      doc: "implementation shortfall s (p - m0)/m0 x 1e4 over EXECUTED shares, bps (positive = cost); p includes the own-impact overlay",
+    },
+    {
+      name: "impact_cost_bps",
+      type: "float64",
+      doc: "own-impact overlay's part of is_bps: sum(qty x impact_usd)/(executed x m0) x 1e4, bps; 0 with impact_model none",
     },
     { name: "fee_bps", type: "float64", doc: "taker fees paid, bps of executed notional at m0" },
     { name: "rebate_bps", type: "float64", doc: "maker rebates received, bps of executed notional at m0" },
@@ -106,11 +116,15 @@ export const EXECUTIONS: TableSchema = {
       type: "float64",
       doc: "s (mid(T + 5 min) - mid(T))/m0 x 1e4, bps (negative = price reverted); NULL when the data ends before T + 5 min",
     },
-    { name: "end_mid", type: "float64", doc: "national mid at t0 + T, $" },
+    {
+      name: "end_mid",
+      type: "float64",
+      doc: "national mid at t0 + T plus the own impact s I (MODELS.md 6.6), $",
+    },
     {
       name: "cancel_mid",
       type: "float64",
-      doc: "national mid when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
+      doc: "national mid plus the own impact s I when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
     },
     {
       name: "limit_price",
@@ -204,6 +218,11 @@ export const FILLS: TableSchema = {
     { name: "maker", type: "bool", doc: "true for a passive (limit) fill" },
     { name: "catch_up", type: "bool", doc: "true for a catch-up market order at the router horizon" },
     { name: "fee_usd", type: "float64", doc: "fee paid (+) or rebate received (-) for this fill, $" },
+    {
+      name: "impact_usd",
+      type: "float64",
+      doc: "own-impact overlay paid per share on top of price (effective price = price + s x impact_usd), $; 0 with impact_model none",
+    },
   ],
 };
 

@@ -1,6 +1,15 @@
 /** The exchange simulator (MODELS.md section 6). */
 export { ExecutionSim } from "./executionSim.ts";
 export { flatFees, venueFees } from "./fees.ts";
+export {
+  type ImpactJump,
+  type ImpactOverlay,
+  type ImpactOverlayParams,
+  JumpOverlay,
+  linearImpact,
+  noImpact,
+  sqrtImpact,
+} from "./impactOverlay.ts";
 export { constantLatency, type LatencyModel } from "./latency.ts";
 export {
   logProb,
@@ -12,5 +21,11 @@ export {
   queueModel,
   riskAverse,
 } from "./queueModels.ts";
-export { LATENCY_MODELS, type LatencyParams, QUEUE_MODELS } from "./registry.ts";
+export {
+  IMPACT_MODELS,
+  type ImpactModelEntry,
+  LATENCY_MODELS,
+  type LatencyParams,
+  QUEUE_MODELS,
+} from "./registry.ts";
 export type { ExecutionSimOptions, FeeSchedule, Fill, OrderSide, QueueModel } from "./types.ts";

@@ -1,9 +1,16 @@
 /**
- * Registries of the simulator's model families (lib/core/registry.ts): queue models and latency models. The
+ * Registries of the simulator's model families (lib/core/registry.ts): queue models, latency models and own-impact overlay models. The
  * spec's names and defaults come from here; runTask looks models up by name. Adding a model: one file with
  * its factory and one `register` line below.
  */
 import { Registry } from "../core/registry.ts";
+import {
+  type ImpactOverlay,
+  type ImpactOverlayParams,
+  linearImpact,
+  noImpact,
+  sqrtImpact,
+} from "./impactOverlay.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
 import { logProbQueue, probQueue, riskAverse } from "./queueModels.ts";
 import type { QueueModel } from "./types.ts";
@@ -43,3 +50,21 @@ export const LATENCY_MODELS = new Registry<LatencyModelEntry>("latency model").r
   },
   { isDefault: true },
 );
+
+/** Own-impact overlay models (MODELS.md 6.6): the cost our own fills add on top of the replay. */
+export interface ImpactModelEntry {
+  readonly description: string;
+  make(p: ImpactOverlayParams): ImpactOverlay;
+}
+
+export const IMPACT_MODELS = new Registry<ImpactModelEntry>("impact model")
+  .register("none", { description: "pure replay, no own impact (a lower bound on cost)", make: noImpact })
+  .register(
+    "linear",
+    { description: "calibrated propagator: jump lambda_usd q, decay exp(-beta dt)", make: linearImpact },
+    { isDefault: true },
+  )
+  .register("sqrt", {
+    description: "concave: jump lambda_usd sqrt(q q_ref), q_ref = mean child size, same decay",
+    make: sqrtImpact,
+  });

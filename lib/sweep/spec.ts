@@ -14,7 +14,7 @@ import {
 import { InputError } from "../core/errors.ts";
 import { parseClock } from "../core/session.ts";
 import { didYouMean } from "../core/suggest.ts";
-import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
+import { IMPACT_MODELS, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import type { ParentOrderConfig, StrategyConfig, TaskConfig } from "../task/config.ts";
 import { DEFAULT_POV_RHO, STRATEGIES, strategyLabel } from "../task/strategies.ts";
 
@@ -145,6 +145,18 @@ function overridesSchema() {
   });
 }
 
+/** `sim.impact`: a registered impact model or a non-empty list of distinct ones; always a list after parsing. */
+function impactSchema() {
+  return z
+    .preprocess(
+      (v) => (typeof v === "string" ? [v] : v),
+      z.array(z.enum(IMPACT_MODELS.enumValues())).min(1).default([IMPACT_MODELS.default]),
+    )
+    .refine((l) => new Set(l).size === l.length, {
+      message: "an impact model is listed twice; list each of none / linear / sqrt at most once",
+    });
+}
+
 function taskSpecSchema() {
   return z
     .object({
@@ -201,6 +213,11 @@ function taskSpecSchema() {
            * fill; then everything unfilled is cancelled and shows as fill_rate < 1
            */
           end_grace_s: z.number().min(0).max(3600).default(300),
+          /**
+           * own-impact overlay (MODELS.md 6.6): none | linear | sqrt, or a list of them (a grid: every strategy
+           * runs under each, labelled .../impact=NAME, in the same pass); kept as a list in TaskConfig
+           */
+          impact: impactSchema(),
         })
         .strict()
         .prefault({}),

@@ -5,7 +5,8 @@
  * status no_data are left out of every statistic (counted in `no_data`). Days on default parameters are
  * never pooled with calibrated days: each strategy gets one row per calibration_source present.
  * The two effects the project measures have their own paired differences (`summarizeGains`): routing gain
- * (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none of the same strategy and exec).
+ * (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none of the same strategy and exec). In an impact grid
+ * (labels ending in `/impact=NAME`) each model's strategies are paired with that model's twap/market.
  */
 import { mean, meanConfidenceInterval, strategyStats } from "../metrics/index.ts";
 import type { CellValue } from "../results/schema.ts";
@@ -23,6 +24,8 @@ export interface StrategySummary {
   readonly no_data: number;
   readonly fill_rate: number;
   readonly is_bps: number;
+  /** Mean own-impact overlay cost (part of is_bps), bps of executed notional; 0 with impact model none. */
+  readonly impact_bps: number;
   readonly opportunity_bps: number;
   readonly total_cost_bps: number;
   readonly median_cost_bps: number;
@@ -69,9 +72,27 @@ function byCalibration(rows: readonly Row[]): [string, Row[]][] {
   return [...groups].sort((a, b) => (a[0] === "prior_days" ? -1 : b[0] === "prior_days" ? 1 : 0));
 }
 
+/**
+ * Rows by calibration_source, then by the impact-grid tag of their label (`.../impact=NAME`, MODELS.md 6.6),
+ * each with its baseline: an impact grid pairs ow/market/impact=sqrt with twap/market/impact=sqrt.
+ */
+function pairingGroups(rows: readonly Row[], baseline: string): [string, Row[], string][] {
+  const out: [string, Row[], string][] = [];
+  for (const [source, group] of byCalibration(rows)) {
+    const byTag = new Map<string, Row[]>();
+    for (const r of group) {
+      const tag = /\/impact=([a-z0-9_]+)$/.exec(String(r.strategy))?.[1] ?? "";
+      if (!byTag.has(tag)) byTag.set(tag, []);
+      byTag.get(tag)!.push(r);
+    }
+    for (const [tag, g] of byTag) out.push([source, g, tag ? `${baseline}/impact=${tag}` : baseline]);
+  }
+  return out;
+}
+
 export function summarizeStrategies(rows: readonly Row[], baseline = BASELINE_STRATEGY): StrategySummary[] {
   const out: StrategySummary[] = [];
-  for (const [source, group] of byCalibration(rows)) {
+  for (const [source, group, base] of pairingGroups(rows, baseline)) {
     const stats = strategyStats(
       group.map((r) => ({
         strategy: String(r.strategy),
@@ -79,12 +100,12 @@ export function summarizeStrategies(rows: readonly Row[], baseline = BASELINE_ST
         totalCostBps: Number(r.total_cost_bps),
         status: r.status === "no_data" ? "no_data" : "ok",
       })),
-      { baseline },
+      { baseline: base },
     );
     for (const s of stats) {
       const mine = group.filter((r) => r.strategy === s.strategy && isOk(r));
       const col = (k: string) => mean(mine.map((r) => Number(r[k])).filter(Number.isFinite));
-      const vs = s.strategy === baseline ? null : s.vsBaseline;
+      const vs = s.strategy === base ? null : s.vsBaseline;
       out.push({
         strategy: s.strategy,
         calibration_source: source,
@@ -92,6 +113,7 @@ export function summarizeStrategies(rows: readonly Row[], baseline = BASELINE_ST
         no_data: s.noData,
         fill_rate: col("fill_rate"),
         is_bps: col("is_bps"),
+        impact_bps: col("impact_cost_bps"),
         opportunity_bps: col("opportunity_bps"),
         total_cost_bps: s.meanBps,
         median_cost_bps: s.medianBps,

@@ -72,6 +72,12 @@ export interface TaskConfig {
     readonly queue_model: string;
     /** Seconds after a parent's end during which its last orders may still fill; then they are cancelled. */
     readonly end_grace_s: number;
+    /**
+     * Own-impact overlay models (lib/sim/registry.ts IMPACT_MODELS, MODELS.md 6.6), at least one. Several = a
+     * grid: each model runs every strategy (x parameter set) as owners of its own in the same pass, labelled
+     * `.../impact=NAME`; one model leaves the labels as they are.
+     */
+    readonly impact: readonly string[];
   };
   readonly calibration: {
     readonly lookback_days: number;

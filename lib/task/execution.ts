@@ -11,6 +11,10 @@
  * resting orders are cancelled after the order latency; fills before that are the child's overfill (they
  * count, are reported, and reduce what later children send). The parent never has more shares working than
  * S - executed, so its fills never exceed S.
+ * Own-impact overlay (MODELS.md 6.6): besides the scheduler's impact STATE (what it believes, committed shares
+ * included) each execution carries the overlay of its impact model, which CHARGES every fill s (I(t-) + J/2)
+ * per share on top of its replay price (FillRecord.impactUsd); the mids at the end, at the cancel and 5 minutes
+ * after the end include the owner's impact (m + s I).
  */
 
 import type { AlphaModel } from "../alpha/types.ts";
@@ -21,7 +25,8 @@ import type { OutflowDistribution, RouterParams } from "../router/index.ts";
 import { contKukanov } from "../router/index.ts";
 import { bookVenues, effectiveRebateUsd } from "../router/venues.ts";
 import { type ImpactParams, ImpactState, type Scheduler } from "../schedule/index.ts";
-import type { ExecutionSim } from "../sim/index.ts";
+import type { ExecutionSim, ImpactOverlay } from "../sim/index.ts";
+import { IMPACT_MODELS } from "../sim/registry.ts";
 import type { Fill } from "../sim/types.ts";
 import type { Tape, TapeMark } from "./tape.ts";
 import type { TimerQueue } from "./timers.ts";
@@ -69,6 +74,8 @@ export interface StrategyInstance {
   readonly exec: "market" | "sor";
   readonly params: Record<string, unknown>;
   readonly alpha: AlphaModel;
+  /** Own-impact overlay model (lib/sim/registry.ts IMPACT_MODELS); absent = "none" (the pure replay). */
+  readonly impactModel?: string;
   /** The schedule of one parent order, given the impact parameters in dollars at its arrival. */
   readonly makeScheduler: (order: ParentOrder, impact: ImpactParams) => Scheduler;
 }
@@ -139,6 +146,8 @@ const committedOf = (c: ChildRecord): number => Math.max(0, c.qty - c.filledQty 
 
 export interface FillRecord extends Fill {
   readonly catchUp: boolean;
+  /** Own-impact overlay paid per share on top of priceUsd, side-adjusted $ (>= 0; 0 under `none`). */
+  readonly impactUsd: number;
 }
 
 const MAX_DECISIONS = 100_000;
@@ -163,10 +172,15 @@ export class ParentExecution {
   filled = 0;
   /** Arrival mid m0 by the rule of MODELS.md 8 (NaN until known; see `arrival`). */
   arrivalMid = Number.NaN;
-  /** m_end of the opportunity cost: the mid when the unfilled rest was cancelled (NaN: nothing cancelled). */
+  /**
+   * m_end of the opportunity cost: the mid when the unfilled rest was cancelled, own impact included (m + s I;
+   * NaN: nothing cancelled).
+   */
   cancelMid = Number.NaN;
   readonly arrival: ArrivalMidTracker;
+  /** Mid at t0 + T, own impact included (m + s I). */
   endMid = Number.NaN;
+  /** Mid at t0 + T + 5 min, own impact included (m + s I). */
   afterMid = Number.NaN;
   startMark: TapeMark | undefined;
   endMark: TapeMark | undefined;
@@ -194,6 +208,8 @@ export class ParentExecution {
 
   private scheduler: Scheduler | undefined;
   private impact: ImpactState | undefined;
+  /** The overlay charging our fills (built at t0 with the parent's lambda_usd). */
+  private overlay: ImpactOverlay | undefined;
   private impactNs: bigint;
   private readonly working = new Set<number>();
   /** Order id -> the child it belongs to. */
@@ -235,13 +251,13 @@ export class ParentExecution {
     }
     ctx.timers.at(order.startNs, () => this.start());
     ctx.timers.at(this.endNs, () => {
-      this.endMid = ctx.sim.books.mid();
+      this.endMid = this.impactedMid(this.endNs);
       this.endMark = ctx.tape.snapshot();
       this.closeInterval(this.endMark); // the last interval (terminal block, the rest) counts too
     });
     ctx.timers.at(this.endNs + BigInt(Math.round(ctx.endGraceS * 1e9)), () => this.cancelAll());
     ctx.timers.at(this.endNs + 300_000_000_000n, () => {
-      this.afterMid = ctx.sim.books.mid();
+      this.afterMid = this.impactedMid(this.endNs + 300_000_000_000n);
     });
   }
 
@@ -301,11 +317,26 @@ export class ParentExecution {
     this.applyArrivalControls();
     const impact = { lambdaUsd: this.ctx.lambdaUsdAt(this.arrivalMid), beta: this.ctx.beta };
     this.impact = new ImpactState(impact);
+    // q_ref of the sqrt overlay: the parent's mean child size, S / number of decisions
+    const decisions = Math.min(
+      MAX_DECISIONS,
+      Math.max(1, Math.ceil((this.order.horizonS - 1e-9) / this.ctx.decisionIntervalS)),
+    );
+    this.overlay = IMPACT_MODELS.get(this.strategy.impactModel ?? "none").make({
+      ...impact,
+      qRefShares: this.order.qty / decisions,
+    });
     this.scheduler = this.strategy.makeScheduler(this.order, impact);
     this.startMark = this.ctx.tape.snapshot();
     const before = this.prevMark; // the mark at t0 - dt (participation cap), if any
     this.prevMark = this.startMark;
     this.decide(0, this.order.startNs, before);
+  }
+
+  /** The national mid at tNs with the owner's overlay impact: m + s I(tNs) (MODELS.md 6.6). */
+  private impactedMid(tNs: bigint): number {
+    const m = this.ctx.sim.books.mid();
+    return this.overlay ? m + this.order.side * this.overlay.valueAt(tNs) : m;
   }
 
   /** Side-adjusted own impact now (decayed to tNs). */
@@ -567,7 +598,7 @@ export class ParentExecution {
     for (const id of this.working) this.ctx.sim.cancel(id);
     this.working.clear();
     this.limitAt.clear();
-    if (this.filled < this.order.qty) this.cancelMid = this.ctx.sim.books.mid();
+    if (this.filled < this.order.qty) this.cancelMid = this.impactedMid(t);
   }
 
   /** Shares of our resting limit orders at (venue, price key). */
@@ -630,10 +661,12 @@ export class ParentExecution {
 
   /** Fill callback from the simulator (routed by owner). */
   onFill(f: Fill): void {
-    this.fills.push({ ...f, catchUp: this.catchUpIds.has(f.orderId) });
+    const child = this.childOf.get(f.orderId);
+    // the child is the overlay's group: a concave law sees the child's size, not the fill fragments
+    const impactUsd = this.overlay ? this.overlay.fill(f.tsNs, f.qty, child?.index) : 0;
+    this.fills.push({ ...f, catchUp: this.catchUpIds.has(f.orderId), impactUsd });
     this.filled += f.qty;
     this.intervalFilled += f.qty;
-    const child = this.childOf.get(f.orderId);
     // committed shares are already in the impact state; only fills beyond a child's X (overfill) add to it
     const before = child ? child.filledQty + child.cancelledQty : 0;
     const newShares = child

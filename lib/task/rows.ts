@@ -44,6 +44,7 @@ export function resultRows(a: {
         feeUsd: f.feeUsd,
         maker: f.maker,
         catchUp: f.catchUp,
+        impactUsd: f.impactUsd,
       })),
       marketVwapUsd: marketVwap,
       cancelMidUsd: e.cancelMid,
@@ -65,6 +66,7 @@ export function resultRows(a: {
       params: JSON.stringify(e.strategy.params),
       alpha_model: alphaModel,
       look_ahead: e.strategy.alpha.lookAhead,
+      impact_model: e.strategy.impactModel ?? "none",
       calibration_source: p.source,
       calibration_dates: p.dates.join(","),
       overridden: (p.overridden ?? []).join(","),
@@ -81,6 +83,7 @@ export function resultRows(a: {
       is_bps: m.isBps,
       fee_bps: m.feeBps,
       rebate_bps: m.rebateBps,
+      impact_cost_bps: m.impactCostBps,
       execution_cost_bps: m.executionCostBps,
       opportunity_bps: m.opportunityBps,
       total_cost_bps: m.totalCostBps,
@@ -134,6 +137,7 @@ export function resultRows(a: {
         maker: f.maker,
         catch_up: f.catchUp,
         fee_usd: f.feeUsd,
+        impact_usd: f.impactUsd,
       });
     }
   }

@@ -253,22 +253,30 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         ...(risk?.suspend_on_halt ? { halts } : {}),
       };
       const orders = resolveParentOrders(spec, input.date, params.adv);
-      const setInstances: StrategyInstance[] = spec.strategies.map((s) => {
-        const alphaKind = alphaKindOf(s);
-        const label = strategyLabel(s);
-        return {
-          // an override set shows in the label (e.g. "ow/market/lambda_scale=2"); the random stream stays the
-          // strategy's, so parameter sets are compared on the same router draws
-          label: setName ? `${label}/${setName}` : label,
-          seedLabel: label,
-          name: s.strategy,
-          exec: s.exec,
-          params: { ...s },
-          alpha: alphaOf(alphaKind),
-          makeScheduler: (order: ParentOrder, impact: ImpactParams) =>
-            makeScheduler(s, impact, spec, order, forecastVolume),
-        };
-      });
+      // an impact grid (sim.impact with several models) runs every strategy under each model, as owners of
+      // their own, labelled .../impact=NAME; a single model leaves the labels unchanged
+      const impactGrid = spec.sim.impact.length > 1;
+      const setInstances: StrategyInstance[] = spec.sim.impact.flatMap((impactModel) =>
+        spec.strategies.map((s) => {
+          const alphaKind = alphaKindOf(s);
+          const label = strategyLabel(s);
+          const setLabel = setName ? `${label}/${setName}` : label;
+          return {
+            // an override set shows in the label (e.g. "ow/market/lambda_scale=2"), then the impact model of a
+            // grid; the random stream stays the strategy's, so parameter sets and impact models are compared
+            // on the same router draws
+            label: impactGrid ? `${setLabel}/impact=${impactModel}` : setLabel,
+            seedLabel: label,
+            name: s.strategy,
+            exec: s.exec,
+            params: { ...s },
+            alpha: alphaOf(alphaKind),
+            impactModel,
+            makeScheduler: (order: ParentOrder, impact: ImpactParams) =>
+              makeScheduler(s, impact, spec, order, forecastVolume),
+          };
+        }),
+      );
       for (const inst of setInstances) setOfLabel.set(inst.label, params);
       instances.push(...setInstances);
       ordersBySet.push({ orders, instances: setInstances, ctx });

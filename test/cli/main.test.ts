@@ -78,3 +78,61 @@ describe("msor inspect of several files", () => {
     );
   });
 });
+
+describe("msor backtest --impact", () => {
+  it("overrides sim.impact, says which model the run used, and refuses unknown models", async () => {
+    const { writeMbp10File } = await import("../../lib/mbp10/writer.ts");
+    const { fullBatch } = await import("../helpers/fullBatch.ts");
+    const { newYorkClockToUtcNs } = await import("../../lib/core/session.ts");
+    const rows = [];
+    for (
+      let t = newYorkClockToUtcNs("2024-03-04", "09:59");
+      t < newYorkClockToUtcNs("2024-03-04", "10:20");
+      t += 10_000_000_000n
+    )
+      rows.push({
+        t,
+        bids: [[100, 50_000]] as [number, number][],
+        asks: [[100.02, 50_000]] as [number, number][],
+      });
+    const f = join(dir, "imp.parquet");
+    await writeMbp10File(f, [fullBatch(rows, 10, "IMPX")]);
+    const spec = join(dir, "imp.json");
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        orders: [{ shares: 1000, start_times: ["10:00"], horizon_min: 5 }],
+        strategies: [{ strategy: "twap", exec: "market" }],
+      }),
+    );
+    const base = ["backtest", f, "--spec", spec, "--include-uncalibrated", "--json"];
+    const none = await runMain([...base, "--out", join(dir, "imp-none"), "--impact", "none"]);
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.out)).toMatchObject({ impact: ["none"], strategies: [{ impact_bps: 0 }] });
+    const grid = await runMain([...base, "--out", join(dir, "imp-grid"), "--impact", "none,sqrt"]);
+    expect(grid.code).toBe(0);
+    const g = JSON.parse(grid.out) as {
+      impact: string[];
+      strategies: { strategy: string; impact_bps: number }[];
+    };
+    expect(g.impact).toEqual(["none", "sqrt"]);
+    expect(g.strategies.map((s) => s.strategy).sort()).toEqual([
+      "twap/market/impact=none",
+      "twap/market/impact=sqrt",
+    ]);
+    expect(g.strategies.find((s) => s.strategy.endsWith("sqrt"))!.impact_bps).toBeGreaterThan(0);
+    const text = await runMain([
+      "backtest",
+      f,
+      "--spec",
+      spec,
+      "--include-uncalibrated",
+      "--out",
+      join(dir, "imp-t"),
+    ]);
+    expect(text.out).toContain("impact model: linear (own-impact overlay");
+    const bad = await runMain([...base, "--out", join(dir, "imp-bad"), "--impact", "cubic"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--impact: sim\.impact\.0: .*"none"\|"linear"\|"sqrt"/);
+  });
+});

@@ -212,6 +212,30 @@ describe("warm-up days and the summary (MODELS.md 8)", () => {
       ["default", 1, 0, 100],
     ]);
   });
+
+  it("an impact grid pairs each model's strategies with that model's twap/market", async () => {
+    const { summarizeStrategies } = await import("../../lib/sweep/summary.ts");
+    const row = (order: string, strategy: string, cost: number) => ({
+      symbol: "S",
+      date: "d",
+      order_id: order,
+      strategy,
+      calibration_source: "prior_days",
+      total_cost_bps: cost,
+      status: "ok",
+    });
+    const rows = ["none", "sqrt"].flatMap((m, i) => [
+      row("a", `twap/market/impact=${m}`, 10 + i),
+      row("b", `twap/market/impact=${m}`, 20 + i),
+      row("a", `ow/market/impact=${m}`, 9 + 5 * i),
+      row("b", `ow/market/impact=${m}`, 23 + 5 * i),
+    ]);
+    const out = summarizeStrategies(rows);
+    const vs = Object.fromEntries(out.map((x) => [x.strategy, x.vs_twap_bps]));
+    expect(vs["ow/market/impact=none"]).toBeCloseTo((9 - 10 + 23 - 20) / 2, 12);
+    expect(vs["ow/market/impact=sqrt"]).toBeCloseTo((14 - 11 + 28 - 21) / 2, 12);
+    expect(Number.isNaN(vs["twap/market/impact=sqrt"])).toBe(true);
+  });
 });
 
 describe("parent orders", () => {

@@ -34,7 +34,12 @@ async function run(name: string, rows: Row[], orders: unknown[]): Promise<TaskRe
     symbol: "TEST",
     date: DATE,
     sources: [await fileSource(p)],
-    spec: parseTaskSpec({ orders, strategies: [{ strategy: "immediate", exec: "market" }] }),
+    // the pure replay (sim.impact none): these rules are about the replayed book; the overlay has its own tests
+    spec: parseTaskSpec({
+      orders,
+      strategies: [{ strategy: "immediate", exec: "market" }],
+      sim: { impact: "none" },
+    }),
     calibrationStore: new LocalObjectStore(join(dir, `${name}-store`)),
   });
 }

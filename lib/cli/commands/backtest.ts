@@ -114,6 +114,10 @@ export function registerBacktest(program: Command): void {
       "--include-uncalibrated",
       "also backtest days with no earlier calibrated day (default parameters, summarised apart); without it they are calibrated only (warm-up)",
     )
+    .option(
+      "--impact <models>",
+      "own-impact overlay priced into the fills, overriding the spec's sim.impact: none (pure replay, a lower bound), linear (default), sqrt; a comma list is a grid (labels .../impact=NAME)",
+    )
     .option("--json", "print machine-readable JSON")
     .action(
       async (
@@ -125,10 +129,18 @@ export function registerBacktest(program: Command): void {
           symbol?: string;
           json?: boolean;
           includeUncalibrated?: boolean;
+          impact?: string;
         },
       ) => {
         validateRunId(opts.runId);
-        const spec = await loadSpec(opts.spec);
+        const loaded = await loadSpec(opts.spec);
+        const spec =
+          opts.impact === undefined
+            ? loaded
+            : parseTaskSpec(
+                { ...loaded, sim: { ...loaded.sim, impact: opts.impact.split(",").map((m) => m.trim()) } },
+                "--impact",
+              );
         let dayLabel = "";
         const summary = await runLocalBacktest({
           paths: files,
@@ -146,7 +158,14 @@ export function registerBacktest(program: Command): void {
         const strategies = strategyTableRows(summary.strategies);
         const gains = gainTableRows(summary.gains);
         if (opts.json) {
-          printJson({ run_id: summary.runId, out: summary.outDir, days: summary.days, strategies, gains });
+          printJson({
+            run_id: summary.runId,
+            out: summary.outDir,
+            impact: spec.sim.impact,
+            days: summary.days,
+            strategies,
+            gains,
+          });
           return;
         }
         for (const d of summary.days) {
@@ -195,8 +214,14 @@ export function registerBacktest(program: Command): void {
           levels < 10
             ? `\nnote: the data shows ${levels} book level(s) per side, not 10: walks and queues beyond it are unseen`
             : "";
+        const impactNote =
+          spec.sim.impact.length > 1
+            ? `impact models: ${spec.sim.impact.join(", ")} (a grid: strategies labelled .../impact=NAME)`
+            : spec.sim.impact[0] === "none"
+              ? "impact model: none (pure replay: our orders do not move the price; a lower bound on cost)"
+              : `impact model: ${spec.sim.impact[0]} (own-impact overlay of docs/models.md 6.6 on every fill, prior-day lambda and half-life)`;
         process.stdout.write(
-          `\n${COST_TABLE_LEGEND}${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
+          `\n${impactNote}\n${COST_TABLE_LEGEND}${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
         );
       },
     );
