@@ -8,6 +8,7 @@
  * (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none of the same strategy and exec). In an impact grid
  * (labels ending in `/impact=NAME`) each model's strategies are paired with that model's twap/market.
  */
+import { OVERRIDE_KEYS } from "../calibration/overrides.ts";
 import { mean, meanConfidenceInterval, strategyStats } from "../metrics/index.ts";
 import type { CellValue } from "../results/schema.ts";
 
@@ -73,19 +74,31 @@ function byCalibration(rows: readonly Row[]): [string, Row[]][] {
 }
 
 /**
- * Rows by calibration_source, then by the impact-grid tag of their label (`.../impact=NAME`, MODELS.md 6.6),
- * each with its baseline: an impact grid pairs ow/market/impact=sqrt with twap/market/impact=sqrt.
+ * The parameter-set tag of a label: its trailing segments that name an override set (`lambda_scale=2`,
+ * lib/calibration/overrides.ts) or an impact model of a grid (`impact=sqrt`, docs/models.md 6.6); "" for none.
+ */
+export function parameterSetTag(label: string): string {
+  const parts = label.split("/");
+  const setKey = (seg: string) =>
+    seg.startsWith("impact=") || OVERRIDE_KEYS.some((k) => seg.startsWith(`${k}=`));
+  const i = parts.findIndex((seg, j) => j >= 2 && setKey(seg));
+  return i < 0 ? "" : parts.slice(i).join("/");
+}
+
+/**
+ * Rows by calibration_source, then by parameter set (override set and/or impact model of a grid), each with
+ * its baseline: ow/market/lambda_scale=2/impact=sqrt pairs with twap/market/lambda_scale=2/impact=sqrt.
  */
 function pairingGroups(rows: readonly Row[], baseline: string): [string, Row[], string][] {
   const out: [string, Row[], string][] = [];
   for (const [source, group] of byCalibration(rows)) {
     const byTag = new Map<string, Row[]>();
     for (const r of group) {
-      const tag = /\/impact=([a-z0-9_]+)$/.exec(String(r.strategy))?.[1] ?? "";
+      const tag = parameterSetTag(String(r.strategy));
       if (!byTag.has(tag)) byTag.set(tag, []);
       byTag.get(tag)!.push(r);
     }
-    for (const [tag, g] of byTag) out.push([source, g, tag ? `${baseline}/impact=${tag}` : baseline]);
+    for (const [tag, g] of byTag) out.push([source, g, tag ? `${baseline}/${tag}` : baseline]);
   }
   return out;
 }

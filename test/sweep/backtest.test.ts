@@ -236,6 +236,33 @@ describe("warm-up days and the summary (MODELS.md 8)", () => {
     expect(vs["ow/market/impact=sqrt"]).toBeCloseTo((14 - 11 + 28 - 21) / 2, 12);
     expect(Number.isNaN(vs["twap/market/impact=sqrt"])).toBe(true);
   });
+
+  it("an override-set grid pairs each set's strategies with that set's twap/market (labels, not parameters)", async () => {
+    const { summarizeStrategies, parameterSetTag } = await import("../../lib/sweep/summary.ts");
+    expect(parameterSetTag("pov/market/rho=0.1")).toBe("");
+    expect(parameterSetTag("myopic/sor/alpha=ofi/lambda_scale=2")).toBe("lambda_scale=2");
+    expect(parameterSetTag("ow/market/lambda=3,half_life_s=600/impact=sqrt")).toBe(
+      "lambda=3,half_life_s=600/impact=sqrt",
+    );
+    const row = (order: string, strategy: string, cost: number) => ({
+      symbol: "S",
+      date: "d",
+      order_id: order,
+      strategy,
+      calibration_source: "override",
+      total_cost_bps: cost,
+      status: "ok",
+    });
+    const rows = ["1", "2"].flatMap((k, i) => [
+      row("a", `twap/market/lambda_scale=${k}`, 10 + i),
+      row("b", `twap/market/lambda_scale=${k}`, 20 + i),
+      row("a", `pov/market/rho=0.1/lambda_scale=${k}`, 12 + 3 * i),
+      row("b", `pov/market/rho=0.1/lambda_scale=${k}`, 26 + 3 * i),
+    ]);
+    const vs = Object.fromEntries(summarizeStrategies(rows).map((x) => [x.strategy, x.vs_twap_bps]));
+    expect(vs["pov/market/rho=0.1/lambda_scale=1"]).toBeCloseTo((2 + 6) / 2, 12);
+    expect(vs["pov/market/rho=0.1/lambda_scale=2"]).toBeCloseTo((15 - 11 + 29 - 21) / 2, 12);
+  });
 });
 
 describe("parent orders", () => {
