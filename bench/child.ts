@@ -7,12 +7,13 @@
  * scan of the same columns, 1 thread), backtest (runTask + writeTaskResults, DEFAULT_SPEC or a grid of N
  * strategy x parent-order instances), calibrate (calibrateDay, the wave-1 calibration-only pass). Runs the case
  * once as a warm-up, then R times (default 1), and prints one JSON line: the timed durations (ms), rows, the
- * kernel's maxRSS and the RSS sampled every 10 ms (both bytes), and the RSS after imports.
+ * kernel's maxRSS and the RSS at the end (both bytes), and the RSS after imports.
  * `node --cpu-prof --import tsx bench/child.ts backtest FILE` profiles the worker.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { Mbp10File } from "../lib/mbp10/reader.ts";
 import { engineColumns } from "../lib/mbp10/schema.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
@@ -30,9 +31,12 @@ export type ChildCase = (typeof CHILD_CASES)[number];
 export interface ChildResult {
   readonly case: ChildCase;
   readonly ms: number[];
+  /** Time the main thread was busy (event-loop utilization) during each timed run: waiting on the decode thread not counted. */
+  readonly activeMs: number[];
   readonly rows: number;
   readonly instances: number;
   readonly maxRss: number;
+  /** RSS at the end (process.memoryUsage); the peak is maxRss. */
   readonly sampledPeak: number;
   readonly baselineRss: number;
 }
@@ -146,13 +150,8 @@ async function main(): Promise<void> {
   const reps = opt("--reps") ?? 1;
   const n = opt("--instances");
   const spec = n === undefined ? DEFAULT_SPEC : gridSpec(n);
+  // peak RSS is the kernel's maxRSS (no sampling timer: process.memoryUsage() every few ms perturbs the timing)
   const baselineRss = process.memoryUsage().rss;
-  let sampledPeak = baselineRss;
-  const sample = () => {
-    const r = process.memoryUsage().rss;
-    if (r > sampledPeak) sampledPeak = r;
-  };
-  const timer = setInterval(sample, 10);
   let once: () => Promise<number>;
   switch (name as ChildCase) {
     case "decode":
@@ -170,20 +169,22 @@ async function main(): Promise<void> {
   }
   let rows = await once(); // warm-up
   const ms: number[] = [];
+  const activeMs: number[] = [];
   for (let r = 0; r < reps; r++) {
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     rows = await once();
     ms.push(performance.now() - t0);
+    activeMs.push(performance.eventLoopUtilization(elu0).active);
   }
-  sample();
-  clearInterval(timer);
   const result: ChildResult = {
     case: name as ChildCase,
     ms,
+    activeMs,
     rows,
     instances: instancesOf(spec),
     maxRss: process.resourceUsage().maxRSS * 1024,
-    sampledPeak,
+    sampledPeak: process.memoryUsage().rss,
     baselineRss,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
