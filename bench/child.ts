@@ -1,7 +1,7 @@
 /**
  * One heavy benchmark case in a fresh process, so that its peak RSS is its own:
  *
- *   node --import tsx bench/child.ts CASE FILE [--instances N] [--reps R]
+ *   node --import tsx bench/child.ts CASE FILE [--instances N] [--reps R] [--decode-thread]
  *
  * CASE: decode (parquet-wasm decode of exactly the engine columns the worker reads), duckdb (DuckDB's native
  * scan of the same columns, 1 thread), backtest (runTask + writeTaskResults, DEFAULT_SPEC or a grid of N
@@ -101,8 +101,8 @@ async function duckdb(path: string): Promise<() => Promise<number>> {
   };
 }
 
-/** `--single-thread`: decode in the replaying thread (the reference path of the byte-identity test). */
-const decodeThread = !process.argv.includes("--single-thread");
+/** `--decode-thread`: decode in a second thread (Mbp10OpenOptions.decodeThread); default: the replaying thread. */
+const decodeThread = process.argv.includes("--decode-thread");
 
 async function backtest(path: string, spec: TaskConfig): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "msor-bench-task-"));
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   };
   if (!name || !path || !(CHILD_CASES as readonly string[]).includes(name)) {
     process.stderr.write(
-      `usage: node --import tsx bench/child.ts ${CHILD_CASES.join("|")} FILE [--instances N] [--reps R]\n`,
+      `usage: node --import tsx bench/child.ts ${CHILD_CASES.join("|")} FILE [--instances N] [--reps R] [--decode-thread]\n`,
     );
     process.exit(2);
   }

@@ -78,8 +78,10 @@ export interface Mbp10OpenOptions {
   /** Name every venue of this file with this name (one file per venue, e.g. "XNAS"). */
   venueName?: string;
   /**
-   * Decode row groups in a second thread while the consumer replays (default: yes when the file has several
-   * row groups). false = decode in the calling thread (same batches; for tests and profiling).
+   * true: decode row groups in a second thread (lib/mbp10/decodeThread.ts) while the consumer replays, when
+   * the file has several row groups and the thread's entry file exists (not in a single-file bundle). Same
+   * batches either way. Default false: on the shared 2-core bench machine it was not a measurable win and it
+   * costs ~60-100 MB of RSS (see `npm run bench`, worker_over_decode_decode_thread).
    */
   decodeThread?: boolean;
 }
@@ -201,12 +203,12 @@ export class Mbp10File implements Mbp10FileInfo {
   }
 
   /**
-   * Engine batches (one per row group) with venues mapped through `venues`. A file of several row groups is
-   * decoded in the decode thread (lib/mbp10/decodeThread.ts), one row group ahead of the consumer, unless the
-   * options say `decodeThread: false`; the batches are the same either way.
+   * Engine batches (one per row group) with venues mapped through `venues`. With the option `decodeThread`,
+   * a file of several row groups is decoded in the decode thread (lib/mbp10/decodeThread.ts), one row group
+   * ahead of the consumer; the batches are the same either way.
    */
   async *batches(venues: VenueRegistry = new VenueRegistry()): AsyncGenerator<Mbp10Batch> {
-    if (this.options.decodeThread !== false && this.rowGroupRows.length > 1 && decodeThreadAvailable()) {
+    if (this.options.decodeThread === true && this.rowGroupRows.length > 1 && decodeThreadAvailable()) {
       for await (const raw of threadedRawBatches(this.source))
         yield withVenues(raw, venues, this.options.venueName);
       return;

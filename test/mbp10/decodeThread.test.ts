@@ -118,7 +118,7 @@ describe.skipIf(!decodeThreadAvailable())("decode thread", () => {
       },
       close: () => src.close?.() ?? Promise.resolve(),
     };
-    const s = await Mbp10Stream.open([failing]);
+    const s = await Mbp10Stream.open([{ source: failing, decodeThread: true }]);
     const consume = async () => {
       for await (const _ of s.batches());
     };
