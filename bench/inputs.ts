@@ -1,15 +1,16 @@
 /**
- * Cached benchmark inputs: synthetic days under os.tmpdir()/msor-bench/, keyed by size, seed and generator
- * version, so reruns skip generation. Says on stderr what it generated or reused.
+ * Cached benchmark inputs: synthetic days under bench/.cache/ (gitignored), keyed by the generator parameters
+ * (venues, events per venue, seed, generator version), so reruns skip generation. Says on stderr what it
+ * generated or reused.
  */
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Mbp10File } from "../lib/mbp10/reader.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { GENERATOR_VERSION, writeSyntheticDay } from "../lib/synth/index.ts";
 
-export const BENCH_DIR = join(tmpdir(), "msor-bench");
+export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), ".cache");
 export const BENCH_SYMBOL = "BENCH";
 export const BENCH_DATE = "2024-03-05";
 /** 2 venues x N events give about 2.3 x N rows (lib/synth). */

@@ -5,7 +5,6 @@
 import { Rng } from "../lib/core/rng.ts";
 import { contKukanov, type RouterParams, type Venue } from "../lib/router/contKukanov.ts";
 import { exponentialOutflow } from "../lib/router/outflow.ts";
-import type { BenchResult } from "./run.ts";
 import { median, timeIt } from "./stats.ts";
 
 const venues: Venue[] = [
@@ -23,18 +22,9 @@ const params: RouterParams = {
   samples: 1000,
 };
 
-/** Median wall time (ms) of one solve: 50 warm-up solves, then 200 timed ones with fresh seeds. */
-export async function run(): Promise<BenchResult[]> {
+/** Median wall time (ms) of one solve: 100 warm-up solves, then 1000 timed ones with fresh seeds. */
+export async function routerMedianMs(): Promise<number> {
   let seed = 0;
   const solve = () => contKukanov(1000, venues, params, new Rng(++seed));
-  const times = await timeIt(solve, 200, 50);
-  return [
-    {
-      case: "router",
-      metric: "cont-kukanov solve (N=1000, 3 venues, 5 min)",
-      value: median(times),
-      unit: "ms",
-      note: "median of 200 after 50 warm-up; target < 2 ms",
-    },
-  ];
+  return median(await timeIt(solve, 1000, 100));
 }

@@ -53,6 +53,9 @@ export function emptyQuality(): DataQuality {
 export class QualityCounters {
   readonly q: DataQuality = emptyQuality();
   private prevTs = -(2n ** 63n);
+  /** prevTs as two 32-bit halves (high signed, low unsigned): compared without a BigInt per row. */
+  private prevHi = -(2 ** 31);
+  private prevLo = 0;
   private readonly prevSeq = new Float64Array(MAX_VENUES).fill(-1);
 
   observe(b: Mbp10Batch): void {
@@ -60,13 +63,23 @@ export class QualityCounters {
     if (b.length === 0) return;
     if (q.rows === 0) q.firstTsNs = b.tsRecv[0]!;
     q.rows += b.length;
-    let prevTs = this.prevTs;
+    let prevHi = this.prevHi;
+    let prevLo = this.prevLo;
+    let prevAt = -1;
     const bid0 = b.bidPx[0]!;
     const ask0 = b.askPx[0]!;
+    // ts_recv (little-endian int64) read as its two 32-bit halves: no BigInt per row
+    const tsHi = new Int32Array(b.tsRecv.buffer, b.tsRecv.byteOffset, b.length * 2);
+    const tsLo = new Uint32Array(b.tsRecv.buffer, b.tsRecv.byteOffset, b.length * 2);
     for (let i = 0; i < b.length; i++) {
-      const ts = b.tsRecv[i]!;
-      if (ts < prevTs) q.nonMonotoneTs++;
-      else prevTs = ts;
+      const hi = tsHi[2 * i + 1]!;
+      const lo = tsLo[2 * i]!;
+      if (hi < prevHi || (hi === prevHi && lo < prevLo)) q.nonMonotoneTs++;
+      else {
+        prevHi = hi;
+        prevLo = lo;
+        prevAt = i;
+      }
       const a = b.action[i]!;
       const f = b.flags[i]!;
       const v = b.venue[i]!;
@@ -97,8 +110,10 @@ export class QualityCounters {
         }
       }
     }
-    this.prevTs = prevTs;
-    q.lastTsNs = prevTs;
+    if (prevAt >= 0) this.prevTs = b.tsRecv[prevAt]!;
+    this.prevHi = prevHi;
+    this.prevLo = prevLo;
+    q.lastTsNs = this.prevTs;
   }
 }
 

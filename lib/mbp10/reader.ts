@@ -18,6 +18,7 @@ import {
   toPriceUsd,
   toTimestampNs,
 } from "./columns.ts";
+import { decodeThreadAvailable, threadedRawBatches } from "./decodeThread.ts";
 import {
   engineColumns,
   LEVEL_FIELDS,
@@ -78,6 +79,13 @@ export interface Mbp10FileInfo {
 export interface Mbp10OpenOptions {
   /** Name every venue of this file with this name (one file per venue, e.g. "XNAS"). */
   venueName?: string;
+  /**
+   * true: decode row groups in a second thread (lib/mbp10/decodeThread.ts) while the consumer replays, when
+   * the file has several row groups and the thread's entry file exists (not in a single-file bundle). Same
+   * batches either way. Default false: on the shared 2-core bench machine it was not a measurable win and it
+   * costs ~60-100 MB of RSS (see `npm run bench`, worker_over_decode_decode_thread).
+   */
+  decodeThread?: boolean;
 }
 
 export class Mbp10File implements Mbp10FileInfo {
@@ -205,8 +213,17 @@ export class Mbp10File implements Mbp10FileInfo {
     }
   }
 
-  /** Engine batches (one per row group) with venues mapped through `venues`. */
+  /**
+   * Engine batches (one per row group) with venues mapped through `venues`. With the option `decodeThread`,
+   * a file of several row groups is decoded in the decode thread (lib/mbp10/decodeThread.ts), one row group
+   * ahead of the consumer; the batches are the same either way.
+   */
   async *batches(venues: VenueRegistry = new VenueRegistry()): AsyncGenerator<Mbp10Batch> {
+    if (this.options.decodeThread === true && this.rowGroupRows.length > 1 && decodeThreadAvailable()) {
+      for await (const raw of threadedRawBatches(this.source))
+        yield withVenues(raw, venues, this.options.venueName);
+      return;
+    }
     for await (const t of this.rowGroups(engineColumns(this.levels))) yield this.toBatch(t, venues);
   }
 
@@ -254,32 +271,55 @@ export class Mbp10File implements Mbp10FileInfo {
     });
   }
 
-  private toBatch(t: arrow.Table, venues: VenueRegistry): Mbp10Batch {
-    const col = (name: string) => requireChild(t, name, this.name);
-    const n = t.numRows;
-    const publisher = toIntArray(col("publisher_id"), Uint16Array);
-    const venue = new Uint8Array(n);
-    venues.mapColumn(publisher, venue, this.options.venueName);
-    const lv = (field: "bid_px" | "ask_px") =>
-      Array.from({ length: this.levels }, (_, l) => toPriceUsd(col(levelColumn(field, l))));
-    const lz = (field: "bid_sz" | "ask_sz") =>
-      Array.from({ length: this.levels }, (_, l) => toIntArray(col(levelColumn(field, l)), Uint32Array));
-    return {
-      length: n,
-      levels: this.levels,
-      tsRecv: toTimestampNs(col("ts_recv")),
-      venue,
-      action: toCharCodes(col("action")),
-      side: toCharCodes(col("side")),
-      depth: toIntArray(col("depth"), Uint8Array),
-      price: toPriceUsd(col("price")),
-      size: toIntArray(col("size"), Uint32Array),
-      flags: toIntArray(col("flags"), Uint8Array),
-      sequence: toIntArray(col("sequence"), Uint32Array),
-      bidPx: lv("bid_px"),
-      askPx: lv("ask_px"),
-      bidSz: lz("bid_sz"),
-      askSz: lz("ask_sz"),
-    };
+  /**
+   * Engine batches without the venue mapping: publisher ids instead of dense venue indices. What the decode
+   * thread (lib/mbp10/decodeThread.ts) produces; `withVenues` finishes them on the replaying thread.
+   */
+  async *rawBatches(): AsyncGenerator<RawEngineBatch> {
+    for await (const t of this.rowGroups(engineColumns(this.levels)))
+      yield rawEngineBatch(t, this.levels, this.name);
   }
+
+  private toBatch(t: arrow.Table, venues: VenueRegistry): Mbp10Batch {
+    return withVenues(rawEngineBatch(t, this.levels, this.name), venues, this.options.venueName);
+  }
+}
+
+/** An engine batch before venue mapping: `publisher` (Databento publisher ids) instead of `venue`. */
+export interface RawEngineBatch extends Omit<Mbp10Batch, "venue"> {
+  readonly publisher: Uint16Array;
+}
+
+/** The engine columns of one decoded row group as typed arrays (zero-copy where the types match). */
+export function rawEngineBatch(t: arrow.Table, levels: number, name: string): RawEngineBatch {
+  const col = (c: string) => requireChild(t, c, name);
+  const lv = (field: "bid_px" | "ask_px") =>
+    Array.from({ length: levels }, (_, l) => toPriceUsd(col(levelColumn(field, l))));
+  const lz = (field: "bid_sz" | "ask_sz") =>
+    Array.from({ length: levels }, (_, l) => toIntArray(col(levelColumn(field, l)), Uint32Array));
+  return {
+    length: t.numRows,
+    levels,
+    tsRecv: toTimestampNs(col("ts_recv")),
+    publisher: toIntArray(col("publisher_id"), Uint16Array),
+    action: toCharCodes(col("action")),
+    side: toCharCodes(col("side")),
+    depth: toIntArray(col("depth"), Uint8Array),
+    price: toPriceUsd(col("price")),
+    size: toIntArray(col("size"), Uint32Array),
+    flags: toIntArray(col("flags"), Uint8Array),
+    sequence: toIntArray(col("sequence"), Uint32Array),
+    bidPx: lv("bid_px"),
+    askPx: lv("ask_px"),
+    bidSz: lz("bid_sz"),
+    askSz: lz("ask_sz"),
+  };
+}
+
+/** Map a raw batch's publisher ids to dense venue indices through `venues` (in replay order). */
+export function withVenues(raw: RawEngineBatch, venues: VenueRegistry, venueName?: string): Mbp10Batch {
+  const { publisher, ...rest } = raw;
+  const venue = new Uint8Array(raw.length);
+  venues.mapColumn(publisher, venue, venueName);
+  return { ...rest, venue };
 }
