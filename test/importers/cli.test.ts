@@ -41,7 +41,7 @@ describe("msor import", () => {
     ];
     const { stdout } = await run(...args, "--symbol", "TINY", "--out", out, "--json");
     const s = JSON.parse(stdout);
-    expect(s).toMatchObject({ out, rows: 15, records: 15, dropped: { halts: 3 }, symbol: "TINY" });
+    expect(s).toMatchObject({ out, rows: 15, records: 16, dropped: { halt_resumes: 2 }, symbol: "TINY" });
     expect(s.span.first).toBe("2012-06-21T13:30:00.000000001Z");
   });
 
@@ -57,8 +57,8 @@ describe("msor import", () => {
     ];
     const { stdout } = await run(...args, "--symbol", "TINY", "--out", out, "--venue-id", "3");
     expect(stdout).toMatch(/imported lobster/);
-    expect(stdout).toMatch(/15 records of TINY, 2 levels \(from 15 rows/);
-    expect(stdout).toMatch(/dropped: halts 3/);
+    expect(stdout).toMatch(/16 records of TINY, 2 levels \(from 15 rows/);
+    expect(stdout).toMatch(/dropped: halt resumes 2/);
   });
 
   it("every sub-command has --help", async () => {

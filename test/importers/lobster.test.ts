@@ -43,7 +43,17 @@ describe("LOBSTER importer on the hand-written fixture (every event type)", () =
   it("maps each message to the documented records", async () => {
     const stats = newLobsterStats();
     const recs = records(await collect(lobsterBatches(tiny, stats)));
-    expect(stats).toMatchObject({ rows: 15, levels: 2, halts: 3, inconsistentRows: 0, records: 15 });
+    // rows 9-11 are type 7: the halt (price -1) is a clear record, quoting (0) and trading (1) resumes are none
+    expect(stats).toMatchObject({
+      rows: 15,
+      levels: 2,
+      halts: 1,
+      haltExamples: [9],
+      resumes: 2,
+      haltedRows: 0,
+      inconsistentRows: 0,
+      records: 16,
+    });
     const brief = recs.map((r) => [r.seq, r.action, r.side, r.depth, r.price, r.size, r.last]);
     expect(brief).toEqual([
       [1, "A", "B", 0, 100, 100, true],
@@ -56,7 +66,8 @@ describe("LOBSTER importer on the hand-written fixture (every event type)", () =
       [6, "C", "B", 0, 100, 60, true],
       [7, "C", "A", 0, 100.5, 10, true],
       [8, "T", "B", 1, 100.7, 25, true], // hidden execution of a sell order: a buyer lifted
-      [12, "T", "N", 0, 100.6, 500, true], // cross; rows 9-11 are halts
+      [9, "R", "N", 0, N, 0, true], // trading halt: a clear; rows 10-11 (quoting, trading resume) write none
+      [12, "T", "N", 0, 100.6, 500, true], // cross after the resume
       [13, "C", "A", 0, 100.5, 20, true],
       [14, "A", "A", 1, 101.1, 70, true],
       [15, "T", "B", 0, 101, 200, false],
@@ -84,7 +95,7 @@ describe("LOBSTER importer on the hand-written fixture (every event type)", () =
       [99.9, 50, 100.5, 30],
       [N, 0, 101, 200],
     ]);
-    const [t15, c15] = recs.slice(13);
+    const [t15, c15] = recs.slice(14);
     expect([t15!.side, c15!.side]).toEqual(["B", "A"]); // resting ask executed: aggressor is a buyer
     expect(t15!.book).toEqual([
       [99.9, 50, 101, 200],
@@ -107,7 +118,7 @@ describe("LOBSTER importer on the hand-written fixture (every event type)", () =
   it("gives the same records whatever the batch size (F_LAST across batch boundaries)", async () => {
     const all = records(await collect(lobsterBatches(tiny, newLobsterStats())));
     const small = await collect(lobsterBatches({ ...tiny, capacity: 4 }, newLobsterStats()));
-    expect(small.map((b) => b.length)).toEqual([4, 4, 4, 3]);
+    expect(small.map((b) => b.length)).toEqual([4, 4, 4, 4]);
     expect(records(small)).toEqual(all);
   });
 
@@ -117,10 +128,11 @@ describe("LOBSTER importer on the hand-written fixture (every event type)", () =
     expect(s).toMatchObject({
       format: "lobster",
       rows: 15,
-      records: 15,
+      records: 16,
       levels: 2,
-      dropped: { halts: 3 },
-      warnings: {},
+      dropped: { halt_resumes: 2 },
+      warnings: { trading_halts: 1 },
+      examples: { trading_halts: [9] },
       span: { first: "2012-06-21T13:30:00.000000001Z", last: "2012-06-21T13:30:06.000000000Z" },
     });
     const back = await readBack(out);
@@ -140,8 +152,9 @@ describe("LOBSTER importer on the hand-written fixture (every event type)", () =
       orderbookPath: path.join(dir, "ob.csv"),
       out: path.join(dir, "o.parquet"),
     });
-    expect(s.warnings).toEqual({ inconsistent_book_rows: 2 }); // row 7, and row 8 (hidden: book must not change)
-    expect(s.examples).toEqual({ inconsistent_book_rows: [7, 8] });
+    // row 7, and row 8 (hidden: book must not change)
+    expect(s.warnings).toEqual({ inconsistent_book_rows: 2, trading_halts: 1 });
+    expect(s.examples).toEqual({ inconsistent_book_rows: [7, 8], trading_halts: [9] });
   });
 });
 
@@ -203,6 +216,10 @@ describe("LOBSTER import errors", () => {
     );
     const type = variant("message", (l) => l.map((x, i) => (i === 1 ? x.replace(",1,102,", ",9,102,") : x)));
     await expect(importLobster(type)).rejects.toThrow(/MESSAGE\.csv line 2: event type 9 is not 1-7/);
+    const halt = variant("message", (l) => l.map((x, i) => (i === 8 ? x.replace(",0,-1,-1", ",0,2,-1") : x)));
+    await expect(importLobster(halt)).rejects.toThrow(
+      /MESSAGE\.csv line 9: a type-7 \(trading halt\) message has price 2; LOBSTER writes -1 \(halt\), 0/,
+    );
   });
 
   it("validates date, symbol and venue id", async () => {
@@ -286,7 +303,7 @@ describe.skipIf(!haveData(LOBSTER))("LOBSTER importer on the real samples", () =
       rows: 49_482,
       records: 49_482 + 7_765,
       levels: 1,
-      dropped: { halts: 0 },
+      dropped: {},
       warnings: {},
     });
     expect(s.span).toEqual({
@@ -333,7 +350,7 @@ describe.skipIf(!haveData(LOBSTER))("LOBSTER importer on the real samples", () =
         stats,
       ),
     );
-    expect(stats).toMatchObject({ rows: 50, halts: 0, inconsistentRows: 0, records: 50 + 8 });
+    expect(stats).toMatchObject({ rows: 50, halts: 0, resumes: 0, inconsistentRows: 0, records: 50 + 8 });
     const cross = records(batches).filter((r) => r.seq === 3);
     expect(cross.map((r) => [r.action, r.side, r.price, r.size])).toEqual([["T", "N", 213.35, 19725]]);
     // 2015-01-07 is EST (UTC-5): 34200.492462611 s -> 14:30:00.492462611Z

@@ -8,14 +8,18 @@
  *                       (T does not change the book), then C on the resting side carrying the book after
  *   5 hidden exec.   -> T on the aggressor side, book unchanged
  *   6 cross          -> T with side N
- *   7 halt           -> dropped and counted
+ *   7 halt, price -1 -> R (clear) on side N: no price (NaN), size 0, an empty book, F_LAST; the market is
+ *                       halted until trading resumes, so every record written while halted carries an empty
+ *                       book too (its action, side, price and size as above)
+ *   7, price 0 / 1   -> quoting / trading resumes: no record (counted); after trading resumes the records carry
+ *                       the orderbook file's book again, so the next record restores the two-sided book
  * Resting side: direction +1 -> 'B', -1 -> 'A'. Prices: LOBSTER dollars x 1e4 -> x 1e5 = 1e-9 units ->
  * dollars; dummy empty levels -> no level (NaN, size 0). F_LAST marks the last record of each timestamp.
  */
 import { DataFormatError, InputError } from "../../core/errors.ts";
 import { validateDate, validateSymbol } from "../../core/ids.ts";
 import { newYorkToUtcNs } from "../../core/session.ts";
-import { Action, MAX_LEVELS, type Mbp10FullBatch, Side } from "../../mbp10/schema.ts";
+import { Action, Flag, MAX_LEVELS, type Mbp10FullBatch, Side } from "../../mbp10/schema.ts";
 import type { Mbp10WriteOptions } from "../../mbp10/writer.ts";
 import type { CellSite } from "../csv/fields.ts";
 import { LineReader, requireFile } from "../input.ts";
@@ -54,7 +58,13 @@ export interface LobsterReadStats {
   rows: number;
   /** Book levels in the orderbook file (columns / 4). */
   levels: number;
+  /** Trading halts (type 7, price -1), each written as a clear record; their message lines in examples. */
   halts: number;
+  haltExamples: number[];
+  /** Type-7 rows with price 0 (quoting resumes) or 1 (trading resumes): no record. */
+  resumes: number;
+  /** Non-halt rows between a halt and the trading resume: written with an empty book. */
+  haltedRows: number;
   /** Rows whose book is not the previous book plus the message. */
   inconsistentRows: number;
   inconsistentExamples: number[];
@@ -71,6 +81,9 @@ export function newLobsterStats(): LobsterReadStats {
     rows: 0,
     levels: 0,
     halts: 0,
+    haltExamples: [],
+    resumes: 0,
+    haltedRows: 0,
     inconsistentRows: 0,
     inconsistentExamples: [],
     timeBackwards: 0,
@@ -92,6 +105,9 @@ function toUsd(book: LobsterBook, out: UsdBook): void {
     out.bid[l] = b === -LOBSTER_EMPTY_PRICE || book.bidSz[l] === 0 ? Number.NaN : (b * 1e5) / 1e9;
   }
 }
+
+/** LOBSTER type-7 prices: the halt status the message announces. */
+const HaltStatus = { Halt: -1, Quoting: 0, Trading: 1 } as const;
 
 /** Level of `price` on the bid (`bid`) or ask side of `book`. */
 function sideLevel(book: LobsterBook, bid: boolean, price: number): number {
@@ -138,6 +154,11 @@ export async function* lobsterBatches(
     let hour = -1n;
     let hourOffsetNs = 0n;
     let prevTimeNs = -1n;
+    /** Between a trading halt and the trading resume: records carry an empty book. */
+    let halted = false;
+    const emptyBook = newLobsterBook(levels);
+    const emptyUsd: UsdBook = usd();
+    toUsd(emptyBook, emptyUsd);
 
     /** Fill the sink's current row. */
     const fill = (
@@ -198,6 +219,26 @@ export async function* lobsterBatches(
         hourOffsetNs = newYorkToUtcNs(o.date, h * NS_PER_HOUR) - h * NS_PER_HOUR; // DST-correct per hour
       }
       const ts = hourOffsetNs + m.timeNs;
+      if (m.type === EventType.Halt) {
+        if (m.price === HaltStatus.Halt) {
+          stats.halts++;
+          if (stats.haltExamples.length < MAX_EXAMPLES) stats.haltExamples.push(msgSite.line);
+          halted = true;
+        } else if (m.price === HaltStatus.Quoting || m.price === HaltStatus.Trading) {
+          stats.resumes++;
+          if (m.price === HaltStatus.Trading) halted = false;
+        } else {
+          throw new DataFormatError(
+            `${o.messagePath} line ${msgSite.line}: a type-7 (trading halt) message has price ${m.price}; ` +
+              "LOBSTER writes -1 (halt), 0 (quoting resumes) or 1 (trading resumes)",
+          );
+        }
+      } else if (halted) {
+        stats.haltedRows++;
+      }
+      // while halted every record shows an empty book (the two-sided book is back after the resume)
+      const [bookBefore, usdBefore] = halted ? [emptyBook, emptyUsd] : [before, beforeUsd];
+      const [bookAfter, usdAfter] = halted ? [emptyBook, emptyUsd] : [after, afterUsd];
       const bid = m.direction === 1;
       const resting = bid ? Side.Bid : Side.Ask;
       const aggressor = bid ? Side.Ask : Side.Bid;
@@ -205,31 +246,37 @@ export async function* lobsterBatches(
       switch (m.type) {
         case EventType.Add:
           if ((done = sink.start(ts))) yield done;
-          fill(Action.Add, resting, sideLevel(after, bid, m.price), after, afterUsd, ts);
+          fill(Action.Add, resting, sideLevel(after, bid, m.price), bookAfter, usdAfter, ts);
           break;
         case EventType.PartialCancel:
         case EventType.Delete:
           if ((done = sink.start(ts))) yield done;
-          fill(Action.Cancel, resting, sideLevel(before, bid, m.price), after, afterUsd, ts);
+          fill(Action.Cancel, resting, sideLevel(before, bid, m.price), bookAfter, usdAfter, ts);
           break;
         case EventType.VisibleExecution: {
           const depth = sideLevel(before, bid, m.price);
           if ((done = sink.start(ts))) yield done;
-          fill(Action.Trade, aggressor, depth, before, beforeUsd, ts);
+          fill(Action.Trade, aggressor, depth, bookBefore, usdBefore, ts);
           if ((done = sink.start(ts))) yield done;
-          fill(Action.Cancel, resting, depth, after, afterUsd, ts);
+          fill(Action.Cancel, resting, depth, bookAfter, usdAfter, ts);
           break;
         }
         case EventType.HiddenExecution:
           if ((done = sink.start(ts))) yield done;
-          fill(Action.Trade, aggressor, sideLevel(before, bid, m.price), after, afterUsd, ts);
+          fill(Action.Trade, aggressor, sideLevel(before, bid, m.price), bookAfter, usdAfter, ts);
           break;
         case EventType.Cross:
           if ((done = sink.start(ts))) yield done;
-          fill(Action.Trade, Side.None, 0, after, afterUsd, ts);
+          fill(Action.Trade, Side.None, 0, bookAfter, usdAfter, ts);
           break;
-        default:
-          stats.halts++;
+        default: // type 7
+          if (m.price === HaltStatus.Halt) {
+            if ((done = sink.start(ts))) yield done;
+            fill(Action.Clear, Side.None, 0, emptyBook, emptyUsd, ts);
+            sink.batch.price[sink.row] = Number.NaN;
+            sink.batch.size[sink.row] = 0;
+            sink.batch.flags[sink.row]! |= Flag.LAST;
+          }
       }
       [before, after] = [after, before];
       [beforeUsd, afterUsd] = [afterUsd, beforeUsd];
@@ -252,7 +299,10 @@ export interface LobsterImportOptions extends LobsterReadOptions {
   priceEncoding?: Mbp10WriteOptions["priceEncoding"];
 }
 
-/** Convert a LOBSTER message/orderbook pair to MBP-10 Parquet; the summary counts halts and inconsistent rows. */
+/**
+ * Convert a LOBSTER message/orderbook pair to MBP-10 Parquet; the summary counts trading halts (written as
+ * clear records), the type-7 resume messages (no record) and inconsistent rows.
+ */
 export async function importLobster(options: LobsterImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   validateDate(options.date);
@@ -270,7 +320,10 @@ export async function importLobster(options: LobsterImportOptions): Promise<Impo
     options.out,
     lobsterBatches(options, stats),
     { priceEncoding: options.priceEncoding ?? "float" },
-    () => new DataFormatError(`${options.messagePath}: all ${stats.rows} rows are halts; nothing to write`),
+    () =>
+      new DataFormatError(
+        `${options.messagePath}: all ${stats.rows} rows are type-7 resume messages; nothing to write`,
+      ),
   );
   const warnings: Record<string, number> = {};
   const examples: Record<string, number[]> = {};
@@ -279,6 +332,11 @@ export async function importLobster(options: LobsterImportOptions): Promise<Impo
     examples.inconsistent_book_rows = stats.inconsistentExamples;
   }
   if (stats.timeBackwards > 0) warnings.time_backwards = stats.timeBackwards;
+  if (stats.halts > 0) {
+    // not a data problem, but a run over this file will see halted time (MODELS.md 7.1)
+    warnings.trading_halts = stats.halts;
+    examples.trading_halts = stats.haltExamples;
+  }
   return {
     format: "lobster",
     inputs: [options.messagePath, options.orderbookPath],
@@ -287,7 +345,7 @@ export async function importLobster(options: LobsterImportOptions): Promise<Impo
     levels: Math.min(stats.levels, MAX_LEVELS),
     rows: stats.rows,
     records,
-    dropped: { halts: stats.halts },
+    dropped: stats.resumes > 0 ? { halt_resumes: stats.resumes } : {},
     warnings,
     examples,
     span: spanOf(stats.firstTsNs, stats.lastTsNs),
