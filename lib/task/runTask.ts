@@ -8,29 +8,23 @@
 import { ALPHA_MODELS, createAlpha } from "../alpha/registry.ts";
 import type { AlphaKind, AlphaModel } from "../alpha/types.ts";
 import { DayCalibrator } from "../calibration/dayCalibrator.ts";
-import { lambdaUsdAt, volumeForecast } from "../calibration/forecasts.ts";
 import {
   applyOverrides,
   overrideSetName,
   overrideVenues,
   type TaskParams,
-  taskAdverseOf,
-  taskOutflowOf,
 } from "../calibration/overrides.ts";
 import type { CalibrationParams } from "../calibration/params.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
-import { newYorkClockToUtcNs, regularSession } from "../core/session.ts";
+import { regularSession } from "../core/session.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Flag } from "../mbp10/schema.ts";
 import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
-import type { OutflowDistribution } from "../router/index.ts";
-import { venueOutflow } from "../router/venues.ts";
-import type { ImpactParams } from "../schedule/index.ts";
 import { ExecutionSim, flatFees } from "../sim/index.ts";
 import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import { writeCalibration } from "../store/calibration.ts";
@@ -43,10 +37,20 @@ import {
   type StrategyInstance,
 } from "./execution.ts";
 import { HaltTracker } from "./halts.ts";
+import {
+  type DayWiring,
+  executionContext,
+  resolveParentOrders,
+  riskControlsOf,
+  strategyInstances,
+} from "./parameterSet.ts";
 import { resultRows, type TaskRows } from "./rows.ts";
-import { alphaOf as alphaKindOf, makeScheduler, strategyLabel } from "./strategies.ts";
+import { alphaOf as alphaKindOf } from "./strategies.ts";
 import { Tape } from "./tape.ts";
 import { TimerQueue } from "./timers.ts";
+
+// resolveParentOrders lived here: re-exported for its importers
+export { resolveParentOrders } from "./parameterSet.ts";
 
 export interface TaskInput {
   readonly runId: string;
@@ -75,35 +79,6 @@ export interface TaskResult extends TaskRows {
   readonly parameterSets: readonly ParameterSet[];
   readonly quality: DataQuality;
   readonly venues: readonly string[];
-}
-
-/** Parent orders of the day from the spec: sizes in shares or % of ADV (prior days), start times New York. */
-export function resolveParentOrders(spec: TaskConfig, date: string, adv: number): ParentOrder[] {
-  const session = regularSession(date);
-  const out: ParentOrder[] = [];
-  for (const o of spec.orders) {
-    const qty = o.shares ?? Math.max(1, Math.round(((o.pct_adv ?? 0) / 100) * adv));
-    for (const clock of o.start_times) {
-      const startNs = newYorkClockToUtcNs(date, clock);
-      const endNs = startNs + BigInt(Math.round(o.horizon_min * 60e9));
-      if (startNs < session.openNs || endNs > session.closeNs) {
-        throw new InputError(
-          `parent order at ${clock} New York with a ${o.horizon_min}-minute horizon is outside the regular session ` +
-            "09:30-16:00 (it could not complete on the day's data); move the start time or shorten horizon_min",
-        );
-      }
-      out.push({
-        id: `${o.side}-${qty}-${clock}`,
-        side: o.side === "buy" ? 1 : -1,
-        qty,
-        startNs,
-        horizonS: o.horizon_min * 60,
-        ...(o.limit_bps !== undefined ? { limitBps: o.limit_bps } : {}),
-        ...(o.max_notional_usd !== undefined ? { maxNotionalUsd: o.max_notional_usd } : {}),
-      });
-    }
-  }
-  return out;
 }
 
 /** The same inputs without their close(): the look-ahead pre-pass must leave them open for the main pass. */
@@ -176,17 +151,6 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     const halts = new HaltTracker(
       risk?.max_gap_s !== undefined ? BigInt(Math.round(risk.max_gap_s * 1e9)) : undefined,
     );
-    const riskControls =
-      risk &&
-      (risk.max_spread_bps !== undefined ||
-        risk.max_child_shares !== undefined ||
-        risk.max_participation !== undefined)
-        ? {
-            maxSpreadBps: risk.max_spread_bps,
-            maxChildShares: risk.max_child_shares,
-            maxParticipation: risk.max_participation,
-          }
-        : undefined;
     const calibrator = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     const session = regularSession(input.date);
     const venueNames = () => stream.venues.venues.map((v) => v.name);
@@ -198,6 +162,17 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
           );
       }
     }
+    const day: DayWiring = {
+      spec,
+      symbol: input.symbol,
+      date: input.date,
+      sim,
+      timers,
+      tape,
+      venueNames,
+      riskControls: riskControlsOf(risk),
+      halts: risk?.suspend_on_halt ? halts : undefined,
+    };
     const alphaModels = new Map<string, AlphaModel>();
     const instances: StrategyInstance[] = [];
     const setOfLabel = new Map<string, TaskParams>();
@@ -212,71 +187,9 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         }
         return a;
       };
-      const forecastVolume = volumeForecast(params, session.openNs);
-      const outflowCache = new Map<string, OutflowDistribution>();
-      const ctx: ExecutionContext = {
-        sim,
-        timers,
-        tape,
-        decisionIntervalS: spec.decision_interval_s,
-        endGraceS: spec.sim.end_grace_s,
-        router: {
-          takerFeeUsd: spec.fees.taker_fee_usd,
-          thetaUsd: spec.router.theta_usd,
-          lambdaU: spec.router.lambda_u_usd,
-          lambdaO: spec.router.lambda_o_usd,
-          horizonS: spec.router.horizon_s,
-          samples: spec.router.samples,
-        },
-        makerRebateUsd: spec.fees.maker_rebate_usd,
-        lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
-        beta: params.beta,
-        latencyNs: (tNs: bigint) => sim.latency.entryNs(tNs),
-        seed: spec.seed,
-        symbol: input.symbol,
-        date: input.date,
-        venueNames,
-        forecastVolume,
-        outflow(venue: string, side: "bid" | "ask"): OutflowDistribution {
-          const key = `${venue}|${side}`;
-          let d = outflowCache.get(key);
-          if (!d) {
-            const o = taskOutflowOf(params, venue, side);
-            d = venueOutflow(o.samples, o.mean);
-            outflowCache.set(key, d);
-          }
-          return d;
-        },
-        adverseUsd: (venue: string, side: "bid" | "ask") => taskAdverseOf(params, venue, side),
-        ...(params.routerHalfSpreadUsd ? { routerHalfSpreadUsd: params.routerHalfSpreadUsd } : {}),
-        ...(riskControls ? { risk: riskControls } : {}),
-        ...(risk?.suspend_on_halt ? { halts } : {}),
-      };
+      const ctx = executionContext(day, params, session.openNs);
       const orders = resolveParentOrders(spec, input.date, params.adv);
-      // an impact grid (sim.impact with several models) runs every strategy under each model, as owners of
-      // their own, labelled .../impact=NAME; a single model leaves the labels unchanged
-      const impactGrid = spec.sim.impact.length > 1;
-      const setInstances: StrategyInstance[] = spec.sim.impact.flatMap((impactModel) =>
-        spec.strategies.map((s) => {
-          const alphaKind = alphaKindOf(s);
-          const label = strategyLabel(s);
-          const setLabel = setName ? `${label}/${setName}` : label;
-          return {
-            // an override set shows in the label (e.g. "ow/market/lambda_scale=2"), then the impact model of a
-            // grid; the random stream stays the strategy's, so parameter sets and impact models are compared
-            // on the same router draws
-            label: impactGrid ? `${setLabel}/impact=${impactModel}` : setLabel,
-            seedLabel: label,
-            name: s.strategy,
-            exec: s.exec,
-            params: { ...s },
-            alpha: alphaOf(alphaKind),
-            impactModel,
-            makeScheduler: (order: ParentOrder, impact: ImpactParams) =>
-              makeScheduler(s, impact, spec, order, forecastVolume),
-          };
-        }),
-      );
+      const setInstances = strategyInstances(spec, setName, alphaOf, ctx.forecastVolume);
       for (const inst of setInstances) setOfLabel.set(inst.label, params);
       instances.push(...setInstances);
       ordersBySet.push({ orders, instances: setInstances, ctx });

@@ -1,0 +1,68 @@
+/**
+ * The two impacts one parent order carries (MODELS.md 4 and 6.6), for its execution (lib/task/execution.ts):
+ * the scheduler's impact STATE I(t) (what the schedule believes: committed shares enter it when a child is
+ * sent, cancelled ones leave it, overfill adds to it; decayed at beta between events) and the own-impact
+ * OVERLAY of the strategy's impact model, which charges every fill s (I(t-) + J/2) per share on top of its
+ * replay price and moves the mids the metrics read to m + s I.
+ */
+
+import { type ImpactParams, ImpactState } from "../schedule/index.ts";
+import type { ImpactOverlay } from "../sim/index.ts";
+import { IMPACT_MODELS } from "../sim/registry.ts";
+
+export class ParentImpact {
+  private state: ImpactState | undefined;
+  /** The overlay charging our fills (built at t0 with the parent's lambda_usd). */
+  private overlay: ImpactOverlay | undefined;
+  private atNs: bigint;
+
+  constructor(startNs: bigint) {
+    this.atNs = startNs;
+  }
+
+  /**
+   * At t0: the impact state with the parent's parameters, and the overlay of `model` (lib/sim/registry.ts
+   * IMPACT_MODELS) whose reference size q_ref (the sqrt law's) is `qRefShares`.
+   */
+  start(impact: ImpactParams, model: string, qRefShares: number): void {
+    this.state = new ImpactState(impact);
+    this.overlay = IMPACT_MODELS.get(model).make({ ...impact, qRefShares });
+  }
+
+  /** True once `start` ran. */
+  get started(): boolean {
+    return this.state !== undefined;
+  }
+
+  /** Side-adjusted impact state now (decayed to tNs); 0 before t0. */
+  at(tNs: bigint): number {
+    if (!this.state) return 0;
+    if (tNs > this.atNs) {
+      this.state.decay(Number(tNs - this.atNs) / 1e9);
+      this.atNs = tNs;
+    }
+    return this.state.value;
+  }
+
+  /** `shares` enter the impact state at tNs (a child's committed X when it is sent, or overfill). */
+  add(tNs: bigint, shares: number): void {
+    this.at(tNs);
+    this.state?.fill(shares);
+  }
+
+  /** `shares` sent `ageS` seconds ago leave the impact state at tNs (their contribution, decayed since). */
+  withdraw(tNs: bigint, shares: number, ageS: number): void {
+    this.at(tNs);
+    this.state?.withdraw(shares, ageS);
+  }
+
+  /** The national mid `midUsd` at tNs with the overlay's impact of a parent on `side`: m + s I(tNs). */
+  mid(midUsd: number, tNs: bigint, side: 1 | -1): number {
+    return this.overlay ? midUsd + side * this.overlay.valueAt(tNs) : midUsd;
+  }
+
+  /** The overlay's charge per share of a fill of `qty` at tsNs in `group` (side-adjusted $, 0 without one). */
+  charge(tsNs: bigint, qty: number, group: number | undefined): number {
+    return this.overlay ? this.overlay.fill(tsNs, qty, group) : 0;
+  }
+}
