@@ -30,12 +30,16 @@ const ci = (x: string) => `1.96 * stddev_samp(${x}) / sqrt(count(${x}))`;
 const SAME_ORDER = (a: string, b: string) =>
   `${a}.symbol = ${b}.symbol AND ${a}."date" = ${b}."date" AND ${a}.order_id = ${b}.order_id`;
 
-/** Paired-difference columns: mean of d = worse - better (positive = gain), its CI, the win rate. */
-const pairedGain = (worse: string, better: string, label: string) => `
-  avg(${worse} - ${better}) AS ${label},
-  avg(${worse} - ${better}) - ${ci(`${worse} - ${better}`)} AS ${label}_ci_low,
-  avg(${worse} - ${better}) + ${ci(`${worse} - ${better}`)} AS ${label}_ci_high,
-  avg(CASE WHEN ${better} < ${worse} THEN CAST(1 AS DOUBLE) WHEN ${better} >= ${worse} THEN CAST(0 AS DOUBLE) END) AS win_rate`;
+/**
+ * Paired-difference columns, as `msor backtest` / `msor sweep` print gains: mean of d = candidate - baseline
+ * (negative = the candidate is cheaper: the router or the alpha saves), its CI, and the win rate (share of
+ * orders where the candidate is strictly cheaper).
+ */
+const pairedGain = (baseline: string, candidate: string, label: string) => `
+  avg(${candidate} - ${baseline}) AS ${label},
+  avg(${candidate} - ${baseline}) - ${ci(`${candidate} - ${baseline}`)} AS ${label}_ci_low,
+  avg(${candidate} - ${baseline}) + ${ci(`${candidate} - ${baseline}`)} AS ${label}_ci_high,
+  avg(CASE WHEN ${candidate} < ${baseline} THEN CAST(1 AS DOUBLE) WHEN ${candidate} >= ${baseline} THEN CAST(0 AS DOUBLE) END) AS win_rate`;
 
 export const STRATEGY_COMPARISON: SavedQuery = {
   name: "strategy_comparison",
@@ -71,7 +75,7 @@ ORDER BY e.calibration_source DESC, e.strategy`,
 export const ROUTING_GAIN: SavedQuery = {
   name: "routing_gain",
   description:
-    "Routing gain: each sor strategy (e.g. ow/sor, myopic/sor/alpha=none) against the same schedule sent as market orders, paired on the same parent orders (positive = the router saves)",
+    "Routing gain: each sor strategy (e.g. ow/sor, myopic/sor/alpha=none) against the same schedule sent as market orders, paired on the same parent orders: routing_gain_bps = sor - market (negative = the router saves)",
   sql: `WITH e AS (
   SELECT symbol, "date", order_id, strategy, strategy_name, exec, calibration_source, total_cost_bps
   FROM executions
@@ -94,7 +98,7 @@ ORDER BY s.calibration_source DESC, s.strategy`,
 export const ALPHA_GAIN: SavedQuery = {
   name: "alpha_gain",
   description:
-    "Alpha gain: myopic with an alpha model against myopic without alpha (same execution), paired on the same parent orders (positive = alpha saves; look_ahead = oracle upper bound)",
+    "Alpha gain: myopic with an alpha model against myopic without alpha (same execution), paired on the same parent orders: alpha_gain_bps = alpha - none (negative = the alpha saves; look_ahead = oracle upper bound)",
   sql: `WITH e AS (
   SELECT symbol, "date", order_id, strategy, strategy_name, alpha_model, look_ahead, calibration_source, total_cost_bps
   FROM executions

@@ -78,7 +78,10 @@ const num = (v: unknown) => Number(v);
 const key = (r: Record<string, CellValue>) => `${r.symbol}|${r.date}|${r.order_id}`;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Mean of (worse - better) over orders both strategies executed, and the share where better < worse. */
+/**
+ * Mean of (candidate - baseline) over orders both strategies executed (negative = the candidate is cheaper,
+ * the sign `msor backtest` prints gains with), and the share where the candidate is strictly cheaper.
+ */
 function paired(worse: string, better: string): { n: number; gain: number; win: number } {
   const rows = result.executions;
   const w = new Map(rows.filter((r) => r.strategy === worse).map((r) => [key(r), Number(r.total_cost_bps)]));
@@ -87,7 +90,7 @@ function paired(worse: string, better: string): { n: number; gain: number; win: 
     const wv = w.get(key(r));
     if (wv !== undefined) d.push(wv - Number(r.total_cost_bps));
   }
-  return { n: d.length, gain: mean(d), win: d.filter((x) => x > 0).length / d.length };
+  return { n: d.length, gain: -mean(d), win: d.filter((x) => x > 0).length / d.length };
 }
 
 describe("saved queries in DuckDB over backtest results", () => {
@@ -130,6 +133,9 @@ describe("saved queries in DuckDB over backtest results", () => {
       expect(p.n).toBe(12);
       expect(num(r.routing_gain_bps)).toBeCloseTo(p.gain, 9);
       expect(num(r.win_rate)).toBeCloseTo(p.win, 12);
+      // the same number, with the same sign, as the gains msor backtest / msor sweep print
+      const g = result.gains.find((x) => x.kind === "routing" && x.strategy === r.sor_strategy)!;
+      expect(num(r.routing_gain_bps)).toBeCloseTo(g.diff_bps, 9);
     }
   });
 
@@ -143,6 +149,8 @@ describe("saved queries in DuckDB over backtest results", () => {
       const p = paired(String(r.no_alpha_strategy), String(r.alpha_strategy));
       expect(num(r.orders)).toBe(p.n);
       expect(num(r.alpha_gain_bps)).toBeCloseTo(p.gain, 9);
+      const g = result.gains.find((x) => x.kind === "alpha" && x.strategy === r.alpha_strategy);
+      if (g) expect(num(r.alpha_gain_bps)).toBeCloseTo(g.diff_bps, 9);
     }
   });
 
