@@ -1,12 +1,13 @@
 /**
  * `msor query`: DuckDB over a local results root, with one view per table named like the Athena tables
  * (executions, child_orders, fills, task_quality, calibration, summary), so the saved Athena queries
- * (lib/results/queries.ts) run unchanged.
+ * (lib/results/queries.ts) run unchanged: `?` binds to the run id
+ * (`msor query --saved NAME --run-id R`).
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import { errorMessage, InputError } from "../core/errors.ts";
 import { CALIBRATION_TABLE } from "../results/calibrationSchema.ts";
-import { duckdbViewStatements } from "../results/queries.ts";
+import { duckdbViewStatements, SAVED_QUERIES, type SavedQuery } from "../results/queries.ts";
 import type { TableSchema } from "../results/schema.ts";
 import { SUMMARY } from "../results/summarySchema.ts";
 import { RESULT_TABLES } from "../results/tables.ts";
@@ -19,12 +20,44 @@ export interface QueryResult {
   readonly rows: Record<string, unknown>[];
 }
 
+/** The saved query named `name`; an InputError listing the names otherwise. */
+export function savedQuery(name: string): SavedQuery {
+  const q = SAVED_QUERIES.find((x) => x.name === name);
+  if (!q) {
+    throw new InputError(
+      `no saved query "${name}"; the saved queries are ${SAVED_QUERIES.map((x) => x.name).join(", ")} (msor query --list-saved)`,
+    );
+  }
+  return q;
+}
+
+/** Number of `?` parameters of a statement (outside quoted strings and identifiers). */
+export function countParameters(sql: string): number {
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, "").split("?").length - 1;
+}
+
 /**
- * Run one SQL statement over the results under `root`. Views over tables with no file yet are skipped
- * (DuckDB refuses a glob that matches nothing), and the error then names the missing table.
+ * True when a DuckDB error is about a view or file that does not exist (a table with no files yet), not
+ * e.g. a syntax error or a missing parameter.
  */
-export async function queryResults(root: string, sql: string): Promise<QueryResult> {
+export function isMissingTableError(message: string): boolean {
+  return /Table with name \S+ does not exist|No files found|Catalog Error: Table/i.test(message);
+}
+
+/**
+ * Run one SQL statement over the results under `root`, binding every `?` to `runId` (the saved queries have
+ * one, the run_id). Views over tables with no file yet are skipped (DuckDB refuses a glob that matches
+ * nothing), and an error about a missing table then names the tables without files.
+ */
+export async function queryResults(root: string, sql: string, runId?: string): Promise<QueryResult> {
   if (sql.trim() === "") throw new InputError('empty SQL; e.g. msor query "SELECT * FROM summary"');
+  const n = countParameters(sql);
+  if (n > 0 && runId === undefined) {
+    throw new InputError(`the SQL has ${n} ? parameter(s) (the run_id); give --run-id R`);
+  }
+  if (n === 0 && runId !== undefined) {
+    throw new InputError("--run-id binds the SQL's ? parameters, but the SQL has none; add WHERE run_id = ?");
+  }
   const inst = await DuckDBInstance.create(":memory:");
   const con = await inst.connect();
   try {
@@ -39,12 +72,14 @@ export async function queryResults(root: string, sql: string): Promise<QueryResu
     }
     let r: Awaited<ReturnType<typeof con.runAndReadAll>>;
     try {
-      r = await con.runAndReadAll(sql);
+      r = await con.runAndReadAll(sql, n > 0 ? Array.from({ length: n }, () => runId!) : undefined);
     } catch (e) {
-      const hint = missing.length
-        ? ` (no files yet under ${root} for: ${missing.join(", ")}; run msor sweep or msor demo first)`
-        : "";
-      throw new InputError(`query failed: ${errorMessage(e).split("\n")[0]}${hint}`);
+      const first = errorMessage(e).split("\n")[0]!;
+      const hint =
+        missing.length && isMissingTableError(first)
+          ? ` (no files yet under ${root} for: ${missing.join(", ")}; run msor sweep or msor demo first)`
+          : "";
+      throw new InputError(`query failed: ${first}${hint}`);
     }
     return { columns: r.columnNames(), rows: r.getRowObjectsJson() as Record<string, unknown>[] };
   } finally {

@@ -1,19 +1,66 @@
-/** `msor query "SQL" [--root DIR] [--json]`: DuckDB over local results, views named like the Athena tables. */
+/**
+ * `msor query ["SQL"] [--saved NAME] [--run-id R] [--list-saved] [--print-sql] [--root DIR] [--json]`: DuckDB
+ * over local results, views named like the Athena tables; `?` parameters bind to --run-id, so the saved
+ * Athena queries (lib/results/queries.ts) run unchanged.
+ */
 import type { Command } from "commander";
-import { queryResults } from "../../sweep/query.ts";
+import { InputError } from "../../core/errors.ts";
+import { SAVED_QUERIES } from "../../results/queries.ts";
+import { queryResults, savedQuery } from "../../sweep/query.ts";
 import { printJson, printTable } from "../output.ts";
+
+interface QueryCliOptions {
+  root: string;
+  json?: boolean;
+  runId?: string;
+  saved?: string;
+  listSaved?: boolean;
+  printSql?: boolean;
+}
 
 export function registerQuery(program: Command): void {
   program
     .command("query")
     .description(
-      "SQL over local results (DuckDB; views executions, child_orders, fills, task_quality, calibration, summary)",
+      "SQL over local results (DuckDB; views executions, child_orders, fills, task_quality, calibration, summary); ? binds to --run-id",
     )
-    .argument("<sql>", 'e.g. "SELECT strategy, avg(total_cost_bps) FROM executions GROUP BY 1"')
+    .argument("[sql]", 'e.g. "SELECT strategy, avg(total_cost_bps) FROM executions GROUP BY 1"')
     .option("--root <dir>", "results folder (the --root of msor sweep)", "msor-out")
+    .option("--run-id <id>", "value of the SQL's ? parameters (the run_id of the saved queries)")
+    .option("--saved <name>", "run a saved Athena query by name (needs --run-id; see --list-saved)")
+    .option("--list-saved", "list the saved queries (name and description)")
+    .option("--print-sql", "with --saved: print its SQL instead of running it")
     .option("--json", "print rows as JSON")
-    .action(async (sql: string, o: { root: string; json?: boolean }) => {
-      const r = await queryResults(o.root, sql);
+    .action(async (sql: string | undefined, o: QueryCliOptions) => {
+      if (o.listSaved) {
+        const rows = SAVED_QUERIES.map((q) => ({ name: q.name, description: q.description }));
+        if (o.json) printJson(rows);
+        else for (const q of rows) process.stdout.write(`${q.name}\n  ${q.description}\n`);
+        return;
+      }
+      if (o.printSql && o.saved === undefined) throw new InputError("--print-sql needs --saved NAME");
+      if (o.saved !== undefined) {
+        if (sql !== undefined) {
+          throw new InputError(`give either SQL or --saved ${o.saved}, not both`);
+        }
+        const q = savedQuery(o.saved);
+        if (o.printSql) {
+          process.stdout.write(`${q.sql}\n`);
+          return;
+        }
+        if (o.runId === undefined) {
+          throw new InputError(
+            `--saved ${o.saved} needs --run-id R (the run_id of the msor sweep or msor demo run)`,
+          );
+        }
+        sql = q.sql;
+      }
+      if (sql === undefined) {
+        throw new InputError(
+          'give SQL (msor query "SELECT * FROM summary"), or --saved NAME --run-id R, or --list-saved',
+        );
+      }
+      const r = await queryResults(o.root, sql, o.runId);
       if (o.json) printJson(r.rows);
       else printTable(r.rows, r.columns, 3);
     });
