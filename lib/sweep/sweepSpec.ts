@@ -102,9 +102,10 @@ class Problems {
   }
   throwIfAny(where: string): void {
     if (this.list.length === 0) return;
-    const shown = this.list.slice(0, 8).map((m) => `  - ${m}`);
-    if (this.list.length > 8) shown.push(`  - (and ${this.list.length - 8} more)`);
-    throw new InputError(`invalid ${where}:\n${shown.join("\n")}`);
+    if (this.list.length === 1) throw new InputError(`invalid ${where}: ${this.list[0]}`);
+    const shown = this.list.slice(0, 8).map((m, i) => `  (${i + 1}) ${m}`);
+    if (this.list.length > 8) shown.push(`  (and ${this.list.length - 8} more)`);
+    throw new InputError(`invalid ${where}, ${this.list.length} problems:\n${shown.join("\n")}`);
   }
 }
 
@@ -177,6 +178,16 @@ function resolveDates(dates: unknown, p: Problems): string[] {
     .sort();
 }
 
+const FIELDS = SweepSpecSchema.shape;
+
+/** One top-level field through its schema; its issues (path from the field) into `p`. */
+function parseField<T>(schema: z.ZodType<T>, field: string, value: unknown, p: Problems): T | undefined {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  for (const i of r.error.issues) p.add(`${[field, ...i.path.map(String)].join(".")}: ${i.message}`);
+  return undefined;
+}
+
 function resolveInput(
   input: z.infer<typeof SweepSpecSchema>["input"],
   p: Problems,
@@ -241,26 +252,32 @@ function resolveBacktest(raw: Record<string, unknown>, lookbackDays: number, p: 
  */
 export function resolveSweepSpec(value: unknown, where = "sweep spec"): ResolvedSweep {
   if (value === null || value === undefined) throw new InputError(`invalid ${where}: the spec is empty`);
-  const parsed = SweepSpecSchema.safeParse(value);
-  if (!parsed.success) {
-    const p = new Problems();
-    for (const i of parsed.error.issues.slice(0, 8)) {
-      p.add(`${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
-    }
-    p.throwIfAny(where);
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new InputError(
+      `invalid ${where}: expected a mapping of fields (${Object.keys(FIELDS).join(", ")})`,
+    );
   }
-  const spec = parsed.data!;
+  // each field is parsed on its own, so a schema problem in one field (or an unknown field) does not hide
+  // the checks of the others: one error lists them all
+  const raw = value as Record<string, unknown>;
   const p = new Problems();
-  const runId = spec.run_id === undefined ? undefined : p.run(() => checkRunId(spec.run_id, "run_id"));
-  const symbols = uniqueList(spec.symbols, "symbols", checkSymbol, p);
-  const dates = resolveDates(spec.dates, p);
-  const input = resolveInput(spec.input, p);
-  const lookbackDays = spec.calibration.lookback_days;
-  const backtest = resolveBacktest(spec.backtest, lookbackDays, p);
+  for (const k of Object.keys(raw)) {
+    if (!(k in FIELDS)) p.add(`${k}: unrecognized key; the fields are ${Object.keys(FIELDS).join(", ")}`);
+  }
+  const runId = raw.run_id === undefined ? undefined : p.run(() => checkRunId(raw.run_id, "run_id"));
+  const symbolsRaw = parseField(FIELDS.symbols, "symbols", raw.symbols, p);
+  const symbols = symbolsRaw ? uniqueList(symbolsRaw, "symbols", checkSymbol, p) : [];
+  const dates = resolveDates(raw.dates, p);
+  const inputRaw = parseField(FIELDS.input, "input", raw.input, p);
+  const input = inputRaw ? resolveInput(inputRaw, p) : undefined;
+  const lookbackDays = parseField(FIELDS.calibration, "calibration", raw.calibration, p)?.lookback_days;
+  const backtestRaw = parseField(FIELDS.backtest, "backtest", raw.backtest, p);
+  const backtest =
+    backtestRaw && lookbackDays !== undefined ? resolveBacktest(backtestRaw, lookbackDays, p) : undefined;
   const lookback: Record<string, readonly string[]> = {};
   const calibration = new Set<string>(dates);
-  for (const d of dates) {
-    const before = p.run(() => tradingDaysBefore(d, lookbackDays));
+  for (const d of lookbackDays === undefined ? [] : dates) {
+    const before = p.run(() => tradingDaysBefore(d, lookbackDays!));
     if (before === undefined) continue;
     lookback[d] = before;
     for (const b of before) calibration.add(b);
@@ -279,7 +296,7 @@ export function resolveSweepSpec(value: unknown, where = "sweep spec"): Resolved
     ...(runId !== undefined ? { run_id: runId } : {}),
     symbols,
     dates,
-    calibration: { lookback_days: lookbackDays },
+    calibration: { lookback_days: lookbackDays! },
     lookback,
     calibration_dates: [...calibration].sort(),
     input: input!,

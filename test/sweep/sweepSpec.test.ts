@@ -144,12 +144,33 @@ describe("resolveSweepSpec", () => {
       expect.unreachable();
     } catch (e) {
       const m = (e as Error).message;
-      expect(m).toMatch(/^invalid sweep spec:\n {2}- /);
+      expect(m).toMatch(/^invalid sweep spec, 4 problems:\n {2}\(1\) /);
+      expect(m).not.toMatch(/^ *- /m);
       expect(m).toMatch(/run_id/);
       expect(m).toMatch(/symbols\[0\]/);
       expect(m).toMatch(/symbols\[1\] "ok": has lower-case/);
       expect(m).toMatch(/Good Friday/);
     }
+  });
+
+  it("reports schema problems (a misspelt key) together with the value checks of the other fields", () => {
+    try {
+      resolve({ symbols: ["../x"], calibraton: { lookback_days: 3 } });
+      expect.unreachable();
+    } catch (e) {
+      const m = (e as Error).message;
+      expect(m).toMatch(/^invalid sweep spec, 2 problems:\n/);
+      expect(m).toMatch(/\(1\) calibraton: unrecognized key; the fields are run_id, symbols, dates/);
+      expect(m).toMatch(/\(2\) invalid symbols\[0\] "\.\.\/x": contains '\/'/);
+    }
+    // a schema problem inside a field too: the other fields are still checked
+    expect(() => resolve({ symbols: ["../x"], calibration: { lookback_days: 0 } })).toThrow(
+      /2 problems:\n.*invalid symbols\[0\].*\n.*calibration\.lookback_days: Too small/,
+    );
+  });
+
+  it("a single problem is one plain line: no list marker", () => {
+    expect(() => resolve({ run_id: "a/b" })).toThrow(/^invalid sweep spec: invalid run_id "a\/b"/);
   });
 
   it("checks the input section against the key template", () => {
