@@ -1,5 +1,5 @@
 /** msor sweep / status / query on the local backend: exit codes, JSON, the accounting and the views. */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { progressLine } from "../../lib/cli/commands/sweep.ts";
@@ -56,6 +56,7 @@ describe("msor sweep, status, query", () => {
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.runId).toBe("cli-run");
+    expect(j.no_input).toBe(0);
     expect(j.progress).toEqual({
       planned: 3,
       ok: 3,
@@ -85,6 +86,26 @@ describe("msor sweep, status, query", () => {
     ]);
     const sum = await run(["query", "SELECT count(*)::INTEGER AS n FROM summary", "--root", root, "--json"]);
     expect(JSON.parse(sum.out)).toEqual([{ n: 2 }]);
+  }, 120_000);
+
+  it("says how many lookback symbol-days had no input and were left out (text and --json)", async () => {
+    const gapSpec = join(dir, "gap.yaml");
+    // lookback 3 before 2024-03-05 = 02-29, 03-01, 03-04; only 03-04 and 03-05 have input
+    writeFileSync(
+      gapSpec,
+      readFileSync(specPath, "utf8")
+        .replace("run_id: cli-run", "run_id: cli-gap")
+        .replace("lookback_days: 1", "lookback_days: 3"),
+    );
+    const r = await run(["sweep", "--spec", gapSpec, "--root", root, "--workers", "1"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(
+      "2 symbol-day(s) had no input and were left out of calibration (SYNA 2024-02-29, SYNA 2024-03-01)",
+    );
+    // planning the same spec again finds the finished run and reports the same count
+    const j = await run(["sweep", "--spec", gapSpec, "--root", root, "--json"]);
+    expect(j.code, j.err).toBe(0);
+    expect(JSON.parse(j.out)).toMatchObject({ runId: "cli-gap", state: "finished", no_input: 2 });
   }, 120_000);
 
   it("exits 2 on bad input with a message that says what to do", async () => {

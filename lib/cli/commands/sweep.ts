@@ -15,7 +15,7 @@ import { statusKey } from "../../store/keys.ts";
 import { runLocalSweep, type SweepProgress } from "../../sweep/local/localSweep.ts";
 import { defaultWorkers, threadExecutor } from "../../sweep/local/pool.ts";
 import { aggregateMeans } from "../../sweep/messages.ts";
-import { type PlanResult, planSweep } from "../../sweep/planner.ts";
+import { type PlanResult, planSweep, readManifest } from "../../sweep/planner.ts";
 import { listResultFiles, readResultRows } from "../../sweep/report/load.ts";
 import { parseRunStatus, progressOf, type RunStatus } from "../../sweep/runStatus.ts";
 import {
@@ -107,9 +107,11 @@ async function report(
   json: boolean | undefined,
 ): Promise<void> {
   const costs = status.finished ? await costSummary(store, plan.runId) : undefined;
+  const noInput = (await readManifest(store, plan.runId)).no_input;
   if (json) {
     printJson({
       ...plan,
+      no_input: noInput.length,
       progress: progressOf(status),
       status,
       ...(costs
@@ -123,6 +125,12 @@ async function report(
     `run ${plan.runId}: ${p.ok} ok, ${p.failed} failed, ${p.dead_lettered} dead-lettered of ${p.planned} tasks${p.finished ? "" : " (not finished)"}\n`,
   );
   const failed = Object.entries(status.tasks).filter(([, t]) => t.outcome !== "ok");
+  if (noInput.length > 0) {
+    const shown = noInput.slice(0, 5).map((t) => `${t.symbol} ${t.date}`);
+    process.stdout.write(
+      `  ${noInput.length} symbol-day(s) had no input and were left out of calibration (${shown.join(", ")}${noInput.length > 5 ? ", ..." : ""}); check input.root / key_template, or add the files\n`,
+    );
+  }
   for (const [id, t] of failed.slice(0, 10))
     process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
   if (failed.length > 10)
