@@ -1,5 +1,5 @@
 /**
- * `imbalance`: microprice minus mid at the NATIONAL best (MODELS.md section 3):
+ * `imbalance`: microprice minus mid at the NATIONAL best (docs/models.md section 3):
  * microprice = (bid q_a + ask q_b) / (q_a + q_b), q_b / q_a = size displayed at the national best bid / ask
  * summed over venues. moveUsd = microprice - mid (dollars), approached with a fixed timescale (default 30 s,
  * a typical lifetime of a level-1 imbalance in liquid stocks; not fitted).

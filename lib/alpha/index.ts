@@ -1,4 +1,4 @@
-/** Alpha models (MODELS.md section 3): none, ofi, imbalance, oracle (look-ahead, labelled). */
+/** Alpha models (docs/models.md section 3): none, ofi, imbalance, oracle (look-ahead, labelled). */
 
 export { DEFAULT_IMBALANCE_TIMESCALE_S, ImbalanceAlpha, micropriceEdge } from "./imbalance.ts";
 export { NoAlpha } from "./none.ts";

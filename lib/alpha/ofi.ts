@@ -1,5 +1,5 @@
 /**
- * `ofi`: order-flow imbalance alpha (Cont, Kukanov, Stoikov 2014; MODELS.md section 3). Causal: the OFI of
+ * `ofi`: order-flow imbalance alpha (Cont, Kukanov, Stoikov 2014; docs/models.md section 3). Causal: the OFI of
  * the events in the last `windowS` seconds (per-venue level-0 contributions, summed over venues, exactly as
  * the calibration computes them), normalized by the prior days' mean level-0 depth, times the coefficient
  * fitted on PRIOR days: predicted change over H_alpha = coefUsd * OFI_w / avgDepth (dollars). Expressed in the

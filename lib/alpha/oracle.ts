@@ -1,6 +1,6 @@
 /**
  * `oracle`: the ACTUAL future mid change of the same day, mid(t + horizon) - mid(t), from a recorded mid path
- * (MODELS.md section 3). LOOK-AHEAD by construction (lookAhead = true): an upper bound, never a strategy.
+ * (docs/models.md section 3). LOOK-AHEAD by construction (lookAhead = true): an upper bound, never a strategy.
  * The move is expressed in the exponential form with timescale H = horizon / 3 and moveUsd chosen so that the
  * predicted change at the horizon equals the actual one: moveUsd = delta / (1 - exp(-3)).
  */

@@ -1,5 +1,5 @@
 /**
- * Alpha models (MODELS.md section 3): a forecast of the UNPERTURBED mid move, updated causally from the replay.
+ * Alpha models (docs/models.md section 3): a forecast of the UNPERTURBED mid move, updated causally from the replay.
  * Forecasts here are in market direction (positive = the mid is expected to rise); the caller multiplies by
  * the parent's side s to get the side-adjusted alpha of lib/schedule (same shape as its AlphaForecast).
  */

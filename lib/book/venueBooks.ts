@@ -1,7 +1,7 @@
 /**
  * The consistent book of every venue, and the national best across venues. An MBP-10 record carries the
  * venue's book after its event, but a multi-record event is consistent only on its F_LAST record
- * (MODELS.md section 1), so `onRecord` copies the levels into flat per-venue arrays at F_LAST records only.
+ * (docs/models.md section 1), so `onRecord` copies the levels into flat per-venue arrays at F_LAST records only.
  * Layout: index v * levels + l. Prices in dollars (NaN = no level), sizes in shares.
  */
 import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";

@@ -1,5 +1,5 @@
 /**
- * Pure estimators over regularly sampled series (MODELS.md section 2). Inputs are plain typed arrays built by
+ * Pure estimators over regularly sampled series (docs/models.md section 2). Inputs are plain typed arrays built by
  * the single pass; NaN marks "no two-sided book" and every pair touching a NaN is skipped.
  */
 import type { ImpactCandidate, ImpactFit, KyleRow } from "./types.ts";

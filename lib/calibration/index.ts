@@ -1,4 +1,4 @@
-/** Calibration (MODELS.md section 2): one pass per symbol-day, records per day, parameters from prior days. */
+/** Calibration (docs/models.md section 2): one pass per symbol-day, records per day, parameters from prior days. */
 
 export { DayCalibrator, type DayCalibratorInit } from "./dayCalibrator.ts";
 export { aggregate, finiteMean, fitPropagator, kyleTable, ols, realizedVol } from "./fits.ts";

@@ -1,5 +1,5 @@
 /**
- * Order-flow imbalance at level 0 (Cont, Kukanov, Stoikov 2014; MODELS.md section 3), computed PER VENUE on
+ * Order-flow imbalance at level 0 (Cont, Kukanov, Stoikov 2014; docs/models.md section 3), computed PER VENUE on
  * consecutive consistent (F_LAST) books of that venue and summed over venues. Prices are compared as integer
  * micro-dollar keys (never with ===). A missing bid counts as price -infinity, a missing ask as +infinity,
  * each with size 0, so a level appearing or vanishing is a price move.

@@ -36,7 +36,7 @@ export interface CalibrationDefaults {
 /**
  * Documented defaults: a liquid large-cap. ADV 1M shares, sigma_d 2%, half-spread 1 cent, price 100 $,
  * lambda 1 (trading one ADV moves the price by one daily sigma), half-life 15 min, outflow 3000 shares per
- * minute (MODELS.md section 9 router oracle), no adverse selection, OFI coefficient 0 (no OFI alpha).
+ * minute (docs/models.md section 9 router oracle), no adverse selection, OFI coefficient 0 (no OFI alpha).
  */
 export const DEFAULT_CALIBRATION: CalibrationDefaults = {
   adv: 1_000_000,

@@ -1,5 +1,5 @@
 /**
- * Per venue and side statistics of the best queue (MODELS.md section 2):
+ * Per venue and side statistics of the best queue (docs/models.md section 2):
  * - outflow xi per minute: shares that left the BEST level, measured from consecutive consistent books of the
  *   venue at depth 0: same best price -> max(0, q_old - q_new); best price worse (level gone: bid down / ask
  *   up, or side empty) -> q_old (the whole level left); best price better -> 0 (a new level, nothing left).

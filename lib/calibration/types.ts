@@ -1,5 +1,5 @@
 /**
- * Calibration contracts (MODELS.md section 2): the single-pass observer interface, options, and the result of
+ * Calibration contracts (docs/models.md section 2): the single-pass observer interface, options, and the result of
  * one symbol-day. Units: shares, dollars, seconds; sigma and lambda are unitless as stated per field.
  */
 import type { Mbp10Batch } from "../mbp10/schema.ts";

@@ -29,7 +29,7 @@ export function usdToFixed(p: number): bigint {
 
 /**
  * Integer key of a price in micro-dollars, for equality tests and maps. Never compare float prices with ===;
- * compare their keys (MODELS.md conventions).
+ * compare their keys (docs/models.md conventions).
  */
 export function priceKey(pUsd: number): number {
   return Math.round(pUsd * 1e6);

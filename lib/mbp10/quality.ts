@@ -1,5 +1,5 @@
 /**
- * Data-quality counters of a stream (MODELS.md section 1: measured, not assumed). Reported per task; the
+ * Data-quality counters of a stream (docs/models.md section 1: measured, not assumed). Reported per task; the
  * replay skips what would corrupt state but never hides it.
  */
 import { priceKey } from "../core/units.ts";

@@ -1,6 +1,6 @@
 /**
  * Databento MBP-10 as written by Databento's tools (DBNStore.to_parquet): 74 columns. One record = one book
- * event plus the venue's 10-level book AFTER the event (MODELS.md section 1).
+ * event plus the venue's 10-level book AFTER the event (docs/models.md section 1).
  */
 
 export const MAX_LEVELS = 10;

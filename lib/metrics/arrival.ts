@@ -1,5 +1,5 @@
 /**
- * Arrival mid m0 of a parent order (MODELS.md section 8): the mid of the last consistent (F_LAST) book at or
+ * Arrival mid m0 of a parent order (docs/models.md section 8): the mid of the last consistent (F_LAST) book at or
  * before t0; when there is none, or it is not two-sided (t0 at the first record of the session), the first
  * two-sided consistent book after t0 inside the window, flagged `arrival_source = first_after`. A parent whose
  * window [t0, t0 + T] never sees a two-sided book is `status = no_data`: reported, counted in task_quality,

@@ -1,4 +1,4 @@
-/** Per-order and run-level execution metrics (MODELS.md section 8). */
+/** Per-order and run-level execution metrics (docs/models.md section 8). */
 export {
   type ArrivalMid,
   ArrivalMidTracker,

@@ -1,8 +1,8 @@
 /**
- * Per-order execution metrics (MODELS.md section 8). s = +1 buy, -1 sell; every cost is written so that
+ * Per-order execution metrics (docs/models.md section 8). s = +1 buy, -1 sell; every cost is written so that
  * positive = worse for us. Prices dollars, quantities shares, costs basis points (1e-4).
  * Here totalCostBps is per EXECUTED share and there is no arrival rule or opportunity cost: `parentMetrics`
- * (parentMetrics.ts) is the MODELS.md 8 contract, built on this function, and replaces it in the task.
+ * (parentMetrics.ts) is the docs/models.md 8 contract, built on this function, and replaces it in the task.
  */
 
 export interface MetricsFill {
@@ -13,7 +13,7 @@ export interface MetricsFill {
   readonly feeUsd: number;
   /** Passive (resting limit order) fill. */
   readonly maker: boolean;
-  /** Fill of a catch-up market order sent at a router horizon (MODELS.md 6.4). */
+  /** Fill of a catch-up market order sent at a router horizon (docs/models.md 6.4). */
   readonly catchUp: boolean;
 }
 

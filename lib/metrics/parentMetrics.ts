@@ -1,10 +1,10 @@
 /**
- * Per-parent metrics of MODELS.md section 8 with the arrival rule, the opportunity cost of unfilled shares
+ * Per-parent metrics of docs/models.md section 8 with the arrival rule, the opportunity cost of unfilled shares
  * (Perold) and edge-of-data reversion. s = +1 buy, -1 sell; positive = worse for us; prices dollars,
  * quantities shares, costs basis points (1e-4).
  *
  *   IS_bps          = s (p - m0) / m0 x 1e4                     over the E executed shares, p including the
- *                     own-impact overlay (MODELS.md 6.6): a fill's effective price is price + s impact_usd
+ *                     own-impact overlay (docs/models.md 6.6): a fill's effective price is price + s impact_usd
  *   impact_cost_bps = sum(q impact_usd) / (E m0) x 1e4          the overlay's part of IS_bps
  *   fee_bps, rebate_bps                                          of the executed notional E m0
  *   opportunity_bps = s (m_end - m0) / m0 x 1e4 x U / S          U = S - E unfilled, m_end = mid at the cancel
@@ -33,7 +33,7 @@ export interface ParentMetricsInput {
   /** Market VWAP over [t0, t0 + T] ($); NaN when the market did not trade. */
   readonly marketVwapUsd: number;
   /**
-   * m_end: the mid when the unfilled rest was cancelled ($, including the owner's impact, MODELS.md 6.6).
+   * m_end: the mid when the unfilled rest was cancelled ($, including the owner's impact, docs/models.md 6.6).
    * Only used when U = S - E > 0.
    */
   readonly cancelMidUsd: number;

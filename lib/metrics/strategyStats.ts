@@ -1,5 +1,5 @@
 /**
- * Run-level statistics per strategy (MODELS.md section 8): distribution of total_cost_bps and the paired
+ * Run-level statistics per strategy (docs/models.md section 8): distribution of total_cost_bps and the paired
  * difference to a baseline (default `twap`) over the same parent orders, with a Student t confidence interval
  * (exact for small samples under normality) and the win rate.
  */
@@ -13,7 +13,7 @@ export interface StrategyCostRow {
   readonly orderKey: string;
   readonly totalCostBps: number;
   /**
-   * MODELS.md 8: a `no_data` parent (no two-sided book in its window) is excluded from every statistic (and
+   * docs/models.md 8: a `no_data` parent (no two-sided book in its window) is excluded from every statistic (and
    * from the pairing); it is only counted in `noData`. Absent = "ok".
    */
   readonly status?: "ok" | "no_data";

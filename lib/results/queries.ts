@@ -7,7 +7,7 @@
  *
  * Each query has exactly ONE parameter, `?` = the run_id: Athena partition projection declares run_id as
  * `injected`, so every query must pin it with an equality (Athena execution parameters; DuckDB prepared
- * parameters). Costs are in bps of the arrival mid, positive = cost (MODELS.md section 8). Confidence
+ * parameters). Costs are in bps of the arrival mid, positive = cost (docs/models.md section 8). Confidence
  * intervals here are normal-approximation (mean +- 1.96 s / sqrt(n)); the run summary uses Student t.
  * Every query keeps only parents with status = 'ok' (a `no_data` parent has no costs) and groups by
  * calibration_source, so days on default parameters are never pooled with calibrated days.

@@ -119,7 +119,7 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "end_mid",
       type: "float64",
-      doc: "national mid at t0 + T plus the own impact s I (MODELS.md 6.6), $",
+      doc: "national mid at t0 + T plus the own impact s I (docs/models.md 6.6), $",
     },
     {
       name: "cancel_mid",

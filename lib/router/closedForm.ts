@@ -1,5 +1,5 @@
 /**
- * Single-venue closed form of the Cont-Kukanov router (MODELS.md sections 5 and 9), the oracle for the
+ * Single-venue closed form of the Cont-Kukanov router (docs/models.md sections 5 and 9), the oracle for the
  * stochastic optimizer. With M + L = X the expected cost is
  *   E[v] = (h+f)(X-L) + (lambda_u+theta) L - (h+r+lambda_u+theta) E[min((xi-Q)^+, L)] + theta X,
  * whose derivative in L vanishes where F(Q + L) = (2h + f + r) / (lambda_u + theta + h + r), F the CDF of

@@ -1,5 +1,5 @@
 /**
- * Cont & Kukanov (2017) smart order router, MODELS.md section 5. Child order of X shares: market order M and
+ * Cont & Kukanov (2017) smart order router, docs/models.md section 5. Child order of X shares: market order M and
  * limit orders L_k at the best price of each venue AT the national best. Side-symmetric (no side argument).
  *
  *   fill_k = (xi_k - Q_k)^+ - (xi_k - Q_k - L_k)^+,   A = M + sum_k fill_k                     (shares)
@@ -12,11 +12,11 @@
  *   gamma = sqrt(K) X / sqrt(N [(h+f+theta+lambda_u+lambda_o)^2 + sum_k (h+r_k+theta+lambda_u+lambda_o)^2])
  * with comparisons made within 1e-9 X.
  *
- * One pass of MODELS.md (`passes: 1, start: "equal", stratified: false`): start from an equal split of X over
+ * One pass of docs/models.md (`passes: 1, start: "equal", stratified: false`): start from an equal split of X over
  * the market order and the K limit orders, run the N iterates, report their average. That is too slow at
  * N = 1000: the expected cost is very flat in the allocation (curvature (h + r + lambda_u + theta) f_xi per
  * share) while each step moves ~gamma (h + lambda_u) ~ 5 shares, so the average keeps ~half of the start
- * point's bias (100-300 shares on the MODELS.md 9 oracle), and with i.i.d. scenarios even the exact
+ * point's bias (100-300 shares on the docs/models.md 9 oracle), and with i.i.d. scenarios even the exact
  * optimum of the N sampled scenarios scatters ~+-100 shares around the closed form. Defaults refine this,
  * keeping the gradient, the exact projection, the step formula and iterate averaging as the core:
  * - `stratified` (default true): the N scenarios are a Latin hypercube sample (`stratifiedHorizonOutflows`):
@@ -26,17 +26,17 @@
  *   L_k = clip(F_N,k^-1(p_k) - Q_k, 0, X) with p_k = (2h + f + r_k) / (lambda_u + theta + h + r_k), scaled
  *   down so that sum L_k <= X, and M = X - sum L_k (for one venue this is the sampled problem's optimum).
  * - `passes` P (default 4): P passes over the same N scenarios, pass p = 1..P with step
- *   gamma_p = gamma(P N) / p = gamma / (sqrt(P) p), gamma(P N) being the MODELS.md step re-derived for the
+ *   gamma_p = gamma(P N) / p = gamma / (sqrt(P) p), gamma(P N) being the docs/models.md step re-derived for the
  *   P N iterations. Each pass starts from the previous pass's LAST iterate (a full pass sums the N sampled
  *   gradients, so it carries no ordering bias) and only the last pass's N iterates are averaged
- *   (Polyak-Ruppert tail averaging). P = 1 is exactly the MODELS.md step and average.
+ *   (Polyak-Ruppert tail averaging). P = 1 is exactly the docs/models.md step and average.
  *
  * Before rounding, each L_k is capped at X - M (the part beyond X - M fills only as overfill: a scenario-wise
  * dominance when lambda_o + theta >= h + r_k, and a guard against the unbounded overfill the cost rewards
  * when the half-spread exceeds lambda_o + theta; see the code).
  *
  * Integer allocation (`roundAllocation`): largest remainder that keeps the averaged iterate's total
- * M + sum L_k, so an oversubscribed optimum (two venues of the MODELS.md 9 oracle: M = 0, L_1 = L_2 = X)
+ * M + sum L_k, so an oversubscribed optimum (two venues of the docs/models.md 9 oracle: M = 0, L_1 = L_2 = X)
  * survives rounding; `rounding: "child"` scales to M + sum L_k = X instead.
  */
 import { ModelError } from "../core/errors.ts";
@@ -78,12 +78,12 @@ export interface RouterParams {
   readonly samples?: number;
   /** P, passes of the stochastic gradient over the N scenarios (step gamma / (sqrt(P) p) in pass p); default 4. */
   readonly passes?: number;
-  /** Starting point: "closedForm" (per-venue closed form on the scenarios, default) or "equal" (MODELS.md). */
+  /** Starting point: "closedForm" (per-venue closed form on the scenarios, default) or "equal" (docs/models.md). */
   readonly start?: "closedForm" | "equal";
-  /** Latin hypercube scenarios when the outflow has a quantile (default true); false = i.i.d. (MODELS.md). */
+  /** Latin hypercube scenarios when the outflow has a quantile (default true); false = i.i.d. (docs/models.md). */
   readonly stratified?: boolean;
   /**
-   * Integer rounding (MODELS.md 5 "Integer allocation"): "total" (default) keeps the optimizer's total
+   * Integer rounding (docs/models.md 5 "Integer allocation"): "total" (default) keeps the optimizer's total
    * M + sum L_k (rounded), which may exceed X (oversubscription, Cont-Kukanov's multi-venue result);
    * "child" scales the allocation to M + sum L_k = X (for a simulator that does not yet cancel a child's
    * rest once X is filled: its catch-up would otherwise resend the whole oversubscribed rest).
@@ -169,7 +169,7 @@ export function contKukanov(
   const { halfSpreadUsd: h, takerFeeUsd: f, thetaUsd: theta, lambdaU: lu, lambdaO: lo } = p;
   let sumSq = (h + f + theta + lu + lo) ** 2;
   for (let i = 0; i < k; i++) sumSq += (hr[i]! + theta + lu + lo) ** 2;
-  // MODELS.md step re-derived for the passes x N iterations; pass p uses gammaAll / p.
+  // docs/models.md step re-derived for the passes x N iterations; pass p uses gammaAll / p.
   const gammaAll = (Math.sqrt(k) * x) / Math.sqrt(passes * n * sumSq);
   const tol = 1e-9 * x;
 

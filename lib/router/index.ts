@@ -1,4 +1,4 @@
-/** Smart order router: Cont-Kukanov optimizer, single-venue closed form, integer rounding (MODELS.md 5). */
+/** Smart order router: Cont-Kukanov optimizer, single-venue closed form, integer rounding (docs/models.md 5). */
 export {
   closedFormSingleVenue,
   criticalFractile,

@@ -1,5 +1,5 @@
 /**
- * Outflow distributions for the router (MODELS.md section 5): shares leaving a venue's best level per
+ * Outflow distributions for the router (docs/models.md section 5): shares leaving a venue's best level per
  * MINUTE (trades + cancels at or ahead of our queue position), and their sum over the router horizon.
  */
 import { ModelError } from "../core/errors.ts";

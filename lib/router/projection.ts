@@ -1,5 +1,5 @@
 /**
- * Exact Euclidean projection onto the router's feasible set (MODELS.md section 5)
+ * Exact Euclidean projection onto the router's feasible set (docs/models.md section 5)
  *   C = { (M, L_1..L_K) : 0 <= M <= X, L_k >= 0, M + sum_k L_k >= X }.
  *
  * KKT: with a multiplier mu >= 0 on the sum constraint, M = clip(m + mu, 0, X), L_k = max(l_k + mu, 0).

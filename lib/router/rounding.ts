@@ -1,4 +1,4 @@
-/** Integer allocation by largest remainder (Hamilton's method), MODELS.md section 5 "Integer allocation". */
+/** Integer allocation by largest remainder (Hamilton's method), docs/models.md section 5 "Integer allocation". */
 import { ModelError } from "../core/errors.ts";
 
 /**
@@ -42,7 +42,7 @@ function distribute(scaled: readonly number[], total: number): number[] {
 }
 
 /**
- * Integer router allocation that KEEPS the optimizer's total (MODELS.md 5): the continuous optimum
+ * Integer router allocation that KEEPS the optimizer's total (docs/models.md 5): the continuous optimum
  * (market M, limits L_k, shares) may oversubscribe, M + sum L_k > X, to hedge the underfill risk, and
  * rounding must not undo it. Total T = max(X, round(M + sum L_k)); floors of the unscaled values, then the
  * leftover T - sum floors (at most the number of non-integer values) one share each to the largest

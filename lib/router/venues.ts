@@ -1,5 +1,5 @@
 /**
- * The venues the router sees (MODELS.md section 5 inputs), built the same way for a backtest child order
+ * The venues the router sees (docs/models.md section 5 inputs), built the same way for a backtest child order
  * (from the replayed books) and for `msor route` (from command-line venues and a calibration record).
  */
 import type { VenueBooks } from "../book/venueBooks.ts";

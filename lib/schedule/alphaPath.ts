@@ -1,5 +1,5 @@
 /**
- * Alpha paths for the Obizhaeva-Wang schedule (MODELS.md sections 3 and 4).
+ * Alpha paths for the Obizhaeva-Wang schedule (docs/models.md sections 3 and 4).
  *
  * alpha(t) = expected change of the unperturbed price from t to the order's end T, in dollars, SIDE-ADJUSTED
  * (multiplied by s, so positive = the price is expected to move against us). t is seconds from the decision

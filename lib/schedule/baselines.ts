@@ -1,4 +1,4 @@
-/** Benchmark schedules (MODELS.md section 7): immediate, twap, vwap, pov. All constrained (constraints.ts). */
+/** Benchmark schedules (docs/models.md section 7): immediate, twap, vwap, pov. All constrained (constraints.ts). */
 import { ModelError } from "../core/errors.ts";
 import { type ConstraintOptions, constrained, intervalsLeft } from "./constraints.ts";
 import type { Scheduler } from "./types.ts";

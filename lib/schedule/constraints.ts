@@ -1,5 +1,5 @@
 /**
- * The constraints every schedule obeys (MODELS.md section 4), implemented once around a RawStrategy:
+ * The constraints every schedule obeys (docs/models.md section 4), implemented once around a RawStrategy:
  *  1. never negative (no trading against the parent side);
  *  2. participation cap: at most rhoMax x forecastVolume shares (optional);
  *  3. integer shares, the fractional remainder (< 1 share) carried to the next decision (open-loop strategies

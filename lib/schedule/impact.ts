@@ -1,5 +1,5 @@
 /**
- * Own-impact state for the caller of a scheduler (MODELS.md section 4): dI = -beta I dt + lambdaUsd dQ.
+ * Own-impact state for the caller of a scheduler (docs/models.md section 4): dI = -beta I dt + lambdaUsd dQ.
  * Side-adjusted dollars (positive = our own trading pushed the price against us); beta per second,
  * lambdaUsd dollars per share.
  */
@@ -37,7 +37,7 @@ export class ImpactState {
 
   /**
    * Take back `shares` that entered the state `ageS` seconds ago (committed shares whose order was cancelled
-   * unfilled, MODELS.md 4): I <- I - lambdaUsd shares exp(-beta ageS).
+   * unfilled, docs/models.md 4): I <- I - lambdaUsd shares exp(-beta ageS).
    */
   withdraw(shares: number, ageS: number): this {
     this.value -= this.lambdaUsd * shares * Math.exp(-this.beta * Math.max(0, ageS));

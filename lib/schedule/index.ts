@@ -1,4 +1,4 @@
-/** Schedules: parent order -> child-order quantities (MODELS.md sections 4 and 7). */
+/** Schedules: parent order -> child-order quantities (docs/models.md sections 4 and 7). */
 export { type AlphaPath, alphaIntegral, exponentialAlpha, zeroAlpha } from "./alphaPath.ts";
 export { immediate, pov, twap, type VolumeProfile, vwap, vwapFromForecast } from "./baselines.ts";
 export { type ConstraintOptions, constrained, intervalsLeft, isLastInterval } from "./constraints.ts";

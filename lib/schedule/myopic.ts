@@ -1,5 +1,5 @@
 /**
- * `ow` (open loop, alpha = 0) and `myopic` (receding horizon with alpha), MODELS.md sections 4 and 7.
+ * `ow` (open loop, alpha = 0) and `myopic` (receding horizon with alpha), docs/models.md sections 4 and 7.
  * Side-adjusted: quantities are positive shares in the parent's direction, alpha and impact are multiplied by
  * the side s (positive = against us).
  */

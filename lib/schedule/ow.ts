@@ -1,5 +1,5 @@
 /**
- * Obizhaeva-Wang optimal execution with alpha (MODELS.md section 4), SIDE-ADJUSTED: `shares` > 0 to trade in
+ * Obizhaeva-Wang optimal execution with alpha (docs/models.md section 4), SIDE-ADJUSTED: `shares` > 0 to trade in
  * the parent's direction, alpha and impact multiplied by the side s (positive = against us).
  * Units: seconds, dollars, shares; beta per second; lambdaUsd dollars of impact per share
  * (dI = -beta I dt + lambdaUsd dQ).
@@ -14,7 +14,7 @@
  * No trading against the parent side: when the analytic plan has a negative block or a grid cell with
  * negative planned trading (beyond 1e-9 S), the plan is replaced by the exact optimum of the DISCRETE program
  * (owDiscrete.ts) on a grid of step `gridStepS` with q >= 0 and sum q = S (active-set solve). This is the
- * "clip to zero and re-solve K" of MODELS.md done consistently: on the trading set the optimum is again
+ * "clip to zero and re-solve K" of docs/models.md done consistently: on the trading set the optimum is again
  * impact = constant + g, with the constant fitted so the total is S.
  */
 import { ModelError } from "../core/errors.ts";

@@ -1,5 +1,5 @@
 /**
- * Discrete Obizhaeva-Wang quadratic program (MODELS.md sections 4 and 9): trades q_k at grid times t_k,
+ * Discrete Obizhaeva-Wang quadratic program (docs/models.md sections 4 and 9): trades q_k at grid times t_k,
  * k = 0..n (t_0 = 0, t_n = T, strictly increasing, seconds), side-adjusted.
  *
  *   expected cost C(q) = sum_k q_k (P_u(t_k) - P_u(0) + I(t_k-) + lambdaUsd q_k / 2)       (dollars)

@@ -1,5 +1,5 @@
 /**
- * The scheduler contract used by the simulator (MODELS.md sections 4 and 7).
+ * The scheduler contract used by the simulator (docs/models.md sections 4 and 7).
  *
  * Everything here is SIDE-ADJUSTED: quantities are positive shares to trade in the parent's direction, and
  * dollar amounts (alpha, impact) are multiplied by the side s (+1 buy, -1 sell) so that positive = the price

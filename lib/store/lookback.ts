@@ -1,5 +1,5 @@
 /**
- * The lookback loader: the calibration records of the days STRICTLY BEFORE a backtest day (MODELS.md
+ * The lookback loader: the calibration records of the days STRICTLY BEFORE a backtest day (docs/models.md
  * section 2: no look-ahead), read from an ObjectStore and combined by lib/calibration (pure).
  */
 import {

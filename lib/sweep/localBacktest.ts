@@ -3,7 +3,7 @@
  * of each symbol in date order so that day d is backtested with the calibrations of its EARLIER days (each
  * day's own calibration is computed in the same pass and cached under the output folder in the calibration
  * layout), write result Parquet under results/, and aggregate per strategy.
- * Warm-up (MODELS.md 8): a symbol-day with no earlier calibrated day is calibrated (for the later days) but
+ * Warm-up (docs/models.md 8): a symbol-day with no earlier calibrated day is calibrated (for the later days) but
  * not backtested, unless `includeUncalibrated`: orders sized on the default ADV and models on default
  * parameters are not comparable with calibrated days, and the summary never pools the two.
  */

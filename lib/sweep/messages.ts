@@ -94,7 +94,7 @@ export function parseTaskMessage(body: string): ParsedTaskMessage {
 // ---- aggregates ------------------------------------------------------------------------------------------
 
 /**
- * Mergeable per-strategy statistics of total_cost_bps (MODELS.md section 8): sums so that any grouping of
+ * Mergeable per-strategy statistics of total_cost_bps (docs/models.md section 8): sums so that any grouping of
  * tasks adds up to the run's values. `diff_*` are the paired differences to twap/market on the same orders.
  */
 export interface StrategyAggregate {

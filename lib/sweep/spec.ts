@@ -214,7 +214,7 @@ function taskSpecSchema() {
            */
           end_grace_s: z.number().min(0).max(3600).default(300),
           /**
-           * own-impact overlay (MODELS.md 6.6): none | linear | sqrt, or a list of them (a grid: every strategy
+           * own-impact overlay (docs/models.md 6.6): none | linear | sqrt, or a list of them (a grid: every strategy
            * runs under each, labelled .../impact=NAME, in the same pass); kept as a list in TaskConfig
            */
           impact: impactSchema(),
@@ -231,7 +231,7 @@ function taskSpecSchema() {
         })
         .strict()
         .prefault({}),
-      /** risk controls (MODELS.md 7.1); absent or {} = all off */
+      /** risk controls (docs/models.md 7.1); absent or {} = all off */
       risk: z
         .object({
           max_spread_bps: z.number().positive().optional(),

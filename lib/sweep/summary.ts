@@ -1,5 +1,5 @@
 /**
- * Per-strategy summary of execution rows (MODELS.md section 8, run level): mean / median / stdev of
+ * Per-strategy summary of execution rows (docs/models.md section 8, run level): mean / median / stdev of
  * total_cost_bps (per PARENT share) and the paired difference to the twap baseline (95% CI, win rate), with
  * the mean fill rate, implementation shortfall, opportunity cost and passive share beside them. Rows with
  * status no_data are left out of every statistic (counted in `no_data`). Days on default parameters are

@@ -1,6 +1,6 @@
 /**
  * Order flow: which events are trades, their aggressor sign and size, and the binned signed-flow path of
- * MODELS.md section 2 (dt = 10 s bins, x_j = signed volume / daily volume, J_j = exp(-beta dt) J_{j-1} + x_j).
+ * docs/models.md section 2 (dt = 10 s bins, x_j = signed volume / daily volume, J_j = exp(-beta dt) J_{j-1} + x_j).
  *
  * Trade signs are autocorrelated through meta-orders: parent orders arrive over the session, each with a sign
  * and a log-uniform duration between 1 and 60 minutes; the probability that a trade is a buy is
@@ -10,7 +10,7 @@
 import type { Rng } from "../core/rng.ts";
 import { SESSION_S } from "./profile.ts";
 
-/** Bin width of the impact regression, seconds (MODELS.md section 2). */
+/** Bin width of the impact regression, seconds (docs/models.md section 2). */
 export const IMPACT_DT_S = 10;
 /** Number of impact bins in the regular session. */
 export const IMPACT_BINS = SESSION_S / IMPACT_DT_S;

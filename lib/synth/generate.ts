@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic MBP-10 day with a planted transient impact (MODELS.md section 2), all venues in one stream
+ * Seeded synthetic MBP-10 day with a planted transient impact (docs/models.md section 2), all venues in one stream
  * merged by ts_recv.
  *
  * Steps: (1) plan the day: U-shaped event times, venue of each event, trades with meta-order-driven signs;
@@ -37,7 +37,7 @@ export interface PlantedTruth {
   /** Records written (all venues). */
   rows: number;
   trades: number;
-  /** Planted lambda in MODELS.md section 2 units (sigma_d-units per fraction of daily_volume): a / sigma_daily. */
+  /** Planted lambda in docs/models.md section 2 units (sigma_d-units per fraction of daily_volume): a / sigma_daily. */
   lambda: number;
   /** lambda the latent path was built for (requested or defaulted); differs from `lambda` by book rounding. */
   lambda_latent: number;
@@ -60,7 +60,7 @@ export interface PlantedTruth {
   start_price: number;
   tick: number;
   instrument_id: number;
-  /** Regression of MODELS.md section 2 on this file's national mid (uncentered R^2), per candidate half-life. */
+  /** Regression of docs/models.md section 2 on this file's national mid (uncentered R^2), per candidate half-life. */
   fit: { half_life_s: number; lambda: number; r2: number }[];
   /** Candidate with the best R^2 in `fit`. */
   fit_best_half_life_s: number;

@@ -1,5 +1,5 @@
 /**
- * The MODELS.md section 2 measurements the generator plants against, applied to a mid path sampled at the
+ * The docs/models.md section 2 measurements the generator plants against, applied to a mid path sampled at the
  * 10-second bin ends: daily volatility sigma_d and the propagator regression (lambda, R^2) per half-life.
  * The generator uses them on its own output to record what a correct calibration must find. This is
  * deliberately an implementation independent of lib/calibration/fits.ts: the synthetic acceptance test of the
@@ -34,7 +34,7 @@ export interface ImpactFit {
 
 /**
  * Regress r_j = (mid_j - mid_{j-1}) / (mid_{j-1} sigma_d) on dJ_j = J_j - J_{j-1} (no intercept) for each
- * candidate half-life, with J built from the binned signed flow x (MODELS.md section 2; J_{-1} = 0,
+ * candidate half-life, with J built from the binned signed flow x (docs/models.md section 2; J_{-1} = 0,
  * mid_{-1} = midOpen).
  */
 export function fitImpact(

@@ -3,7 +3,7 @@
  *
  *   ln m(t) = ln P0 + a J(t) + b Z(t)
  *
- * J(t) is the propagator state of MODELS.md section 2 evaluated inside a bin (J(t) = exp(-beta (t - t_{j-1}))
+ * J(t) is the propagator state of docs/models.md section 2 evaluated inside a bin (J(t) = exp(-beta (t - t_{j-1}))
  * J_{j-1} + signed volume so far in bin j / V), so at bin ends it equals J_j exactly; Z is a random walk on a
  * one-second grid (linear in between) with a U-shaped volatility profile. Hence the 10-second relative mid
  * return is a dJ_j + b dZ_j: regressing r_j = (mid_j - mid_{j-1}) / (mid_{j-1} sigma_d) on dJ_j recovers
@@ -33,7 +33,7 @@ export interface LatentMid {
   readonly b: number;
   /** Noise walk on the one-second grid, SESSION_S + 1 points, Z[0] = 0, unit variance per second at midday. */
   readonly z: Float64Array;
-  /** Requested / defaulted lambda (MODELS.md units). */
+  /** Requested / defaulted lambda (docs/models.md units). */
   readonly lambda: number;
   /** Share of the latent 1-minute return variance explained by impact (lambda^2 A). */
   readonly impactShare: number;

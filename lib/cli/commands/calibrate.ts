@@ -1,5 +1,5 @@
 /**
- * `msor calibrate FILE... [--symbol S] [--date D] [--out DIR] [--json]`: the MODELS.md section 2 statistics of
+ * `msor calibrate FILE... [--symbol S] [--date D] [--out DIR] [--json]`: the docs/models.md section 2 statistics of
  * each file (one symbol-day per file), one table row per file; --json prints the full fit tables; --out DIR
  * also writes the records under DIR/calibration/v=.../ (the layout the backtest reads prior days from).
  */

@@ -84,7 +84,7 @@ export function registerGenerate(program: Command): void {
     .option("--seed <n>", "random seed", "1")
     .option(
       "--lambda <l>",
-      "planted impact lambda, MODELS.md units (default: per day, impact ~55-75% of variance)",
+      "planted impact lambda, in the units of docs/models.md section 2 (default: per day, impact ~55-75% of variance)",
     )
     .option(
       "--half-life-s <s>",

@@ -1,5 +1,5 @@
 /**
- * `msor route`: one Cont-Kukanov allocation (MODELS.md section 5) for a child order from command-line venues.
+ * `msor route`: one Cont-Kukanov allocation (docs/models.md section 5) for a child order from command-line venues.
  *
  *   msor route --qty 1000 --venue Q=2000,r=0.002,name=XNAS --venue Q=800,r=0.001,name=ARCX,behind \
  *     --half-spread 0.01 --outflow-exp-mean 3000 --json
@@ -8,7 +8,7 @@
  * taker fee 0.003 $, theta 0.0005 $, lambda-u 0.05 $, lambda-o 0.05 $ (an overfill costs as much as an
  * underfill: both are a share we did not want at the end). The side does not change the allocation (the cost
  * is side-symmetric); it is echoed in the output. The shares sent, M + sum L_k, may exceed --qty: with several
- * venues the optimum oversubscribes (MODELS.md 5). rebate_usd is the venue rebate given in --venue,
+ * venues the optimum oversubscribes (docs/models.md 5). rebate_usd is the venue rebate given in --venue,
  * adverse_usd the calibrated adverse selection delta (0 without --calibration), effective_rebate_usd their
  * sum r_k, which the router uses.
  */
@@ -142,7 +142,7 @@ async function route(o: RouteOptions): Promise<void> {
           `venue ${s.name} has no ${restingSide} outflow in the calibration of ${calibration.symbol} ${calibration.date} (venues: ${known}); name a venue with name=<venue> or give m=<shares per minute>`,
         );
       }
-      // effective rebate r_k = maker rebate + adverse selection delta (MODELS.md 5), delta from the calibration
+      // effective rebate r_k = maker rebate + adverse selection delta (docs/models.md 5), delta from the calibration
       adverse[i] = Number.isFinite(stats.adverseUsd) ? stats.adverseUsd : 0;
       return {
         name: s.name,

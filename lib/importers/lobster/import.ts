@@ -1,5 +1,5 @@
 /**
- * `msor import lobster`: a LOBSTER message + orderbook file pair to MBP-10 Parquet (MODELS.md section 1).
+ * `msor import lobster`: a LOBSTER message + orderbook file pair to MBP-10 Parquet (docs/models.md section 1).
  *
  * Mapping, one message row -> records (sequence = the message file's line number, ts_event = ts_recv):
  *   1 add            -> A on the resting side, depth = level of the price in the book after
@@ -333,7 +333,7 @@ export async function importLobster(options: LobsterImportOptions): Promise<Impo
   }
   if (stats.timeBackwards > 0) warnings.time_backwards = stats.timeBackwards;
   if (stats.halts > 0) {
-    // not a data problem, but a run over this file will see halted time (MODELS.md 7.1)
+    // not a data problem, but a run over this file will see halted time (docs/models.md 7.1)
     warnings.trading_halts = stats.halts;
     examples.trading_halts = stats.haltExamples;
   }
