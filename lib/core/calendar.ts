@@ -153,6 +153,17 @@ export function nonTradingReason(date: string): string | undefined {
   return nyseHolidays(Number(date.slice(0, 4))).find((h) => h.date === date)?.name;
 }
 
+/** `date` when it is an NYSE trading day; else an InputError naming why not (the holiday) and the next one. */
+export function checkTradingDay(date: string, what = "date"): string {
+  const reason = nonTradingReason(date);
+  if (reason !== undefined) {
+    throw new InputError(
+      `${what} ${date} is not an NYSE trading day (${reason}); pick a trading day, e.g. ${nextTradingDay(date)}`,
+    );
+  }
+  return date;
+}
+
 export function isTradingDay(date: string): boolean {
   return nonTradingReason(date) === undefined;
 }

@@ -2,6 +2,7 @@
  * Trading-session calendar in America/New_York, DST-aware through the tz database (Intl). Never hard-code UTC
  * hours: 09:30 New York is 13:30 UTC in summer and 14:30 UTC in winter.
  */
+import { nextTradingDay } from "./calendar.ts";
 import { InputError } from "./errors.ts";
 import { validateDate } from "./ids.ts";
 import { NS_PER_MS, NS_PER_S } from "./units.ts";
@@ -86,15 +87,13 @@ export function newYorkDate(tNs: bigint): string {
   return `${p.y}-${String(p.mo).padStart(2, "0")}-${String(p.d).padStart(2, "0")}`;
 }
 
-/** The weekdays after `date` (exclusive), `count` of them. Exchange holidays are not modelled. */
-export function nextWeekdays(date: string, count: number): string[] {
-  validateDate(date);
+/** The NYSE trading days after `date` (exclusive), `count` of them (holidays and closures skipped). */
+export function nextTradingDays(date: string, count: number): string[] {
   const out: string[] = [];
-  let t = Date.parse(`${date}T12:00:00Z`);
+  let d = date;
   while (out.length < count) {
-    t += 86_400_000;
-    const day = new Date(t).getUTCDay();
-    if (day !== 0 && day !== 6) out.push(new Date(t).toISOString().slice(0, 10));
+    d = nextTradingDay(d);
+    out.push(d);
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   newYorkClockToUtcNs,
   newYorkDate,
-  nextWeekdays,
+  nextTradingDays,
   parseClock,
   regularSession,
 } from "../../lib/core/session.ts";
@@ -37,7 +37,10 @@ describe("New York session calendar (tz database, DST-aware)", () => {
     expect(() => regularSession("2024-02-30")).toThrow(/invalid date "2024-02-30"/);
   });
 
-  it("lists weekdays", () => {
-    expect(nextWeekdays("2024-01-05", 3)).toEqual(["2024-01-08", "2024-01-09", "2024-01-10"]);
+  it("lists the next NYSE trading days: weekends and holidays skipped", () => {
+    expect(nextTradingDays("2024-01-05", 3)).toEqual(["2024-01-08", "2024-01-09", "2024-01-10"]);
+    // Juneteenth (Wed 2024-06-19) and Independence Day (Thu 2024-07-04) are not trading days
+    expect(nextTradingDays("2024-06-18", 3)).toEqual(["2024-06-20", "2024-06-21", "2024-06-24"]);
+    expect(nextTradingDays("2024-07-03", 2)).toEqual(["2024-07-05", "2024-07-08"]);
   });
 });

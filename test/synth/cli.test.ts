@@ -70,7 +70,12 @@ describe("msor generate", () => {
   });
 
   it.each([
-    [["--date", "2024-03-16"], /Saturday/],
+    [["--date", "2024-03-16"], /--date 2024-03-16 is not an NYSE trading day \(Saturday\)/],
+    [
+      ["--date", "2024-06-19"],
+      /--date 2024-06-19 is not an NYSE trading day \(Juneteenth\); pick a trading day, e.g\. 2024-06-20/,
+    ],
+    [["--date", "2024-12-25"], /\(Christmas Day\)/],
     [["--date", "2024-03-15", "--venues", "9"], /venues must be an integer in 1\.\.4/],
     [["--date", "2024-03-15", "--events", "1e3.5"], /--events must be an integer/],
     [["--date", "2024-03-15", "--seed", "-2"], /--seed must be an integer >= 0/],

@@ -9,10 +9,11 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { checkTradingDay } from "../../core/calendar.ts";
 import { InputError } from "../../core/errors.ts";
 import { validateSymbol } from "../../core/ids.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../store/keys.ts";
-import { resolveOptions, type SynthOptions, validateWeekday } from "../../synth/options.ts";
+import { resolveOptions, type SynthOptions } from "../../synth/options.ts";
 import { type WriteSyntheticResult, writeSyntheticDay } from "../../synth/write.ts";
 import { parseNumberOption, printJson, progress, progressDone } from "../output.ts";
 
@@ -43,7 +44,7 @@ export async function resolveOutPath(out: string, symbol: string, date: string):
 
 /** CLI strings to generator options (validated; every error is one InputError line). */
 export function parseGenerateOptions(o: GenerateCliOptions): SynthOptions {
-  const options: SynthOptions = { symbol: validateSymbol(o.symbol), date: validateWeekday(o.date) };
+  const options: SynthOptions = { symbol: validateSymbol(o.symbol), date: checkTradingDay(o.date, "--date") };
   if (o.venues !== undefined)
     options.venues = parseNumberOption("--venues", o.venues, { min: 1, integer: true });
   if (o.events !== undefined)
@@ -78,7 +79,10 @@ export function registerGenerate(program: Command): void {
         "in its metadata; --out DIR writes DIR/mbp10/SYNTH/{symbol}/{date}.parquet",
     )
     .requiredOption("--symbol <symbol>", "ticker, e.g. AAPL")
-    .requiredOption("--date <date>", "trading day YYYY-MM-DD (a weekday)")
+    .requiredOption(
+      "--date <date>",
+      "NYSE trading day YYYY-MM-DD (weekends and exchange holidays are refused)",
+    )
     .option("--venues <n>", "number of venues 1..4 (XNAS, XNYS, EDGX, MEMX)", "2")
     .option("--events <n>", "book events per venue", "1000000")
     .option("--seed <n>", "random seed", "1")
