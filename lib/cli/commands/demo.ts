@@ -68,7 +68,7 @@ export function registerDemo(program: Command): void {
         root,
         ...(o.workers ? ["--workers", o.workers] : []),
       ];
-      process.stdout.write(`\nmsor ${argv.join(" ")}\n`);
+      process.stdout.write(`\nnpx msor ${argv.join(" ")}\n`);
       // the CLI's own entry (imported here, not at module load: main.ts imports this file)
       const { main } = await import("../main.ts");
       const code = await main(["node", "msor", ...argv]);
@@ -76,12 +76,12 @@ export function registerDemo(program: Command): void {
         process.exitCode = code;
         return;
       }
-      process.stdout.write(`\nmsor query "${DEMO_QUERY}" --root ${root}\n`);
+      process.stdout.write(`\nnpx msor query "${DEMO_QUERY}" --root ${root}\n`);
       const q = await queryResults(root, DEMO_QUERY);
       printTable(q.rows, q.columns, 2);
       process.stdout.write(
         `\nfiles: ${root}/results/ (one Parquet per table and date), ${root}/runs/demo/status.json\n` +
-          `msor status demo --root ${root}\n` +
+          `npx msor status demo --root ${root}\n` +
           `report: ${root}/runs/demo/report.html\n`,
       );
     });

@@ -128,7 +128,7 @@ async function report(
   if (noInput.length > 0) {
     const shown = noInput.slice(0, 5).map((t) => `${t.symbol} ${t.date}`);
     process.stdout.write(
-      `  ${noInput.length} symbol-day(s) had no input and were left out of calibration (${shown.join(", ")}${noInput.length > 5 ? ", ..." : ""}); check input.root / key_template, or add the files\n`,
+      `  ${noInput.length} symbol-day(s) had no input and were left out of calibration (${shown.join(", ")}${noInput.length > 5 ? ", ..." : ""})\n`,
     );
   }
   for (const [id, t] of failed.slice(0, 10))
