@@ -1,5 +1,5 @@
 /**
- * Displayed liquidity one owner has already taken (MODELS.md 6.1: no double use of the same displayed
+ * Displayed liquidity one owner has already taken (docs/models.md 6.1: no double use of the same displayed
  * shares). An entry (venue, side, price) remembers the level size `snap` seen when the owner last took shares
  * there and `qty`, the shares of that level the owner still counts as consumed. When the data changes the
  * level's size from `snap` to `size`:
@@ -8,11 +8,11 @@
  * shares that left may be the ones we consumed), an increase adds only the new shares; the entry disappears
  * when qty' = 0 (a vacated level, size 0, always clears it). A level the venue's source does not show
  * (levels.ts HIDDEN) leaves the entry unchanged until it is displayed again.
- * This tightens MODELS.md 6.1 ("stays consumed until the data changes that level's size"): a change no longer
+ * This tightens docs/models.md 6.1 ("stays consumed until the data changes that level's size"): a change no longer
  * refreshes the whole level. Before, any size change (even 500 -> 499) made the full level available again, so
  * a market buy of 1000 against an ask going 500 -> 499 -> 498 filled 500 + 499 + 1 from a level that never
  * showed more than 500 shares.
- * Entries belong to one owner: other owners never see them (MODELS.md 6.5).
+ * Entries belong to one owner: other owners never see them (docs/models.md 6.5).
  * Two uses write entries: market / marketable orders taking liquidity (takerWalk.ts walkLiquidity) and resting
  * limit orders filled by a quote cross on their venue (takerWalk.ts takeCrossing). The update is path
  * dependent, so the simulator applies it to a venue's entries at EVERY consistent (F_LAST) book of that venue

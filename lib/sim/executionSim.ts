@@ -1,9 +1,9 @@
 /**
- * The exchange simulator (MODELS.md section 6): the recorded book is the market, our orders are overlaid on
+ * The exchange simulator (docs/models.md section 6): the recorded book is the market, our orders are overlaid on
  * it and never change it. Feed every record in replay order to `onRecord`; submit orders between records.
  *
  * Owners: every order belongs to an owner (in the runner: one strategy instance x parent order). Owners are
- * independent (MODELS.md 6.5): one owner's fills and consumed liquidity never affect another's.
+ * independent (docs/models.md 6.5): one owner's fills and consumed liquidity never affect another's.
  *
  * Timing: an order submitted at tNs arrives at tNs + latencyNs. It is activated by the first record with
  * ts_recv >= arrival, against the consistent books as they were BEFORE that record. Cancels are immediate
@@ -192,7 +192,7 @@ export class ExecutionSim {
   }
 
   /**
-   * Catch-up at a router horizon (MODELS.md 6.4): cancel `orderIds` and send their unfilled total as one market
+   * Catch-up at a router horizon (docs/models.md 6.4): cancel `orderIds` and send their unfilled total as one market
    * order of `side` at tNs. Returns the market order's id, or 0 when nothing was left (no order sent).
    */
   cancelAndCatchUp(owner: number, orderIds: readonly number[], side: OrderSide, tNs: bigint): number {

@@ -1,4 +1,4 @@
-/** Fee schedules (MODELS.md 6.1 / 6.3): dollars per share, positive = paid (taker) / received (maker). */
+/** Fee schedules (docs/models.md 6.1 / 6.3): dollars per share, positive = paid (taker) / received (maker). */
 import { InputError } from "../core/errors.ts";
 import type { FeeSchedule } from "./types.ts";
 

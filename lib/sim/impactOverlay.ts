@@ -1,5 +1,5 @@
 /**
- * Own-impact overlay (MODELS.md 6.6): the COST our own trading adds to a replayed fill. A replay cannot move
+ * Own-impact overlay (docs/models.md 6.6): the COST our own trading adds to a replayed fill. A replay cannot move
  * the market, so each owner (strategy instance x parent order) carries an impact state I(t) (side-adjusted
  * dollars, positive = against us) and every fill (limit or market) pays on top of its replay price
  *   s (I(t-) + J(q) / 2) per share,   then I(t+) = I(t-) + J(q),   and I decays as exp(-beta dt) between fills,
@@ -14,7 +14,7 @@
  * by J(X) in all, as one fill of X would. Fills at one timestamp of one group are one block of Q shares paying
  * Q (I(t-) + K(Q) / 2) with K(Q) = J(G + Q) - J(G) their joint jump, however split (a sub-fill of q after B
  * shares of the block pays q I(t-) + C(B + q) - C(B), C(B) = B K(B) / 2). Fills without a group form one
- * group per timestamp. For the linear model all of this equals charging each fill in turn (MODELS.md 9).
+ * group per timestamp. For the linear model all of this equals charging each fill in turn (docs/models.md 9).
  * Units: lambda_usd $ per share, beta per second, q_ref shares, timestamps int64 ns.
  */
 import { ModelError } from "../core/errors.ts";
@@ -46,7 +46,7 @@ export interface ImpactOverlay {
 /** A block jump J(Q) in $ (Q shares executed at one instant). */
 export type ImpactJump = (shares: number) => number;
 
-/** The overlay of MODELS.md 6.6 for a jump function J (see the module doc). */
+/** The overlay of docs/models.md 6.6 for a jump function J (see the module doc). */
 export class JumpOverlay implements ImpactOverlay {
   /** I just before the current block, at lastNs. */
   private base = 0;
@@ -112,7 +112,7 @@ function checkParams(p: ImpactOverlayParams): void {
     throw new ModelError(`impact overlay needs a reference child size > 0 shares, got ${p.qRefShares}`);
 }
 
-/** Linear propagator of MODELS.md 4: J(q) = lambda_usd q. */
+/** Linear propagator of docs/models.md 4: J(q) = lambda_usd q. */
 export function linearImpact(p: ImpactOverlayParams): ImpactOverlay {
   checkParams(p);
   return new JumpOverlay("linear", (q) => p.lambdaUsd * q, p.beta);

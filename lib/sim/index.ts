@@ -1,4 +1,4 @@
-/** The exchange simulator (MODELS.md section 6). */
+/** The exchange simulator (docs/models.md section 6). */
 export { ExecutionSim } from "./executionSim.ts";
 export { flatFees, venueFees } from "./fees.ts";
 export {

@@ -1,4 +1,4 @@
-/** One simulated order and the queue-position update of a resting limit order (MODELS.md 6.2, 6.3). */
+/** One simulated order and the queue-position update of a resting limit order (docs/models.md 6.2, 6.3). */
 import type { ConsumedLedger } from "./consumed.ts";
 import type { OrderSide, QueueOrder } from "./types.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Passive fills of resting limit orders (MODELS.md 6.2, 6.3) and the rules that move their queue position.
+ * Passive fills of resting limit orders (docs/models.md 6.2, 6.3) and the rules that move their queue position.
  * Our orders are virtual (not in the displayed sizes), so the queue in front of an order has two parts:
  *   queue_ahead = displayed part + own part,
  * Limit orders join the back of the queue at arrival (when they start resting: QueueModel.arrive).
@@ -35,14 +35,14 @@
  *   unchanged. A gap inside the displayed range, a price better than the best, or an empty side stay
  *   "vacated".
  * - unknown queue: an order arriving at a price its venue's source does not show (the unknown case above)
- *   has an UNKNOWN queue position, not an empty one (MODELS.md 6.2 has no displayed size to join behind).
+ *   has an UNKNOWN queue position, not an empty one (docs/models.md 6.2 has no displayed size to join behind).
  *   It stays unknown until the first F_LAST book of its venue that displays its price (or shows it vacated);
  *   then displayed part = lastSize = the displayed size at that moment (0 when vacated). While unknown, trades
  *   AT its price do not fill it (it is behind an unknown queue) and queueAhead() is NaN; a trade THROUGH its
  *   price still fills it, up to the trade's size, as above. Before this rule such an order started at the
  *   front (displayed part 0, kept at 0 by the cap when the level appeared): a buy at 99.99 under a level-1
  *   book bid 100.00 filled from a 100-share sell at 99.99 although the book then showed 800 at 99.99.
- * - quote cross, bounded by displayed liquidity (an addition to MODELS.md 6.3, which only fills from trades):
+ * - quote cross, bounded by displayed liquidity (an addition to docs/models.md 6.3, which only fills from trades):
  *   after an F_LAST update of OUR venue, when that venue's opposite side locks or crosses our price (its best
  *   ask <= our bid for a buy, best bid >= our ask for a sell), we fill as maker, at our price, at most the
  *   shares that venue displays on the opposite side at or through our price that our owner has not consumed

@@ -1,5 +1,5 @@
 /**
- * Queue-position models for resting orders (MODELS.md 6.3), shaped like hftbacktest's
+ * Queue-position models for resting orders (docs/models.md 6.3), shaped like hftbacktest's
  * (`src/backtest/models/queue.rs`): a QueueModel owns the life of an order's place in its queue — it arrives
  * behind the displayed size, trades at its price eat the queue in front of it and then fill it, size
  * decreases that are not trades are cancels split between in front and behind, and the queue in front never

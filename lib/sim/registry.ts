@@ -51,7 +51,7 @@ export const LATENCY_MODELS = new Registry<LatencyModelEntry>("latency model").r
   { isDefault: true },
 );
 
-/** Own-impact overlay models (MODELS.md 6.6): the cost our own fills add on top of the replay. */
+/** Own-impact overlay models (docs/models.md 6.6): the cost our own fills add on top of the replay. */
 export interface ImpactModelEntry {
   readonly description: string;
   make(p: ImpactOverlayParams): ImpactOverlay;

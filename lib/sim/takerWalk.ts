@@ -1,5 +1,5 @@
 /**
- * Taking displayed liquidity (MODELS.md 6.1): the walk of the visible levels of all venues, cheapest price
+ * Taking displayed liquidity (docs/models.md 6.1): the walk of the visible levels of all venues, cheapest price
  * first (ties: lower taker fee, then lower venue index), at most the shares the owner has not consumed yet
  * at each level (consumed.ts). Allocation-free apart from the sink's fills.
  * Consumed liquidity (tightens 6.1 "until the data changes that level's size"): when a level the owner took

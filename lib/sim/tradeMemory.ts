@@ -1,6 +1,6 @@
 /**
  * Trade volume remembered per (venue, resting side, price) since the venue's last book update, so that the
- * C/M record publishing a trade's size removal is not counted again as a cancel (MODELS.md 6.3, the
+ * C/M record publishing a trade's size removal is not counted again as a cancel (docs/models.md 6.3, the
  * trade-then-cancel double-count guard). Fixed capacity per (venue, side); no allocation after construction.
  */
 

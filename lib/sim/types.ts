@@ -1,5 +1,5 @@
 /**
- * Contracts of the exchange simulator (MODELS.md section 6). One interface per modelling assumption
+ * Contracts of the exchange simulator (docs/models.md section 6). One interface per modelling assumption
  * (STYLE.md habit 2): the queue model and the fee schedule are passed in, never module singletons.
  * Units: prices dollars, quantities shares, fees dollars, timestamps int64 ns since the epoch (UTC).
  */
@@ -15,7 +15,7 @@ export interface QueueOrder {
 }
 
 /**
- * The queue life of a resting order (MODELS.md 6.3), after hftbacktest's QueueModel: arrival behind the
+ * The queue life of a resting order (docs/models.md 6.3), after hftbacktest's QueueModel: arrival behind the
  * displayed size, trades at our price, displayed size changes (cancels), and the fill that follows.
  * Implementations: lib/sim/queueModels.ts (queueModel() builds one from its cancel rule).
  */
@@ -64,7 +64,7 @@ export interface Fill {
   readonly qty: number;
   /**
    * true for a resting (limit) order filled passively, false for liquidity we took. Passive fills come from
-   * trades (MODELS.md 6.3) or from a quote cross on the order's own venue, bounded by the opposite size that
+   * trades (docs/models.md 6.3) or from a quote cross on the order's own venue, bounded by the opposite size that
    * venue displays at or through our price and not yet consumed by our owner (see executionSim.ts).
    */
   readonly maker: boolean;

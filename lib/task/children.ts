@@ -1,10 +1,10 @@
 /**
  * The child-order bookkeeping of one parent order (lib/task/execution.ts): which simulator orders are ours and
- * whose child each belongs to, the committed shares (MODELS.md 4: X minus fills and cancelled shares of every
+ * whose child each belongs to, the committed shares (docs/models.md 4: X minus fills and cancelled shares of every
  * child), the shares of our open orders (the room S - executed - open), our own resting shares at a price (the
  * queue ahead of a new child), the deferred market shares that wait for room, the cancel of a child's orders,
  * and the fill accounting of a child (its fills, when it completed, the part of a fill that is overfill,
- * MODELS.md 5). It holds no impact and no controls: the execution decides, this keeps the books.
+ * docs/models.md 5). It holds no impact and no controls: the execution decides, this keeps the books.
  */
 
 import type { ExecutionSim } from "../sim/index.ts";
@@ -87,7 +87,7 @@ export class ChildOrders {
     return this.catchUpIds.has(id);
   }
 
-  /** Shares committed by children that are not complete (MODELS.md 4). */
+  /** Shares committed by children that are not complete (docs/models.md 4). */
   committed(): number {
     let n = 0;
     for (const c of this.ordersOf.keys()) n += committedOf(c);

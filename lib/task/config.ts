@@ -36,7 +36,7 @@ export interface ParentOrderConfig {
   readonly max_notional_usd?: number | undefined;
 }
 
-/** Run-wide risk controls (MODELS.md 7.1); every field absent = that control off. */
+/** Run-wide risk controls (docs/models.md 7.1); every field absent = that control off. */
 export interface RiskConfig {
   /** No child is sent while the national spread is wider than this (bps of the mid); it carries to the next decision. */
   readonly max_spread_bps?: number | undefined;
@@ -73,7 +73,7 @@ export interface TaskConfig {
     /** Seconds after a parent's end during which its last orders may still fill; then they are cancelled. */
     readonly end_grace_s: number;
     /**
-     * Own-impact overlay models (lib/sim/registry.ts IMPACT_MODELS, MODELS.md 6.6), at least one. Several = a
+     * Own-impact overlay models (lib/sim/registry.ts IMPACT_MODELS, docs/models.md 6.6), at least one. Several = a
      * grid: each model runs every strategy (x parameter set) as owners of its own in the same pass, labelled
      * `.../impact=NAME`; one model leaves the labels as they are.
      */

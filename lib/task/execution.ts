@@ -3,15 +3,15 @@
  * orders as market orders or through the Cont-Kukanov router, catch-up at the router horizon, and the
  * bookkeeping the metrics need. Each instance is one simulator "owner", so it sees the market as if alone.
  *
- * Committed shares (MODELS.md 4): a child's shares that have not filled yet are COMMITTED. At each decision
+ * Committed shares (docs/models.md 4): a child's shares that have not filled yet are COMMITTED. At each decision
  * the remaining quantity is S - executed - committed, and a child's shares enter the scheduler's impact state
  * when it is sent (as if executed then); when a child's unfilled rest is cancelled without being re-sent, those
  * shares leave both (`ImpactState.withdraw`). Without this a resting child would be scheduled twice.
- * Oversubscription (MODELS.md 5): a router child may send M + sum L_k > X. Once its fills reach X its
+ * Oversubscription (docs/models.md 5): a router child may send M + sum L_k > X. Once its fills reach X its
  * resting orders are cancelled after the order latency; fills before that are the child's overfill (they
  * count, are reported, and reduce what later children send). The parent never has more shares working than
  * S - executed, so its fills never exceed S.
- * Own-impact overlay (MODELS.md 6.6): besides the scheduler's impact STATE (what it believes, committed shares
+ * Own-impact overlay (docs/models.md 6.6): besides the scheduler's impact STATE (what it believes, committed shares
  * included) each execution carries the overlay of its impact model, which CHARGES every fill s (I(t-) + J/2)
  * per share on top of its replay price (FillRecord.impactUsd); the mids at the end, at the cancel and 5 minutes
  * after the end include the owner's impact (m + s I).
@@ -131,7 +131,7 @@ export class ParentExecution extends ParentRecord {
     this.decide(0, this.order.startNs, before);
   }
 
-  /** The national mid at tNs with the owner's overlay impact: m + s I(tNs) (MODELS.md 6.6). */
+  /** The national mid at tNs with the owner's overlay impact: m + s I(tNs) (docs/models.md 6.6). */
   private impactedMid(tNs: bigint): number {
     return this.impact.mid(this.ctx.sim.books.mid(), tNs, this.order.side);
   }
@@ -222,7 +222,7 @@ export class ParentExecution extends ParentRecord {
     }
   }
 
-  /** Record a child of X = qty shares and commit them: they enter the impact state now (MODELS.md 4). */
+  /** Record a child of X = qty shares and commit them: they enter the impact state now (docs/models.md 4). */
   private newChild(
     k: number,
     tNs: bigint,
@@ -303,7 +303,7 @@ export class ParentExecution extends ParentRecord {
 
   /**
    * Router horizon reached: cancel the child's unfilled limits and send its shortfall X - filled as one market
-   * order (MODELS.md 6.4), within the room S - executed - open; what does not fit leaves the committed shares.
+   * order (docs/models.md 6.4), within the room S - executed - open; what does not fit leaves the committed shares.
    */
   private catchUp(child: ChildRecord, limitIds: readonly number[], tNs: bigint): void {
     if (this.ctx.halts?.halted(tNs)) {

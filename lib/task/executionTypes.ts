@@ -2,7 +2,7 @@
  * The types of one parent order's execution (lib/task/execution.ts): the parent order and its strategy
  * instance, the day's context an execution reads (calibrated parameters, market state, risk controls, halts),
  * and the records it keeps (a child order, a fill). Also the two quantities of a child that the committed-share
- * rule (MODELS.md 4) and the overfill (MODELS.md 5) are defined by.
+ * rule (docs/models.md 4) and the overfill (docs/models.md 5) are defined by.
  */
 
 import type { AlphaModel } from "../alpha/types.ts";
@@ -26,7 +26,7 @@ export interface ParentOrder {
   readonly maxNotionalUsd?: number | undefined;
 }
 
-/** Run-wide risk controls (spec `risk`, MODELS.md 7.1); absent fields are off. */
+/** Run-wide risk controls (spec `risk`, docs/models.md 7.1); absent fields are off. */
 export interface RiskControls {
   readonly maxSpreadBps?: number | undefined;
   readonly maxChildShares?: number | undefined;
@@ -64,7 +64,7 @@ export interface ExecutionContext {
   readonly router: Omit<RouterParams, "halfSpreadUsd">;
   readonly makerRebateUsd: number;
   /**
-   * Impact in dollars per share at a reference mid: lambda_usd = lambda sigma_d P / ADV (MODELS.md 2) with P
+   * Impact in dollars per share at a reference mid: lambda_usd = lambda sigma_d P / ADV (docs/models.md 2) with P
    * the arrival mid of the parent order (causal, and the right price scale even on default parameters); a
    * NaN mid (no two-sided book at t0) falls back to the calibration's reference price. Always > 0.
    */
@@ -111,8 +111,8 @@ export interface ChildRecord {
   cancelledQty: number;
 }
 
-/** Fills beyond X (MODELS.md 5): shares filled before the cancel of a complete child's rest took effect. */
-/** Fills beyond X (MODELS.md 5): shares filled before the cancel of a complete child's rest took effect. */
+/** Fills beyond X (docs/models.md 5): shares filled before the cancel of a complete child's rest took effect. */
+/** Fills beyond X (docs/models.md 5): shares filled before the cancel of a complete child's rest took effect. */
 export const overfillOf = (c: ChildRecord): number => Math.max(0, c.filledQty - c.qty);
 
 /** Shares of a child still committed: X minus its fills and cancelled shares (0 once complete). */

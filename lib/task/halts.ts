@@ -1,5 +1,5 @@
 /**
- * Halts seen in the replayed data (MODELS.md 7.1): a clear record (action R: a Databento clear, or a LOBSTER
+ * Halts seen in the replayed data (docs/models.md 7.1): a clear record (action R: a Databento clear, or a LOBSTER
  * trading halt, which the importer writes as one) halts the market until the cleared venue shows a two-sided
  * consistent book again; a stretch of more than `max_gap_s` without any record is a halt from last record +
  * max_gap_s until the next record. Causal: a timer due at t sees the halt as it was known at t.

@@ -1,5 +1,5 @@
 /**
- * The two impacts one parent order carries (MODELS.md 4 and 6.6), for its execution (lib/task/execution.ts):
+ * The two impacts one parent order carries (docs/models.md 4 and 6.6), for its execution (lib/task/execution.ts):
  * the scheduler's impact STATE I(t) (what the schedule believes: committed shares enter it when a child is
  * sent, cancelled ones leave it, overfill adds to it; decayed at beta between events) and the own-impact
  * OVERLAY of the strategy's impact model, which charges every fill s (I(t-) + J/2) per share on top of its

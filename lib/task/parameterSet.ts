@@ -55,7 +55,7 @@ export function resolveParentOrders(spec: TaskConfig, date: string, adv: number)
   return out;
 }
 
-/** The per-decision risk controls of the spec (MODELS.md 7.1); undefined when none of them is on. */
+/** The per-decision risk controls of the spec (docs/models.md 7.1); undefined when none of them is on. */
 export function riskControlsOf(risk: TaskConfig["risk"]): RiskControls | undefined {
   return risk &&
     (risk.max_spread_bps !== undefined ||

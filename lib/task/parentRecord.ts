@@ -15,7 +15,7 @@ import type { TapeMark } from "./tape.ts";
 export abstract class ParentRecord {
   readonly fills: FillRecord[] = [];
   filled = 0;
-  /** Arrival mid m0 by the rule of MODELS.md 8 (NaN until known; see `arrival`). */
+  /** Arrival mid m0 by the rule of docs/models.md 8 (NaN until known; see `arrival`). */
   arrivalMid = Number.NaN;
   /**
    * m_end of the opportunity cost: the mid when the unfilled rest was cancelled, own impact included (m + s I;

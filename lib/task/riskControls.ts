@@ -1,5 +1,5 @@
 /**
- * The risk controls of one parent order (MODELS.md 7.1), as its execution (lib/task/execution.ts) applies them:
+ * The risk controls of one parent order (docs/models.md 7.1), as its execution (lib/task/execution.ts) applies them:
  * the price limit (limit_bps: the limit price from the arrival mid, the touch beyond it, limit orders clipped
  * to it), the notional cap (max_notional_usd: the parent's target in shares), and at each decision the gate on
  * the shares due (halt, spread guard max_spread_bps, caps max_child_shares and max_participation), whose held
@@ -97,7 +97,7 @@ export class RiskGate {
   }
 
   /**
-   * The risk controls at a decision (MODELS.md 7.1) on the `want` shares due now (the schedule's quantity plus
+   * The risk controls at a decision (docs/models.md 7.1) on the `want` shares due now (the schedule's quantity plus
    * what earlier controls held back, at most remaining): a halt or a spread wider than max_spread_bps holds the
    * whole child, max_child_shares and max_participation x the previous interval's market volume cap it, and a
    * limit_bps parent whose m0 is not known yet waits. What is held carries to the next decision (`carried`).

@@ -210,7 +210,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     }
     const alphaList = [...alphaModels.values()];
     let done = 0;
-    // parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (MODELS.md 8)
+    // parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (docs/models.md 8)
     let awaiting: ParentExecution[] = [];
     // max_gap_s: the longest stretch of the session without a record (from the open, to the close)
     let lastInSession = session.openNs;

@@ -1,5 +1,5 @@
 /**
- * The strategy registry (MODELS.md section 7): name -> how to build the Scheduler of one parent order, and
+ * The strategy registry (docs/models.md section 7): name -> how to build the Scheduler of one parent order, and
  * the strategy-specific parameters it takes (with their zod schema and default). The spec's strategy names,
  * its parameter checks ("rho applies to the pov strategy only") and the instance labels all come from here.
  * Adding a strategy: a Scheduler in lib/schedule (one file) and one `register` line below.
