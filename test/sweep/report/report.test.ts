@@ -370,7 +370,10 @@ describe("run report of a small real run", () => {
     const colourOf = new Map<string, Set<string>>();
     let scales = 0;
     const walk = (o: unknown): void => {
-      if (Array.isArray(o)) return o.forEach(walk);
+      if (Array.isArray(o)) {
+        for (const x of o) walk(x);
+        return;
+      }
       if (!o || typeof o !== "object") return;
       const r = o as Record<string, unknown>;
       const sc = r.scale as { domain?: string[]; range?: string[] } | undefined;
