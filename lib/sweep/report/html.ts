@@ -112,6 +112,7 @@ td.wrap { white-space: normal; min-width: 90px; max-width: 220px; }
 td.wrap .nw { white-space: nowrap; }
 table.compact { font-size: 12px; }
 table.compact th, table.compact td { padding: 3px 5px; }
+table.compact th { min-width: 36px; }
 section { min-width: 0; }
 .scroll { max-width: 100%; }
 tbody tr:nth-child(even) { background: #fafbfc; }
