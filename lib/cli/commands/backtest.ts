@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { errorMessage, InputError } from "../../core/errors.ts";
 import { validateRunId } from "../../core/ids.ts";
 import { runLocalBacktest } from "../../sweep/localBacktest.ts";
+import { RISK_TABLE_COLUMNS, riskControlsOn, riskTable } from "../../sweep/riskSummary.ts";
 import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../sweep/spec.ts";
 import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
 import { printJson, printTable, progress, progressDone } from "../output.ts";
@@ -28,66 +29,6 @@ export async function loadSpec(path: string | undefined): Promise<TaskSpec> {
     }
   }
   return parseTaskSpec(json, `spec ${path}`);
-}
-
-/** Columns of the risk-control table (printed when a control is on or the data halted). */
-export const RISK_TABLE_COLUMNS = [
-  "strategy",
-  "parents",
-  "limit_hit",
-  "notional_capped",
-  "spread_guard_skips",
-  "capped_shares",
-  "halt_skips",
-  "halted_s",
-] as const;
-
-/** Is any risk control of the spec on (orders[].limit_bps / max_notional_usd, spec.risk)? */
-export function riskControlsOn(spec: TaskSpec): boolean {
-  const r = spec.risk;
-  return (
-    spec.orders.some((o) => o.limit_bps !== undefined || o.max_notional_usd !== undefined) ||
-    (r !== undefined && Object.values(r).some((v) => v !== undefined && v !== false))
-  );
-}
-
-/**
- * What the risk controls did, per strategy over the execution rows (status ok): parents, parents whose price
- * limit bound (limit_hit), parents the notional cap cut (notional_cap_qty < parent_qty), decisions held by the
- * spread guard, shares held back by the child / participation caps, decisions skipped in halts, halted seconds.
- */
-export function riskTable(executions: readonly Record<string, unknown>[]): Record<string, unknown>[] {
-  const by = new Map<string, Record<string, number | string>>();
-  for (const e of executions) {
-    if (e.status !== "ok") continue;
-    const k = String(e.strategy);
-    let r = by.get(k);
-    if (!r) {
-      r = {
-        strategy: k,
-        parents: 0,
-        limit_hit: 0,
-        notional_capped: 0,
-        spread_guard_skips: 0,
-        capped_shares: 0,
-        halt_skips: 0,
-        halted_s: 0,
-      };
-      by.set(k, r);
-    }
-    const add = (col: string, v: number) => {
-      r[col] = Number(r[col]) + v;
-    };
-    add("parents", 1);
-    add("limit_hit", e.limit_hit === true ? 1 : 0);
-    const cap = e.notional_cap_qty;
-    add("notional_capped", cap !== null && cap !== undefined && Number(cap) < Number(e.parent_qty) ? 1 : 0);
-    add("spread_guard_skips", Number(e.spread_guard_skips ?? 0));
-    add("capped_shares", Number(e.capped_shares ?? 0));
-    add("halt_skips", Number(e.halt_skips ?? 0));
-    add("halted_s", Number(e.halted_s ?? 0));
-  }
-  return [...by.values()];
 }
 
 /** A day line warns when the data has a stretch longer than this without any record in the session. */

@@ -15,7 +15,11 @@ export function registerReport(program: Command): void {
       "render a run's report (self-contained HTML: charts and tables of the results) to runs/{RUN}/report.html",
     )
     .argument("<run>", "run id (the --run-id of msor backtest)")
-    .option("--root <dir>", "folder laid out like the S3 keys (the --out of msor backtest)", ".")
+    .option(
+      "--root <dir>",
+      "folder laid out like the S3 keys (the --root of msor sweep, the --out of msor backtest)",
+      "msor-out",
+    )
     .option("--out <file>", "write the HTML here instead of runs/{RUN}/report.html under the root")
     .option("--json", "print machine-readable JSON")
     .action(async (run: string, opts: { root: string; out?: string; json?: boolean }) => {

@@ -24,6 +24,47 @@ export const clean = <T extends object>(rows: readonly T[]): T[] =>
       ) as T,
   );
 
+/** 20 distinguishable colours (Vega's category20 without the pale halves first, then the pale halves). */
+const STRATEGY_PALETTE = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+  "#aec7e8",
+  "#ffbb78",
+  "#98df8a",
+  "#ff9896",
+  "#c5b0d5",
+  "#c49c94",
+  "#f7b6d2",
+  "#c7c7c7",
+  "#dbdb8d",
+  "#9edae5",
+];
+
+/** Colour of series that are not strategies (the market's realized volume). */
+export const OTHER_SERIES_COLOR = "#333333";
+
+/**
+ * One colour scale for strategies, the same in every chart of a report: the domain is ALL the run's strategy
+ * labels (sorted), so a strategy keeps its colour whichever strategies a chart shows. `extra` series (not
+ * strategies) are appended in dark grey.
+ */
+export function strategyColorScale(labels: readonly string[], extra: readonly string[] = []) {
+  const domain = [...labels, ...extra];
+  const range = [
+    ...labels.map((_, i) => STRATEGY_PALETTE[i % STRATEGY_PALETTE.length]!),
+    ...extra.map(() => OTHER_SERIES_COLOR),
+  ];
+  return { domain, range };
+}
+
 export const strategyAxis = (title = "strategy") => ({
   field: "strategy",
   type: "nominal" as const,
@@ -39,7 +80,8 @@ export function intervalSpec(rows: readonly IntervalRow[], xTitle: string, color
     type: "nominal" as const,
     title: null,
     sort: null,
-    axis: { labelLimit: 320 },
+    // the gain labels are long (myopic/sor/alpha=imbalance - alpha=none): never cut them
+    axis: { labelLimit: 600 },
   };
   const palette: Record<string, string> = {
     causal: "#1f77b4",

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { BASELINE_STRATEGY } from "../summary.ts";
-import { type ChartDef, clean, intervalSpec, strategyAxis, WIDTH } from "./chartKit.ts";
+import { type ChartDef, clean, intervalSpec, strategyAxis, strategyColorScale, WIDTH } from "./chartKit.ts";
 import {
   alphaGains,
   costBySize,
@@ -19,6 +19,7 @@ import type { RunData } from "./load.ts";
 export function costCharts(data: RunData): ChartDef[] {
   const rows = data.executions;
   const labels = strategyLabels(rows);
+  const scale = strategyColorScale(labels);
   const charts: ChartDef[] = [];
 
   const costs = clean(
@@ -30,7 +31,8 @@ export function costCharts(data: RunData): ChartDef[] {
     id: "cost-distribution",
     title: "Cost distribution per strategy",
     caption:
-      "Total cost per parent share (implementation shortfall + fees - rebates) in bps of the arrival mid; positive = cost. " +
+      "Total cost per PARENT share in bps of the arrival mid (positive = cost): the executed shares' cost (implementation " +
+      "shortfall incl. own impact + fees - rebates) x fill rate + the opportunity cost of the unfilled shares. " +
       "Box = quartiles, whiskers = min and max, dots = parent orders.",
     ...(costs.length
       ? {
@@ -48,7 +50,7 @@ export function costCharts(data: RunData): ChartDef[] {
                     type: "quantitative",
                     title: "total cost per parent share (bps of arrival mid)",
                   },
-                  color: { field: "strategy", type: "nominal", legend: null, sort: null },
+                  color: { field: "strategy", type: "nominal", legend: null, scale },
                 },
               },
               {
@@ -146,7 +148,7 @@ export function costCharts(data: RunData): ChartDef[] {
                     axis: { format: ".2f" },
                   },
                   y: { field: "total_cost_bps", type: "quantitative", title: "total cost (bps)" },
-                  color: { field: "strategy", type: "nominal", title: "strategy", sort: labels },
+                  color: { field: "strategy", type: "nominal", title: "strategy", scale },
                 },
               },
               {
@@ -154,7 +156,7 @@ export function costCharts(data: RunData): ChartDef[] {
                 encoding: {
                   x: { field: "pct_adv", type: "quantitative" },
                   y: { aggregate: "mean", field: "total_cost_bps", type: "quantitative" },
-                  color: { field: "strategy", type: "nominal", sort: labels },
+                  color: { field: "strategy", type: "nominal", scale },
                 },
               },
             ],

@@ -3,13 +3,13 @@
  * share) as Vega-Lite specs; see costCharts.ts.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { type ChartDef, clean, strategyAxis, WIDTH } from "./chartKit.ts";
+import { type ChartDef, clean, strategyAxis, strategyColorScale, WIDTH } from "./chartKit.ts";
 import { fillAndPassive, overfillPct, routerMix, sampleOrder, strategyLabels } from "./derive.ts";
 import type { RunData } from "./load.ts";
 
 export function executionCharts(data: RunData): ChartDef[] {
   const rows = data.executions;
-  const _labels = strategyLabels(rows);
+  const labels = strategyLabels(rows);
   const charts: ChartDef[] = [];
   const sample = sampleOrder(data);
   const sampleName = sample
@@ -30,7 +30,17 @@ export function executionCharts(data: RunData): ChartDef[] {
             encoding: {
               x: { field: "minute", type: "quantitative", title: "minutes since the parent's start" },
               y: { field: "cum_pct", type: "quantitative", title: "cumulative % of total" },
-              color: { field: "series", type: "nominal", title: "schedule" },
+              color: {
+                field: "series",
+                type: "nominal",
+                title: "schedule",
+                scale: strategyColorScale(
+                  labels,
+                  sample.schedule.some((p) => !labels.includes(p.series)) ? ["market volume (realized)"] : [],
+                ),
+                // the legend lists the series drawn, not every strategy of the shared scale
+                legend: { values: [...new Set(sample.schedule.map((p) => p.series))] },
+              },
             },
             layer: [
               {
@@ -73,7 +83,13 @@ export function executionCharts(data: RunData): ChartDef[] {
             encoding: {
               x: { field: "minute", type: "quantitative", title: "minutes since the parent's start" },
               y: { field: "impact_bps", type: "quantitative", title: "I(t) (bps of arrival mid)" },
-              color: { field: "series", type: "nominal", title: "strategy" },
+              color: {
+                field: "series",
+                type: "nominal",
+                title: "strategy",
+                scale: strategyColorScale(labels),
+                legend: { values: [...new Set(sample.impact.map((p) => p.series))] },
+              },
             },
           } as TopLevelSpec,
         }

@@ -46,6 +46,9 @@ function formatCell(v: unknown, c: Column): { text: string; numeric: boolean } {
   return { text: String(v), numeric: false };
 }
 
+/** Tables with more columns than this get a smaller font so that they fit a laptop screen (they scroll beyond). */
+export const COMPACT_COLUMNS = 12;
+
 function tableHtml(t: TableDef): string {
   const notes = (t.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join("");
   const head = `<h2>${escapeHtml(t.title)}</h2><p class="caption">${escapeHtml(t.caption)}</p>`;
@@ -60,14 +63,20 @@ function tableHtml(t: TableDef): string {
     .map((r) => {
       const tds = t.columns.map((c) => {
         const { text, numeric } = formatCell(r[c.key], c);
-        return `<td${numeric ? ' class="num"' : ""}>${escapeHtml(text)}</td>`;
+        if (c.wrap && !numeric && text.includes(", ")) {
+          // a list wraps between its items, never inside one (a date stays on one line)
+          const items = text.split(", ").map((x) => `<span class="nw">${escapeHtml(x)}</span>`);
+          return `<td class="wrap">${items.join(", ")}</td>`;
+        }
+        const cls = numeric ? ' class="num"' : c.wrap ? ' class="wrap"' : "";
+        return `<td${cls}>${escapeHtml(text)}</td>`;
       });
       return `<tr>${tds.join("")}</tr>`;
     })
     .join("\n");
   return (
     `<section class="table" id="table-${t.id}" data-status="rendered" data-rows="${t.rows.length}">${head}` +
-    `<div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>${notes}</section>`
+    `<div class="scroll"><table${t.columns.length > COMPACT_COLUMNS ? ' class="compact"' : ""}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>${notes}</section>`
   );
 }
 
@@ -84,7 +93,7 @@ const CSS = `
 :root { color-scheme: light; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1b1b1b;
   background: #f6f7f9; margin: 0; }
-main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
+main { max-width: 1440px; margin: 0 auto; padding: 24px 28px 48px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 0 0 4px; }
 .sub { color: #555; margin: 0 0 18px; }
@@ -99,6 +108,13 @@ table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabula
 th, td { padding: 4px 8px; border-bottom: 1px solid #eceef1; text-align: left; white-space: nowrap; }
 th { background: #f3f5f8; font-weight: 600; white-space: normal; vertical-align: bottom; min-width: 48px; }
 td.num { text-align: right; }
+td.wrap { white-space: normal; min-width: 90px; max-width: 220px; }
+td.wrap .nw { white-space: nowrap; }
+table.compact { font-size: 12px; }
+table.compact th, table.compact td { padding: 3px 5px; }
+table.compact th { min-width: 36px; }
+section { min-width: 0; }
+.scroll { max-width: 100%; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 dl.prov { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 0; }
 dl.prov dt { font-weight: 600; color: #333; }

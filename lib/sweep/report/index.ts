@@ -3,6 +3,7 @@
  * rendered in Node from Vega-Lite specs. Reads results through the ObjectStore port with parquet-wasm (no
  * DuckDB), so the summary Lambda can call renderRunReport as is.
  */
+import { VERSION } from "../../core/version.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { reportKey } from "../../store/keys.ts";
 import { buildCharts } from "./charts.ts";
@@ -114,7 +115,8 @@ function provenance(d: RunData): ProvenanceItem[] {
   const strategies = uniq((r) => r.strategy);
   return [
     { label: "run id", value: d.runId },
-    fromManifest("msor version", "code version", "version", "msor_version", "code_version"),
+    { label: "msor version", value: `${VERSION} (the code that rendered this report)` },
+    fromManifest("spec version", "manifest schema version", "version"),
     fromManifest("seed", "backtest seed", "seed", "spec.seed", "backtest.seed"),
     {
       label: "dates",
@@ -130,6 +132,7 @@ function provenance(d: RunData): ProvenanceItem[] {
         `start ${starts.join(", ")} New York, horizon ${horizons.join(", ")} min)`,
     },
     { label: "strategies", value: `${strategies.join(", ")} (label = strategy/exec/parameters)` },
+    impactModels(d),
     {
       label: "calibration",
       value: `${prior} symbol-day${prior === 1 ? "" : "s"} on earlier days' calibrations, ${d.calibrations.length - prior} on the documented defaults (no earlier day)`,
@@ -139,4 +142,28 @@ function provenance(d: RunData): ProvenanceItem[] {
       value: `${ex.length.toLocaleString("en-US")} execution rows in ${d.files} result files (results/*/run_id=${d.runId}/)`,
     },
   ];
+}
+
+/** The own-impact overlay(s) the run priced into its fills (executions column impact_model). */
+function impactModels(d: RunData): ProvenanceItem {
+  if (!d.executionColumns.has("impact_model")) {
+    return {
+      label: "impact model",
+      value:
+        "not recorded in this run (the executions have no impact_model column: results of an older version)",
+      absent: true,
+    };
+  }
+  const models = [...new Set(d.executions.map((r) => String(r.impact_model ?? "-")))].sort();
+  const what = (m: string) =>
+    m === "none"
+      ? "none (pure replay: own orders do not move the price; a lower bound on cost)"
+      : `${m} (own-impact overlay on every fill, prior-day lambda and half-life)`;
+  return {
+    label: models.length > 1 ? "impact models" : "impact model",
+    value:
+      models.length > 1
+        ? `${models.join(", ")} (a grid: strategies labelled .../impact=NAME)`
+        : what(models[0] ?? "-"),
+  };
 }

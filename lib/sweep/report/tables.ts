@@ -1,4 +1,5 @@
 /** The report's tables: column labels with units, rows from derive.ts, a note when the run lacks them. */
+import { RISK_EXECUTION_COLUMNS, riskActive, riskTable } from "../riskSummary.ts";
 import { BASELINE_STRATEGY } from "../summary.ts";
 import { calibrationTable, failedTasks, perSymbol, strategySummary } from "./derive.ts";
 import type { Row, RunData } from "./load.ts";
@@ -8,6 +9,8 @@ export interface Column {
   readonly label: string;
   /** Fraction digits for numbers; "pct" = a 0..1 share shown as percent; "int" = grouped integer. */
   readonly format?: number | "pct" | "int";
+  /** A long text column (lists) that wraps instead of widening the table. */
+  readonly wrap?: boolean;
 }
 
 export interface TableDef {
@@ -27,6 +30,8 @@ const STRATEGY_COLUMNS: Column[] = [
   { key: "orders", label: "orders", format: "int" },
   { key: "fill_rate", label: "fill rate", format: "pct" },
   { key: "is_bps", label: "IS (bps)", format: 2 },
+  { key: "impact_bps", label: "impact (bps)", format: 2 },
+  { key: "opportunity_bps", label: "opportunity (bps)", format: 2 },
   { key: "total_cost_bps", label: "total cost (bps)", format: 2 },
   { key: "median_cost_bps", label: "median (bps)", format: 2 },
   { key: "stdev_bps", label: "stdev (bps)", format: 2 },
@@ -34,6 +39,7 @@ const STRATEGY_COLUMNS: Column[] = [
   { key: "vs_twap_ci95", label: "95% CI (bps)" },
   { key: "win_rate", label: "win rate", format: "pct" },
   { key: "passive_share", label: "passive", format: "pct" },
+  { key: "overfill_shares", label: "overfill (shares)", format: "int" },
   { key: "look_ahead", label: "look-ahead" },
 ];
 
@@ -45,11 +51,15 @@ const withCi = (r: { vs_twap_ci_low: number; vs_twap_ci_high: number }): Record<
   vs_twap_ci95: ci(r.vs_twap_ci_low, r.vs_twap_ci_high),
 });
 
-/** Quality columns other engineers add: shown when the files have them. */
+/**
+ * task_quality columns (lib/results/tables.ts TASK_QUALITY) that results of older versions lack: shown when the
+ * files have them, named in a note when they do not.
+ */
 const OPTIONAL_QUALITY: Column[] = [
-  { key: "status", label: "status" },
-  { key: "max_gap_s", label: "max gap (s)", format: 1 },
   { key: "book_levels", label: "book levels", format: "int" },
+  { key: "max_gap_s", label: "max gap (s)", format: 1 },
+  { key: "no_data_parents", label: "no-data parents", format: "int" },
+  { key: "overridden", label: "overridden", wrap: true },
 ];
 
 export function buildTables(data: RunData): TableDef[] {
@@ -58,7 +68,11 @@ export function buildTables(data: RunData): TableDef[] {
     id: "strategies",
     title: "Results per strategy (all symbols and days)",
     caption:
-      `Costs in bps of the arrival mid (positive = cost). vs ${BASELINE_STRATEGY} = paired mean difference over the same ` +
+      "Costs in bps of the arrival mid (positive = cost). IS = implementation shortfall per executed share, impact = " +
+      "its own-impact overlay part (0 with impact model none); opportunity = cost of the unfilled shares at the " +
+      "cancel mid, per parent share; total cost = per PARENT share: (IS + fees - rebates) x fill rate + opportunity. " +
+      "Overfill = shares filled beyond a child's quantity before its cancel took effect (summed). " +
+      `vs ${BASELINE_STRATEGY} = paired mean difference over the same ` +
       "parent orders with its 95% Student t interval; win rate = share of orders strictly cheaper than the baseline. " +
       "Days on the documented default parameters (calibration = default) are summarised apart from calibrated days.",
     columns: [{ key: "strategy", label: "strategy" }, CALIBRATION_COLUMN, ...STRATEGY_COLUMNS],
@@ -105,7 +119,7 @@ export function buildTables(data: RunData): TableDef[] {
       { key: "symbol", label: "symbol" },
       { key: "date", label: "date" },
       { key: "source", label: "source" },
-      { key: "calibration_dates", label: "calibration days" },
+      { key: "calibration_dates", label: "calibration days", wrap: true },
       { key: "age_days", label: "age (days)", format: 0 },
       { key: "lambda", label: "lambda (sigma per ADV)", format: 3 },
       { key: "half_life_s", label: "half-life (s)", format: 0 },
@@ -140,10 +154,9 @@ export function buildTables(data: RunData): TableDef[] {
     columns: [
       { key: "symbol", label: "symbol" },
       { key: "date", label: "date" },
-      ...optional.filter((c) => c.key === "status"),
       { key: "rows", label: "records", format: "int" },
       { key: "span", label: "span (UTC)" },
-      { key: "venues", label: "venues" },
+      { key: "venues", label: "venues", wrap: true },
       ...optional.filter((c) => c.key === "book_levels"),
       { key: "trades", label: "trades", format: "int" },
       { key: "crossed_books", label: "crossed", format: "int" },
@@ -157,15 +170,44 @@ export function buildTables(data: RunData): TableDef[] {
       { key: "clears", label: "clears", format: "int" },
       { key: "calibration_source", label: "calibration" },
       { key: "defaults_count", label: "fields defaulted", format: "int" },
+      ...optional.filter((c) => c.key === "overridden" || c.key === "no_data_parents"),
     ],
     rows: qRows,
     ...(qRows.length ? {} : { missing: "the run has no task_quality results" }),
     ...(absent.length
       ? {
-          notes: [`not in this run: ${absent.join(", ")} (task_quality columns not written by this version)`],
+          notes: [
+            `not in this run: ${absent.join(", ")} (task_quality columns these results predate; a rerun writes them)`,
+          ],
         }
       : {}),
   });
+
+  const risk = riskTable(data.executions);
+  const hasRisk = RISK_EXECUTION_COLUMNS.every((c) => data.executionColumns.has(c));
+  if (hasRisk && riskActive(risk)) {
+    tables.push({
+      id: "risk-controls",
+      title: "Risk controls per strategy",
+      caption:
+        "What the risk controls did over each strategy's parents (status ok): limit hit = parents whose price limit " +
+        "bound (unfilled shares are costed as opportunity cost); notional capped = parents cut by max_notional_usd; " +
+        "spread-guard skips = decisions held by max_spread_bps; capped shares = shares held back by max_child_shares / " +
+        "max_participation (carried); halt skips = decisions skipped in halts; halted = seconds of the windows the " +
+        "market was halted.",
+      columns: [
+        { key: "strategy", label: "strategy" },
+        { key: "parents", label: "parents", format: "int" },
+        { key: "limit_hit", label: "limit hit", format: "int" },
+        { key: "notional_capped", label: "notional capped", format: "int" },
+        { key: "spread_guard_skips", label: "spread-guard skips", format: "int" },
+        { key: "capped_shares", label: "capped shares", format: "int" },
+        { key: "halt_skips", label: "halt skips", format: "int" },
+        { key: "halted_s", label: "halted (s)", format: 1 },
+      ],
+      rows: [...risk].sort((a, b) => String(a.strategy).localeCompare(String(b.strategy))),
+    });
+  }
 
   const failed = failedTasks(data.status);
   tables.push({

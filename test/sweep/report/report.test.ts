@@ -5,15 +5,25 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Command } from "commander";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { registerQuery } from "../../../lib/cli/commands/query.ts";
+import { registerReport } from "../../../lib/cli/commands/report.ts";
+import { registerStatus } from "../../../lib/cli/commands/status.ts";
+import { registerSweep } from "../../../lib/cli/commands/sweep.ts";
 import { main } from "../../../lib/cli/main.ts";
+import { VERSION } from "../../../lib/core/version.ts";
 import { studentTQuantile } from "../../../lib/metrics/index.ts";
 import { LocalObjectStore } from "../../../lib/ports/localObjectStore.ts";
 import { type ColumnDef, rowsToParquet, type TableSchema } from "../../../lib/results/schema.ts";
 import { EXECUTIONS, TASK_QUALITY } from "../../../lib/results/tables.ts";
 import { resultKey } from "../../../lib/store/keys.ts";
+import { intervalSpec } from "../../../lib/sweep/report/chartKit.ts";
+import { buildCharts } from "../../../lib/sweep/report/charts.ts";
+import { COMPACT_COLUMNS } from "../../../lib/sweep/report/html.ts";
 import { buildRunReport, renderRunReport } from "../../../lib/sweep/report/index.ts";
-import { type Row, readParquetRows } from "../../../lib/sweep/report/load.ts";
+import { loadRunData, type Row, readParquetRows } from "../../../lib/sweep/report/load.ts";
+import { renderSvg } from "../../../lib/sweep/report/vega.ts";
 import { duckQuery } from "../../helpers/duckdb.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { buildSmallRun, DAYS, RUN_ID, SPEC, SYMBOL } from "./smallRun.ts";
@@ -305,6 +315,116 @@ describe("run report of a small real run", () => {
     expect(section(html, "table-failed-tasks")).toContain("not in this run: runs/rep1/status.json is absent");
   });
 
+  it("a fresh run has every task_quality column: no 'not in this run' note, levels / gap / no-data shown", () => {
+    const q = section(html, "table-data-quality");
+    expect(q).not.toContain("not in this run");
+    for (const h of ["book levels", "max gap (s)", "no-data parents", "overridden"])
+      expect(q).toContain(`<th>${h}</th>`);
+    expect(q).not.toContain("<th>status</th>");
+  });
+
+  it("per strategy: impact = mean impact_cost_bps, opportunity = mean opportunity_bps, overfill = summed shares", () => {
+    const head = [...section(html, "table-strategies").matchAll(/<th>(.*?)<\/th>/g)].map((m) => m[1]);
+    const at = (h: string) => head.indexOf(h);
+    expect(at("impact (bps)")).toBeGreaterThan(at("IS (bps)"));
+    expect(at("opportunity (bps)")).toBe(at("impact (bps)") + 1);
+    expect(at("overfill (shares)")).toBeGreaterThan(0);
+    const rows = tableRows(html, "strategies");
+    let nonZeroImpact = 0;
+    for (const r of rows) {
+      const mine = executions.filter(
+        (e) => e.strategy === r[0] && e.calibration_source === r[1] && e.status === "ok",
+      );
+      expect(mine.length, `${r[0]} ${r[1]}`).toBeGreaterThan(0);
+      const m = (k: string) => mine.reduce((a, e) => a + Number(e[k]), 0) / mine.length;
+      expect(r[at("impact (bps)")]).toBe(m("impact_cost_bps").toFixed(2));
+      expect(r[at("opportunity (bps)")]).toBe(m("opportunity_bps").toFixed(2));
+      const overfill = mine.reduce((a, e) => a + Number(e.overfill_shares ?? 0), 0);
+      expect(r[at("overfill (shares)")]).toBe(overfill.toLocaleString("en-US"));
+      if (m("impact_cost_bps") > 0) nonZeroImpact++;
+    }
+    // the default impact model (linear) prices own impact into the fills
+    expect(nonZeroImpact).toBeGreaterThan(0);
+    expect(section(html, "table-per-symbol")).toContain("<th>impact (bps)</th>");
+    // the caption says what total cost is: per PARENT share, with the unfilled shares' opportunity cost
+    expect(section(html, "chart-cost-distribution")).toMatch(
+      /per PARENT share.*opportunity cost of the unfilled/,
+    );
+  });
+
+  it("provenance: the package version, the manifest's spec version, the run's impact model", () => {
+    expect(html).toContain(`<dt>msor version</dt><dd>${VERSION} (the code that rendered this report)</dd>`);
+    expect(html).toMatch(/<dt>spec version<\/dt><dd class="absent">not recorded in this run/);
+    const models = [...new Set(executions.map((e) => String(e.impact_model)))];
+    expect(models).toEqual(["linear"]);
+    expect(html).toContain("<dt>impact model</dt><dd>linear (own-impact overlay on every fill");
+  });
+
+  it("no risk-controls table when no control acted", () => {
+    expect(html).not.toContain('id="table-risk-controls"');
+  });
+
+  it("a strategy has the same colour in every chart (one domain and range for all strategies)", async () => {
+    const data = await loadRunData(store, RUN_ID);
+    const labels = labelsOf();
+    const colourOf = new Map<string, Set<string>>();
+    let scales = 0;
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) {
+        for (const x of o) walk(x);
+        return;
+      }
+      if (!o || typeof o !== "object") return;
+      const r = o as Record<string, unknown>;
+      const sc = r.scale as { domain?: string[]; range?: string[] } | undefined;
+      if ((r.field === "strategy" || r.field === "series") && sc?.domain && sc.range) {
+        scales++;
+        sc.domain.forEach((d, i) => {
+          if (!colourOf.has(d)) colourOf.set(d, new Set());
+          colourOf.get(d)!.add(sc.range![i]!);
+        });
+      }
+      for (const v of Object.values(r)) walk(v);
+    };
+    const charts = buildCharts(data).filter((c) =>
+      ["cost-distribution", "cost-vs-size", "sample-schedule", "own-impact"].includes(c.id),
+    );
+    expect(charts).toHaveLength(4);
+    for (const c of charts) walk(c.spec);
+    expect(scales).toBeGreaterThanOrEqual(4);
+    for (const l of labels) expect([...(colourOf.get(l) ?? [])], l).toHaveLength(1);
+    const distinct = new Set(labels.map((l) => [...colourOf.get(l)!][0]));
+    expect(distinct.size).toBe(labels.length);
+  });
+
+  it("gain labels are drawn whole (no ellipsis), wide tables are compact and scroll inside their card", async () => {
+    const gains = section(html, "chart-gains");
+    expect(gains).toContain(">myopic/sor/alpha=ofi - alpha=none</text>");
+    expect(gains).not.toContain("\u2026");
+    // the longest label of the demo, cut at "myopic/sor/alpha=imbalance - alp…" by the old label limit
+    const long = "myopic/sor/alpha=imbalance/lambda_scale=2 - alpha=none";
+    const svg = await renderSvg(
+      intervalSpec(
+        [{ comparison: long, kind: "alpha gain", n: 4, mean_bps: -1, ci_low_bps: -3, ci_high_bps: 1 }],
+        "x",
+        "comparison",
+      ),
+      "t",
+    );
+    expect(svg).toContain(`>${long}</text>`);
+    for (const id of ["strategies", "per-symbol", "calibration", "data-quality"]) {
+      const s = section(html, `table-${id}`);
+      const cols = [...s.matchAll(/<th>/g)].length;
+      expect(s).toContain(`<div class="scroll"><table${cols > COMPACT_COLUMNS ? ' class="compact"' : ""}>`);
+    }
+    expect(html).toMatch(/\.scroll \{ overflow-x: auto; \}/);
+    // a list of days wraps between days, never inside a date
+    expect(section(html, "table-calibration")).toContain(`<td class="wrap">${DAYS[0]}</td>`);
+    expect(section(html, "table-data-quality")).toMatch(
+      /<td class="wrap"><span class="nw">[A-Z.]+<\/span>, <span class="nw">[A-Z.]+<\/span><\/td>/,
+    );
+  });
+
   it("is deterministic, and the calibration ADV matches the order sizes the backtest printed", async () => {
     expect(await renderRunReport(store, RUN_ID)).toBe(html);
     const parent = executions.find((r) => r.date === DAYS[0])!.parent_qty;
@@ -339,16 +459,12 @@ describe("data-driven sections", () => {
     expect(tableRows(r.html, "strategies").map((x) => x[0])).toEqual(["twap/market", "vwap/market"]);
   });
 
-  it("columns and files other versions add are shown when present (overfill, arrival source, status, gaps, levels, failed tasks, manifest)", async () => {
+  it("columns and files other versions add are shown when present (overfill, arrival source, gaps, levels, failed tasks, manifest)", async () => {
     const ex = extend(EXECUTIONS, [
       { name: "overfill_shares", type: "int64", doc: "" },
       { name: "arrival_source", type: "string", doc: "" },
     ]);
-    const tq = extend(TASK_QUALITY, [
-      { name: "status", type: "string", doc: "" },
-      { name: "max_gap_s", type: "float64", doc: "" },
-      { name: "book_levels", type: "int32", doc: "" },
-    ]);
+    const tq = TASK_QUALITY;
     for (const d of DAYS) {
       const e = await readParquetRows("e", await store.get(resultKey(EXECUTIONS, RUN_ID, d, SYMBOL)));
       const rows = e.map((r) => ({
@@ -358,7 +474,7 @@ describe("data-driven sections", () => {
       }));
       await store.put(resultKey(EXECUTIONS, "ext", d, SYMBOL), await rowsToParquet(ex, rows));
       const q = await readParquetRows("q", await store.get(resultKey(TASK_QUALITY, RUN_ID, d, SYMBOL)));
-      const qrows = q.map((r) => ({ ...r, status: "ok", max_gap_s: 12.5, book_levels: 10 }));
+      const qrows = q.map((r) => ({ ...r, max_gap_s: 12.5, book_levels: 10 }));
       await store.put(resultKey(TASK_QUALITY, "ext", d, SYMBOL), await rowsToParquet(tq, qrows));
     }
     await store.put(
@@ -381,7 +497,7 @@ describe("data-driven sections", () => {
         },
       }),
     );
-    await store.put("runs/ext/manifest.json", JSON.stringify({ version: "0.1.0", spec: { seed: 42 } }));
+    await store.put("runs/ext/manifest.json", JSON.stringify({ version: 1, spec: { seed: 42 } }));
     const r = await buildRunReport(store, "ext");
     const mix = section(r.html, "chart-router-mix");
     const diamonds = marks(mix)
@@ -400,7 +516,84 @@ describe("data-driven sections", () => {
       ["SYNR-2024-03-07", SYMBOL, "2024-03-07", "dead_lettered", "3 receives"],
     ]);
     expect(r.html).toContain("<dt>seed</dt><dd>42</dd>");
-    expect(r.html).toContain("<dt>msor version</dt><dd>0.1.0</dd>");
+    // manifest.version is the sweep spec's schema version, not the code's
+    expect(r.html).toContain("<dt>spec version</dt><dd>1</dd>");
+    expect(r.html).toContain(`<dt>msor version</dt><dd>${VERSION} (the code that rendered this report)</dd>`);
+  });
+});
+
+describe("data-driven sections: older results and risk controls", () => {
+  it("task_quality of an older version (no levels / gap / no-data / overridden columns): named in one note", async () => {
+    const optional = ["book_levels", "max_gap_s", "no_data_parents", "overridden"];
+    const old: TableSchema = {
+      ...TASK_QUALITY,
+      columns: TASK_QUALITY.columns.filter((c) => !optional.includes(c.name)),
+    };
+    for (const d of DAYS) {
+      const e = await store.get(resultKey(EXECUTIONS, RUN_ID, d, SYMBOL));
+      await store.put(resultKey(EXECUTIONS, "oldq", d, SYMBOL), e);
+      const q = await readParquetRows("q", await store.get(resultKey(TASK_QUALITY, RUN_ID, d, SYMBOL)));
+      await store.put(resultKey(TASK_QUALITY, "oldq", d, SYMBOL), await rowsToParquet(old, q));
+    }
+    const r = await buildRunReport(store, "oldq");
+    const q = section(r.html, "table-data-quality");
+    expect(q).toContain(
+      "not in this run: book_levels, max_gap_s, no_data_parents, overridden (task_quality columns these results predate; a rerun writes them)",
+    );
+    expect(q).not.toContain("<th>book levels</th>");
+    expect(tableRows(r.html, "data-quality")).toHaveLength(DAYS.length);
+  });
+
+  it("risk controls that acted: a table per strategy with the counts of the executions", async () => {
+    let twapSorParents = 0;
+    for (const d of DAYS) {
+      const e = await readParquetRows("e", await store.get(resultKey(EXECUTIONS, RUN_ID, d, SYMBOL)));
+      const rows = e.map((r) => {
+        if (r.strategy !== "twap/sor" || r.status !== "ok") return r;
+        twapSorParents++;
+        return {
+          ...r,
+          limit_hit: true,
+          notional_cap_qty: Number(r.parent_qty) - 1,
+          spread_guard_skips: 2,
+          capped_shares: 100,
+          halt_skips: 1,
+          halted_s: 7.5,
+        };
+      });
+      await store.put(resultKey(EXECUTIONS, "risk", d, SYMBOL), await rowsToParquet(EXECUTIONS, rows));
+    }
+    expect(twapSorParents).toBeGreaterThan(0);
+    const r = await buildRunReport(store, "risk");
+    const rows = tableRows(r.html, "risk-controls");
+    expect(rows.map((x) => x[0])).toEqual(labelsOf());
+    const n = twapSorParents;
+    expect(rows.find((x) => x[0] === "twap/sor")).toEqual([
+      "twap/sor",
+      String(n),
+      String(n),
+      String(n),
+      String(2 * n),
+      (100 * n).toLocaleString("en-US"),
+      String(n),
+      (7.5 * n).toFixed(1),
+    ]);
+    const twap = rows.find((x) => x[0] === "twap/market")!;
+    expect(twap.slice(2)).toEqual(["0", "0", "0", "0", "0", "0.0"]);
+  });
+});
+
+describe("msor report --root", () => {
+  it("defaults to msor-out, the root of msor sweep, status and query", () => {
+    const program = new Command();
+    registerReport(program);
+    registerSweep(program);
+    registerStatus(program);
+    registerQuery(program);
+    const rootOf = (name: string) =>
+      program.commands.find((c) => c.name() === name)!.options.find((o) => o.long === "--root")!.defaultValue;
+    expect(rootOf("report")).toBe("msor-out");
+    for (const c of ["sweep", "status", "query"]) expect(rootOf(c), c).toBe(rootOf("report"));
   });
 });
 
