@@ -101,6 +101,17 @@ async function recordMidPath(input: TaskInput): Promise<MidPath> {
   }
 }
 
+/**
+ * The parents of `list` still waiting for their arrival mid at t (t inside their window), in order. A plain
+ * function rather than a closure over the record loop's t: a closure would put t in a context allocated per
+ * record (with its BigInt boxed).
+ */
+function stillAwaiting(list: readonly ParentExecution[], t: bigint): ParentExecution[] {
+  const out: ParentExecution[] = [];
+  for (const e of list) if (e.awaitingArrival && t <= e.windowEndNs) out.push(e);
+  return out;
+}
+
 /** Close the task's inputs (an error before the stream that owns them was opened). */
 async function closeSources(sources: TaskInput["sources"]): Promise<void> {
   await Promise.all(sources.map((s) => ("source" in s ? s.source : s).close?.()));
@@ -232,7 +243,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         }
         if (t >= timers.nextNs) {
           timers.fireUntil(t);
-          awaiting = executions.filter((e) => e.awaitingArrival && t <= e.windowEndNs);
+          awaiting = stillAwaiting(executions, t);
         }
         halts.beforeRecord(t);
         sim.onRecord(b, i);
@@ -240,7 +251,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         if (awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) {
           const mid = sim.books.mid();
           for (const e of awaiting) e.observeBook(t, mid);
-          awaiting = awaiting.filter((e) => e.awaitingArrival && t <= e.windowEndNs);
+          awaiting = stillAwaiting(awaiting, t);
         }
         tape.onRecord(b, i);
         for (let a = 0; a < alphaList.length; a++) alphaList[a]!.onRecord(b, i, sim.books);
