@@ -7,7 +7,8 @@
  * (bench/child.ts), so its peak RSS is its own, and the cases are interleaved over N rounds (default 3) so
  * that load from other processes hits them alike; a time is the median over the rounds of one timed run after
  * one warm-up run in the same child, and a ratio is the median over the rounds of the ratio within a round. Peak RSS is the maximum over the rounds (kernel maxRSS of the child).
- * The router and the S3 case (moto_server) run in this process. Writes bench/results.json (or --out PATH),
+ * The local sweep (bench/sweep.ts: 1 and 2 worker threads on a small cached sweep, in every round) drives its
+ * worker threads from this process. The router and the S3 case (moto_server) run in this process. Writes bench/results.json (or --out PATH),
  * prints a table on stderr, and with --json the JSON on stdout.
  */
 import { spawn } from "node:child_process";
@@ -17,10 +18,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Mbp10File } from "../lib/mbp10/reader.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
+import { DEFAULT_SPEC } from "../lib/sweep/spec.ts";
 import type { ChildCase, ChildResult } from "./child.ts";
 import { type BenchDay, syntheticDay } from "./inputs.ts";
 import { routerMedianMs } from "./router.ts";
 import { runS3 } from "./s3.ts";
+import { runSweepCase, type SweepCase, sweepInputs } from "./sweep.ts";
 
 // the SDK warns once that releases after January 2027 need Node 22; the project runs Node 20
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -30,8 +33,15 @@ import { median } from "./stats.ts";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SMALL_ROWS = 200_000;
 const LARGE_ROWS = 2_000_000;
-const GRID = [8, 32, 128] as const;
+/**
+ * Grid sizes: the nearest multiples of the default strategy count to 8, 32 and 128 instances (bench/child.ts
+ * gridSpec spreads whole strategy sets over parent orders; with 10 default strategies: 10, 30, 130).
+ */
+const PER_SET = DEFAULT_SPEC.strategies.length;
+const GRID = [8, 32, 128].map((n) => Math.max(PER_SET, Math.round(n / PER_SET) * PER_SET));
+const GRID_MAX = GRID[GRID.length - 1]!;
 const MiB = 2 ** 20;
+const SWEEP_WORKERS = [1, 2] as const;
 
 // Scale on paper (assumptions stated in the output).
 const PAPER_TASKS = 500 * 250;
@@ -105,6 +115,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const small = await syntheticDay(SMALL_ROWS);
   const large = await syntheticDay(LARGE_ROWS);
+  const sweepIn = await sweepInputs();
 
   // name -> [case, day, extra args]
   const plan: [string, ChildCase, BenchDay, string[]][] = [
@@ -126,6 +137,7 @@ async function main(): Promise<void> {
   const series = new Map<string, Series>(
     plan.map(([name]) => [name, { ms: [], activeMs: [], peak: [], rows: 0, instances: 0 }]),
   );
+  const sweeps = new Map<number, SweepCase[]>(SWEEP_WORKERS.map((w) => [w, []]));
   for (let r = 0; r < opts.rounds; r++) {
     const line: string[] = [];
     for (const [name, kase, day, extra] of plan) {
@@ -137,6 +149,12 @@ async function main(): Promise<void> {
       s.rows = res.rows;
       s.instances = res.instances;
       line.push(`${name} ${res.ms[0]!.toFixed(0)}`);
+    }
+    // the local sweep, 1 and 2 worker threads back to back (order alternating by round), fresh roots
+    for (const w of r % 2 === 0 ? SWEEP_WORKERS : [...SWEEP_WORKERS].reverse()) {
+      const res = await runSweepCase(sweepIn, w);
+      sweeps.get(w)!.push(res);
+      line.push(`sweep_${w}w ${res.ms.toFixed(0)}`);
     }
     say(`round ${r + 1}/${opts.rounds} (ms): ${line.join(", ")}`);
   }
@@ -168,6 +186,12 @@ async function main(): Promise<void> {
   const my = gy.reduce((a, b) => a + b, 0) / gy.length;
   const slope =
     gx.reduce((a, x, i) => a + (x - mx) * (gy[i]! - my), 0) / gx.reduce((a, x) => a + (x - mx) ** 2, 0);
+
+  const sweep1 = sweeps.get(1)!;
+  const sweep2 = sweeps.get(2)!;
+  // speedup: the median over rounds of (1-worker time / 2-worker time) within a round
+  const sweepSpeedup = r2(med(sweep1.map((s, i) => s.ms / sweep2[i]!.ms)));
+  const sweepTasks = sweep1[0]!.tasks;
 
   const backtest = t("backtest_2m");
   const backtest1 = backtest; // the default path decodes in the replaying thread
@@ -217,12 +241,20 @@ async function main(): Promise<void> {
     peak_rss_mb_2m_decode_thread: Math.round(peakMb("backtest_2m_decode_thread")),
     peak_rss_mb_decode_2m: Math.round(peakMb("decode_2m")),
     marginal_ms_per_instance: r2(slope),
-    grid128_over_default: ratio("grid128_2m", "backtest_2m"),
+    grid128_over_default: ratio(`grid${GRID_MAX}_2m`, "backtest_2m"),
+    grid_instances: GRID,
     default_instances: series.get("backtest_2m")!.instances,
     router_ms_median: r3(router),
-    sweep_speedup_2_workers: null,
-    sweep_speedup_2_workers_note:
-      "not measured yet: the local sweep pipeline (2 workers on the demo sweep) lands in another branch; the lead adds this case after it merges",
+    sweep_speedup_2_workers: sweepSpeedup,
+    sweep_speedup_2_workers_per_round: [
+      r2(Math.min(...sweep1.map((s, i) => s.ms / sweep2[i]!.ms))),
+      r2(Math.max(...sweep1.map((s, i) => s.ms / sweep2[i]!.ms))),
+    ],
+    sweep_tasks_per_s_1_worker: r2(med(sweep1.map((s) => s.tasks_per_s))),
+    sweep_tasks_per_s_2_workers: r2(med(sweep2.map((s) => s.tasks_per_s))),
+    sweep_ms_1_worker: Math.round(med(sweep1.map((s) => s.ms))),
+    sweep_ms_2_workers: Math.round(med(sweep2.map((s) => s.ms))),
+    sweep_note: `runLocalSweep + threadExecutor, ${sweepTasks} tasks (both waves): ${sweepIn.label}; wall time of the whole run (plan, waves, fan-in, summary, report, thread start-up), each into a fresh root`,
     s3_requests_per_task: "reason" in s3 ? null : s3.requests_per_task,
     s3_requests_per_row_group: "reason" in s3 ? null : r2(s3.requests_per_task / rgSmall),
     s3_bytes_per_task: "reason" in s3 ? null : s3.bytes_per_task,
@@ -258,11 +290,11 @@ async function main(): Promise<void> {
     },
     targets: {
       worker_over_decode_le_1_5: ratio("backtest_2m", "decode_2m") <= 1.5,
-      grid128_over_default_lt_3: ratio("grid128_2m", "backtest_2m") < 3,
+      grid128_over_default_lt_3: ratio(`grid${GRID_MAX}_2m`, "backtest_2m") < 3,
       peak_rss_le_512_mb: Math.max(peakMb("backtest_2m"), peakMb("backtest_200k")) <= 512,
       rss_ratio_le_1_5: peakMb("backtest_2m") / peakMb("backtest_200k") <= 1.5,
       router_lt_2_ms: router < 2,
-      sweep_2_workers_ge_1_7: null,
+      sweep_2_workers_ge_1_7: sweepSpeedup >= 1.7,
     },
     machine: {
       cpus: availableParallelism(),
@@ -296,12 +328,17 @@ async function main(): Promise<void> {
     ],
     ["marginal time per instance", `${figures.marginal_ms_per_instance} ms`, "reported"],
     [
-      `grid of 128 instances / default (${series.get("backtest_2m")!.instances})`,
+      `grid of ${GRID_MAX} instances / default (${series.get("backtest_2m")!.instances})`,
       `${figures.grid128_over_default}x`,
       "< 3",
     ],
     ["router solve, N = 1000, 3 venues (median)", `${figures.router_ms_median} ms`, "< 2"],
-    ["local sweep, 2 workers / 1", "n/a", ">= 1.7"],
+    [
+      `local sweep (${sweepTasks} tasks), tasks/s 1 / 2 workers`,
+      `${figures.sweep_tasks_per_s_1_worker} / ${figures.sweep_tasks_per_s_2_workers}`,
+      "reported",
+    ],
+    ["local sweep, speedup of 2 workers over 1", `${figures.sweep_speedup_2_workers}x`, ">= 1.7"],
     [
       `S3: GETs per task (${rowsS} rows, ${rgSmall} row groups)`,
       `${figures.s3_requests_per_task ?? "n/a"}`,

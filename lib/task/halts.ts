@@ -31,7 +31,9 @@ export class HaltTracker {
 
   /** A record at tNs is about to be applied (timers up to tNs have fired): a gap before it ends here. */
   beforeRecord(tNs: bigint): void {
-    if (this.maxGapNs !== undefined && this.lastNs !== undefined && tNs - this.lastNs > this.maxGapNs) {
+    // without max_gap_s the last record's time is never read (halted() and the gap check need it)
+    if (this.maxGapNs === undefined) return;
+    if (this.lastNs !== undefined && tNs - this.lastNs > this.maxGapNs) {
       const startNs = this.lastNs + this.maxGapNs;
       const open = this.cleared.size > 0;
       // a gap inside a clear-halt is part of that halt
@@ -42,19 +44,19 @@ export class HaltTracker {
 
   /** Record i of b has been applied to `books`. Returns true when it ended a halt (resume callbacks ran). */
   afterRecord(b: Mbp10Batch, i: number, books: VenueBooks): boolean {
-    const t = b.tsRecv[i]!;
     const v = b.venue[i]!;
     if (b.action[i] === Action.Clear) {
-      if (this.cleared.size === 0) this.intervals.push({ startNs: t, endNs: undefined });
+      if (this.cleared.size === 0) this.intervals.push({ startNs: b.tsRecv[i]!, endNs: undefined });
       this.cleared.add(v);
       return false;
     }
-    if (this.cleared.has(v) && (b.flags[i]! & Flag.LAST) !== 0) {
+    if (this.cleared.size > 0 && this.cleared.has(v) && (b.flags[i]! & Flag.LAST) !== 0) {
       const L = books.levels;
       const twoSided = !Number.isNaN(books.bidPx[v * L]!) && !Number.isNaN(books.askPx[v * L]!);
       if (twoSided) {
         this.cleared.delete(v);
         if (this.cleared.size === 0) {
+          const t = b.tsRecv[i]!;
           this.intervals[this.intervals.length - 1]!.endNs = t;
           this.fireResume(t);
           return true;
@@ -62,7 +64,7 @@ export class HaltTracker {
       }
     } else if (this.cleared.size === 0 && this.resume.length > 0) {
       // the first record after a gap: the book is back
-      this.fireResume(t);
+      this.fireResume(b.tsRecv[i]!);
       return true;
     }
     return false;

@@ -101,6 +101,17 @@ async function recordMidPath(input: TaskInput): Promise<MidPath> {
   }
 }
 
+/**
+ * The parents of `list` still waiting for their arrival mid at t (t inside their window), in order. A plain
+ * function rather than a closure over the record loop's t: a closure would put t in a context allocated per
+ * record (with its BigInt boxed).
+ */
+function stillAwaiting(list: readonly ParentExecution[], t: bigint): ParentExecution[] {
+  const out: ParentExecution[] = [];
+  for (const e of list) if (e.awaitingArrival && t <= e.windowEndNs) out.push(e);
+  return out;
+}
+
 /** Close the task's inputs (an error before the stream that owns them was opened). */
 async function closeSources(sources: TaskInput["sources"]): Promise<void> {
   await Promise.all(sources.map((s) => ("source" in s ? s.source : s).close?.()));
@@ -212,20 +223,27 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     let done = 0;
     // parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (docs/models.md 8)
     let awaiting: ParentExecution[] = [];
-    // max_gap_s: the longest stretch of the session without a record (from the open, to the close)
-    let lastInSession = session.openNs;
-    let maxGapNs = 0n;
+    // max_gap_s: the longest stretch of the session without a record (from the open, to the close), in ns
+    // from the open as a double (exact: a session is far below 2^53 ns), with ts_recv read as two 32-bit
+    // halves (little-endian int64) so that no BigInt is computed per row
+    const openHi = Number(session.openNs >> 32n);
+    const openLo = Number(session.openNs & 0xffffffffn);
+    const closeRel = Number(session.closeNs - session.openNs);
+    let lastInSession = 0;
+    let maxGapNs = 0;
     for await (const b of stream.batches()) {
       const ts = b.tsRecv;
+      const halves = new Uint32Array(ts.buffer, ts.byteOffset, b.length * 2);
       for (let i = 0; i < b.length; i++) {
         const t = ts[i]!;
-        if (t >= session.openNs && t <= session.closeNs) {
-          if (t - lastInSession > maxGapNs) maxGapNs = t - lastInSession;
-          lastInSession = t;
+        const rel = (halves[2 * i + 1]! - openHi) * 4294967296 + (halves[2 * i]! - openLo);
+        if (rel >= 0 && rel <= closeRel) {
+          if (rel - lastInSession > maxGapNs) maxGapNs = rel - lastInSession;
+          lastInSession = rel;
         }
         if (t >= timers.nextNs) {
           timers.fireUntil(t);
-          awaiting = executions.filter((e) => e.awaitingArrival && t <= e.windowEndNs);
+          awaiting = stillAwaiting(executions, t);
         }
         halts.beforeRecord(t);
         sim.onRecord(b, i);
@@ -233,7 +251,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         if (awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) {
           const mid = sim.books.mid();
           for (const e of awaiting) e.observeBook(t, mid);
-          awaiting = awaiting.filter((e) => e.awaitingArrival && t <= e.windowEndNs);
+          awaiting = stillAwaiting(awaiting, t);
         }
         tape.onRecord(b, i);
         for (let a = 0; a < alphaList.length; a++) alphaList[a]!.onRecord(b, i, sim.books);
@@ -245,7 +263,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     timers.drain();
     // a halt the data never ends (no book back) lasts to the close
     for (const e of executions) e.haltedS = halts.haltedSIn(e.order.startNs, e.windowEndNs, session.closeNs);
-    if (session.closeNs - lastInSession > maxGapNs) maxGapNs = session.closeNs - lastInSession;
+    if (closeRel - lastInSession > maxGapNs) maxGapNs = closeRel - lastInSession;
     const q = stream.quality.q;
     if (q.rows > 0 && q.fLastRecords === 0) {
       // the book of an MBP-10 record is consistent only at F_LAST: without any, nothing can be simulated
@@ -271,7 +289,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       venues,
       quality: stream.quality.q,
       bookLevels: stream.levels,
-      maxGapS: Number(maxGapNs) / 1e9,
+      maxGapS: maxGapNs / 1e9,
     });
     return {
       ...rows,
