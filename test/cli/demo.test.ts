@@ -3,41 +3,23 @@
  * (the bin is not on PATH on a fresh clone), and the sweep it runs finishes.
  */
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { main } from "../../lib/cli/main.ts";
+import { describe, expect, it } from "vitest";
+import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
 
 describe("msor demo", () => {
   it("prints the commands as npx msor ...", async () => {
-    let out = "";
-    let err = "";
-    const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
-      out += String(c);
-      return true;
-    });
-    const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
-      err += String(c);
-      return true;
-    });
-    let code: number;
-    try {
-      code = await main([
-        "node",
-        "msor",
-        "demo",
-        "--out",
-        join(dir, "d"),
-        "--events",
-        "1000",
-        "--workers",
-        "1",
-      ]);
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
+    const { code, out, err } = await runMain([
+      "demo",
+      "--out",
+      join(dir, "d"),
+      "--events",
+      "1000",
+      "--workers",
+      "1",
+    ]);
     expect(code, err).toBe(0);
     const commands = out.split("\n").filter((l) => /^(npx )?msor /.test(l.trim()));
     expect(commands.map((l) => l.trim().split(" ").slice(0, 3).join(" "))).toEqual([

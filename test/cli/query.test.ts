@@ -3,37 +3,20 @@
  * and returns rows; --list-saved, --print-sql; the "no files yet" hint only on a missing-table error.
  */
 import { join } from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../lib/cli/main.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SAVED_QUERIES } from "../../lib/results/queries.ts";
 import { runLocalBacktest } from "../../lib/sweep/localBacktest.ts";
 import { countParameters } from "../../lib/sweep/query.ts";
 import { parseTaskSpec } from "../../lib/sweep/spec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
+import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
 const root = join(dir, "out");
 const RUN = "qcli";
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
-    out += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    return { code: await main(["node", "msor", ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runMain;
 
 beforeAll(async () => {
   const spec = parseTaskSpec({

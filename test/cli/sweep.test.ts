@@ -1,9 +1,9 @@
 /** msor sweep / status / query on the local backend: exit codes, JSON, the accounting and the views. */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { progressLine } from "../../lib/cli/commands/sweep.ts";
-import { main } from "../../lib/cli/main.ts";
+import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { writeInputs } from "../sweep/pipeline/fixture.ts";
 
@@ -12,24 +12,7 @@ const input = join(dir, "in");
 const root = join(dir, "out");
 const specPath = join(dir, "sweep.yaml");
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
-    out += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    return { code: await main(["node", "msor", ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runMain;
 
 beforeAll(async () => {
   await writeInputs(input, ["SYNA"], ["2024-03-04", "2024-03-05"]);

@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { vi } from "vitest";
 import type { RegisterCommand } from "../../lib/cli/commands/index.ts";
+import { main } from "../../lib/cli/main.ts";
 
 export async function runCommand(
   register: RegisterCommand,
@@ -21,4 +22,24 @@ export async function runCommand(
     spy.mockRestore();
   }
   return out;
+}
+
+/** Run `msor ARGS` through the real entry point (lib/cli/main.ts): exit code, stdout and stderr. */
+export async function runMain(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+    err += String(c);
+    return true;
+  });
+  try {
+    return { code: await main(["node", "msor", ...args]), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
 }
