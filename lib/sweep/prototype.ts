@@ -85,6 +85,25 @@ export function convertPrototypeConfig(config: unknown, where = "prototype confi
     mapping.push({ key, value, field, units, note });
     if (field === "") unmapped.push(key);
   };
+  /** A key copied one to one (validated as `kind`) into our field `field`: its last segment in `target`. */
+  const direct = (
+    key: string,
+    value: unknown,
+    target: Record<string, unknown>,
+    field: string,
+    kind: Parameters<typeof num>[2],
+    units: string,
+    note: string,
+  ) => {
+    if (value === undefined) return;
+    target[
+      field
+        .split(".")
+        .pop()!
+        .replace(/^orders\[0\]\./, "")
+    ] = num(key, value, kind);
+    row(key, value, field, units, note);
+  };
 
   if (s.S !== undefined) {
     order.shares = num("strategy.S", s.S, "int");
@@ -96,14 +115,24 @@ export function convertPrototypeConfig(config: unknown, where = "prototype confi
       "parent order size (buy; the prototype has no side)",
     );
   } else order.shares = 1000;
-  if (s.T !== undefined) {
-    order.horizon_min = num("strategy.T", s.T, "positive");
-    row("strategy.T", s.T, "orders[0].horizon_min", "minutes", "execution horizon of the parent order");
-  }
-  if (s.f !== undefined) {
-    fees.taker_fee_usd = num("strategy.f", s.f, "nonneg");
-    row("strategy.f", s.f, "fees.taker_fee_usd", "$/share", "taker fee paid on market executions");
-  }
+  direct(
+    "strategy.T",
+    s.T,
+    order,
+    "orders[0].horizon_min",
+    "positive",
+    "minutes",
+    "execution horizon of the parent order",
+  );
+  direct(
+    "strategy.f",
+    s.f,
+    fees,
+    "fees.taker_fee_usd",
+    "nonneg",
+    "$/share",
+    "taker fee paid on market executions",
+  );
   if (s.r !== undefined) {
     const list = Array.isArray(s.r) ? s.r : [s.r];
     const rs = list.map((x, i) => num(`strategy.r[${i}]`, x, "nonneg"));
@@ -122,36 +151,33 @@ export function convertPrototypeConfig(config: unknown, where = "prototype confi
       `maker rebate on passive fills (one value for all venues${rs.length > 1 ? `, the ${rs.length} listed are equal` : ""})`,
     );
   }
-  if (s.lambda_u !== undefined) {
-    router.lambda_u_usd = num("strategy.lambda_u", s.lambda_u, "nonneg");
-    row(
-      "strategy.lambda_u",
-      s.lambda_u,
-      "router.lambda_u_usd",
-      "$/share",
-      "router penalty per share underfilled",
-    );
-  }
-  if (s.lambda_o !== undefined) {
-    router.lambda_o_usd = num("strategy.lambda_o", s.lambda_o, "nonneg");
-    row(
-      "strategy.lambda_o",
-      s.lambda_o,
-      "router.lambda_o_usd",
-      "$/share",
-      "router penalty per share overfilled",
-    );
-  }
-  if (s.N !== undefined) {
-    router.samples = num("strategy.N", s.N, "int");
-    row(
-      "strategy.N",
-      s.N,
-      "router.samples",
-      "scenarios",
-      "outflow scenarios of the router's stochastic gradient",
-    );
-  }
+  direct(
+    "strategy.lambda_u",
+    s.lambda_u,
+    router,
+    "router.lambda_u_usd",
+    "nonneg",
+    "$/share",
+    "router penalty per share underfilled",
+  );
+  direct(
+    "strategy.lambda_o",
+    s.lambda_o,
+    router,
+    "router.lambda_o_usd",
+    "nonneg",
+    "$/share",
+    "router penalty per share overfilled",
+  );
+  direct(
+    "strategy.N",
+    s.N,
+    router,
+    "router.samples",
+    "int",
+    "scenarios",
+    "outflow scenarios of the router's stochastic gradient",
+  );
 
   if (m.lambda_value !== undefined) {
     num("myopic.lambda_value", m.lambda_value, "positive");
@@ -177,26 +203,24 @@ export function convertPrototypeConfig(config: unknown, where = "prototype confi
       `impact decay per HOUR: half-life = ln 2 / beta h = ${overrides.half_life_s} s (fixed; delete it to calibrate)`,
     );
   }
-  if (m.volatility !== undefined) {
-    overrides.sigma_d = num("myopic.volatility", m.volatility, "positive");
-    row(
-      "myopic.volatility",
-      m.volatility,
-      "calibration.overrides.sigma_d",
-      "daily sigma",
-      "fixed; delete it to calibrate",
-    );
-  }
-  if (m.adv !== undefined) {
-    overrides.adv = num("myopic.adv", m.adv, "positive");
-    row(
-      "myopic.adv",
-      m.adv,
-      "calibration.overrides.adv",
-      "shares/day",
-      "fixed (also the base of pct_adv sizes and the volume forecast); delete it to calibrate",
-    );
-  }
+  direct(
+    "myopic.volatility",
+    m.volatility,
+    overrides,
+    "calibration.overrides.sigma_d",
+    "positive",
+    "daily sigma",
+    "fixed; delete it to calibrate",
+  );
+  direct(
+    "myopic.adv",
+    m.adv,
+    overrides,
+    "calibration.overrides.adv",
+    "positive",
+    "shares/day",
+    "fixed (also the base of pct_adv sizes and the volume forecast); delete it to calibrate",
+  );
   if (m.T !== undefined) {
     const t = num("myopic.T", m.T, "positive");
     row(
