@@ -142,16 +142,32 @@ export function stagingResultKey(
   return `${stagingRunPrefix(table.name, runId)}date=${validateDate(date)}/${validateSymbol(symbol)}.parquet`;
 }
 
+/** (date, file name without .parquet) of a key `{prefix}date={D}/{name}.parquet`; undefined otherwise. */
+function dateAndFile(prefix: string, key: string): { date: string; symbol: string } | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  const m = /^date=(\d{4}-\d{2}-\d{2})\/([^/]+)\.parquet$/.exec(key.slice(prefix.length));
+  return m ? { date: m[1]!, symbol: m[2]! } : undefined;
+}
+
 /** (date, symbol) of a key listed under stagingRunPrefix; undefined for any other key. */
 export function parseStagingKey(
   table: string,
   runId: string,
   key: string,
 ): { date: string; symbol: string } | undefined {
-  const prefix = stagingRunPrefix(table, runId);
-  if (!key.startsWith(prefix)) return undefined;
-  const m = /^date=(\d{4}-\d{2}-\d{2})\/([^/]+)\.parquet$/.exec(key.slice(prefix.length));
-  return m ? { date: m[1]!, symbol: m[2]! } : undefined;
+  return dateAndFile(stagingRunPrefix(table, runId), key);
+}
+
+/**
+ * (date, symbol) of a key listed under resultRunPrefix; `symbol` is COMPACTED_FILE for a sweep's compacted
+ * partition (all symbols of the date in one file). Undefined for any other key.
+ */
+export function parseResultKey(
+  table: string,
+  runId: string,
+  key: string,
+): { date: string; symbol: string } | undefined {
+  return dateAndFile(resultRunPrefix(table, runId), key);
 }
 
 /** results/summary/run_id={R}/summary.parquet */

@@ -13,7 +13,7 @@ import { bufferSource } from "../../ports/byteSource.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { CHILD_ORDERS, EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
 import { readCalibration } from "../../store/calibration.ts";
-import { manifestKey, resultRunPrefix, statusKey } from "../../store/keys.ts";
+import { COMPACTED_FILE, manifestKey, parseResultKey, resultRunPrefix, statusKey } from "../../store/keys.ts";
 
 /** A result row: int64 columns as numbers (shares and ns fit the report's precision), nulls as null. */
 export type Row = Record<string, string | number | boolean | null>;
@@ -45,8 +45,6 @@ export async function readParquetRows(name: string, bytes: Uint8Array): Promise<
   return rows;
 }
 
-const PART_RE = /date=(\d{4}-\d{2}-\d{2})\/([^/]+)\.parquet$/;
-
 /** One result file of a run: its key, partition date and symbol (file name). */
 export interface ResultFile {
   readonly key: string;
@@ -61,8 +59,8 @@ export async function listResultFiles(
 ): Promise<ResultFile[]> {
   const out: ResultFile[] = [];
   for (const key of await store.list(resultRunPrefix(table, runId))) {
-    const m = PART_RE.exec(key);
-    if (m) out.push({ key, date: m[1]!, symbol: m[2]! });
+    const p = parseResultKey(table, runId, key);
+    if (p) out.push({ key, ...p });
   }
   return out;
 }
@@ -223,7 +221,7 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
   if (pick) {
     // a per-task file ({symbol}.parquet, msor backtest) or the date's compacted file (part-NNNNN, a sweep)
     const files = (await listResultFiles(store, CHILD_ORDERS.name, runId)).filter(
-      (f) => f.date === pick.date && (f.symbol === pick.symbol || /^part-\d+$/.test(f.symbol)),
+      (f) => f.date === pick.date && (f.symbol === pick.symbol || f.symbol === COMPACTED_FILE),
     );
     const childOrders = (await readResultRows(store, files)).filter((r) => r.symbol === pick.symbol);
     if (childOrders.length > 0) sampleTask = { symbol: pick.symbol, date: pick.date, childOrders };
