@@ -33,6 +33,8 @@ export interface ChildResult {
   readonly ms: number[];
   /** Time the main thread was busy (event-loop utilization) during each timed run: waiting on the decode thread not counted. */
   readonly activeMs: number[];
+  /** CPU time of the whole process (all its threads, user + system) during each timed run. */
+  readonly cpuMs: number[];
   readonly rows: number;
   readonly instances: number;
   readonly maxRss: number;
@@ -170,17 +172,22 @@ async function main(): Promise<void> {
   let rows = await once(); // warm-up
   const ms: number[] = [];
   const activeMs: number[] = [];
+  const cpuMs: number[] = [];
   for (let r = 0; r < reps; r++) {
     const elu0 = performance.eventLoopUtilization();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     rows = await once();
     ms.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
     activeMs.push(performance.eventLoopUtilization(elu0).active);
   }
   const result: ChildResult = {
     case: name as ChildCase,
     ms,
     activeMs,
+    cpuMs,
     rows,
     instances: instancesOf(spec),
     maxRss: process.resourceUsage().maxRSS * 1024,

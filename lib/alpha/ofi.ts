@@ -7,9 +7,9 @@
  * reaches the fitted change at H_alpha.
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
-import { ofiContribution } from "../calibration/ofi.ts";
+import { VenueTops } from "../calibration/ofi.ts";
 import type { OfiParams } from "../calibration/params.ts";
-import { Action, Flag, type Mbp10Batch } from "../mbp10/schema.ts";
+import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import { type AlphaEntry, type AlphaForecast, type AlphaModel, ZERO_FORECAST } from "./types.ts";
 
@@ -18,9 +18,11 @@ const SHAPE = 3;
 export class OfiAlpha implements AlphaModel {
   readonly kind = "ofi" as const;
   readonly lookAhead = false;
-  /** Last consistent best per venue: bid px, bid size, ask px, ask size at index v * 4 + 0..3. */
-  private readonly best = new Float64Array(MAX_VENUES * 4);
-  private readonly seen = new Uint8Array(MAX_VENUES);
+  /** Last consistent best per venue and the OFI of each new one. */
+  private readonly tops = new VenueTops(MAX_VENUES);
+  /** ts_recv of the batch last seen as 32-bit halves (little-endian int64). */
+  private halves: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private halvesOf: Mbp10Batch | undefined;
   private times = new Float64Array(1024);
   private values = new Float64Array(1024);
   private head = 0;
@@ -33,24 +35,16 @@ export class OfiAlpha implements AlphaModel {
   }
 
   onRecord(b: Mbp10Batch, i: number, _books: VenueBooks): void {
-    const f = b.flags[i]!;
-    if ((f & Flag.LAST) === 0) return;
-    const v = b.venue[i]!;
-    const o = v * 4;
-    const bp = b.bidPx[0]![i]!;
-    const bq = b.bidSz[0]![i]!;
-    const ap = b.askPx[0]![i]!;
-    const aq = b.askSz[0]![i]!;
-    const st = this.best;
-    if (this.seen[v] && b.action[i] !== Action.Clear && (f & Flag.SNAPSHOT) === 0) {
-      const e = ofiContribution(st[o]!, st[o + 1]!, bp, bq, st[o + 2]!, st[o + 3]!, ap, aq);
-      if (e !== 0) this.push(Number(b.tsRecv[i]!), e);
+    if ((b.flags[i]! & Flag.LAST) === 0) return;
+    if (this.tops.update(b, i, b.venue[i]!) && this.tops.ofi !== 0) {
+      // ts_recv as a double from its two 32-bit halves (rounded as Number(bigint) rounds; no BigInt per record)
+      if (b !== this.halvesOf) {
+        this.halvesOf = b;
+        this.halves = new Int32Array(b.tsRecv.buffer, b.tsRecv.byteOffset, b.length * 2);
+      }
+      const w = this.halves;
+      this.push(w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0), this.tops.ofi);
     }
-    st[o] = bp;
-    st[o + 1] = bq;
-    st[o + 2] = ap;
-    st[o + 3] = aq;
-    this.seen[v] = 1;
   }
 
   /** OFI (shares) of the events in (tNs - windowS, tNs]. */

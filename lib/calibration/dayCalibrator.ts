@@ -1,6 +1,6 @@
 /**
  * One-pass calibration of a symbol-day (docs/models.md section 2). `observe` every replay batch in order, then
- * `finish()`. Keeps ONE VenueBooks (updated on F_LAST records) and a few flat typed arrays indexed by session
+ * `finish()`. Keeps the best level of every venue (updated on F_LAST records) and a few flat typed arrays indexed by session
  * second, profile bin, minute and venue x side; no per-event allocation. Statistics cover the regular session
  * [09:30, 16:00) New York; records before the open only build the books.
  *
@@ -13,13 +13,12 @@
  * skipping clears (R) and snapshot records.
  */
 
-import { VenueBooks } from "../book/venueBooks.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
 import { regularSession } from "../core/session.ts";
 import { Action, Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import { MAX_VENUES, type VenueRegistry } from "../mbp10/venues.ts";
 import { aggregate, finiteMean, fitPropagator, kyleTable, realizedVol } from "./fits.ts";
-import { fitOfi, ofiContribution } from "./ofi.ts";
+import { fitOfi, VenueTops } from "./ofi.ts";
 import { QueueTracker } from "./queues.ts";
 import {
   type BatchObserver,
@@ -35,11 +34,6 @@ export interface DayCalibratorInit {
   /** The stream's venue registry; names are read at finish(). */
   readonly venues: VenueRegistry;
   readonly options?: Partial<CalibrationOptions>;
-  /**
-   * Levels kept in the internal VenueBooks (default 1: every statistic here reads level 0 only; copying ten
-   * levels per F_LAST record roughly doubles the pass). Use 10 when another consumer reads `books`.
-   */
-  readonly bookLevels?: number;
 }
 
 export class DayCalibrator implements BatchObserver {
@@ -48,11 +42,12 @@ export class DayCalibrator implements BatchObserver {
   readonly options: CalibrationOptions;
   readonly openNs: bigint;
   readonly closeNs: bigint;
-  /** The consistent per-venue books (after the last observed record). Read-only for callers. */
-  books: VenueBooks | undefined;
-
+  /**
+   * Level 0 of every venue's consistent (F_LAST) book and its OFI: every statistic here reads the best level
+   * only, so the other nine are never copied.
+   */
+  private readonly tops = new VenueTops(MAX_VENUES);
   private readonly venues: VenueRegistry;
-  private readonly bookLevels: number;
   private readonly openHi: number;
   private readonly openLo: number;
   /** 1 + the highest dense venue index seen. */
@@ -83,7 +78,6 @@ export class DayCalibrator implements BatchObserver {
     this.symbol = validateSymbol(init.symbol);
     this.date = validateDate(init.date);
     this.venues = init.venues;
-    this.bookLevels = init.bookLevels ?? 1;
     this.options = { ...DEFAULT_CALIBRATION_OPTIONS, ...init.options };
     const s = regularSession(this.date);
     this.openNs = s.openNs;
@@ -104,9 +98,8 @@ export class DayCalibrator implements BatchObserver {
   }
 
   observe(b: Mbp10Batch): void {
-    if (!this.books)
-      this.books = new VenueBooks(MAX_VENUES, Math.max(1, Math.min(this.bookLevels, b.levels)));
-    const books = this.books;
+    const tops = this.tops;
+    const best = tops.best;
     const L = this.lenS;
     const q = this.queues;
     const bid0 = b.bidPx[0]!;
@@ -140,8 +133,8 @@ export class DayCalibrator implements BatchObserver {
         const sec = s | 0;
         if (side === 66) this.signed1s[sec]! += sz;
         else if (side === 65) this.signed1s[sec]! -= sz;
-        if (books.valid[v]) {
-          q.onTrade(s, v, side, b.price[i]!, books.bestBid(v), books.bestAsk(v), this.mid());
+        if (tops.seen[v]) {
+          q.onTrade(s, v, side, b.price[i]!, best[v * 4]!, best[v * 4 + 2]!, this.mid());
         }
       }
       const f = b.flags[i]!;
@@ -149,24 +142,15 @@ export class DayCalibrator implements BatchObserver {
       // which sides of the venue's book exist from here on (a minute without one has no outflow sample)
       if (s < L)
         q.noteBook(
-          s,
+          Math.max(0, (s / 60) | 0),
           v,
           a !== Action.Clear && !Number.isNaN(bid0[i]!) && bsz0[i]! > 0,
           a !== Action.Clear && !Number.isNaN(ask0[i]!) && asz0[i]! > 0,
         );
-      if (inSession && books.valid[v] && a !== Action.Clear && (f & Flag.SNAPSHOT) === 0) {
-        const ob = books.bestBid(v);
-        const oq = books.bestBidSize(v);
-        const oa = books.bestAsk(v);
-        const oaq = books.bestAskSize(v);
-        const nb = bid0[i]!;
-        const nq = bsz0[i]!;
-        const na = ask0[i]!;
-        const naq = asz0[i]!;
-        q.onBook(s, v, ob, oq, nb, nq, oa, oaq, na, naq);
-        this.ofi1s[s | 0]! += ofiContribution(ob, oq, nb, nq, oa, oaq, na, naq);
-      }
-      books.copyRow(b, i);
+      // outflow and OFI compare the venue's previous consistent book (tops, before the update) with this one
+      const counts = inSession && tops.seen[v] === 1 && a !== Action.Clear && (f & Flag.SNAPSHOT) === 0;
+      if (counts) q.onBook((s / 60) | 0, v, best, b, i);
+      if (tops.update(b, i, v) && inSession) this.ofi1s[s | 0]! += tops.ofi;
       this.refreshNational();
     }
   }
@@ -178,21 +162,21 @@ export class DayCalibrator implements BatchObserver {
 
   /** National best bid/ask over venues with a consistent book, and the summed level-0 depth (q_b + q_a) / 2. */
   private refreshNational(): void {
-    const books = this.books!;
-    const L = books.levels;
+    const best = this.tops.best;
+    const seen = this.tops.seen;
     let bid = Number.NaN;
     let ask = Number.NaN;
     let d = 0;
     for (let v = 0; v < this.nVenues; v++) {
-      if (books.valid[v] === 0) continue;
-      const bp = books.bidPx[v * L]!;
-      const ap = books.askPx[v * L]!;
+      if (seen[v] === 0) continue;
+      const bp = best[v * 4]!;
+      const ap = best[v * 4 + 2]!;
       if (!Number.isNaN(bp)) {
-        d += books.bidSz[v * L]!;
+        d += best[v * 4 + 1]!;
         if (!(bp <= bid)) bid = bp;
       }
       if (!Number.isNaN(ap)) {
-        d += books.askSz[v * L]!;
+        d += best[v * 4 + 3]!;
         if (!(ap >= ask)) ask = ap;
       }
     }

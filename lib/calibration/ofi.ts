@@ -5,6 +5,7 @@
  * each with size 0, so a level appearing or vanishing is a price move.
  */
 import { askKey, bidKey } from "../core/units.ts";
+import { Action, Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import type { OfiFit } from "./types.ts";
 
 /**
@@ -34,6 +35,47 @@ export function ofiContribution(
   const bid = nb > ob ? qbNew : nb === ob ? qbNew - qbOld : -qbOld;
   const ask = na < oa ? qaNew : na === oa ? qaNew - qaOld : -qaOld;
   return bid - ask;
+}
+
+/**
+ * Level 0 of every venue's latest consistent (F_LAST) book, and the OFI contribution of each new one against
+ * the venue's previous one (the calibration and the `ofi` alpha keep one each). Allocation-free per record:
+ * the contribution is left in `ofi` rather than returned, so that no number is boxed when `update` is not
+ * inlined into its caller's loop.
+ */
+export class VenueTops {
+  /** Per venue v: bid price, bid size, ask price, ask size at v * 4 + 0..3 (dollars, shares; NaN = no level). */
+  readonly best: Float64Array;
+  /** 1 once the venue has had a consistent book. */
+  readonly seen: Uint8Array;
+  /** The contribution (shares) of the last `update` that returned true. */
+  ofi = 0;
+
+  constructor(maxVenues: number) {
+    this.best = new Float64Array(maxVenues * 4).fill(Number.NaN);
+    this.seen = new Uint8Array(maxVenues);
+  }
+
+  /**
+   * F_LAST record `i` of `b` is venue v's new consistent book. Returns true (with `ofi` set) when it is a book
+   * change OFI counts: the venue had a book before, and the record is neither a clear (R) nor a snapshot.
+   */
+  update(b: Mbp10Batch, i: number, v: number): boolean {
+    const o = v * 4;
+    const st = this.best;
+    const bp = b.bidPx[0]![i]!;
+    const bq = b.bidSz[0]![i]!;
+    const ap = b.askPx[0]![i]!;
+    const aq = b.askSz[0]![i]!;
+    const counts = this.seen[v] === 1 && b.action[i] !== Action.Clear && (b.flags[i]! & Flag.SNAPSHOT) === 0;
+    if (counts) this.ofi = ofiContribution(st[o]!, st[o + 1]!, bp, bq, st[o + 2]!, st[o + 3]!, ap, aq);
+    st[o] = bp;
+    st[o + 1] = bq;
+    st[o + 2] = ap;
+    st[o + 3] = aq;
+    this.seen[v] = 1;
+    return counts;
+  }
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 
 import { askKey, bidKey, priceKey } from "../core/units.ts";
+import type { Mbp10Batch } from "../mbp10/schema.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { VenueSideStats } from "./types.ts";
 
@@ -44,14 +45,14 @@ export class QueueTracker {
   }
 
   /**
-   * Venue v's consistent book at session second s (< session end; before the open counts as minute 0) has
-   * a bid / an ask (from here until its next book).
+   * Venue v's consistent book in session minute m (clamped to the session; before the open counts as minute
+   * 0) has a bid / an ask (from here until its next book).
    */
-  noteBook(s: number, v: number, hasBid: boolean, hasAsk: boolean): void {
-    const m = Math.max(0, Math.min(this.minutes - 1, (s / 60) | 0));
+  noteBook(m: number, v: number, hasBid: boolean, hasAsk: boolean): void {
+    const mm = Math.min(this.minutes - 1, m);
     const base = (v * 2 * this.minutes) | 0;
-    this.note(base + m, hasBid);
-    this.note(base + this.minutes + m, hasAsk);
+    this.note(base + mm, hasBid);
+    this.note(base + this.minutes + mm, hasAsk);
   }
 
   private note(i: number, has: boolean): void {
@@ -61,31 +62,28 @@ export class QueueTracker {
     this.endBook[i] = has ? 1 : 0;
   }
 
-  /** Book change of venue v at session second s (old -> new best bid/ask and sizes). */
-  onBook(
-    s: number,
-    v: number,
-    oldBid: number,
-    oldBidSz: number,
-    newBid: number,
-    newBidSz: number,
-    oldAsk: number,
-    oldAskSz: number,
-    newAsk: number,
-    newAskSz: number,
-  ): void {
+  /**
+   * Book change of venue v in session minute m: old best bid/ask and sizes in `best` (index v * 4 + 0..3:
+   * bid px, bid size, ask px, ask size), the new ones in record i of b (level 0). Integer and array arguments
+   * only: called per book change, it must not box numbers when it is not inlined.
+   */
+  onBook(m: number, v: number, best: Float64Array, b: Mbp10Batch, i: number): void {
     const base = (v * 2 * this.minutes) | 0;
-    const m = (s / 60) | 0;
+    const o = v * 4;
+    const oldBid = best[o]!;
+    const oldBidSz = best[o + 1]!;
+    const oldAsk = best[o + 2]!;
+    const oldAskSz = best[o + 3]!;
     if (!Number.isNaN(oldBid) && oldBidSz > 0) {
       const ok = priceKey(oldBid);
-      const nk = bidKey(newBid);
-      const out = nk === ok ? oldBidSz - newBidSz : nk < ok ? oldBidSz : 0;
+      const nk = bidKey(b.bidPx[0]![i]!);
+      const out = nk === ok ? oldBidSz - b.bidSz[0]![i]! : nk < ok ? oldBidSz : 0;
       if (out > 0) this.outflow[base + m]! += out;
     }
     if (!Number.isNaN(oldAsk) && oldAskSz > 0) {
       const ok = priceKey(oldAsk);
-      const nk = askKey(newAsk);
-      const out = nk === ok ? oldAskSz - newAskSz : nk > ok ? oldAskSz : 0;
+      const nk = askKey(b.askPx[0]![i]!);
+      const out = nk === ok ? oldAskSz - b.askSz[0]![i]! : nk > ok ? oldAskSz : 0;
       if (out > 0) this.outflow[base + this.minutes + m]! += out;
     }
   }

@@ -42,7 +42,7 @@
 import { ModelError } from "../core/errors.ts";
 import type { Rng } from "../core/rng.ts";
 import type { OutflowDistribution } from "./outflow.ts";
-import { projectInPlace, projectionScratch } from "./projection.ts";
+import { projectionScratch, projectScratchInPlace } from "./projection.ts";
 import { largestRemainder, roundAllocation } from "./rounding.ts";
 import { closedFormStart, drawScenarios, scenarioCost } from "./scenarios.ts";
 
@@ -198,7 +198,9 @@ export function contKukanov(
         const filledAll = xi[off + i]! - q[i]! - l[i]! > tol;
         l[i] = l[i]! - gamma * (theta + (filledAll ? -hr[i]! - short + over : 0));
       }
-      m = projectInPlace(m - gamma * gM, l, k, x, scratch);
+      scratch.m = m - gamma * gM;
+      projectScratchInPlace(l, k, x, scratch);
+      m = scratch.m;
       if (averaging) {
         mSum += m;
         for (let i = 0; i < k; i++) lSum[i] = lSum[i]! + l[i]!;

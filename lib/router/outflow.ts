@@ -15,6 +15,11 @@ export interface OutflowDistribution {
    * scenarios by Latin hypercube sampling (`stratifiedHorizonOutflows`), which needs it.
    */
   quantile?(u: number): number;
+  /**
+   * Optional `quantile` over an array, in place: u[0..n) -> F^-1(u) (the same numbers as `quantile`; one
+   * call per column of scenarios instead of one per draw).
+   */
+  quantiles?(u: Float64Array, n: number): void;
 }
 
 /** Exponential per-minute outflow with the given mean (shares per minute). */
@@ -26,6 +31,9 @@ export function exponentialOutflow(meanPerMin: number): OutflowDistribution {
     mean: meanPerMin,
     sample: (rng) => rng.exponential(meanPerMin),
     quantile: (u) => -meanPerMin * Math.log1p(-u),
+    quantiles: (u, n) => {
+      for (let s = 0; s < n; s++) u[s] = -meanPerMin * Math.log1p(-u[s]!);
+    },
   };
 }
 
@@ -52,6 +60,9 @@ export function empiricalOutflow(samples: Float64Array): OutflowDistribution {
     mean: sum / n,
     sample: (rng) => copy[rng.int(n)]!,
     quantile: (u) => sorted[Math.min(n - 1, Math.max(0, Math.floor(u * n)))]!,
+    quantiles: (u, m) => {
+      for (let s = 0; s < m; s++) u[s] = sorted[Math.min(n - 1, Math.max(0, Math.floor(u[s]! * n)))]!;
+    },
   };
 }
 
@@ -78,8 +89,8 @@ const TWO_M32 = 1 / 4294967296;
  * [j/n, (j+1)/n) in an independent random order, u = (perm(s) + U) / n, xi = F^-1(u). The marginal law of
  * every scenario is the same as with independent draws; the empirical CDF of the n scenarios is within 1/n
  * of the true one for a one-draw horizon (the router's critical-fractile solution then barely depends on
- * the seed). Adds the horizon outflow of scenario s to out[off + s * stride] (shares); `perm` is scratch
- * of length >= n.
+ * the seed). Adds the horizon outflow of scenario s to out[off + s * stride] (shares); `perm` and `u` are
+ * scratch of length >= n.
  */
 export function stratifiedHorizonOutflows(
   dist: OutflowDistribution,
@@ -90,6 +101,7 @@ export function stratifiedHorizonOutflows(
   off: number,
   stride: number,
   perm: Int32Array,
+  u: Float64Array = new Float64Array(n),
 ): void {
   const quantile = dist.quantile;
   if (!quantile) throw new ModelError("stratified outflow sampling needs the distribution's quantile");
@@ -107,9 +119,12 @@ export function stratifiedHorizonOutflows(
       perm[s] = perm[j]!;
       perm[j] = t;
     }
+    for (let s = 0; s < n; s++) u[s] = (perm[s]! + rng.nextU32() * TWO_M32) / n;
+    if (dist.quantiles) dist.quantiles(u, n);
+    else for (let s = 0; s < n; s++) u[s] = quantile(u[s]!);
     for (let s = 0; s < n; s++) {
       const i = off + s * stride;
-      out[i] = out[i]! + w * quantile((perm[s]! + rng.nextU32() * TWO_M32) / n);
+      out[i] = out[i]! + w * u[s]!;
     }
   }
 }

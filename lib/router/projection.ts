@@ -11,11 +11,13 @@
 /** Scratch buffers for `projectInPlace`, sized for K venues (reuse across calls: no allocation). */
 export interface ProjectionScratch {
   readonly breaks: Float64Array;
+  /** M in and out of `projectScratchInPlace` (a field, not an argument: no number is boxed per call). */
+  m: number;
 }
 
 /** Allocate the scratch buffers once per solve (k + 2 breakpoints: -m, X - m and -l_k). */
 export function projectionScratch(k: number): ProjectionScratch {
-  return { breaks: new Float64Array(k + 2) };
+  return { breaks: new Float64Array(k + 2), m: 0 };
 }
 
 function phi(mu: number, m: number, l: Float64Array, k: number, x: number): number {
@@ -47,9 +49,26 @@ export function projectInPlace(
   x: number,
   scratch: ProjectionScratch,
 ): number {
+  scratch.m = m;
+  projectScratchInPlace(l, k, x, scratch);
+  return scratch.m;
+}
+
+/**
+ * `projectInPlace` with M in `scratch.m` (read and written): the optimizer's loop calls this thousands of
+ * times per solve, and a double passed to or returned from a call that is not inlined is boxed.
+ */
+export function projectScratchInPlace(
+  l: Float64Array,
+  k: number,
+  x: number,
+  scratch: ProjectionScratch,
+): void {
+  const m = scratch.m;
   if (phi(0, m, l, k, x) >= x) {
     for (let i = 0; i < k; i++) if (l[i]! < 0) l[i] = 0;
-    return Math.min(Math.max(m, 0), x);
+    scratch.m = Math.min(Math.max(m, 0), x);
+    return;
   }
   // Sorted positive breakpoints (insertion sort: k is a handful of venues).
   const b = scratch.breaks;
@@ -77,5 +96,5 @@ export function projectInPlace(
     mu = slope > 0 ? lo + (x - fLo) / slope : x - m;
   }
   for (let i = 0; i < k; i++) l[i] = Math.max(l[i]! + mu, 0);
-  return Math.min(Math.max(m + mu, 0), x);
+  scratch.m = Math.min(Math.max(m + mu, 0), x);
 }

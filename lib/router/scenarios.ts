@@ -68,9 +68,10 @@ export function drawScenarios(
     return xi;
   }
   const perm = new Int32Array(n);
+  const u = new Float64Array(n);
   for (let i = 0; i < k; i++) {
     const d = active[i]!.outflow;
-    if (d.quantile) stratifiedHorizonOutflows(d, rng, horizonS, n, xi, i, k, perm);
+    if (d.quantile) stratifiedHorizonOutflows(d, rng, horizonS, n, xi, i, k, perm, u);
     else for (let s = 0; s < n; s++) xi[s * k + i] = sampleHorizonOutflow(d, rng, horizonS);
   }
   return xi;

@@ -109,7 +109,7 @@ export class ExecutionSim {
     }
     if (this.pending.length === 0 && this.passive.count === 0 && this.waiting.length === 0) {
       if (this.books.onRecord(b, i)) {
-        this.depth.note(this.books, v);
+        this.depth.note(b, i, v, this.books.levels);
         if (this.taker.hasConsumed) this.taker.prune(v);
       }
       return;
@@ -120,7 +120,7 @@ export class ExecutionSim {
     if (action === Action.Trade && this.passive.count > 0)
       this.passive.onTrade(v, b.side[i]!, b.price[i]!, b.size[i]!, ts);
     if (this.books.onRecord(b, i)) {
-      this.depth.note(this.books, v);
+      this.depth.note(b, i, v, this.books.levels);
       if (this.taker.hasConsumed) this.taker.prune(v);
       if (this.passive.count > 0) this.passive.bookUpdate(v, ts);
       if (action !== Action.Trade && action !== Action.Fill) this.trades.clearVenue(v);

@@ -11,6 +11,7 @@
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
 import { priceKey } from "../core/units.ts";
+import type { Mbp10Batch } from "../mbp10/schema.ts";
 
 /** Book side index: 0 = bids, 1 = asks. */
 export const BID = 0;
@@ -30,19 +31,21 @@ export class SourceDepth {
     this.deepest = new Uint8Array(maxVenues * 2);
   }
 
-  /** Venue `v` has a new consistent book: extend its recorded depth if it now shows more levels. */
-  note(books: VenueBooks, v: number): void {
-    const L = books.levels;
-    const base = v * L;
+  /**
+   * Record `i` of `b` (venue `v`) is the venue's new consistent book in a simulator of `levels` levels: extend
+   * its recorded depth if it now shows more levels. Reads the record, not the books (which copy lazily).
+   */
+  note(b: Mbp10Batch, i: number, v: number, levels: number): void {
+    const L = Math.min(levels, b.levels);
     const d = this.deepest;
     let n = d[v * 2]!;
-    if (n < L && !Number.isNaN(books.bidPx[base + n]!)) {
-      while (n < L && !Number.isNaN(books.bidPx[base + n]!)) n++;
+    if (n < L && !Number.isNaN(b.bidPx[n]![i]!)) {
+      while (n < L && !Number.isNaN(b.bidPx[n]![i]!)) n++;
       d[v * 2] = n;
     }
     n = d[v * 2 + 1]!;
-    if (n < L && !Number.isNaN(books.askPx[base + n]!)) {
-      while (n < L && !Number.isNaN(books.askPx[base + n]!)) n++;
+    if (n < L && !Number.isNaN(b.askPx[n]![i]!)) {
+      while (n < L && !Number.isNaN(b.askPx[n]![i]!)) n++;
       d[v * 2 + 1] = n;
     }
   }

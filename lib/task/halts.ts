@@ -16,7 +16,12 @@ export class HaltTracker {
   private readonly cleared = new Set<number>();
   private resume: ((tNs: bigint) => void)[] = [];
 
-  constructor(private readonly maxGapNs?: bigint) {}
+  constructor(private readonly maxGapNs?: bigint) {
+    this.tracksGaps = maxGapNs !== undefined;
+  }
+
+  /** Whether gaps are tracked (max_gap_s given): only then does `beforeRecord` need each record's time. */
+  readonly tracksGaps: boolean;
 
   /** Is the market halted at tNs (a clear not yet restored, or no record for more than max_gap_s)? */
   halted(tNs: bigint): boolean {

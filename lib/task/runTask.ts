@@ -145,7 +145,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
 
   const stream = await Mbp10Stream.open(input.sources);
   try {
-    const timers = new TimerQueue();
+    const session = regularSession(input.date);
+    const timers = new TimerQueue(session.openNs);
     const tape = new Tape();
     const executions: ParentExecution[] = [];
     const sim = new ExecutionSim({
@@ -163,7 +164,6 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       risk?.max_gap_s !== undefined ? BigInt(Math.round(risk.max_gap_s * 1e9)) : undefined,
     );
     const calibrator = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
-    const session = regularSession(input.date);
     const venueNames = () => stream.venues.venues.map((v) => v.name);
     for (const o of spec.calibration.overrides ?? []) {
       for (const venue of overrideVenues(o)) {
@@ -235,20 +235,22 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       const ts = b.tsRecv;
       const halves = new Uint32Array(ts.buffer, ts.byteOffset, b.length * 2);
       for (let i = 0; i < b.length; i++) {
-        const t = ts[i]!;
+        // rel: ns from the open, exact in a double; BigInt ts_recv is read only where a bigint is needed
         const rel = (halves[2 * i + 1]! - openHi) * 4294967296 + (halves[2 * i]! - openLo);
         if (rel >= 0 && rel <= closeRel) {
           if (rel - lastInSession > maxGapNs) maxGapNs = rel - lastInSession;
           lastInSession = rel;
         }
-        if (t >= timers.nextNs) {
+        if (rel >= timers.nextRel) {
+          const t = ts[i]!;
           timers.fireUntil(t);
           awaiting = stillAwaiting(executions, t);
         }
-        halts.beforeRecord(t);
+        if (halts.tracksGaps) halts.beforeRecord(ts[i]!);
         sim.onRecord(b, i);
         halts.afterRecord(b, i, sim.books);
         if (awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) {
+          const t = ts[i]!;
           const mid = sim.books.mid();
           for (const e of awaiting) e.observeBook(t, mid);
           awaiting = stillAwaiting(awaiting, t);

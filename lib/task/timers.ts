@@ -8,11 +8,21 @@ interface Timer {
   readonly fire: (dueNs: bigint) => void;
 }
 
+const NONE = 2n ** 62n;
+
 export class TimerQueue {
   private readonly heap: Timer[] = [];
   private seq = 0;
   /** Due time of the earliest timer; a sentinel far in the future when empty (one compare per record). */
-  nextNs = 2n ** 62n;
+  nextNs = NONE;
+  /**
+   * The same as ns after `originNs` in a double (exact within 2^53 ns, about 104 days, of the origin; +Infinity
+   * when empty): a replay loop compares it with each record's time without reading a BigInt per record.
+   */
+  nextRel = Number.POSITIVE_INFINITY;
+
+  /** `originNs`: the origin of `nextRel` (the replay uses the session open). */
+  constructor(readonly originNs = 0n) {}
 
   at(dueNs: bigint, fire: (dueNs: bigint) => void): void {
     const h = this.heap;
@@ -24,7 +34,7 @@ export class TimerQueue {
       [h[i], h[p]] = [h[p]!, h[i]!];
       i = p;
     }
-    this.nextNs = h[0]!.dueNs;
+    this.setNext(h[0]!.dueNs);
   }
 
   /** Fire every timer due at or before `nowNs` (timers added while firing are honoured). */
@@ -33,12 +43,17 @@ export class TimerQueue {
       const t = this.pop();
       t.fire(t.dueNs);
     }
-    this.nextNs = this.heap.length > 0 ? this.heap[0]!.dueNs : 2n ** 62n;
+    this.setNext(this.heap.length > 0 ? this.heap[0]!.dueNs : NONE);
+  }
+
+  private setNext(dueNs: bigint): void {
+    this.nextNs = dueNs;
+    this.nextRel = dueNs === NONE ? Number.POSITIVE_INFINITY : Number(dueNs - this.originNs);
   }
 
   /** Fire everything left (end of data). */
   drain(): void {
-    this.fireUntil(2n ** 62n);
+    this.fireUntil(NONE);
   }
 
   get size(): number {
