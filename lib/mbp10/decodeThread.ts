@@ -1,17 +1,20 @@
 /**
  * Decoding in a second thread, overlapped with the replay (DESIGN.md performance targets). A worker thread
- * (lib/mbp10/decodeWorker.ts, shared by every stream of the process and kept while the process lives, unref'd
- * when idle) decodes row group k + 1 of a file while the replaying thread consumes row group k. The
- * replaying thread keeps the ByteSource (a file handle or an S3 client cannot move): the worker asks it for
- * byte ranges (and forwards prefetch announcements), the replaying thread answers with a copy it transfers.
+ * (lib/mbp10/decodeWorker.ts, shared by every stream of the thread that starts it and kept while that thread
+ * lives, unref'd when idle) decodes row group k + 1 of a file while the replaying thread consumes row group k.
+ * The replaying thread keeps the ByteSource (a file handle or an S3 client cannot move) and reads AHEAD: the
+ * decode thread tells it, once the file is open, the byte ranges of every row group's engine columns; the
+ * replaying thread reads row group k + 1's ranges while it replays k and hands them over with the pull of
+ * k + 1, so the decode never waits for the replaying thread's event loop (which is busy replaying). Reads the
+ * plan does not cover (the footer, a file whose layout is not the usual one) are asked for one by one.
  * Decoded batches come back with their buffers transferred, and the venue mapping (stateful, in replay order)
  * is applied on the replaying thread, so the batches are exactly those of the in-thread path.
  *
  * Protocol (one session per file, `id`):
- *   main -> worker  open {name, size, prefetch} | pull | bytes {reqId, bytes | message} | close
- *   worker -> main  read {reqId, offset, length} | prefetch {ranges} | batch {batch} | end | error {name, message}
+ *   main -> worker  open {name, size} | pull {chunks} | bytes {reqId, bytes | message} | close
+ *   worker -> main  read {reqId, offset, length} | opened {ranges} | batch {batch} | end | error {name, message}
  * Each pull yields one batch (or end / error); the replaying thread keeps one pull ahead of what it replays,
- * so at most two decoded row groups per file are alive.
+ * so at most two decoded row groups per file are alive, plus the bytes of one row group read ahead.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -21,20 +24,26 @@ import type { ByteSource } from "../ports/byteSource.ts";
 import { type ByteRange, canPrefetch } from "../ports/prefetch.ts";
 import type { RawEngineBatch } from "./reader.ts";
 
+/** Bytes of the file at `offset`, handed to the decode thread ahead of the reads that need them. */
+export interface Chunk {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
+
 export type ToDecoder =
-  | { op: "open"; id: number; name: string; size: number; prefetch: boolean }
-  | { op: "pull"; id: number }
+  | { op: "open"; id: number; name: string; size: number; maxLevels: number }
+  | { op: "pull"; id: number; chunks: Chunk[] }
   | { op: "bytes"; id: number; reqId: number; bytes?: Uint8Array; message?: string }
   | { op: "close"; id: number };
 
 export type FromDecoder =
   | { op: "read"; id: number; reqId: number; offset: number; length: number }
-  | { op: "prefetch"; id: number; ranges: ByteRange[] }
+  | { op: "opened"; id: number; ranges: ByteRange[][] }
   | { op: "batch"; id: number; batch: RawEngineBatch }
   | { op: "end"; id: number }
   | { op: "error"; id: number; name: string; message: string };
 
-type Outcome = Extract<FromDecoder, { op: "batch" | "end" | "error" }>;
+type Outcome = Extract<FromDecoder, { op: "opened" | "batch" | "end" | "error" }>;
 
 interface Session {
   readonly src: ByteSource;
@@ -93,6 +102,7 @@ class DecodeThread {
     if (!s) return;
     switch (m.op) {
       case "read":
+        readsAsked++;
         s.src.read(m.offset, m.length).then(
           (bytes) => {
             const copy = bytes.slice(); // a view may share a pooled or prefetched block: send only these bytes
@@ -104,24 +114,25 @@ class DecodeThread {
           },
         );
         break;
-      case "prefetch":
-        if (canPrefetch(s.src)) s.src.prefetch(m.ranges);
-        break;
       default:
         this.deliver(m);
     }
   }
 
-  open(src: ByteSource): number {
+  open(src: ByteSource, maxLevels: number): number {
     const id = this.nextId++;
     this.sessions.set(id, { src, ready: [] });
     if (this.sessions.size === 1) this.worker.ref();
-    this.post({ op: "open", id, name: src.name, size: src.size, prefetch: canPrefetch(src) });
+    this.post({ op: "open", id, name: src.name, size: src.size, maxLevels });
     return id;
   }
 
-  pull(id: number): void {
-    this.post({ op: "pull", id });
+  /** Decode the next row group with `chunks` (its bytes read ahead; transferred, so not usable here after). */
+  pull(id: number, chunks: Chunk[] = []): void {
+    this.post(
+      { op: "pull", id, chunks },
+      chunks.map((c) => c.bytes.buffer as ArrayBuffer),
+    );
   }
 
   next(id: number): Promise<Outcome> {
@@ -148,6 +159,16 @@ class DecodeThread {
 }
 
 let shared: DecodeThread | undefined;
+let readsAsked = 0;
+
+/**
+ * Reads the decode threads of this thread have asked for one by one so far (not read ahead): the opens'
+ * footer reads, plus any range the read plan missed (tests and the benchmark check that row groups are not
+ * among them).
+ */
+export function decodeThreadReadsAsked(): number {
+  return readsAsked;
+}
 let available: boolean | undefined;
 
 /** Whether a decode thread can run here (its entry file exists: not inside a single-file bundle). */
@@ -156,20 +177,55 @@ export function decodeThreadAvailable(): boolean {
   return available;
 }
 
-/** The raw engine batches of `src` (an MBP-10 Parquet source), decoded in the shared decode thread. */
-export async function* threadedRawBatches(src: ByteSource): AsyncGenerator<RawEngineBatch> {
+/** A copy of `b` that owns its whole buffer (a view may share a pooled or prefetched block: send only these bytes). */
+function owned(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
+    ? b
+    : b.slice();
+}
+
+/**
+ * Start reading `ranges` of `src` (announced first to a prefetching source, which coalesces them into few
+ * requests). The promise never rejects unobserved: a failure is kept until the pull that needs it.
+ */
+function readAhead(src: ByteSource, ranges: readonly ByteRange[]): Promise<Chunk[]> {
+  if (ranges.length === 0) return Promise.resolve([]);
+  if (canPrefetch(src)) src.prefetch(ranges);
+  const p = Promise.all(
+    ranges.map(async (r) => ({ offset: r.offset, bytes: owned(await src.read(r.offset, r.length)) })),
+  );
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
+ * The raw engine batches of `src` (an MBP-10 Parquet source; `maxLevels` levels read, Mbp10OpenOptions),
+ * decoded in the shared decode thread.
+ */
+export async function* threadedRawBatches(
+  src: ByteSource,
+  maxLevels: number,
+): AsyncGenerator<RawEngineBatch> {
   shared ??= new DecodeThread(() => {
     shared = undefined;
   });
   const t = shared;
-  const id = t.open(src);
+  const id = t.open(src, maxLevels);
   try {
-    t.pull(id);
-    for (;;) {
+    const opened = await t.next(id);
+    if (opened.op === "error") throw t.errorOf(id, opened);
+    if (opened.op !== "opened") throw new Error(`decode thread: expected "opened", got "${opened.op}"`);
+    const plan = opened.ranges;
+    t.pull(id, await readAhead(src, plan[0] ?? []));
+    let ahead = readAhead(src, plan[1] ?? []);
+    for (let rg = 0; ; rg++) {
       const o = await t.next(id);
       if (o.op === "end") return;
       if (o.op === "error") throw t.errorOf(id, o);
-      t.pull(id); // decode the next row group while this one is replayed
+      if (o.op !== "batch") throw new Error(`decode thread: expected a batch, got "${o.op}"`);
+      // row group rg + 1 is decoded while rg is replayed; rg + 2's bytes are read meanwhile
+      t.pull(id, await ahead);
+      ahead = readAhead(src, plan[rg + 2] ?? []);
       yield o.batch;
     }
   } finally {

@@ -1,35 +1,49 @@
 /**
- * The decode thread's side (lib/mbp10/decodeThread.ts has the protocol): one session per input file. Bytes
- * are asked of the replaying thread (which owns the ByteSource: file handle, S3 client), row groups are
- * decoded here with parquet-wasm into engine typed arrays (the same code as the in-thread path:
- * `rawEngineBatch`), and their buffers are transferred back, not copied.
+ * The decode thread's side (lib/mbp10/decodeThread.ts has the protocol): one session per input file. The
+ * replaying thread owns the ByteSource (file handle, S3 client): once the file is open here, this side sends
+ * it the byte ranges of every row group's engine columns, and each pull brings that row group's bytes, so a
+ * decode reads from memory; any other read (the footer, a range the plan missed) is asked for. Row groups are
+ * decoded with parquet-wasm into engine typed arrays (the same code as the in-thread path: `rawEngineBatch`),
+ * and their buffers are transferred back, not copied.
  */
 import { parentPort } from "node:worker_threads";
 import { errorMessage } from "../core/errors.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
-import type { ByteRange, PrefetchingByteSource } from "../ports/prefetch.ts";
-import type { FromDecoder, ToDecoder } from "./decodeThread.ts";
+import type { Chunk, FromDecoder, ToDecoder } from "./decodeThread.ts";
 import { Mbp10File, type RawEngineBatch } from "./reader.ts";
 
 interface Session {
   readonly reads: Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>;
   it?: AsyncGenerator<RawEngineBatch>;
   file?: Mbp10File;
+  /** The bytes of the row group being decoded (from its pull). */
+  chunks: Chunk[];
   /** Pulls run one after another. */
   chain: Promise<void>;
 }
+
+/**
+ * Gap (bytes) up to which the planned ranges of neighbouring column chunks are merged: parquet-wasm reads
+ * chunks separated by a small gap as one range, which must fall inside one planned range to be served from
+ * memory (the same bound as the prefetching source's, lib/ports/prefetch.ts).
+ */
+const PLAN_GAP_BYTES = 64 * 1024;
 
 const port = parentPort!;
 const sessions = new Map<number, Session>();
 let nextRead = 0;
 const post = (m: FromDecoder, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-function proxySource(id: number, name: string, size: number, prefetch: boolean): ByteSource {
+function proxySource(id: number, name: string, size: number): ByteSource {
   const s = sessions.get(id)!;
-  const src: ByteSource = {
+  return {
     name,
     size,
     read(offset, length) {
+      for (const c of s.chunks) {
+        if (offset >= c.offset && offset + length <= c.offset + c.bytes.byteLength)
+          return Promise.resolve(c.bytes.subarray(offset - c.offset, offset - c.offset + length));
+      }
       const reqId = nextRead++;
       return new Promise<Uint8Array>((resolve, reject) => {
         s.reads.set(reqId, { resolve, reject });
@@ -37,12 +51,6 @@ function proxySource(id: number, name: string, size: number, prefetch: boolean):
       });
     },
   };
-  if (!prefetch) return src;
-  const p: PrefetchingByteSource = {
-    ...src,
-    prefetch: (ranges: readonly ByteRange[]) => post({ op: "prefetch", id, ranges: [...ranges] }),
-  };
-  return p;
 }
 
 /** The distinct ArrayBuffers under a batch's typed arrays (transferred, so the batch moves without a copy). */
@@ -61,12 +69,13 @@ const fail = (id: number, e: unknown) =>
 port.on("message", (m: ToDecoder) => {
   switch (m.op) {
     case "open": {
-      const s: Session = { reads: new Map(), chain: Promise.resolve() };
+      const s: Session = { reads: new Map(), chunks: [], chain: Promise.resolve() };
       sessions.set(m.id, s);
       s.chain = (async () => {
         try {
-          s.file = await Mbp10File.open(proxySource(m.id, m.name, m.size, m.prefetch));
+          s.file = await Mbp10File.open(proxySource(m.id, m.name, m.size), { maxLevels: m.maxLevels });
           s.it = s.file.rawBatches();
+          post({ op: "opened", id: m.id, ranges: s.file.engineByteRanges(PLAN_GAP_BYTES) });
         } catch (e) {
           fail(m.id, e);
         }
@@ -86,8 +95,10 @@ port.on("message", (m: ToDecoder) => {
       if (!s) break;
       s.chain = s.chain.then(async () => {
         if (!s.it) return; // open failed, already reported
+        s.chunks = m.chunks; // the previous row group is decoded: its bytes go
         try {
           const r = await s.it.next();
+          s.chunks = [];
           if (r.done) post({ op: "end", id: m.id });
           else post({ op: "batch", id: m.id, batch: r.value }, buffersOf(r.value));
         } catch (e) {

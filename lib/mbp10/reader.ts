@@ -4,11 +4,11 @@
  * bounded by one row group, not the file (DESIGN.md performance targets).
  */
 import type * as arrow from "apache-arrow";
-import { DataFormatError } from "../core/errors.ts";
+import { DataFormatError, InputError } from "../core/errors.ts";
 import { type ChunkLayout, chunkLayout, rowGroupRanges } from "../parquet/chunkRanges.ts";
 import { type OpenedParquet, openParquet, readRowGroup } from "../parquet/read.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
-import { canPrefetch } from "../ports/prefetch.ts";
+import { type ByteRange, canPrefetch, coalesceRanges } from "../ports/prefetch.ts";
 import {
   type ColumnKind,
   checkColumnType,
@@ -86,6 +86,12 @@ export interface Mbp10OpenOptions {
    * costs ~60-100 MB of RSS (see `npm run bench`, worker_over_decode_decode_thread).
    */
   decodeThread?: boolean;
+  /**
+   * Read at most this many book levels (1..10; default all the file has): a calibration pass needs level 0
+   * only, and every level not read is 4 column chunks not fetched or decoded. Batches then have
+   * `levels` = min(this, the file's levels).
+   */
+  maxLevels?: number;
 }
 
 export class Mbp10File implements Mbp10FileInfo {
@@ -97,6 +103,8 @@ export class Mbp10File implements Mbp10FileInfo {
   readonly timestampType: string;
   readonly columns: readonly string[];
   readonly keyValue: ReadonlyMap<string, string>;
+  /** Levels the batches carry: the file's, capped by the option `maxLevels`. */
+  readonly readLevels: number;
 
   private constructor(
     readonly source: ByteSource,
@@ -108,6 +116,7 @@ export class Mbp10File implements Mbp10FileInfo {
     this.numRows = pq.numRows;
     this.rowGroupRows = pq.rowGroupRows;
     this.levels = levels;
+    this.readLevels = Math.min(levels, options.maxLevels ?? levels);
     this.columns = pq.schema.fields.map((f) => f.name);
     this.keyValue = pq.keyValue;
     const px = pq.schema.fields.find((f) => f.name === "bid_px_00")!;
@@ -126,6 +135,9 @@ export class Mbp10File implements Mbp10FileInfo {
   }
 
   private static async validate(source: ByteSource, options: Mbp10OpenOptions): Promise<Mbp10File> {
+    const ml = options.maxLevels;
+    if (ml !== undefined && !(Number.isInteger(ml) && ml >= 1 && ml <= MAX_LEVELS))
+      throw new InputError(`maxLevels must be an integer in 1..${MAX_LEVELS}, got ${ml}`);
     const pq = await openParquet(source);
     const fields = new Map(pq.schema.fields.map((f) => [f.name, f] as const));
     const names = new Set(fields.keys());
@@ -185,6 +197,17 @@ export class Mbp10File implements Mbp10FileInfo {
     return total;
   }
 
+  /**
+   * Per row group, the byte ranges of the engine columns' chunks, merged across gaps of at most `maxGap`
+   * bytes (what a reader of `batches()` will read; [] per row group when the file's layout is not the usual
+   * contiguous one, lib/parquet/chunkRanges.ts).
+   */
+  engineByteRanges(maxGap = 0): ByteRange[][] {
+    const layout = chunkLayout(this.pq, this.source.size);
+    const columns = engineColumns(this.readLevels);
+    return this.rowGroupRows.map((_, rg) => coalesceRanges(rowGroupRanges(layout, rg, columns), maxGap));
+  }
+
   /** Release the underlying source (file handle). */
   async close(): Promise<void> {
     await this.source.close?.();
@@ -220,16 +243,16 @@ export class Mbp10File implements Mbp10FileInfo {
    */
   async *batches(venues: VenueRegistry = new VenueRegistry()): AsyncGenerator<Mbp10Batch> {
     if (this.options.decodeThread === true && this.rowGroupRows.length > 1 && decodeThreadAvailable()) {
-      for await (const raw of threadedRawBatches(this.source))
+      for await (const raw of threadedRawBatches(this.source, this.readLevels))
         yield withVenues(raw, venues, this.options.venueName);
       return;
     }
-    for await (const t of this.rowGroups(engineColumns(this.levels))) yield this.toBatch(t, venues);
+    for await (const t of this.rowGroups(engineColumns(this.readLevels))) yield this.toBatch(t, venues);
   }
 
   /** Every column (for re-writing or exporting). */
   async *fullBatches(venues: VenueRegistry = new VenueRegistry()): AsyncGenerator<Mbp10FullBatch> {
-    const cols = mbp10Columns(this.levels).filter((c) => this.columns.includes(c));
+    const cols = mbp10Columns(this.readLevels).filter((c) => this.columns.includes(c));
     for await (const t of this.rowGroups(cols)) {
       const b = this.toBatch(t, venues);
       const n = b.length;
@@ -265,7 +288,7 @@ export class Mbp10File implements Mbp10FileInfo {
   }
 
   private levelArrays(t: arrow.Table, field: "bid_ct" | "ask_ct", n: number): Uint32Array[] {
-    return Array.from({ length: this.levels }, (_, l) => {
+    return Array.from({ length: this.readLevels }, (_, l) => {
       const v = t.getChild(levelColumn(field, l));
       return v ? toIntArray(v as arrow.Vector, Uint32Array) : new Uint32Array(n);
     });
@@ -276,12 +299,12 @@ export class Mbp10File implements Mbp10FileInfo {
    * thread (lib/mbp10/decodeThread.ts) produces; `withVenues` finishes them on the replaying thread.
    */
   async *rawBatches(): AsyncGenerator<RawEngineBatch> {
-    for await (const t of this.rowGroups(engineColumns(this.levels)))
-      yield rawEngineBatch(t, this.levels, this.name);
+    for await (const t of this.rowGroups(engineColumns(this.readLevels)))
+      yield rawEngineBatch(t, this.readLevels, this.name);
   }
 
   private toBatch(t: arrow.Table, venues: VenueRegistry): Mbp10Batch {
-    return withVenues(rawEngineBatch(t, this.levels, this.name), venues, this.options.venueName);
+    return withVenues(rawEngineBatch(t, this.readLevels, this.name), venues, this.options.venueName);
   }
 }
 

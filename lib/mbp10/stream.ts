@@ -180,7 +180,7 @@ export class Mbp10Stream {
   readonly numRows: number;
 
   private constructor(readonly files: readonly Mbp10File[]) {
-    this.levels = Math.max(...files.map((f) => f.levels));
+    this.levels = Math.max(...files.map((f) => f.readLevels));
     this.numRows = files.reduce((a, f) => a + f.numRows, 0);
   }
 

@@ -47,6 +47,16 @@ export async function listCalibrationDates(
   return dates.sort();
 }
 
+/** Whether (symbol, date) has a complete calibration record (its calibration.parquet, written last). */
+export async function calibrationExists(
+  store: ObjectStore,
+  symbol: string,
+  date: string,
+  version = CALIBRATION_VERSION,
+): Promise<boolean> {
+  return store.exists(calibrationKey(symbol, date, "calibration", version));
+}
+
 /** Write the five files of a record (calibration.parquet last). */
 export async function writeCalibration(store: ObjectStore, r: CalibrationRecord): Promise<void> {
   const key = (f: CalibrationFile) => calibrationKey(r.symbol, r.date, f, r.version);

@@ -15,7 +15,7 @@ import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { putIfAbsent } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
-import { writeCalibration } from "../store/calibration.ts";
+import { calibrationExists, writeCalibration } from "../store/calibration.ts";
 import { stagingResultKey, taskMarkerKey } from "../store/keys.ts";
 import { writeTaskResults } from "../store/results.ts";
 import { calibrateDay } from "../task/calibrateDay.ts";
@@ -131,6 +131,8 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
         sources,
         spec: manifest.backtest,
         calibrationStore: keepExistingCalibrations(deps.store),
+        // wave 1 wrote this day's record (unless its task failed): do not compute it a second time
+        calibrate: !(await calibrationExists(deps.store, m.symbol, m.date)),
       });
       await writeTaskResults(deps.store, m.run_id, m.date, m.symbol, r, stagingResultKey);
       return {

@@ -31,7 +31,8 @@ export async function calibrateDay(
     onProgress?: (symbol: string, date: string, rows: number, total: number) => void;
   } = {},
 ): Promise<CalibrationRecord> {
-  const stream = await Mbp10Stream.open(sources);
+  // level 0 is all the calibration reads: the other levels' columns are neither fetched nor decoded
+  const stream = await Mbp10Stream.open(sources.map((source) => ({ source, maxLevels: 1 })));
   const path = sources.map((s) => s.name).join(", ");
   try {
     const symbol = opts.symbol ?? (await symbolOf(stream));

@@ -63,6 +63,12 @@ export interface TaskInput {
   readonly calibrationStore: ObjectStore;
   /** Progress callback: rows replayed so far and in all. */
   readonly onProgress?: (rows: number, total: number) => void;
+  /**
+   * Accumulate this day's calibration in the same pass and write it for later days (default true). A sweep's
+   * backtest (wave 2) passes false when wave 1 already wrote the record: the pass then skips the calibration
+   * statistics, about a fifth of its work, and the result has no `calibration`.
+   */
+  readonly calibrate?: boolean;
 }
 
 /** One parameter set of a task: the loaded parameters after one override set (name "" = none). */
@@ -72,7 +78,8 @@ export interface ParameterSet {
 }
 
 export interface TaskResult extends TaskRows {
-  readonly calibration: DayCalibration;
+  /** This day's calibration (undefined when the input said `calibrate: false`). */
+  readonly calibration: DayCalibration | undefined;
   /** The parameters of the first (usually the only) parameter set. */
   readonly params: TaskParams;
   /** Every parameter set the strategies ran with (spec calibration.overrides; one when there is none). */
@@ -163,7 +170,10 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     const halts = new HaltTracker(
       risk?.max_gap_s !== undefined ? BigInt(Math.round(risk.max_gap_s * 1e9)) : undefined,
     );
-    const calibrator = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
+    const calibrator =
+      input.calibrate === false
+        ? undefined
+        : new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     const venueNames = () => stream.venues.venues.map((v) => v.name);
     for (const o of spec.calibration.overrides ?? []) {
       for (const venue of overrideVenues(o)) {
@@ -258,7 +268,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         tape.onRecord(b, i);
         for (let a = 0; a < alphaList.length; a++) alphaList[a]!.onRecord(b, i, sim.books);
       }
-      calibrator.observe(b);
+      calibrator?.observe(b);
       done += b.length;
       input.onProgress?.(done, stream.numRows);
     }
@@ -274,8 +284,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
           "re-export the data with Databento's flags (or `msor import`, which sets them)",
       );
     }
-    const calibration = calibrator.finish();
-    await writeCalibration(input.calibrationStore, calibration);
+    const calibration = calibrator?.finish();
+    if (calibration) await writeCalibration(input.calibrationStore, calibration);
     const venues = venueNames();
     const overridden = [...new Set(parameterSets.flatMap((p) => p.params.overridden))];
     const rows = resultRows({

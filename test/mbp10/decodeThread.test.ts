@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataFormatError, RetryableError } from "../../lib/core/errors.ts";
-import { decodeThreadAvailable } from "../../lib/mbp10/decodeThread.ts";
+import { decodeThreadAvailable, decodeThreadReadsAsked } from "../../lib/mbp10/decodeThread.ts";
 import { Mbp10File } from "../../lib/mbp10/reader.ts";
 import { Mbp10Stream } from "../../lib/mbp10/stream.ts";
 import type { ByteSource } from "../../lib/ports/byteSource.ts";
@@ -88,6 +88,25 @@ describe.skipIf(!decodeThreadAvailable())("decode thread", () => {
     const f = await Mbp10File.open(await fileSource(await day()));
     expect(f.rowGroupRows.length).toBeGreaterThanOrEqual(3);
     await f.close();
+  });
+
+  it("reads each row group's bytes ahead: the decode thread asks for the footer only, not per row group", async () => {
+    const f = await Mbp10File.open(await fileSource(await day()));
+    const groups = f.rowGroupRows.length;
+    // the plan covers every row group with a few merged ranges (the engine columns, small gaps included)
+    const plan = f.engineByteRanges(64 * 1024);
+    await f.close();
+    expect(plan).toHaveLength(groups);
+    for (const ranges of plan) expect(ranges.length).toBeGreaterThanOrEqual(1);
+    const before = decodeThreadReadsAsked();
+    const s = await Mbp10Stream.open([{ source: await fileSource(await day()), decodeThread: true }]);
+    let batches = 0;
+    for await (const _ of s.batches()) batches++;
+    await s.close();
+    expect(batches).toBe(groups);
+    // the open reads the file's end only (the two magics, the footer length, the footer, the page indexes
+    // before it: 5 reads, whatever the number of row groups); before the read plan it was ~20 per row group
+    expect(decodeThreadReadsAsked() - before).toBeLessThanOrEqual(5);
   });
 
   it("yields exactly the batches of the single-threaded path", async () => {

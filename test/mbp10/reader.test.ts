@@ -83,6 +83,44 @@ describe("Mbp10File: reading", () => {
     expect(read).toBeLessThan(allBytes / 20);
   });
 
+  it("maxLevels reads the first levels only: the same values, fewer columns fetched", async () => {
+    const p = join(dir, "maxlevels.parquet");
+    await writeMbp10File(p, [fullBatch(sampleRows(6000))], { rowGroupSize: 2000 });
+    const read = async (maxLevels?: number) => {
+      const stats: ReadStats = { reads: 0, bytes: 0 };
+      const f = await Mbp10File.open(countingSource(await fileSource(p), stats), { maxLevels });
+      const batches = [];
+      for await (const b of f.batches()) batches.push(b);
+      await f.close();
+      return { f, batches, bytes: stats.bytes };
+    };
+    const all = await read();
+    const one = await read(1);
+    expect(all.f.levels).toBe(10);
+    expect(one.f.levels).toBe(10); // what the file has
+    expect(one.f.readLevels).toBe(1); // what the batches carry
+    expect(one.batches.map((b) => b.levels)).toEqual([1, 1, 1]);
+    for (const [k, b] of one.batches.entries()) {
+      const a = all.batches[k]!;
+      expect(b.bidPx).toHaveLength(1);
+      expect(b.bidPx[0]).toEqual(a.bidPx[0]);
+      expect(b.askSz[0]).toEqual(a.askSz[0]);
+      expect(b.tsRecv).toEqual(a.tsRecv);
+      expect(b.action).toEqual(a.action);
+    }
+    // levels 1..9: 36 column chunks not fetched
+    let deeper = 0;
+    for (let l = 1; l < 10; l++)
+      for (const c of ["bid_px", "ask_px", "bid_sz", "ask_sz"])
+        deeper += all.f.compressedBytes(`${c}_${String(l).padStart(2, "0")}`);
+    expect(deeper).toBeGreaterThan(0);
+    expect(one.bytes).toBeLessThanOrEqual(all.bytes - deeper);
+    for (const bad of [0, 11, 1.5])
+      await expect(Mbp10File.open(await fileSource(p), { maxLevels: bad })).rejects.toThrow(
+        /maxLevels must be an integer in 1\.\.10/,
+      );
+  });
+
   it("accepts microsecond timestamps, integer ns timestamps and a 1-level file", async () => {
     const n = 10;
     const ts = new BigInt64Array(n).map((_, i) => 1_000_000_000_000n + BigInt(i));

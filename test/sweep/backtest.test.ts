@@ -148,7 +148,7 @@ describe("backtest of synthetic days", () => {
     });
     const r2 = await day2(other);
     expect(r2.params).toEqual(r1.params);
-    expect(r2.calibration.dailyVolume).not.toBe(r1.calibration.dailyVolume);
+    expect(r2.calibration!.dailyVolume).not.toBe(r1.calibration!.dailyVolume);
   });
 });
 

@@ -40,7 +40,7 @@ describe.skipIf(!have)("backtest of the real GOOG 2012-06-21 day (LOBSTER level 
       }
     }
     // this day's calibration (stored for later days): 706,125 shares traded on Nasdaq (LOBSTER visible + hidden)
-    expect(r.calibration.dailyVolume).toBe(706_125);
+    expect(r.calibration!.dailyVolume).toBe(706_125);
     expect(r.quality.crossedBooks).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/sweep/spec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
+import { calibrateDay } from "../../lib/task/calibrateDay.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -15,6 +16,44 @@ const spec = parseTaskSpec({
     { side: "sell", shares: 1500, start_times: ["11:00"], horizon_min: 20 },
   ],
   router: { samples: 200 },
+});
+
+describe("calibrate: false (a sweep's wave 2, when wave 1 wrote the day's record)", () => {
+  it("gives the same executions without computing or writing this day's calibration", async () => {
+    const p = join(dir, "in", "nocal.parquet");
+    await writeSyntheticDay(p, {
+      symbol: "NCAL",
+      date: "2024-03-04",
+      venues: 2,
+      eventsPerVenue: 30_000,
+      seed: 3,
+    });
+    const run = async (calibrate: boolean | undefined) => {
+      const store = new LocalObjectStore(join(dir, `nocal-${calibrate}`));
+      const r = await runTask({
+        runId: "n",
+        symbol: "NCAL",
+        date: "2024-03-04",
+        sources: [await fileSource(p)],
+        spec,
+        calibrationStore: store,
+        ...(calibrate === undefined ? {} : { calibrate }),
+      });
+      return { r, keys: await store.list("calibration/") };
+    };
+    const on = await run(undefined);
+    const off = await run(false);
+    expect(on.r.calibration?.symbol).toBe("NCAL");
+    expect(on.keys.length).toBe(5); // the record's five files
+    expect(off.r.calibration).toBeUndefined();
+    expect(off.keys).toEqual([]);
+    expect(off.r.executions.length).toBe(on.r.executions.length);
+    expect(off.r.executions).toEqual(on.r.executions);
+    expect(off.r.quality).toEqual(on.r.quality);
+    // the calibrate task (wave 1) reads level 0 only and computes the same record as the full pass
+    const { midPath: _, ...full } = on.r.calibration!;
+    expect(await calibrateDay([await fileSource(p)], { symbol: "NCAL", date: "2024-03-04" })).toEqual(full);
+  });
 });
 
 describe("oracle alpha (look-ahead upper bound)", () => {
