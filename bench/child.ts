@@ -1,7 +1,7 @@
 /**
  * One heavy benchmark case in a fresh process, so that its peak RSS is its own:
  *
- *   node --import tsx bench/child.ts CASE FILE [--instances N] [--reps R] [--decode-thread]
+ *   node --import tsx bench/child.ts CASE FILE [--instances N] [--reps R] [--decode-thread] [--wave2]
  *
  * CASE: decode (parquet-wasm decode of exactly the engine columns the worker reads), duckdb (DuckDB's native
  * scan of the same columns, 1 thread), backtest (runTask + writeTaskResults, DEFAULT_SPEC or a grid of N
@@ -105,6 +105,12 @@ async function duckdb(path: string): Promise<() => Promise<number>> {
 
 /** `--decode-thread`: decode in a second thread (Mbp10OpenOptions.decodeThread); default: the replaying thread. */
 const decodeThread = process.argv.includes("--decode-thread");
+/**
+ * `--wave2`: the backtest as a sweep's wave 2 runs it: the day's own calibration record exists (wave 1 wrote
+ * it), so the pass does not compute it again (runTask `calibrate: false`). Default: a standalone backtest,
+ * which also calibrates its day for later days.
+ */
+const wave2 = process.argv.includes("--wave2");
 
 async function backtest(path: string, spec: TaskConfig): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "msor-bench-task-"));
@@ -116,6 +122,7 @@ async function backtest(path: string, spec: TaskConfig): Promise<number> {
       sources: [{ source: await fileSource(path), decodeThread }],
       spec,
       calibrationStore: new LocalObjectStore(join(dir, "calibration")),
+      calibrate: !wave2,
     });
     if (rows.params.source !== "default")
       throw new Error(`expected default calibration, got ${rows.params.source}`);
@@ -145,7 +152,7 @@ async function main(): Promise<void> {
   };
   if (!name || !path || !(CHILD_CASES as readonly string[]).includes(name)) {
     process.stderr.write(
-      `usage: node --import tsx bench/child.ts ${CHILD_CASES.join("|")} FILE [--instances N] [--reps R] [--decode-thread]\n`,
+      `usage: node --import tsx bench/child.ts ${CHILD_CASES.join("|")} FILE [--instances N] [--reps R] [--decode-thread] [--wave2]\n`,
     );
     process.exit(2);
   }

@@ -88,6 +88,14 @@ export class VenueBooks {
     this.valid[v] = 1;
   }
 
+  /**
+   * Copy every pending book now, so that no batch fed so far is referenced any more (a stream that hands a
+   * batch's buffers back once the next batch is asked for needs this at every batch end).
+   */
+  settle(): void {
+    if (this.stale !== 0) this.sync();
+  }
+
   /** Copy the latest consistent book of every venue that has a newer one than the arrays show. */
   private sync(): void {
     for (let k = 0; k < this.stale; k++) {

@@ -141,6 +141,14 @@ export function toCharCodes(vec: arrow.Vector, fallback = 78): Uint8Array {
       const idx = d.values as ArrayLike<number | bigint>;
       for (let i = 0; i < d.length; i++, k++)
         out[k] = isValid(d, i) ? (codes[Number(idx[i]!)] ?? fallback) : fallback;
+    } else if (d.valueOffsets instanceof Int32Array && d.nullCount === 0) {
+      // the common case (utf8, no nulls): one tight loop over 32-bit offsets
+      const offs = d.valueOffsets;
+      const vals = d.values as Uint8Array;
+      for (let i = 0; i < d.length; i++, k++) {
+        const a = offs[i]!;
+        out[k] = offs[i + 1]! > a ? vals[a]! : fallback;
+      }
     } else {
       // apache-arrow already shifts valueOffsets of a sliced column (the validity bitmap still uses d.offset)
       const offs = d.valueOffsets as Int32Array | BigInt64Array;

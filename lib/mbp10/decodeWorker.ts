@@ -9,7 +9,7 @@
 import { parentPort } from "node:worker_threads";
 import { errorMessage } from "../core/errors.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
-import type { Chunk, FromDecoder, ToDecoder } from "./decodeThread.ts";
+import { batchBuffers, type Chunk, type FromDecoder, type ToDecoder } from "./decodeThread.ts";
 import { Mbp10File, type RawEngineBatch } from "./reader.ts";
 
 interface Session {
@@ -53,16 +53,6 @@ function proxySource(id: number, name: string, size: number): ByteSource {
   };
 }
 
-/** The distinct ArrayBuffers under a batch's typed arrays (transferred, so the batch moves without a copy). */
-function buffersOf(b: RawEngineBatch): ArrayBuffer[] {
-  const set = new Set<ArrayBuffer>();
-  for (const v of Object.values(b)) {
-    const arrays = Array.isArray(v) ? v : [v];
-    for (const a of arrays) if (ArrayBuffer.isView(a) && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
-  }
-  return [...set];
-}
-
 const fail = (id: number, e: unknown) =>
   post({ op: "error", id, name: (e as Error | undefined)?.name ?? "Error", message: errorMessage(e) });
 
@@ -100,7 +90,7 @@ port.on("message", (m: ToDecoder) => {
           const r = await s.it.next();
           s.chunks = [];
           if (r.done) post({ op: "end", id: m.id });
-          else post({ op: "batch", id: m.id, batch: r.value }, buffersOf(r.value));
+          else post({ op: "batch", id: m.id, batch: r.value }, batchBuffers(r.value));
         } catch (e) {
           s.it = undefined;
           fail(m.id, e);

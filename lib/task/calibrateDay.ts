@@ -32,7 +32,10 @@ export async function calibrateDay(
   } = {},
 ): Promise<CalibrationRecord> {
   // level 0 is all the calibration reads: the other levels' columns are neither fetched nor decoded
-  const stream = await Mbp10Stream.open(sources.map((source) => ({ source, maxLevels: 1 })));
+  // (the calibrator keeps no reference into a batch: its buffers may go back to a decode thread after it)
+  const stream = await Mbp10Stream.open(
+    sources.map((source) => ({ source, maxLevels: 1, releaseBatches: true })),
+  );
   const path = sources.map((s) => s.name).join(", ");
   try {
     const symbol = opts.symbol ?? (await symbolOf(stream));

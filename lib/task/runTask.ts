@@ -150,7 +150,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     throw e;
   }
 
-  const stream = await Mbp10Stream.open(input.sources);
+  // every batch is done with when the next is asked for (the books settle at each batch end), so a decode
+  // thread may take its buffers back then (Mbp10OpenOptions.releaseBatches)
+  const stream = await Mbp10Stream.open(
+    input.sources.map((s) => ({ ...("source" in s ? s : { source: s }), releaseBatches: true })),
+  );
   try {
     const session = regularSession(input.date);
     const timers = new TimerQueue(session.openNs);
@@ -269,6 +273,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         for (let a = 0; a < alphaList.length; a++) alphaList[a]!.onRecord(b, i, sim.books);
       }
       calibrator?.observe(b);
+      sim.books.settle();
       done += b.length;
       input.onProgress?.(done, stream.numRows);
     }
