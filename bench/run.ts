@@ -23,7 +23,7 @@ import type { ChildCase, ChildResult } from "./child.ts";
 import { type BenchDay, syntheticDay } from "./inputs.ts";
 import { routerMedianMs } from "./router.ts";
 import { runS3 } from "./s3.ts";
-import { runSweepCase, type SweepCase, sweepInputs } from "./sweep.ts";
+import { runSweepCase, type SweepCase, sweepFigures, sweepInputs } from "./sweep.ts";
 
 // the SDK warns once that releases after January 2027 need Node 22; the project runs Node 20
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -255,6 +255,7 @@ async function main(): Promise<void> {
     sweep_ms_1_worker: Math.round(med(sweep1.map((s) => s.ms))),
     sweep_ms_2_workers: Math.round(med(sweep2.map((s) => s.ms))),
     sweep_note: `runLocalSweep + threadExecutor, ${sweepTasks} tasks (both waves): ${sweepIn.label}; wall time of the whole run (plan, waves, fan-in, summary, report, thread start-up), each into a fresh root`,
+    ...sweepFigures(sweep1, sweep2),
     s3_requests_per_task: "reason" in s3 ? null : s3.requests_per_task,
     s3_requests_per_row_group: "reason" in s3 ? null : r2(s3.requests_per_task / rgSmall),
     s3_bytes_per_task: "reason" in s3 ? null : s3.bytes_per_task,
@@ -339,6 +340,7 @@ async function main(): Promise<void> {
       "reported",
     ],
     ["local sweep, speedup of 2 workers over 1", `${figures.sweep_speedup_2_workers}x`, ">= 1.7"],
+    ["  same, waves only (no planning, summary, report)", `${figures.sweep_waves_speedup_2_workers}x`, ""],
     [
       `S3: GETs per task (${rowsS} rows, ${rgSmall} row groups)`,
       `${figures.s3_requests_per_task ?? "n/a"}`,

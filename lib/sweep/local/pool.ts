@@ -3,6 +3,10 @@
  * (tests inject faults by wrapping it); `threadExecutor` runs one worker_thread per slot (default: one per
  * core), each with its own stores and handler, like concurrent Lambda instances. A thread that dies
  * mid-task is replaced, and its message is reported as failed (it returns to the queue).
+ *
+ * The threads start when the executor is built (runLocalSweep builds it before planning, so they load while
+ * the planner runs) and live for the whole sweep: both waves run on the same threads, so each pays its
+ * start-up (tsx + the engine's modules, ~0.5 s) and V8's JIT warm-up once per sweep, not per task or wave.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -88,14 +92,36 @@ export interface ThreadData {
 export interface ThreadRequest extends TaskRequest {
   readonly id: number;
 }
+/** `cpuMs`: the thread's CPU time so far (lib/sweep/local/threadCpu.ts; absent where unknown) */
 export type ThreadReply =
+  | { type: "ready"; cpuMs?: number | undefined }
   | { type: "completion"; id: number | undefined; bodies: readonly string[] }
-  | { type: "done"; id: number; state: WorkerResult["state"] }
-  | { type: "error"; id: number; retryable: boolean; message: string };
+  | { type: "done"; id: number; state: WorkerResult["state"]; cpuMs?: number | undefined }
+  | { type: "error"; id: number; retryable: boolean; message: string; cpuMs?: number | undefined };
 
 interface Slot {
   worker: Worker;
   busy: { id: number; resolve: (r: TaskRun) => void; pendingCompletions: Promise<unknown>[] } | undefined;
+  stats: ThreadStats;
+}
+
+/** What one worker thread did (ThreadExecutor.stats()). */
+export interface ThreadStats {
+  /** task bodies posted to this thread */
+  tasks: number;
+  /** the thread reported that its handler is built (start-up done) */
+  ready: boolean;
+  /** CPU time of the thread at its last report, ms (undefined where the platform does not tell) */
+  cpuMs: number | undefined;
+  /** the thread exited while the pool was open (it was replaced by a new thread) */
+  died: boolean;
+}
+
+export interface ThreadExecutor extends Executor {
+  /** resolves when every thread currently in the pool has started (handler built) */
+  ready(): Promise<void>;
+  /** one entry per thread started so far, in start order (replacements appended) */
+  stats(): readonly ThreadStats[];
 }
 
 export function defaultWorkers(): number {
@@ -107,15 +133,24 @@ export function threadExecutor(opts: {
   completions: Queue;
   workers?: number;
   crashOnce?: readonly string[];
-}): Executor {
+}): ThreadExecutor {
   const n = opts.workers ?? defaultWorkers();
   if (!Number.isInteger(n) || n < 1 || n > 256)
     throw new InputError(`--workers must be from 1 to 256, got ${n}`);
   const data: ThreadData = { root: opts.root, ...(opts.crashOnce ? { crashOnce: opts.crashOnce } : {}) };
   const slots: Slot[] = [];
+  const started: ThreadStats[] = [];
+  const readyWaiters = new Set<() => void>();
   const waiting: ((s: Slot) => void)[] = [];
   let seq = 0;
   let closing = false;
+
+  const allReady = () => slots.every((s) => s.stats.ready);
+  const wakeReady = () => {
+    if (!allReady() && !closing) return;
+    for (const w of readyWaiters) w();
+    readyWaiters.clear();
+  };
 
   const release = (slot: Slot) => {
     slot.busy = undefined;
@@ -125,9 +160,17 @@ export function threadExecutor(opts: {
 
   const spawn = (index: number) => {
     const worker = new Worker(new URL("./threadEntry.mjs", import.meta.url), { workerData: data });
-    const slot: Slot = { worker, busy: undefined };
+    const stats: ThreadStats = { tasks: 0, ready: false, cpuMs: undefined, died: false };
+    started.push(stats);
+    const slot: Slot = { worker, busy: undefined, stats };
     slots[index] = slot;
     worker.on("message", (m: ThreadReply) => {
+      if (m.type !== "completion" && m.cpuMs !== undefined) stats.cpuMs = m.cpuMs;
+      if (m.type === "ready") {
+        stats.ready = true;
+        wakeReady();
+        return;
+      }
       const b = slot.busy;
       if (!b) return;
       if (m.type === "completion") b.pendingCompletions.push(opts.completions.sendBatch(m.bodies));
@@ -142,6 +185,7 @@ export function threadExecutor(opts: {
     });
     worker.on("exit", (code) => {
       if (closing) return;
+      stats.died = true;
       const b = slot.busy;
       spawn(index);
       if (b) b.resolve({ ok: false, message: `worker thread exited with code ${code} mid-task`, died: true });
@@ -171,11 +215,15 @@ export function threadExecutor(opts: {
       return new Promise<TaskRun>((resolve) => {
         const id = ++seq;
         slot.busy = { id, resolve, pendingCompletions: [] };
+        slot.stats.tasks++;
         slot.worker.postMessage({ ...req, id } satisfies ThreadRequest);
       });
     },
+    ready: () => (allReady() || closing ? Promise.resolve() : new Promise<void>((r) => readyWaiters.add(r))),
+    stats: () => started.map((s) => ({ ...s })),
     async close() {
       closing = true;
+      wakeReady();
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

@@ -1,7 +1,8 @@
 /**
  * One local worker thread: builds the task handler once (its own stores, like a warm Lambda) and runs the
  * task bodies the pool posts to it; completions go back to the pool, which sends them to the completion
- * queue. A retryable error is reported as such (the pool returns the message to the queue).
+ * queue. A retryable error is reported as such (the pool returns the message to the queue). It says "ready"
+ * once its handler is built (start-up done) and reports its CPU time with every reply (pool statistics).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { classifyError, errorMessage } from "../../core/errors.ts";
@@ -14,6 +15,7 @@ import {
   type ThreadReply,
   type ThreadRequest,
 } from "./pool.ts";
+import { threadCpuMs } from "./threadCpu.ts";
 
 const data = workerData as ThreadData;
 const port = parentPort!;
@@ -36,6 +38,8 @@ const handle = createTaskHandler({
   completions,
 });
 
+port.postMessage({ type: "ready", cpuMs: threadCpuMs() } satisfies ThreadReply);
+
 port.on("message", async (req: ThreadRequest) => {
   current = req.id;
   if (data.crashOnce?.includes(req.taskId ?? "") && req.receiveCount === 1) {
@@ -44,13 +48,19 @@ port.on("message", async (req: ThreadRequest) => {
   }
   try {
     const r = await handle(req.body);
-    port.postMessage({ type: "done", id: req.id, state: r.state } satisfies ThreadReply);
+    port.postMessage({
+      type: "done",
+      id: req.id,
+      state: r.state,
+      cpuMs: threadCpuMs(),
+    } satisfies ThreadReply);
   } catch (e) {
     port.postMessage({
       type: "error",
       id: req.id,
       retryable: classifyError(e) === "retryable",
       message: errorMessage(e),
+      cpuMs: threadCpuMs(),
     } satisfies ThreadReply);
   }
 });

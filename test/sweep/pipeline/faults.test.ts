@@ -3,7 +3,7 @@
  * failed or dead_lettered, the counts add up, and the published result files are byte-identical to a clean
  * run whatever happened on the way (and whatever the worker count).
  */
-import { copyFileSync, cpSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RetryableError } from "../../../lib/core/errors.ts";
@@ -17,6 +17,7 @@ import {
   type Executor,
   inlineExecutor,
   type TaskRequest,
+  type ThreadExecutor,
   threadExecutor,
   WorkerDied,
 } from "../../../lib/sweep/local/pool.ts";
@@ -31,6 +32,26 @@ import { filesUnder, SYMBOLS, sweepSpec, writeInputs } from "./fixture.ts";
 const dir = tempDir();
 const input = join(dir, "in");
 let clean: Map<string, Buffer>;
+
+/** A threadExecutor whose dispatches are counted per task id. */
+function recorded(o: { workers: number; crashOnce?: readonly string[] }) {
+  const dispatched = new Map<string, number>();
+  let pool: ThreadExecutor | undefined;
+  const executor = (completions: Queue, root: string): Executor => {
+    const p = threadExecutor({ root, completions, ...o });
+    pool = p;
+    return {
+      slots: p.slots,
+      run(req) {
+        const id = req.taskId ?? "?";
+        dispatched.set(id, (dispatched.get(id) ?? 0) + 1);
+        return p.run(req);
+      },
+      close: () => p.close(),
+    };
+  };
+  return { executor, dispatched, pool: () => pool! };
+}
 
 type Wrap = (h: (body: string) => Promise<WorkerResult>, req: TaskRequest) => Promise<WorkerResult>;
 
@@ -153,18 +174,47 @@ describe("local backend under faults", () => {
   }, 120_000);
 
   it("worker_threads: 1 and 2 threads, and a thread that crashes, give byte-identical results", async () => {
-    const one = await sweep("threads1", {
-      executor: (completions, root) => threadExecutor({ root, completions, workers: 1 }),
-    });
-    expectSameFiles(one.files, clean);
-    const two = await sweep("threads2", {
-      executor: (completions, root) =>
-        threadExecutor({ root, completions, workers: 2, crashOnce: ["backtest-20240305-SYNB"] }),
-    });
-    expect(two.r.retries).toBe(1);
-    expect(two.r.status.counts.ok).toBe(12);
-    expectSameFiles(two.files, clean);
+    const one = recorded({ workers: 1 });
+    const r1 = await sweep("threads1", { executor: one.executor });
+    expectSameFiles(r1.files, clean);
+    // one thread, started once, ran both waves; every task handed out once
+    const s1 = one.pool().stats();
+    expect(s1).toHaveLength(1);
+    expect(s1[0]).toMatchObject({ tasks: 12, ready: true, died: false });
+    expect(one.dispatched.size).toBe(12);
+    expect([...one.dispatched.values()].every((n) => n === 1)).toBe(true);
+    expect(new Set([...one.dispatched.keys()].map((id) => id.split("-")[0]))).toEqual(
+      new Set(["calibrate", "backtest"]),
+    );
+    if (existsSync("/proc/thread-self/schedstat")) expect(s1[0]!.cpuMs).toBeGreaterThan(0);
+
+    const two = recorded({ workers: 2, crashOnce: ["backtest-20240305-SYNB"] });
+    const r2 = await sweep("threads2", { executor: two.executor });
+    expect(r2.r.retries).toBe(1);
+    expect(r2.r.status.counts.ok).toBe(12);
+    expectSameFiles(r2.files, clean);
+    // the crashed thread was replaced (2 + 1 threads, one died); only the crashed task was handed out twice
+    const s2 = two.pool().stats();
+    expect(s2).toHaveLength(3);
+    expect(s2.filter((t) => t.died)).toHaveLength(1);
+    expect(s2.every((t) => t.ready)).toBe(true);
+    expect(s2.reduce((a, t) => a + t.tasks, 0)).toBe(13);
+    expect(two.dispatched.get("backtest-20240305-SYNB")).toBe(2);
+    expect([...two.dispatched].filter(([, n]) => n !== 1).map(([id]) => id)).toEqual([
+      "backtest-20240305-SYNB",
+    ]);
   }, 180_000);
+
+  it("a thread pool says when its threads have started, and close() ends a pool whose threads never ran a task", async () => {
+    const pool = threadExecutor({ root: join(dir, "idle"), completions: new LocalQueue("c"), workers: 2 });
+    await pool.ready();
+    expect(pool.stats().map((t) => ({ ...t, cpuMs: undefined }))).toEqual([
+      { tasks: 0, ready: true, died: false, cpuMs: undefined },
+      { tasks: 0, ready: true, died: false, cpuMs: undefined },
+    ]);
+    await pool.close();
+    await pool.ready(); // resolves after close too
+  }, 60_000);
 
   it("a symbol containing ../ is rejected at planning", () => {
     expect(() => resolveSweepSpec({ symbols: ["../etc"], dates: ["2024-03-04"] })).toThrow(/symbols\[0\]/);
