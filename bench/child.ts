@@ -1,7 +1,7 @@
 /**
  * One heavy benchmark case in a fresh process, so that its peak RSS is its own:
  *
- *   node --import tsx bench/child.ts CASE FILE [--instances N] [--reps R] [--decode-thread] [--wave2]
+ *   node --import tsx bench/child.ts CASE FILE [--instances N] [--reps R] [--decode-thread|--in-thread] [--wave2]
  *
  * CASE: decode (parquet-wasm decode of exactly the engine columns the worker reads), duckdb (DuckDB's native
  * scan of the same columns, 1 thread), backtest (runTask + writeTaskResults, DEFAULT_SPEC or a grid of N
@@ -76,6 +76,8 @@ async function decode(path: string): Promise<number> {
 const sq = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const qi = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
+/** (decode: one read of all the engine columns per row group, the fastest way parquet-wasm decodes them.) */
+
 /** DuckDB's native scan of the engine columns (1 thread, as the worker): sum / max / min of every column. */
 async function duckdb(path: string): Promise<() => Promise<number>> {
   const f = await Mbp10File.open(await fileSource(path));
@@ -103,8 +105,15 @@ async function duckdb(path: string): Promise<() => Promise<number>> {
   };
 }
 
-/** `--decode-thread`: decode in a second thread (Mbp10OpenOptions.decodeThread); default: the replaying thread. */
-const decodeThread = process.argv.includes("--decode-thread");
+/**
+ * `--decode-thread` / `--in-thread`: decode in a second thread, or in the replaying thread
+ * (Mbp10OpenOptions.decodeThread); neither: the default (a decode thread when a core is spare).
+ */
+const decodeThread = process.argv.includes("--decode-thread")
+  ? true
+  : process.argv.includes("--in-thread")
+    ? false
+    : undefined;
 /**
  * `--wave2`: the backtest as a sweep's wave 2 runs it: the day's own calibration record exists (wave 1 wrote
  * it), so the pass does not compute it again (runTask `calibrate: false`). Default: a standalone backtest,
@@ -119,7 +128,7 @@ async function backtest(path: string, spec: TaskConfig): Promise<number> {
       runId: "bench",
       symbol: BENCH_SYMBOL,
       date: BENCH_DATE,
-      sources: [{ source: await fileSource(path), decodeThread }],
+      sources: [{ source: await fileSource(path), ...(decodeThread === undefined ? {} : { decodeThread }) }],
       spec,
       calibrationStore: new LocalObjectStore(join(dir, "calibration")),
       calibrate: !wave2,
@@ -152,7 +161,7 @@ async function main(): Promise<void> {
   };
   if (!name || !path || !(CHILD_CASES as readonly string[]).includes(name)) {
     process.stderr.write(
-      `usage: node --import tsx bench/child.ts ${CHILD_CASES.join("|")} FILE [--instances N] [--reps R] [--decode-thread] [--wave2]\n`,
+      `usage: node --import tsx bench/child.ts ${CHILD_CASES.join("|")} FILE [--instances N] [--reps R] [--decode-thread|--in-thread] [--wave2]\n`,
     );
     process.exit(2);
   }

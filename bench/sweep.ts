@@ -111,7 +111,9 @@ export async function runSweepCase(inputs: SweepInputs, workers: number): Promis
       sweep,
       root,
       executor: (completions) => {
-        const p = threadExecutor({ root, completions, workers });
+        // decode threads off in both cases: the figure is the pool's own scaling (with 1 worker on 2 cores
+        // the default would decode in the spare core)
+        const p = threadExecutor({ root, completions, workers, decodeThread: false });
         pool = p;
         void p.ready().then(() => {
           startupMs = performance.now() - t0;

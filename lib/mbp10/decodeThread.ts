@@ -11,20 +11,22 @@
  * is applied on the replaying thread, so the batches are exactly those of the in-thread path.
  *
  * Protocol (one session per file, `id`):
- *   main -> worker  open {name, size, maxLevels} | pull {chunks} | bytes {reqId, bytes | message} | close
+ *   main -> worker  open {name, size, maxLevels} | pull {chunks} | bytes {reqId, bytes | message} | release | close
  *   worker -> main  read {reqId, offset, length} | opened {ranges} | batch {batch} | end | error {name, message}
  * Each pull yields one batch (or end / error); the replaying thread keeps one pull ahead of what it replays,
  * so at most two decoded row groups per file are alive, plus the bytes of one row group read ahead.
  *
- * Release (option `releaseBatches`): when the consumer asks for batch k + 1, batch k's buffers are freed at
- * once (`freeBuffers`) instead of waiting for a garbage collection: hundreds of MB of decoded columns come
- * and go per day, and each 64 MB of it triggered a full GC of this thread's heap (about a fifth of the
- * replaying thread's time on a 2M-row day). Only for consumers that keep no reference into a batch past their
- * next request (runTask settles its VenueBooks at every batch end).
+ * Release (option `releaseBatches`): when the consumer asks for batch k + 1, batch k's buffers are transferred
+ * back to the decode thread, whose garbage collector frees them: hundreds of MB of decoded columns come and go
+ * per day, and on the replaying thread each 64 MB of it triggered a full GC of its heap (about a fifth of its
+ * time on a 2M-row day). (Node 20 cannot free an ArrayBuffer without some isolate's GC: a transfer into a
+ * closed port only defers it to the GC of the port.) Only for consumers that keep no reference into a batch
+ * past their next request (runTask settles its VenueBooks at every batch end).
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { DataFormatError, errorMessage } from "../core/errors.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { type ByteRange, canPrefetch } from "../ports/prefetch.ts";
@@ -40,6 +42,7 @@ export type ToDecoder =
   | { op: "open"; id: number; name: string; size: number; maxLevels: number }
   | { op: "pull"; id: number; chunks: Chunk[] }
   | { op: "bytes"; id: number; reqId: number; bytes?: Uint8Array; message?: string }
+  | { op: "release"; id: number }
   | { op: "close"; id: number };
 
 export type FromDecoder =
@@ -133,6 +136,11 @@ class DecodeThread {
     return id;
   }
 
+  /** Hand a batch's buffers back (detached here; the decode thread's GC frees them). */
+  release(id: number, batch: RawEngineBatch): void {
+    this.post({ op: "release", id }, batchBuffers(batch));
+  }
+
   /** Decode the next row group with `chunks` (its bytes read ahead; transferred, so not usable here after). */
   pull(id: number, chunks: Chunk[] = []): void {
     this.post(
@@ -165,6 +173,21 @@ class DecodeThread {
 }
 
 let shared: DecodeThread | undefined;
+let defaultOn: boolean | undefined;
+
+/**
+ * Whether a stream decodes in a second thread when its options do not say (Mbp10OpenOptions.decodeThread):
+ * by default when the machine has a core to spare for it (availableParallelism() >= 2). A local pool whose
+ * worker threads already use every core turns it off in them (`setDecodeThreadDefault(false)`).
+ */
+export function decodeThreadByDefault(): boolean {
+  return defaultOn ?? availableParallelism() >= 2;
+}
+
+/** Set this thread's default (see decodeThreadByDefault); undefined restores the core-count rule. */
+export function setDecodeThreadDefault(on: boolean | undefined): void {
+  defaultOn = on;
+}
 let readsAsked = 0;
 
 /**
@@ -202,19 +225,6 @@ function readAhead(src: ByteSource, ranges: readonly ByteRange[]): Promise<Chunk
   );
   p.catch(() => undefined);
   return p;
-}
-
-/**
- * Free ArrayBuffers now, without a garbage collection: they are transferred into a message to a port whose
- * other end is closed, so they are detached here (views on them read as empty) and the message with their
- * memory is dropped.
- */
-export function freeBuffers(buffers: ArrayBuffer[]): void {
-  if (buffers.length === 0) return;
-  const { port1, port2 } = new MessageChannel();
-  port2.close();
-  port1.postMessage(null, buffers);
-  port1.close();
 }
 
 /** The distinct ArrayBuffers under a batch's typed arrays (what a transfer moves). */
@@ -258,7 +268,7 @@ export async function* threadedRawBatches(
       t.pull(id, await ahead);
       ahead = readAhead(src, plan[rg + 2] ?? []);
       yield o.batch;
-      if (releaseBatches) freeBuffers(batchBuffers(o.batch));
+      if (releaseBatches) t.release(id, o.batch);
     }
   } finally {
     t.close(id);

@@ -98,6 +98,8 @@ port.on("message", (m: ToDecoder) => {
       });
       break;
     }
+    case "release":
+      break; // the batch's buffers came with the message: this thread's GC frees them
     case "close": {
       const s = sessions.get(m.id);
       sessions.delete(m.id);

@@ -18,7 +18,7 @@ import {
   toPriceUsd,
   toTimestampNs,
 } from "./columns.ts";
-import { decodeThreadAvailable, threadedRawBatches } from "./decodeThread.ts";
+import { decodeThreadAvailable, decodeThreadByDefault, threadedRawBatches } from "./decodeThread.ts";
 import {
   engineColumns,
   LEVEL_FIELDS,
@@ -80,10 +80,10 @@ export interface Mbp10OpenOptions {
   /** Name every venue of this file with this name (one file per venue, e.g. "XNAS"). */
   venueName?: string;
   /**
-   * true: decode row groups in a second thread (lib/mbp10/decodeThread.ts) while the consumer replays, when
-   * the file has several row groups and the thread's entry file exists (not in a single-file bundle). Same
-   * batches either way. Default false: on the shared 2-core bench machine it was not a measurable win and it
-   * costs ~60-100 MB of RSS (see `npm run bench`, worker_over_decode_decode_thread).
+   * Decode row groups in a second thread (lib/mbp10/decodeThread.ts) while the consumer replays: true, false,
+   * or (undefined) the thread's default, `decodeThreadByDefault()`: on when the machine has a core to spare.
+   * Used only when the file has several row groups and the thread's entry file exists (not in a single-file
+   * bundle). Same batches either way. It costs a second core and ~40-80 MB of memory (`npm run bench`).
    */
   decodeThread?: boolean;
   /**
@@ -94,12 +94,19 @@ export interface Mbp10OpenOptions {
   maxLevels?: number;
   /**
    * With `decodeThread`: the consumer keeps no reference into a batch (its typed arrays) once it asks for the
-   * next one, so the batch's buffers can be handed back to the decode thread then (detached: reading them
-   * afterwards sees empty arrays). Saves the replaying thread the garbage collections that hundreds of MB
-   * of decoded columns per day would cause. Default false.
+   * next one, so the batch's buffers are handed back to the decode thread then (detached here: reading them
+   * afterwards sees empty arrays), whose garbage collector frees them. Saves the replaying thread the
+   * collections that hundreds of MB of decoded columns per day cause. Default false.
    */
   releaseBatches?: boolean;
 }
+
+/**
+ * The replay decodes a row group's engine columns in reads of at most this many columns (readRowGroup
+ * `maxColumnsPerRead`): 4 reads for 10 levels, 1 for a level-0 calibration pass. Bounds parquet-wasm's
+ * memory, which grows to the largest single read and never shrinks.
+ */
+const COLUMNS_PER_READ = 16;
 
 export class Mbp10File implements Mbp10FileInfo {
   readonly name: string;
@@ -231,7 +238,10 @@ export class Mbp10File implements Mbp10FileInfo {
    * prefetch (S3), the projected column chunks of row group k are announced before it is decoded and those
    * of k + 1 while k is being consumed, so the network overlaps the replay.
    */
-  async *rowGroups(columns?: readonly string[]): AsyncGenerator<arrow.Table> {
+  async *rowGroups(
+    columns?: readonly string[],
+    maxColumnsPerRead = Number.POSITIVE_INFINITY,
+  ): AsyncGenerator<arrow.Table> {
     const src = this.source;
     const layout: ChunkLayout | undefined = canPrefetch(src) ? chunkLayout(this.pq, src.size) : undefined;
     for (let rg = 0; rg < this.rowGroupRows.length; rg++) {
@@ -239,7 +249,7 @@ export class Mbp10File implements Mbp10FileInfo {
         src.prefetch(rowGroupRanges(layout, rg, columns));
         if (rg + 1 < this.rowGroupRows.length) src.prefetch(rowGroupRanges(layout, rg + 1, columns));
       }
-      yield readRowGroup(src, this.pq, rg, columns);
+      yield readRowGroup(src, this.pq, rg, columns, maxColumnsPerRead);
     }
   }
 
@@ -249,7 +259,8 @@ export class Mbp10File implements Mbp10FileInfo {
    * ahead of the consumer; the batches are the same either way.
    */
   async *batches(venues: VenueRegistry = new VenueRegistry()): AsyncGenerator<Mbp10Batch> {
-    if (this.options.decodeThread === true && this.rowGroupRows.length > 1 && decodeThreadAvailable()) {
+    const threaded = this.options.decodeThread ?? decodeThreadByDefault();
+    if (threaded && this.rowGroupRows.length > 1 && decodeThreadAvailable()) {
       for await (const raw of threadedRawBatches(
         this.source,
         this.readLevels,
@@ -258,7 +269,8 @@ export class Mbp10File implements Mbp10FileInfo {
         yield withVenues(raw, venues, this.options.venueName);
       return;
     }
-    for await (const t of this.rowGroups(engineColumns(this.readLevels))) yield this.toBatch(t, venues);
+    for await (const t of this.rowGroups(engineColumns(this.readLevels), COLUMNS_PER_READ))
+      yield this.toBatch(t, venues);
   }
 
   /** Every column (for re-writing or exporting). */
@@ -310,7 +322,7 @@ export class Mbp10File implements Mbp10FileInfo {
    * thread (lib/mbp10/decodeThread.ts) produces; `withVenues` finishes them on the replaying thread.
    */
   async *rawBatches(): AsyncGenerator<RawEngineBatch> {
-    for await (const t of this.rowGroups(engineColumns(this.readLevels)))
+    for await (const t of this.rowGroups(engineColumns(this.readLevels), COLUMNS_PER_READ))
       yield rawEngineBatch(t, this.readLevels, this.name);
   }
 

@@ -86,6 +86,11 @@ export class WorkerDied extends Error {}
 
 export interface ThreadData {
   readonly root: string;
+  /**
+   * Decode in a second thread in this worker thread (the default of its streams): only when the pool leaves
+   * cores to spare (fewer workers than cores); otherwise the decode threads would compete with the workers.
+   */
+  readonly decodeThread: boolean;
   /** fault injection (tests): these task ids kill their thread on their first delivery */
   readonly crashOnce?: readonly string[];
 }
@@ -133,11 +138,17 @@ export function threadExecutor(opts: {
   completions: Queue;
   workers?: number;
   crashOnce?: readonly string[];
+  /** decode threads in the worker threads (default: only when there are fewer workers than cores) */
+  decodeThread?: boolean;
 }): ThreadExecutor {
   const n = opts.workers ?? defaultWorkers();
   if (!Number.isInteger(n) || n < 1 || n > 256)
     throw new InputError(`--workers must be from 1 to 256, got ${n}`);
-  const data: ThreadData = { root: opts.root, ...(opts.crashOnce ? { crashOnce: opts.crashOnce } : {}) };
+  const data: ThreadData = {
+    root: opts.root,
+    decodeThread: opts.decodeThread ?? n < availableParallelism(),
+    ...(opts.crashOnce ? { crashOnce: opts.crashOnce } : {}),
+  };
   const slots: Slot[] = [];
   const started: ThreadStats[] = [];
   const readyWaiters = new Set<() => void>();

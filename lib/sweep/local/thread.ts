@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { classifyError, errorMessage } from "../../core/errors.ts";
+import { setDecodeThreadDefault } from "../../mbp10/decodeThread.ts";
 import type { Queue } from "../../ports/queue.ts";
 import { createTaskHandler } from "../worker.ts";
 import {
@@ -18,6 +19,7 @@ import {
 import { threadCpuMs } from "./threadCpu.ts";
 
 const data = workerData as ThreadData;
+setDecodeThreadDefault(data.decodeThread);
 const port = parentPort!;
 let current: number | undefined;
 const completions: Queue = {
