@@ -12,6 +12,7 @@
  * prints a table on stderr, and with --json the JSON on stdout.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
 import { dirname, join } from "node:path";
@@ -78,24 +79,46 @@ function parseArgs(argv: string[]) {
 
 const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
-function child(kase: ChildCase, path: string, extra: string[] = []): Promise<ChildResult> {
+/** `taskset -c 0` there (Linux, util-linux): the 1-worker sweep on one core; undefined elsewhere. */
+const TASKSET = ["/usr/bin/taskset", "/bin/taskset"].find((p) => existsSync(p));
+
+/** Run `cmd args` in ROOT and parse the last line of its stdout as JSON (`what` names it in errors). */
+function spawnJson<T>(what: string, cmd: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const args = ["--import", "tsx", join(ROOT, "bench", "child.ts"), kase, path, ...extra];
-    const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     p.stdout.on("data", (d) => (out += d));
     p.stderr.on("data", (d) => (err += d));
     p.on("error", reject);
     p.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`bench/child.ts ${kase} exited ${code}: ${err.trim()}`));
+      if (code !== 0) return reject(new Error(`${what} exited ${code}: ${err.trim()}`));
       try {
-        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as ChildResult);
+        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as T);
       } catch {
-        reject(new Error(`bench/child.ts ${kase} printed no JSON: ${out}${err}`));
+        reject(new Error(`${what} printed no JSON: ${out}${err}`));
       }
     });
   });
+}
+
+/** The 1-worker sweep in a child process pinned to core 0: what one worker gets from one core. */
+function pinnedSweep(): Promise<SweepCase> {
+  const script = join(ROOT, "bench", "sweep.ts");
+  return spawnJson("bench/sweep.ts (pinned)", TASKSET!, [
+    "-c",
+    "0",
+    process.execPath,
+    "--import",
+    "tsx",
+    script,
+    "1",
+  ]);
+}
+
+function child(kase: ChildCase, path: string, extra: string[] = []): Promise<ChildResult> {
+  const args = ["--import", "tsx", join(ROOT, "bench", "child.ts"), kase, path, ...extra];
+  return spawnJson(`bench/child.ts ${kase}`, process.execPath, args);
 }
 
 interface Series {
@@ -121,8 +144,12 @@ async function main(): Promise<void> {
   const plan: [string, ChildCase, BenchDay, string[]][] = [
     ["decode_2m", "decode", large, []],
     ["duckdb_2m", "duckdb", large, []],
+    // the default mode: a decode thread where a core is spare (this machine), in-thread otherwise
+    ["backtest_2m_wave2", "backtest", large, ["--wave2"]],
     ["backtest_2m", "backtest", large, []],
-    ["backtest_2m_decode_thread", "backtest", large, ["--decode-thread"]],
+    // in the replaying thread: the Lambda bundle, and a local pool with a worker per core
+    ["backtest_2m_in_thread_wave2", "backtest", large, ["--in-thread", "--wave2"]],
+    ["backtest_2m_in_thread", "backtest", large, ["--in-thread"]],
     ["calibrate_2m", "calibrate", large, []],
     ...GRID.map((n): [string, ChildCase, BenchDay, string[]] => [
       `grid${n}_2m`,
@@ -132,12 +159,13 @@ async function main(): Promise<void> {
     ]),
     ["decode_200k", "decode", small, []],
     ["backtest_200k", "backtest", small, []],
-    ["backtest_200k_decode_thread", "backtest", small, ["--decode-thread"]],
+    ["backtest_200k_in_thread", "backtest", small, ["--in-thread"]],
   ];
   const series = new Map<string, Series>(
     plan.map(([name]) => [name, { ms: [], activeMs: [], peak: [], rows: 0, instances: 0 }]),
   );
   const sweeps = new Map<number, SweepCase[]>(SWEEP_WORKERS.map((w) => [w, []]));
+  const pinned: SweepCase[] = [];
   for (let r = 0; r < opts.rounds; r++) {
     const line: string[] = [];
     for (const [name, kase, day, extra] of plan) {
@@ -155,6 +183,11 @@ async function main(): Promise<void> {
       const res = await runSweepCase(sweepIn, w);
       sweeps.get(w)!.push(res);
       line.push(`sweep_${w}w ${res.ms.toFixed(0)}`);
+    }
+    if (TASKSET && availableParallelism() >= 2) {
+      const res = await pinnedSweep();
+      pinned.push(res);
+      line.push(`sweep_1w_1core ${res.ms.toFixed(0)}`);
     }
     say(`round ${r + 1}/${opts.rounds} (ms): ${line.join(", ")}`);
   }
@@ -193,19 +226,20 @@ async function main(): Promise<void> {
   const sweepSpeedup = r2(med(sweep1.map((s, i) => s.ms / sweep2[i]!.ms)));
   const sweepTasks = sweep1[0]!.tasks;
 
-  const backtest = t("backtest_2m");
-  const backtest1 = backtest; // the default path decodes in the replaying thread
+  const worker = t("backtest_2m_wave2");
   const rowsL = series.get("backtest_2m")!.rows;
   const rowsS = series.get("backtest_200k")!.rows;
-  // affine fit through the two sizes (the default, single-threaded path, as on Lambda): fixed + per-row cost
-  const perRowMs = (backtest1 - t("backtest_200k")) / (rowsL - rowsS);
-  const fixedMs = backtest1 - perRowMs * rowsL;
+  // affine fit through the two sizes (in-thread, as on Lambda; standalone): fixed + per-row cost
+  const perRowMs = (t("backtest_2m_in_thread") - t("backtest_200k_in_thread")) / (rowsL - rowsS);
+  const fixedMs = t("backtest_2m_in_thread") - perRowMs * rowsL;
   const calibrate = t("calibrate_2m");
 
-  // Scale on paper: a 2M-row symbol-day per task, the default single-threaded times (a 2 GB Lambda has ~1.2 vCPU).
+  // Scale on paper: a 2M-row symbol-day per task; the Lambda bundle decodes in-thread (a 2 GB Lambda has
+  // ~1.2 vCPU): wave 1 = the calibrate task, wave 2 = the backtest task as the sweep runs it (its day's record
+  // exists).
   const waves = Math.ceil(PAPER_TASKS / PAPER_CONCURRENCY);
   const calS = calibrate / 1000;
-  const btS = backtest1 / 1000;
+  const btS = t("backtest_2m_in_thread_wave2") / 1000;
   const wallS = waves * (calS + btS);
   const computeUsd = PAPER_TASKS * (calS + btS) * LAMBDA_GB * USD_PER_GB_S;
   const invokeUsd = 2 * PAPER_TASKS * USD_PER_LAMBDA_REQUEST;
@@ -221,24 +255,27 @@ async function main(): Promise<void> {
   const s3Usd = s3Gets === undefined ? 0 : 2 * PAPER_TASKS * s3Gets * USD_PER_S3_GET;
 
   const figures = {
-    worker_over_decode: ratio("backtest_2m", "decode_2m"),
-    worker_over_decode_decode_thread: ratio("backtest_2m_decode_thread", "decode_2m"),
-    worker_over_decode_per_round: spread("backtest_2m", "decode_2m"),
-    worker_over_decode_decode_thread_per_round: spread("backtest_2m_decode_thread", "decode_2m"),
-    // decode thread on: the replaying thread's busy time, the task's time if the decode thread had a free core
-    worker_main_busy_over_decode_decode_thread: r2(
-      med(
-        series.get("backtest_2m_decode_thread")!.activeMs.map((a, i) => a / series.get("decode_2m")!.ms[i]!),
-      ),
+    // the sweep's backtest task (wave 2: its day's calibration exists), default mode (a decode thread here)
+    worker_over_decode: ratio("backtest_2m_wave2", "decode_2m"),
+    worker_over_decode_per_round: spread("backtest_2m_wave2", "decode_2m"),
+    // the same task decoding in the replaying thread (Lambda bundle; local pool with a worker per core)
+    worker_over_decode_in_thread: ratio("backtest_2m_in_thread_wave2", "decode_2m"),
+    worker_over_decode_in_thread_per_round: spread("backtest_2m_in_thread_wave2", "decode_2m"),
+    // a standalone backtest (`msor backtest`), which also calibrates its own day for later days
+    standalone_over_decode: ratio("backtest_2m", "decode_2m"),
+    standalone_over_decode_in_thread: ratio("backtest_2m_in_thread", "decode_2m"),
+    // default mode: the replaying thread's busy time / decode (the task's time if the decode thread had a free core)
+    worker_main_busy_over_decode: r2(
+      med(series.get("backtest_2m_wave2")!.activeMs.map((a, i) => a / series.get("decode_2m")!.ms[i]!)),
     ),
-    worker_over_duckdb: ratio("backtest_2m", "duckdb_2m"),
-    calibrate_over_backtest: ratio("calibrate_2m", "backtest_2m"),
-    events_per_s: Math.round(rowsL / (backtest / 1000)),
+    worker_over_duckdb: ratio("backtest_2m_wave2", "duckdb_2m"),
+    calibrate_over_backtest: ratio("calibrate_2m", "backtest_2m_in_thread_wave2"),
+    events_per_s: Math.round(rowsL / (worker / 1000)),
     peak_rss_mb_200k: Math.round(peakMb("backtest_200k")),
     peak_rss_mb_2m: Math.round(peakMb("backtest_2m")),
     rss_2m_over_200k: r2(peakMb("backtest_2m") / peakMb("backtest_200k")),
-    peak_rss_mb_200k_decode_thread: Math.round(peakMb("backtest_200k_decode_thread")),
-    peak_rss_mb_2m_decode_thread: Math.round(peakMb("backtest_2m_decode_thread")),
+    peak_rss_mb_200k_in_thread: Math.round(peakMb("backtest_200k_in_thread")),
+    peak_rss_mb_2m_in_thread: Math.round(peakMb("backtest_2m_in_thread")),
     peak_rss_mb_decode_2m: Math.round(peakMb("decode_2m")),
     marginal_ms_per_instance: r2(slope),
     grid128_over_default: ratio(`grid${GRID_MAX}_2m`, "backtest_2m"),
@@ -250,6 +287,11 @@ async function main(): Promise<void> {
       r2(Math.min(...sweep1.map((s, i) => s.ms / sweep2[i]!.ms))),
       r2(Math.max(...sweep1.map((s, i) => s.ms / sweep2[i]!.ms))),
     ],
+    // 1 worker pinned to one core (its V8 compiler and GC threads too) against 2 workers on 2 cores: the
+    // pool's scaling with cores; unpinned, one worker already gets ~1.4 cores (V8's background threads)
+    sweep_speedup_2_workers_per_core:
+      pinned.length > 0 ? r2(med(pinned.map((s, i) => s.ms / sweep2[i]!.ms))) : null,
+    sweep_ms_1_worker_1_core: pinned.length > 0 ? Math.round(med(pinned.map((s) => s.ms))) : null,
     sweep_tasks_per_s_1_worker: r2(med(sweep1.map((s) => s.tasks_per_s))),
     sweep_tasks_per_s_2_workers: r2(med(sweep2.map((s) => s.tasks_per_s))),
     sweep_ms_1_worker: Math.round(med(sweep1.map((s) => s.ms))),
@@ -290,7 +332,7 @@ async function main(): Promise<void> {
         `added; $${USD_PER_GB_S}/GB-s, $0.20 per 1M invocations, $0.0004 per 1000 GETs x the GETs per row group measured on moto x the row groups of the day`,
     },
     targets: {
-      worker_over_decode_le_1_5: ratio("backtest_2m", "decode_2m") <= 1.5,
+      worker_over_decode_le_1_5: ratio("backtest_2m_wave2", "decode_2m") <= 1.5,
       grid128_over_default_lt_3: ratio(`grid${GRID_MAX}_2m`, "backtest_2m") < 3,
       peak_rss_le_512_mb: Math.max(peakMb("backtest_2m"), peakMb("backtest_200k")) <= 512,
       rss_ratio_le_1_5: peakMb("backtest_2m") / peakMb("backtest_200k") <= 1.5,
@@ -309,13 +351,14 @@ async function main(): Promise<void> {
   await writeFile(opts.outPath, `${JSON.stringify(figures, null, 2)}\n`);
 
   const rows: [string, string, string][] = [
-    ["worker / parquet-wasm decode (2M rows)", `${figures.worker_over_decode}x`, "<= 1.5"],
-    ["  same, decode thread on", `${figures.worker_over_decode_decode_thread}x`, ""],
+    ["worker (wave-2 task) / parquet-wasm decode, 2M rows", `${figures.worker_over_decode}x`, "<= 1.5"],
+    ["  same, decoding in the replaying thread", `${figures.worker_over_decode_in_thread}x`, ""],
     [
-      "  decode thread on: replaying thread busy / decode",
-      `${figures.worker_main_busy_over_decode_decode_thread}x`,
+      "  standalone backtest (calibrates its day too) / decode",
+      `${figures.standalone_over_decode}x (in-thread ${figures.standalone_over_decode_in_thread}x)`,
       "",
     ],
+    ["  replaying thread busy / decode", `${figures.worker_main_busy_over_decode}x`, ""],
     ["worker / DuckDB native scan, 1 thread", `${figures.worker_over_duckdb}x`, "reported"],
     ["calibrate task / backtest task", `${figures.calibrate_over_backtest}x`, "reported"],
     ["events (MBP-10 records) per second", `${figures.events_per_s}`, "reported"],
@@ -323,8 +366,8 @@ async function main(): Promise<void> {
     ["peak RSS, 2M rows", `${figures.peak_rss_mb_2m} MB`, "<= 512"],
     ["RSS(2M) / RSS(200k)", `${figures.rss_2m_over_200k}x`, "<= 1.5"],
     [
-      "peak RSS 200k / 2M, decode thread on",
-      `${figures.peak_rss_mb_200k_decode_thread} / ${figures.peak_rss_mb_2m_decode_thread} MB`,
+      "peak RSS 200k / 2M, in-thread",
+      `${figures.peak_rss_mb_200k_in_thread} / ${figures.peak_rss_mb_2m_in_thread} MB`,
       "",
     ],
     ["marginal time per instance", `${figures.marginal_ms_per_instance} ms`, "reported"],
@@ -341,6 +384,13 @@ async function main(): Promise<void> {
     ],
     ["local sweep, speedup of 2 workers over 1", `${figures.sweep_speedup_2_workers}x`, ">= 1.7"],
     ["  same, waves only (no planning, summary, report)", `${figures.sweep_waves_speedup_2_workers}x`, ""],
+    [
+      "  2 workers on 2 cores / 1 worker pinned to 1 core",
+      figures.sweep_speedup_2_workers_per_core === null
+        ? "n/a"
+        : `${figures.sweep_speedup_2_workers_per_core}x`,
+      "",
+    ],
     [
       `S3: GETs per task (${rowsS} rows, ${rgSmall} row groups)`,
       `${figures.s3_requests_per_task ?? "n/a"}`,

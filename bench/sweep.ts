@@ -202,3 +202,16 @@ export function sweepFigures(one: readonly SweepCase[], two: readonly SweepCase[
       "sweep_cpu_s: CPU seconds of the task threads (sum), the driver thread and the whole process (the rest is V8's JIT compiler and GC threads and the tsx loader threads, which compete with the task threads for the cores)",
   };
 }
+
+/**
+ * `node --import tsx bench/sweep.ts WORKERS`: one sweep case in this process, its SweepCase as one JSON line
+ * (the bench runs it under `taskset -c 0` for the 1-worker-on-1-core figure).
+ */
+if (process.argv[1]?.endsWith("sweep.ts")) {
+  const workers = Number(process.argv[2]);
+  if (!Number.isInteger(workers) || workers < 1) {
+    process.stderr.write("usage: node --import tsx bench/sweep.ts WORKERS\n");
+    process.exit(2);
+  }
+  process.stdout.write(`${JSON.stringify(await runSweepCase(await sweepInputs(), workers))}\n`);
+}

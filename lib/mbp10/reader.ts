@@ -102,9 +102,10 @@ export interface Mbp10OpenOptions {
 }
 
 /**
- * The replay decodes a row group's engine columns in reads of at most this many columns (readRowGroup
- * `maxColumnsPerRead`): 4 reads for 10 levels, 1 for a level-0 calibration pass. Bounds parquet-wasm's
- * memory, which grows to the largest single read and never shrinks.
+ * The decode thread decodes a row group's engine columns in reads of at most this many columns (readRowGroup
+ * `maxColumnsPerRead`): 4 reads for 10 levels, 1 for a level-0 calibration pass. Bounds the memory of its
+ * parquet-wasm instance (which grows to the largest single read and never shrinks), which comes on top of
+ * the replaying thread's; the in-thread path reads a row group at once (~10% faster to decode).
  */
 const COLUMNS_PER_READ = 16;
 
@@ -269,8 +270,7 @@ export class Mbp10File implements Mbp10FileInfo {
         yield withVenues(raw, venues, this.options.venueName);
       return;
     }
-    for await (const t of this.rowGroups(engineColumns(this.readLevels), COLUMNS_PER_READ))
-      yield this.toBatch(t, venues);
+    for await (const t of this.rowGroups(engineColumns(this.readLevels))) yield this.toBatch(t, venues);
   }
 
   /** Every column (for re-writing or exporting). */
