@@ -1,12 +1,13 @@
 /**
  * Decoding in a second thread, overlapped with the replay (DESIGN.md performance targets). A worker thread
  * (lib/mbp10/decodeWorker.ts, shared by every stream of the thread that starts it and kept while that thread
- * lives, unref'd when idle) decodes row group k + 1 of a file while the replaying thread consumes row group k.
+ * lives, unref'd when no session is open: a stream closes its session when it ends or stops early) decodes row group k + 1 of a file while the replaying thread consumes row group k.
  * The replaying thread keeps the ByteSource (a file handle or an S3 client cannot move) and reads AHEAD: the
  * decode thread tells it, once the file is open, the byte ranges of every row group's engine columns; the
  * replaying thread reads row group k + 1's ranges while it replays k and hands them over with the pull of
- * k + 1, so the decode never waits for the replaying thread's event loop (which is busy replaying). Reads the
- * plan does not cover (the footer, a file whose layout is not the usual one) are asked for one by one.
+ * k + 1, so a row group's decode does not wait for the replaying thread's event loop (busy replaying). Reads
+ * the plan does not cover (the footer at the open, a file whose layout is not the usual one) are asked for one
+ * by one and do wait for it.
  * Decoded batches come back with their buffers transferred, and the venue mapping (stateful, in replay order)
  * is applied on the replaying thread, so the batches are exactly those of the in-thread path.
  *
@@ -129,6 +130,10 @@ class DecodeThread {
     }
   }
 
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
   open(src: ByteSource, maxLevels: number): number {
     const id = this.nextId++;
     this.sessions.set(id, { src, ready: [] });
@@ -195,6 +200,11 @@ export function setDecodeThreadDefault(on: boolean | undefined): void {
 }
 let readsAsked = 0;
 
+/** Decode sessions open in this thread (one per file being decoded; tests check that early stops close them). */
+export function openDecodeSessions(): number {
+  return shared?.sessionCount ?? 0;
+}
+
 /**
  * Reads the decode threads of this thread have asked for one by one so far (not read ahead): the opens'
  * footer reads, plus any range the read plan missed (tests and the benchmark check that row groups are not
@@ -211,9 +221,16 @@ export function decodeThreadAvailable(): boolean {
   return available;
 }
 
-/** A copy of `b` that owns its whole buffer (a view may share a pooled or prefetched block: send only these bytes). */
-function owned(b: Uint8Array): Uint8Array {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
+/**
+ * Bytes of `src` that may be transferred: a source whose reads are fresh buffers (`freshReads`, a file) hands
+ * them over as they are; any other read is copied (it may be a view of, or the whole of, a block the source
+ * keeps, e.g. a prefetched S3 block: transferring it would detach the source's copy).
+ */
+function transferable(src: ByteSource, b: Uint8Array): Uint8Array {
+  return src.freshReads === true &&
+    b.byteOffset === 0 &&
+    b.byteLength === b.buffer.byteLength &&
+    b.buffer instanceof ArrayBuffer
     ? b
     : b.slice();
 }
@@ -226,7 +243,10 @@ function readAhead(src: ByteSource, ranges: readonly ByteRange[]): Promise<Chunk
   if (ranges.length === 0) return Promise.resolve([]);
   if (canPrefetch(src)) src.prefetch(ranges);
   const p = Promise.all(
-    ranges.map(async (r) => ({ offset: r.offset, bytes: owned(await src.read(r.offset, r.length)) })),
+    ranges.map(async (r) => ({
+      offset: r.offset,
+      bytes: transferable(src, await src.read(r.offset, r.length)),
+    })),
   );
   p.catch(() => undefined);
   return p;

@@ -83,7 +83,8 @@ export interface Mbp10OpenOptions {
    * Decode row groups in a second thread (lib/mbp10/decodeThread.ts) while the consumer replays: true, false,
    * or (undefined) the thread's default, `decodeThreadByDefault()`: on when the machine has a core to spare.
    * Used only when the file has several row groups and the thread's entry file exists (not in a single-file
-   * bundle). Same batches either way. It costs a second core and ~40-80 MB of memory (`npm run bench`).
+   * bundle). Same batches either way. It costs a second core and a second parquet-wasm instance (whose reads are
+   * split so that the peak RSS stays about that of the in-thread path: `npm run bench`).
    */
   decodeThread?: boolean;
   /**

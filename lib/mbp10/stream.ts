@@ -115,6 +115,16 @@ export async function* mergeByTsRecv(
   chunk = 65_536,
 ): AsyncGenerator<Mbp10Batch> {
   const cursors: Cursor[] = inputs.map((s) => ({ it: s[Symbol.asyncIterator](), batch: undefined, pos: 0 }));
+  try {
+    yield* mergeCursors(cursors, levels, chunk);
+  } finally {
+    // a stop before the end (the consumer returned or threw, an input failed) ends every input too, so that
+    // their own clean-up runs (e.g. a decode thread's session is closed)
+    await Promise.allSettled(cursors.map((c) => c.it.return?.(undefined)));
+  }
+}
+
+async function* mergeCursors(cursors: Cursor[], levels: number, chunk: number): AsyncGenerator<Mbp10Batch> {
   const advance = async (c: Cursor) => {
     while (c.batch === undefined || c.pos >= c.batch.length) {
       const r = await c.it.next();

@@ -11,6 +11,12 @@ export interface ByteSource {
   readonly size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
   close?(): Promise<void>;
+  /**
+   * true when every read() returns a new buffer of its own that the source keeps no reference to (a file
+   * read): a reader may then transfer it to another thread without a copy. Absent: reads may be views of
+   * memory the source keeps (a buffer, a prefetched block).
+   */
+  readonly freshReads?: boolean;
 }
 
 /** Counters of what a source was asked for (tests keep range reads honest with these). */

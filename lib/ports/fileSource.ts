@@ -14,6 +14,7 @@ export async function fileSource(path: string): Promise<ByteSource> {
   return {
     name: path,
     size,
+    freshReads: true,
     async read(offset, length) {
       const buf = new Uint8Array(length);
       let got = 0;

@@ -21,7 +21,10 @@ export class TimerQueue {
    */
   nextRel = Number.POSITIVE_INFINITY;
 
-  /** `originNs`: the origin of `nextRel` (the replay uses the session open). */
+  /**
+   * `originNs`: the origin of `nextRel` (the replay uses the session open). With the default 0, `nextRel` of an
+   * epoch-ns time is NOT exact (epoch ns exceed 2^53): compare `nextNs` then, or pass an origin near the data.
+   */
   constructor(readonly originNs = 0n) {}
 
   at(dueNs: bigint, fire: (dueNs: bigint) => void): void {

@@ -3,16 +3,21 @@
  * sees: the batches, a whole task's result files and its calibration record are byte-identical to the
  * single-threaded path, and an error of the byte source surfaces as itself.
  */
-import { readFile } from "node:fs/promises";
+import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataFormatError, RetryableError } from "../../lib/core/errors.ts";
-import { decodeThreadAvailable, decodeThreadReadsAsked } from "../../lib/mbp10/decodeThread.ts";
+import {
+  decodeThreadAvailable,
+  decodeThreadReadsAsked,
+  openDecodeSessions,
+} from "../../lib/mbp10/decodeThread.ts";
 import { Mbp10File } from "../../lib/mbp10/reader.ts";
 import { Mbp10Stream } from "../../lib/mbp10/stream.ts";
-import type { ByteSource } from "../../lib/ports/byteSource.ts";
+import { type ByteSource, bufferSource } from "../../lib/ports/byteSource.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
+import { prefetchingSource } from "../../lib/ports/prefetch.ts";
 import { writeTaskResults } from "../../lib/store/results.ts";
 import { parseTaskSpec } from "../../lib/sweep/spec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
@@ -121,6 +126,45 @@ describe.skipIf(!decodeThreadAvailable())("decode thread", () => {
     expect([...two.keys()].sort()).toEqual([...one.keys()].sort());
     expect(one.size).toBeGreaterThanOrEqual(5);
     for (const [k, v] of one) expect(two.get(k)!.equals(v), k).toBe(true);
+  });
+
+  it("a replay of several files that stops early closes every file's decode session", async () => {
+    const other = join(dir, "in", "thr-copy.parquet");
+    await copyFile(await day(), other);
+    const before = openDecodeSessions();
+    const s = await Mbp10Stream.open([
+      { source: await fileSource(await day()), decodeThread: true },
+      { source: await fileSource(other), decodeThread: true },
+    ]);
+    const consume = async () => {
+      for await (const _ of s.batches()) {
+        expect(openDecodeSessions()).toBe(before + 2);
+        throw new Error("a strategy failed");
+      }
+    };
+    await expect(consume()).rejects.toThrow("a strategy failed");
+    await s.close();
+    // (before the merge ended its inputs, both sessions stayed open and kept the process alive)
+    expect(openDecodeSessions()).toBe(before);
+  });
+
+  it("bytes read ahead from a caching source (prefetched S3 blocks) are copied, not taken from it", async () => {
+    const bytes = new Uint8Array(await readFile(await day()));
+    // as S3: each request's bytes are a fresh buffer, which the prefetching source keeps as a block
+    const buf = bufferSource("thr-buffer.parquet", bytes);
+    const src = prefetchingSource({ ...buf, read: async (o, n) => (await buf.read(o, n)).slice() });
+    const f = await Mbp10File.open(await fileSource(await day()));
+    const plan = f.engineByteRanges(64 * 1024);
+    await f.close();
+    const s = await Mbp10Stream.open([{ source: src, decodeThread: true }]);
+    for await (const _ of s.batches());
+    // the last row group's blocks are still the source's: reading them again gives the file's bytes
+    const last = plan[plan.length - 1]![0]!;
+    const again = await src.read(last.offset, last.length);
+    expect(
+      Buffer.from(again).equals(Buffer.from(bytes.subarray(last.offset, last.offset + last.length))),
+    ).toBe(true);
+    await s.close();
   });
 
   it("an error of the byte source mid-file surfaces as itself", async () => {

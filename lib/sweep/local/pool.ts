@@ -87,8 +87,8 @@ export class WorkerDied extends Error {}
 export interface ThreadData {
   readonly root: string;
   /**
-   * Decode in a second thread in this worker thread (the default of its streams): only when the pool leaves
-   * cores to spare (fewer workers than cores); otherwise the decode threads would compete with the workers.
+   * Decode in a second thread in this worker thread (the default of its streams): only when the pool leaves a
+   * core to spare for each worker's decode thread (2 x workers <= cores); otherwise they would compete.
    */
   readonly decodeThread: boolean;
   /** fault injection (tests): these task ids kill their thread on their first delivery */
@@ -138,7 +138,7 @@ export function threadExecutor(opts: {
   completions: Queue;
   workers?: number;
   crashOnce?: readonly string[];
-  /** decode threads in the worker threads (default: only when there are fewer workers than cores) */
+  /** decode threads in the worker threads (default: only when 2 x workers <= cores) */
   decodeThread?: boolean;
 }): ThreadExecutor {
   const n = opts.workers ?? defaultWorkers();
@@ -146,7 +146,7 @@ export function threadExecutor(opts: {
     throw new InputError(`--workers must be from 1 to 256, got ${n}`);
   const data: ThreadData = {
     root: opts.root,
-    decodeThread: opts.decodeThread ?? n < availableParallelism(),
+    decodeThread: opts.decodeThread ?? 2 * n <= availableParallelism(),
     ...(opts.crashOnce ? { crashOnce: opts.crashOnce } : {}),
   };
   const slots: Slot[] = [];
