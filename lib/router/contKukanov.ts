@@ -138,15 +138,37 @@ function validate(x: number, venues: readonly Venue[], p: RouterParams, n: numbe
 }
 
 /**
+ * The same parameters in one object shape whatever the caller built (spreads, optional fields present or
+ * not): the solver and its scenario cost read them millions of times per run, and every new shape seen there
+ * deoptimised them (then V8 compiled them again, on every worker thread).
+ */
+function fixedShape(p: RouterParams): RouterParams {
+  return {
+    halfSpreadUsd: p.halfSpreadUsd,
+    takerFeeUsd: p.takerFeeUsd,
+    thetaUsd: p.thetaUsd,
+    lambdaU: p.lambdaU,
+    lambdaO: p.lambdaO,
+    horizonS: p.horizonS,
+    samples: p.samples,
+    passes: p.passes,
+    start: p.start,
+    stratified: p.stratified,
+    rounding: p.rounding,
+  };
+}
+
+/**
  * Solve the Cont-Kukanov allocation for a child order of x shares (see module doc). Randomness only from
  * `rng` (N scenarios for the optimizer, then N fresh ones for the cost estimate): same seed, same result.
  */
 export function contKukanov(
   x: number,
   venues: readonly Venue[],
-  p: RouterParams,
+  params: RouterParams,
   rng: Rng,
 ): RouterAllocation {
+  const p = fixedShape(params);
   const n = p.samples ?? 1000;
   const passes = p.passes ?? 4;
   const stratified = p.stratified ?? true;

@@ -20,7 +20,7 @@ import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
 import { regularSession } from "../core/session.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
-import { Flag } from "../mbp10/schema.ts";
+import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
@@ -117,6 +117,73 @@ function stillAwaiting(list: readonly ParentExecution[], t: bigint): ParentExecu
   const out: ParentExecution[] = [];
   for (const e of list) if (e.awaitingArrival && t <= e.windowEndNs) out.push(e);
   return out;
+}
+
+/**
+ * The per-record loop of the one pass (a class of its own so that the hot loop is a small function V8
+ * optimises once, not an on-stack replacement of the whole of runTask at every task). Per record: timers due,
+ * halts, the simulator, arrival mids of parents still waiting for one, the tape, the alpha models; and
+ * `max_gap_s`: the longest stretch of the session without a record (from the open, to the close), in ns from
+ * the open as a double (exact: a session is far below 2^53 ns), with ts_recv read as two 32-bit halves
+ * (little-endian int64) so that no BigInt is computed per record.
+ */
+class Replay {
+  readonly closeRel: number;
+  lastInSession = 0;
+  maxGapNs = 0;
+  private readonly openHi: number;
+  private readonly openLo: number;
+  /** parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (docs/models.md 8) */
+  private awaiting: ParentExecution[] = [];
+
+  constructor(
+    session: { readonly openNs: bigint; readonly closeNs: bigint },
+    private readonly timers: TimerQueue,
+    private readonly sim: ExecutionSim,
+    private readonly halts: HaltTracker,
+    private readonly tape: Tape,
+    private readonly alphas: readonly AlphaModel[],
+    private readonly executions: readonly ParentExecution[],
+  ) {
+    this.openHi = Number(session.openNs >> 32n);
+    this.openLo = Number(session.openNs & 0xffffffffn);
+    this.closeRel = Number(session.closeNs - session.openNs);
+  }
+
+  batch(b: Mbp10Batch): void {
+    const { timers, sim, halts, tape, alphas, openHi, openLo, closeRel } = this;
+    const ts = b.tsRecv;
+    const halves = new Uint32Array(ts.buffer, ts.byteOffset, b.length * 2);
+    let lastInSession = this.lastInSession;
+    let maxGapNs = this.maxGapNs;
+    for (let i = 0; i < b.length; i++) {
+      // rel: ns from the open, exact in a double; BigInt ts_recv is read only where a bigint is needed
+      const rel = (halves[2 * i + 1]! - openHi) * 4294967296 + (halves[2 * i]! - openLo);
+      if (rel >= 0 && rel <= closeRel) {
+        if (rel - lastInSession > maxGapNs) maxGapNs = rel - lastInSession;
+        lastInSession = rel;
+      }
+      if (rel >= timers.nextRel) {
+        const t = ts[i]!;
+        timers.fireUntil(t);
+        this.awaiting = stillAwaiting(this.executions, t);
+      }
+      if (halts.tracksGaps) halts.beforeRecord(ts[i]!);
+      sim.onRecord(b, i);
+      halts.afterRecord(b, i, sim.books);
+      if (this.awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) this.arrivals(ts[i]!);
+      tape.onRecord(b, i);
+      for (let a = 0; a < alphas.length; a++) alphas[a]!.onRecord(b, i, sim.books);
+    }
+    this.lastInSession = lastInSession;
+    this.maxGapNs = maxGapNs;
+  }
+
+  private arrivals(t: bigint): void {
+    const mid = this.sim.books.mid();
+    for (const e of this.awaiting) e.observeBook(t, mid);
+    this.awaiting = stillAwaiting(this.awaiting, t);
+  }
 }
 
 /** Close the task's inputs (an error before the stream that owns them was opened). */
@@ -235,49 +302,18 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     }
     const alphaList = [...alphaModels.values()];
     let done = 0;
-    // parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (docs/models.md 8)
-    let awaiting: ParentExecution[] = [];
-    // max_gap_s: the longest stretch of the session without a record (from the open, to the close), in ns
-    // from the open as a double (exact: a session is far below 2^53 ns), with ts_recv read as two 32-bit
-    // halves (little-endian int64) so that no BigInt is computed per row
-    const openHi = Number(session.openNs >> 32n);
-    const openLo = Number(session.openNs & 0xffffffffn);
-    const closeRel = Number(session.closeNs - session.openNs);
-    let lastInSession = 0;
-    let maxGapNs = 0;
+    const replay = new Replay(session, timers, sim, halts, tape, alphaList, executions);
     for await (const b of stream.batches()) {
-      const ts = b.tsRecv;
-      const halves = new Uint32Array(ts.buffer, ts.byteOffset, b.length * 2);
-      for (let i = 0; i < b.length; i++) {
-        // rel: ns from the open, exact in a double; BigInt ts_recv is read only where a bigint is needed
-        const rel = (halves[2 * i + 1]! - openHi) * 4294967296 + (halves[2 * i]! - openLo);
-        if (rel >= 0 && rel <= closeRel) {
-          if (rel - lastInSession > maxGapNs) maxGapNs = rel - lastInSession;
-          lastInSession = rel;
-        }
-        if (rel >= timers.nextRel) {
-          const t = ts[i]!;
-          timers.fireUntil(t);
-          awaiting = stillAwaiting(executions, t);
-        }
-        if (halts.tracksGaps) halts.beforeRecord(ts[i]!);
-        sim.onRecord(b, i);
-        halts.afterRecord(b, i, sim.books);
-        if (awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) {
-          const t = ts[i]!;
-          const mid = sim.books.mid();
-          for (const e of awaiting) e.observeBook(t, mid);
-          awaiting = stillAwaiting(awaiting, t);
-        }
-        tape.onRecord(b, i);
-        for (let a = 0; a < alphaList.length; a++) alphaList[a]!.onRecord(b, i, sim.books);
-      }
+      replay.batch(b);
       calibrator?.observe(b);
       sim.books.settle();
       done += b.length;
       input.onProgress?.(done, stream.numRows);
     }
     timers.drain();
+    let maxGapNs = replay.maxGapNs;
+    const lastInSession = replay.lastInSession;
+    const closeRel = replay.closeRel;
     // a halt the data never ends (no book back) lasts to the close
     for (const e of executions) e.haltedS = halts.haltedSIn(e.order.startNs, e.windowEndNs, session.closeNs);
     if (closeRel - lastInSession > maxGapNs) maxGapNs = closeRel - lastInSession;
