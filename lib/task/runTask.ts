@@ -131,18 +131,18 @@ class Replay {
   readonly closeRel: number;
   lastInSession = 0;
   maxGapNs = 0;
-  private readonly openHi: number;
-  private readonly openLo: number;
+  readonly openHi: number;
+  readonly openLo: number;
   /** parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (docs/models.md 8) */
   private awaiting: ParentExecution[] = [];
 
   constructor(
     session: { readonly openNs: bigint; readonly closeNs: bigint },
-    private readonly timers: TimerQueue,
-    private readonly sim: ExecutionSim,
-    private readonly halts: HaltTracker,
-    private readonly tape: Tape,
-    private readonly alphas: readonly AlphaModel[],
+    readonly timers: TimerQueue,
+    readonly sim: ExecutionSim,
+    readonly halts: HaltTracker,
+    readonly tape: Tape,
+    readonly alphas: readonly AlphaModel[],
     private readonly executions: readonly ParentExecution[],
   ) {
     this.openHi = Number(session.openNs >> 32n);
