@@ -8,7 +8,8 @@
  * that load from other processes hits them alike; a time is the median over the rounds of one timed run after
  * one warm-up run in the same child, and a ratio is the median over the rounds of the ratio within a round. Peak RSS is the maximum over the rounds (kernel maxRSS of the child).
  * The local sweep (bench/sweep.ts: 1 and 2 worker threads on a small cached sweep, in every round) drives its
- * worker threads from this process. The router and the S3 case (moto_server) run in this process. Writes bench/results.json (or --out PATH),
+ * worker threads from this process; a third run of it, 1 worker in a child process pinned to one core
+ * (`taskset -c 0`, where available), gives the pool's scaling per core. The router and the S3 case (moto_server) run in this process. Writes bench/results.json (or --out PATH),
  * prints a table on stderr, and with --json the JSON on stdout.
  */
 import { spawn } from "node:child_process";
