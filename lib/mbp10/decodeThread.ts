@@ -1,8 +1,8 @@
 /**
  * Decoding in a second thread, overlapped with the replay (DESIGN.md performance targets). A worker thread
  * (lib/mbp10/decodeWorker.ts, shared by every stream of the thread that starts it and kept while that thread
- * lives, unref'd when no session is open: a stream closes its session when it ends or stops early) decodes row group k + 1 of a file while the replaying thread consumes row group k.
- * The replaying thread keeps the ByteSource (a file handle or an S3 client cannot move) and reads AHEAD: the
+ * lives, unref'd when no session is open: a stream closes its session when it ends or stops early) decodes
+ * row group k + 1 of a file while the replaying thread consumes row group k. The replaying thread keeps the ByteSource (a file handle or an S3 client cannot move) and reads AHEAD: the
  * decode thread tells it, once the file is open, the byte ranges of every row group's engine columns; the
  * replaying thread reads row group k + 1's ranges while it replays k and hands them over with the pull of
  * k + 1, so a row group's decode does not wait for the replaying thread's event loop (busy replaying). Reads
@@ -22,8 +22,8 @@
  * per day, and on the replaying thread each 64 MB of it triggered a full GC of its heap (about a fifth of its
  * time on a 2M-row day). (Node 20 cannot free an ArrayBuffer without some isolate's GC: a transfer into a
  * closed port only defers it to the GC of the port; a sink thread that drops them, collecting its empty heap
- * after each, measured ~90 ms slower per 2M-row day than handing them back.) Only for consumers that keep no reference into a batch
- * past their next request (runTask settles its VenueBooks at every batch end).
+ * after each, measured ~90 ms slower per 2M-row day than handing them back.) Only for consumers that keep no
+ * reference into a batch past their next request (runTask settles its VenueBooks at every batch end).
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
