@@ -1,7 +1,7 @@
 /**
  * One-pass calibration of a symbol-day (docs/models.md section 2). `observe` every replay batch in order, then
- * `finish()`. Keeps the best level of every venue (updated on F_LAST records) and a few flat typed arrays indexed by session
- * second, profile bin, minute and venue x side; no per-event allocation. Statistics cover the regular session
+ * `finish()`. Keeps the best level of every venue (updated on F_LAST records) and a few flat typed arrays
+ * indexed by session second, profile bin, minute and venue x side; no per-event allocation. Statistics cover the regular session
  * [09:30, 16:00) New York; records before the open only build the books.
  *
  * Sampling conventions: the state "at" time g is the book after every record with ts_recv <= g. The mid and

@@ -2,12 +2,12 @@
  * Decoding in a second thread, overlapped with the replay (DESIGN.md performance targets). A worker thread
  * (lib/mbp10/decodeWorker.ts, shared by every stream of the thread that starts it and kept while that thread
  * lives, unref'd when no session is open: a stream closes its session when it ends or stops early) decodes
- * row group k + 1 of a file while the replaying thread consumes row group k. The replaying thread keeps the ByteSource (a file handle or an S3 client cannot move) and reads AHEAD: the
- * decode thread tells it, once the file is open, the byte ranges of every row group's engine columns; the
- * replaying thread reads row group k + 1's ranges while it replays k and hands them over with the pull of
- * k + 1, so a row group's decode does not wait for the replaying thread's event loop (busy replaying). Reads
- * the plan does not cover (the footer at the open, a file whose layout is not the usual one) are asked for one
- * by one and do wait for it.
+ * row group k + 1 of a file while the replaying thread consumes row group k. The replaying thread keeps the
+ * ByteSource (a file handle or an S3 client cannot move) and reads AHEAD: the decode thread tells it, once the
+ * file is open, the byte ranges of every row group's engine columns; the replaying thread reads row group
+ * k + 1's ranges while it replays k and hands them over with the pull of k + 1, so a row group's decode does
+ * not wait for the replaying thread's event loop (busy replaying). Reads the plan does not cover (the footer at
+ * the open, a file whose layout is not the usual one) are asked for one by one and do wait for it.
  * Decoded batches come back with their buffers transferred, and the venue mapping (stateful, in replay order)
  * is applied on the replaying thread, so the batches are exactly those of the in-thread path.
  *

@@ -133,7 +133,7 @@ class Replay {
   maxGapNs = 0;
   readonly openHi: number;
   readonly openLo: number;
-  /** parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (docs/models.md 8) */
+  /** parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (models 8) */
   private awaiting: ParentExecution[] = [];
 
   constructor(
