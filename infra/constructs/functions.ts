@@ -1,7 +1,8 @@
 /**
  * The three Lambda functions (planner, worker, summary): Node.js 22 on arm64, bundled by the local esbuild
  * (no Docker) into one ESM file with parquet-wasm's .wasm copied beside it (lib/parquet/wasm.ts looks
- * there first). Handlers are referenced by entry path only (STYLE.md layers). Permissions: permissions.ts.
+ * there first), and for the worker the decode thread's entry bundled beside it. Handlers are referenced by
+ * entry path only (STYLE.md layers). Permissions: permissions.ts.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +27,31 @@ export const ENTRIES = {
 /** parquet-wasm's module, relative to the project root; shipped beside the bundles that read or write Parquet. */
 export const WASM_SOURCE = "node_modules/parquet-wasm/esm/parquet_wasm_bg.wasm";
 export const WASM_FILE = "parquet_wasm_bg.wasm";
+/**
+ * The decode thread's entry (lib/mbp10/decodeThread.ts looks for DECODE_WORKER_FILE beside the bundle): bundled
+ * on its own and shipped with the worker, so that a worker Lambda with a spare vCPU decodes while it replays, and
+ * a panic of parquet-wasm on corrupt data is reported as a failed task instead of killing the process.
+ */
+export const DECODE_WORKER_ENTRY = "lib/mbp10/decodeWorker.ts";
+export const DECODE_WORKER_FILE = "decodeWorker.mjs";
+
+/** esbuild's command-line arguments that bundle the decode thread's entry into `outFile` (same settings as ESBUILD). */
+export function decodeWorkerBuildArgs(outFile: string): string[] {
+  return [
+    join(PROJECT_ROOT, DECODE_WORKER_ENTRY),
+    "--bundle",
+    `--format=${ESBUILD.format}`,
+    `--platform=${ESBUILD.platform}`,
+    `--target=${ESBUILD.target}`,
+    `--main-fields=${ESBUILD.mainFields.join(",")}`,
+    `--banner:js=${ESBUILD.banner}`,
+    `--outfile=${outFile}`,
+    "--log-level=warning",
+  ];
+}
+
+/** The esbuild binary of this project (what NodejsFunction's local bundling runs too). */
+export const ESBUILD_BIN = join(PROJECT_ROOT, "node_modules", ".bin", "esbuild");
 
 /**
  * The esbuild settings of every bundle. ESM so that `import.meta.url` (the wasm lookup) keeps working; the
@@ -41,7 +67,10 @@ export const ESBUILD = {
     "import { createRequire as __msorCreateRequire } from 'node:module'; const require = __msorCreateRequire(import.meta.url);",
 } as const;
 
-function bundling(withWasm: boolean): nodejs.BundlingOptions {
+/** A shell word: single-quoted, with any single quote closed, escaped and reopened. */
+const sh = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+
+function bundling(withWasm: boolean, withDecodeWorker = false): nodejs.BundlingOptions {
   return {
     format: nodejs.OutputFormat.ESM,
     target: ESBUILD.target,
@@ -53,8 +82,12 @@ function bundling(withWasm: boolean): nodejs.BundlingOptions {
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) =>
-        withWasm ? [`cp "${join(inputDir, WASM_SOURCE)}" "${join(outputDir, WASM_FILE)}"`] : [],
+      afterBundling: (inputDir: string, outputDir: string) => [
+        ...(withWasm ? [`cp "${join(inputDir, WASM_SOURCE)}" "${join(outputDir, WASM_FILE)}"`] : []),
+        ...(withDecodeWorker
+          ? [[ESBUILD_BIN, ...decodeWorkerBuildArgs(join(outputDir, DECODE_WORKER_FILE))].map(sh).join(" ")]
+          : []),
+      ],
     },
   };
 }
@@ -103,7 +136,10 @@ export class Functions extends Construct {
       [ENV.dailySpecKey]: props.dailySpecKey,
       NODE_OPTIONS: "--enable-source-maps",
     };
-    const fn = (name: keyof typeof ENTRIES, opts: { memory: number; timeout: Duration; wasm: boolean }) =>
+    const fn = (
+      name: keyof typeof ENTRIES,
+      opts: { memory: number; timeout: Duration; wasm: boolean; decodeWorker?: boolean },
+    ) =>
       new nodejs.NodejsFunction(this, name[0]!.toUpperCase() + name.slice(1), {
         entry: join(PROJECT_ROOT, ENTRIES[name]),
         handler: "handler",
@@ -114,7 +150,7 @@ export class Functions extends Construct {
         memorySize: opts.memory,
         timeout: opts.timeout,
         environment,
-        bundling: bundling(opts.wasm),
+        bundling: bundling(opts.wasm, opts.decodeWorker),
         logGroup: new logs.LogGroup(this, `${name}Logs`, {
           retention: logs.RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.DESTROY,
@@ -122,7 +158,12 @@ export class Functions extends Construct {
       });
 
     this.planner = fn("planner", { memory: 1024, timeout: Duration.minutes(5), wasm: false });
-    this.worker = fn("worker", { memory: props.workerMemoryMiB, timeout: props.workerTimeout, wasm: true });
+    this.worker = fn("worker", {
+      memory: props.workerMemoryMiB,
+      timeout: props.workerTimeout,
+      wasm: true,
+      decodeWorker: true,
+    });
     this.summary = fn("summary", { memory: 2048, timeout: props.summaryTimeout, wasm: true });
 
     for (const f of [this.planner, this.worker, this.summary]) {

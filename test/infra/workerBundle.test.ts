@@ -1,19 +1,32 @@
 /**
  * The shipped artifact works (issue 11): the worker bundle built exactly as the stack builds it (ESBUILD,
- * ENTRIES.worker, the .wasm copied beside it) is loaded by a plain Node process with no node_modules above
- * it, and runs one task from an SQS-shaped event against moto_server (S3 + SQS). Its staged result files
- * equal the local backend's for the same spec, its marker is written and its completion is sent.
+ * ENTRIES.worker, the .wasm and the bundled decode thread beside it) is loaded by a plain Node process with no
+ * node_modules above it, and runs one task from an SQS-shaped event against moto_server (S3 + SQS). Its staged
+ * result files equal the local backend's for the same spec, its marker is written and its completion is sent.
+ * The input day has several row groups, so on a machine with 2+ cores the task decodes in the bundled decode
+ * thread (a broken one fails the task).
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ENTRIES, ESBUILD, PROJECT_ROOT, WASM_FILE, WASM_SOURCE } from "../../infra/constructs/functions.ts";
+import {
+  DECODE_WORKER_FILE,
+  decodeWorkerBuildArgs,
+  ENTRIES,
+  ESBUILD,
+  ESBUILD_BIN,
+  PROJECT_ROOT,
+  WASM_FILE,
+  WASM_SOURCE,
+} from "../../infra/constructs/functions.ts";
 import { createS3Client, createSqsClient } from "../../lib/aws/clients.ts";
 import { S3ObjectStore } from "../../lib/aws/s3ObjectStore.ts";
 import { createQueueWithDlq, SqsQueue } from "../../lib/aws/sqsQueue.ts";
+import { Mbp10File } from "../../lib/mbp10/reader.ts";
+import { fileSource } from "../../lib/ports/fileSource.ts";
 import { RESULT_TABLES } from "../../lib/results/tables.ts";
 import { inputKey, SYNTH_VENUE_FOLDER, stagingResultKey, taskMarkerKey } from "../../lib/store/keys.ts";
 import { runLocalSweep } from "../../lib/sweep/local/localSweep.ts";
@@ -21,9 +34,10 @@ import { inlineExecutor } from "../../lib/sweep/local/pool.ts";
 import { taskMessage } from "../../lib/sweep/messages.ts";
 import { planSweep } from "../../lib/sweep/planner.ts";
 import { sweepTask } from "../../lib/sweep/taskId.ts";
+import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { startMoto } from "../helpers/moto.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { sweepSpec, writeInputs } from "../sweep/pipeline/fixture.ts";
+import { sweepSpec } from "../sweep/pipeline/fixture.ts";
 
 const moto = await startMoto();
 const dir = tempDir("msor-worker-bundle-");
@@ -64,9 +78,29 @@ describe.skipIf(!moto.available)("worker bundle on moto_server", () => {
       logLevel: "silent",
     });
     copyFileSync(join(PROJECT_ROOT, WASM_SOURCE), join(bundleDir, WASM_FILE));
+    const dw = spawnSync(ESBUILD_BIN, decodeWorkerBuildArgs(join(bundleDir, DECODE_WORKER_FILE)), {
+      encoding: "utf8",
+    });
+    if (dw.status !== 0) throw new Error(`bundling the decode thread failed: ${dw.stderr}`);
     writeFileSync(join(bundleDir, "run.mjs"), RUNNER);
-    await writeInputs(input, [SYMBOL], [DATE]);
+    // several row groups (the synthetic writer's are 65,536 rows): the decode thread has work
+    await writeSyntheticDay(join(input, ...inputKey(SYNTH_VENUE_FOLDER, SYMBOL, DATE).split("/")), {
+      symbol: SYMBOL,
+      date: DATE,
+      venues: 2,
+      eventsPerVenue: 70_000,
+      seed: 11,
+    });
   }, 120_000);
+
+  it("ships the decode thread beside the handler, on an input of several row groups", async () => {
+    expect(existsSync(join(bundleDir, DECODE_WORKER_FILE))).toBe(true);
+    const f = await Mbp10File.open(
+      await fileSource(join(input, ...inputKey(SYNTH_VENUE_FOLDER, SYMBOL, DATE).split("/"))),
+    );
+    expect(f.rowGroupRows.length).toBeGreaterThanOrEqual(2);
+    await f.close();
+  });
 
   it("runs one backtest task from an SQS event; result files equal the local backend's", async () => {
     // local reference: the same spec on the local backend
