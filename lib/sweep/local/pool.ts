@@ -10,7 +10,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { InputError } from "../../core/errors.ts";
+import { errorMessage, InputError } from "../../core/errors.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import type { Queue } from "../../ports/queue.ts";
@@ -93,6 +93,8 @@ export interface ThreadData {
   readonly decodeThread: boolean;
   /** fault injection (tests): these task ids kill their thread on their first delivery */
   readonly crashOnce?: readonly string[];
+  /** fault injection (tests): the thread fails while it loads, before it is ready */
+  readonly failToStart?: boolean;
 }
 export interface ThreadRequest extends TaskRequest {
   readonly id: number;
@@ -106,7 +108,14 @@ export type ThreadReply =
 
 interface Slot {
   worker: Worker;
-  busy: { id: number; resolve: (r: TaskRun) => void; pendingCompletions: Promise<unknown>[] } | undefined;
+  busy:
+    | {
+        id: number;
+        resolve: (r: TaskRun) => void;
+        reject: (e: Error) => void;
+        pendingCompletions: Promise<unknown>[];
+      }
+    | undefined;
   stats: ThreadStats;
 }
 
@@ -138,6 +147,8 @@ export function threadExecutor(opts: {
   completions: Queue;
   workers?: number;
   crashOnce?: readonly string[];
+  /** fault injection (tests): every thread fails while it loads */
+  failToStart?: boolean;
   /** decode threads in the worker threads (default: only when 2 x workers <= cores) */
   decodeThread?: boolean;
 }): ThreadExecutor {
@@ -148,15 +159,22 @@ export function threadExecutor(opts: {
     root: opts.root,
     decodeThread: opts.decodeThread ?? 2 * n <= availableParallelism(),
     ...(opts.crashOnce ? { crashOnce: opts.crashOnce } : {}),
+    ...(opts.failToStart ? { failToStart: true } : {}),
   };
   const slots: Slot[] = [];
   const started: ThreadStats[] = [];
   const readyWaiters = new Set<() => void>();
-  const waiting: ((s: Slot) => void)[] = [];
+  const waiting: { take: (s: Slot) => void; fail: (e: Error) => void }[] = [];
   let seq = 0;
   let closing = false;
+  /**
+   * A thread that exits before it is ready cannot load the handler (a broken install, a bad build): starting
+   * another would fail the same way, forever. The pool stops instead: every task waiting for a thread and every
+   * later run() fails with this error, which ends the sweep with it.
+   */
+  let startFailure: Error | undefined;
 
-  const allReady = () => slots.every((s) => s.stats.ready);
+  const allReady = () => startFailure !== undefined || slots.every((s) => s.stats.ready);
   const wakeReady = () => {
     if (!allReady() && !closing) return;
     for (const w of readyWaiters) w();
@@ -166,7 +184,7 @@ export function threadExecutor(opts: {
   const release = (slot: Slot) => {
     slot.busy = undefined;
     const next = waiting.shift();
-    if (next) next(slot);
+    if (next) next.take(slot);
   };
 
   const spawn = (index: number) => {
@@ -175,6 +193,7 @@ export function threadExecutor(opts: {
     started.push(stats);
     const slot: Slot = { worker, busy: undefined, stats };
     slots[index] = slot;
+    let lastError: unknown;
     worker.on("message", (m: ThreadReply) => {
       if (m.type !== "completion" && m.cpuMs !== undefined) stats.cpuMs = m.cpuMs;
       if (m.type === "ready") {
@@ -198,34 +217,47 @@ export function threadExecutor(opts: {
       if (closing) return;
       stats.died = true;
       const b = slot.busy;
+      if (!stats.ready) {
+        startFailure ??= new Error(
+          `a worker thread failed to start (exit code ${code}): ${lastError === undefined ? "no error reported" : errorMessage(lastError)}`,
+        );
+        b?.reject(startFailure);
+        for (const w of waiting.splice(0)) w.fail(startFailure);
+        wakeReady();
+        return;
+      }
       spawn(index);
       if (b) b.resolve({ ok: false, message: `worker thread exited with code ${code} mid-task`, died: true });
       const fresh = slots[index]!;
       const next = waiting.shift();
-      if (next) next(fresh);
+      if (next) next.take(fresh);
     });
-    worker.on("error", () => undefined); // followed by "exit"
+    worker.on("error", (e) => {
+      lastError = e; // followed by "exit"
+    });
   };
   for (let i = 0; i < n; i++) spawn(i);
 
   const reserve = (s: Slot) => {
-    s.busy = { id: 0, resolve: () => undefined, pendingCompletions: [] };
+    s.busy = { id: 0, resolve: () => undefined, reject: () => undefined, pendingCompletions: [] };
     return s;
   };
   const acquire = () =>
-    new Promise<Slot>((resolve) => {
+    new Promise<Slot>((resolve, reject) => {
+      if (startFailure) return reject(startFailure);
       const free = slots.find((s) => !s.busy);
       if (free) resolve(reserve(free));
-      else waiting.push((s) => resolve(reserve(s)));
+      else waiting.push({ take: (s) => resolve(reserve(s)), fail: reject });
     });
 
   return {
     slots: n,
     async run(req) {
       const slot = await acquire();
-      return new Promise<TaskRun>((resolve) => {
+      if (startFailure) throw startFailure;
+      return new Promise<TaskRun>((resolve, reject) => {
         const id = ++seq;
-        slot.busy = { id, resolve, pendingCompletions: [] };
+        slot.busy = { id, resolve, reject, pendingCompletions: [] };
         slot.stats.tasks++;
         slot.worker.postMessage({ ...req, id } satisfies ThreadRequest);
       });

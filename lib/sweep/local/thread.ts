@@ -19,6 +19,8 @@ import {
 import { threadCpuMs } from "./threadCpu.ts";
 
 const data = workerData as ThreadData;
+// fault injection (tests): a thread that cannot load, as with a broken install
+if (data.failToStart) throw new Error("simulated start-up failure");
 setDecodeThreadDefault(data.decodeThread);
 const port = parentPort!;
 let current: number | undefined;

@@ -216,6 +216,16 @@ describe("local backend under faults", () => {
     await pool.ready(); // resolves after close too
   }, 60_000);
 
+  it("a thread that fails while it loads stops the sweep with its error (no endless restarts)", async () => {
+    const root = join(dir, "nostart");
+    const run = runLocalSweep({
+      sweep: sweepSpec(input),
+      root,
+      executor: (completions) => threadExecutor({ root, completions, workers: 2, failToStart: true }),
+    });
+    await expect(run).rejects.toThrow(/a worker thread failed to start.*simulated start-up failure/);
+  }, 60_000);
+
   it("a symbol containing ../ is rejected at planning", () => {
     expect(() => resolveSweepSpec({ symbols: ["../etc"], dates: ["2024-03-04"] })).toThrow(/symbols\[0\]/);
     expect(() => resolveSweepSpec({ symbols: ["A/../B"], dates: ["2024-03-04"] })).toThrow(
