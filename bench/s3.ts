@@ -2,7 +2,8 @@
  * The S3 byte source against moto_server: one backtest task (DEFAULT_SPEC) reading its input through
  * lib/aws (S3ObjectStore.byteSource -> s3ByteSource: one suffix GET for the footer, then coalesced prefetched
  * ranged GETs of the projected column chunks), against the same task reading the same file locally.
- * Requests and bytes are counted by a middleware on the S3 client (GetObject responses only).
+ * Requests and bytes are counted by a middleware on the S3 client (GetObject responses only); a calibrate task
+ * (wave 1) on the same object is counted too.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import type { ByteSource } from "../lib/ports/byteSource.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
 import { DEFAULT_SPEC } from "../lib/sweep/spec.ts";
+import { calibrateDay } from "../lib/task/calibrateDay.ts";
 import { runTask } from "../lib/task/runTask.ts";
 import type { BenchDay } from "./inputs.ts";
 import { BENCH_DATE, BENCH_SYMBOL } from "./inputs.ts";
@@ -22,6 +24,9 @@ import { median } from "./stats.ts";
 
 export interface S3Figures {
   readonly requests_per_task: number;
+  /** GETs of a calibrate task (wave 1: level 0 and trades only) on the same file */
+  readonly calibrate_requests_per_task: number;
+  readonly calibrate_bytes_per_task: number;
   readonly bytes_per_task: number;
   readonly bytes_over_file: number;
   readonly ms_median: number;
@@ -86,11 +91,17 @@ export async function runS3(day: BenchDay, reps: number): Promise<S3Figures | { 
       s3ms.push(ms);
       localMs.push(lm);
     }
+    counts.requests = 0;
+    counts.bytes = 0;
+    await calibrateDay([await store.byteSource(key)], { symbol: BENCH_SYMBOL, date: BENCH_DATE });
+    const calibrate = { ...counts };
     client.destroy();
     const med = (xs: number[]) => median([...xs].sort((a, b) => a - b));
     const last = perTask[perTask.length - 1]!;
     return {
       requests_per_task: last.requests,
+      calibrate_requests_per_task: calibrate.requests,
+      calibrate_bytes_per_task: calibrate.bytes,
       bytes_per_task: last.bytes,
       bytes_over_file: last.bytes / day.bytes,
       ms_median: med(s3ms),
