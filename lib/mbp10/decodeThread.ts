@@ -30,7 +30,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { DataFormatError, errorMessage } from "../core/errors.ts";
-import type { ByteSource } from "../ports/byteSource.ts";
+import { type ByteSource, ownsBuffer } from "../ports/byteSource.ts";
 import { type ByteRange, canPrefetch } from "../ports/prefetch.ts";
 import type { RawEngineBatch } from "./reader.ts";
 
@@ -116,8 +116,8 @@ class DecodeThread {
         readsAsked++;
         s.src.read(m.offset, m.length).then(
           (bytes) => {
-            const copy = bytes.slice(); // a view may share a pooled or prefetched block: send only these bytes
-            this.post({ op: "bytes", id: m.id, reqId: m.reqId, bytes: copy }, [copy.buffer as ArrayBuffer]);
+            const out = transferable(s.src, bytes); // never a block the source keeps
+            this.post({ op: "bytes", id: m.id, reqId: m.reqId, bytes: out }, [out.buffer as ArrayBuffer]);
           },
           (e: unknown) => {
             s.readError ??= e;
@@ -229,12 +229,7 @@ export function decodeThreadAvailable(): boolean {
  * keeps, e.g. a prefetched S3 block: transferring it would detach the source's copy).
  */
 function transferable(src: ByteSource, b: Uint8Array): Uint8Array {
-  return src.freshReads === true &&
-    b.byteOffset === 0 &&
-    b.byteLength === b.buffer.byteLength &&
-    b.buffer instanceof ArrayBuffer
-    ? b
-    : b.slice();
+  return src.freshReads === true && ownsBuffer(b) ? b : b.slice();
 }
 
 /**

@@ -5,7 +5,7 @@
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm/esm";
 import { DataFormatError, errorMessage } from "../core/errors.ts";
-import type { ByteSource } from "../ports/byteSource.ts";
+import { type ByteSource, ownsBuffer } from "../ports/byteSource.ts";
 import { parquetWasm } from "./wasm.ts";
 
 /** A Blob look-alike over a ByteSource: parquet-wasm only calls size, slice() and arrayBuffer(). */
@@ -19,12 +19,7 @@ function blobOf(src: ByteSource, start = 0, end = src.size): Blob {
     async arrayBuffer() {
       const bytes = await src.read(start, end - start);
       // a read that owns its whole buffer (a file read) is handed over as is; a view is copied out
-      if (
-        bytes.byteOffset === 0 &&
-        bytes.byteLength === bytes.buffer.byteLength &&
-        bytes.buffer instanceof ArrayBuffer
-      )
-        return bytes.buffer;
+      if (ownsBuffer(bytes)) return bytes.buffer;
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
   };

@@ -19,6 +19,14 @@ export interface ByteSource {
   readonly freshReads?: boolean;
 }
 
+/**
+ * Whether `b` views the whole of an ArrayBuffer of its own (not part of a larger block, not shared memory):
+ * such bytes can be handed over as their ArrayBuffer, or transferred, without a copy.
+ */
+export function ownsBuffer(b: Uint8Array): b is Uint8Array<ArrayBuffer> {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+}
+
 /** Counters of what a source was asked for (tests keep range reads honest with these). */
 export interface ReadStats {
   reads: number;
