@@ -9,6 +9,7 @@
 import { parentPort } from "node:worker_threads";
 import { errorMessage } from "../core/errors.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
+import { PREFETCH_GAP_BYTES } from "../ports/prefetch.ts";
 import { batchBuffers, type Chunk, type FromDecoder, type ToDecoder } from "./decodeThread.ts";
 import { Mbp10File, type RawEngineBatch } from "./reader.ts";
 
@@ -25,9 +26,9 @@ interface Session {
 /**
  * Gap (bytes) up to which the planned ranges of neighbouring column chunks are merged: parquet-wasm reads
  * chunks separated by a small gap as one range, which must fall inside one planned range to be served from
- * memory (the same bound as the prefetching source's, lib/ports/prefetch.ts).
+ * memory; the prefetching source's bound, which has the same reason.
  */
-const PLAN_GAP_BYTES = 64 * 1024;
+const PLAN_GAP_BYTES = PREFETCH_GAP_BYTES;
 
 const port = parentPort!;
 const sessions = new Map<number, Session>();

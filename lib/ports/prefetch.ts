@@ -37,12 +37,15 @@ export function coalesceRanges(ranges: readonly ByteRange[], maxGap = 0): ByteRa
   return out.map((r) => ({ offset: r.offset, length: r.end - r.offset }));
 }
 
+/**
+ * Default gap (bytes) up to which announced ranges are merged into one request. Keep it >= 1 KiB: parquet-wasm
+ * itself reads column chunks separated by a small gap as one range (measured: a 118 B gap merged, an 8,656 B
+ * gap not), and a read that spans two blocks falls through to the source as an extra request.
+ */
+export const PREFETCH_GAP_BYTES = 64 * 1024;
+
 export interface PrefetchOptions {
-  /**
-   * Merge announced ranges at most this many bytes apart (default 64 KiB). Keep it >= 1 KiB: parquet-wasm
-   * itself reads column chunks separated by a small gap as one range (measured: a 118 B gap merged, an
-   * 8,656 B gap not), and a read that spans two blocks falls through to the source as an extra request.
-   */
+  /** Merge announced ranges at most this many bytes apart (default PREFETCH_GAP_BYTES, 64 KiB; keep >= 1 KiB). */
   maxGapBytes?: number;
   /** Keep the blocks of this many most recent announcements (default 2: the current and the next row group). */
   keepAnnouncements?: number;
@@ -57,7 +60,7 @@ interface Block {
 
 /** Wrap `src` (whose read() is one request) with prefetch(): coalesced blocks, kept for recent announcements. */
 export function prefetchingSource(src: ByteSource, options: PrefetchOptions = {}): PrefetchingByteSource {
-  const maxGap = options.maxGapBytes ?? 64 * 1024;
+  const maxGap = options.maxGapBytes ?? PREFETCH_GAP_BYTES;
   const keep = options.keepAnnouncements ?? 2;
   let blocks: Block[] = [];
   let generation = 0;
