@@ -129,8 +129,8 @@ function stillAwaiting(list: readonly ParentExecution[], t: bigint): ParentExecu
  */
 class Replay {
   readonly closeRel: number;
-  lastInSession = 0;
-  maxGapNs = 0;
+  private lastInSession = 0;
+  private maxGapNs = 0;
   readonly openHi: number;
   readonly openLo: number;
   /** parents whose t0 saw no two-sided book: their arrival mid is the first two-sided book after t0 (models 8) */
@@ -177,6 +177,11 @@ class Replay {
     }
     this.lastInSession = lastInSession;
     this.maxGapNs = maxGapNs;
+  }
+
+  /** max_gap_s once every record is replayed: the longest stretch without a record, the close included. */
+  maxGapS(): number {
+    return Math.max(this.maxGapNs, this.closeRel - this.lastInSession) / 1e9;
   }
 
   private arrivals(t: bigint): void {
@@ -311,12 +316,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       input.onProgress?.(done, stream.numRows);
     }
     timers.drain();
-    let maxGapNs = replay.maxGapNs;
-    const lastInSession = replay.lastInSession;
-    const closeRel = replay.closeRel;
     // a halt the data never ends (no book back) lasts to the close
     for (const e of executions) e.haltedS = halts.haltedSIn(e.order.startNs, e.windowEndNs, session.closeNs);
-    if (closeRel - lastInSession > maxGapNs) maxGapNs = closeRel - lastInSession;
     const q = stream.quality.q;
     if (q.rows > 0 && q.fLastRecords === 0) {
       // the book of an MBP-10 record is consistent only at F_LAST: without any, nothing can be simulated
@@ -342,7 +343,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       venues,
       quality: stream.quality.q,
       bookLevels: stream.levels,
-      maxGapS: maxGapNs / 1e9,
+      maxGapS: replay.maxGapS(),
     });
     return {
       ...rows,
