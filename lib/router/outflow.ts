@@ -27,12 +27,13 @@ export function exponentialOutflow(meanPerMin: number): OutflowDistribution {
   if (!(meanPerMin > 0) || !Number.isFinite(meanPerMin)) {
     throw new ModelError(`exponential outflow mean must be a finite number of shares > 0, got ${meanPerMin}`);
   }
+  const quantile = (u: number) => -meanPerMin * Math.log1p(-u);
   return {
     mean: meanPerMin,
     sample: (rng) => rng.exponential(meanPerMin),
-    quantile: (u) => -meanPerMin * Math.log1p(-u),
+    quantile,
     quantiles: (u, n) => {
-      for (let s = 0; s < n; s++) u[s] = -meanPerMin * Math.log1p(-u[s]!);
+      for (let s = 0; s < n; s++) u[s] = quantile(u[s]!);
     },
   };
 }
@@ -56,12 +57,13 @@ export function empiricalOutflow(samples: Float64Array): OutflowDistribution {
   const n = copy.length;
   const sorted = copy.slice().sort();
   // Resampling = drawing from the empirical CDF, whose inverse at u is the floor(u n)-th order statistic.
+  const quantile = (u: number) => sorted[Math.min(n - 1, Math.max(0, Math.floor(u * n)))]!;
   return {
     mean: sum / n,
     sample: (rng) => copy[rng.int(n)]!,
-    quantile: (u) => sorted[Math.min(n - 1, Math.max(0, Math.floor(u * n)))]!,
+    quantile,
     quantiles: (u, m) => {
-      for (let s = 0; s < m; s++) u[s] = sorted[Math.min(n - 1, Math.max(0, Math.floor(u[s]! * n)))]!;
+      for (let s = 0; s < m; s++) u[s] = quantile(u[s]!);
     },
   };
 }
