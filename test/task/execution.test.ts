@@ -4,86 +4,20 @@
  * horizon, fills routed back, and the cancel of what is left after the window and its grace.
  */
 import { describe, expect, it } from "vitest";
-import { exponentialOutflow } from "../../lib/router/outflow.ts";
-import type { ImpactParams } from "../../lib/schedule/types.ts";
-import { ExecutionSim } from "../../lib/sim/executionSim.ts";
-import { flatFees } from "../../lib/sim/fees.ts";
-import { riskAverse } from "../../lib/sim/queueModels.ts";
-import { type ExecutionContext, ParentExecution, type ParentOrder } from "../../lib/task/execution.ts";
-import { makeScheduler } from "../../lib/task/strategies.ts";
-import { Tape } from "../../lib/task/tape.ts";
-import { TimerQueue } from "../../lib/task/timers.ts";
-import { batch, type Level, ms, type Row } from "../sim/helpers.ts";
-
-const TAKER = 0.003;
+import type { ParentExecution, ParentOrder } from "../../lib/task/execution.ts";
+import { type Level, ms, type Row } from "../sim/helpers.ts";
+import { quotes as quotesBetween, runTwapParent } from "./twapParent.ts";
 
 /** Quotes every 100 ms from 0 to `untilMs` (one venue), `asks` possibly empty. */
-function quotes(untilMs: number, bids: readonly Level[], asks: readonly Level[]): Row[] {
-  const rows: Row[] = [];
-  for (let t = 0; t <= untilMs; t += 100) rows.push({ t, action: "A", side: "B", bids, asks });
-  return rows;
-}
+const quotes = (untilMs: number, bids: readonly Level[], asks: readonly Level[]) =>
+  quotesBetween(0, untilMs, bids, asks);
 
-function run(
+const run = (
   exec: "market" | "sor",
   rows: Row[],
   order: ParentOrder,
   opts: { routerHorizonS?: number; endGraceS?: number } = {},
-): ParentExecution {
-  const sim = new ExecutionSim({
-    maxVenues: 1,
-    levels: 3,
-    latencyNs: 1_000_000n,
-    queueModel: riskAverse(),
-    fees: flatFees(TAKER, 0.002),
-    onFill: (f) => pe.onFill(f),
-  });
-  const timers = new TimerQueue();
-  const tape = new Tape();
-  const ctx: ExecutionContext = {
-    sim,
-    timers,
-    tape,
-    decisionIntervalS: 1,
-    endGraceS: opts.endGraceS ?? 1,
-    router: {
-      takerFeeUsd: TAKER,
-      thetaUsd: 0.0005,
-      lambdaU: 0.05,
-      lambdaO: 0.05,
-      horizonS: opts.routerHorizonS ?? 0.5,
-      samples: 200,
-    },
-    makerRebateUsd: 0.002,
-    lambdaUsdAt: () => 1e-6,
-    beta: Math.LN2 / 60,
-    seed: 1,
-    symbol: "T",
-    date: "2024-03-04",
-    venueNames: () => ["V0"],
-    forecastVolume: () => 1000,
-    outflow: () => exponentialOutflow(100_000),
-    adverseUsd: () => 0,
-  };
-  const strategy = {
-    label: `twap/${exec}`,
-    name: "twap",
-    exec,
-    params: {},
-    alpha: { kind: "none", lookAhead: false, onRecord() {}, forecast: () => ({ moveUsd: 0, timescaleS: 0 }) },
-    makeScheduler: (o: ParentOrder, impact: ImpactParams) =>
-      makeScheduler({ strategy: "twap", exec }, impact, { decision_interval_s: 1 }, o, () => 1000),
-  };
-  const pe = new ParentExecution(0, order, strategy, ctx);
-  const b = batch(rows);
-  for (let i = 0; i < b.length; i++) {
-    if (b.tsRecv[i]! >= timers.nextNs) timers.fireUntil(b.tsRecv[i]!);
-    sim.onRecord(b, i);
-    tape.onRecord(b, i);
-  }
-  timers.drain();
-  return pe;
-}
+): ParentExecution => runTwapParent(exec, rows, order, opts).pe;
 
 const order = (qty: number): ParentOrder => ({ id: "buy", side: 1, qty, startNs: ms(50), horizonS: 3 });
 
