@@ -17,13 +17,13 @@
  * Each pull yields one batch (or end / error); the replaying thread keeps one pull ahead of what it replays,
  * so at most two decoded row groups per file are alive, plus the bytes of one row group read ahead.
  *
- * Release (option `releaseBatches`): when the consumer asks for batch k + 1, batch k's buffers are transferred
- * back to the decode thread, whose garbage collector frees them: hundreds of MB of decoded columns come and go
- * per day, and on the replaying thread each 64 MB of it triggered a full GC of its heap (about a fifth of its
- * time on a 2M-row day). (Node 20 cannot free an ArrayBuffer without some isolate's GC: a transfer into a
- * closed port only defers it to the GC of the port; a sink thread that drops them, collecting its empty heap
- * after each, measured ~90 ms slower per 2M-row day than handing them back.) Only for consumers that keep no
- * reference into a batch past their next request (runTask settles its VenueBooks at every batch end).
+ * Release (option `releaseBatches`): when the consumer asks for batch k + 1, batch k's slab (its typed arrays
+ * lie in one buffer, lib/mbp10/slab.ts) is transferred back to the decode thread, which decodes a later row
+ * group into it: hundreds of MB of decoded columns per day would otherwise be allocated and collected (on
+ * the replaying thread each 64 MB of them triggered a full GC of its heap, about a fifth of its time on a
+ * 2M-row day; in the decode thread a GC every few row groups). Only for consumers that keep no reference into
+ * a batch past their next request (runTask settles its VenueBooks at every batch end); reading a released
+ * batch sees empty (detached) arrays.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -44,7 +44,7 @@ export type ToDecoder =
   | { op: "open"; id: number; name: string; size: number; maxLevels: number }
   | { op: "pull"; id: number; chunks: Chunk[] }
   | { op: "bytes"; id: number; reqId: number; bytes?: Uint8Array; message?: string }
-  | { op: "release"; id: number }
+  | { op: "release"; id: number; buffers: ArrayBuffer[] }
   | { op: "close"; id: number };
 
 export type FromDecoder =
@@ -142,9 +142,10 @@ class DecodeThread {
     return id;
   }
 
-  /** Hand a batch's buffers back (detached here; the decode thread's GC frees them). */
+  /** Hand a batch's buffers back (detached here; the decode thread reuses them). */
   release(id: number, batch: RawEngineBatch): void {
-    this.post({ op: "release", id }, batchBuffers(batch));
+    const buffers = batchBuffers(batch);
+    this.post({ op: "release", id, buffers }, buffers);
   }
 
   /** Decode the next row group with `chunks` (its bytes read ahead; transferred, so not usable here after). */

@@ -3,8 +3,8 @@
  * replaying thread owns the ByteSource (file handle, S3 client): once the file is open here, this side sends
  * it the byte ranges of every row group's engine columns, and each pull brings that row group's bytes, so a
  * decode reads from memory; any other read (the footer, a range the plan missed) is asked for. Row groups are
- * decoded with parquet-wasm into engine typed arrays (the same code as the in-thread path: `rawEngineBatch`),
- * and their buffers are transferred back, not copied.
+ * decoded with parquet-wasm into engine typed arrays packed in one slab (the same code as the in-thread path:
+ * `rawBatches`), which is transferred, not copied; released batches bring their slab back for reuse.
  */
 import { parentPort } from "node:worker_threads";
 import { errorMessage } from "../core/errors.ts";
@@ -12,6 +12,7 @@ import type { ByteSource } from "../ports/byteSource.ts";
 import { PREFETCH_GAP_BYTES } from "../ports/prefetch.ts";
 import { batchBuffers, type Chunk, type FromDecoder, type ToDecoder } from "./decodeThread.ts";
 import { Mbp10File, type RawEngineBatch } from "./reader.ts";
+import { SlabPool } from "./slab.ts";
 
 interface Session {
   readonly reads: Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>;
@@ -32,6 +33,8 @@ const PLAN_GAP_BYTES = PREFETCH_GAP_BYTES;
 
 const port = parentPort!;
 const sessions = new Map<number, Session>();
+/** Slabs handed back by the replaying thread (release), reused for the next row groups of any session. */
+const slabs = new SlabPool();
 let nextRead = 0;
 const post = (m: FromDecoder, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
@@ -65,7 +68,7 @@ port.on("message", (m: ToDecoder) => {
       s.chain = (async () => {
         try {
           s.file = await Mbp10File.open(proxySource(m.id, m.name, m.size), { maxLevels: m.maxLevels });
-          s.it = s.file.rawBatches();
+          s.it = s.file.rawBatches(slabs);
           post({ op: "opened", id: m.id, ranges: s.file.engineByteRanges(PLAN_GAP_BYTES) });
         } catch (e) {
           fail(m.id, e);
@@ -100,10 +103,12 @@ port.on("message", (m: ToDecoder) => {
       break;
     }
     case "release":
-      break; // the batch's buffers came with the message: this thread's GC frees them
+      for (const b of m.buffers) slabs.give(b);
+      break;
     case "close": {
       const s = sessions.get(m.id);
       sessions.delete(m.id);
+      if (sessions.size === 0) slabs.clear(); // an idle thread keeps no slabs
       if (s) {
         for (const r of s.reads.values()) r.reject(new Error("session closed"));
         void s.chain.then(() => s.it?.return(undefined)).catch(() => undefined);

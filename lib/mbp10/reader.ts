@@ -5,8 +5,8 @@
  */
 import type * as arrow from "apache-arrow";
 import { DataFormatError, InputError } from "../core/errors.ts";
-import { type ChunkLayout, chunkLayout, rowGroupRanges } from "../parquet/chunkRanges.ts";
-import { type OpenedParquet, openParquet, readRowGroup } from "../parquet/read.ts";
+import { chunkLayout, rowGroupRanges } from "../parquet/chunkRanges.ts";
+import { type OpenedParquet, openParquet, readRowGroup, viewRowGroup } from "../parquet/read.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { type ByteRange, canPrefetch, coalesceRanges } from "../ports/prefetch.ts";
 import {
@@ -28,6 +28,7 @@ import {
   type Mbp10FullBatch,
   mbp10Columns,
 } from "./schema.ts";
+import { packBatch, SlabPool, slabOf } from "./slab.ts";
 import { VenueRegistry } from "./venues.ts";
 
 const KIND: Readonly<Record<string, ColumnKind>> = {
@@ -83,8 +84,8 @@ export interface Mbp10OpenOptions {
    * Decode row groups in a second thread (lib/mbp10/decodeThread.ts) while the consumer replays: true, false,
    * or (undefined) the thread's default, `decodeThreadByDefault()`: on when the machine has a core to spare.
    * Used only when the file has several row groups and the thread's entry file exists (not in a single-file
-   * bundle). Same batches either way. It costs a second core and a second parquet-wasm instance (whose reads are
-   * split so that the peak RSS stays about that of the in-thread path: `npm run bench`).
+   * bundle). Same batches either way. It costs a second core and a second parquet-wasm instance (~100 MB more
+   * peak RSS on a 2M-row day: `npm run bench`).
    */
   decodeThread?: boolean;
   /**
@@ -94,21 +95,13 @@ export interface Mbp10OpenOptions {
    */
   maxLevels?: number;
   /**
-   * With `decodeThread`: the consumer keeps no reference into a batch (its typed arrays) once it asks for the
-   * next one, so the batch's buffers are handed back to the decode thread then (detached here: reading them
-   * afterwards sees empty arrays), whose garbage collector frees them. Saves the replaying thread the
-   * collections that hundreds of MB of decoded columns per day cause. Default false.
+   * The consumer keeps no reference into a batch (its typed arrays) once it asks for the next one, so the
+   * batch's slab (lib/mbp10/slab.ts) is reused for a later row group: handed back to the decode thread
+   * (detached here: reading it afterwards sees empty arrays), or in this thread decoded into again. Saves
+   * allocating and collecting the hundreds of MB of decoded columns of a day. Default false.
    */
   releaseBatches?: boolean;
 }
-
-/**
- * The decode thread decodes a row group's engine columns in reads of at most this many columns (readRowGroup
- * `maxColumnsPerRead`): 4 reads for 10 levels, 1 for a level-0 calibration pass. Bounds the memory of its
- * parquet-wasm instance (which grows to the largest single read and never shrinks), which comes on top of
- * the replaying thread's; the in-thread path reads a row group at once (~10% faster to decode).
- */
-const COLUMNS_PER_READ = 16;
 
 export class Mbp10File implements Mbp10FileInfo {
   readonly name: string;
@@ -240,19 +233,26 @@ export class Mbp10File implements Mbp10FileInfo {
    * prefetch (S3), the projected column chunks of row group k are announced before it is decoded and those
    * of k + 1 while k is being consumed, so the network overlaps the replay.
    */
-  async *rowGroups(
-    columns?: readonly string[],
-    maxColumnsPerRead = Number.POSITIVE_INFINITY,
-  ): AsyncGenerator<arrow.Table> {
-    const src = this.source;
-    const layout: ChunkLayout | undefined = canPrefetch(src) ? chunkLayout(this.pq, src.size) : undefined;
+  async *rowGroups(columns?: readonly string[]): AsyncGenerator<arrow.Table> {
+    const announce = this.announcer(columns);
     for (let rg = 0; rg < this.rowGroupRows.length; rg++) {
-      if (layout && canPrefetch(src)) {
-        src.prefetch(rowGroupRanges(layout, rg, columns));
-        if (rg + 1 < this.rowGroupRows.length) src.prefetch(rowGroupRanges(layout, rg + 1, columns));
-      }
-      yield readRowGroup(src, this.pq, rg, columns, maxColumnsPerRead);
+      announce(rg);
+      yield readRowGroup(this.source, this.pq, rg, columns);
     }
+  }
+
+  /**
+   * On a source that can prefetch (S3): a function that announces the projected column chunks of row group
+   * k and k + 1 before k is decoded, so the network overlaps the replay. Elsewhere it does nothing.
+   */
+  private announcer(columns?: readonly string[]): (rg: number) => void {
+    const src = this.source;
+    const layout = canPrefetch(src) ? chunkLayout(this.pq, src.size) : undefined;
+    if (!layout || !canPrefetch(src)) return () => undefined;
+    return (rg) => {
+      src.prefetch(rowGroupRanges(layout, rg, columns));
+      if (rg + 1 < this.rowGroupRows.length) src.prefetch(rowGroupRanges(layout, rg + 1, columns));
+    };
   }
 
   /**
@@ -271,7 +271,13 @@ export class Mbp10File implements Mbp10FileInfo {
         yield withVenues(raw, venues, this.options.venueName);
       return;
     }
-    for await (const t of this.rowGroups(engineColumns(this.readLevels))) yield this.toBatch(t, venues);
+    // in this thread: a consumer that releases its batches gets each batch's slab back for the next one
+    const pool = new SlabPool();
+    const release = this.options.releaseBatches === true;
+    for await (const raw of this.rawBatches(pool)) {
+      yield withVenues(raw, venues, this.options.venueName);
+      if (release) pool.give(slabOf(raw));
+    }
   }
 
   /** Every column (for re-writing or exporting). */
@@ -322,9 +328,15 @@ export class Mbp10File implements Mbp10FileInfo {
    * Engine batches without the venue mapping: publisher ids instead of dense venue indices. What the decode
    * thread (lib/mbp10/decodeThread.ts) produces; `withVenues` finishes them on the replaying thread.
    */
-  async *rawBatches(): AsyncGenerator<RawEngineBatch> {
-    for await (const t of this.rowGroups(engineColumns(this.readLevels), COLUMNS_PER_READ))
-      yield rawEngineBatch(t, this.readLevels, this.name);
+  async *rawBatches(pool = new SlabPool()): AsyncGenerator<RawEngineBatch> {
+    const columns = engineColumns(this.readLevels);
+    const announce = this.announcer(columns);
+    for (let rg = 0; rg < this.rowGroupRows.length; rg++) {
+      announce(rg);
+      yield await viewRowGroup(this.source, this.pq, rg, columns, (t) =>
+        packBatch(rawEngineBatch(t, this.readLevels, this.name), pool),
+      );
+    }
   }
 
   private toBatch(t: arrow.Table, venues: VenueRegistry): Mbp10Batch {

@@ -3,6 +3,7 @@
  * sees: the batches, a whole task's result files and its calibration record are byte-identical to the
  * single-threaded path, and an error of the byte source surfaces as itself.
  */
+import { createHash } from "node:crypto";
 import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import {
   openDecodeSessions,
 } from "../../lib/mbp10/decodeThread.ts";
 import { Mbp10File } from "../../lib/mbp10/reader.ts";
+import type { Mbp10Batch } from "../../lib/mbp10/schema.ts";
 import { Mbp10Stream } from "../../lib/mbp10/stream.ts";
 import { type ByteSource, bufferSource } from "../../lib/ports/byteSource.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
@@ -190,6 +192,48 @@ describe.skipIf(!decodeThreadAvailable())("decode thread", () => {
   });
 
   // (the single-threaded path does not finish on this input: the panic escapes parquet-wasm's promise)
+  it("released batches give their slab back: reused for later row groups, values unchanged", async () => {
+    const digest = (b: Record<string, unknown>) => {
+      const h = createHash("sha256");
+      for (const [k, v] of Object.entries(b).sort(([a], [c]) => a.localeCompare(c)))
+        for (const a of Array.isArray(v) ? v : [v])
+          h.update(k).update(
+            ArrayBuffer.isView(a) ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : String(a),
+          );
+      return h.digest("hex");
+    };
+    const run = async (decodeThread: boolean, releaseBatches: boolean) => {
+      const f = await Mbp10File.open(await fileSource(await day()), { decodeThread, releaseBatches });
+      const digests: string[] = [];
+      const slabs: ArrayBuffer[] = [];
+      let previous: Mbp10Batch | undefined;
+      try {
+        for await (const b of f.batches()) {
+          // a released batch is gone from this thread (decode thread) or decoded into again (this thread)
+          if (previous && releaseBatches && decodeThread) expect(previous.tsRecv.length).toBe(0);
+          digests.push(digest(b as unknown as Record<string, unknown>));
+          slabs.push(b.tsRecv.buffer as ArrayBuffer);
+          // one slab per batch: every engine column of the batch lies in it
+          expect(new Set([b.price, ...b.bidPx, ...b.askSz].map((a) => a.buffer)).size).toBe(1);
+          expect(b.price.buffer).toBe(b.tsRecv.buffer);
+          previous = b;
+        }
+      } finally {
+        await f.close();
+      }
+      return { digests, slabs };
+    };
+    const plain = await run(false, false);
+    expect(plain.digests.length).toBeGreaterThan(2);
+    expect(new Set(plain.slabs).size).toBe(plain.slabs.length); // not released: a new slab per batch
+    const inThread = await run(false, true);
+    expect(inThread.digests).toEqual(plain.digests);
+    expect(inThread.slabs[1]).toBe(inThread.slabs[0]); // same-size row groups: batch 1 reuses batch 0's slab
+    expect(new Set(inThread.slabs).size).toBeLessThanOrEqual(2); // + the shorter last row group's
+    const threaded = await run(true, true);
+    expect(threaded.digests).toEqual(plain.digests);
+  });
+
   it("a corrupt row group is reported as a DataFormatError naming the file", async () => {
     const src = await fileSource(await day());
     const corrupt: ByteSource = {

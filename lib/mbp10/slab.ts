@@ -1,0 +1,122 @@
+/**
+ * Engine batches packed into one buffer each ("slab"), recycled. A 2M-row day decodes ~550 MB of engine
+ * columns; allocated fresh per row group, they cost the decoding thread a garbage collection every few row
+ * groups (external memory pressure). Packed into one ArrayBuffer, a batch is one transfer to the replaying
+ * thread and one buffer back to reuse (Mbp10OpenOptions.releaseBatches), so a replay allocates a few slabs in
+ * all. The columns are copied straight from parquet-wasm's memory into the slab (lib/parquet/read.ts
+ * viewRowGroup): one copy per column between the decoder and the engine.
+ */
+import type { RawEngineBatch } from "./reader.ts";
+
+type Column = BigInt64Array | Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
+/** Free slabs by byte length (a file's row groups are all the same size but the last). */
+export class SlabPool {
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  private held = 0;
+
+  /** `maxBytes`: slabs kept for reuse at most (more given back are left to the garbage collector). */
+  constructor(private readonly maxBytes = 128 * 2 ** 20) {}
+
+  take(bytes: number): ArrayBuffer {
+    const b = this.free.get(bytes)?.pop();
+    if (!b) return new ArrayBuffer(bytes);
+    this.held -= bytes;
+    return b;
+  }
+
+  give(b: ArrayBuffer): void {
+    if (b.byteLength === 0 || this.held + b.byteLength > this.maxBytes) return; // detached, or over the cap
+    const list = this.free.get(b.byteLength);
+    if (list) list.push(b);
+    else this.free.set(b.byteLength, [b]);
+    this.held += b.byteLength;
+  }
+
+  /** Bytes of the slabs kept. */
+  get heldBytes(): number {
+    return this.held;
+  }
+
+  clear(): void {
+    this.free.clear();
+    this.held = 0;
+  }
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+function columnsOf(b: RawEngineBatch): Column[] {
+  return [
+    b.tsRecv,
+    b.price,
+    b.publisher,
+    b.action,
+    b.side,
+    b.depth,
+    b.size,
+    b.flags,
+    b.sequence,
+    ...b.bidPx,
+    ...b.askPx,
+    ...b.bidSz,
+    ...b.askSz,
+  ];
+}
+
+/**
+ * A copy of `b` whose typed arrays all lie in one slab from `pool` (8-byte aligned, in a fixed order). Call
+ * it while `b`'s arrays are still valid (views of parquet-wasm's memory are, during viewRowGroup's callback).
+ */
+export function packBatch(b: RawEngineBatch, pool: SlabPool): RawEngineBatch {
+  let bytes = 0;
+  for (const c of columnsOf(b)) bytes += align8(c.byteLength);
+  const slab = pool.take(bytes);
+  let at = 0;
+  const put = <T extends Column>(c: T): T => {
+    const out = new (c.constructor as new (buf: ArrayBuffer, off: number, len: number) => T)(
+      slab,
+      at,
+      c.length,
+    );
+    (out as unknown as { set(a: T): void }).set(c);
+    at += align8(c.byteLength);
+    return out;
+  };
+  // the same order as columnsOf
+  const tsRecv = put(b.tsRecv);
+  const price = put(b.price);
+  const publisher = put(b.publisher);
+  const action = put(b.action);
+  const side = put(b.side);
+  const depth = put(b.depth);
+  const size = put(b.size);
+  const flags = put(b.flags);
+  const sequence = put(b.sequence);
+  const bidPx = b.bidPx.map(put);
+  const askPx = b.askPx.map(put);
+  const bidSz = b.bidSz.map(put);
+  const askSz = b.askSz.map(put);
+  return {
+    length: b.length,
+    levels: b.levels,
+    tsRecv,
+    publisher,
+    action,
+    side,
+    depth,
+    price,
+    size,
+    flags,
+    sequence,
+    bidPx,
+    askPx,
+    bidSz,
+    askSz,
+  };
+}
+
+/** The slab under a packed batch. */
+export function slabOf(b: RawEngineBatch): ArrayBuffer {
+  return b.tsRecv.buffer as ArrayBuffer;
+}
