@@ -3,7 +3,9 @@
  *
  *   node --import tsx bench/child.ts CASE FILE [--instances N] [--reps R] [--decode-thread|--in-thread] [--wave2]
  *
- * CASE: decode (parquet-wasm decode of exactly the engine columns the worker reads), duckdb (DuckDB's native
+ * CASE: decode (parquet-wasm decode of exactly the engine columns the worker reads, copied out as the reader
+ * does), decode-ipc (the same decode exported through Arrow IPC, parquet-wasm's documented path and the
+ * reader's until it moved to the C data interface: the baseline of earlier runs), duckdb (DuckDB's native
  * scan of the same columns, 1 thread), backtest (runTask + writeTaskResults, DEFAULT_SPEC or a grid of N
  * strategy x parent-order instances), calibrate (calibrateDay, the wave-1 calibration-only pass). Runs the case
  * once as a warm-up, then R times (default 1), and prints one JSON line: the timed durations (ms), rows, the
@@ -14,8 +16,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import * as arrow from "apache-arrow";
 import { Mbp10File } from "../lib/mbp10/reader.ts";
 import { engineColumns } from "../lib/mbp10/schema.ts";
+import { openParquet } from "../lib/parquet/read.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
 import { writeTaskResults } from "../lib/store/results.ts";
@@ -25,7 +29,7 @@ import type { TaskConfig } from "../lib/task/config.ts";
 import { runTask } from "../lib/task/runTask.ts";
 import { BENCH_DATE, BENCH_SYMBOL } from "./inputs.ts";
 
-export const CHILD_CASES = ["decode", "duckdb", "backtest", "calibrate"] as const;
+export const CHILD_CASES = ["decode", "decode-ipc", "duckdb", "backtest", "calibrate"] as const;
 export type ChildCase = (typeof CHILD_CASES)[number];
 
 export interface ChildResult {
@@ -69,6 +73,26 @@ async function decode(path: string): Promise<number> {
     for await (const t of f.rowGroups(engineColumns(f.levels))) n += t.numRows;
   } finally {
     await f.close();
+  }
+  return n;
+}
+
+/** The same row groups and columns, exported from parquet-wasm as Arrow IPC and read by apache-arrow. */
+async function decodeIpc(path: string): Promise<number> {
+  const f = await Mbp10File.open(await fileSource(path));
+  const columns = engineColumns(f.levels);
+  await f.close();
+  const src = await fileSource(path);
+  let n = 0;
+  try {
+    const pq = await openParquet(src);
+    for (let rg = 0; rg < pq.rowGroupRows.length; rg++) {
+      const t = await pq.file.read({ rowGroups: [rg], batchSize: pq.rowGroupRows[rg]!, columns });
+      for (const rb of t.recordBatches()) n += arrow.tableFromIPC(rb.intoIPCStream()).numRows;
+      t.free();
+    }
+  } finally {
+    await src.close?.();
   }
   return n;
 }
@@ -174,6 +198,9 @@ async function main(): Promise<void> {
   switch (name as ChildCase) {
     case "decode":
       once = () => decode(path);
+      break;
+    case "decode-ipc":
+      once = () => decodeIpc(path);
       break;
     case "duckdb":
       once = await duckdb(path);
