@@ -20,6 +20,7 @@ import {
 } from "./columns.ts";
 import { decodeThreadAvailable, decodeThreadByDefault, threadedRawBatches } from "./decodeThread.ts";
 import {
+  engineBatch,
   engineColumns,
   LEVEL_FIELDS,
   levelColumn,
@@ -377,8 +378,7 @@ export function rawEngineBatch(t: arrow.Table, levels: number, name: string): Ra
 
 /** Map a raw batch's publisher ids to dense venue indices through `venues` (in replay order). */
 export function withVenues(raw: RawEngineBatch, venues: VenueRegistry, venueName?: string): Mbp10Batch {
-  const { publisher, ...rest } = raw;
   const venue = new Uint8Array(raw.length);
-  venues.mapColumn(publisher, venue, venueName);
-  return { ...rest, venue };
+  venues.mapColumn(raw.publisher, venue, venueName);
+  return engineBatch({ ...raw, venue });
 }

@@ -107,6 +107,30 @@ export interface Mbp10Batch {
   readonly askSz: readonly Uint32Array[];
 }
 
+/**
+ * An engine batch in the one object shape every producer uses (the replay's hot loops read its fields for
+ * every record: each further shape seen there deoptimised them, and V8 compiled them again, per task).
+ */
+export function engineBatch(b: Mbp10Batch): Mbp10Batch {
+  return {
+    length: b.length,
+    levels: b.levels,
+    tsRecv: b.tsRecv,
+    venue: b.venue,
+    action: b.action,
+    side: b.side,
+    depth: b.depth,
+    price: b.price,
+    size: b.size,
+    flags: b.flags,
+    sequence: b.sequence,
+    bidPx: b.bidPx,
+    askPx: b.askPx,
+    bidSz: b.bidSz,
+    askSz: b.askSz,
+  };
+}
+
 /** Every column of the file format (what writers need and full reads return). */
 export interface Mbp10FullBatch extends Mbp10Batch {
   readonly tsEvent: BigInt64Array;

@@ -7,7 +7,7 @@ import { InputError } from "../core/errors.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { QualityCounters } from "./quality.ts";
 import { Mbp10File, type Mbp10OpenOptions } from "./reader.ts";
-import type { Mbp10Batch } from "./schema.ts";
+import { engineBatch, type Mbp10Batch } from "./schema.ts";
 import { VenueRegistry } from "./venues.ts";
 
 export interface StreamInput extends Mbp10OpenOptions {
@@ -80,7 +80,7 @@ function copyRows(dst: Builder, src: Mbp10Batch, from: number, to: number): void
 function view(bl: Builder, levels: number): Mbp10Batch {
   const n = bl.n;
   const s = bl.b;
-  return {
+  return engineBatch({
     length: n,
     levels,
     tsRecv: s.tsRecv.subarray(0, n),
@@ -96,7 +96,7 @@ function view(bl: Builder, levels: number): Mbp10Batch {
     askPx: s.askPx.map((a) => a.subarray(0, n)),
     bidSz: s.bidSz.map((a) => a.subarray(0, n)),
     askSz: s.askSz.map((a) => a.subarray(0, n)),
-  };
+  });
 }
 
 interface Cursor {
