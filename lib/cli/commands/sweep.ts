@@ -202,7 +202,14 @@ export function registerSweep(program: Command): void {
         const r = await runLocalSweep({
           sweep,
           root: o.root,
-          executor: (completions) => threadExecutor({ root: o.root, completions, workers }),
+          executor: (completions) => {
+            const pool = threadExecutor({ root: o.root, completions, workers });
+            if (pool.entry.kind === "typescript" && !quiet)
+              progressDone(
+                `note: worker threads start from the TypeScript sources (slower): ${pool.entry.why}`,
+              );
+            return pool;
+          },
           onPlanned: (p) => {
             if (!quiet)
               progressDone(

@@ -6,7 +6,8 @@
  *
  * The threads start when the executor is built (runLocalSweep builds it before planning, so they load while
  * the planner runs) and live for the whole sweep: both waves run on the same threads, so each pays its
- * start-up (tsx + the engine's modules, ~0.5 s) and V8's JIT warm-up once per sweep, not per task or wave.
+ * start-up (one bundled file, lib/sweep/local/threadBundle.ts: ~0.15 s) and V8's JIT warm-up once per sweep,
+ * not per task or wave.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -16,6 +17,7 @@ import type { ObjectStore } from "../../ports/objectStore.ts";
 import type { Queue } from "../../ports/queue.ts";
 import type { ResolvedInput } from "../sweepSpec.ts";
 import { createTaskHandler, type WorkerResult } from "../worker.ts";
+import { type ThreadEntry, threadEntry } from "./threadBundle.ts";
 
 /** The results store of a local root folder. */
 export function localResultsStore(root: string): ObjectStore {
@@ -136,6 +138,8 @@ export interface ThreadExecutor extends Executor {
   ready(): Promise<void>;
   /** one entry per thread started so far, in start order (replacements appended) */
   stats(): readonly ThreadStats[];
+  /** the file the threads start from: the bundle, or the TypeScript entry and why (lib/sweep/local/threadBundle.ts) */
+  readonly entry: ThreadEntry;
 }
 
 export function defaultWorkers(): number {
@@ -151,6 +155,8 @@ export function threadExecutor(opts: {
   failToStart?: boolean;
   /** decode threads in the worker threads (default: only when 2 x workers <= cores) */
   decodeThread?: boolean;
+  /** the threads' entry file (default: threadEntry(), the bundle where it can be built) */
+  entry?: ThreadEntry;
 }): ThreadExecutor {
   const n = opts.workers ?? defaultWorkers();
   if (!Number.isInteger(n) || n < 1 || n > 256)
@@ -161,6 +167,7 @@ export function threadExecutor(opts: {
     ...(opts.crashOnce ? { crashOnce: opts.crashOnce } : {}),
     ...(opts.failToStart ? { failToStart: true } : {}),
   };
+  const entry = opts.entry ?? threadEntry();
   const slots: Slot[] = [];
   const started: ThreadStats[] = [];
   const readyWaiters = new Set<() => void>();
@@ -188,7 +195,7 @@ export function threadExecutor(opts: {
   };
 
   const spawn = (index: number) => {
-    const worker = new Worker(new URL("./threadEntry.mjs", import.meta.url), { workerData: data });
+    const worker = new Worker(entry.url, { workerData: data });
     const stats: ThreadStats = { tasks: 0, ready: false, cpuMs: undefined, died: false };
     started.push(stats);
     const slot: Slot = { worker, busy: undefined, stats };
@@ -252,6 +259,7 @@ export function threadExecutor(opts: {
 
   return {
     slots: n,
+    entry,
     async run(req) {
       const slot = await acquire();
       if (startFailure) throw startFailure;

@@ -21,6 +21,7 @@ import {
   threadExecutor,
   WorkerDied,
 } from "../../../lib/sweep/local/pool.ts";
+import { buildThreadEntry, type ThreadEntry } from "../../../lib/sweep/local/threadBundle.ts";
 import { completionBody } from "../../../lib/sweep/messages.ts";
 import { planSweep } from "../../../lib/sweep/planner.ts";
 import type { RunStatus } from "../../../lib/sweep/runStatus.ts";
@@ -34,7 +35,7 @@ const input = join(dir, "in");
 let clean: Map<string, Buffer>;
 
 /** A threadExecutor whose dispatches are counted per task id. */
-function recorded(o: { workers: number; crashOnce?: readonly string[] }) {
+function recorded(o: { workers: number; crashOnce?: readonly string[]; entry?: ThreadEntry }) {
   const dispatched = new Map<string, number>();
   let pool: ThreadExecutor | undefined;
   const executor = (completions: Queue, root: string): Executor => {
@@ -179,6 +180,7 @@ describe("local backend under faults", () => {
     expectSameFiles(r1.files, clean);
     // one thread, started once, ran both waves; every task handed out once
     const s1 = one.pool().stats();
+    expect(one.pool().entry.kind).toBe("bundle"); // the threads ran the bundled entry (threadBundle.ts)
     expect(s1).toHaveLength(1);
     expect(s1[0]).toMatchObject({ tasks: 12, ready: true, died: false });
     expect(one.dispatched.size).toBe(12);
@@ -203,6 +205,19 @@ describe("local backend under faults", () => {
     expect([...two.dispatched].filter(([, n]) => n !== 1).map(([id]) => id)).toEqual([
       "backtest-20240305-SYNB",
     ]);
+  }, 180_000);
+
+  it("where the threads' bundle cannot be built, they run the TypeScript entry and say why; same results", async () => {
+    const blocker = join(dir, "not-a-folder");
+    writeFileSync(blocker, "a file where the cache folder would go");
+    const entry = buildThreadEntry(join(blocker, "cache"));
+    expect(entry.kind).toBe("typescript");
+    expect(entry.kind === "typescript" && entry.why).toMatch(/cannot bundle the thread entry/);
+    const ts = recorded({ workers: 1, entry });
+    const r = await sweep("threads-ts", { executor: ts.executor });
+    expect(ts.pool().entry).toBe(entry);
+    expect(r.r.status.counts.ok).toBe(12);
+    expectSameFiles(r.files, clean);
   }, 180_000);
 
   it("a thread pool says when its threads have started, and close() ends a pool whose threads never ran a task", async () => {
