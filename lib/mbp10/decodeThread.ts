@@ -32,7 +32,7 @@ import { Worker } from "node:worker_threads";
 import { DataFormatError, errorMessage } from "../core/errors.ts";
 import { type ByteSource, ownsBuffer } from "../ports/byteSource.ts";
 import { type ByteRange, canPrefetch } from "../ports/prefetch.ts";
-import type { RawEngineBatch } from "./reader.ts";
+import type { RawEngineBatch } from "./schema.ts";
 
 /** Bytes of the file at `offset`, handed to the decode thread ahead of the reads that need them. */
 export interface Chunk {

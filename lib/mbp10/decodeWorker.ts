@@ -11,7 +11,8 @@ import { errorMessage } from "../core/errors.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { PREFETCH_GAP_BYTES } from "../ports/prefetch.ts";
 import { batchBuffers, type Chunk, type FromDecoder, type ToDecoder } from "./decodeThread.ts";
-import { Mbp10File, type RawEngineBatch } from "./reader.ts";
+import { Mbp10File } from "./reader.ts";
+import type { RawEngineBatch } from "./schema.ts";
 import { SlabPool } from "./slab.ts";
 
 interface Session {

@@ -28,6 +28,7 @@ import {
   type Mbp10Batch,
   type Mbp10FullBatch,
   mbp10Columns,
+  type RawEngineBatch,
 } from "./schema.ts";
 import { packBatch, SlabPool, slabOf } from "./slab.ts";
 import { VenueRegistry } from "./venues.ts";
@@ -343,11 +344,6 @@ export class Mbp10File implements Mbp10FileInfo {
   private toBatch(t: arrow.Table, venues: VenueRegistry): Mbp10Batch {
     return withVenues(rawEngineBatch(t, this.readLevels, this.name), venues, this.options.venueName);
   }
-}
-
-/** An engine batch before venue mapping: `publisher` (Databento publisher ids) instead of `venue`. */
-export interface RawEngineBatch extends Omit<Mbp10Batch, "venue"> {
-  readonly publisher: Uint16Array;
 }
 
 /** The engine columns of one decoded row group as typed arrays (zero-copy where the types match). */

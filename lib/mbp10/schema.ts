@@ -107,6 +107,11 @@ export interface Mbp10Batch {
   readonly askSz: readonly Uint32Array[];
 }
 
+/** An engine batch before venue mapping: `publisher` (Databento publisher ids) instead of `venue`. */
+export interface RawEngineBatch extends Omit<Mbp10Batch, "venue"> {
+  readonly publisher: Uint16Array;
+}
+
 /**
  * An engine batch in the one object shape every producer uses (the replay's hot loops read its fields for
  * every record: each further shape seen there deoptimised them, and V8 compiled them again, per task).

@@ -6,7 +6,7 @@
  * all. The columns are copied straight from parquet-wasm's memory into the slab (lib/parquet/read.ts
  * viewRowGroup): one copy per column between the decoder and the engine.
  */
-import type { RawEngineBatch } from "./reader.ts";
+import type { RawEngineBatch } from "./schema.ts";
 
 type Column = BigInt64Array | Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
