@@ -2,6 +2,7 @@
  * Worker Lambda: SQS task queue, batch size 1 with ReportBatchItemFailures. Each record is one task
  * (lib/sweep/worker.ts): permanent errors become a failed task marker inside the handler; a retryable error
  * is thrown, so Powertools reports the record as a batch item failure and SQS redelivers it (DLQ after 3).
+ * A process in which parquet-wasm trapped on corrupt data (lib/parquet/wasm.ts) exits at its next invocation.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
@@ -9,6 +10,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { parquetWasmStopped } from "../lib/parquet/wasm.ts";
 import { createTaskHandler } from "../lib/sweep/worker.ts";
 import { logger, logTo, metrics, SqsEventSchema, sweepTarget } from "./shared.ts";
 
@@ -29,6 +31,16 @@ async function record(r: SQSRecord): Promise<void> {
 }
 
 export const handler = middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const trap = parquetWasmStopped();
+  if (trap) {
+    // an earlier invocation's task hit corrupt data that trapped parquet-wasm (that task was recorded as
+    // failed): this process can decode no more. Exit so that Lambda starts a fresh one; this invocation's
+    // message comes back after its visibility timeout.
+    logger.error("parquet-wasm stopped in this process; exiting so that Lambda replaces it", {
+      error: trap.message,
+    });
+    process.exit(1);
+  }
   const parsed = SqsEventSchema.parse(event) as unknown as SQSEvent;
   return processPartialResponse(parsed, record, processor, { context });
 })

@@ -52,7 +52,7 @@ export type FromDecoder =
   | { op: "opened"; id: number; ranges: ByteRange[][] }
   | { op: "batch"; id: number; batch: RawEngineBatch }
   | { op: "end"; id: number }
-  | { op: "error"; id: number; name: string; message: string };
+  | { op: "error"; id: number; name: string; message: string; stopped?: boolean };
 
 type Outcome = Extract<FromDecoder, { op: "opened" | "batch" | "end" | "error" }>;
 
@@ -71,7 +71,9 @@ class DecodeThread {
   private readonly sessions = new Map<number, Session>();
   private nextId = 0;
 
-  constructor(onDead: () => void) {
+  private retired = false;
+
+  constructor(private readonly onDead: () => void) {
     this.worker = new Worker(ENTRY);
     this.worker.unref();
     this.worker.on("message", (m: FromDecoder) => this.onMessage(m));
@@ -86,7 +88,14 @@ class DecodeThread {
                 name: "DataFormatError",
                 message: `${s.src.name}: cannot decode a row group (parquet-wasm stopped: ${why}); the file is probably corrupt, re-download or re-write it`,
               }
-            : { op: "error", id, name: "Error", message: `the decode thread stopped: ${why}` },
+            : {
+                op: "error",
+                id,
+                name: "Error",
+                message: this.retired
+                  ? "the decode thread stopped: parquet-wasm trapped on a corrupt file of the same replay"
+                  : `the decode thread stopped: ${why}`,
+              },
         );
     };
     // a panic inside parquet-wasm (corrupt data) is a WebAssembly.RuntimeError that escapes its promise
@@ -127,7 +136,15 @@ class DecodeThread {
         break;
       default:
         this.deliver(m);
+        // parquet-wasm trapped there (corrupt data): it can decode no more; the next stream starts a new one
+        if (m.op === "error" && m.stopped) this.retire();
     }
+  }
+
+  private retire(): void {
+    this.retired = true;
+    this.onDead();
+    void this.worker.terminate();
   }
 
   get sessionCount(): number {

@@ -8,6 +8,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { errorMessage } from "../core/errors.ts";
+import { parquetWasmStopped } from "../parquet/wasm.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { PREFETCH_GAP_BYTES } from "../ports/prefetch.ts";
 import { batchBuffers, type Chunk, type FromDecoder, type ToDecoder } from "./decodeThread.ts";
@@ -58,8 +59,15 @@ function proxySource(id: number, name: string, size: number): ByteSource {
   };
 }
 
+/** `stopped`: parquet-wasm trapped in this thread (lib/parquet/wasm.ts): the replaying thread retires it. */
 const fail = (id: number, e: unknown) =>
-  post({ op: "error", id, name: (e as Error | undefined)?.name ?? "Error", message: errorMessage(e) });
+  post({
+    op: "error",
+    id,
+    name: (e as Error | undefined)?.name ?? "Error",
+    message: errorMessage(e),
+    stopped: parquetWasmStopped() !== undefined,
+  });
 
 port.on("message", (m: ToDecoder) => {
   switch (m.op) {

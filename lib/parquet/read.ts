@@ -5,9 +5,9 @@
 import * as arrow from "apache-arrow";
 import { parseRecordBatch } from "arrow-js-ffi";
 import * as pw from "parquet-wasm/esm";
-import { DataFormatError, errorMessage } from "../core/errors.ts";
+import { DataFormatError, errorMessage, RetryableError } from "../core/errors.ts";
 import { type ByteSource, ownsBuffer } from "../ports/byteSource.ts";
-import { parquetWasm } from "./wasm.ts";
+import { guarded, parquetWasm } from "./wasm.ts";
 
 /** A Blob look-alike over a ByteSource: parquet-wasm only calls size, slice() and arrayBuffer(). */
 function blobOf(src: ByteSource, start = 0, end = src.size): Blob {
@@ -60,8 +60,9 @@ export async function openParquet(src: ByteSource): Promise<OpenedParquet> {
   }
   let file: pw.ParquetFile;
   try {
-    file = await pw.ParquetFile.fromFile(blobOf(src));
+    file = await guarded(() => pw.ParquetFile.fromFile(blobOf(src)));
   } catch (e) {
+    if (e instanceof RetryableError) throw e;
     throw new DataFormatError(`${src.name} has a corrupt Parquet footer: ${errorMessage(e)}`, { cause: e });
   }
   const md = file.metadata();
@@ -122,15 +123,20 @@ async function withRowGroup<R>(
   const rows = pq.rowGroupRows[rowGroup] ?? 0;
   let decoded: pw.Table;
   try {
-    decoded = await pq.file.read({
-      rowGroups: [rowGroup],
-      batchSize: Math.max(1, rows),
-      ...(columns ? { columns: [...columns] } : {}),
-    });
+    decoded = await guarded(() =>
+      pq.file.read({
+        rowGroups: [rowGroup],
+        batchSize: Math.max(1, rows),
+        ...(columns ? { columns: [...columns] } : {}),
+      }),
+    );
   } catch (e) {
-    throw new DataFormatError(`${src.name}: cannot decode row group ${rowGroup}: ${errorMessage(e)}`, {
-      cause: e,
-    });
+    if (e instanceof RetryableError) throw e;
+    const why =
+      e instanceof WebAssembly.RuntimeError
+        ? `parquet-wasm stopped (${e.message}); the file is probably corrupt, re-download or re-write it`
+        : errorMessage(e);
+    throw new DataFormatError(`${src.name}: cannot decode row group ${rowGroup}: ${why}`, { cause: e });
   }
   const exported = decoded.intoFFI();
   try {

@@ -2,11 +2,20 @@
  * parquet-wasm initialisation. parquet-wasm's node build is CommonJS inside an ESM package, so we load its
  * ESM build and initialise the wasm module synchronously from the .wasm file: beside the bundle when running
  * as a Lambda asset (the stack copies it there), else from node_modules.
+ *
+ * Traps. On some corrupt pages parquet-wasm panics (`RuntimeError: unreachable`). Its async reads run the
+ * decode in a microtask of their own (wasm-bindgen futures, through the global `queueMicrotask`), so the
+ * trap would be an uncaught exception that ends the thread, and the read's promise would never settle. The
+ * guard installed at initialisation wraps those microtasks: a wasm RuntimeError while reads are pending
+ * rejects them with it instead (the caller reports the file as corrupt), any other exception is rethrown as
+ * before. After a trap parquet-wasm's memory is in an undefined state: `guarded` refuses every later call in
+ * this thread (RetryableError), and the entry points replace the thread or process (`parquetWasmStopped`).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import * as pw from "parquet-wasm/esm";
+import { RetryableError } from "../core/errors.ts";
 
 const WASM_FILE = "parquet_wasm_bg.wasm";
 
@@ -21,8 +30,53 @@ let initialised = false;
 /** parquet-wasm module, initialised on first use. */
 export function parquetWasm(): typeof pw {
   if (!initialised) {
+    guardTraps();
     pw.initSync({ module: readFileSync(wasmPath()) });
     initialised = true;
   }
   return pw;
+}
+
+const pending = new Set<(e: unknown) => void>();
+let stopped: WebAssembly.RuntimeError | undefined;
+
+/** The trap that stopped parquet-wasm in this thread, if one did. */
+export function parquetWasmStopped(): WebAssembly.RuntimeError | undefined {
+  return stopped;
+}
+
+/** A parquet-wasm call's promise, rejected with the trap if parquet-wasm traps before it settles. */
+export function guarded<T>(call: () => Promise<T>): Promise<T> {
+  if (stopped) {
+    return Promise.reject(
+      new RetryableError(
+        `parquet-wasm stopped earlier in this thread (${stopped.message}, on a corrupt file) and cannot decode until the thread restarts`,
+      ),
+    );
+  }
+  return new Promise<T>((resolve, reject) => {
+    pending.add(reject);
+    call()
+      .then(resolve, reject)
+      .finally(() => pending.delete(reject));
+  });
+}
+
+let guardInstalled = false;
+function guardTraps(): void {
+  if (guardInstalled) return;
+  guardInstalled = true;
+  const original = globalThis.queueMicrotask;
+  globalThis.queueMicrotask = (callback: () => void) =>
+    original(() => {
+      try {
+        callback();
+      } catch (e) {
+        if (!(e instanceof WebAssembly.RuntimeError) || pending.size === 0) throw e;
+        stopped = e;
+        const waiting = [...pending];
+        pending.clear();
+        for (const reject of waiting) reject(e);
+      }
+    });
 }

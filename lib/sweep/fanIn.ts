@@ -246,7 +246,9 @@ export function createFanIn(deps: FanInDeps): FanIn {
         add(p.runId, {
           task_id: p.taskId,
           outcome: "dead_lettered",
-          reason: `dead-lettered after ${m.receiveCount} receives without a result (the worker crashed or timed out each time)`,
+          // (not m.receiveCount: that counts receives from the DLQ, not the task queue's deliveries)
+          reason:
+            "dead-lettered: every delivery up to the task queue's maximum receive count ended without a result (the worker crashed, timed out or hit a retryable error each time)",
         });
       } else {
         log("error", "unusable message in the task DLQ consumed", { body: m.body.slice(0, 200) });

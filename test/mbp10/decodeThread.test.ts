@@ -254,5 +254,9 @@ describe.skipIf(!decodeThreadAvailable())("decode thread", () => {
     expect(err).toBeInstanceOf(DataFormatError);
     expect(String(err)).toMatch(/thr\.parquet.*corrupt/);
     await s.close();
+    // the trapped decode thread was retired: the next replay gets a fresh one and decodes as before
+    const [one, two] = [await streamBytes(false), await streamBytes(true)];
+    expect(two.length).toBe(one.length);
+    for (let i = 0; i < one.length; i++) expect(two[i]!.equals(one[i]!)).toBe(true);
   });
 });

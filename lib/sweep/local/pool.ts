@@ -102,11 +102,25 @@ export interface ThreadRequest extends TaskRequest {
   readonly id: number;
 }
 /** `cpuMs`: the thread's CPU time so far (lib/sweep/local/threadCpu.ts; absent where unknown) */
+/** `retire`: the thread can run no more tasks (parquet-wasm stopped in it): the pool replaces it. */
 export type ThreadReply =
   | { type: "ready"; cpuMs?: number | undefined }
   | { type: "completion"; id: number | undefined; bodies: readonly string[] }
-  | { type: "done"; id: number; state: WorkerResult["state"]; cpuMs?: number | undefined }
-  | { type: "error"; id: number; retryable: boolean; message: string; cpuMs?: number | undefined };
+  | {
+      type: "done";
+      id: number;
+      state: WorkerResult["state"];
+      cpuMs?: number | undefined;
+      retire?: boolean;
+    }
+  | {
+      type: "error";
+      id: number;
+      retryable: boolean;
+      message: string;
+      cpuMs?: number | undefined;
+      retire?: boolean;
+    };
 
 interface Slot {
   worker: Worker;
@@ -119,6 +133,8 @@ interface Slot {
       }
     | undefined;
   stats: ThreadStats;
+  /** replaced after its task (it asked to retire); its exit is not a death */
+  retired?: boolean;
 }
 
 /** What one worker thread did (ThreadExecutor.stats()). */
@@ -131,6 +147,8 @@ export interface ThreadStats {
   cpuMs: number | undefined;
   /** the thread exited while the pool was open (it was replaced by a new thread) */
   died: boolean;
+  /** the thread asked to be replaced after its task (parquet-wasm stopped in it on corrupt data) */
+  retired: boolean;
 }
 
 export interface ThreadExecutor extends Executor {
@@ -196,7 +214,7 @@ export function threadExecutor(opts: {
 
   const spawn = (index: number) => {
     const worker = new Worker(entry.url, { workerData: data });
-    const stats: ThreadStats = { tasks: 0, ready: false, cpuMs: undefined, died: false };
+    const stats: ThreadStats = { tasks: 0, ready: false, cpuMs: undefined, died: false, retired: false };
     started.push(stats);
     const slot: Slot = { worker, busy: undefined, stats };
     slots[index] = slot;
@@ -216,12 +234,23 @@ export function threadExecutor(opts: {
           m.type === "done" ? { ok: true, state: m.state } : { ok: false, message: m.message, died: false };
         void Promise.all(b.pendingCompletions).then(() => {
           b.resolve(result);
-          release(slot);
+          if (m.retire) {
+            // the slot stays busy until its replacement has started (exit handler)
+            slot.retired = true;
+            stats.retired = true;
+            void worker.terminate();
+          } else release(slot);
         });
       }
     });
+    const replace = () => {
+      spawn(index);
+      const next = waiting.shift();
+      if (next) next.take(slots[index]!);
+    };
     worker.on("exit", (code) => {
       if (closing) return;
+      if (slot.retired) return replace();
       stats.died = true;
       const b = slot.busy;
       if (!stats.ready) {
@@ -233,11 +262,8 @@ export function threadExecutor(opts: {
         wakeReady();
         return;
       }
-      spawn(index);
       if (b) b.resolve({ ok: false, message: `worker thread exited with code ${code} mid-task`, died: true });
-      const fresh = slots[index]!;
-      const next = waiting.shift();
-      if (next) next.take(fresh);
+      replace();
     });
     worker.on("error", (e) => {
       lastError = e; // followed by "exit"

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { classifyError, errorMessage } from "../../core/errors.ts";
 import { setDecodeThreadDefault } from "../../mbp10/decodeThread.ts";
+import { parquetWasmStopped } from "../../parquet/wasm.ts";
 import type { Queue } from "../../ports/queue.ts";
 import { createTaskHandler } from "../worker.ts";
 import {
@@ -57,6 +58,7 @@ port.on("message", async (req: ThreadRequest) => {
       id: req.id,
       state: r.state,
       cpuMs: threadCpuMs(),
+      retire: parquetWasmStopped() !== undefined,
     } satisfies ThreadReply);
   } catch (e) {
     port.postMessage({
@@ -65,6 +67,7 @@ port.on("message", async (req: ThreadRequest) => {
       retryable: classifyError(e) === "retryable",
       message: errorMessage(e),
       cpuMs: threadCpuMs(),
+      retire: parquetWasmStopped() !== undefined,
     } satisfies ThreadReply);
   }
 });

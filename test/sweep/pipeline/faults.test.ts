@@ -3,7 +3,7 @@
  * failed or dead_lettered, the counts add up, and the published result files are byte-identical to a clean
  * run whatever happened on the way (and whatever the worker count).
  */
-import { copyFileSync, cpSync, existsSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RetryableError } from "../../../lib/core/errors.ts";
@@ -35,7 +35,12 @@ const input = join(dir, "in");
 let clean: Map<string, Buffer>;
 
 /** A threadExecutor whose dispatches are counted per task id. */
-function recorded(o: { workers: number; crashOnce?: readonly string[]; entry?: ThreadEntry }) {
+function recorded(o: {
+  workers: number;
+  crashOnce?: readonly string[];
+  entry?: ThreadEntry;
+  decodeThread?: boolean;
+}) {
   const dispatched = new Map<string, number>();
   let pool: ThreadExecutor | undefined;
   const executor = (completions: Queue, root: string): Executor => {
@@ -137,6 +142,9 @@ describe("local backend under faults", () => {
     });
     expect(receives).toBe(3);
     expect(r.status.tasks["backtest-20240306-SYNB"]).toMatchObject({ outcome: "dead_lettered" });
+    expect(r.status.tasks["backtest-20240306-SYNB"]?.reason).toMatch(
+      /every delivery .* ended without a result/,
+    );
     expect(r.status.counts).toMatchObject({ ok: 11, failed: 0, dead_lettered: 1 });
     expectAccounted(r.status);
   }, 120_000);
@@ -157,6 +165,34 @@ describe("local backend under faults", () => {
     expect(files.size).toBe(clean.size);
     copyFileSync(join(input, key), join(bad, key));
   }, 120_000);
+
+  it("a corrupt row group that traps parquet-wasm in a thread: the task fails with the reason, the thread is replaced", async () => {
+    const bad = join(dir, "in-trap");
+    cpSync(input, bad, { recursive: true });
+    const key = inputKey(SYNTH_VENUE_FOLDER, "SYNB", "2024-03-06");
+    const bytes = readFileSync(join(input, key));
+    // the footer stays valid: the file opens, and decoding the book columns' pages traps parquet-wasm
+    bytes.fill(0xab, Math.floor(bytes.length * 0.3), Math.floor(bytes.length * 0.6));
+    writeFileSync(join(bad, key), bytes);
+    const pool = recorded({ workers: 2, decodeThread: false });
+    const { r, files } = await sweep("trap", { executor: pool.executor, inputRoot: bad });
+    expect(r.status.tasks["backtest-20240306-SYNB"]).toMatchObject({ outcome: "failed" });
+    expect(r.status.tasks["backtest-20240306-SYNB"]?.reason).toMatch(
+      /SYNB\/2024-03-06\.parquet: cannot decode row group 0: parquet-wasm stopped \(unreachable\); the file is probably corrupt/,
+    );
+    expect(r.status.counts).toMatchObject({ ok: 11, failed: 1, dead_lettered: 0 });
+    expect(r.retries).toBe(0);
+    expectAccounted(r.status);
+    // the trapped thread ran no further task: it was retired and replaced (2 + 1 threads, none died)
+    const stats = pool.pool().stats();
+    expect(stats.filter((t) => t.retired)).toHaveLength(1);
+    expect(stats).toHaveLength(3);
+    expect(stats.some((t) => t.died)).toBe(false);
+    // the other days' results are those of the clean sweep (the run's summary has one task fewer)
+    const others = [...clean.keys()].filter((k) => !k.includes("2024-03-06") && !k.startsWith("summary/"));
+    expect(others.length).toBeGreaterThan(0);
+    for (const k of others) expect(files.get(k)?.equals(clean.get(k)!), k).toBe(true);
+  }, 180_000);
 
   it("a throttled store call is retried (the message returns to the queue) and the results are identical", async () => {
     let throttled = 0;
@@ -224,8 +260,8 @@ describe("local backend under faults", () => {
     const pool = threadExecutor({ root: join(dir, "idle"), completions: new LocalQueue("c"), workers: 2 });
     await pool.ready();
     expect(pool.stats().map((t) => ({ ...t, cpuMs: undefined }))).toEqual([
-      { tasks: 0, ready: true, died: false, cpuMs: undefined },
-      { tasks: 0, ready: true, died: false, cpuMs: undefined },
+      { tasks: 0, ready: true, died: false, retired: false, cpuMs: undefined },
+      { tasks: 0, ready: true, died: false, retired: false, cpuMs: undefined },
     ]);
     await pool.close();
     await pool.ready(); // resolves after close too
