@@ -363,7 +363,11 @@ async function main(): Promise<void> {
   const rows: [string, string, string][] = [
     ["worker (wave-2 task) / parquet-wasm decode, 2M rows", `${figures.worker_over_decode}x`, "<= 1.5"],
     ["  same, decoding in the replaying thread", `${figures.worker_over_decode_in_thread}x`, ""],
-    ["  worker / the decode exported as Arrow IPC (earlier baseline)", `${figures.worker_over_decode_ipc}x`, ""],
+    [
+      "  worker / the decode exported as Arrow IPC (earlier baseline)",
+      `${figures.worker_over_decode_ipc}x`,
+      "",
+    ],
     [
       "  standalone backtest (calibrates its day too) / decode",
       `${figures.standalone_over_decode}x (in-thread ${figures.standalone_over_decode_in_thread}x)`,
