@@ -2,7 +2,7 @@
  * Worker Lambda: SQS task queue, batch size 1 with ReportBatchItemFailures. Each record is one task
  * (lib/sweep/worker.ts): permanent errors become a failed task marker inside the handler; a retryable error
  * is thrown, so Powertools reports the record as a batch item failure and SQS redelivers it (DLQ after 3).
- * A process in which parquet-wasm trapped on corrupt data (lib/parquet/wasm.ts) exits at its next invocation.
+ * A process in which parquet-wasm trapped on corrupt data (lib/parquet/wasm.ts) exits after that invocation.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
@@ -30,19 +30,27 @@ async function record(r: SQSRecord): Promise<void> {
   logger.info("task handled", { task_id: result.taskId, state: result.state, reason: result.reason });
 }
 
-export const handler = middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const trap = parquetWasmStopped();
-  if (trap) {
-    // an earlier invocation's task hit corrupt data that trapped parquet-wasm (that task was recorded as
-    // failed): this process can decode no more. Exit so that Lambda starts a fresh one; this invocation's
-    // message comes back after its visibility timeout.
+/**
+ * A process in which parquet-wasm trapped on corrupt data (lib/parquet/wasm.ts: the task that hit it was recorded
+ * as failed) can decode no more: it exits once its invocation is over (this middleware's `after` runs last,
+ * after the metrics are flushed), so that Lambda starts a fresh one. The invocation then counts as failed: its
+ * message comes back after the visibility timeout, finds its task marker and only re-sends the completion.
+ */
+const exitWhenParquetStopped = {
+  after: () => {
+    const trap = parquetWasmStopped();
+    if (!trap) return;
     logger.error("parquet-wasm stopped in this process; exiting so that Lambda replaces it", {
       error: trap.message,
     });
     process.exit(1);
-  }
+  },
+};
+
+export const handler = middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const parsed = SqsEventSchema.parse(event) as unknown as SQSEvent;
   return processPartialResponse(parsed, record, processor, { context });
 })
+  .use(exitWhenParquetStopped)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -73,12 +73,13 @@ class DecodeThread {
 
   private retired = false;
 
-  constructor(private readonly onDead: () => void) {
+  /** `onDead(this)`: this thread can take no more sessions (it exited, or was retired). */
+  constructor(private readonly onDead: (t: DecodeThread) => void) {
     this.worker = new Worker(ENTRY);
     this.worker.unref();
     this.worker.on("message", (m: FromDecoder) => this.onMessage(m));
     const die = (why: string, wasmTrap: boolean) => {
-      onDead();
+      onDead(this);
       for (const [id, s] of this.sessions)
         this.deliver(
           wasmTrap
@@ -98,7 +99,7 @@ class DecodeThread {
               },
         );
     };
-    // a panic inside parquet-wasm (corrupt data) is a WebAssembly.RuntimeError that escapes its promise
+    // a panic inside parquet-wasm (corrupt data) that its guard did not turn into a failed read (none pending)
     this.worker.on("error", (e) => die(errorMessage(e), e.name === "RuntimeError"));
     this.worker.on("exit", (code) => die(`exit code ${code}`, false));
   }
@@ -142,8 +143,9 @@ class DecodeThread {
   }
 
   private retire(): void {
+    if (this.retired) return;
     this.retired = true;
-    this.onDead();
+    this.onDead(this);
     void this.worker.terminate();
   }
 
@@ -199,8 +201,7 @@ class DecodeThread {
 /**
  * One decode thread per replaying thread. (Measured on a 2M-row day, 2 cores: two decode threads alternating
  * row groups won no time and cost +170 MB of RSS; the replaying thread decoding a row group itself while it
- * would wait was slower (1.7x the decode instead of ~1.6x) and re-exposed parquet-wasm's uncatchable panic
- * on corrupt data in this thread.)
+ * would wait was slower (1.7x the decode instead of ~1.6x).)
  */
 let shared: DecodeThread | undefined;
 let defaultOn: boolean | undefined;
@@ -287,8 +288,8 @@ export async function* threadedRawBatches(
   maxLevels: number,
   releaseBatches = false,
 ): AsyncGenerator<RawEngineBatch> {
-  shared ??= new DecodeThread(() => {
-    shared = undefined;
+  shared ??= new DecodeThread((dead) => {
+    if (shared === dead) shared = undefined; // not a newer thread started since
   });
   const t = shared;
   const id = t.open(src, maxLevels);

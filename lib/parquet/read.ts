@@ -142,10 +142,36 @@ async function withRowGroup<R>(
   try {
     const memory = parquetWasm().wasmMemory().buffer;
     const batches: arrow.RecordBatch[] = [];
-    for (let i = 0; i < exported.numArrays(); i++)
-      batches.push(parseRecordBatch(memory, exported.arrayAddr(i), exported.schemaAddr(), copy));
+    for (let i = 0; i < exported.numArrays(); i++) {
+      const array = exported.arrayAddr(i);
+      requireZeroOffsets(new DataView(memory), array, src.name);
+      batches.push(parseRecordBatch(memory, array, exported.schemaAddr(), copy));
+    }
     return use(new arrow.Table(batches));
   } finally {
     exported.free();
   }
+}
+
+/**
+ * arrow-js-ffi (0.4) reads an exported array's buffers from their start, ignoring the C data interface's
+ * `offset` of a sliced array: such an array would be read as other rows. parquet-wasm (0.8) exports the arrays
+ * of a decoded row group unsliced (offset 0, checked here for the batch, its columns and their dictionaries),
+ * so a future version that slices fails loudly instead of misreading. ArrowArray (wasm32): int64 length,
+ * null_count, offset, n_buffers, n_children, then pointers buffers, children, dictionary.
+ */
+export function requireZeroOffsets(view: DataView, array: number, name: string): void {
+  const offset = view.getBigInt64(array + 16, true);
+  if (offset !== 0n) {
+    throw new Error(
+      `${name}: parquet-wasm exported a sliced Arrow array (offset ${offset}), which this reader cannot read; ` +
+        "pin parquet-wasm to the version in package-lock.json",
+    );
+  }
+  const children = Number(view.getBigInt64(array + 32, true));
+  const childPointers = view.getUint32(array + 44, true);
+  for (let c = 0; c < children; c++)
+    requireZeroOffsets(view, view.getUint32(childPointers + 4 * c, true), name);
+  const dictionary = view.getUint32(array + 48, true);
+  if (dictionary !== 0) requireZeroOffsets(view, dictionary, name);
 }

@@ -6,10 +6,13 @@
  * Traps. On some corrupt pages parquet-wasm panics (`RuntimeError: unreachable`). Its async reads run the
  * decode in a microtask of their own (wasm-bindgen futures, through the global `queueMicrotask`), so the
  * trap would be an uncaught exception that ends the thread, and the read's promise would never settle. The
- * guard installed at initialisation wraps those microtasks: a wasm RuntimeError while reads are pending
- * rejects them with it instead (the caller reports the file as corrupt), any other exception is rethrown as
- * before. After a trap parquet-wasm's memory is in an undefined state: `guarded` refuses every later call in
- * this thread (RetryableError), and the entry points replace the thread or process (`parquetWasmStopped`).
+ * guard installed at initialisation wraps those microtasks: a wasm RuntimeError while a guarded call is
+ * pending rejects that call with it instead (the caller reports the file as corrupt); any other exception,
+ * or a trap with no guarded call pending, is rethrown as before. Guarded calls run one at a time in a thread,
+ * so a trap is always the pending call's own (decodes are CPU-bound anyway). After a trap parquet-wasm's memory
+ * is in an undefined state: `guarded` refuses every later call in this thread (RetryableError), and so does
+ * the writer; the entry points replace the thread or process (`parquetWasmStopped`). (A trap inside one of
+ * parquet-wasm's synchronous calls, e.g. the metadata getters, is an ordinary exception of that call.)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -37,7 +40,6 @@ export function parquetWasm(): typeof pw {
   return pw;
 }
 
-const pending = new Set<(e: unknown) => void>();
 let stopped: WebAssembly.RuntimeError | undefined;
 
 /** The trap that stopped parquet-wasm in this thread, if one did. */
@@ -45,21 +47,43 @@ export function parquetWasmStopped(): WebAssembly.RuntimeError | undefined {
   return stopped;
 }
 
-/** A parquet-wasm call's promise, rejected with the trap if parquet-wasm traps before it settles. */
-export function guarded<T>(call: () => Promise<T>): Promise<T> {
+/** The error every parquet-wasm use gets once it trapped in this thread. */
+export function refuseIfStopped(): void {
   if (stopped) {
-    return Promise.reject(
-      new RetryableError(
-        `parquet-wasm stopped earlier in this thread (${stopped.message}, on a corrupt file) and cannot decode until the thread restarts`,
-      ),
+    throw new RetryableError(
+      `parquet-wasm stopped earlier in this thread (${stopped.message}, on a corrupt file) and cannot decode until the thread restarts`,
     );
   }
-  return new Promise<T>((resolve, reject) => {
-    pending.add(reject);
-    call()
-      .then(resolve, reject)
-      .finally(() => pending.delete(reject));
-  });
+}
+
+let pending: ((e: unknown) => void) | undefined;
+/** The last guarded call of this thread: the next one starts after it settles. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * A parquet-wasm call's promise, rejected with the trap if parquet-wasm traps before it settles. Calls run
+ * one after another (see the module doc).
+ */
+export function guarded<T>(call: () => Promise<T>): Promise<T> {
+  const run = queue.then(
+    () =>
+      new Promise<T>((resolve, reject) => {
+        refuseIfStopped();
+        pending = reject;
+        let p: Promise<T>;
+        try {
+          p = call();
+        } catch (e) {
+          pending = undefined;
+          throw e;
+        }
+        p.then(resolve, reject).finally(() => {
+          if (pending === reject) pending = undefined;
+        });
+      }),
+  );
+  queue = run.catch(() => undefined);
+  return run;
 }
 
 let guardInstalled = false;
@@ -72,11 +96,11 @@ function guardTraps(): void {
       try {
         callback();
       } catch (e) {
-        if (!(e instanceof WebAssembly.RuntimeError) || pending.size === 0) throw e;
+        const reject = pending;
+        if (!(e instanceof WebAssembly.RuntimeError) || !reject) throw e;
         stopped = e;
-        const waiting = [...pending];
-        pending.clear();
-        for (const reject of waiting) reject(e);
+        pending = undefined;
+        reject(e);
       }
     });
 }

@@ -2,7 +2,7 @@
 import * as arrow from "apache-arrow";
 import type * as pw from "parquet-wasm/esm";
 import { DataFormatError } from "../core/errors.ts";
-import { parquetWasm } from "./wasm.ts";
+import { parquetWasm, refuseIfStopped } from "./wasm.ts";
 
 export interface WriteOptions {
   /** Rows per row group (default 65,536, Databento's layout). */
@@ -28,6 +28,7 @@ export async function writeParquetStream(
   options: WriteOptions = {},
 ): Promise<void> {
   const p = parquetWasm();
+  refuseIfStopped();
   let builder = new p.WriterPropertiesBuilder()
     .setCompression(options.compression === "zstd" ? p.Compression.ZSTD : p.Compression.SNAPPY)
     .setMaxRowGroupSize(options.rowGroupSize ?? 65_536);

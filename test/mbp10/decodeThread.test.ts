@@ -191,7 +191,6 @@ describe.skipIf(!decodeThreadAvailable())("decode thread", () => {
     await s.close();
   });
 
-  // (the single-threaded path does not finish on this input: the panic escapes parquet-wasm's promise)
   it("released batches give their slab back: reused for later row groups, values unchanged", async () => {
     const digest = (b: Record<string, unknown>) => {
       const h = createHash("sha256");

@@ -1,7 +1,7 @@
 /** Generic Parquet: write a table, open it over a ByteSource, read a row group back; clear errors on bad bytes. */
 import * as arrow from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { openParquet, readRowGroup } from "../../lib/parquet/read.ts";
+import { openParquet, readRowGroup, requireZeroOffsets } from "../../lib/parquet/read.ts";
 import { parquetBytes } from "../../lib/parquet/write.ts";
 import { bufferSource } from "../../lib/ports/byteSource.ts";
 
@@ -72,6 +72,31 @@ describe("parquet read/write", () => {
       const have = got[k]!.map((v, i) => (t.getChild(k)!.isValid(i) ? v : null));
       expect(have, k).toEqual(want);
     }
+  });
+
+  it("refuses an exported Arrow array that is sliced (its offset, or a column's, or a dictionary's, is not 0)", () => {
+    // ArrowArray structs (wasm32 layout: 5 x int64, then pointers buffers, children, dictionary) at 0, 64, 128
+    const view = new DataView(new ArrayBuffer(256));
+    const struct = (at: number, offset: bigint, children: number[], dictionary = 0) => {
+      view.setBigInt64(at + 16, offset, true);
+      view.setBigInt64(at + 32, BigInt(children.length), true);
+      view.setUint32(at + 44, 192, true); // the children's pointers at 192
+      children.forEach((c, i) => view.setUint32(192 + 4 * i, c, true));
+      view.setUint32(at + 48, dictionary, true);
+    };
+    struct(64, 0n, []);
+    struct(128, 0n, []);
+    struct(0, 0n, [64, 128]);
+    expect(() => requireZeroOffsets(view, 0, "f.parquet")).not.toThrow();
+    struct(128, 3n, []);
+    expect(() => requireZeroOffsets(view, 0, "f.parquet")).toThrow(
+      /f\.parquet: .*sliced Arrow array \(offset 3\)/,
+    );
+    struct(128, 0n, [], 64);
+    struct(64, 5n, []);
+    expect(() => requireZeroOffsets(view, 128, "f.parquet")).toThrow(/offset 5/); // through the dictionary
+    struct(0, 7n, []);
+    expect(() => requireZeroOffsets(view, 0, "f.parquet")).toThrow(/offset 7/);
   });
 
   it("says what is wrong with bytes that are not Parquet or are truncated", async () => {

@@ -39,8 +39,28 @@ describe("parquet-wasm trap in this thread", () => {
     const consume = async (st: Mbp10Stream) => {
       for await (const _ of st.batches());
     };
+    // another file being opened meanwhile: its footer arrives slowly, so its parquet-wasm call is pending
+    // when the corrupt file's decode is asked for; the trap is the decode's, not blamed on the other file
+    const good = await fileSource(file);
+    let reads = 0;
+    const slow: ByteSource = {
+      name: "slow.parquet",
+      size: good.size,
+      read: (offset, length) =>
+        ++reads <= 2 // the magic bytes at once, then slowly (the footer, inside parquet-wasm)
+          ? good.read(offset, length)
+          : new Promise((r) => setTimeout(() => r(good.read(offset, length)), 30)),
+      close: () => good.close?.() ?? Promise.resolve(),
+    };
+    const other = Mbp10Stream.open([{ source: slow, decodeThread: false }]);
+    while (reads < 3) await new Promise((r) => setTimeout(r, 1));
     const err = await consume(s).catch((e: unknown) => e);
     await s.close();
+    const opened = await other; // opened: the trap came after its call
+    const otherErr = await consume(opened).catch((e: unknown) => e);
+    await opened.close();
+    // its next call came after the trap: refused as retryable (a fresh thread can read it), not as corrupt
+    expect(otherErr).toBeInstanceOf(RetryableError);
     expect(err).toBeInstanceOf(DataFormatError);
     expect(String(err)).toMatch(
       /trap\.parquet: cannot decode row group 0: parquet-wasm stopped \(unreachable\)/,

@@ -17,7 +17,7 @@ import type { ObjectStore } from "../../ports/objectStore.ts";
 import type { Queue } from "../../ports/queue.ts";
 import type { ResolvedInput } from "../sweepSpec.ts";
 import { createTaskHandler, type WorkerResult } from "../worker.ts";
-import { type ThreadEntry, threadEntry } from "./threadBundle.ts";
+import { startFile, type ThreadEntry, threadEntry } from "./threadBundle.ts";
 
 /** The results store of a local root folder. */
 export function localResultsStore(root: string): ObjectStore {
@@ -213,7 +213,7 @@ export function threadExecutor(opts: {
   };
 
   const spawn = (index: number) => {
-    const worker = new Worker(entry.url, { workerData: data });
+    const worker = new Worker(startFile(entry), { workerData: data });
     const stats: ThreadStats = { tasks: 0, ready: false, cpuMs: undefined, died: false, retired: false };
     started.push(stats);
     const slot: Slot = { worker, busy: undefined, stats };

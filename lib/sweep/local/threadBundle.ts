@@ -21,6 +21,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
@@ -44,7 +45,10 @@ const DECODE_SOURCE = join(LIB, "mbp10", "decodeWorker.ts");
 /** Names the bundled code looks for beside itself (lib/mbp10/decodeThread.ts, lib/parquet/wasm.ts). */
 const DECODE_FILE = "decodeWorker.mjs";
 const WASM_FILE = "parquet_wasm_bg.wasm";
-/** Native or otherwise unbundlable packages: resolved from node_modules at run time. */
+/**
+ * Left out of the bundle, resolved from node_modules at run time: native packages (DuckDB: a worker thread
+ * does not use it today; should one import it, its .node binary could not be bundled).
+ */
 const EXTERNAL = ["@duckdb/node-api"];
 
 export type ThreadEntry =
@@ -59,6 +63,22 @@ let built: ThreadEntry | undefined;
 export function threadEntry(): ThreadEntry {
   built ??= buildThreadEntry(join(PROJECT, "node_modules", ".cache", "msor"));
   return built;
+}
+
+/**
+ * The file a new thread of the pool starts from (at every start: a replacement thread too). The bundle's
+ * folder is touched, so that other processes' builds leave it (pruneOlder); were it gone all the same, the
+ * thread starts from the TypeScript entry.
+ */
+export function startFile(entry: ThreadEntry): URL {
+  if (entry.kind !== "bundle") return entry.url;
+  try {
+    const now = new Date(systemClock.now());
+    utimesSync(dirname(fileURLToPath(entry.url)), now, now);
+    return entry.url;
+  } catch {
+    return TS_ENTRY;
+  }
 }
 
 /** The bundle for the current sources in `cacheDir` (built there if missing), or the TypeScript entry and why. */
@@ -123,16 +143,17 @@ function write(dir: string): void {
 }
 
 /**
- * Bundles of earlier sources (a developer's edits) go once they are an hour old: a pool that runs on one
- * loaded it when it started, except its decode threads, which start with its first tasks.
+ * Bundles of earlier sources (a developer's edits, another checkout's packages) go once unused for a day: a
+ * pool touches its bundle's folder whenever it starts a thread (startFile), and its decode threads start with
+ * its threads' first tasks.
  */
 function pruneOlder(cacheDir: string, keep: string): void {
-  const hourAgo = systemClock.now() - 3_600_000;
+  const dayAgo = systemClock.now() - 86_400_000;
   for (const name of readdirSync(cacheDir)) {
     const p = join(cacheDir, name);
     if (p === keep || !name.startsWith("threads-")) continue;
     try {
-      if (statSync(p).mtimeMs < hourAgo) rmSync(p, { recursive: true, force: true });
+      if (statSync(p).mtimeMs < dayAgo) rmSync(p, { recursive: true, force: true });
     } catch {
       // gone already, or not ours to remove: left as is
     }
