@@ -24,6 +24,7 @@ import { writeTaskResults } from "../../lib/store/results.ts";
 import { parseTaskSpec } from "../../lib/sweep/spec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask } from "../../lib/task/runTask.ts";
+import { garbledPages } from "../helpers/corrupt.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
@@ -235,16 +236,7 @@ describe.skipIf(!decodeThreadAvailable())("decode thread", () => {
 
   it("a corrupt row group is reported as a DataFormatError naming the file", async () => {
     const src = await fileSource(await day());
-    const corrupt: ByteSource = {
-      name: src.name,
-      size: src.size,
-      async read(offset, length) {
-        const b = await src.read(offset, length);
-        if (offset > 1000 && offset + length < src.size - 100_000) return new Uint8Array(b.length).fill(0xab);
-        return b;
-      },
-      close: () => src.close?.() ?? Promise.resolve(),
-    };
+    const corrupt = garbledPages(src);
     const s = await Mbp10Stream.open([{ source: corrupt, decodeThread: true }]);
     const consume = async () => {
       for await (const _ of s.batches());

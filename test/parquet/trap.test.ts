@@ -11,6 +11,7 @@ import { parquetWasmStopped } from "../../lib/parquet/wasm.ts";
 import type { ByteSource } from "../../lib/ports/byteSource.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
+import { garbledPages } from "../helpers/corrupt.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 describe("parquet-wasm trap in this thread", () => {
@@ -25,16 +26,7 @@ describe("parquet-wasm trap in this thread", () => {
     });
     const src = await fileSource(file);
     // the footer and the first bytes stay intact: the file opens, its pages are garbage
-    const corrupt: ByteSource = {
-      name: src.name,
-      size: src.size,
-      async read(offset, length) {
-        const b = await src.read(offset, length);
-        if (offset > 1000 && offset + length < src.size - 100_000) return new Uint8Array(b.length).fill(0xab);
-        return b;
-      },
-      close: () => src.close?.() ?? Promise.resolve(),
-    };
+    const corrupt = garbledPages(src);
     const s = await Mbp10Stream.open([{ source: corrupt, decodeThread: false }]);
     const consume = async (st: Mbp10Stream) => {
       for await (const _ of st.batches());
