@@ -81,7 +81,7 @@ describe("parquet read/write", () => {
       view.setBigInt64(at + 16, offset, true);
       view.setBigInt64(at + 32, BigInt(children.length), true);
       view.setUint32(at + 44, 192, true); // the children's pointers at 192
-      children.forEach((c, i) => view.setUint32(192 + 4 * i, c, true));
+      for (const [i, c] of children.entries()) view.setUint32(192 + 4 * i, c, true);
       view.setUint32(at + 48, dictionary, true);
     };
     struct(64, 0n, []);
