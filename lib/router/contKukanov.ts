@@ -238,7 +238,9 @@ export function contKukanov(
   // each overfilled share captured the spread; it does not (it is a share of the parent bought ahead of its
   // schedule), so the cap holds there too. Cross-venue oversubscription, the model's point, is kept: each
   // L_k <= X - M, the sum up to K (X - M).
-  const lBar = Array.from(lSum, (v) => Math.min(v / n, x - mBar));
+  // (a Float64Array, not an array: an array of numbers holds small integers apart from other numbers, and each
+  // solve whose values happened to be all integers or not deoptimised this function)
+  const lBar = Float64Array.from(lSum, (v) => Math.min(v / n, x - mBar));
   let market: number;
   let limitsActive: Float64Array;
   if ((p.rounding ?? "total") === "total") {
@@ -257,10 +259,11 @@ export function contKukanov(
 
   const limits = zeros.slice();
   const contLimits = zeros.slice();
-  activeIdx.forEach((vi, j) => {
+  for (let j = 0; j < k; j++) {
+    const vi = activeIdx[j]!;
     limits[vi] = limitsActive[j]!;
     contLimits[vi] = lBar[j]!;
-  });
+  }
   return {
     market,
     limits,

@@ -51,12 +51,12 @@ function distribute(scaled: readonly number[], total: number): number[] {
  */
 export function roundAllocation(
   market: number,
-  limits: readonly number[],
+  limits: ArrayLike<number>,
   x: number,
 ): { market: number; limits: number[]; total: number } {
   if (!Number.isInteger(x) || x < 0)
     throw new ModelError(`router order size X must be an integer >= 0 shares, got ${x}`);
-  const values = [market, ...limits];
+  const values = [market, ...Array.from(limits)];
   let sum = 0;
   for (const v of values) {
     if (!(v >= 0) || !Number.isFinite(v))
@@ -65,7 +65,7 @@ export function roundAllocation(
   }
   if (market > x) throw new ModelError(`market order ${market} exceeds the child order size ${x} shares`);
   const total = Math.max(x, Math.round(sum));
-  if (sum === 0) return { market: x, limits: limits.map(() => 0), total };
+  if (sum === 0) return { market: x, limits: Array.from(limits, () => 0), total };
   // total - sum floors <= round(sum of fractions) <= number of non-integer values (and a value below X by
   // less than 1 only reaches X) when sum >= X - 1/2; a slightly infeasible input (sum < X) is lifted by
   // scaling, which changes each value by less than 1 share in that case.
