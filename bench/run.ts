@@ -339,7 +339,8 @@ async function main(): Promise<void> {
         `ESTIMATE: every task a ${rowsL}-row symbol-day; wave 1 = ${PAPER_TASKS} calibrate tasks, wave 2 = ${PAPER_TASKS} backtest tasks; ` +
         `${waves} rounds of ${PAPER_CONCURRENCY} per wave with perfect packing; single-threaded times measured here ` +
         `(a ${LAMBDA_GB} GB Lambda has ~1.2 vCPU) taken as Lambda arm64 speed; no cold starts, S3 transfer time not ` +
-        `added; $${USD_PER_GB_S}/GB-s, $0.20 per 1M invocations, $0.0004 per 1000 GETs x the GETs per row group of each wave's task measured on moto x the row groups of the day`,
+        `added, nor the fan-in between the waves and before the summary (the completion queue's batching window, ` +
+        `30 s by default, then one status update per 10,000 completions); $${USD_PER_GB_S}/GB-s, $0.20 per 1M invocations, $0.0004 per 1000 GETs x the GETs per row group of each wave's task measured on moto x the row groups of the day`,
     },
     targets: {
       worker_over_decode_le_1_5: ratio("backtest_2m_wave2", "decode_2m") <= 1.5,
