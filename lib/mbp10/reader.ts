@@ -86,7 +86,7 @@ export interface Mbp10OpenOptions {
    * Decode row groups in a second thread (lib/mbp10/decodeThread.ts) while the consumer replays: true, false,
    * or (undefined) the thread's default, `decodeThreadByDefault()`: on when the machine has a core to spare.
    * Used only when the file has several row groups and the thread's entry file exists (not in a single-file
-   * bundle). Same batches either way. It costs a second core and a second parquet-wasm instance (~100 MB more
+   * bundle). Same batches either way. It costs a second core and a second parquet-wasm instance (~65 MB more
    * peak RSS on a 2M-row day: `npm run bench`).
    */
   decodeThread?: boolean;
