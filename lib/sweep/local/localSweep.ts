@@ -97,6 +97,16 @@ export interface DriveOptions {
  * then feed tasks to the executor and completions to the fan-in until status.json says finished.
  */
 export async function driveSweep(o: DriveOptions): Promise<LocalSweepResult> {
+  try {
+    return await drive(o);
+  } finally {
+    // also when planning fails (e.g. the run id exists with another spec): the executor's worker threads
+    // would otherwise keep the process alive after the error
+    await o.executor.close();
+  }
+}
+
+async function drive(o: DriveOptions): Promise<LocalSweepResult> {
   const clock = o.clock ?? systemClock;
   const { store, tasks, dlq, completions, executor } = o;
   const plan = await planSweep({ store, taskQueue: tasks, inputStore: o.inputStore }, o.sweep);
@@ -167,7 +177,6 @@ export async function driveSweep(o: DriveOptions): Promise<LocalSweepResult> {
     }
   } finally {
     await Promise.allSettled([...running]);
-    await executor.close();
   }
   return { plan, status, retries };
 }

@@ -256,6 +256,34 @@ describe("local backend under faults", () => {
     expectSameFiles(r.files, clean);
   }, 180_000);
 
+  it("a sweep whose planning fails (its run id exists with another spec) closes its worker threads", async () => {
+    const root = join(dir, "replan");
+    const run = (calibration: Record<string, unknown>) => {
+      let closed = false;
+      const r = runLocalSweep({
+        sweep: sweepSpec(input, { calibration }),
+        root,
+        retryDelayS: 0,
+        executor: (completions) => {
+          const p = threadExecutor({ root, completions, workers: 2 });
+          return {
+            slots: p.slots,
+            run: (req) => p.run(req),
+            close: () => p.close().then(() => void (closed = true)),
+          };
+        },
+      });
+      return { r, closed: () => closed };
+    };
+    const first = run({ lookback_days: 1 });
+    expect((await first.r).status.finished).toBe(true);
+    expect(first.closed()).toBe(true);
+    const second = run({ lookback_days: 2 }); // same run_id, another spec
+    await expect(second.r).rejects.toThrow(/already exists .* with a different spec/);
+    // before, the threads stayed up and `msor sweep` printed the error, then never exited
+    expect(second.closed()).toBe(true);
+  }, 180_000);
+
   it("a thread pool says when its threads have started, and close() ends a pool whose threads never ran a task", async () => {
     const pool = threadExecutor({ root: join(dir, "idle"), completions: new LocalQueue("c"), workers: 2 });
     await pool.ready();
