@@ -11,7 +11,7 @@
  * a key. A lock older than `lockStaleMs` (its holder crashed) is broken.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
 import {
@@ -174,20 +174,36 @@ export class LocalObjectStore implements ObjectStore {
     const cut = prefix.lastIndexOf("/");
     const baseKey = cut >= 0 ? prefix.slice(0, cut) : "";
     const out: string[] = [];
+    // symbolic links are followed (a folder of input files linked from elsewhere is listed as get() reads it);
+    // `walked` holds the real paths of the folders being walked, so that a link cycle ends
+    const walked = new Set<string>();
     const walk = async (dir: string, keyPrefix: string) => {
       let entries: import("node:fs").Dirent[];
+      let real: string;
       try {
+        real = await realpath(dir);
         entries = await readdir(dir, { withFileTypes: true });
       } catch (e) {
         if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return;
         throw toMsorError(e, `list ${dir}`);
       }
+      if (walked.has(real)) return;
+      walked.add(real);
       for (const e of entries) {
         if (keySegmentProblem(e.name) !== undefined) continue; // temp / lock files, foreign names
         const k = keyPrefix + e.name;
-        if (e.isDirectory()) await walk(join(dir, e.name), `${k}/`);
-        else if (e.isFile() && k.startsWith(prefix)) out.push(k);
+        const p = join(dir, e.name);
+        const kind = e.isSymbolicLink()
+          ? await linkKind(p)
+          : e.isDirectory()
+            ? "dir"
+            : e.isFile()
+              ? "file"
+              : "other";
+        if (kind === "dir") await walk(p, `${k}/`);
+        else if (kind === "file" && k.startsWith(prefix)) out.push(k);
       }
+      walked.delete(real);
     };
     await walk(baseKey === "" ? this.root : this.path(baseKey), baseKey === "" ? "" : `${baseKey}/`);
     return out.sort();
@@ -240,5 +256,15 @@ export class LocalObjectStore implements ObjectStore {
     } catch {
       // the lock went away meanwhile: just retry
     }
+  }
+}
+
+/** What a symbolic link points to ("other" when it points nowhere). */
+async function linkKind(p: string): Promise<"dir" | "file" | "other"> {
+  try {
+    const st = await stat(p);
+    return st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
+  } catch {
+    return "other";
   }
 }

@@ -1,6 +1,6 @@
 /** Local ObjectStore: the contract, key validation, and real concurrency (threads + processes racing CAS). */
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -97,6 +97,22 @@ describe("local store internals", () => {
     await expect(s.put("d/k.json", "3", { ifNoneMatch: true })).rejects.toThrow(/put-if-absent refused/);
     expect(readdirSync(join(root, "internals", "d"))).toEqual(["k.json"]);
     expect(await s.list("d/")).toEqual(["d/k.json"]);
+  });
+
+  it("list() follows symbolic links to files and folders (as get() does), and ends on a link cycle", async () => {
+    const elsewhere = tempDir("msor-linked-");
+    mkdirSync(join(elsewhere, "days"), { recursive: true });
+    writeFileSync(join(elsewhere, "days", "2024-03-05.parquet"), "b");
+    writeFileSync(join(elsewhere, "one.parquet"), "a");
+    const storeRoot = join(root, "links");
+    mkdirSync(join(storeRoot, "in", "SYNA"), { recursive: true });
+    symlinkSync(join(elsewhere, "one.parquet"), join(storeRoot, "in", "SYNA", "2024-03-04.parquet"));
+    symlinkSync(join(elsewhere, "days"), join(storeRoot, "in", "SYNB"));
+    symlinkSync(join(elsewhere, "nowhere.parquet"), join(storeRoot, "in", "SYNA", "broken.parquet"));
+    symlinkSync(join(storeRoot, "in"), join(storeRoot, "in", "loop"));
+    const s = new LocalObjectStore(storeRoot);
+    expect(await s.list("in/")).toEqual(["in/SYNA/2024-03-04.parquet", "in/SYNB/2024-03-05.parquet"]);
+    expect(new TextDecoder().decode(await s.get("in/SYNB/2024-03-05.parquet"))).toBe("b");
   });
 
   it("breaks a lock left behind by a crashed writer once it is stale", async () => {
