@@ -3,6 +3,7 @@
  * them (rows from lib/sweep/summary.ts: days on default parameters are summarised apart, no_data parents left
  * out, paired differences with Student t 95% intervals).
  */
+import { fixed } from "../core/units.ts";
 import type { GainSummary, StrategySummary } from "../sweep/summary.ts";
 import { printTable } from "./output.ts";
 
@@ -37,7 +38,7 @@ export const GAIN_TABLE_COLUMNS = [
 ];
 
 const ci95 = (low: number, high: number) =>
-  Number.isNaN(low) ? undefined : `[${low.toFixed(2)}, ${high.toFixed(2)}]`;
+  Number.isNaN(low) ? undefined : `[${fixed(low, 2)}, ${fixed(high, 2)}]`;
 
 export function strategyTableRows(strategies: readonly StrategySummary[]): Record<string, unknown>[] {
   return strategies.map((s) => ({

@@ -1,5 +1,7 @@
 /** Output helpers shared by the commands: aligned text tables, JSON, progress on stderr. */
+
 import { InputError } from "../core/errors.ts";
+import { fixed } from "../core/units.ts";
 
 export function printJson(value: unknown): void {
   process.stdout.write(
@@ -10,7 +12,7 @@ export function printJson(value: unknown): void {
 function cell(v: unknown, digits: number): string {
   if (typeof v === "number") {
     if (!Number.isFinite(v)) return Number.isNaN(v) ? "-" : String(v);
-    return Number.isInteger(v) ? String(v) : v.toFixed(digits);
+    return Number.isInteger(v) ? String(v) : fixed(v, digits);
   }
   return v === undefined || v === null ? "-" : String(v);
 }

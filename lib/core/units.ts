@@ -68,3 +68,9 @@ export function secondsBetween(aNs: bigint, bNs: bigint): number {
 export function addSeconds(tNs: bigint, seconds: number): bigint {
   return tNs + BigInt(Math.round(seconds * 1e9));
 }
+
+/** `v.toFixed(digits)` without a minus sign on a value that rounds to zero ("-0.00" reads as a real sign). */
+export function fixed(v: number, digits: number): string {
+  const t = v.toFixed(digits);
+  return /^-0(\.0*)?$/.test(t) ? t.slice(1) : t;
+}

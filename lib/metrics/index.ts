@@ -20,6 +20,7 @@ export {
   reversionBps,
 } from "./parentMetrics.ts";
 export {
+  isWin,
   mean,
   meanConfidenceInterval,
   median,
@@ -28,5 +29,6 @@ export {
   type StrategyStats,
   stdev,
   strategyStats,
+  TIE_BPS,
 } from "./strategyStats.ts";
 export { studentTCdf, studentTQuantile } from "./studentT.ts";

@@ -28,7 +28,7 @@ export interface PairedDifference {
   /** Confidence interval of the mean difference: mean -/+ t_{(1+c)/2, n-1} sd / sqrt(n); NaN when n < 2. */
   readonly ciLowBps: number;
   readonly ciHighBps: number;
-  /** Share of paired orders where the strategy's cost < the baseline's (ties are not wins). */
+  /** Share of paired orders where the strategy's cost < the baseline's (ties are not wins: `isWin`). */
   readonly winRate: number;
 }
 
@@ -44,6 +44,17 @@ export interface StrategyStats {
   readonly stdevBps: number;
   /** null when the baseline is absent from the rows. */
   readonly vsBaseline: PairedDifference | null;
+}
+
+/**
+ * Cost differences smaller than this (bps) are ties, not wins: the same executions priced along two code paths
+ * (e.g. an alpha whose coefficient is 0 against no alpha) differ by ~1e-12 bps of floating-point noise.
+ */
+export const TIE_BPS = 1e-9;
+
+/** Whether a cost beats its baseline's (both in bps of the arrival mid; lower is better; ties are not wins). */
+export function isWin(costBps: number, baselineBps: number): boolean {
+  return costBps < baselineBps - TIE_BPS;
 }
 
 export function mean(xs: readonly number[]): number {
@@ -117,7 +128,7 @@ export function strategyStats(
         const b = base.get(key);
         if (b === undefined || !Number.isFinite(b) || !Number.isFinite(c)) continue;
         diffs.push(c - b);
-        if (c < b) wins++;
+        if (isWin(c, b)) wins++;
       }
       const ci = meanConfidenceInterval(diffs, opts.confidence ?? 0.95);
       vsBaseline = {

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
 import { validateRunId } from "../core/ids.ts";
+import { isWin } from "../metrics/index.ts";
 import type { CellValue } from "../results/schema.ts";
 import { validateTaskId } from "../store/keys.ts";
 import { BASELINE_STRATEGY } from "./summary.ts";
@@ -162,7 +163,7 @@ export function aggregateExecutions(
       a.paired++;
       a.diff_sum += d;
       a.diff_sumsq += d * d;
-      if (d < 0) a.wins++;
+      if (isWin(c, b)) a.wins++;
     }
   }
   return out;

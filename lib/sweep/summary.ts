@@ -9,7 +9,7 @@
  * (labels ending in `/impact=NAME`) each model's strategies are paired with that model's twap/market.
  */
 import { OVERRIDE_KEYS } from "../calibration/overrides.ts";
-import { mean, meanConfidenceInterval, strategyStats } from "../metrics/index.ts";
+import { isWin, mean, meanConfidenceInterval, strategyStats } from "../metrics/index.ts";
 import type { CellValue } from "../results/schema.ts";
 
 /** The baseline every strategy is paired against. */
@@ -180,7 +180,7 @@ export function summarizeGains(rows: readonly Row[], confidence = 0.95): GainSum
           const b = base.get(k);
           if (b === undefined || !Number.isFinite(b) || !Number.isFinite(c)) continue;
           diffs.push(c - b);
-          if (c < b) wins++;
+          if (isWin(c, b)) wins++;
         }
         const ci = meanConfidenceInterval(diffs, confidence);
         out.push({

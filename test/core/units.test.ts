@@ -4,6 +4,7 @@ import { validateDate, validateSymbol } from "../../lib/core/ids.ts";
 import { Rng, seedFrom } from "../../lib/core/rng.ts";
 import {
   decimalSecondsToNs,
+  fixed,
   fixedToUsd,
   priceKey,
   UNDEF_PRICE_I64,
@@ -67,5 +68,17 @@ describe("seeded RNG", () => {
     expect(se / n / 3000).toBeCloseTo(1, 1);
     expect(sn / n).toBeCloseTo(0, 1);
     expect(sn2 / n).toBeCloseTo(1, 1);
+  });
+});
+
+describe("fixed", () => {
+  it("is toFixed without a minus sign on a value that rounds to zero", () => {
+    expect(fixed(-2e-12, 2)).toBe("0.00");
+    expect(fixed(-0, 3)).toBe("0.000");
+    expect(fixed(-0.004, 2)).toBe("0.00");
+    expect(fixed(-0.005, 2)).toBe((-0.005).toFixed(2)); // "-0.01" where toFixed rounds away from zero
+    expect(fixed(-1.234, 2)).toBe("-1.23");
+    expect(fixed(-3e-7, 0)).toBe("0");
+    expect(fixed(2.5, 1)).toBe("2.5");
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../lib/core/rng.ts";
 import {
+  isWin,
   meanConfidenceInterval,
   type StrategyCostRow,
   strategyStats,
+  TIE_BPS,
 } from "../../lib/metrics/strategyStats.ts";
 import { studentTCdf, studentTQuantile } from "../../lib/metrics/studentT.ts";
 
@@ -44,6 +46,19 @@ describe("strategyStats (MODELS.md section 8, run level)", () => {
     const twap = stats.find((s) => s.strategy === "twap")!;
     expect(twap.vsBaseline!.meanDiffBps).toBe(0);
     expect(twap.vsBaseline!.winRate).toBe(0);
+  });
+
+  it("floating-point noise is a tie, not a win (equal executions priced along two code paths)", () => {
+    // a real GOOG sell run: alpha=ofi with a zero coefficient vs alpha=none, per order
+    expect(isWin(10.170014800311717, 10.170014800313693)).toBe(false);
+    expect(isWin(10.17, 10.17 + 2 * TIE_BPS)).toBe(true);
+    const stats = strategyStats([
+      ...rows("twap", [10.170014800313693, 20, 30]),
+      ...rows("ofi", [10.170014800311717, 20, 30 - 1e-13]),
+    ]);
+    const ofi = stats.find((s) => s.strategy === "ofi")!;
+    expect(ofi.vsBaseline!.winRate).toBe(0);
+    expect(Math.abs(ofi.vsBaseline!.meanDiffBps)).toBeLessThan(1e-11);
   });
 
   it("pairs by order key, skips unmatched or NaN-cost orders, counts strict wins", () => {

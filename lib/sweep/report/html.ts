@@ -1,4 +1,5 @@
 /** One self-contained HTML page: inline CSS, inline SVG charts, no scripts, fonts or external resources. */
+import { fixed } from "../../core/units.ts";
 import type { Column, TableDef } from "./tables.ts";
 
 export interface RenderedChart {
@@ -38,7 +39,7 @@ function formatCell(v: unknown, c: Column): { text: string; numeric: boolean } {
     if (!Number.isFinite(v)) return { text: "-", numeric: true };
     if (c.format === "pct") return { text: `${(100 * v).toFixed(1)}%`, numeric: true };
     if (c.format === "int") return { text: Math.round(v).toLocaleString("en-US"), numeric: true };
-    if (typeof c.format === "number") return { text: v.toFixed(c.format), numeric: true };
+    if (typeof c.format === "number") return { text: fixed(v, c.format), numeric: true };
     return { text: String(v), numeric: true };
   }
   if (typeof v === "boolean") return { text: v ? "yes" : "no", numeric: false };

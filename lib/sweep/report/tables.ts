@@ -1,4 +1,5 @@
 /** The report's tables: column labels with units, rows from derive.ts, a note when the run lacks them. */
+import { fixed } from "../../core/units.ts";
 import { RISK_EXECUTION_COLUMNS, riskActive, riskTable } from "../riskSummary.ts";
 import { BASELINE_STRATEGY } from "../summary.ts";
 import { calibrationTable, failedTasks, perSymbol, strategySummary } from "./derive.ts";
@@ -24,7 +25,7 @@ export interface TableDef {
 }
 
 const ci = (low: number, high: number) =>
-  Number.isFinite(low) && Number.isFinite(high) ? `[${low.toFixed(2)}, ${high.toFixed(2)}]` : "-";
+  Number.isFinite(low) && Number.isFinite(high) ? `[${fixed(low, 2)}, ${fixed(high, 2)}]` : "-";
 
 const STRATEGY_COLUMNS: Column[] = [
   { key: "orders", label: "orders", format: "int" },
