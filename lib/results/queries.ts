@@ -12,6 +12,7 @@
  * Every query keeps only parents with status = 'ok' (a `no_data` parent has no costs) and groups by
  * calibration_source, so days on default parameters are never pooled with calibrated days.
  */
+import { TIE_BPS } from "../metrics/index.ts";
 import { CALIBRATION_TABLE } from "./calibrationSchema.ts";
 import type { TableSchema } from "./schema.ts";
 import { RESULT_TABLES } from "./tables.ts";
@@ -33,18 +34,18 @@ const SAME_ORDER = (a: string, b: string) =>
 /**
  * Paired-difference columns, as `msor backtest` / `msor sweep` print gains: mean of d = candidate - baseline
  * (negative = the candidate is cheaper: the router or the alpha saves), its CI, and the win rate (share of
- * orders where the candidate is strictly cheaper).
+ * orders where the candidate is cheaper by more than floating-point noise, `isWin` in lib/metrics).
  */
 const pairedGain = (baseline: string, candidate: string, label: string) => `
   avg(${candidate} - ${baseline}) AS ${label},
   avg(${candidate} - ${baseline}) - ${ci(`${candidate} - ${baseline}`)} AS ${label}_ci_low,
   avg(${candidate} - ${baseline}) + ${ci(`${candidate} - ${baseline}`)} AS ${label}_ci_high,
-  avg(CASE WHEN ${candidate} < ${baseline} THEN CAST(1 AS DOUBLE) WHEN ${candidate} >= ${baseline} THEN CAST(0 AS DOUBLE) END) AS win_rate`;
+  avg(CASE WHEN ${candidate} < ${baseline} - ${TIE_BPS} THEN CAST(1 AS DOUBLE) WHEN ${candidate} >= ${baseline} - ${TIE_BPS} THEN CAST(0 AS DOUBLE) END) AS win_rate`;
 
 export const STRATEGY_COMPARISON: SavedQuery = {
   name: "strategy_comparison",
   description:
-    "Per strategy: mean cost and the paired difference to twap/market on the same parent orders (negative = cheaper than twap), 95% CI, win rate",
+    "Per strategy: mean cost and the paired difference to twap/market on the same parent orders (negative = cheaper than twap), 95% CI (normal approximation: narrower than the Student t intervals of msor sweep and the report for a few orders), win rate",
   sql: `WITH e AS (
   SELECT symbol, "date", order_id, strategy, calibration_source, fill_rate, is_bps, total_cost_bps, passive_share
   FROM executions
@@ -64,7 +65,7 @@ SELECT
   avg(e.total_cost_bps - b.twap_bps) AS vs_twap_bps,
   avg(e.total_cost_bps - b.twap_bps) - ${ci("e.total_cost_bps - b.twap_bps")} AS vs_twap_ci_low,
   avg(e.total_cost_bps - b.twap_bps) + ${ci("e.total_cost_bps - b.twap_bps")} AS vs_twap_ci_high,
-  avg(CASE WHEN e.total_cost_bps < b.twap_bps THEN CAST(1 AS DOUBLE) WHEN e.total_cost_bps >= b.twap_bps THEN CAST(0 AS DOUBLE) END) AS win_rate,
+  avg(CASE WHEN e.total_cost_bps < b.twap_bps - ${TIE_BPS} THEN CAST(1 AS DOUBLE) WHEN e.total_cost_bps >= b.twap_bps - ${TIE_BPS} THEN CAST(0 AS DOUBLE) END) AS win_rate,
   avg(e.passive_share) AS passive_share
 FROM e
 LEFT JOIN b ON ${SAME_ORDER("e", "b")}
@@ -75,7 +76,7 @@ ORDER BY e.calibration_source DESC, e.strategy`,
 export const ROUTING_GAIN: SavedQuery = {
   name: "routing_gain",
   description:
-    "Routing gain: each sor strategy (e.g. ow/sor, myopic/sor/alpha=none) against the same schedule sent as market orders, paired on the same parent orders: routing_gain_bps = sor - market (negative = the router saves)",
+    "Routing gain: each sor strategy (e.g. ow/sor, myopic/sor/alpha=none) against the same schedule sent as market orders, paired on the same parent orders: routing_gain_bps = sor - market (negative = the router saves), 95% CI (normal approximation)",
   sql: `WITH e AS (
   SELECT symbol, "date", order_id, strategy, strategy_name, exec, calibration_source, total_cost_bps
   FROM executions
@@ -98,7 +99,7 @@ ORDER BY s.calibration_source DESC, s.strategy`,
 export const ALPHA_GAIN: SavedQuery = {
   name: "alpha_gain",
   description:
-    "Alpha gain: myopic with an alpha model against myopic without alpha (same execution), paired on the same parent orders: alpha_gain_bps = alpha - none (negative = the alpha saves; look_ahead = oracle upper bound)",
+    "Alpha gain: myopic with an alpha model against myopic without alpha (same execution), paired on the same parent orders: alpha_gain_bps = alpha - none (negative = the alpha saves; look_ahead = oracle upper bound), 95% CI (normal approximation)",
   sql: `WITH e AS (
   SELECT symbol, "date", order_id, strategy, strategy_name, alpha_model, look_ahead, calibration_source, total_cost_bps
   FROM executions
