@@ -83,12 +83,31 @@ describe("msor sweep, status, query", () => {
     const r = await run(["sweep", "--spec", gapSpec, "--root", root, "--workers", "1"]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(
-      "2 symbol-day(s) had no input and were left out of calibration (SYNA 2024-02-29, SYNA 2024-03-01)",
+      "2 lookback symbol-day(s) before the run's dates have no input and were left out of calibration " +
+        "(SYNA 2024-02-29, SYNA 2024-03-01): expected where the data starts later",
     );
+    expect(r.out).not.toContain("of the run have no input");
     // planning the same spec again finds the finished run and reports the same count
     const j = await run(["sweep", "--spec", gapSpec, "--root", root, "--json"]);
     expect(j.code, j.err).toBe(0);
     expect(JSON.parse(j.out)).toMatchObject({ runId: "cli-gap", state: "finished", no_input: 2 });
+  }, 120_000);
+
+  it("says which run days have no input, apart from the lookback days (their backtests fail)", async () => {
+    const holeSpec = join(dir, "hole.yaml");
+    writeFileSync(
+      holeSpec,
+      readFileSync(specPath, "utf8")
+        .replace("run_id: cli-run", "run_id: cli-hole")
+        .replace("dates: [2024-03-05]", "dates: [2024-03-05, 2024-03-06]"), // no input on 03-06
+    );
+    const r = await run(["sweep", "--spec", holeSpec, "--root", root, "--workers", "1"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(
+      "1 symbol-day(s) of the run have no input (SYNA 2024-03-06): their backtests fail; " +
+        "check input.root and input.key_template",
+    );
+    expect(r.out).toMatch(/failed backtest-20240306-SYNA: .*cannot open/);
   }, 120_000);
 
   it("exits 2 on bad input with a message that says what to do", async () => {

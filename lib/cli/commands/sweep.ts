@@ -25,6 +25,7 @@ import {
   summarizeStrategies,
 } from "../../sweep/summary.ts";
 import { readSweepSpecFile } from "../../sweep/sweepSpec.ts";
+import type { SweepTask } from "../../sweep/taskId.ts";
 import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
 import { parseNumberOption, printJson, printTable, progress, progressDone } from "../output.ts";
 
@@ -107,7 +108,8 @@ async function report(
   json: boolean | undefined,
 ): Promise<void> {
   const costs = status.finished ? await costSummary(store, plan.runId) : undefined;
-  const noInput = (await readManifest(store, plan.runId)).no_input;
+  const manifest = await readManifest(store, plan.runId);
+  const noInput = manifest.no_input;
   if (json) {
     printJson({
       ...plan,
@@ -125,12 +127,23 @@ async function report(
     `run ${plan.runId}: ${p.ok} ok, ${p.failed} failed, ${p.dead_lettered} dead-lettered of ${p.planned} tasks${p.finished ? "" : " (not finished)"}\n`,
   );
   const failed = Object.entries(status.tasks).filter(([, t]) => t.outcome !== "ok");
-  if (noInput.length > 0) {
-    const shown = noInput.slice(0, 5).map((t) => `${t.symbol} ${t.date}`);
+  // a lookback day before the data starts is expected; a run day without input is the user's problem
+  const runDays = new Set(manifest.dates);
+  const listed = (ts: readonly SweepTask[]) =>
+    `${ts
+      .slice(0, 5)
+      .map((t) => `${t.symbol} ${t.date}`)
+      .join(", ")}${ts.length > 5 ? ", ..." : ""}`;
+  const earlier = noInput.filter((t) => !runDays.has(t.date));
+  const missing = noInput.filter((t) => runDays.has(t.date));
+  if (earlier.length > 0)
     process.stdout.write(
-      `  ${noInput.length} symbol-day(s) had no input and were left out of calibration (${shown.join(", ")}${noInput.length > 5 ? ", ..." : ""})\n`,
+      `  ${earlier.length} lookback symbol-day(s) before the run's dates have no input and were left out of calibration (${listed(earlier)}): expected where the data starts later\n`,
     );
-  }
+  if (missing.length > 0)
+    process.stdout.write(
+      `  ${missing.length} symbol-day(s) of the run have no input (${listed(missing)}): their backtests fail; check input.root and input.key_template\n`,
+    );
   for (const [id, t] of failed.slice(0, 10))
     process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
   if (failed.length > 10)
