@@ -17,6 +17,7 @@ import { didYouMean } from "../core/suggest.ts";
 import { IMPACT_MODELS, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import type { ParentOrderConfig, StrategyConfig, TaskConfig } from "../task/config.ts";
 import { DEFAULT_POV_RHO, STRATEGIES, strategyLabel } from "../task/strategies.ts";
+import { issueText, schemaKeys } from "./specIssues.ts";
 
 /** Order-entry latency when the spec gives none, milliseconds. */
 const DEFAULT_LATENCY_MS = 1;
@@ -251,13 +252,18 @@ export type TaskSpec = TaskConfig;
 export type StrategySpec = StrategyConfig;
 export type ParentOrderSpec = ParentOrderConfig;
 
+let taskSpecKeys: string[] | undefined;
+
 /** Parse and validate a spec (object from JSON); errors name the field and what is expected. */
 export function parseTaskSpec(value: unknown, where = "spec"): TaskSpec {
-  const r = taskSpecSchema().safeParse(value ?? {});
+  const schema = taskSpecSchema();
+  const r = schema.safeParse(value ?? {});
   if (!r.success) {
+    taskSpecKeys ??= schemaKeys(schema);
+    const known = taskSpecKeys;
     const issues = r.error.issues
       .slice(0, 5)
-      .map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
+      .map((i) => issueText(i, known))
       .join("; ");
     throw new InputError(`invalid ${where}: ${issues}`);
   }

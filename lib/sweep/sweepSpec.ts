@@ -21,6 +21,7 @@ import {
   renderInputKey,
 } from "../store/keys.ts";
 import { parseTaskSpec, strategyLabel, type TaskSpec } from "./spec.ts";
+import { issueText, schemaKeys } from "./specIssues.ts";
 import { expandStrategyGrid } from "./strategyGrid.ts";
 import { type SweepTask, sweepTask } from "./taskId.ts";
 
@@ -184,7 +185,8 @@ const FIELDS = SweepSpecSchema.shape;
 function parseField<T>(schema: z.ZodType<T>, field: string, value: unknown, p: Problems): T | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  for (const i of r.error.issues) p.add(`${[field, ...i.path.map(String)].join(".")}: ${i.message}`);
+  const known = schemaKeys(schema);
+  for (const i of r.error.issues) p.add(issueText(i, known, [field]));
   return undefined;
 }
 
@@ -231,18 +233,20 @@ function resolveBacktest(raw: Record<string, unknown>, lookbackDays: number, p: 
   }
   const grid =
     raw.strategies === undefined ? undefined : p.run(() => expandStrategyGrid(raw.strategies as unknown[]));
-  if (raw.strategies !== undefined && grid === undefined) return undefined;
+  const gridFailed = raw.strategies !== undefined && grid === undefined;
+  // (with a failed grid the rest is still checked, on the default strategies, so that one error lists it all)
+  const { strategies: _, ...rest } = raw;
   const spec = p.run(() =>
     parseTaskSpec(
       {
-        ...raw,
+        ...(gridFailed ? rest : raw),
         ...(grid ? { strategies: grid.map((g) => g.spec) } : {}),
         calibration: { lookback_days: lookbackDays },
       },
       "backtest",
     ),
   );
-  return spec;
+  return gridFailed ? undefined : spec;
 }
 
 /**
@@ -272,8 +276,10 @@ export function resolveSweepSpec(value: unknown, where = "sweep spec"): Resolved
   const input = inputRaw ? resolveInput(inputRaw, p) : undefined;
   const lookbackDays = parseField(FIELDS.calibration, "calibration", raw.calibration, p)?.lookback_days;
   const backtestRaw = parseField(FIELDS.backtest, "backtest", raw.backtest, p);
-  const backtest =
-    backtestRaw && lookbackDays !== undefined ? resolveBacktest(backtestRaw, lookbackDays, p) : undefined;
+  // (checked with the default lookback when calibration is wrong, so that its problems are listed too)
+  const backtest = backtestRaw
+    ? resolveBacktest(backtestRaw, lookbackDays ?? DEFAULT_LOOKBACK_DAYS, p)
+    : undefined;
   const lookback: Record<string, readonly string[]> = {};
   const calibration = new Set<string>(dates);
   for (const d of lookbackDays === undefined ? [] : dates) {

@@ -198,6 +198,34 @@ describe("resolveSweepSpec", () => {
     ]);
   });
 
+  it("lists every problem of the nested fields too, with the closest field name for a misspelt key", () => {
+    const message = (v: Record<string, unknown>) => {
+      try {
+        resolve(v);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "";
+    };
+    const typos = message({
+      calibration: { lookback_day: 2 },
+      backtest: { orders: [{ side: "sell", pct_adv: 0.5, start_times: ["10:30"], horizon_mins: 15 }] },
+    });
+    expect(typos).toMatch(/2 problems/);
+    expect(typos).toMatch(/calibration: unrecognized key "lookback_day" \(did you mean lookback_days\?\)/);
+    expect(typos).toMatch(/orders\.0: unrecognized key "horizon_mins" \(did you mean horizon_min\?\)/);
+    // a strategy grid that fails does not hide the orders' problems
+    const both = message({
+      backtest: {
+        orders: [{ side: "short", pct_adv: 0.5, start_times: ["10:30"], horizon_min: 15 }],
+        strategies: [{ strategy: "myopic", exec: "sor", alpha: ["none", "ofii"] }],
+      },
+    });
+    expect(both).toMatch(/2 problems/);
+    expect(both).toMatch(/strategies\[0\]\.alpha: Invalid option/);
+    expect(both).toMatch(/orders\.0\.side: Invalid option: expected one of "buy"\|"sell"/);
+  });
+
   it("rejects unknown top-level fields and misplaced calibration", () => {
     expect(() => resolve({ symbol: ["AAPL"] })).toThrow(/Unrecognized key/i);
     expect(() => resolve({ backtest: { calibration: { lookback_days: 3 } } })).toThrow(
