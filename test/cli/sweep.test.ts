@@ -14,6 +14,16 @@ const specPath = join(dir, "sweep.yaml");
 
 const run = runMain;
 
+/** The test spec under run id cli-NAME with one line replaced: its path. */
+function variantSpec(name: string, [from, to]: [string, string]): string {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(
+    path,
+    readFileSync(specPath, "utf8").replace("run_id: cli-run", `run_id: cli-${name}`).replace(from, to),
+  );
+  return path;
+}
+
 beforeAll(async () => {
   await writeInputs(input, ["SYNA"], ["2024-03-04", "2024-03-05"]);
   writeFileSync(
@@ -72,14 +82,8 @@ describe("msor sweep, status, query", () => {
   }, 120_000);
 
   it("says how many lookback symbol-days had no input and were left out (text and --json)", async () => {
-    const gapSpec = join(dir, "gap.yaml");
     // lookback 3 before 2024-03-05 = 02-29, 03-01, 03-04; only 03-04 and 03-05 have input
-    writeFileSync(
-      gapSpec,
-      readFileSync(specPath, "utf8")
-        .replace("run_id: cli-run", "run_id: cli-gap")
-        .replace("lookback_days: 1", "lookback_days: 3"),
-    );
+    const gapSpec = variantSpec("gap", ["lookback_days: 1", "lookback_days: 3"]);
     const r = await run(["sweep", "--spec", gapSpec, "--root", root, "--workers", "1"]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(
@@ -94,13 +98,7 @@ describe("msor sweep, status, query", () => {
   }, 120_000);
 
   it("says which run days have no input, apart from the lookback days (their backtests fail)", async () => {
-    const holeSpec = join(dir, "hole.yaml");
-    writeFileSync(
-      holeSpec,
-      readFileSync(specPath, "utf8")
-        .replace("run_id: cli-run", "run_id: cli-hole")
-        .replace("dates: [2024-03-05]", "dates: [2024-03-05, 2024-03-06]"), // no input on 03-06
-    );
+    const holeSpec = variantSpec("hole", ["dates: [2024-03-05]", "dates: [2024-03-05, 2024-03-06]"]); // no input on 03-06
     const r = await run(["sweep", "--spec", holeSpec, "--root", root, "--workers", "1"]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(
