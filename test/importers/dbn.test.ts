@@ -152,6 +152,14 @@ describe("DBN import errors", () => {
     );
   });
 
+  it("says that a Parquet file needs no import", async () => {
+    const file = path.join(tempDir(), "day.parquet");
+    writeFileSync(file, "PAR1 parquet bytes PAR1");
+    await expect(importDbn({ input: file, out: `${file}.out.parquet` })).rejects.toThrow(
+      /day\.parquet is a Parquet file, not DBN: .*needs no import: give it to `msor inspect` or `msor backtest`/,
+    );
+  });
+
   it("rejects an empty file", async () => {
     const file = path.join(tempDir(), "empty.dbn");
     writeFileSync(file, "");

@@ -67,6 +67,12 @@ function hexHead(bytes: Uint8Array): string {
 export function parseDbnPrefix(bytes: Uint8Array, name: string): { version: number; length: number } {
   const magic = String.fromCharCode(...bytes.subarray(0, 3));
   if (magic !== DBN_MAGIC) {
+    if (String.fromCharCode(...bytes.subarray(0, 4)) === "PAR1") {
+      throw new DataFormatError(
+        `${name} is a Parquet file, not DBN: an MBP-10 Parquet file (Databento's to_parquet, or msor import's ` +
+          "output) needs no import: give it to `msor inspect` or `msor backtest` as it is",
+      );
+    }
     const what = bytes.length === 0 ? "it is empty" : `it starts with bytes ${hexHead(bytes)}`;
     throw new DataFormatError(
       `${name} is not a DBN file: ${what} (expected "DBN", optionally zstd-compressed); ` +
