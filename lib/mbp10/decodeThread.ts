@@ -33,6 +33,7 @@ import { DataFormatError, errorMessage } from "../core/errors.ts";
 import { type ByteSource, ownsBuffer } from "../ports/byteSource.ts";
 import { type ByteRange, canPrefetch } from "../ports/prefetch.ts";
 import type { RawEngineBatch } from "./schema.ts";
+import { slabOf } from "./slab.ts";
 
 /** Bytes of the file at `offset`, handed to the decode thread ahead of the reads that need them. */
 export interface Chunk {
@@ -64,7 +65,9 @@ interface Session {
   readError?: unknown;
 }
 
-const ENTRY = new URL("./decodeWorker.mjs", import.meta.url);
+/** The decode thread's entry file, looked up beside this module (and beside a bundle of it: threadBundle.ts). */
+export const DECODE_WORKER_FILE = "decodeWorker.mjs";
+const ENTRY = new URL(`./${DECODE_WORKER_FILE}`, import.meta.url);
 
 class DecodeThread {
   private readonly worker: Worker;
@@ -161,9 +164,9 @@ class DecodeThread {
     return id;
   }
 
-  /** Hand a batch's buffers back (detached here; the decode thread reuses them). */
+  /** Hand a batch's slab back (detached here; the decode thread reuses it). */
   release(id: number, batch: RawEngineBatch): void {
-    const buffers = batchBuffers(batch);
+    const buffers = [slabOf(batch)];
     this.post({ op: "release", id, buffers }, buffers);
   }
 
@@ -266,16 +269,6 @@ function readAhead(src: ByteSource, ranges: readonly ByteRange[]): Promise<Chunk
   );
   p.catch(() => undefined);
   return p;
-}
-
-/** The distinct ArrayBuffers under a batch's typed arrays (what a transfer moves). */
-export function batchBuffers(b: RawEngineBatch): ArrayBuffer[] {
-  const set = new Set<ArrayBuffer>();
-  for (const v of Object.values(b)) {
-    const arrays = Array.isArray(v) ? v : [v];
-    for (const a of arrays) if (ArrayBuffer.isView(a) && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
-  }
-  return [...set];
 }
 
 /**

@@ -11,10 +11,10 @@ import { errorMessage } from "../core/errors.ts";
 import { parquetWasmStopped } from "../parquet/wasm.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { PREFETCH_GAP_BYTES } from "../ports/prefetch.ts";
-import { batchBuffers, type Chunk, type FromDecoder, type ToDecoder } from "./decodeThread.ts";
+import type { Chunk, FromDecoder, ToDecoder } from "./decodeThread.ts";
 import { Mbp10File } from "./reader.ts";
 import type { RawEngineBatch } from "./schema.ts";
-import { SlabPool } from "./slab.ts";
+import { SlabPool, slabOf } from "./slab.ts";
 
 interface Session {
   readonly reads: Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>;
@@ -103,7 +103,7 @@ port.on("message", (m: ToDecoder) => {
           const r = await s.it.next();
           s.chunks = [];
           if (r.done) post({ op: "end", id: m.id });
-          else post({ op: "batch", id: m.id, batch: r.value }, batchBuffers(r.value));
+          else post({ op: "batch", id: m.id, batch: r.value }, [slabOf(r.value)]);
         } catch (e) {
           s.it = undefined;
           fail(m.id, e);

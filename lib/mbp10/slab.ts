@@ -46,74 +46,49 @@ export class SlabPool {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
-function columnsOf(b: RawEngineBatch): Column[] {
-  return [
-    b.tsRecv,
-    b.price,
-    b.publisher,
-    b.action,
-    b.side,
-    b.depth,
-    b.size,
-    b.flags,
-    b.sequence,
-    ...b.bidPx,
-    ...b.askPx,
-    ...b.bidSz,
-    ...b.askSz,
-  ];
+/** `b` with `f` applied to each of its columns (one place that lists them). */
+function mapColumns(b: RawEngineBatch, f: <T extends Column>(c: T) => T): RawEngineBatch {
+  return {
+    length: b.length,
+    levels: b.levels,
+    tsRecv: f(b.tsRecv),
+    publisher: f(b.publisher),
+    action: f(b.action),
+    side: f(b.side),
+    depth: f(b.depth),
+    price: f(b.price),
+    size: f(b.size),
+    flags: f(b.flags),
+    sequence: f(b.sequence),
+    bidPx: b.bidPx.map(f),
+    askPx: b.askPx.map(f),
+    bidSz: b.bidSz.map(f),
+    askSz: b.askSz.map(f),
+  };
 }
 
 /**
- * A copy of `b` whose typed arrays all lie in one slab from `pool` (8-byte aligned, in a fixed order). Call
- * it while `b`'s arrays are still valid (views of parquet-wasm's memory are, during viewRowGroup's callback).
+ * A copy of `b` whose typed arrays all lie in one slab from `pool` (each 8-byte aligned). Call it while `b`'s
+ * arrays are still valid (views of parquet-wasm's memory are, during viewRowGroup's callback).
  */
 export function packBatch(b: RawEngineBatch, pool: SlabPool): RawEngineBatch {
   let bytes = 0;
-  for (const c of columnsOf(b)) bytes += align8(c.byteLength);
+  mapColumns(b, (c) => {
+    bytes += align8(c.byteLength);
+    return c;
+  });
   const slab = pool.take(bytes);
   let at = 0;
-  const put = <T extends Column>(c: T): T => {
-    const out = new (c.constructor as new (buf: ArrayBuffer, off: number, len: number) => T)(
+  return mapColumns(b, (c) => {
+    const out = new (c.constructor as new (buf: ArrayBuffer, off: number, len: number) => typeof c)(
       slab,
       at,
       c.length,
     );
-    (out as unknown as { set(a: T): void }).set(c);
+    (out as unknown as { set(a: typeof c): void }).set(c);
     at += align8(c.byteLength);
     return out;
-  };
-  // the same order as columnsOf
-  const tsRecv = put(b.tsRecv);
-  const price = put(b.price);
-  const publisher = put(b.publisher);
-  const action = put(b.action);
-  const side = put(b.side);
-  const depth = put(b.depth);
-  const size = put(b.size);
-  const flags = put(b.flags);
-  const sequence = put(b.sequence);
-  const bidPx = b.bidPx.map(put);
-  const askPx = b.askPx.map(put);
-  const bidSz = b.bidSz.map(put);
-  const askSz = b.askSz.map(put);
-  return {
-    length: b.length,
-    levels: b.levels,
-    tsRecv,
-    publisher,
-    action,
-    side,
-    depth,
-    price,
-    size,
-    flags,
-    sequence,
-    bidPx,
-    askPx,
-    bidSz,
-    askSz,
-  };
+  });
 }
 
 /** The slab under a packed batch. */

@@ -20,10 +20,11 @@ import { fileURLToPath } from "node:url";
 import * as pw from "parquet-wasm/esm";
 import { RetryableError } from "../core/errors.ts";
 
-const WASM_FILE = "parquet_wasm_bg.wasm";
+/** parquet-wasm's module file name: a bundle ships it beside itself (the Lambda asset, the pool's threads). */
+export const WASM_FILE = "parquet_wasm_bg.wasm";
 
-/** A bundle (the Lambda asset) ships the .wasm beside itself; from source it comes from node_modules. */
-function wasmPath(): string {
+/** The .wasm file: beside the bundle that runs this; from source, parquet-wasm's in node_modules. */
+export function wasmPath(): string {
   const beside = fileURLToPath(new URL(WASM_FILE, import.meta.url));
   if (existsSync(beside)) return beside;
   return createRequire(import.meta.url).resolve(`parquet-wasm/esm/${WASM_FILE}`);

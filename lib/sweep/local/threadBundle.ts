@@ -29,6 +29,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { threadId } from "node:worker_threads";
 import { errorMessage } from "../../core/errors.ts";
+import { DECODE_WORKER_FILE } from "../../mbp10/decodeThread.ts";
+import { WASM_FILE, wasmPath } from "../../parquet/wasm.ts";
 import { systemClock } from "../../ports/clock.ts";
 
 /** The same settings as the Lambda bundles (ESM keeps import.meta.url, which finds the files beside). */
@@ -42,9 +44,6 @@ const PROJECT = join(LIB, "..");
 const BUNDLE_VERSION = "1";
 const THREAD_SOURCE = join(HERE, "thread.ts");
 const DECODE_SOURCE = join(LIB, "mbp10", "decodeWorker.ts");
-/** Names the bundled code looks for beside itself (lib/mbp10/decodeThread.ts, lib/parquet/wasm.ts). */
-const DECODE_FILE = "decodeWorker.mjs";
-const WASM_FILE = "parquet_wasm_bg.wasm";
 /**
  * Left out of the bundle, resolved from node_modules at run time: native packages (DuckDB: a worker thread
  * does not use it today; should one import it, its .node binary could not be bundled).
@@ -131,8 +130,8 @@ function write(dir: string): void {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    writeFileSync(join(tmp, DECODE_FILE), bundle(DECODE_SOURCE, DECODE_FILE));
-    writeFileSync(join(tmp, WASM_FILE), readFileSync(require.resolve(`parquet-wasm/esm/${WASM_FILE}`)));
+    writeFileSync(join(tmp, DECODE_WORKER_FILE), bundle(DECODE_SOURCE, DECODE_WORKER_FILE));
+    writeFileSync(join(tmp, WASM_FILE), readFileSync(wasmPath()));
     writeFileSync(join(tmp, "thread.mjs"), bundle(THREAD_SOURCE, "thread.mjs"));
     renameSync(tmp, dir);
   } catch (e) {
