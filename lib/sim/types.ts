@@ -70,6 +70,18 @@ export interface Fill {
   readonly maker: boolean;
   /** Total fee of this fill in dollars: + paid (taker fee), - received (maker rebate). */
   readonly feeUsd: number;
+  /**
+   * Own-impact overlay charged per share on top of priceUsd (docs/models.md 6.6), side-adjusted price units
+   * (the effective price is priceUsd + s impactUsd); 0 for an owner without an overlay.
+   */
+  readonly impactUsd: number;
+  /**
+   * The data's national best on the side the fill takes (the ask for a buy) in the consistent book it executed
+   * against (for a limit fill the last one at or before it); NaN when that side is empty.
+   */
+  readonly bestUsd: number;
+  /** The data's national mid of that book; NaN when one-sided. */
+  readonly midUsd: number;
 }
 
 /** Buy (+1) or sell (-1). */

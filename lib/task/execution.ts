@@ -51,6 +51,8 @@ export { overfillOf } from "./executionTypes.ts";
 export { limitPriceUsd } from "./riskControls.ts";
 
 const MAX_DECISIONS = 100_000;
+/** The sqrt overlay's reference size q_ref as a share of ADV (docs/models.md 6.6). */
+const SQRT_REF_ADV_SHARE = 0.01;
 
 export class ParentExecution extends ParentRecord {
   /** The scheduler's impact state and the own-impact overlay (ownImpact.ts). */
@@ -108,7 +110,13 @@ export class ParentExecution extends ParentRecord {
   /** The controls that need m0: the limit price and the notional cap (the target min(S, cap)). */
   private applyArrivalControls(): void {
     const cap = this.gate.arrive(this.arrivalMid);
+    this.impact.setLimit(this.gate.limitUsd);
     if (cap !== undefined) this.target = Math.min(this.order.qty, cap);
+  }
+
+  /** The limit bound: the touch was beyond it when an order was due, limited shares ended unfilled, or it cut a fill. */
+  override get limitHit(): boolean {
+    return this.gate.limitHit || this.impact.limitHeld;
   }
 
   private start(): void {
@@ -118,12 +126,16 @@ export class ParentExecution extends ParentRecord {
     this.arrivalMid = a.status === "ok" ? a.midUsd : Number.NaN;
     this.applyArrivalControls();
     const impact = { lambdaUsd: this.ctx.lambdaUsdAt(this.arrivalMid), beta: this.ctx.beta };
-    // q_ref of the sqrt overlay: the parent's mean child size, S / number of decisions
-    const decisions = Math.min(
-      MAX_DECISIONS,
-      Math.max(1, Math.ceil((this.order.horizonS - 1e-9) / this.ctx.decisionIntervalS)),
+    // q_ref of the sqrt overlay: 1% of ADV (docs/models.md 6.6), the same for every parent and strategy
+    this.impact.start(
+      impact,
+      this.strategy.impactModel ?? "none",
+      SQRT_REF_ADV_SHARE * this.ctx.advShares,
+      this.ctx.sim,
+      this.owner,
+      this.order.side,
     );
-    this.impact.start(impact, this.strategy.impactModel ?? "none", this.order.qty / decisions);
+    this.impact.setLimit(this.gate.limitUsd);
     this.scheduler = this.strategy.makeScheduler(this.order, impact);
     this.startMark = this.ctx.tape.snapshot();
     const before = this.prevMark; // the mark at t0 - dt (participation cap), if any
@@ -323,9 +335,7 @@ export class ParentExecution extends ParentRecord {
   /** Fill callback from the simulator (routed by owner). */
   onFill(f: Fill): void {
     const child = this.orders.childOfOrder(f.orderId);
-    // the child is the overlay's group: a concave law sees the child's size, not the fill fragments
-    const impactUsd = this.impact.charge(f.tsNs, f.qty, child?.index);
-    this.fills.push({ ...f, catchUp: this.orders.isCatchUp(f.orderId), impactUsd });
+    this.fills.push({ ...f, catchUp: this.orders.isCatchUp(f.orderId) });
     this.filled += f.qty;
     this.intervalFilled += f.qty;
     // committed shares are already in the impact state; only fills beyond a child's X (overfill) add to it
