@@ -72,7 +72,9 @@ export interface Fill {
   readonly feeUsd: number;
   /**
    * Own-impact overlay charged per share on top of priceUsd (docs/models.md 6.6), side-adjusted price units
-   * (the effective price is priceUsd + s impactUsd); 0 for an owner without an overlay.
+   * (the effective price is priceUsd + s impactUsd); 0 for an owner without an overlay. Each fill of a market
+   * block pays the increase of the block's charge it causes, so a fill deep in the book may carry a negative
+   * value (its walk repays own jump charged to the shallower fills); a block's total is never negative.
    */
   readonly impactUsd: number;
   /**
