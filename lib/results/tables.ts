@@ -126,12 +126,12 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "participation",
       type: "float64",
-      doc: "executed / (market volume + our aggressive fills) over [t0, T_last] (<= 1; our passive fills are already in the market volume)",
+      doc: "executed / (market volume + our fills the data did not print: market fills and quote crosses) over [t0, T_last] (<= 1; passive fills carved out of trades are already in the market volume)",
     },
     {
       name: "max_participation",
       type: "float64",
-      doc: "max over decision intervals of our fills / (market volume + our aggressive fills) in the interval (<= 1)",
+      doc: "max over decision intervals of our fills / (market volume + our fills the data did not print) in the interval (<= 1)",
     },
     {
       name: "reversion_bps",

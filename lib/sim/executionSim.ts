@@ -81,7 +81,7 @@ export class ExecutionSim {
       this.depth,
       this.fees,
       opts.maxVenues,
-      (o, ts, venue, px, qty, fee) => this.emit(o, ts, venue, px, qty, false, fee),
+      (o, ts, venue, px, qty, fee) => this.emit(o, ts, venue, px, qty, false, fee, false),
       (o, ts, _venue, px, qty) => {
         const p = this.pricing.get(o.owner);
         return p === undefined ? qty : p.acceptMarket(ts, this.bookSeq, px, this.bestFor(o.side), qty);
@@ -93,7 +93,7 @@ export class ExecutionSim {
         depth: this.depth,
         trades: this.trades,
         queueModel: this.queueModel,
-        makerFill: (o, qty, ts) => this.makerFill(o, qty, ts),
+        makerFill: (o, qty, ts, printed) => this.makerFill(o, qty, ts, printed),
         noteLedger: (ledger) => this.taker.noteLedger(ledger),
       },
       opts.maxVenues,
@@ -336,13 +336,13 @@ export class ExecutionSim {
     }
   }
 
-  private makerFill(o: SimOrder, qty: number, ts: bigint): void {
+  private makerFill(o: SimOrder, qty: number, ts: bigint, printed: boolean): void {
     let q = Math.min(qty, o.remaining);
     const pricing = this.pricing.get(o.owner);
     if (pricing !== undefined && q > 0) q = pricing.acceptLimit(ts, o.priceUsd, q);
     if (q <= 0) return;
     o.remaining -= q;
-    this.emit(o, ts, o.venue, o.priceUsd, q, true, -this.fees.makerRebateUsd(o.venue) * q);
+    this.emit(o, ts, o.venue, o.priceUsd, q, true, -this.fees.makerRebateUsd(o.venue) * q, printed);
     if (o.remaining === 0) {
       this.passive.remove(o);
       this.finish(o);
@@ -362,6 +362,7 @@ export class ExecutionSim {
     qty: number,
     maker: boolean,
     feeUsd: number,
+    printed: boolean,
   ) {
     const bestUsd = this.bestFor(o.side);
     const midUsd = this.books.mid();
@@ -380,6 +381,7 @@ export class ExecutionSim {
       priceUsd,
       qty,
       maker,
+      printed,
       feeUsd,
       impactUsd,
       bestUsd,

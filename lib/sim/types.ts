@@ -68,6 +68,12 @@ export interface Fill {
    * venue displays at or through our price and not yet consumed by our owner (see executionSim.ts).
    */
   readonly maker: boolean;
+  /**
+   * true when the fill's shares are part of a trade the data printed (a passive fill carved out of a trade,
+   * docs/models.md 6.3): the market volume already counts them. false for taker fills and quote-cross fills,
+   * which the data's volume does not contain (participation adds them, docs/models.md 8).
+   */
+  readonly printed: boolean;
   /** Total fee of this fill in dollars: + paid (taker fee), - received (maker rebate). */
   readonly feeUsd: number;
   /**

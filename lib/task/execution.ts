@@ -63,7 +63,7 @@ export class ParentExecution extends ParentRecord {
   private readonly rng: Rng;
   private prevMark: TapeMark | undefined;
   private intervalFilled = 0;
-  /** Our aggressive (market) fills in the current decision interval (participation, docs/models.md 8). */
+  /** Our fills in the current interval that the data's volume does not contain (participation, docs/models.md 8). */
   private intervalAggressive = 0;
   /** True from t0 while no two-sided book has been seen (the schedule starts at the first one). */
   private waitingForBook = false;
@@ -389,7 +389,8 @@ export class ParentExecution extends ParentRecord {
     this.fills.push({ ...f, catchUp: this.orders.isCatchUp(f.orderId) });
     this.filled += f.qty;
     this.intervalFilled += f.qty;
-    if (!f.maker) {
+    if (!f.printed) {
+      // not in the data's trade volume (market fills, quote crosses): participation adds them
       this.intervalAggressive += f.qty;
       this.aggressiveQty += f.qty;
     }

@@ -41,7 +41,7 @@ export abstract class ParentRecord {
   endMark: TapeMark | undefined;
   /** The tape at T_last (participation over [t0, T_last]). */
   lastMark: TapeMark | undefined;
-  /** Shares we took (market and marketable fills): not in the data's volume (participation). */
+  /** Our fills the data's printed volume does not contain (taker fills, quote crosses): participation adds them. */
   aggressiveQty = 0;
   maxParticipation = 0;
   /** Shares cancelled unfilled at the end of the window (+ grace). */
