@@ -25,6 +25,9 @@ import { ModelError } from "../core/errors.ts";
 import type { ArrivalMid, ArrivalSource } from "./arrival.ts";
 import { type ExecutionMetrics, type MetricsFill, orderMetrics } from "./orderMetrics.ts";
 
+/** Markout horizons after each fill, seconds (docs/models.md 8; the fills table's markout_{h}s_bps columns). */
+export const MARKOUT_HORIZONS_S = [1, 10, 60, 300] as const;
+
 /** Post-trade reversion is measured this long after the end of the window, ns (5 min). */
 export const REVERSION_DELAY_NS = 300_000_000_000n;
 

@@ -2,6 +2,7 @@
  * Result tables of a backtest task (DESIGN.md storage layout). Partitioned by run_id and date; one file per
  * symbol (keys built by lib/store/keys.ts resultKey).
  */
+import { MARKOUT_HORIZONS_S } from "../metrics/parentMetrics.ts";
 import type { ColumnDef, TableSchema } from "./schema.ts";
 
 const PARTITIONS = [
@@ -285,6 +286,13 @@ export const FILLS: TableSchema = {
       type: "float64",
       doc: "the data's national mid of the book the fill executed against (a limit fill: the last book at or before it), $",
     },
+    ...MARKOUT_HORIZONS_S.map(
+      (h): ColumnDef => ({
+        name: `markout_${h}s_bps`,
+        type: "float64",
+        doc: `s (price + s impact_usd - m~(t + ${h} s)) / m0 x 1e4 with m~ the impacted mid: positive = paid more than the mid ${h} s later (adverse); NULL past the data's end`,
+      }),
+    ),
   ],
 };
 

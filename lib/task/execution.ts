@@ -33,6 +33,7 @@ import {
   type ParentOrder,
   type StrategyInstance,
 } from "./executionTypes.ts";
+import { Markouts } from "./markouts.ts";
 import { ParentImpact } from "./ownImpact.ts";
 import { ParentRecord } from "./parentRecord.ts";
 import { RiskGate, trimToRoom } from "./riskControls.ts";
@@ -70,6 +71,8 @@ export class ParentExecution extends ParentRecord {
   /** Start and length of the schedule: t0 and T, or the first two-sided book after t0 and what is left of T. */
   private schedStartNs: bigint;
   private schedHorizonS: number;
+  /** The impacted mid 1, 10, 60 and 300 s after each fill (markouts, docs/models.md 8). */
+  readonly markouts: Markouts;
 
   constructor(
     readonly owner: number,
@@ -81,6 +84,7 @@ export class ParentExecution extends ParentRecord {
     this.impact = new ParentImpact(order.startNs);
     this.schedStartNs = order.startNs;
     this.schedHorizonS = order.horizonS;
+    this.markouts = new Markouts(ctx.timers, (t) => this.impactedMid(t));
     this.rng = new Rng(
       seedFrom(ctx.seed, ctx.symbol, ctx.date, strategy.seedLabel ?? strategy.label, order.id),
     );
@@ -387,6 +391,7 @@ export class ParentExecution extends ParentRecord {
   onFill(f: Fill): void {
     const child = this.orders.childOfOrder(f.orderId);
     this.fills.push({ ...f, catchUp: this.orders.isCatchUp(f.orderId) });
+    this.markouts.add(f.tsNs);
     this.filled += f.qty;
     this.intervalFilled += f.qty;
     if (!f.printed) {

@@ -1,10 +1,11 @@
 /** Result rows of a task (executions, child orders, fills, task quality) from the finished executions. */
 import type { CalibrationParams } from "../calibration/params.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
-import { parentMetrics } from "../metrics/parentMetrics.ts";
+import { MARKOUT_HORIZONS_S, parentMetrics } from "../metrics/parentMetrics.ts";
 import type { CellValue } from "../results/schema.ts";
 import type { TaskRows } from "../store/results.ts";
 import { overfillOf, type ParentExecution } from "./execution.ts";
+
 import { vwapBetween } from "./tape.ts";
 
 type Row = Record<string, CellValue>;
@@ -139,8 +140,16 @@ export function resultRows(a: {
         complete_ts_ns: c.completeNs ?? null,
       });
     }
-    for (const f of e.fills) {
-      fills.push({
+    const m0 = m.arrivalMidUsd;
+    const side = e.order.side;
+    e.fills.forEach((f, i) => {
+      // markout_h = s (p + s o - m~(t + h)) / m0 x 1e4: positive = we paid more than the impacted mid h later;
+      // NULL when the data ends before t + h
+      const markout = (k: number) =>
+        e.markouts.dueAt(i, k) > a.quality.lastTsNs
+          ? null
+          : (side * (f.priceUsd + side * f.impactUsd - e.markouts.midAt(i, k)) * 1e4) / m0;
+      const row: Row = {
         ...key,
         ts: f.tsNs,
         ts_ns: f.tsNs,
@@ -153,8 +162,12 @@ export function resultRows(a: {
         impact_usd: f.impactUsd,
         best_price: f.bestUsd,
         mid: f.midUsd,
+      };
+      MARKOUT_HORIZONS_S.forEach((h, k) => {
+        row[`markout_${h}s_bps`] = markout(k);
       });
-    }
+      fills.push(row);
+    });
   }
   const q = a.quality;
   const taskQuality: Row[] = [

@@ -135,4 +135,26 @@ describe("edges of the data (MODELS.md 8)", () => {
     expect(kids.reduce((a, [, q]) => a + q, 0)).toBe(1000);
     expect(r.executions[0]).toMatchObject({ fill_rate: 1 });
   });
+
+  it("markouts of a market fill at the touch on a flat book are + the half-spread at every horizon; NULL past the data's end", async () => {
+    // data 09:59-10:10; a buy at 10:00 fills at the ask 100.02 against the mid 100.01
+    const r = await run("markouts", quotes(at("09:59"), at("10:10")), [
+      { side: "buy", shares: 100, start_times: ["10:00"], horizon_min: 5 },
+    ]);
+    const f = r.fills[0]!;
+    const half = ((100.02 - MID) / MID) * 1e4;
+    expect(Number(f.markout_1s_bps)).toBeCloseTo(half, 9);
+    expect(Number(f.markout_10s_bps)).toBeCloseTo(half, 9);
+    expect(Number(f.markout_60s_bps)).toBeCloseTo(half, 9);
+    expect(Number(f.markout_300s_bps)).toBeCloseTo(half, 9);
+    expect(f.best_price).toBe(100.02);
+    expect(Number(f.mid)).toBeCloseTo(MID, 12);
+    // a fill at 10:09:30 has no 60-s or 300-s mid in data ending at 10:10
+    const late = await run("markouts-late", quotes(at("09:59"), at("10:10")), [
+      { side: "sell", shares: 100, start_times: ["10:09"], horizon_min: 1 },
+    ]);
+    const g = late.fills[0]!;
+    expect(Number(g.markout_10s_bps)).toBeCloseTo(half, 9); // a sell at the bid 100.00: s (p - m) = +0.01
+    expect(g.markout_300s_bps).toBeNull();
+  });
 });

@@ -84,4 +84,22 @@ describe("ParentExecution", () => {
     expect(pe.children[0]!.impactUsd).toBe(0);
     expect(pe.children[1]!.impactUsd).toBeGreaterThan(0);
   });
+
+  it("markouts on a book whose mid never moves: + half-spread for a market fill at the touch, - for a passive fill at the best", () => {
+    // bid 100 x 10 (a short queue: the router posts there), ask 100.01; sellers hit the bid every 100 ms
+    const rows = quotes(6000, [[100, 10]], [[100.01, 1000]]);
+    for (let t = 20; t < 6000; t += 100)
+      rows.push({ t, action: "T", side: "A", price: 100, size: 40, flags: 0 });
+    rows.sort((a, b) => a.t - b.t);
+    const pe = run("sor", rows, order(300));
+    const mid = 100.005;
+    const passive = pe.fills.findIndex((f) => f.maker);
+    const market = pe.fills.findIndex((f) => !f.maker);
+    expect(passive).toBeGreaterThanOrEqual(0);
+    // the 1-s markout of each (the data ends at 6 s; impact none: m~ = m)
+    const bps = (i: number) => ((pe.fills[i]!.priceUsd - pe.markouts.midAt(i, 0)) / mid) * 1e4;
+    expect(pe.markouts.midAt(passive, 0)).toBeCloseTo(mid, 12);
+    expect(bps(passive)).toBeCloseTo((-0.005 / mid) * 1e4, 9);
+    if (market >= 0) expect(bps(market)).toBeCloseTo((0.005 / mid) * 1e4, 9);
+  });
 });
