@@ -6,7 +6,7 @@ import type { CellValue } from "../results/schema.ts";
 import type { TaskRows } from "../store/results.ts";
 import { overfillOf, type ParentExecution } from "./execution.ts";
 
-import { vwapBetween } from "./tape.ts";
+import { twapBetween, vwapBetween } from "./tape.ts";
 
 type Row = Record<string, CellValue>;
 
@@ -27,6 +27,8 @@ export function resultRows(a: {
   bookLevels: number;
   /** Longest stretch of the session without a record, seconds. */
   maxGapS: number;
+  /** The national mid at the session's close (the close benchmark); NaN when one-sided or unknown. */
+  closeMidUsd?: number;
 }): TaskRows {
   const executions: Row[] = [];
   const childOrders: Row[] = [];
@@ -62,6 +64,12 @@ export function resultRows(a: {
       maxParticipation: e.maxParticipation,
     });
     if (m.status === "no_data") noData++;
+    // benchmarks (docs/models.md 8): slippage s (p_eff - B) / B x 1e4 to the interval TWAP of the mid, the close
+    // and the participation-weighted price (the market VWAP over [t0, T_last], our realised participation)
+    const slip = (b: number) => (e.order.side * (m.avgPriceUsd - b) * 1e4) / b;
+    const twapMid = e.startMark && e.endMark ? twapBetween(e.startMark, e.endMark) : Number.NaN;
+    const closeMid = a.closeMidUsd ?? Number.NaN;
+    const pwp = e.startMark && e.lastMark ? vwapBetween(e.startMark, e.lastMark) : Number.NaN;
     const overfill = e.children.reduce((s, c) => s + overfillOf(c), 0);
     const alphaModel = e.strategy.alpha.kind;
     const p = a.paramsOf ? a.paramsOf(e) : a.params;
@@ -98,6 +106,12 @@ export function resultRows(a: {
       overfill_shares: overfill,
       vwap_slippage_bps: m.vwapSlippageBps,
       market_vwap: marketVwap,
+      twap_mid: twapMid,
+      twap_slippage_bps: slip(twapMid),
+      close_mid: closeMid,
+      close_slippage_bps: slip(closeMid),
+      pwp_price: pwp,
+      pwp_slippage_bps: slip(pwp),
       fill_rate: m.fillRate,
       passive_share: m.passiveShare,
       catch_up_share: m.catchUpShare,

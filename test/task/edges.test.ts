@@ -149,6 +149,13 @@ describe("edges of the data (MODELS.md 8)", () => {
     expect(Number(f.markout_300s_bps)).toBeCloseTo(half, 9);
     expect(f.best_price).toBe(100.02);
     expect(Number(f.mid)).toBeCloseTo(MID, 12);
+    // benchmarks on a flat book: the interval TWAP of the mid and the close are the mid; no trade, no PWP
+    const e = r.executions[0]!;
+    expect(Number(e.twap_mid)).toBeCloseTo(MID, 9);
+    expect(Number(e.close_mid)).toBeCloseTo(MID, 12);
+    expect(Number(e.twap_slippage_bps)).toBeCloseTo(Number(e.is_bps), 9);
+    expect(Number(e.close_slippage_bps)).toBeCloseTo(Number(e.is_bps), 9);
+    expect(Number.isNaN(Number(e.pwp_price ?? Number.NaN))).toBe(true);
     // a fill at 10:09:30 has no 60-s or 300-s mid in data ending at 10:10
     const late = await run("markouts-late", quotes(at("09:59"), at("10:10")), [
       { side: "sell", shares: 100, start_times: ["10:09"], horizon_min: 1 },

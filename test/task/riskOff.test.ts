@@ -42,8 +42,23 @@ const IMPACT_COLUMNS: Record<string, readonly string[]> = {
     "total_cost_bps",
     "reversion_bps",
     "max_participation",
+    // issue 26: benchmarks
+    "twap_mid",
+    "twap_slippage_bps",
+    "close_mid",
+    "close_slippage_bps",
+    "pwp_price",
+    "pwp_slippage_bps",
   ],
-  fills: ["impact_usd", "best_price", "mid"],
+  fills: [
+    "impact_usd",
+    "best_price",
+    "mid",
+    "markout_1s_bps",
+    "markout_10s_bps",
+    "markout_60s_bps",
+    "markout_300s_bps",
+  ],
 };
 const RISK_COLUMNS = [
   "limit_price",
