@@ -366,4 +366,46 @@ export const TASK_QUALITY: TableSchema = {
   ],
 };
 
-export const RESULT_TABLES = [EXECUTIONS, CHILD_ORDERS, FILLS, TASK_QUALITY] as const;
+export const VENUE_STATS: TableSchema = {
+  name: "venue_stats",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "symbol", type: "string", doc: "ticker" },
+    { name: "strategy", type: "string", doc: "strategy instance label" },
+    { name: "venue", type: "string", doc: "venue name" },
+    { name: "parents", type: "int64", doc: "parent orders of the strategy with status ok in the task" },
+    { name: "limit_orders", type: "int64", doc: "limit orders the strategy posted on the venue" },
+    { name: "limit_shares", type: "int64", doc: "shares of those limit orders" },
+    { name: "limit_filled_shares", type: "int64", doc: "shares filled passively on the venue" },
+    {
+      name: "limit_fill_rate",
+      type: "float64",
+      doc: "limit_filled_shares / limit_shares; NULL without limits",
+    },
+    { name: "taker_shares", type: "int64", doc: "shares our market orders took on the venue" },
+    {
+      name: "passive_share",
+      type: "float64",
+      doc: "limit_filled_shares / (limit_filled_shares + taker_shares); NULL without fills",
+    },
+    {
+      name: "mean_queue_wait_s",
+      type: "float64",
+      doc: "mean time from a limit order's submission to its first fill, over the limit orders that filled, s",
+    },
+    {
+      name: "passive_markout_10s_bps",
+      type: "float64",
+      doc: "size-weighted mean markout_10s_bps of the passive fills (positive = adverse); NULL without one",
+    },
+    {
+      name: "passive_markout_60s_bps",
+      type: "float64",
+      doc: "size-weighted mean markout_60s_bps of the passive fills (positive = adverse); NULL without one",
+    },
+    { name: "fees_usd", type: "float64", doc: "taker fees paid on the venue, $" },
+    { name: "rebates_usd", type: "float64", doc: "maker rebates earned on the venue, $" },
+  ],
+};
+
+export const RESULT_TABLES = [EXECUTIONS, CHILD_ORDERS, FILLS, TASK_QUALITY, VENUE_STATS] as const;

@@ -30,6 +30,7 @@ import {
   type ChildRecord,
   committedOf,
   type ExecutionContext,
+  type LimitOrderRecord,
   type ParentOrder,
   type StrategyInstance,
 } from "./executionTypes.ts";
@@ -73,6 +74,9 @@ export class ParentExecution extends ParentRecord {
   private schedHorizonS: number;
   /** The impacted mid 1, 10, 60 and 300 s after each fill (markouts, docs/models.md 8). */
   readonly markouts: Markouts;
+  /** Our limit orders: venue, shares, when sent and first filled (the venue scorecard, lib/task/venueStats.ts). */
+  readonly limitOrders: LimitOrderRecord[] = [];
+  private readonly limitOrderById = new Map<number, LimitOrderRecord>();
 
   constructor(
     readonly owner: number,
@@ -268,6 +272,9 @@ export class ParentExecution extends ParentRecord {
       const price = this.gate.clip(prices[v]!);
       const id = ctx.sim.submitLimit(this.owner, v, order.side, price, l, tNs);
       this.orders.trackLimit(child, id, v, priceKey(price));
+      const lo: LimitOrderRecord = { venue: v, qty: l, sentNs: tNs, firstFillNs: undefined };
+      this.limitOrders.push(lo);
+      this.limitOrderById.set(id, lo);
       limitIds.push(id);
       child.limits[names[v]!] = l;
     });
@@ -392,6 +399,10 @@ export class ParentExecution extends ParentRecord {
     const child = this.orders.childOfOrder(f.orderId);
     this.fills.push({ ...f, catchUp: this.orders.isCatchUp(f.orderId) });
     this.markouts.add(f.tsNs);
+    if (f.maker) {
+      const lo = this.limitOrderById.get(f.orderId);
+      if (lo && lo.firstFillNs === undefined) lo.firstFillNs = f.tsNs;
+    }
     this.filled += f.qty;
     this.intervalFilled += f.qty;
     if (!f.printed) {

@@ -120,6 +120,15 @@ export const overfillOf = (c: ChildRecord): number => Math.max(0, c.filledQty - 
 /** Shares of a child still committed: X minus its fills and cancelled shares (0 once complete). */
 export const committedOf = (c: ChildRecord): number => Math.max(0, c.qty - c.filledQty - c.cancelledQty);
 
+/** One limit order a parent posted (the venue scorecard). */
+export interface LimitOrderRecord {
+  readonly venue: number;
+  readonly qty: number;
+  readonly sentNs: bigint;
+  /** Time of its first fill; undefined while (or if never) filled. */
+  firstFillNs: bigint | undefined;
+}
+
 export interface FillRecord extends Fill {
   readonly catchUp: boolean;
 }

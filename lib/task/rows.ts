@@ -7,6 +7,18 @@ import type { TaskRows } from "../store/results.ts";
 import { overfillOf, type ParentExecution } from "./execution.ts";
 
 import { twapBetween, vwapBetween } from "./tape.ts";
+import { venueStatsRows } from "./venueStats.ts";
+
+/**
+ * Fill i's markout at horizon index k (docs/models.md 8): s (p + s o - m~(t + h)) / m0 x 1e4, positive = we paid
+ * more than the impacted mid h later; NaN when the data ends (last record `lastTsNs`) before t + h.
+ */
+function markoutBps(e: ParentExecution, i: number, k: number, lastTsNs: bigint): number {
+  if (e.markouts.dueAt(i, k) > lastTsNs) return Number.NaN;
+  const f = e.fills[i]!;
+  const s = e.order.side;
+  return (s * (f.priceUsd + s * f.impactUsd - e.markouts.midAt(i, k)) * 1e4) / e.arrivalMid;
+}
 
 type Row = Record<string, CellValue>;
 
@@ -34,6 +46,7 @@ export function resultRows(a: {
   const childOrders: Row[] = [];
   const fills: Row[] = [];
   let noData = 0;
+  const ok = new Set<ParentExecution>();
   for (const e of a.executions) {
     const key = { symbol: a.symbol, order_id: e.order.id, strategy: e.strategy.label };
     const marketVwap = e.startMark && e.endMark ? vwapBetween(e.startMark, e.endMark) : Number.NaN;
@@ -64,6 +77,7 @@ export function resultRows(a: {
       maxParticipation: e.maxParticipation,
     });
     if (m.status === "no_data") noData++;
+    else ok.add(e);
     // benchmarks (docs/models.md 8): slippage s (p_eff - B) / B x 1e4 to the interval TWAP of the mid, the close
     // and the participation-weighted price (the market VWAP over [t0, T_last], our realised participation)
     const slip = (b: number) => (e.order.side * (m.avgPriceUsd - b) * 1e4) / b;
@@ -154,15 +168,7 @@ export function resultRows(a: {
         complete_ts_ns: c.completeNs ?? null,
       });
     }
-    const m0 = m.arrivalMidUsd;
-    const side = e.order.side;
     e.fills.forEach((f, i) => {
-      // markout_h = s (p + s o - m~(t + h)) / m0 x 1e4: positive = we paid more than the impacted mid h later;
-      // NULL when the data ends before t + h
-      const markout = (k: number) =>
-        e.markouts.dueAt(i, k) > a.quality.lastTsNs
-          ? null
-          : (side * (f.priceUsd + side * f.impactUsd - e.markouts.midAt(i, k)) * 1e4) / m0;
       const row: Row = {
         ...key,
         ts: f.tsNs,
@@ -178,7 +184,8 @@ export function resultRows(a: {
         mid: f.midUsd,
       };
       MARKOUT_HORIZONS_S.forEach((h, k) => {
-        row[`markout_${h}s_bps`] = markout(k);
+        const v = markoutBps(e, i, k, a.quality.lastTsNs);
+        row[`markout_${h}s_bps`] = Number.isNaN(v) ? null : v; // NULL past the data's end
       });
       fills.push(row);
     });
@@ -209,5 +216,12 @@ export function resultRows(a: {
       max_gap_s: a.maxGapS,
     },
   ];
-  return { executions, childOrders, fills, taskQuality };
+  const venueStats = venueStatsRows(
+    a.symbol,
+    a.executions,
+    a.venues,
+    (e) => ok.has(e),
+    (e, i, k) => markoutBps(e, i, k, a.quality.lastTsNs),
+  );
+  return { executions, childOrders, fills, taskQuality, venueStats };
 }

@@ -163,7 +163,7 @@ async function report(
   }
   if (status.outputs) {
     process.stdout.write(
-      `\nresults: ${where}/results/{executions,child_orders,fills,task_quality}/run_id=${plan.runId}/\n`,
+      `\nresults: ${where}/results/{executions,child_orders,fills,task_quality,venue_stats}/run_id=${plan.runId}/\n`,
     );
     process.stdout.write(`summary: ${where}/${status.outputs.summary}\n`);
     if (status.outputs.report) process.stdout.write(`report:  ${where}/${status.outputs.report}\n`);
