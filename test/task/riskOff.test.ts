@@ -18,11 +18,13 @@ import { runTask } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 /**
- * The columns added since (everything else must be unchanged): issue 15's risk columns, and the own-impact
- * overlay's (run here with sim.impact = none, the pure replay the golden files were written with).
+ * The columns added since (everything else must be unchanged): issue 15's risk columns, the own-impact
+ * overlay's (run here with sim.impact = none, the pure replay the golden files were written with), and the
+ * ADV provenance of issue 21.
  */
 const IMPACT_COLUMNS: Record<string, readonly string[]> = {
-  executions: ["impact_model", "impact_cost_bps"],
+  // adv / adv_source: issue 21's calibration provenance (the ADV the task used and where it came from)
+  executions: ["impact_model", "impact_cost_bps", "adv", "adv_source"],
   fills: ["impact_usd"],
 };
 const RISK_COLUMNS = [
@@ -38,7 +40,10 @@ const RISK_COLUMNS = [
 /** sha256 of each table's Parquet bytes over the columns that existed before the risk controls. */
 const GOLDEN: Record<string, string> = {
   executions: "08096eee8bea9c8961234b5a5fac4afd50d22defa3ba15fe4654cdf9f4480004",
-  child_orders: "1ee201b089d1d33e978d9ea3e92153347cd3bcd58a0bfa3f7e8b835d61f358c5",
+  // re-recorded for issue 21: lambda_usd = m0 lambda_rel = m0 (lambda sigma / ADV) on these default parameters
+  // instead of lambda sigma m0 / ADV: the same value up to rounding, so only impact_usd of 134 of 438 rows
+  // changed, by at most 4e-16 relative (compared row by row against 1ee201b0... of the engine before)
+  child_orders: "c889a9b9ae96f6a113d98af32b9eff95de97540d6c0202a1e0f3e6a55674c6a9",
   fills: "88f4d3296e3b5b86674dc446a6d722ad3af7bba13927322173f386ea137b1843",
   task_quality: "db78c95c4a70ccdec8e24cb03cc64df4f13ecde0c49e97fb51a4ae021c4f3403",
 };
