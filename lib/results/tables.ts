@@ -50,6 +50,16 @@ export const EXECUTIONS: TableSchema = {
       type: "string",
       doc: "parameters fixed or scaled by calibration.overrides (the label names the set), comma-separated",
     },
+    {
+      name: "adv",
+      type: "float64",
+      doc: "ADV the task used (pct_adv sizes, volume forecast, q_ref), shares",
+    },
+    {
+      name: "adv_source",
+      type: "string",
+      doc: "calibrated (lookback days covering >= 90% of the session) | extrapolated (partial days / profile share) | default",
+    },
     { name: "side", type: "string", doc: "buy | sell" },
     { name: "parent_qty", type: "int64", doc: "parent order size, shares" },
     { name: "start_ts", type: "timestamp_us", doc: "parent order start t0 (UTC)" },

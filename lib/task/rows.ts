@@ -98,6 +98,8 @@ export function resultRows(a: {
       calibration_source: p.source,
       calibration_dates: p.dates.join(","),
       overridden: (p.overridden ?? []).join(","),
+      adv: p.adv,
+      adv_source: p.advSource,
       side: e.order.side === 1 ? "buy" : "sell",
       parent_qty: e.order.qty,
       start_ts: e.order.startNs,

@@ -148,8 +148,17 @@ describe("own-impact overlay on a flat book (MODELS.md 9)", () => {
         `twap/market${suffix}/impact=${m}`,
       ]),
     );
+    // what differs between the models by definition: the overlay paid, and the markouts (against the IMPACTED mid)
     const strip = (x: R) => {
-      const { strategy: _s, impact_usd: _i, ...rest } = x;
+      const {
+        strategy: _s,
+        impact_usd: _i,
+        markout_1s_bps: _m1,
+        markout_10s_bps: _m10,
+        markout_60s_bps: _m60,
+        markout_300s_bps: _m300,
+        ...rest
+      } = x;
       return rest;
     };
     for (const name of ["ow/market", "twap/market"]) {

@@ -44,7 +44,7 @@ describe("calibrate: false (a sweep's wave 2, when wave 1 wrote the day's record
     const on = await run(undefined);
     const off = await run(false);
     expect(on.r.calibration?.symbol).toBe("NCAL");
-    expect(on.keys.length).toBe(5); // the record's five files
+    expect(on.keys.length).toBe(6); // the record's six files (v2: adverse.parquet)
     expect(off.r.calibration).toBeUndefined();
     expect(off.keys).toEqual([]);
     expect(off.r.executions.length).toBe(on.r.executions.length);

@@ -118,17 +118,21 @@ export function buildTables(data: RunData): TableDef[] {
     title: "Calibration per symbol-day",
     caption:
       "Parameters each task ran on, combined from the calibration records of EARLIER days (source prior_days) or the " +
-      "documented defaults (source default). Age = calendar days from the latest calibration day to the task day.",
+      "documented defaults (source default). Age = calendar days from the latest calibration day to the task day. " +
+      "ADV source: calibrated (days covering >= 90% of the session), extrapolated (only partial days: their volume " +
+      "over the share of the volume profile their data covers) or default. Impact R² is pooled over the days " +
+      "(1 - sum SSR / sum SST) at the chosen half-life.",
     columns: [
       { key: "symbol", label: "symbol" },
       { key: "date", label: "date" },
       { key: "source", label: "source" },
       { key: "calibration_dates", label: "calibration days", wrap: true },
       { key: "age_days", label: "age (days)", format: 0 },
-      { key: "lambda", label: "lambda (sigma per ADV)", format: 3 },
+      { key: "lambda", label: "lambda (sigma per V_d)", format: 3 },
       { key: "half_life_s", label: "half-life (s)", format: 0 },
       { key: "impact_r2", label: "impact R²", format: 3 },
       { key: "adv_shares", label: "ADV (shares)", format: "int" },
+      { key: "adv_source", label: "ADV source" },
       { key: "half_spread_usd", label: "half-spread ($)", format: 4 },
       { key: "sigma_daily_pct", label: "sigma daily (%)", format: 2 },
       { key: "defaults_used", label: "fields defaulted", format: "int" },

@@ -311,6 +311,7 @@ describe("run report of a small real run", () => {
     ]);
     expect(cal[0]![5]).toBe("1.000"); // the documented default lambda
     expect(cal[0]![8]).toBe("1,000,000"); // the documented default ADV
+    expect([cal[0]![9], cal[1]![9]]).toEqual(["default", "calibrated"]); // ADV source beside it
     const q = tableRows(html, "data-quality");
     expect(q.map((r) => r.slice(0, 2))).toEqual(DAYS.map((d) => [SYMBOL, d]));
     expect(section(html, "table-failed-tasks")).toContain("not in this run: runs/rep1/status.json is absent");
