@@ -71,3 +71,58 @@ describe("synthetic MBO", () => {
     expect(s.symbol).toBe("SYN");
   });
 });
+
+describe("msor generate --mbo", () => {
+  it("writes synthetic MBO (DBN) and its derived MBP-10; refuses an unknown law and --mbp10-out alone", async () => {
+    const { runMain } = await import("../helpers/cli.ts");
+    const dir = tempDir();
+    const out = path.join(dir, "g.dbn");
+    const mbp10 = path.join(dir, "g.mbp10.parquet");
+    const ok = await runMain([
+      "generate",
+      "--mbo",
+      "back",
+      "--symbol",
+      "SYN",
+      "--date",
+      "2024-01-02",
+      "--events",
+      "3000",
+      "--out",
+      out,
+      "--mbp10-out",
+      mbp10,
+      "--json",
+    ]);
+    expect(ok.code).toBe(0);
+    const r = JSON.parse(ok.out) as { records: number; mbp10: string };
+    expect(r.records).toBeGreaterThan(3000);
+    const s = await importDbn({ input: out, out: path.join(dir, "g.mbo.parquet") });
+    expect(s.records).toBe(r.records);
+    const bad = await runMain([
+      "generate",
+      "--mbo",
+      "sideways",
+      "--symbol",
+      "SYN",
+      "--date",
+      "2024-01-02",
+      "--out",
+      out,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--mbo takes a cancel-position law: uniform, front, back/);
+    const alone = await runMain([
+      "generate",
+      "--symbol",
+      "SYN",
+      "--date",
+      "2024-01-02",
+      "--out",
+      out,
+      "--mbp10-out",
+      mbp10,
+    ]);
+    expect(alone.err).toMatch(/--mbp10-out needs --mbo LAW/);
+  });
+});

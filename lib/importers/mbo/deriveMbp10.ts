@@ -119,7 +119,7 @@ export function writeLevels(book: FifoBook, b: Mbp10FullBatch, i: number): void 
 
 /** MBP-10 batches derived from MBO batches (streamed: memory bounded by the book and one batch). */
 export async function* deriveMbp10(
-  mbo: AsyncIterable<MboBatch>,
+  mbo: AsyncIterable<MboBatch> | Iterable<MboBatch>,
   symbol: string,
   options: DeriveOptions = {},
 ): AsyncGenerator<Mbp10FullBatch> {
