@@ -17,7 +17,8 @@
  *   mean signed error = mean(min(t_model, tau) - min(t_exact, tau)), seconds (> 0: the model fills late);
  *   Brier = mean (p_b - y)^2 with y = exact filled within tau and p_b the model's fill rate within tau among
  *   orders of the same arrival-queue quintile b (the model's fill probability for an order like this one).
- * The best-fitting power is the prob(n) of the grid with the smallest |mean signed error| (ties: smaller n).
+ * The best-fitting power is the prob(n) of the grid with the smallest |mean signed error| (ties: smaller n);
+ * the best-fitting model the same over every L2 model (ties: risk_averse, log_prob, then the grid order).
  * Pure: the records come in as an iterable factory, randomness from the seed.
  */
 import { InputError } from "../core/errors.ts";
@@ -71,6 +72,8 @@ export interface QueueCheckResult {
   readonly scores: readonly QueueModelScore[];
   /** Best-fitting prob(n) power by |mean signed error|. */
   readonly bestPower: number;
+  /** Best-fitting L2 model (risk_averse, log_prob or prob(n) of the grid) by |mean signed error|. */
+  readonly bestModel: string;
   /** Mean size of the queue joined (shares in front at arrival). */
   readonly meanQueueAhead: number;
   readonly spanNs: { readonly first: bigint; readonly last: bigint };
@@ -88,7 +91,6 @@ interface Hypo {
   exactNs: bigint;
   l2: QueueOrder[];
   l2Ns: bigint[];
-  state: 0 | 1 | 2; // pending, active, done
 }
 
 const NONE = -1n;
@@ -156,7 +158,6 @@ export async function queueCheck(
       exactNs: NONE,
       l2: models.map(() => ({ ahead: 0, lastSize: 0 })),
       l2Ns: models.map(() => NONE),
-      state: 0,
     }),
   );
   await replay(open(), hypos, models, tauNs);
@@ -192,100 +193,96 @@ async function replay(
   models: readonly { model: QueueModel; power: number }[],
   tauNs: bigint,
 ): Promise<void> {
-  {
-    const book = new FifoBook();
-    const active: Hypo[] = [];
-    let next = 0; // first pending order
-    let aggressor = NONE;
-    const M = models.length;
-    const fillAll = (o: Hypo, ts: bigint) => {
-      if (o.exactNs === NONE) o.exactNs = ts;
-      for (let m = 0; m < M; m++) if (o.l2Ns[m] === NONE) o.l2Ns[m] = ts;
-    };
-    for await (const b of batches) {
-      for (let r = 0; r < b.length; r++) {
-        const ts = b.tsRecv[r]!;
-        // orders whose horizon has passed are done
-        for (let j = active.length - 1; j >= 0; j--) {
-          if (active[j]!.endNs < ts) {
-            active[j]!.state = 2;
-            active[j] = active[active.length - 1]!;
-            active.pop();
-          }
+  const book = new FifoBook();
+  const active: Hypo[] = [];
+  let next = 0; // first pending order
+  let aggressor = NONE;
+  const M = models.length;
+  const fillAll = (o: Hypo, ts: bigint) => {
+    if (o.exactNs === NONE) o.exactNs = ts;
+    for (let m = 0; m < M; m++) if (o.l2Ns[m] === NONE) o.l2Ns[m] = ts;
+  };
+  for await (const b of batches) {
+    for (let r = 0; r < b.length; r++) {
+      const ts = b.tsRecv[r]!;
+      // orders whose horizon has passed are done
+      for (let j = active.length - 1; j >= 0; j--) {
+        if (active[j]!.endNs < ts) {
+          active[j] = active[active.length - 1]!;
+          active.pop();
         }
-        const action = b.action[r]!;
-        if (action === Action.Trade) {
-          aggressor = b.orderId[r]!;
-          const price = b.price[r]!;
-          const size = b.size[r]!;
-          const sideCode = b.side[r]!;
-          if (!Number.isNaN(price) && size > 0) {
-            const k = priceKey(price);
-            for (const o of active) {
-              const hits =
-                sideCode === Side.Ask ? o.side === BID : sideCode === Side.Bid ? o.side === ASK : true;
-              if (!hits) continue;
-              const through = o.side === BID ? k < o.pk : k > o.pk;
-              if (through) {
-                fillAll(o, ts);
-                continue;
-              }
-              if (k !== o.pk || sideCode === Side.None) continue;
-              o.traded += size;
-              for (let m = 0; m < M; m++) {
-                if (o.l2Ns[m] !== NONE) continue;
-                if (models[m]!.model.tradeAtPrice(o.l2[m]!, size, 0, 0) >= 1) o.l2Ns[m] = ts;
-              }
+      }
+      const action = b.action[r]!;
+      if (action === Action.Trade) {
+        aggressor = b.orderId[r]!;
+        const price = b.price[r]!;
+        const size = b.size[r]!;
+        const sideCode = b.side[r]!;
+        if (!Number.isNaN(price) && size > 0) {
+          const k = priceKey(price);
+          for (const o of active) {
+            const hits =
+              sideCode === Side.Ask ? o.side === BID : sideCode === Side.Bid ? o.side === ASK : true;
+            if (!hits) continue;
+            const through = o.side === BID ? k < o.pk : k > o.pk;
+            if (through) {
+              fillAll(o, ts);
+              continue;
             }
-          }
-        } else if (action === Action.Fill) {
-          const id = b.orderId[r]!;
-          if (id !== aggressor) {
-            const side = book.sideOf(id);
-            const pk = book.keyOf(id);
-            if (side >= 0) {
-              const prio = book.priorityOf(id);
-              for (const o of active) {
-                if (o.exactNs !== NONE || o.side !== side) continue;
-                const through = side === BID ? pk < o.pk : pk > o.pk;
-                if (through || (pk === o.pk && prio > o.prio)) o.exactNs = ts;
-              }
-            }
-          }
-        } else {
-          book.apply(action, b.side[r]!, b.price[r]!, b.size[r]!, b.orderId[r]!);
-        }
-        if ((b.flags[r]! & Flag.LAST) === 0) continue;
-        // a consistent book: place due orders, then the L2 book update and the cross of every active order
-        const bid = book.levelKey(BID, 0);
-        const ask = book.levelKey(ASK, 0);
-        const twoSided = !Number.isNaN(bid) && !Number.isNaN(ask) && bid < ask;
-        while (next < hypos.length && hypos[next]!.t0 <= ts && twoSided) {
-          const o = hypos[next++]!;
-          o.pk = o.side === BID ? bid : ask;
-          o.prio = book.takePriority();
-          o.queue0 = book.levelSize(o.side, o.pk);
-          o.placedNs = ts;
-          o.endNs = ts + tauNs;
-          o.state = 1;
-          for (let m = 0; m < M; m++) models[m]!.model.arrive(o.l2[m]!, o.queue0);
-          active.push(o);
-        }
-        for (const o of active) {
-          if (o.placedNs === ts) continue;
-          const opp = book.levelKey(1 - o.side, 0);
-          if (!Number.isNaN(opp) && (o.side === BID ? opp <= o.pk : opp >= o.pk)) {
-            fillAll(o, ts);
-            continue;
-          }
-          const size = publishedSize(book, o.side, o.pk);
-          if (size >= 0) {
+            if (k !== o.pk || sideCode === Side.None) continue;
+            o.traded += size;
             for (let m = 0; m < M; m++) {
-              if (o.l2Ns[m] === NONE) models[m]!.model.levelChange(o.l2[m]!, size, o.traded);
+              if (o.l2Ns[m] !== NONE) continue;
+              if (models[m]!.model.tradeAtPrice(o.l2[m]!, size, 0, 0) >= 1) o.l2Ns[m] = ts;
             }
           }
-          o.traded = 0;
         }
+      } else if (action === Action.Fill) {
+        const id = b.orderId[r]!;
+        if (id !== aggressor) {
+          const side = book.sideOf(id);
+          const pk = book.keyOf(id);
+          if (side >= 0) {
+            const prio = book.priorityOf(id);
+            for (const o of active) {
+              if (o.exactNs !== NONE || o.side !== side) continue;
+              const through = side === BID ? pk < o.pk : pk > o.pk;
+              if (through || (pk === o.pk && prio > o.prio)) o.exactNs = ts;
+            }
+          }
+        }
+      } else {
+        book.apply(action, b.side[r]!, b.price[r]!, b.size[r]!, b.orderId[r]!);
+      }
+      if ((b.flags[r]! & Flag.LAST) === 0) continue;
+      // a consistent book: place due orders, then the L2 book update and the cross of every active order
+      const bid = book.levelKey(BID, 0);
+      const ask = book.levelKey(ASK, 0);
+      const twoSided = !Number.isNaN(bid) && !Number.isNaN(ask) && bid < ask;
+      while (next < hypos.length && hypos[next]!.t0 <= ts && twoSided) {
+        const o = hypos[next++]!;
+        o.pk = o.side === BID ? bid : ask;
+        o.prio = book.takePriority();
+        o.queue0 = book.levelSize(o.side, o.pk);
+        o.placedNs = ts;
+        o.endNs = ts + tauNs;
+        for (let m = 0; m < M; m++) models[m]!.model.arrive(o.l2[m]!, o.queue0);
+        active.push(o);
+      }
+      for (const o of active) {
+        if (o.placedNs === ts) continue;
+        const opp = book.levelKey(1 - o.side, 0);
+        if (!Number.isNaN(opp) && (o.side === BID ? opp <= o.pk : opp >= o.pk)) {
+          fillAll(o, ts);
+          continue;
+        }
+        const size = publishedSize(book, o.side, o.pk);
+        if (size >= 0) {
+          for (let m = 0; m < M; m++) {
+            if (o.l2Ns[m] === NONE) models[m]!.model.levelChange(o.l2[m]!, size, o.traded);
+          }
+        }
+        o.traded = 0;
       }
     }
   }
@@ -371,6 +368,15 @@ function score(
       ),
     );
   });
+  let bestModel = "";
+  let bestModelErr = Number.POSITIVE_INFINITY;
+  for (const s of scores) {
+    const e = Math.abs(s.meanSignedErrorS);
+    if (s.model !== "l3_fifo" && e < bestModelErr - 1e-12) {
+      bestModelErr = e;
+      bestModel = s.model;
+    }
+  }
   let bestPower = Number.NaN;
   let bestErr = Number.POSITIVE_INFINITY;
   for (const s of scores) {
@@ -388,6 +394,7 @@ function score(
     exactFillRate: y.reduce((a, b) => a + b, 0) / Math.max(1, n),
     scores,
     bestPower,
+    bestModel,
     meanQueueAhead: placed.reduce((a, o) => a + o.queue0, 0) / Math.max(1, n),
     spanNs: span,
   };

@@ -21,6 +21,7 @@ export function queueCheckRows(
     model: s.model,
     power: Number.isNaN(s.power) ? null : s.power,
     best_power: s.power === r.bestPower,
+    best_model: s.model === r.bestModel,
     orders: r.placed,
     seed,
     tau_s: r.tauS,

@@ -87,6 +87,7 @@ describe("msor queue-check", () => {
         symbol: string;
         placed: number;
         exactFillRate: number;
+        bestModel: string;
         scores: { model: string; meanSignedErrorS: number; accuracy: number }[];
       };
       expect(r.symbol).toBe("ESH4");
@@ -99,6 +100,7 @@ describe("msor queue-check", () => {
       expect(ra.meanSignedErrorS).toBeGreaterThanOrEqual(0);
       expect(p1.meanSignedErrorS).toBeLessThan(0);
       expect(Math.abs(ra.meanSignedErrorS)).toBeLessThan(Math.abs(p1.meanSignedErrorS));
+      expect(r.bestModel).toBe("risk_averse");
     },
     60_000,
   );

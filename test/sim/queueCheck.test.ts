@@ -31,6 +31,7 @@ describe("queue check oracles on synthetic MBO (docs/models.md 9)", () => {
     expect(p1.accuracy).toBeGreaterThan(ra.accuracy);
     expect(p1.brier).toBeLessThan(ra.brier);
     expect(r.bestPower).toBe(1);
+    expect(r.bestModel).toBe("prob(1)");
     // the exact queue scores itself perfectly
     const exact = score(r, "l3_fifo");
     expect([exact.accuracy, exact.meanSignedErrorS, exact.meanAbsErrorS]).toEqual([1, 0, 0]);

@@ -87,7 +87,7 @@ export function formatQueueCheck(r: QueueCheckResult, symbol: string): string {
       `${r.scores
         .filter((s) => !Number.isNaN(s.power))
         .map((s) => s.power)
-        .join(", ")}); signed error > 0: the model fills late`,
+        .join(", ")}); best-fitting model: ${r.bestModel}; signed error > 0: the model fills late`,
   ].join("\n");
 }
 
