@@ -15,6 +15,7 @@ export const STRATEGY_TABLE_COLUMNS = [
   "fill_rate",
   "is_bps",
   "impact_bps",
+  "walk_bps",
   "opportunity_bps",
   "total_cost_bps",
   "stdev_bps",

@@ -75,24 +75,37 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "impact_cost_bps",
       type: "float64",
-      doc: "own-impact overlay's part of is_bps: sum(qty x impact_usd)/(executed x m0) x 1e4, bps; 0 with impact_model none",
+      doc: "own-impact overlay paid, sum(qty x impact_usd)/(parent_qty x m0) x 1e4, bps per PARENT share; 0 with impact_model none",
     },
-    { name: "fee_bps", type: "float64", doc: "taker fees paid, bps of executed notional at m0" },
-    { name: "rebate_bps", type: "float64", doc: "maker rebates received, bps of executed notional at m0" },
+    {
+      name: "walk_cost_bps",
+      type: "float64",
+      doc: "the replay's walk beyond the data's best of the market fills, sum(qty x s (price - best))/(parent_qty x m0) x 1e4, bps per PARENT share",
+    },
+    {
+      name: "fee_bps",
+      type: "float64",
+      doc: "taker fees minus maker rebates, bps of the executed notional at m0",
+    },
+    {
+      name: "rebate_bps",
+      type: "float64",
+      doc: "maker rebates received (already netted in fee_bps), bps of the executed notional at m0",
+    },
     {
       name: "execution_cost_bps",
       type: "float64",
-      doc: "is_bps + fee_bps - rebate_bps, bps per EXECUTED share",
+      doc: "is_bps + fee_bps, bps per EXECUTED share",
     },
     {
       name: "opportunity_bps",
       type: "float64",
-      doc: "opportunity cost of the unfilled: s (cancel_mid - m0)/m0 x 1e4 x unfilled_qty/parent_qty, bps",
+      doc: "cost of completing the unfilled rest U in one market block at the cancel: [U s (cancel_mid - m0) + U (half-spread + taker fee) + max(walk of U on the data book, own jump of U)]/(parent_qty x m0) x 1e4, bps per PARENT share",
     },
     {
       name: "total_cost_bps",
       type: "float64",
-      doc: "(executed/parent) execution_cost_bps + opportunity_bps, bps per PARENT share",
+      doc: "(executed/parent) execution_cost_bps + opportunity_bps, bps per PARENT share; = the sum of the tc_* columns",
     },
     { name: "unfilled_qty", type: "int64", doc: "parent_qty - executed_qty, shares" },
     {
@@ -110,21 +123,30 @@ export const EXECUTIONS: TableSchema = {
     { name: "passive_share", type: "float64", doc: "limit (maker) fills / executed" },
     { name: "catch_up_share", type: "float64", doc: "catch-up market fills / executed" },
     { name: "child_count", type: "int32", doc: "child orders sent (decisions with a positive quantity)" },
-    { name: "max_participation", type: "float64", doc: "max over intervals of our fills / market volume" },
+    {
+      name: "participation",
+      type: "float64",
+      doc: "executed / (market volume + our fills the data did not print: market fills and quote crosses) over [t0, T_last] (<= 1; passive fills carved out of trades are already in the market volume)",
+    },
+    {
+      name: "max_participation",
+      type: "float64",
+      doc: "max over decision intervals of our fills / (market volume + our fills the data did not print) in the interval (<= 1)",
+    },
     {
       name: "reversion_bps",
       type: "float64",
-      doc: "s (mid(T + 5 min) - mid(T))/m0 x 1e4, bps (negative = price reverted); NULL when the data ends before T + 5 min",
+      doc: "s (m~(T_last) - m~(T_last + 5 min))/m0 x 1e4 with m~ the impacted mid and T_last the later of t0 + T and the last fill, bps (positive = the price came back); NULL when the data ends before T_last + 5 min",
     },
     {
       name: "end_mid",
       type: "float64",
-      doc: "national mid at t0 + T plus the own impact s I (docs/models.md 6.6), $",
+      doc: "impacted mid m + s F(Y) at t0 + T (docs/models.md 6.6), $",
     },
     {
       name: "cancel_mid",
       type: "float64",
-      doc: "national mid plus the own impact s I when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
+      doc: "impacted mid m + s F(Y) when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
     },
     {
       name: "limit_price",
@@ -134,7 +156,7 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "limit_hit",
       type: "bool",
-      doc: "the price limit bound: the touch was beyond it when an order was due, or limited shares ended unfilled; NULL without limit_bps",
+      doc: "the price limit bound: the touch was beyond it when an order was due, it cut a fill (the limit applies to the impacted price), or limited shares ended unfilled; NULL without limit_bps",
     },
     {
       name: "notional_cap_qty",
@@ -149,7 +171,7 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "capped_shares",
       type: "int64",
-      doc: "shares held back at decisions by risk.max_child_shares / risk.max_participation (carried to the next decision), summed",
+      doc: "the largest number of shares risk.max_child_shares / risk.max_participation held back at one decision (carried to the next)",
     },
     {
       name: "halt_skips",
@@ -160,6 +182,36 @@ export const EXECUTIONS: TableSchema = {
       name: "halted_s",
       type: "float64",
       doc: "seconds of [t0, t0 + T] the market was halted (clear records, LOBSTER halts, gaps > risk.max_gap_s)",
+    },
+    {
+      name: "tc_spread_bps",
+      type: "float64",
+      doc: "decomposition: half-spread paid by market fills (best - mid) minus earned by limit fills (price - mid), bps per PARENT share",
+    },
+    {
+      name: "tc_walk_bps",
+      type: "float64",
+      doc: "decomposition: depth walked beyond the best by market fills (= walk_cost_bps), bps per PARENT share",
+    },
+    {
+      name: "tc_impact_bps",
+      type: "float64",
+      doc: "decomposition: the own-impact overlay (= impact_cost_bps), bps per PARENT share",
+    },
+    {
+      name: "tc_timing_bps",
+      type: "float64",
+      doc: "decomposition: the data mid's move from m0 to each fill, size-weighted (the market's drift), bps per PARENT share",
+    },
+    {
+      name: "tc_fees_bps",
+      type: "float64",
+      doc: "decomposition: taker fees minus maker rebates, bps per PARENT share",
+    },
+    {
+      name: "tc_opportunity_bps",
+      type: "float64",
+      doc: "decomposition: the unfilled rest (= opportunity_bps); the six tc_* columns sum to total_cost_bps",
     },
   ],
 };
@@ -222,6 +274,16 @@ export const FILLS: TableSchema = {
       name: "impact_usd",
       type: "float64",
       doc: "own-impact overlay paid per share on top of price (effective price = price + s x impact_usd), $; 0 with impact_model none",
+    },
+    {
+      name: "best_price",
+      type: "float64",
+      doc: "the data's national best on the side the fill takes (the ask for a buy) in the book it executed against, $",
+    },
+    {
+      name: "mid",
+      type: "float64",
+      doc: "the data's national mid of the book the fill executed against (a limit fill: the last book at or before it), $",
     },
   ],
 };

@@ -71,6 +71,8 @@ export interface ExecutionContext {
   lambdaUsdAt(midUsd: number): number;
   /** Impact decay, per second (ln 2 / half-life). */
   readonly beta: number;
+  /** ADV of the parameter set, shares (the sqrt overlay's q_ref is 1% of it). */
+  readonly advShares: number;
   /** Order-entry latency of an order (or cancel) sent at tNs, ns: a complete child's rest is cancelled this late. */
   readonly latencyNs?: (tNs: bigint) => bigint;
   readonly seed: number;
@@ -120,6 +122,4 @@ export const committedOf = (c: ChildRecord): number => Math.max(0, c.qty - c.fil
 
 export interface FillRecord extends Fill {
   readonly catchUp: boolean;
-  /** Own-impact overlay paid per share on top of priceUsd, side-adjusted $ (>= 0; 0 under `none`). */
-  readonly impactUsd: number;
 }

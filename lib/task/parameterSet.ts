@@ -112,6 +112,7 @@ export function executionContext(
     makerRebateUsd: spec.fees.maker_rebate_usd,
     lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
     beta: params.beta,
+    advShares: params.adv,
     latencyNs: (tNs: bigint) => sim.latency.entryNs(tNs),
     seed: spec.seed,
     symbol: day.symbol,

@@ -45,12 +45,17 @@ export function resultRows(a: {
         maker: f.maker,
         catchUp: f.catchUp,
         impactUsd: f.impactUsd,
+        bestUsd: f.bestUsd,
+        midUsd: f.midUsd,
       })),
       marketVwapUsd: marketVwap,
       cancelMidUsd: e.cancelMid,
-      midAtEndUsd: e.endMid,
+      completion: e.completion,
+      midAtEndUsd: e.lastMid,
       midAfterUsd: e.afterMid,
-      endNs: e.windowEndNs,
+      endNs: e.lastNs,
+      marketVolume: e.startMark && e.lastMark ? e.lastMark.volume - e.startMark.volume : Number.NaN,
+      aggressiveQty: e.aggressiveQty,
       lastRecordNs: a.quality.lastTsNs,
       childCount: e.children.length,
       maxParticipation: e.maxParticipation,
@@ -84,6 +89,7 @@ export function resultRows(a: {
       fee_bps: m.feeBps,
       rebate_bps: m.rebateBps,
       impact_cost_bps: m.impactCostBps,
+      walk_cost_bps: m.walkCostBps,
       execution_cost_bps: m.executionCostBps,
       opportunity_bps: m.opportunityBps,
       total_cost_bps: m.totalCostBps,
@@ -95,6 +101,7 @@ export function resultRows(a: {
       passive_share: m.passiveShare,
       catch_up_share: m.catchUpShare,
       child_count: m.childCount,
+      participation: m.participation,
       max_participation: m.maxParticipation,
       reversion_bps: m.reversionBps,
       end_mid: e.endMid,
@@ -107,6 +114,12 @@ export function resultRows(a: {
       capped_shares: e.cappedShares,
       halt_skips: e.haltSkips,
       halted_s: e.haltedS,
+      tc_spread_bps: m.tcSpreadBps,
+      tc_walk_bps: m.tcWalkBps,
+      tc_impact_bps: m.tcImpactBps,
+      tc_timing_bps: m.tcTimingBps,
+      tc_fees_bps: m.tcFeesBps,
+      tc_opportunity_bps: m.tcOpportunityBps,
     });
     for (const c of e.children) {
       childOrders.push({
@@ -138,6 +151,8 @@ export function resultRows(a: {
         catch_up: f.catchUp,
         fee_usd: f.feeUsd,
         impact_usd: f.impactUsd,
+        best_price: f.bestUsd,
+        mid: f.midUsd,
       });
     }
   }

@@ -55,12 +55,19 @@ describe("ParentExecution", () => {
   });
 
   it("what cannot fill by the end of the window plus grace is cancelled (fill rate < 1)", () => {
-    // no ask at all: the market children wait for liquidity that never comes
-    const pe = run("market", quotes(8000, [[100, 500]], []), order(300), { endGraceS: 1 });
+    // 50 shares offered and never refilled (the pure replay keeps them consumed): the rest waits for
+    // liquidity that never comes
+    const pe = run("market", quotes(8000, [[100, 500]], [[100.01, 50]]), order(300), { endGraceS: 1 });
     expect(pe.children.map((c) => c.qty)).toEqual([100, 100, 100]);
+    expect(pe.filled).toBe(50);
+    expect(pe.cancelledQty).toBe(250);
+  });
+
+  it("no child is sent while the book is one-sided (docs/models.md 8): nothing is queued for later", () => {
+    const pe = run("market", quotes(8000, [[100, 500]], []), order(300), { endGraceS: 1 });
+    expect(pe.children).toEqual([]);
     expect(pe.fills).toEqual([]);
     expect(pe.filled).toBe(0);
-    expect(pe.cancelledQty).toBe(300);
   });
 
   it("fills update the parent's own impact state and the interval participation", () => {
@@ -70,8 +77,9 @@ describe("ParentExecution", () => {
     rows.sort((a, b) => a.t - b.t);
     const pe = run("market", rows, order(300));
     expect(pe.filled).toBe(300);
-    // 100 shares of ours per interval against 1000 traded
-    expect(pe.maxParticipation).toBeCloseTo(0.1, 12);
+    // 100 shares of ours per interval against 1000 traded: our market fills are not in the data's volume,
+    // so participation = 100 / (1000 + 100)
+    expect(pe.maxParticipation).toBeCloseTo(100 / 1100, 12);
     // the impact state grew with each child: the later children saw a positive own impact
     expect(pe.children[0]!.impactUsd).toBe(0);
     expect(pe.children[1]!.impactUsd).toBeGreaterThan(0);

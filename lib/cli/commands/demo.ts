@@ -16,6 +16,13 @@ import { writeSyntheticDay } from "../../synth/index.ts";
 import { parseNumberOption, printTable } from "../output.ts";
 
 const SYMBOLS = ["SYNA", "SYNB", "SYNC"];
+/**
+ * Planted impact half-lives per symbol (seconds): where OW's schedule differs from TWAP's (beta T near 1-4 for
+ * a 30-minute parent); a half-life of an hour or more makes OW two blocks and the comparison uninformative.
+ */
+const DEMO_HALF_LIVES_S = [300, 900, 300] as const;
+/** Parent sizes, % of ADV: cost against order size needs several sizes. */
+const DEMO_PCT_ADV = [0.5, 1, 2, 5] as const;
 const FIRST_DAY = "2024-03-04";
 export const DEMO_QUERY =
   "SELECT strategy, calibration_source, count(*) AS orders, round(avg(total_cost_bps), 2) AS cost_bps FROM executions WHERE status = 'ok' GROUP BY ALL ORDER BY cost_bps";
@@ -39,7 +46,14 @@ export function registerDemo(program: Command): void {
         for (const date of days) {
           const path = join(input, ...inputKey(SYNTH_VENUE_FOLDER, symbol, date).split("/"));
           if (existsSync(path)) continue;
-          await writeSyntheticDay(path, { symbol, date, venues: 2, eventsPerVenue: events, seed: 7 + i });
+          await writeSyntheticDay(path, {
+            symbol,
+            date,
+            venues: 2,
+            eventsPerVenue: events,
+            seed: 7 + i,
+            plantedHalfLifeS: DEMO_HALF_LIVES_S[i % DEMO_HALF_LIVES_S.length],
+          });
         }
       }
       process.stdout.write(`  input: ${input}/mbp10/SYNTH/{symbol}/{date}.parquet\n`);
@@ -53,7 +67,9 @@ export function registerDemo(program: Command): void {
         "backtest:",
         "  seed: 1",
         "  orders:",
-        '    - { side: buy, pct_adv: 1, start_times: ["10:00", "13:30"], horizon_min: 20 }',
+        ...DEMO_PCT_ADV.map(
+          (pct) => `    - { side: buy, pct_adv: ${pct}, start_times: ["10:00", "13:30"], horizon_min: 30 }`,
+        ),
         "",
       ].join("\n");
       await mkdir(o.out, { recursive: true });

@@ -32,6 +32,7 @@ const STRATEGY_COLUMNS: Column[] = [
   { key: "fill_rate", label: "fill rate", format: "pct" },
   { key: "is_bps", label: "IS (bps)", format: 2 },
   { key: "impact_bps", label: "impact (bps)", format: 2 },
+  { key: "walk_bps", label: "walk (bps)", format: 2 },
   { key: "opportunity_bps", label: "opportunity (bps)", format: 2 },
   { key: "total_cost_bps", label: "total cost (bps)", format: 2 },
   { key: "median_cost_bps", label: "median (bps)", format: 2 },
@@ -69,9 +70,11 @@ export function buildTables(data: RunData): TableDef[] {
     id: "strategies",
     title: "Results per strategy (all symbols and days)",
     caption:
-      "Costs in bps of the arrival mid (positive = cost). IS = implementation shortfall per executed share, impact = " +
-      "its own-impact overlay part (0 with impact model none); opportunity = cost of the unfilled shares at the " +
-      "cancel mid, per parent share; total cost = per PARENT share: (IS + fees - rebates) x fill rate + opportunity. " +
+      "Costs in bps of the arrival mid (positive = cost). IS = implementation shortfall per executed share; impact = " +
+      "the own-impact overlay and walk = the depth walked beyond the data's best, both per parent share (never the " +
+      "same cost twice: a market block pays the model's own jump only beyond its walk); opportunity = cost of " +
+      "completing the unfilled shares in one market order at the cancel, per parent share; total cost = per PARENT " +
+      "share: (IS + net fees) x fill rate + opportunity. " +
       "Overfill = shares filled beyond a child's quantity before its cancel took effect (summed). " +
       `vs ${BASELINE_STRATEGY} = paired mean difference over the same ` +
       "parent orders with its 95% Student t interval; win rate = share of orders strictly cheaper than the baseline. " +
