@@ -197,3 +197,71 @@ describe.skipIf(!haveSharedData(path.dirname(ESH4), "real CME ESH4 MBO (Databent
     });
   },
 );
+
+describe("derived MBP-10 (property)", () => {
+  it("every published row shows the 10 best levels of the per-price sums of the live orders; F_LAST survives", async () => {
+    const fc = (await import("fast-check")).default;
+    const ev = fc.record({
+      act: fc.constantFrom("A", "A", "A", "C", "M", "T"),
+      id: fc.integer({ min: 1, max: 40 }),
+      side: fc.constantFrom("B", "A"),
+      tick: fc.integer({ min: 0, max: 14 }),
+      size: fc.integer({ min: 1, max: 9 }),
+      last: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(ev, { minLength: 1, maxLength: 120 }), async (events) => {
+        // bids on ticks 0..14 below 100, asks above: never crossed
+        const live = new Map<number, { side: string; px: number; size: number }>();
+        const rows: MboRow[] = [];
+        const snapshots: Map<number, number>[][] = []; // per MBO row: [bid sums, ask sums] after it
+        events.forEach((e, t) => {
+          const px = e.side === "B" ? 100 - e.tick * 0.25 : 100.25 + e.tick * 0.25;
+          const o = live.get(e.id);
+          const f = e.last || t === events.length - 1 ? 0x80 : 0;
+          if (e.act === "A" && !o) {
+            live.set(e.id, { side: e.side, px, size: e.size });
+            rows.push({ t, a: "A", s: e.side, px, sz: e.size, id: e.id, f });
+          } else if (e.act === "C" && o) {
+            const c = Math.min(o.size, e.size);
+            o.size -= c;
+            if (o.size === 0) live.delete(e.id);
+            rows.push({ t, a: "C", s: o.side, px: o.px, sz: c, id: e.id, f });
+          } else if (e.act === "M" && o) {
+            o.px = o.side === "B" ? 100 - e.tick * 0.25 : 100.25 + e.tick * 0.25;
+            o.size = e.size;
+            rows.push({ t, a: "M", s: o.side, px: o.px, sz: e.size, id: e.id, f });
+          } else {
+            rows.push({ t, a: "T", s: e.side, px: 100, sz: e.size, id: 999, f });
+          }
+          const sums = ["B", "A"].map((sd) => {
+            const m = new Map<number, number>();
+            for (const x of live.values()) if (x.side === sd) m.set(x.px, (m.get(x.px) ?? 0) + x.size);
+            return m;
+          });
+          snapshots.push(sums);
+        });
+        const d = await derive(rows);
+        let lastFlagsOk = true;
+        for (let i = 0; i < d.length; i++) {
+          const t = Number(d.tsRecv[i]);
+          const [bids, asks] = snapshots[t]!;
+          const bk = [...bids!.keys()].sort((x, y) => y - x).slice(0, 10);
+          const ak = [...asks!.keys()].sort((x, y) => x - y).slice(0, 10);
+          for (let l = 0; l < 10; l++) {
+            expect(Number.isNaN(d.bidPx[l]![i]!) ? undefined : d.bidPx[l]![i]).toBe(bk[l]);
+            expect(d.bidSz[l]![i]).toBe(bk[l] === undefined ? 0 : bids!.get(bk[l]!));
+            expect(Number.isNaN(d.askPx[l]![i]!) ? undefined : d.askPx[l]![i]).toBe(ak[l]);
+            expect(d.askSz[l]![i]).toBe(ak[l] === undefined ? 0 : asks!.get(ak[l]!));
+          }
+          // the last published row of an event (same ts, the MBO event ended with F_LAST) carries F_LAST
+          const next = i + 1 < d.length ? Number(d.tsRecv[i + 1]) : Number.POSITIVE_INFINITY;
+          if (next !== t && rows.some((r) => r.t === t && (r.f ?? 0) & 0x80) && !(d.flags[i]! & 0x80))
+            lastFlagsOk = false;
+        }
+        expect(lastFlagsOk).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
