@@ -48,6 +48,8 @@ export interface QueueCheckOptions {
   accept?: (tNs: bigint) => boolean;
   /** prob(n) powers to score (default POWER_GRID). */
   powers?: readonly number[];
+  /** Return every placed order (QueueCheckResult.orders). */
+  keepOrders?: boolean;
 }
 
 /** One model's score. */
@@ -77,6 +79,21 @@ export interface QueueCheckResult {
   /** Mean size of the queue joined (shares in front at arrival). */
   readonly meanQueueAhead: number;
   readonly spanNs: { readonly first: bigint; readonly last: bigint };
+  /** Per placed order (only with `keepOrders`): where and when it joined, its exact fill time or null. */
+  readonly orders?: readonly PlacedOrder[];
+}
+
+/** One hypothetical order of a queue check. */
+export interface PlacedOrder {
+  /** 0 = buy (joins the bids), 1 = sell. */
+  readonly side: number;
+  /** Price key (lib/core/units.ts priceKey) of the best it joined. */
+  readonly pk: number;
+  readonly placedNs: bigint;
+  /** Displayed size in front at arrival. */
+  readonly queueAhead: number;
+  /** Exact FIFO fill time, null when not filled within tau. */
+  readonly exactNs: bigint | null;
 }
 
 interface Hypo {
@@ -161,7 +178,18 @@ export async function queueCheck(
     }),
   );
   await replay(open(), hypos, models, tauNs);
-  return score(hypos, models, tauS, orders, span);
+  const result = score(hypos, models, tauS, orders, span);
+  if (!options.keepOrders) return result;
+  const kept = hypos
+    .filter((o) => o.placedNs !== NONE)
+    .map((o) => ({
+      side: o.side,
+      pk: o.pk,
+      placedNs: o.placedNs,
+      queueAhead: o.queue0,
+      exactNs: o.exactNs === NONE ? null : o.exactNs,
+    }));
+  return { ...result, orders: kept };
 }
 
 /** `n` sorted seeded times uniform in [from, to] that `accept` takes (rejection, bounded). */

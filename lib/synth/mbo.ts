@@ -10,6 +10,8 @@
  * - market orders (rate `marketRate` per side, size 1 + geometric with mean `marketSize` - 1) take the
  *   opposite best queue in FIFO order, then the next level: one T record per price (side = aggressor), one F
  *   per resting order filled, then C (order gone) or M (smaller, priority kept) records removing the size.
+ * - modifies at the best (rate `modifyRate`, default none) change an order's size by 1 or 2: up moves it to
+ *   the back of its queue, down keeps its place.
  * Each venue event is one or more records, the last with F_LAST. A side that falls below 3 levels is
  * refilled one tick beyond its last level. Times: Poisson, exponential gaps at the total rate.
  */
@@ -39,6 +41,11 @@ export interface SynthMboOptions {
   marketRate?: number;
   /** Mean market order size. Default 4. */
   marketSize?: number;
+  /**
+   * Modifies at the best, per second and per side (default 0): an order drawn uniformly changes its size by
+   * +-1 or 2 (a larger size loses its place: it moves to the back, as an iceberg refill does).
+   */
+  modifyRate?: number;
   /** Rows per batch. Default 65,536. */
   capacity?: number;
   symbol?: string;
@@ -71,6 +78,8 @@ export function* generateMbo(options: SynthMboOptions): Generator<MboBatch> {
     options.deepCancelRate ?? 0.4,
     options.marketRate ?? 0.25,
   ].map((r) => 2 * r); // both sides
+  // modifies only when asked for (the other laws' records stay the same)
+  if ((options.modifyRate ?? 0) > 0) rates.push(2 * options.modifyRate!);
   const total = rates.reduce((a, b) => a + b, 0);
   const marketSize = options.marketSize ?? 4;
   const capacity = options.capacity ?? 65_536;
@@ -169,7 +178,17 @@ export function* generateMbo(options: SynthMboOptions): Generator<MboBatch> {
       const keys = [...book[s]!.keys()].filter((k) => k !== b);
       if (keys.length === 0) continue;
       cancelIn(s, keys[rng.int(keys.length)]!, rng.uniform(), true);
-    } else {
+    } else if (kind === 5) {
+      const q = book[s]!.get(b);
+      if (!q || q.length === 0) continue;
+      const j = rng.int(q.length);
+      const o = q[j]!;
+      const d = 1 + rng.int(2);
+      const up = rng.uniform() < 0.5 || o.size <= d;
+      o.size += up ? d : -d;
+      if (up) q.push(q.splice(j, 1)[0]!);
+      emit(Action.Modify, sideCode(s), b, o.size, o.id, true);
+    } else if (kind === 4) {
       // market order of side s (aggressor) takes the opposite side
       let left = 1 + Math.floor(rng.exponential(Math.max(1e-9, marketSize - 1)));
       const r = 1 - s;
