@@ -26,12 +26,6 @@ function copyNumbers(v: arrow.Vector | null, out: { [i: number]: number | bigint
   }
 }
 
-/** True when the Parquet source has the MBO columns (order_id among them). */
-export async function isMboParquet(src: ByteSource): Promise<boolean> {
-  const pq = await openParquet(src);
-  return pq.schema.fields.some((f) => f.name === "order_id");
-}
-
 /** The MBO records of `src` in file order, one batch per row group, labelled `symbol`. */
 export async function* readMboBatches(src: ByteSource, symbol = ""): AsyncGenerator<MboBatch> {
   const pq = await openParquet(src);
