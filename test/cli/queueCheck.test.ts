@@ -52,6 +52,38 @@ describe("msor queue-check", () => {
     expect(pq.numRows).toBe(2 + 15 + 1); // l3_fifo, risk_averse, log_prob, 15 powers
   }, 60_000);
 
+  it("several files: one queue_check partition per symbol-day, dated by each file's first trade", async () => {
+    const files: string[] = [];
+    for (const [i, start] of [1704205800000000000n, 1704292200000000000n].entries()) {
+      const f = path.join(dir, `day${i}.mbo.parquet`);
+      await writeMboFile(
+        f,
+        generateMbo({ seed: 9 + i, events: 8_000, cancelLaw: "back", symbol: "SYN", startNs: start }),
+      );
+      files.push(f);
+    }
+    const root = path.join(dir, "multi");
+    const out = await runCommand(registerQueueCheck, "queue-check", [
+      ...files,
+      "--orders",
+      "20",
+      "--tau",
+      "20",
+      "--out",
+      root,
+      "--json",
+    ]);
+    const r = JSON.parse(out) as { file: string; written: string; placed: number }[];
+    expect(r.map((x) => [x.file, x.placed])).toEqual(files.map((f) => [f, 20]));
+    expect(r.map((x) => x.written)).toEqual([
+      "results/queue_check/run_id=queue-check/date=2024-01-02/SYN.parquet",
+      "results/queue_check/run_id=queue-check/date=2024-01-03/SYN.parquet",
+    ]);
+    const bad = await runMain(["queue-check", ...files, "--date", "2024-01-02"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--date labels one file's result, but 2 files were given/);
+  }, 60_000);
+
   it("says what is wrong with a bad --between, --orders or a non-MBO file", async () => {
     expect(() => parseBetween("18-19", "America/New_York")).toThrow(/--between must be HH:MM-HH:MM/);
     expect(() => parseBetween("18:00-18:30", "Mars/Olympus")).toThrow(/--tz "Mars\/Olympus"/);

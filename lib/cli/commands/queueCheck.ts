@@ -1,8 +1,9 @@
 /**
- * `msor queue-check FILE`: score the L2 queue models (risk_averse, prob(n), log_prob) against the exact FIFO
- * queue of an MBO file (Databento DBN or MBO Parquet): N seeded 1-lot orders at the best, fill within tau
- * (docs/models.md 6.7). Prints the per-model table (or JSON); --out ROOT also writes the queue_check table
- * under ROOT/results/queue_check/ (DuckDB: `msor query`; Athena: the Glue table of the same name).
+ * `msor queue-check FILE...`: score the L2 queue models (risk_averse, prob(n), log_prob) against the exact FIFO
+ * queue of MBO files (Databento DBN or MBO Parquet; one symbol-day each): N seeded 1-lot orders at the best,
+ * fill within tau (docs/models.md 6.7). Prints the per-model table (or JSON); --out ROOT also writes each
+ * symbol-day's queue_check rows (its best-fitting model and power among them) under
+ * ROOT/results/queue_check/ (DuckDB: `msor query`; Athena: the Glue table of the same name).
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.ts";
@@ -97,41 +98,54 @@ export function registerQueueCheck(program: Command): void {
     .description(
       "score the L2 queue models (risk_averse, prob(n), log_prob) against the exact FIFO queue of MBO data",
     )
-    .argument("<file>", "MBO file: Databento DBN (.dbn, .dbn.zst) or MBO Parquet from `msor import dbn`")
+    .argument(
+      "<files...>",
+      "MBO files (one symbol-day each): Databento DBN (.dbn, .dbn.zst) or MBO Parquet from `msor import dbn`",
+    )
     .option("--orders <n>", "hypothetical 1-lot orders at the best (alternately buy and sell)", "200")
     .option("--tau <seconds>", "horizon: an order not filled within tau counts tau", "60")
     .option("--seed <n>", "seed of the order times", "1")
     .option("--between <HH:MM-HH:MM>", "place the orders inside this daily window (time zone --tz)")
     .option("--tz <zone>", "time zone of --between (the instrument's)", NEW_YORK)
     .option("--symbol <symbol>", "symbol to select / label; default: the file's")
-    .option("--date <YYYY-MM-DD>", "date of the result partition; default: New York date of the first trade")
+    .option(
+      "--date <YYYY-MM-DD>",
+      "date of the result partition (one file only); default: New York date of the file's first trade",
+    )
     .option("--out <dir>", "results root: write results/queue_check/run_id=R/date=D/SYMBOL.parquet there")
     .option("--run-id <id>", "run id of the result partition", "queue-check")
     .option("--json", "print the scores as JSON")
-    .action(async (file: string, o: QueueCheckCliOptions) => {
+    .action(async (files: string[], o: QueueCheckCliOptions) => {
       const orders = parseNumberOption("--orders", o.orders, { integer: true, min: 1 });
       const tauS = parseNumberOption("--tau", o.tau, { min: 0.001 });
       const seed = parseNumberOption("--seed", o.seed, { integer: true, min: 0 });
       const accept = o.between === undefined ? undefined : parseBetween(o.between, o.tz);
-      const src = await mboSource(file, o.symbol);
-      const symbol = src.symbol || "MBO";
-      const r = await queueCheck(() => src.open(), {
-        orders,
-        tauS,
-        seed,
-        ...(accept ? { accept } : {}),
-      });
-      const rows = queueCheckRows(r, symbol, seed);
-      let key: string | undefined;
-      if (o.out !== undefined) {
-        const date = o.date === undefined ? newYorkDate(r.spanNs.first) : validateDate(o.date);
-        key = await writeQueueCheck(new LocalObjectStore(o.out), o.runId, date, symbol, rows);
+      if (o.date !== undefined && files.length > 1) {
+        throw new InputError(
+          `--date labels one file's result, but ${files.length} files were given; drop --date (each file's ` +
+            "date is the New York date of its first trade)",
+        );
       }
-      if (o.json) {
-        printJson({ symbol, ...r, bestPower: r.bestPower, written: key ?? null });
-      } else {
-        process.stdout.write(`${formatQueueCheck(r, symbol)}\n`);
-        if (key) process.stdout.write(`written: ${o.out}/${key}\n`);
+      const out: unknown[] = [];
+      for (const file of files) {
+        const src = await mboSource(file, o.symbol);
+        const symbol = src.symbol || "MBO";
+        const r = await queueCheck(() => src.open(), { orders, tauS, seed, ...(accept ? { accept } : {}) });
+        let key: string | undefined;
+        if (o.out !== undefined) {
+          const date = o.date === undefined ? newYorkDate(r.spanNs.first) : validateDate(o.date);
+          const rows = queueCheckRows(r, symbol, seed);
+          key = await writeQueueCheck(new LocalObjectStore(o.out), o.runId, date, symbol, rows);
+        }
+        if (o.json) out.push({ file, symbol, ...r, written: key ?? null });
+        else {
+          process.stdout.write(
+            `${out.length > 0 || files.length > 1 ? `\n${file}\n` : ""}${formatQueueCheck(r, symbol)}\n`,
+          );
+          if (key) process.stdout.write(`written: ${o.out}/${key}\n`);
+          out.push(file);
+        }
       }
+      if (o.json) printJson(files.length === 1 ? out[0] : out);
     });
 }
