@@ -9,7 +9,8 @@
  * one warm-up run in the same child, and a ratio is the median over the rounds of the ratio within a round. Peak RSS is the maximum over the rounds (kernel maxRSS of the child).
  * The local sweep (bench/sweep.ts: 1 and 2 worker threads on a small cached sweep, in every round) drives its
  * worker threads from this process; a third run of it, 1 worker in a child process pinned to one core
- * (`taskset -c 0`, where available), gives the pool's scaling per core. The router and the S3 case (moto_server) run in this process. Writes bench/results.json (or --out PATH),
+ * (`taskset -c 0`, where available), gives the pool's scaling per core. The router and the S3 case (moto_server) run in this process.
+ * The streamed MBO import (bench/mboImport.ts: ~500k and ~5M synthetic MBO records) runs once per size in a child. Writes bench/results.json (or --out PATH),
  * prints a table on stderr, and with --json the JSON on stdout.
  */
 import { spawn } from "node:child_process";
@@ -23,6 +24,7 @@ import { fileSource } from "../lib/ports/fileSource.ts";
 import { DEFAULT_SPEC } from "../lib/sweep/spec.ts";
 import type { ChildCase, ChildResult } from "./child.ts";
 import { type BenchDay, syntheticDay } from "./inputs.ts";
+import { runMboImportBench } from "./mboImport.ts";
 import { routerMedianMs } from "./router.ts";
 import { runS3 } from "./s3.ts";
 import { runSweepCase, type SweepCase, sweepFigures, sweepInputs } from "./sweep.ts";
@@ -212,6 +214,8 @@ async function main(): Promise<void> {
   const router = await routerMedianMs();
   say("s3 (moto_server) ...");
   const s3 = await runS3(small, opts.rounds);
+  say("streamed MBO import: ~500k and ~5M synthetic MBO records (DBN), each once in its own process");
+  const mbo = await runMboImportBench();
   if ("reason" in s3) say(`s3 case skipped: ${s3.reason}`);
 
   // Grid: least-squares slope of time over instances (8, 32, 128) = marginal ms per instance.
@@ -260,6 +264,11 @@ async function main(): Promise<void> {
     s3Gets === undefined || s3CalGets === undefined ? 0 : PAPER_TASKS * (s3Gets + s3CalGets) * USD_PER_S3_GET;
 
   const figures = {
+    mbo_import: {
+      ...mbo,
+      rss_5m_over_500k: r2(mbo["5m"].max_rss_mb / mbo["500k"].max_rss_mb),
+      note: "msor import dbn of synthetic MBO (lib/synth/mbo.ts, uniform cancels) to MBO Parquet + derived MBP-10: two streamed passes; kernel maxRSS of the child",
+    },
     // the sweep's backtest task (wave 2: its day's calibration exists), default mode (a decode thread here)
     worker_over_decode: ratio("backtest_2m_wave2", "decode_2m"),
     worker_over_decode_per_round: spread("backtest_2m_wave2", "decode_2m"),
@@ -393,6 +402,11 @@ async function main(): Promise<void> {
       "< 3",
     ],
     ["router solve, N = 1000, 3 venues (median)", `${figures.router_ms_median} ms`, "< 2"],
+    [
+      `MBO import peak RSS, ${mbo["500k"].records} / ${mbo["5m"].records} records`,
+      `${mbo["500k"].max_rss_mb} / ${mbo["5m"].max_rss_mb} MB`,
+      "reported (bounded)",
+    ],
     [
       `local sweep (${sweepTasks} tasks), tasks/s 1 / 2 workers`,
       `${figures.sweep_tasks_per_s_1_worker} / ${figures.sweep_tasks_per_s_2_workers}`,

@@ -10,12 +10,18 @@ import * as glue from "aws-cdk-lib/aws-glue";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import { CALIBRATION_TABLE } from "../../lib/results/calibrationSchema.ts";
+import { QUEUE_CHECK } from "../../lib/results/queueCheckSchema.ts";
 import { athenaType, type TableSchema } from "../../lib/results/schema.ts";
 import { SUMMARY } from "../../lib/results/summarySchema.ts";
 import { RESULT_TABLES } from "../../lib/results/tables.ts";
 
-/** The tables in the catalog: executions, child_orders, fills, task_quality, summary, calibration. */
-export const CATALOG_TABLES: readonly TableSchema[] = [...RESULT_TABLES, SUMMARY, CALIBRATION_TABLE];
+/** The tables in the catalog: executions, child_orders, fills, task_quality, summary, calibration, queue_check. */
+export const CATALOG_TABLES: readonly TableSchema[] = [
+  ...RESULT_TABLES,
+  SUMMARY,
+  CALIBRATION_TABLE,
+  QUEUE_CHECK,
+];
 
 /** First date of the date projection (MBP-10 history before it is not expected). */
 export const PROJECTION_FIRST_DATE = "2010-01-01";

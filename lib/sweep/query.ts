@@ -1,6 +1,6 @@
 /**
  * `msor query`: DuckDB over a local results root, with one view per table named like the Athena tables
- * (executions, child_orders, fills, task_quality, calibration, summary), so the saved Athena queries
+ * (executions, child_orders, fills, task_quality, calibration, summary, queue_check), so the saved Athena queries
  * (lib/results/queries.ts) run unchanged: `?` binds to the run id
  * (`msor query --saved NAME --run-id R`).
  */
@@ -8,12 +8,18 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { errorMessage, InputError } from "../core/errors.ts";
 import { CALIBRATION_TABLE } from "../results/calibrationSchema.ts";
 import { duckdbViewStatements, SAVED_QUERIES, type SavedQuery } from "../results/queries.ts";
+import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import type { TableSchema } from "../results/schema.ts";
 import { SUMMARY } from "../results/summarySchema.ts";
 import { RESULT_TABLES } from "../results/tables.ts";
 
 /** The views of `msor query`. */
-export const QUERY_TABLES: readonly TableSchema[] = [...RESULT_TABLES, CALIBRATION_TABLE, SUMMARY];
+export const QUERY_TABLES: readonly TableSchema[] = [
+  ...RESULT_TABLES,
+  CALIBRATION_TABLE,
+  SUMMARY,
+  QUEUE_CHECK,
+];
 
 export interface QueryResult {
   readonly columns: string[];

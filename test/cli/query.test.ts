@@ -98,6 +98,8 @@ describe("msor query errors", () => {
   it("a missing table names the tables without files and what to run", async () => {
     const r = await run(["query", "SELECT * FROM summary", "--root", join(dir, "empty")]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/no files yet under .*empty for: .*summary; run msor sweep or msor demo first/);
+    expect(r.err).toMatch(
+      /no files yet under .*empty for: .*summary, queue_check; run msor sweep or msor demo first/,
+    );
   });
 });

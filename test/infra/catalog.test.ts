@@ -65,10 +65,19 @@ const columnsOf = (name: string) =>
   ).map((c) => [c.Name, c.Type]);
 
 describe("Glue tables = writer schemas", () => {
-  it("the catalog holds exactly executions, child_orders, fills, task_quality, summary, calibration", () => {
+  it("the catalog holds exactly executions, child_orders, fills, task_quality, summary, calibration, queue_check", () => {
     expect([...glueTables.keys()].sort()).toEqual(CATALOG_TABLES.map((x) => x.name).sort());
     expect(CATALOG_TABLES.map((x) => x.name).sort()).toEqual(
-      ["calibration", "child_orders", "executions", "fills", "summary", "task_quality", "venue_stats"].sort(),
+      [
+        "calibration",
+        "child_orders",
+        "executions",
+        "fills",
+        "summary",
+        "task_quality",
+        "venue_stats",
+        "queue_check",
+      ].sort(),
     );
   });
 

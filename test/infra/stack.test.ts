@@ -291,11 +291,20 @@ describe("summary tick", () => {
 });
 
 describe("catalog and query", () => {
-  it("Glue database msor with six partition-projected tables", () => {
+  it("Glue database msor with seven partition-projected tables", () => {
     t.hasResourceProperties("AWS::Glue::Database", { DatabaseInput: { Name: "msor" } });
     const tables = Object.values(resources(t, "AWS::Glue::Table"));
     expect(tables.map((x) => x.Properties.TableInput.Name).sort()).toEqual(
-      ["calibration", "child_orders", "executions", "fills", "summary", "task_quality", "venue_stats"].sort(),
+      [
+        "calibration",
+        "child_orders",
+        "executions",
+        "fills",
+        "summary",
+        "task_quality",
+        "venue_stats",
+        "queue_check",
+      ].sort(),
     );
     const exec = tables.find((x) => x.Properties.TableInput.Name === "executions")!.Properties.TableInput;
     expect(exec.Parameters).toMatchObject({

@@ -12,12 +12,20 @@ import type { Command } from "commander";
 import { checkTradingDay } from "../../core/calendar.ts";
 import { InputError } from "../../core/errors.ts";
 import { validateSymbol } from "../../core/ids.ts";
+import { newYorkClockToUtcNs } from "../../core/session.ts";
+import { deriveMbp10 } from "../../importers/mbo/deriveMbp10.ts";
+import { writeMboFile } from "../../mbo/writer.ts";
+import { writeMbp10File } from "../../mbp10/writer.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../store/keys.ts";
+import { CANCEL_LAWS, type CancelLaw, generateMbo } from "../../synth/mbo.ts";
+import { writeMboDbn } from "../../synth/mboDbn.ts";
 import { resolveOptions, type SynthOptions } from "../../synth/options.ts";
 import { type WriteSyntheticResult, writeSyntheticDay } from "../../synth/write.ts";
 import { parseNumberOption, printJson, progress, progressDone } from "../output.ts";
 
 interface GenerateCliOptions {
+  mbo?: string;
+  mbp10Out?: string;
   symbol: string;
   date: string;
   venues?: string;
@@ -70,6 +78,33 @@ export async function generate(o: GenerateCliOptions): Promise<WriteSyntheticRes
   return result;
 }
 
+/**
+ * `msor generate --mbo LAW`: synthetic MBO (order by order, lib/synth/mbo.ts) from 09:30 New York of --date,
+ * as DBN (--out *.dbn) or MBO Parquet (--out *.parquet), and with --mbp10-out the MBP-10 derived from it.
+ */
+export async function generateMboFile(
+  o: GenerateCliOptions,
+): Promise<{ path: string; records: number; mbp10?: string }> {
+  const law = o.mbo as CancelLaw;
+  if (!CANCEL_LAWS.includes(law)) {
+    throw new InputError(`--mbo takes a cancel-position law: ${CANCEL_LAWS.join(", ")} (got "${o.mbo}")`);
+  }
+  const symbol = validateSymbol(o.symbol);
+  const date = checkTradingDay(o.date, "--date");
+  const events = parseNumberOption("--events", o.events ?? "1000000", { min: 1, integer: true });
+  const seed = parseNumberOption("--seed", o.seed ?? "1", { min: 0, integer: true });
+  const startNs = newYorkClockToUtcNs(date, "09:30");
+  const gen = () => generateMbo({ seed, events, cancelLaw: law, symbol, startNs });
+  const lower = o.out.toLowerCase();
+  let records: number;
+  if (lower.endsWith(".dbn")) records = await writeMboDbn(o.out, gen(), symbol, startNs);
+  else if (lower.endsWith(".parquet")) records = (await writeMboFile(o.out, gen())).rows;
+  else throw new InputError(`with --mbo, --out must name a .dbn or .parquet file (got "${o.out}")`);
+  if (o.mbp10Out === undefined) return { path: o.out, records };
+  await writeMbp10File(o.mbp10Out, deriveMbp10(gen(), symbol));
+  return { path: o.out, records, mbp10: o.mbp10Out };
+}
+
 /** Register `msor generate` on the program. */
 export function registerGenerate(program: Command): void {
   program
@@ -98,8 +133,25 @@ export function registerGenerate(program: Command): void {
       "--out <path>",
       "output file, or directory for the mbp10/SYNTH/{symbol}/{date}.parquet layout",
     )
+    .option(
+      "--mbo <law>",
+      "write synthetic MBO (order by order) instead, cancels at the best placed by LAW: uniform, front or back; " +
+        "--out FILE.dbn or FILE.parquet",
+    )
+    .option("--mbp10-out <file>", "with --mbo: also write the MBP-10 derived from the MBO records")
     .option("--json", "print JSON")
     .action(async (opts: GenerateCliOptions) => {
+      if (opts.mbo !== undefined) {
+        const m = await generateMboFile(opts);
+        if (opts.json) printJson(m);
+        else
+          process.stdout.write(
+            `wrote ${m.path}: ${m.records.toLocaleString()} MBO records (cancel law ${opts.mbo})` +
+              `${m.mbp10 ? `\n  derived MBP-10: ${m.mbp10}` : ""}\n`,
+          );
+        return;
+      }
+      if (opts.mbp10Out !== undefined) throw new InputError("--mbp10-out needs --mbo LAW");
       const r = await generate(opts);
       const p = r.planted;
       if (opts.json) {

@@ -7,6 +7,7 @@ import { InputError } from "../../core/errors.ts";
 import { importDatabentoCsv } from "../../importers/csv/import.ts";
 import { importDbn } from "../../importers/dbn/import.ts";
 import { DEFAULT_LOBSTER_VENUE_ID, importLobster } from "../../importers/lobster/import.ts";
+import type { MboImportSummary } from "../../importers/mbo/import.ts";
 import type { ImportSummary } from "../../importers/output.ts";
 import { parseNumberOption, printJson } from "../output.ts";
 
@@ -31,14 +32,22 @@ function counts(c: Readonly<Record<string, number>>): string {
 }
 
 /** Human summary of an import (the JSON form is the summary object itself). */
-export function formatImportSummary(s: ImportSummary): string {
+export function formatImportSummary(s: ImportSummary | MboImportSummary): string {
+  const what = "schema" in s ? "MBO records (order by order)" : `${s.levels} level${s.levels > 1 ? "s" : ""}`;
   const lines = [
     `imported ${s.format} ${s.inputs.join(" + ")}`,
-    `  -> ${s.out}: ${s.records.toLocaleString("en-US")} records of ${s.symbol}, ${s.levels} level${s.levels > 1 ? "s" : ""} ` +
+    `  -> ${s.out}: ${s.records.toLocaleString("en-US")} records of ${s.symbol}, ${what} ` +
       `(from ${s.rows.toLocaleString("en-US")} rows in ${s.seconds.toFixed(2)} s)`,
     `  span ${s.span ? `${s.span.first} .. ${s.span.last}` : "-"}`,
     `  dropped: ${counts(s.dropped)}`,
   ];
+  if ("schema" in s && s.derived) {
+    lines.push(
+      `  -> ${s.derived.out}: ${s.derived.records.toLocaleString("en-US")} MBP-10 records derived from the order ` +
+        `book (${s.derived.deepChanges.toLocaleString("en-US")} changes below level 10 not published, ` +
+        `${s.derived.unknownOrders} records of unknown orders)`,
+    );
+  }
   if (Object.keys(s.warnings).length > 0) {
     const ex = Object.entries(s.examples).map(
       ([k, rows]) => `${k.replaceAll("_", " ")} e.g. rows ${rows.join(", ")}`,
@@ -48,7 +57,7 @@ export function formatImportSummary(s: ImportSummary): string {
   return lines.join("\n");
 }
 
-function report(summary: ImportSummary, json: boolean | undefined): void {
+function report(summary: ImportSummary | MboImportSummary, json: boolean | undefined): void {
   if (json) printJson(summary);
   else process.stdout.write(`${formatImportSummary(summary)}\n`);
 }
@@ -104,17 +113,22 @@ export function registerImport(program: Command): void {
   common(
     cmd
       .command("dbn")
-      .description("Databento DBN (v1-v3, .dbn or .dbn.zst) MBP-10 records to MBP-10 Parquet")
+      .description(
+        "Databento DBN (v1-v3, .dbn or .dbn.zst): MBP-10 records to MBP-10 Parquet; MBO records to MBO Parquet " +
+          "(and, with --mbp10-out, the MBP-10 derived from the order book)",
+      )
       .argument("<file>", "DBN file, plain or zstd-compressed")
       .option(
         "--symbol <symbol>",
         "symbol to write (and select, in a multi-symbol file); default: the file's",
-      ),
-  ).action(async (file: string, o: CommonOptions & { symbol?: string }) => {
+      )
+      .option("--mbp10-out <file>", "MBO input: also write the derived MBP-10 Parquet here"),
+  ).action(async (file: string, o: CommonOptions & { symbol?: string; mbp10Out?: string }) => {
     const summary = await importDbn({
       input: file,
       out: o.out,
       ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
+      ...(o.mbp10Out === undefined ? {} : { mbp10Out: o.mbp10Out }),
       priceEncoding: priceEncoding(o.priceEncoding),
     });
     report(summary, o.json);

@@ -7,6 +7,7 @@ import { registerGenerate } from "./generate.ts";
 import { registerImport } from "./import.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerQuery } from "./query.ts";
+import { registerQueueCheck } from "./queueCheck.ts";
 import { registerReport } from "./report.ts";
 import { registerRoute } from "./route.ts";
 import { registerSpec } from "./spec.ts";
@@ -22,6 +23,7 @@ export const commands: RegisterCommand[] = [
   registerCalibrate,
   registerRoute,
   registerBacktest,
+  registerQueueCheck,
   registerReport,
   registerSpec,
   registerSweep,

@@ -22,7 +22,7 @@ export function registerQuery(program: Command): void {
   program
     .command("query")
     .description(
-      "SQL over local results (DuckDB; views executions, child_orders, fills, task_quality, calibration, summary); ? binds to --run-id",
+      "SQL over local results (DuckDB; views executions, child_orders, fills, task_quality, calibration, summary, queue_check); ? binds to --run-id",
     )
     .argument("[sql]", 'e.g. "SELECT strategy, avg(total_cost_bps) FROM executions GROUP BY 1"')
     .option("--root <dir>", "results folder (the --root of msor sweep)", "msor-out")

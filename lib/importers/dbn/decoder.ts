@@ -1,11 +1,14 @@
 /**
  * Streaming DBN decoder: metadata first, then fixed-size records read chunk by chunk from the (possibly
- * zstd-compressed) file. MBP-10 records land in columnar batches; other record types are counted and skipped.
+ * zstd-compressed) file. MBP-10 (or MBO) records land in columnar batches; other record types are counted and
+ * skipped.
  */
 import { DataFormatError } from "../../core/errors.ts";
+import { type MboBatch, MboSink, RTYPE_MBO } from "../../mbo/schema.ts";
 import { MAX_LEVELS, type Mbp10FullBatch } from "../../mbp10/schema.ts";
 import { concatBytes, readBytes } from "../input.ts";
 import { RecordSink } from "../sink.ts";
+import { decodeMboRecord, MBO_RECORD_BYTES } from "./mbo.ts";
 import {
   decodeMbp10Record,
   LENGTH_MULTIPLIER,
@@ -21,6 +24,8 @@ export interface DbnRecordCounts {
   records: number;
   /** MBP-10 records decoded. */
   mbp10: number;
+  /** MBO records decoded. */
+  mbo: number;
   /** Records skipped because they are not MBP-10, by rtype ("0x01": n). */
   otherRtypes: Record<string, number>;
   /** MBP-10 records skipped because their instrument is not the selected symbol's. */
@@ -36,7 +41,7 @@ export interface DbnBatchOptions {
 
 /** A DBN file opened for reading: metadata parsed, records streamed by `batches()`. */
 export class DbnReader {
-  readonly counts: DbnRecordCounts = { records: 0, mbp10: 0, otherRtypes: {}, otherInstruments: 0 };
+  readonly counts: DbnRecordCounts = { records: 0, mbp10: 0, mbo: 0, otherRtypes: {}, otherInstruments: 0 };
 
   private constructor(
     readonly name: string,
@@ -89,19 +94,13 @@ export class DbnReader {
     const sink = new RecordSink(MAX_LEVELS, symbol, options.capacity ? { capacity: options.capacity } : {});
     const ids = options.instrumentIds;
     const counts = this.counts;
-    let buf = this.leftover;
-    for (;;) {
-      const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      let pos = 0;
-      while (pos < buf.length) {
+    for await (const { buf, view, end } of this.recordBuffers()) {
+      for (let pos = 0; pos < end; pos += buf[pos]! * LENGTH_MULTIPLIER) {
         const length = buf[pos]! * LENGTH_MULTIPLIER;
-        if (length < RECORD_HEADER_BYTES) throw this.corrupt(pos, `declares a length of ${length} bytes`);
-        if (pos + length > buf.length) break;
-        counts.records++;
         const rtype = buf[pos + 1]!;
+        counts.records++;
         if (rtype !== RTYPE_MBP10) {
-          const key = `0x${rtype.toString(16).padStart(2, "0")}`;
-          counts.otherRtypes[key] = (counts.otherRtypes[key] ?? 0) + 1;
+          this.countOther(rtype);
         } else if (length < MBP10_RECORD_BYTES) {
           throw this.corrupt(pos, `is an MBP-10 record of ${length} bytes (expected ${MBP10_RECORD_BYTES})`);
         } else if (ids && !ids.has(view.getUint32(pos + 4, true))) {
@@ -112,8 +111,61 @@ export class DbnReader {
           if (done) yield done;
           decodeMbp10Record(view, pos, sink.batch, sink.row);
         }
+      }
+    }
+    const last = sink.finish();
+    if (last) yield last;
+  }
+
+  /**
+   * The file's MBO records (rtype 0xA0) as batches labelled `symbol`, in file order; other record types are
+   * counted and skipped. Streams: memory is bounded by the batch capacity whatever the file size.
+   */
+  async *mboBatches(symbol: string, options: DbnBatchOptions = {}): AsyncGenerator<MboBatch> {
+    const sink = new MboSink(symbol, options.capacity);
+    const ids = options.instrumentIds;
+    const counts = this.counts;
+    for await (const { buf, view, end } of this.recordBuffers()) {
+      for (let pos = 0; pos < end; pos += buf[pos]! * LENGTH_MULTIPLIER) {
+        const length = buf[pos]! * LENGTH_MULTIPLIER;
+        const rtype = buf[pos + 1]!;
+        counts.records++;
+        if (rtype !== RTYPE_MBO) {
+          this.countOther(rtype);
+        } else if (length < MBO_RECORD_BYTES) {
+          throw this.corrupt(pos, `is an MBO record of ${length} bytes (expected ${MBO_RECORD_BYTES})`);
+        } else if (ids && !ids.has(view.getUint32(pos + 4, true))) {
+          counts.otherInstruments++;
+        } else {
+          counts.mbo++;
+          const done = sink.start();
+          if (done) yield done;
+          decodeMboRecord(view, pos, sink.batch, sink.row);
+        }
+      }
+    }
+    const last = sink.finish();
+    if (last) yield last;
+  }
+
+  /**
+   * The decoded stream cut at record boundaries: each buffer holds whole records in [0, end) (their lengths
+   * checked); `counts.records` and the byte offset advance as buffers are handed out.
+   */
+  private async *recordBuffers(): AsyncGenerator<{ buf: Uint8Array; view: DataView; end: number }> {
+    const counts = this.counts;
+    let buf = this.leftover;
+    for (;;) {
+      let pos = 0;
+      let k = 0; // records of this buffer (the consumer counts them in counts.records)
+      while (pos < buf.length) {
+        const length = buf[pos]! * LENGTH_MULTIPLIER;
+        if (length < RECORD_HEADER_BYTES) throw this.corrupt(pos, `declares a length of ${length} bytes`, k);
+        if (pos + length > buf.length) break;
+        k++;
         pos += length;
       }
+      if (pos > 0) yield { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), end: pos };
       const rest = buf.subarray(pos);
       this.offset += pos;
       const next = await this.chunks.next();
@@ -129,13 +181,17 @@ export class DbnReader {
       }
       buf = rest.length > 0 ? concatBytes(rest, next.value) : next.value;
     }
-    const last = sink.finish();
-    if (last) yield last;
   }
 
-  private corrupt(pos: number, what: string): DataFormatError {
+  private countOther(rtype: number): void {
+    const key = `0x${rtype.toString(16).padStart(2, "0")}`;
+    this.counts.otherRtypes[key] = (this.counts.otherRtypes[key] ?? 0) + 1;
+  }
+
+  /** `before`: records of the current buffer not yet counted in counts.records. */
+  private corrupt(pos: number, what: string, before = 0): DataFormatError {
     return new DataFormatError(
-      `${this.name} is corrupt: record ${this.counts.records + 1} at decoded byte ${this.offset + pos} ${what}; ` +
+      `${this.name} is corrupt: record ${this.counts.records + before + 1} at decoded byte ${this.offset + pos} ${what}; ` +
         "re-download the file",
     );
   }

@@ -3,6 +3,7 @@ import { DataFormatError, InputError } from "../../core/errors.ts";
 import { validateSymbol } from "../../core/ids.ts";
 import type { Mbp10WriteOptions } from "../../mbp10/writer.ts";
 import { requireFile } from "../input.ts";
+import { DBN_SCHEMA_MBO, importDbnMbo, type MboImportSummary } from "../mbo/import.ts";
 import { type ImportSummary, spanOf, writeImport } from "../output.ts";
 import { DbnReader } from "./decoder.ts";
 import type { DbnMetadata } from "./metadata.ts";
@@ -16,6 +17,8 @@ export interface DbnImportOptions {
   /** Label (and, in a multi-symbol file, select) the records; default: the file's only symbol. */
   symbol?: string;
   priceEncoding?: Mbp10WriteOptions["priceEncoding"];
+  /** MBO input only: also write the MBP-10 derived from the order book here. */
+  mbp10Out?: string;
 }
 
 export interface DbnSymbolChoice {
@@ -60,12 +63,34 @@ export function chooseDbnSymbol(md: DbnMetadata, name: string, requested?: strin
   }
 }
 
-/** Decode `input` and write its MBP-10 records to `out` (10 levels, Databento's Parquet layout). */
-export async function importDbn(options: DbnImportOptions): Promise<ImportSummary> {
+/**
+ * Decode `input` and write its MBP-10 records to `out` (10 levels, Databento's Parquet layout); an MBO file
+ * (metadata schema mbo) is written as MBO Parquet instead, plus its derived MBP-10 at `mbp10Out`.
+ */
+export async function importDbn(options: DbnImportOptions): Promise<ImportSummary | MboImportSummary> {
   const started = performance.now();
   await requireFile(options.input, "DBN file");
   const reader = await DbnReader.open(options.input);
-  const choice = chooseDbnSymbol(reader.metadata, options.input, options.symbol);
+  let choice: DbnSymbolChoice;
+  try {
+    choice = chooseDbnSymbol(reader.metadata, options.input, options.symbol);
+  } catch (e) {
+    await reader.close();
+    throw e;
+  }
+  if (reader.metadata.schema === DBN_SCHEMA_MBO) {
+    return importDbnMbo(reader, choice, {
+      input: options.input,
+      out: options.out,
+      ...(options.mbp10Out ? { mbp10Out: options.mbp10Out } : {}),
+    });
+  }
+  if (options.mbp10Out) {
+    await reader.close();
+    throw new InputError(
+      `--mbp10-out derives MBP-10 from MBO, but ${options.input} is not an MBO file; drop --mbp10-out`,
+    );
+  }
   let first: bigint | undefined;
   let last: bigint | undefined;
   async function* batches() {

@@ -11,6 +11,7 @@ import { validateRunId } from "../../core/ids.ts";
 import { openParquet, readRowGroup } from "../../parquet/read.ts";
 import { bufferSource } from "../../ports/byteSource.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
+import { QUEUE_CHECK } from "../../results/queueCheckSchema.ts";
 import { CHILD_ORDERS, EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
 import { readCalibration } from "../../store/calibration.ts";
 import { COMPACTED_FILE, manifestKey, parseResultKey, resultRunPrefix, statusKey } from "../../store/keys.ts";
@@ -113,6 +114,8 @@ export interface RunData {
   readonly status: Record<string, unknown> | undefined;
   /** Result files read, for the provenance line. */
   readonly files: number;
+  /** queue_check rows of the run (`msor queue-check --out ROOT --run-id R`); empty when it has none. */
+  readonly queueCheck: Row[];
   /** Child orders of one task, for the sample-order charts (undefined when the run has none). */
   readonly sampleTask: { symbol: string; date: string; childOrders: Row[] } | undefined;
 }
@@ -222,16 +225,18 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
     const childOrders = (await readResultRows(store, files)).filter((r) => r.symbol === pick.symbol);
     if (childOrders.length > 0) sampleTask = { symbol: pick.symbol, date: pick.date, childOrders };
   }
+  const queueFiles = await listResultFiles(store, QUEUE_CHECK.name, runId);
   return {
     runId,
     executions,
     taskQuality,
+    queueCheck: await readResultRows(store, queueFiles),
     executionColumns: columnsOf(executions),
     qualityColumns: columnsOf(taskQuality),
     calibrations,
     manifest: await readJson(store, manifestKey(runId)),
     status: await readJson(store, statusKey(runId)),
-    files: execFiles.length + qualityFiles.length + (sampleTask ? 1 : 0),
+    files: execFiles.length + qualityFiles.length + queueFiles.length + (sampleTask ? 1 : 0),
     sampleTask,
   };
 }

@@ -18,13 +18,16 @@ import { studentTQuantile } from "../../../lib/metrics/index.ts";
 import { LocalObjectStore } from "../../../lib/ports/localObjectStore.ts";
 import { type ColumnDef, rowsToParquet, type TableSchema } from "../../../lib/results/schema.ts";
 import { EXECUTIONS, TASK_QUALITY } from "../../../lib/results/tables.ts";
+import { queueCheck } from "../../../lib/sim/queueCheck.ts";
 import { resultKey } from "../../../lib/store/keys.ts";
+import { queueCheckRows, writeQueueCheck } from "../../../lib/sweep/queueCheck.ts";
 import { intervalSpec } from "../../../lib/sweep/report/chartKit.ts";
 import { buildCharts } from "../../../lib/sweep/report/charts.ts";
 import { COMPACT_COLUMNS } from "../../../lib/sweep/report/html.ts";
 import { buildRunReport, renderRunReport } from "../../../lib/sweep/report/index.ts";
 import { loadRunData, type Row, readParquetRows } from "../../../lib/sweep/report/load.ts";
 import { renderSvg } from "../../../lib/sweep/report/vega.ts";
+import { generateMbo } from "../../../lib/synth/mbo.ts";
 import { duckQuery } from "../../helpers/duckdb.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { buildSmallRun, DAYS, RUN_ID, SPEC, SYMBOL } from "./smallRun.ts";
@@ -461,6 +464,32 @@ describe("data-driven sections", () => {
       "the run has no task_quality results",
     );
     expect(tableRows(r.html, "strategies").map((x) => x[0])).toEqual(["twap/market", "vwap/market"]);
+  });
+
+  it("a run with queue_check rows gets the queue-check chart (prob(n) line and model points); others do not", async () => {
+    const src = await store.get(resultKey(EXECUTIONS, RUN_ID, DAYS[1]!, SYMBOL));
+    await store.put(resultKey(EXECUTIONS, "qc", DAYS[1]!, SYMBOL), src);
+    const r0 = await buildRunReport(store, "qc");
+    expect(r0.charts.map((c) => c.id)).not.toContain("queue-check");
+    const open = () =>
+      (async function* () {
+        yield* generateMbo({ seed: 4, events: 20_000, cancelLaw: "uniform" });
+      })();
+    const qc = await queueCheck(open, { orders: 40, tauS: 30, seed: 1 });
+    await writeQueueCheck(store, "qc", DAYS[1]!, SYMBOL, queueCheckRows(qc, SYMBOL, 1));
+    const r = await buildRunReport(store, "qc");
+    const s = section(r.html, "chart-queue-check");
+    expect(s).toContain('data-status="rendered"');
+    const m = marks(s);
+    // one line over the power grid, and risk_averse + log_prob as points
+    expect(
+      m.find((x) => x.type === "line")?.labels.length ?? m.filter((x) => x.type === "symbol").length,
+    ).toBeGreaterThan(0);
+    const points = m.filter((x) => x.type === "symbol").flatMap((x) => x.labels);
+    expect(points.some((l) => l.includes("risk_averse"))).toBe(true);
+    const ra = qc.scores.find((x) => x.model === "risk_averse")!;
+    const label = points.find((l) => l.includes("risk_averse"))!;
+    expect(Number(fields(label).err_pct)).toBeCloseTo((100 * ra.meanSignedErrorS) / 30, 1);
   });
 
   it("columns and files other versions add are shown when present (overfill, arrival source, gaps, levels, failed tasks, manifest)", async () => {

@@ -1,0 +1,151 @@
+/**
+ * `msor queue-check FILE...`: score the L2 queue models (risk_averse, prob(n), log_prob) against the exact FIFO
+ * queue of MBO files (Databento DBN or MBO Parquet; one symbol-day each): N seeded 1-lot orders at the best,
+ * fill within tau (docs/models.md 6.7). Prints the per-model table (or JSON); --out ROOT also writes each
+ * symbol-day's queue_check rows (its best-fitting model and power among them) under
+ * ROOT/results/queue_check/ (DuckDB: `msor query`; Athena: the Glue table of the same name).
+ */
+import type { Command } from "commander";
+import { InputError } from "../../core/errors.ts";
+import { validateDate } from "../../core/ids.ts";
+import { NEW_YORK, newYorkDate } from "../../core/session.ts";
+import { mboSource } from "../../importers/mbo/source.ts";
+import { LocalObjectStore } from "../../ports/localObjectStore.ts";
+import { type QueueCheckResult, queueCheck } from "../../sim/queueCheck.ts";
+import { queueCheckRows, writeQueueCheck } from "../../sweep/queueCheck.ts";
+import { formatTable, parseNumberOption, printJson } from "../output.ts";
+
+interface QueueCheckCliOptions {
+  orders: string;
+  tau: string;
+  seed: string;
+  between?: string;
+  tz: string;
+  symbol?: string;
+  date?: string;
+  out?: string;
+  runId: string;
+  json?: boolean;
+}
+
+/** Minutes after local midnight of `tNs` in `tz`. */
+function localMinutes(fmt: Intl.DateTimeFormat, tNs: bigint): number {
+  const parts = fmt.formatToParts(new Date(Number(tNs / 1_000_000n)));
+  const h = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
+  const m = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
+  return (h % 24) * 60 + m;
+}
+
+/** "HH:MM-HH:MM" in `tz` as an acceptance test on times (a window past midnight wraps). */
+export function parseBetween(text: string, tz: string): (tNs: bigint) => boolean {
+  const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(text.trim());
+  const mins = m ? [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])] : [];
+  if (!m || mins.some((x) => x > 24 * 60) || Number(m[2]) > 59 || Number(m[4]) > 59 || mins[0] === mins[1]) {
+    throw new InputError(`--between must be HH:MM-HH:MM (e.g. 18:00-18:30), got "${text}"`);
+  }
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+  } catch {
+    throw new InputError(`--tz "${tz}" is not a time zone of the tz database (e.g. America/Chicago)`);
+  }
+  const [from, to] = mins as [number, number];
+  return (t) => {
+    const x = localMinutes(fmt, t);
+    return from < to ? x >= from && x < to : x >= from || x < to;
+  };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The human table: the exact reference, risk_averse, prob(1..3), log_prob and the best-fitting power. */
+export function formatQueueCheck(r: QueueCheckResult, symbol: string): string {
+  const shown = ["l3_fifo", "risk_averse", "prob(1)", "prob(2)", "prob(3)", "log_prob"];
+  const best = `prob(${r.bestPower})`;
+  if (!shown.includes(best)) shown.push(best);
+  const rows = shown
+    .map((name) => r.scores.find((s) => s.model === name))
+    .filter((s) => s !== undefined)
+    .map((s) => ({
+      model: s.model + (s.model === best ? " *" : ""),
+      fill_rate: pct(s.fillRate),
+      accuracy: pct(s.accuracy),
+      signed_err_s: s.meanSignedErrorS.toFixed(2),
+      "err/tau": pct(s.meanSignedErrorS / r.tauS),
+      abs_err_s: s.meanAbsErrorS.toFixed(2),
+      brier: s.brier.toFixed(4),
+    }));
+  return [
+    `queue check ${symbol}: ${r.placed} of ${r.requested} orders placed at the best, tau ${r.tauS} s, ` +
+      `mean queue ahead ${r.meanQueueAhead.toFixed(1)}, exact fill rate ${pct(r.exactFillRate)}`,
+    formatTable(rows, ["model", "fill_rate", "accuracy", "signed_err_s", "err/tau", "abs_err_s", "brier"]),
+    `best-fitting power: ${r.bestPower} (* ; smallest |mean signed error| over n = ` +
+      `${r.scores
+        .filter((s) => !Number.isNaN(s.power))
+        .map((s) => s.power)
+        .join(", ")}); best-fitting model: ${r.bestModel}; signed error > 0: the model fills late`,
+  ].join("\n");
+}
+
+export function registerQueueCheck(program: Command): void {
+  program
+    .command("queue-check")
+    .description(
+      "score the L2 queue models (risk_averse, prob(n), log_prob) against the exact FIFO queue of MBO data",
+    )
+    .argument(
+      "<files...>",
+      "MBO files (one symbol-day each): Databento DBN (.dbn, .dbn.zst) or MBO Parquet from `msor import dbn`",
+    )
+    .option("--orders <n>", "hypothetical 1-lot orders at the best (alternately buy and sell)", "200")
+    .option("--tau <seconds>", "horizon: an order not filled within tau counts tau", "60")
+    .option("--seed <n>", "seed of the order times", "1")
+    .option("--between <HH:MM-HH:MM>", "place the orders inside this daily window (time zone --tz)")
+    .option("--tz <zone>", "time zone of --between (the instrument's)", NEW_YORK)
+    .option("--symbol <symbol>", "symbol to select / label; default: the file's")
+    .option(
+      "--date <YYYY-MM-DD>",
+      "date of the result partition (one file only); default: New York date of the file's first trade",
+    )
+    .option("--out <dir>", "results root: write results/queue_check/run_id=R/date=D/SYMBOL.parquet there")
+    .option("--run-id <id>", "run id of the result partition", "queue-check")
+    .option("--json", "print the scores as JSON")
+    .action(async (files: string[], o: QueueCheckCliOptions) => {
+      const orders = parseNumberOption("--orders", o.orders, { integer: true, min: 1 });
+      const tauS = parseNumberOption("--tau", o.tau, { min: 0.001 });
+      const seed = parseNumberOption("--seed", o.seed, { integer: true, min: 0 });
+      const accept = o.between === undefined ? undefined : parseBetween(o.between, o.tz);
+      if (o.date !== undefined && files.length > 1) {
+        throw new InputError(
+          `--date labels one file's result, but ${files.length} files were given; drop --date (each file's ` +
+            "date is the New York date of its first trade)",
+        );
+      }
+      const out: unknown[] = [];
+      for (const file of files) {
+        const src = await mboSource(file, o.symbol);
+        const symbol = src.symbol || "MBO";
+        const r = await queueCheck(() => src.open(), { orders, tauS, seed, ...(accept ? { accept } : {}) });
+        let key: string | undefined;
+        if (o.out !== undefined) {
+          const date = o.date === undefined ? newYorkDate(r.spanNs.first) : validateDate(o.date);
+          const rows = queueCheckRows(r, symbol, seed);
+          key = await writeQueueCheck(new LocalObjectStore(o.out), o.runId, date, symbol, rows);
+        }
+        if (o.json) out.push({ file, symbol, ...r, written: key ?? null });
+        else {
+          process.stdout.write(
+            `${out.length > 0 || files.length > 1 ? `\n${file}\n` : ""}${formatQueueCheck(r, symbol)}\n`,
+          );
+          if (key) process.stdout.write(`written: ${o.out}/${key}\n`);
+          out.push(file);
+        }
+      }
+      if (o.json) printJson(files.length === 1 ? out[0] : out);
+    });
+}
