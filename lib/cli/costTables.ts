@@ -5,7 +5,7 @@
  */
 import { fixed } from "../core/units.ts";
 import type { GainSummary, StrategySummary } from "../sweep/summary.ts";
-import { printTable } from "./output.ts";
+import { fitTable, formatTable, TABLE_WIDTH } from "./output.ts";
 
 export const STRATEGY_TABLE_COLUMNS = [
   "strategy",
@@ -63,11 +63,45 @@ export const COST_TABLE_LEGEND =
   "vs_twap = paired mean difference to twap/market; gains: routing = x/sor - x/market, alpha = alpha=K - alpha=none " +
   "(negative = cheaper); no_data parents are left out";
 
-/** Both tables, the gains only when the run has a pair. */
-export function printCostTables(strategies: readonly StrategySummary[], gains: readonly GainSummary[]): void {
-  printTable(strategyTableRows(strategies), STRATEGY_TABLE_COLUMNS, 2);
-  if (gains.length > 0) {
-    process.stdout.write("\n");
-    printTable(gainTableRows(gains), GAIN_TABLE_COLUMNS, 2);
-  }
+/** Columns the strategy table leaves out, in this order, to fit the console (`--wide` keeps them all). */
+export const STRATEGY_DROP_ORDER = [
+  "look_ahead",
+  "overfill_shares",
+  "passive_share",
+  "no_data",
+  "impact_bps",
+  "opportunity_bps",
+  "is_bps",
+  "vs_twap_ci95",
+  "stdev_bps",
+  "fill_rate",
+];
+const GAIN_DROP_ORDER = ["win_rate", "calibration", "ci95"];
+
+/** Both tables, the gains only when the run has a pair; fit to 120 columns unless `wide`. */
+export function formatCostTables(
+  strategies: readonly StrategySummary[],
+  gains: readonly GainSummary[],
+  opts: { wide?: boolean } = {},
+): string {
+  const hidden: string[] = [];
+  const table = (rows: Record<string, unknown>[], columns: string[], drop: readonly string[]) => {
+    if (opts.wide) return formatTable(rows, columns, 2);
+    const t = fitTable(rows, columns, 2, drop, TABLE_WIDTH);
+    hidden.push(...t.hidden);
+    return t.text;
+  };
+  const out = [table(strategyTableRows(strategies), STRATEGY_TABLE_COLUMNS, STRATEGY_DROP_ORDER)];
+  if (gains.length > 0) out.push("", table(gainTableRows(gains), GAIN_TABLE_COLUMNS, GAIN_DROP_ORDER));
+  if (hidden.length > 0)
+    out.push(`(left out to fit ${TABLE_WIDTH} columns: ${hidden.join(", ")}; --wide prints every column)`);
+  return out.join("\n");
+}
+
+export function printCostTables(
+  strategies: readonly StrategySummary[],
+  gains: readonly GainSummary[],
+  opts: { wide?: boolean } = {},
+): void {
+  process.stdout.write(`${formatCostTables(strategies, gains, opts)}\n`);
 }

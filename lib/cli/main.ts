@@ -13,9 +13,20 @@ export function buildProgram(): Command {
     )
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
+    // one prefix for every error line: commander's usage errors say "msor:" like the commands' own
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "msor: ")) })
     .exitOverride();
   for (const register of commands) register(program);
+  markRequired(program);
   return program;
+}
+
+/** Help marks the options a command cannot run without: "(required)" before their description. */
+function markRequired(cmd: Command): void {
+  for (const o of cmd.options) {
+    if (o.mandatory && !o.description.startsWith("(required)")) o.description = `(required) ${o.description}`;
+  }
+  for (const c of cmd.commands) markRequired(c);
 }
 
 /** Run the CLI; returns the process exit code (0 ok, 2 bad input, 1 other failure). */

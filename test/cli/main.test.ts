@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../lib/cli/main.ts";
@@ -30,6 +30,33 @@ describe("msor entry point", () => {
     expect(r.code).toBe(0);
     for (const c of ["generate", "import", "inspect", "calibrate", "route", "backtest"])
       expect(r.out).toContain(c);
+  });
+
+  it("help marks required options; usage errors start with msor: like every other error (24.9)", async () => {
+    const help = await runMain(["import", "lobster", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/--date <YYYY-MM-DD>\s+\(required\) trading date/);
+    expect(help.out).toMatch(/--venue-id <n>\s+publisher_id/);
+    const sweepHelp = await runMain(["sweep", "--help"]);
+    expect(sweepHelp.out).toMatch(/--spec <file>\s+\(required\) sweep spec/);
+    expect(sweepHelp.out).toMatch(
+      /--root <dir>\s+local results folder.*\(default: "msor-out", env: MSOR_ROOT\)/s,
+    );
+    const missing = await runMain([
+      "import",
+      "lobster",
+      "m.csv",
+      "b.csv",
+      "--symbol",
+      "X",
+      "--out",
+      "x.parquet",
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^msor: required option '--date <YYYY-MM-DD>' not specified\n/);
+    const unknown = await runMain(["nosuch"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/^msor: unknown command 'nosuch'/);
   });
 
   it("bad input: exit 2 and a one-line reason, even when the reason quotes multi-line input", async () => {
@@ -134,5 +161,26 @@ describe("msor backtest --impact", () => {
     const bad = await runMain([...base, "--out", join(dir, "imp-bad"), "--impact", "cubic"]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--impact: sim\.impact\.0: .*"none"\|"linear"\|"sqrt"/);
+
+    // a lone day without --include-uncalibrated is a warm-up: no result files, so no results path, exit 2
+    // (issue 24.3); --root is the folder option of every command, MSOR_ROOT its default (24.9)
+    const warm = await runMain(["backtest", f, "--spec", spec, "--root", join(dir, "warm")]);
+    expect(warm.code).toBe(2);
+    expect(warm.out).toMatch(/^IMPX 2024-03-04: warm-up \(no earlier calibrated day\)/);
+    expect(warm.out).not.toContain("results:");
+    expect(warm.err).toBe(
+      `msor: nothing was backtested: the day is a warm-up (no earlier calibrated day; its calibration is saved in ${join(dir, "warm")}/calibration/). ` +
+        "Give an earlier day's file too, or --include-uncalibrated to backtest it on the documented default parameters\n",
+    );
+    expect(existsSync(join(dir, "warm", "calibration"))).toBe(true);
+    expect(existsSync(join(dir, "warm", "results"))).toBe(false);
+    vi.stubEnv("MSOR_ROOT", join(dir, "env-root"));
+    try {
+      const env = await runMain(["backtest", f, "--spec", spec, "--include-uncalibrated"]);
+      expect(env.code, env.err).toBe(0);
+      expect(env.out).toContain(`results: ${join(dir, "env-root")}/results/*/run_id=local/`);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

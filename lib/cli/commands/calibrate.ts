@@ -17,6 +17,7 @@ export interface CalibrateCliOptions {
   symbol?: string;
   date?: string;
   out?: string;
+  root?: string;
   json?: boolean;
 }
 
@@ -109,7 +110,8 @@ export async function calibrate(files: readonly string[], o: CalibrateCliOptions
   if (files.length === 0) throw new InputError("give at least one MBP-10 Parquet file to calibrate");
   if (o.symbol !== undefined) validateSymbol(o.symbol);
   if (o.date !== undefined) validateDate(o.date);
-  const store = o.out ? new LocalObjectStore(o.out) : undefined;
+  const dir = o.root ?? o.out;
+  const store = dir ? new LocalObjectStore(dir) : undefined;
   const out: Record<string, unknown>[] = [];
   for (const f of files) {
     const { record, seconds } = await calibrateFile(f, o);
@@ -135,7 +137,8 @@ export function registerCalibrate(program: Command): void {
     .argument("<files...>", "MBP-10 Parquet files, each one symbol-day")
     .option("--symbol <symbol>", "symbol (default: the file's symbol column)")
     .option("--date <date>", "trading date YYYY-MM-DD (default: New York date of the first record)")
-    .option("--out <dir>", "also write the records under DIR/calibration/v=.../symbol=.../date=.../")
+    .option("--root <dir>", "also write the records under DIR/calibration/v=.../symbol=.../date=.../")
+    .option("--out <dir>", "the same as --root (the name of earlier versions)")
     .option("--json", "print a JSON array (fit tables per half-life and the Kyle table included)")
     .action(async (files: string[], opts: CalibrateCliOptions) => {
       await calibrate(files, opts);

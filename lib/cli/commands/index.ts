@@ -9,6 +9,7 @@ import { registerInspect } from "./inspect.ts";
 import { registerQuery } from "./query.ts";
 import { registerReport } from "./report.ts";
 import { registerRoute } from "./route.ts";
+import { registerRuns } from "./runs.ts";
 import { registerSpec } from "./spec.ts";
 import { registerStatus } from "./status.ts";
 import { registerSweep } from "./sweep.ts";
@@ -26,6 +27,7 @@ export const commands: RegisterCommand[] = [
   registerSpec,
   registerSweep,
   registerStatus,
+  registerRuns,
   registerQuery,
   registerDemo,
 ];
