@@ -48,6 +48,15 @@ export function formatImportSummary(s: ImportSummary): string {
   return lines.join("\n");
 }
 
+/** The import writes MBP-10 Parquet: an --out of another extension would mislabel the file. */
+export function checkOutPath(out: string): string {
+  if (!/\.parquet$/i.test(out))
+    throw new InputError(
+      `--out must name a .parquet file (the import writes MBP-10 Parquet), got "${out}"; e.g. --out ${out.replace(/(\.[A-Za-z0-9]+)*$/, "")}.parquet`,
+    );
+  return out;
+}
+
 function report(summary: ImportSummary, json: boolean | undefined): void {
   if (json) printJson(summary);
   else process.stdout.write(`${formatImportSummary(summary)}\n`);
@@ -94,7 +103,7 @@ export function registerImport(program: Command): void {
         date: o.date,
         symbol: o.symbol,
         venueId: parseNumberOption("--venue-id", o.venueId, { integer: true, min: 0 }),
-        out: o.out,
+        out: checkOutPath(o.out),
         priceEncoding: priceEncoding(o.priceEncoding),
       });
       report(summary, o.json);
@@ -113,7 +122,7 @@ export function registerImport(program: Command): void {
   ).action(async (file: string, o: CommonOptions & { symbol?: string }) => {
     const summary = await importDbn({
       input: file,
-      out: o.out,
+      out: checkOutPath(o.out),
       ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
       priceEncoding: priceEncoding(o.priceEncoding),
     });
@@ -129,7 +138,7 @@ export function registerImport(program: Command): void {
   ).action(async (file: string, o: CommonOptions & { symbol?: string }) => {
     const summary = await importDatabentoCsv({
       input: file,
-      out: o.out,
+      out: checkOutPath(o.out),
       ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
       priceEncoding: priceEncoding(o.priceEncoding),
     });
