@@ -63,6 +63,20 @@ export function fitTable(
   return { text, hidden };
 }
 
+/** `text` broken at spaces into lines of at most `width` characters (a longer word stays whole). */
+export function wrapText(text: string, width = TABLE_WIDTH, indent = ""): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines.join("\n");
+}
+
 export function printTable(
   rows: readonly Record<string, unknown>[],
   columns: readonly string[],
