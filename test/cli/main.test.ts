@@ -32,6 +32,22 @@ describe("msor entry point", () => {
       expect(r.out).toContain(c);
   });
 
+  it("--help lists every command from its summary without loading it; each summary is the command's own", async () => {
+    const { COMMANDS, commandOf } = await import("../../lib/cli/commands/index.ts");
+    const { Command } = await import("commander");
+    for (const c of COMMANDS) {
+      const p = new Command("msor");
+      (await c.load())(p);
+      expect(p.commands.map((x) => x.name())).toEqual([c.name]);
+      expect(p.commands[0]!.description()).toBe(c.summary);
+    }
+    expect(commandOf(["--help"])).toBeUndefined();
+    expect(commandOf(["sweep", "--spec", "x"])).toBe("sweep");
+    expect(commandOf(["help", "query"])).toBe("query");
+    const help = await runMain(["help", "query"]);
+    expect(help.out).toContain("--csv");
+  });
+
   it("help marks required options; usage errors start with msor: like every other error (24.9)", async () => {
     const help = await runMain(["import", "lobster", "--help"]);
     expect(help.code).toBe(0);
@@ -93,6 +109,34 @@ describe("msor inspect of several files", () => {
     expect(r.err).toMatch(
       /inspect merges the venue files of one symbol-day, but these are AAA 2024-03-04, BBB 2024-03-04/,
     );
+  });
+
+  it("shows the span in New York time and the session it covers (24.9)", async () => {
+    const { writeMbp10File } = await import("../../lib/mbp10/writer.ts");
+    const { fullBatch } = await import("../helpers/fullBatch.ts");
+    const { newYorkClockToUtcNs } = await import("../../lib/core/session.ts");
+    // an afternoon-only day: 13:15 to 16:00 New York of a winter Monday (UTC-5)
+    const f = join(dir, "pm.parquet");
+    const t0 = newYorkClockToUtcNs("2024-03-04", "13:15");
+    await writeMbp10File(f, [
+      fullBatch([{ t: t0 }, { t: newYorkClockToUtcNs("2024-03-04", "16:00") }], 1, "PMX"),
+    ]);
+    const r = await runMain(["inspect", f]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("span 2024-03-04T18:15:00.000Z .. 2024-03-04T21:00:00.000Z (UTC)");
+    expect(r.out).toContain(
+      "  New York 2024-03-04 13:15:00.000 .. 16:00:00.000; covers 42.3% of the 09:30-16:00 session " +
+        "(below 90%: a backtest or sweep leaves the day out of later days' ADV and volume profile)",
+    );
+    const j = await runMain(["inspect", f, "--json"]);
+    expect(JSON.parse(j.out).session).toEqual({
+      time_zone: "America/New_York",
+      date: "2024-03-04",
+      first_local: "13:15:00.000",
+      last_local: "16:00:00.000",
+      not_trading_day: "",
+      session_coverage: 165 / 390,
+    });
   });
 
   it("generate --out without a .parquet name is a folder in the input layout", async () => {
