@@ -26,8 +26,13 @@ export const STRATEGY_TABLE_COLUMNS = [
   "look_ahead",
 ];
 
+/**
+ * The paired-difference table: one row per (effect, strategy, vs); diff_bps = cost(strategy) - cost(vs), bps
+ * per parent share, negative = the strategy is cheaper (the router or the alpha saves). The one sign
+ * convention of every paired difference the project prints (CLI, status, report, saved queries).
+ */
 export const GAIN_TABLE_COLUMNS = [
-  "gain",
+  "effect",
   "strategy",
   "vs",
   "calibration",
@@ -51,7 +56,7 @@ export function strategyTableRows(strategies: readonly StrategySummary[]): Recor
 export function gainTableRows(gains: readonly GainSummary[]): Record<string, unknown>[] {
   return gains.map((g) => ({
     ...g,
-    gain: g.kind,
+    effect: g.kind,
     vs: g.baseline,
     calibration: g.calibration_source,
     ci95: ci95(g.ci_low, g.ci_high),
@@ -60,8 +65,12 @@ export function gainTableRows(gains: readonly GainSummary[]): Record<string, unk
 
 export const COST_TABLE_LEGEND =
   "costs in bps of the arrival mid per parent share (positive = cost; total = executed cost + opportunity cost of the unfilled); " +
-  "vs_twap = paired mean difference to twap/market; gains: routing = x/sor - x/market, alpha = alpha=K - alpha=none " +
-  "(negative = cheaper); no_data parents are left out";
+  "vs_twap_bps = strategy - twap/market and diff_bps = strategy - vs, paired over the same parent orders (negative = the strategy is cheaper: " +
+  "routing = x/sor - x/market, negative = the router saves; alpha = alpha=K - alpha=none, negative = the alpha saves); no_data parents are left out";
+
+/** The line above the paired-difference table. */
+export const DIFFERENCE_TABLE_TITLE =
+  "paired differences, strategy - vs (bps; negative = the strategy is cheaper: the router or the alpha saves):";
 
 /** Columns the strategy table leaves out, in this order, to fit the console (`--wide` keeps them all). */
 export const STRATEGY_DROP_ORDER = [
@@ -92,7 +101,8 @@ export function formatCostTables(
     return t.text;
   };
   const out = [table(strategyTableRows(strategies), STRATEGY_TABLE_COLUMNS, STRATEGY_DROP_ORDER)];
-  if (gains.length > 0) out.push("", table(gainTableRows(gains), GAIN_TABLE_COLUMNS, GAIN_DROP_ORDER));
+  if (gains.length > 0)
+    out.push("", DIFFERENCE_TABLE_TITLE, table(gainTableRows(gains), GAIN_TABLE_COLUMNS, GAIN_DROP_ORDER));
   if (hidden.length > 0)
     out.push(`(left out to fit ${TABLE_WIDTH} columns: ${hidden.join(", ")}; --wide prints every column)`);
   return out.join("\n");

@@ -31,13 +31,33 @@ describe("msor demo", () => {
       events_per_venue_day: 1000,
     });
 
-    const again = await runMain([...args, "--events", "1000"]);
+    // the cost tables fit a 120-column console and say which columns they left out (issue 24.6)
+    const lines = first.out.split("\n");
+    const from = lines.findIndex((l) => /^strategy\s+calibration\s+orders/.test(l));
+    const to = lines.findIndex((l) => l.startsWith("(left out to fit 120 columns: "));
+    expect(from).toBeGreaterThan(0);
+    expect(to).toBeGreaterThan(from);
+    for (const l of lines.slice(from, to)) expect(l.length, l).toBeLessThanOrEqual(120);
+    expect(lines[to]).toMatch(/--wide prints every column\)$/);
+    // one sign convention, said where the numbers are: candidate - baseline, negative = saves
+    expect(first.out).toContain(
+      "paired differences, strategy - vs (bps; negative = the strategy is cheaper: the router or the alpha saves):",
+    );
+    expect(lines.find((l) => l.startsWith("effect "))).toMatch(/^effect\s+strategy\s+vs\s+/);
+    expect(first.out).toMatch(/^routing\s+twap\/sor\s+twap\/market\s/m);
+    expect(first.out).not.toMatch(/\bgains?\b/);
+
+    const again = await runMain([...args, "--events", "1000", "--wide"]);
     expect(again.code, again.err).toBe(0);
     expect(again.out).toContain(
       `reusing ${out} (made earlier with the same settings; delete it to start afresh)`,
     );
     expect(again.out).toContain("(all reused)");
     expect(again.out).toContain(`run demo finished earlier in ${join(out, "results-root")}`);
+    expect(again.out).not.toContain("(left out to fit");
+    expect(again.out).toMatch(
+      /^strategy\s+calibration\s+orders\s+no_data\s+fill_rate\s+is_bps\s+impact_bps/m,
+    );
 
     const other = await runMain([...args, "--events", "1200", "--json"]);
     expect(other.code, other.err).toBe(0);

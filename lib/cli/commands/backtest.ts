@@ -7,7 +7,7 @@ import { runLocalBacktest } from "../../sweep/localBacktest.ts";
 import { RISK_TABLE_COLUMNS, riskControlsOn, riskTable } from "../../sweep/riskSummary.ts";
 import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../sweep/spec.ts";
 import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
-import { printJson, printTable, progress, progressDone, rootOption } from "../output.ts";
+import { printJson, printTable, progress, progressDone, rootOption, wrapText } from "../output.ts";
 import { parseYaml } from "./spec.ts";
 
 export async function loadSpec(path: string | undefined): Promise<TaskSpec> {
@@ -120,7 +120,7 @@ export function registerBacktest(program: Command): void {
             impact: spec.sim.impact,
             days: summary.days,
             strategies,
-            gains,
+            differences: gains,
           });
           nothing();
           return;
@@ -179,7 +179,7 @@ export function registerBacktest(program: Command): void {
               ? "impact model: none (pure replay: our orders do not move the price; a lower bound on cost)"
               : `impact model: ${spec.sim.impact[0]} (own-impact overlay of docs/models.md 6.6 on every fill, prior-day lambda and half-life)`;
         process.stdout.write(
-          `\n${impactNote}\n${COST_TABLE_LEGEND}${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
+          `\n${impactNote}\n${wrapText(COST_TABLE_LEGEND)}${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
         );
       },
     );

@@ -35,6 +35,7 @@ import {
   progress,
   progressDone,
   rootOption,
+  wrapText,
 } from "../output.ts";
 
 interface SweepCliOptions {
@@ -146,7 +147,7 @@ export function sweepJson(r: SweepOutcome): Record<string, unknown> {
     progress: progressOf(r.status),
     status: r.status,
     ...(r.costs
-      ? { strategies: strategyTableRows(r.costs.strategies), gains: gainTableRows(r.costs.gains) }
+      ? { strategies: strategyTableRows(r.costs.strategies), differences: gainTableRows(r.costs.gains) }
       : {}),
   };
 }
@@ -194,7 +195,7 @@ export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {})
   if (r.costs) {
     process.stdout.write("\n");
     printCostTables(r.costs.strategies, r.costs.gains, opts);
-    process.stdout.write(`\n${COST_TABLE_LEGEND}\n`);
+    process.stdout.write(`\n${wrapText(COST_TABLE_LEGEND)}\n`);
   } else {
     const rows = strategyRows(status);
     if (rows.length > 0) {
