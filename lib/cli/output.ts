@@ -65,15 +65,16 @@ export function fitTable(
 
 /** `text` broken at spaces into lines of at most `width` characters (a longer word stays whole). */
 export function wrapText(text: string, width = TABLE_WIDTH, indent = ""): string {
+  const lead = /^ */.exec(text)![0];
   const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line !== "" && line.length + 1 + word.length > width) {
+  let line = lead;
+  for (const word of text.slice(lead.length).split(" ")) {
+    if (line.trim() !== "" && line.length + 1 + word.length > width) {
       lines.push(line);
       line = indent + word;
-    } else line = line === "" ? word : `${line} ${word}`;
+    } else line = line.trim() === "" ? `${line}${word}` : `${line} ${word}`;
   }
-  if (line !== "") lines.push(line);
+  if (line.trim() !== "") lines.push(line);
   return lines.join("\n");
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { progressLine } from "../../lib/cli/commands/sweep.ts";
+import { progressLine, taskDayNotes } from "../../lib/cli/commands/sweep.ts";
 import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { writeInputs } from "../sweep/pipeline/fixture.ts";
@@ -117,7 +117,8 @@ describe("msor sweep, status, query", () => {
     const gapSpec = variantSpec("gap", ["lookback_days: 1", "lookback_days: 3"]);
     const r = await run(["sweep", "--spec", gapSpec, "--root", root, "--workers", "1"]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain(
+    // (lines wrap at 120 columns with a 4-space continuation)
+    expect(r.out.replaceAll("\n    ", " ")).toContain(
       "2 lookback symbol-day(s) before the run's dates have no input and were left out of calibration " +
         "(SYNA 2024-02-29, SYNA 2024-03-01): expected where the data starts later",
     );
@@ -126,6 +127,54 @@ describe("msor sweep, status, query", () => {
     const j = await run(["sweep", "--spec", gapSpec, "--root", root, "--json"]);
     expect(j.code, j.err).toBe(0);
     expect(JSON.parse(j.out)).toMatchObject({ runId: "cli-gap", state: "finished", no_input: 2 });
+  }, 120_000);
+
+  it("is as loud as msor backtest about a day on DEFAULT parameters (issue 24.2)", async () => {
+    // 2024-03-04 is the first day with data: nothing earlier to calibrate it
+    const alone = variantSpec("alone", ["dates: [2024-03-05]", "dates: [2024-03-04]"]);
+    const r = await run(["sweep", "--spec", alone, "--root", root, "--workers", "1"]);
+    expect(r.code, r.err).toBe(0);
+    const out = r.out.replaceAll("\n    ", " ");
+    expect(out).toContain(
+      "  SYNA 2024-03-04: no earlier calibrated day: backtested on the documented DEFAULT parameters (README; ADV 1,000,000 shares), " +
+        "summarised apart as calibration = default (msor backtest makes such a day a warm-up; give the sweep earlier days with data to calibrate it)",
+    );
+    expect(out).toContain("(SYNA 2024-03-01): so some run days had no earlier calibrated day at all (below)");
+    expect(out).toMatch(/^twap\/market\s+default\s/m);
+    const j = await run(["sweep", "--spec", alone, "--root", root, "--json"]);
+    expect(JSON.parse(j.out).day_notes).toHaveLength(1);
+    // the other notes of msor backtest's day line: defaults for some fields, gaps, book levels
+    expect(
+      taskDayNotes([
+        {
+          symbol: "B",
+          date: "2024-03-05",
+          calibration_source: "prior_days",
+          defaults_used: "",
+          max_gap_s: 10354.2,
+          book_levels: 1,
+        },
+        {
+          symbol: "A",
+          date: "2024-03-05",
+          calibration_source: "prior_days",
+          defaults_used: "adverse_usd,ofi_coef",
+          max_gap_s: 3,
+          book_levels: 10,
+        },
+        {
+          symbol: "C",
+          date: "2024-03-05",
+          calibration_source: "prior_days",
+          defaults_used: "",
+          max_gap_s: 3,
+          book_levels: 10,
+        },
+      ]),
+    ).toEqual([
+      "A 2024-03-05: defaults for: adverse_usd, ofi_coef (the earlier days could not calibrate them)",
+      "B 2024-03-05: WARNING: 10,354 s without any record in the session; the data shows 1 book level(s) per side, not 10: walks and queues beyond it are unseen",
+    ]);
   }, 120_000);
 
   it("says which run days have no input, apart from the lookback days (their backtests fail)", async () => {

@@ -7,10 +7,11 @@
 import type { Command } from "commander";
 import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { type AwsSweepNames, awsSweepTarget, namesFromStackOutputs } from "../../aws/sweepTarget.ts";
+import { DEFAULT_CALIBRATION } from "../../calibration/params.ts";
 import { InputError, MsorError } from "../../core/errors.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
-import { EXECUTIONS } from "../../results/tables.ts";
+import { EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
 import { statusKey } from "../../store/keys.ts";
 import { runLocalSweep, type SweepProgress } from "../../sweep/local/localSweep.ts";
 import { defaultWorkers, threadExecutor } from "../../sweep/local/pool.ts";
@@ -35,8 +36,10 @@ import {
   progress,
   progressDone,
   rootOption,
+  TABLE_WIDTH,
   wrapText,
 } from "../output.ts";
+import { MAX_GAP_WARN_S } from "./backtest.ts";
 
 interface SweepCliOptions {
   spec: string;
@@ -124,6 +127,8 @@ export interface SweepOutcome {
   readonly where: string;
   /** the published executions' cost tables (undefined while the run is not finished or wrote none) */
   readonly costs: { strategies: StrategySummary[]; gains: GainSummary[] } | undefined;
+  /** what msor backtest says about each day it backtests, for the backtested symbol-days (finished runs) */
+  readonly dayNotes: readonly string[];
   readonly noInput: readonly SweepTask[];
   readonly runDays: ReadonlySet<string>;
 }
@@ -136,7 +141,54 @@ async function outcomeOf(
 ): Promise<SweepOutcome> {
   const costs = status.finished ? await costSummary(store, plan.runId) : undefined;
   const manifest = await readManifest(store, plan.runId);
-  return { store, plan, status, where, costs, noInput: manifest.no_input, runDays: new Set(manifest.dates) };
+  const quality = status.finished ? await listResultFiles(store, TASK_QUALITY.name, plan.runId) : [];
+  const dayNotes = quality.length ? taskDayNotes(await readResultRows(store, quality)) : [];
+  return {
+    store,
+    plan,
+    status,
+    where,
+    costs,
+    dayNotes,
+    noInput: manifest.no_input,
+    runDays: new Set(manifest.dates),
+  };
+}
+
+/**
+ * The warnings `msor backtest` prints on its day lines, from a sweep's task_quality rows (issue 24.2: a sweep
+ * must not be quieter than a backtest about the same day): a day on the documented DEFAULT parameters (no
+ * earlier calibrated day; msor backtest makes it a warm-up instead), parameters that fell back to defaults,
+ * a stretch without records, fewer than 10 book levels.
+ */
+export function taskDayNotes(rows: readonly Record<string, unknown>[]): string[] {
+  const out: string[] = [];
+  const sorted = [...rows].sort((a, b) => `${a.symbol}|${a.date}`.localeCompare(`${b.symbol}|${b.date}`));
+  for (const q of sorted) {
+    const day = `${String(q.symbol)} ${String(q.date)}`;
+    const defaults = String(q.defaults_used ?? "")
+      .split(",")
+      .filter(Boolean);
+    const parts: string[] = [];
+    if (q.calibration_source === "default")
+      parts.push(
+        `no earlier calibrated day: backtested on the documented DEFAULT parameters (README; ADV ${DEFAULT_CALIBRATION.adv.toLocaleString("en-US")} shares), summarised apart as calibration = default (msor backtest makes such a day a warm-up; give the sweep earlier days with data to calibrate it)`,
+      );
+    else if (defaults.length > 0)
+      parts.push(
+        `defaults for: ${defaults.slice(0, 4).join(", ")}${defaults.length > 4 ? ", ..." : ""} (the earlier days could not calibrate them)`,
+      );
+    const gap = Number(q.max_gap_s);
+    if (gap > MAX_GAP_WARN_S)
+      parts.push(`WARNING: ${Math.round(gap).toLocaleString("en-US")} s without any record in the session`);
+    const levels = Number(q.book_levels);
+    if (levels > 0 && levels < 10)
+      parts.push(
+        `the data shows ${levels} book level(s) per side, not 10: walks and queues beyond it are unseen`,
+      );
+    if (parts.length > 0) out.push(`${day}: ${parts.join("; ")}`);
+  }
+  return out;
 }
 
 /** The JSON of `msor sweep --json`. */
@@ -144,22 +196,13 @@ export function sweepJson(r: SweepOutcome): Record<string, unknown> {
   return {
     ...r.plan,
     no_input: r.noInput.length,
+    day_notes: r.dayNotes,
     progress: progressOf(r.status),
     status: r.status,
     ...(r.costs
       ? { strategies: strategyTableRows(r.costs.strategies), differences: gainTableRows(r.costs.gains) }
       : {}),
   };
-}
-
-/** Days backtested on the documented default parameters (no earlier calibrated day), from the costs. */
-function defaultDaysNote(r: SweepOutcome): string | undefined {
-  const n = r.costs?.strategies
-    .filter((s) => s.calibration_source === "default")
-    .reduce((m, s) => Math.max(m, s.orders), 0);
-  return n
-    ? "  WARNING: some symbol-days had no earlier calibrated day and were backtested on the documented DEFAULT parameters (README); their rows say calibration = default and are summarised apart\n"
-    : undefined;
 }
 
 /** The text report of `msor sweep`: accounting, failures, cost tables, and the paths that exist. */
@@ -178,9 +221,17 @@ export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {})
       .join(", ")}${ts.length > 5 ? ", ..." : ""}`;
   const earlier = r.noInput.filter((t) => !r.runDays.has(t.date));
   const missing = r.noInput.filter((t) => r.runDays.has(t.date));
+  const onDefaults = r.dayNotes.some((n) => n.includes("DEFAULT parameters"));
   if (earlier.length > 0)
     process.stdout.write(
-      `  ${earlier.length} lookback symbol-day(s) before the run's dates have no input and were left out of calibration (${listed(earlier)}): expected where the data starts later\n`,
+      `${wrapText(
+        `  ${earlier.length} lookback symbol-day(s) before the run's dates have no input and were left out of calibration (${listed(earlier)}): ` +
+          (onDefaults
+            ? "so some run days had no earlier calibrated day at all (below)"
+            : "expected where the data starts later"),
+        TABLE_WIDTH,
+        "    ",
+      )}\n`,
     );
   if (missing.length > 0)
     process.stdout.write(
@@ -190,8 +241,12 @@ export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {})
     process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
   if (failed.length > 10)
     process.stdout.write(`  (and ${failed.length - 10} more; msor status ${plan.runId})\n`);
-  const defaults = defaultDaysNote(r);
-  if (defaults) process.stdout.write(defaults);
+  for (const n of r.dayNotes.slice(0, 10))
+    process.stdout.write(`${wrapText(`  ${n}`, TABLE_WIDTH, "    ")}\n`);
+  if (r.dayNotes.length > 10)
+    process.stdout.write(
+      `  (and ${r.dayNotes.length - 10} more symbol-days with notes: msor report ${plan.runId})\n`,
+    );
   if (r.costs) {
     process.stdout.write("\n");
     printCostTables(r.costs.strategies, r.costs.gains, opts);
