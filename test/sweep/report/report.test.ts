@@ -483,6 +483,45 @@ describe("charts that read at a glance (issue 24.6)", () => {
     expect(mixSvg).not.toMatch(/>110<\/text>/);
   });
 
+  it("the per-symbol and data-quality tables keep to the columns that fit a laptop screen", async () => {
+    const heads = (id: string) =>
+      [...section(html, `table-${id}`).matchAll(/<th>(.*?)<\/th>/g)].map((m) => m[1]);
+    expect(heads("per-symbol")).toEqual([
+      "symbol",
+      "strategy",
+      "calibration",
+      "orders",
+      "fill rate",
+      "impact (bps)",
+      "total cost (bps)",
+      "stdev (bps)",
+      "vs twap/market (bps)",
+      "95% CI (bps)",
+      "win rate",
+      "arrival mid source",
+    ]);
+    const q = heads("data-quality");
+    expect(q.length).toBeLessThanOrEqual(15);
+    expect(q).toContain("other counters");
+    expect(q).not.toContain("crossed");
+    // the rare counters that are not zero, from the task_quality files (the synthetic days have clears only)
+    const quality = await duckQuery(
+      `select * from read_parquet('${join(root, "results", "task_quality", "**", "*.parquet")}', hive_partitioning = true, hive_types_autocast = false) order by "date"`,
+    );
+    const other = q.indexOf("other counters");
+    const cells = tableRows(html, "data-quality").map((r) => r[other]);
+    expect(cells).toEqual(quality.map((t) => (Number(t.clears) > 0 ? `clears ${Number(t.clears)}` : "none")));
+    for (const t of quality)
+      for (const k of [
+        "crossed_books",
+        "locked_books",
+        "non_monotone_ts",
+        "sequence_regressions",
+        "maybe_bad_book",
+      ])
+        expect(Number(t[k]), k).toBe(0);
+  });
+
   it("names the paired differences by what they subtract, negative = saves", () => {
     const s = section(html, "chart-gains");
     expect(s).toContain(
