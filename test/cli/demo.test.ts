@@ -75,8 +75,19 @@ describe("msor demo", () => {
     const foreign = join(dir, "foreign");
     mkdirSync(join(foreign, "input"), { recursive: true });
     writeFileSync(join(foreign, "sweep.yaml"), "run_id: mine\n");
-    expect(() => previousDemo(foreign, demoSettings(1000))).toThrow(/that msor demo did not write/);
+    expect(() => previousDemo(foreign, demoSettings(1000))).toThrow(
+      /holds input\/ or results-root\/ that msor demo did not write \(no demo-settings\.json or sweep\.yaml of its own\)/,
+    );
     expect(previousDemo(join(dir, "none"), demoSettings(1000))).toEqual({ kind: "fresh" });
+    // a demo stopped while generating: its settings file, part of the input, no spec yet -> resumed, not refused
+    const stopped = join(dir, "stopped");
+    mkdirSync(join(stopped, "input"), { recursive: true });
+    writeFileSync(join(stopped, "demo-settings.json"), JSON.stringify(demoSettings(1000)));
+    expect(previousDemo(stopped, demoSettings(1000))).toEqual({ kind: "same" });
+    expect(previousDemo(stopped, demoSettings(3000))).toEqual({
+      kind: "changed",
+      changes: ["events per venue day 1000 -> 3000"],
+    });
     expect(settingsChanges({}, demoSettings(2000))[0]).toBe('version "unknown" -> 1');
     expect(settingsChanges(demoSettings(2000), demoSettings(2000))).toEqual([]);
   });

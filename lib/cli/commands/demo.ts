@@ -8,7 +8,7 @@
  * reuses the input and the finished run (and says so); with other settings it makes both again.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { nextTradingDay } from "../../core/calendar.ts";
@@ -66,12 +66,16 @@ export function previousDemo(
   const results = join(out, "results-root");
   if (!existsSync(input) && !existsSync(results)) return { kind: "fresh" };
   const specPath = join(out, "sweep.yaml");
-  const ours = existsSync(specPath) && readFileSync(specPath, "utf8").startsWith(SPEC_MARK);
+  const settingsPath = join(out, DEMO_SETTINGS_FILE);
+  // the settings file is written before the first input file, the spec after the last (an older demo wrote
+  // only the spec): either one says the folder is the demo's
+  const ours =
+    existsSync(settingsPath) ||
+    (existsSync(specPath) && readFileSync(specPath, "utf8").startsWith(SPEC_MARK));
   if (!ours)
     throw new InputError(
-      `${out} holds input/ or results-root/ that msor demo did not write (no ${specPath} of its own); give the demo another --out folder`,
+      `${out} holds input/ or results-root/ that msor demo did not write (no ${DEMO_SETTINGS_FILE} or sweep.yaml of its own); give the demo another --out folder`,
     );
-  const settingsPath = join(out, DEMO_SETTINGS_FILE);
   let before: Partial<DemoSettings> = {};
   if (existsSync(settingsPath)) {
     try {
@@ -130,13 +134,15 @@ export function registerDemo(program: Command): void {
         for (const date of days) {
           const path = join(input, ...inputKey(SYNTH_VENUE_FOLDER, symbol, date).split("/"));
           if (existsSync(path)) continue;
-          await writeSyntheticDay(path, {
+          // through a temporary name: a demo stopped mid-file never leaves a truncated day that the next one reuses
+          await writeSyntheticDay(`${path}.partial`, {
             symbol,
             date,
             venues: 2,
             eventsPerVenue: events,
             seed: settings.seed + i,
           });
+          await rename(`${path}.partial`, path);
           generated++;
         }
       }
@@ -167,13 +173,26 @@ export function registerDemo(program: Command): void {
         ...(o.workers ? ["--workers", o.workers] : []),
       ];
       say(`\nnpx msor ${argv.join(" ")}\n`);
-      const r = await runSweep({
-        spec: specPath,
-        backend: "local",
-        root,
-        json: o.json,
-        ...(o.workers ? { workers: o.workers } : {}),
-      });
+      // Ctrl-C: the run keeps its finished tasks; the same demo command resumes it (issue 24.5)
+      const onInterrupt = () => {
+        process.stderr.write(
+          `\nmsor: interrupted: run demo keeps its finished tasks; run the same demo command again to resume it\n`,
+        );
+        process.exit(130);
+      };
+      process.once("SIGINT", onInterrupt);
+      let r: Awaited<ReturnType<typeof runSweep>>;
+      try {
+        r = await runSweep({
+          spec: specPath,
+          backend: "local",
+          root,
+          json: o.json,
+          ...(o.workers ? { workers: o.workers } : {}),
+        });
+      } finally {
+        process.off("SIGINT", onInterrupt);
+      }
       if (r.plan.state === "finished")
         say(`run demo finished earlier in ${root}: its results are shown again\n`);
       const q = r.costs ? await queryResults(root, DEMO_QUERY) : undefined;
