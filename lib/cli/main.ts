@@ -1,6 +1,7 @@
 /**
  * The `msor` command. Thin: parse arguments, call lib, print a table or JSON. Each command lives in
- * commands/<name>.ts and exports `register(program)`.
+ * commands/<name>.ts and exports its `registerX(program)`; commands/index.ts lists it (name, summary, loader)
+ * so that only the command being run is imported.
  */
 import { Command, CommanderError } from "commander";
 import { DataFormatError, errorMessage, InputError, MsorError, NotFoundError } from "../core/errors.ts";
