@@ -94,7 +94,7 @@ export class DayCalibrator implements BatchObserver {
     this.volBin = new Float64Array(nb);
     this.spreadInt = new Float64Array(nb);
     this.timeInt = new Float64Array(nb);
-    this.queues = new QueueTracker(Math.ceil(L / 60), this.options.adverseHorizonS);
+    this.queues = new QueueTracker(Math.ceil(L / 60), this.options.adverseHorizonsS);
   }
 
   observe(b: Mbp10Batch): void {
@@ -246,6 +246,8 @@ export class DayCalibrator implements BatchObserver {
       sessionCloseNs: this.closeNs,
       events: this.events,
       sessionCoverage: this.firstS < 0 ? 0 : Math.min(1, (this.lastRecordS - this.firstS) / this.lenS),
+      dataStartS: this.firstS < 0 ? Number.NaN : this.firstS,
+      dataEndS: this.firstS < 0 ? Number.NaN : this.lastRecordS,
       dailyVolume: V,
       tradeCount: this.trades,
       sigmaDaily,

@@ -47,8 +47,10 @@ export function aggregate(src: Float64Array, k: number): Float64Array {
  * `netVolume[j]` = buyer- minus seller-initiated shares in bin j. With x_j = netVolume_j / V_d (per-day
  * calibration normalises by the day's own volume), for every half-life H: beta = ln2 / H (per second),
  * J_j = exp(-beta dt) J_{j-1} + x_j, dJ_j = J_j - J_{j-1}, r_j = (m_{j+1} - m_j) / (m_j sigma_d),
- * lambda_H = sum(r dJ) / sum(dJ^2), uncentered R^2 = sum(r dJ)^2 / (sum(dJ^2) sum(r^2)).
- * The best-R^2 candidate is chosen; lambdaUsd = lambda sigma_d P / V_d ($ per share), P = `priceUsd`.
+ * lambda_H = sum(r dJ) / sum(dJ^2), uncentered R^2 = 1 - SSR / SST = sum(r dJ)^2 / (sum(dJ^2) sum(r^2)) with
+ * SST = sum(r^2) and SSR = SST - sum(r dJ)^2 / sum(dJ^2) (both kept: the task pools them over its lookback
+ * days), and lambda_rel_H = lambda_H sigma_d / V_d (relative price move per share, 1 / shares).
+ * The day's own best-R^2 candidate is reported; lambdaUsd = lambda_rel P ($ per share), P = `priceUsd`.
  */
 export function fitPropagator(
   boundaryMids: Float64Array,
@@ -84,11 +86,15 @@ export function fitPropagator(
     }
     const lambda = sdd > 0 ? srd / sdd : Number.NaN;
     const r2 = sdd > 0 && srr > 0 ? (srd * srd) / (sdd * srr) : Number.NaN;
-    return { halfLifeS, beta, lambda, r2, n };
+    const ssr = sdd > 0 ? Math.max(0, srr - (srd * srd) / sdd) : Number.NaN;
+    const sst = sdd > 0 ? srr : Number.NaN;
+    const lambdaRel = ok ? (lambda * sigmaDaily) / dailyVolume : Number.NaN;
+    return { halfLifeS, beta, lambda, r2, lambdaRel, ssr, sst, n };
   });
   let best: ImpactCandidate | undefined;
   for (const c of candidates) if (Number.isFinite(c.r2) && (!best || c.r2 > best.r2)) best = c;
   const lambda = best?.lambda ?? Number.NaN;
+  const lambdaRel = best?.lambdaRel ?? Number.NaN;
   return {
     binS,
     candidates,
@@ -96,7 +102,8 @@ export function fitPropagator(
     halfLifeS: best?.halfLifeS ?? Number.NaN,
     beta: best?.beta ?? Number.NaN,
     r2: best?.r2 ?? Number.NaN,
-    lambdaUsd: ok ? (lambda * sigmaDaily * priceUsd) / dailyVolume : Number.NaN,
+    lambdaRel,
+    lambdaUsd: lambdaRel * priceUsd,
   };
 }
 

@@ -1,16 +1,19 @@
 /**
  * What a backtest day reads off its prior-day parameters (CalibrationParams): the impact scale in dollars at
- * a reference price and the market-volume forecast from the intraday profile. Pure.
+ * the arrival price and the market-volume forecast from the intraday profile. Pure.
  */
 import type { CalibrationParams } from "./params.ts";
 
 /**
- * Impact in dollars per share: lambda_usd = lambda sigma_d P / ADV, with P = `midUsd` (the arrival mid of a
- * parent order: causal, and the right price scale even on default parameters); a mid that is not > 0 (no
- * two-sided book) falls back to the calibration's reference price params.priceUsd.
+ * Impact in price units per share (dollars for equities): lambda_usd = m0 lambda_rel, with lambda_rel the
+ * lookback mean of the days' lambda_H sigma_d / V_d at the chosen half-life (relative move per share) and
+ * m0 = `midUsd` (the arrival mid of a parent order: causal, and the right price scale even on default
+ * parameters); a mid that is not > 0 (no two-sided book) falls back to the reference price params.priceUsd.
+ * ADV does not enter: each day's lambda stays tied to the volume it was fitted with, so a half day keeps the
+ * right scale.
  */
 export function lambdaUsdAt(params: CalibrationParams, midUsd: number): number {
-  return (params.lambda * params.sigmaDaily * (midUsd > 0 ? midUsd : params.priceUsd)) / params.adv;
+  return params.lambdaRel * (midUsd > 0 ? midUsd : params.priceUsd);
 }
 
 /**

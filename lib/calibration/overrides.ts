@@ -6,7 +6,12 @@
  * loader, so every model that reads a parameter (scheduler, router, alpha, order sizing, volume forecast) sees
  * the overridden value. Validation of user input happens in the spec (lib/sweep/spec.ts); this layer trusts it.
  */
-import { type CalibrationParams, DEFAULT_CALIBRATION, type OutflowParams } from "./params.ts";
+import {
+  type AdverseByHorizon,
+  type CalibrationParams,
+  DEFAULT_CALIBRATION,
+  type OutflowParams,
+} from "./params.ts";
 import type { BookSide } from "./types.ts";
 
 /** A value for all venues, or per venue name (e.g. {XNAS: 3000}). */
@@ -14,7 +19,8 @@ export type PerVenue = number | Readonly<Record<string, number>>;
 
 /**
  * One override set (every value a scalar; the spec expands grids into several sets). A parameter is either
- * fixed or scaled, never both. Units: lambda in daily-sigma units per fraction of ADV; half_life_s seconds;
+ * fixed or scaled, never both. Units: lambda in daily-sigma units per fraction of ADV (it becomes the impact
+ * scale lambda_rel = lambda sigma_d / ADV per share, with the set's sigma_d and ADV); half_life_s seconds;
  * sigma_d unitless per day; adv shares; half_spread_usd $; outflow shares per minute; adverse $/share (negative
  * = adverse to the resting order); ofi_coef_usd $ per unit normalised OFI.
  */
@@ -116,7 +122,12 @@ const BOTH: readonly BookSide[] = ["bid", "ask"];
 
 /**
  * Apply one override set to the loaded parameters (pure). Fixed values replace, scales multiply; derived
- * quantities follow (beta = ln 2 / half-life, lambdaUsd = lambda sigma_d P / ADV). A fixed outflow mean
+ * quantities follow: beta = ln 2 / half-life; the impact scale lambda_rel (relative move per share) is
+ * - a fixed `lambda` (daily sigmas per fraction of ADV): lambda sigma_d / ADV, at the set's sigma_d and ADV;
+ * - otherwise the calibrated lambda_rel x lambda_scale x (set's sigma_d / calibrated sigma_d): lambda held in
+ *   sigma units, so a sigma override moves the impact with it; an ADV override alone does not change it (ADV
+ *   sizes orders and scales the volume forecast, it does not enter lambda_usd = m0 lambda_rel).
+ * A fixed outflow mean
  * replaces the empirical samples by an exponential distribution with that mean; a scale multiplies samples
  * and mean. A per-venue value applies to both sides of that venue; one number applies to every venue.
  */
@@ -131,6 +142,10 @@ export function applyOverrides(params: CalibrationParams, o: CalibrationOverride
   const halfLifeS = fixOrScale(params.halfLifeS, o.half_life_s, o.half_life_scale);
   const sigmaDaily = fixOrScale(params.sigmaDaily, o.sigma_d, o.sigma_d_scale);
   const adv = fixOrScale(params.adv, o.adv, o.adv_scale);
+  const lambdaRel =
+    o.lambda !== undefined
+      ? (o.lambda * sigmaDaily) / adv
+      : params.lambdaRel * (o.lambda_scale ?? 1) * (sigmaDaily / params.sigmaDaily);
   const halfSpreadUsd = fixOrScale(params.halfSpreadUsd, o.half_spread_usd, o.half_spread_scale);
   const spreadChanged = o.half_spread_usd !== undefined || o.half_spread_scale !== undefined;
   const halfSpreadProfile = spreadChanged
@@ -175,7 +190,9 @@ export function applyOverrides(params: CalibrationParams, o: CalibrationOverride
   let adverseFallbackUsd: number | undefined;
   const ad = o.adverse_usd;
   if (ad !== undefined) {
-    const next: Record<string, Record<BookSide, number>> = {};
+    const next: Record<string, Record<BookSide, AdverseByHorizon>> = {};
+    const atAll = (v: number): AdverseByHorizon =>
+      Object.fromEntries(params.adverseHorizonsS.map((h) => [h, v]));
     const venues = new Set([
       ...Object.keys(params.adverse),
       ...(typeof ad === "object" ? Object.keys(ad) : []),
@@ -183,8 +200,14 @@ export function applyOverrides(params: CalibrationParams, o: CalibrationOverride
     for (const venue of [...venues].sort()) {
       const fixed = typeof ad === "number" ? ad : ad[venue];
       next[venue] = {
-        bid: fixed ?? params.adverse[venue]?.bid ?? DEFAULT_CALIBRATION.adverseUsd,
-        ask: fixed ?? params.adverse[venue]?.ask ?? DEFAULT_CALIBRATION.adverseUsd,
+        bid:
+          fixed !== undefined
+            ? atAll(fixed)
+            : (params.adverse[venue]?.bid ?? atAll(DEFAULT_CALIBRATION.adverseUsd)),
+        ask:
+          fixed !== undefined
+            ? atAll(fixed)
+            : (params.adverse[venue]?.ask ?? atAll(DEFAULT_CALIBRATION.adverseUsd)),
       };
     }
     adverse = next;
@@ -203,7 +226,8 @@ export function applyOverrides(params: CalibrationParams, o: CalibrationOverride
     adv,
     halfSpreadUsd,
     halfSpreadProfile,
-    lambdaUsd: (lambda * sigmaDaily * params.priceUsd) / adv,
+    lambdaRel,
+    lambdaUsd: lambdaRel * params.priceUsd,
     outflow,
     adverse,
     ofi,
@@ -227,9 +251,12 @@ export function taskOutflowOf(p: TaskParams, venue: string, side: BookSide): Out
   );
 }
 
-/** Adverse selection of (venue, side), $/share (the override's all-venue value, else 0 for unseen venues). */
-export function taskAdverseOf(p: TaskParams, venue: string, side: BookSide): number {
-  return p.adverse[venue]?.[side] ?? p.adverseFallbackUsd ?? 0;
+/**
+ * Adverse selection of (venue, side) at the markout horizon `horizonS` (one of p.adverseHorizonsS, see
+ * adverseHorizonFor), $/share; the override's all-venue value, else 0, for unseen venues or horizons.
+ */
+export function taskAdverseOf(p: TaskParams, venue: string, side: BookSide, horizonS: number): number {
+  return p.adverse[venue]?.[side]?.[horizonS] ?? p.adverseFallbackUsd ?? 0;
 }
 
 /** An override set as the spec accepts it: any value may be a list (a grid over that parameter). */

@@ -3,7 +3,12 @@
  * STRICTLY BEFORE d (no look-ahead), or documented defaults when there is none. Pure: the records are read
  * by the lookback loader (lib/store/lookback.ts).
  */
-import { type BookSide, CALIBRATION_VERSION, type CalibrationRecord } from "./types.ts";
+import {
+  type BookSide,
+  CALIBRATION_VERSION,
+  type CalibrationRecord,
+  DEFAULT_CALIBRATION_OPTIONS,
+} from "./types.ts";
 
 /** Fallback values, used (and listed in `defaultsUsed`) when no prior day exists or a statistic is missing. */
 export interface CalibrationDefaults {
@@ -15,7 +20,10 @@ export interface CalibrationDefaults {
   readonly halfSpreadUsd: number;
   /** Reference price for lambdaUsd, dollars. */
   readonly priceUsd: number;
-  /** Propagator lambda, sigma units per ADV fraction. */
+  /**
+   * Propagator lambda, sigma units per ADV fraction; used as lambda_rel = lambda sigma_d / ADV (relative
+   * move per share) with the task's sigma_d and ADV when no lookback day gives a usable impact fit.
+   */
   readonly lambda: number;
   /** Impact half-life, seconds. */
   readonly halfLifeS: number;
@@ -35,7 +43,8 @@ export interface CalibrationDefaults {
 
 /**
  * Documented defaults: a liquid large-cap. ADV 1M shares, sigma_d 2%, half-spread 1 cent, price 100 $,
- * lambda 1 (trading one ADV moves the price by one daily sigma), half-life 15 min, outflow 3000 shares per
+ * lambda 1 (trading one ADV moves the price by one daily sigma: lambda_rel = 0.02 / 1M = 2e-8 per share,
+ * lambda_usd = 2e-6 $/share at 100 $), half-life 15 min, outflow 3000 shares per
  * minute (docs/models.md section 9 router oracle), no adverse selection, OFI coefficient 0 (no OFI alpha).
  */
 export const DEFAULT_CALIBRATION: CalibrationDefaults = {
@@ -53,6 +62,12 @@ export const DEFAULT_CALIBRATION: CalibrationDefaults = {
   ofiAvgDepth: 1000,
   profileBinS: 300,
 };
+
+/** calibrated: full days; extrapolated: partial days scaled by their profile share; default: no volume. */
+export type AdvSource = "calibrated" | "extrapolated" | "default";
+
+/** Adverse selection ($/share) by markout horizon in seconds. */
+export type AdverseByHorizon = Readonly<Record<number, number>>;
 
 export interface OutflowParams {
   /** Per-minute samples pooled over the lookback days, shares (empty when defaulted). */
@@ -79,8 +94,13 @@ export interface CalibrationParams {
   /** Calibration dates combined, ascending (empty for defaults). */
   readonly dates: string[];
   readonly version: number;
-  /** ADV = mean V_d, shares. */
+  /**
+   * ADV, shares: mean V_d over the lookback days covering >= MIN_SESSION_COVERAGE of the session
+   * (advSource calibrated); when none does, the mean of each partial day's V_d / the share of the volume
+   * profile its data covers (extrapolated); the default only when no lookback day has volume (default).
+   */
   readonly adv: number;
+  readonly advSource: AdvSource;
   readonly profileBinS: number;
   /** VWAP forecast: mean of the daily volume profiles (shares of the day per bin, sums to 1). */
   readonly profile: Float64Array;
@@ -91,17 +111,33 @@ export interface CalibrationParams {
   readonly halfSpreadUsd: number;
   /** Mean mid of the latest day, dollars. */
   readonly priceUsd: number;
-  /** Propagator lambda at the half-life of best mean R^2 (mean over days), unitless. */
+  /**
+   * Mean propagator lambda_H at the chosen half-life, sigma units per fraction of each day's V_d (diagnostic:
+   * the impact scale is lambdaRel, which keeps each day's own sigma_d and V_d).
+   */
   readonly lambda: number;
+  /**
+   * lambda_rel = lookback mean of the days' lambda_H sigma_d / V_d at the chosen half-life: relative price
+   * move per share traded (1 / shares). lambda_usd = m0 lambdaRel (lib/calibration/forecasts.ts lambdaUsdAt).
+   */
+  readonly lambdaRel: number;
+  /** Half-life with the highest pooled R^2 = 1 - sum_days SSR_H / sum_days SST among positive mean lambda_rel. */
   readonly halfLifeS: number;
+  /** Pooled R^2 at halfLifeS (NaN on defaults). */
+  readonly impactR2: number;
   /** ln 2 / halfLifeS, per second. */
   readonly beta: number;
-  /** lambda sigmaDaily priceUsd / adv, dollars per share. */
+  /** lambdaRel priceUsd, dollars per share at the reference price (a parent uses its arrival mid instead). */
   readonly lambdaUsd: number;
   /** Per venue name and resting side. */
   readonly outflow: Record<string, Record<BookSide, OutflowParams>>;
-  /** Mean adverse selection of passive fills per venue name and side, dollars (fill-weighted over days). */
-  readonly adverse: Record<string, Record<BookSide, number>>;
+  /** Markout horizons of the adverse selection, seconds ascending (the router reads adverseHorizonFor's). */
+  readonly adverseHorizonsS: readonly number[];
+  /**
+   * Mean adverse selection of passive fills per venue name, side and horizon (seconds), dollars (fill-weighted
+   * over days); negative = adverse to the resting order.
+   */
+  readonly adverse: Record<string, Record<BookSide, AdverseByHorizon>>;
   readonly ofi: OfiParams;
   /** Names of the fields taken from the defaults (all of them when source = default). */
   readonly defaultsUsed: string[];
@@ -144,11 +180,10 @@ export function combineCalibrations(
   const total = profile.reduce((a, b) => a + b, 0);
   if (total > 0) for (let k = 0; k < nb; k++) profile[k]! /= total;
 
-  const adv = pick(
-    "adv",
-    mean(full.filter((r) => r.dailyVolume > 0).map((r) => r.dailyVolume)),
-    defaults.adv,
-  );
+  const fromDays = advOf(records, profile, binS);
+  const adv = fromDays.adv ?? defaults.adv;
+  const advSource = fromDays.advSource;
+  if (fromDays.adv === undefined) used.push("adv");
   const sigmaDaily = pick(
     "sigmaDaily",
     Math.sqrt(mean(records.filter((r) => r.sigmaDaily > 0).map((r) => r.sigmaDaily ** 2))),
@@ -163,42 +198,23 @@ export function combineCalibrations(
     if (!Number.isFinite(halfSpreadProfile[k]!)) halfSpreadProfile[k] = halfSpreadUsd;
   const priceUsd = pick("priceUsd", last?.meanMidUsd ?? Number.NaN, defaults.priceUsd);
 
-  // impact: the half-life with the best mean R^2 over days, lambda = mean lambda_H over those days
-  const byH = new Map<number, { r2: number[]; lambda: number[] }>();
-  for (const r of records) {
-    for (const c of r.impact.candidates) {
-      if (!Number.isFinite(c.r2) || !Number.isFinite(c.lambda)) continue;
-      const e = byH.get(c.halfLifeS) ?? { r2: [], lambda: [] };
-      e.r2.push(c.r2);
-      e.lambda.push(c.lambda);
-      byH.set(c.halfLifeS, e);
-    }
-  }
-  // Only candidates with a positive mean lambda qualify: the uncentered R^2 ignores the sign, and an impact
-  // against the trade (lambda <= 0) is not a usable OW model. None qualifying -> the defaults (and said so).
-  let bestH = Number.NaN;
-  let bestR2 = Number.NEGATIVE_INFINITY;
-  for (const [h, e] of byH) {
-    const r2 = mean(e.r2);
-    if (mean(e.lambda) > 0 && r2 > bestR2) {
-      bestR2 = r2;
-      bestH = h;
-    }
-  }
-  const lambda = pick(
-    "lambda",
-    Number.isFinite(bestH) ? mean(byH.get(bestH)!.lambda) : Number.NaN,
-    defaults.lambda,
-  );
-  const halfLifeS = pick("halfLifeS", bestH, defaults.halfLifeS);
+  const impact = pooledImpact(records);
+  // none qualifying -> the default scale, 1 daily sigma per ADV, at this task's sigma_d and ADV (and said so)
+  const lambda = pick("lambda", impact?.lambda ?? Number.NaN, defaults.lambda);
+  const lambdaRel = impact ? impact.lambdaRel : (defaults.lambda * sigmaDaily) / adv;
+  const halfLifeS = pick("halfLifeS", impact?.halfLifeS ?? Number.NaN, defaults.halfLifeS);
   const beta = Math.LN2 / halfLifeS;
 
   const outflow: Record<string, Record<BookSide, OutflowParams>> = {};
-  const adverse: Record<string, Record<BookSide, number>> = {};
+  const adverse: Record<string, Record<BookSide, AdverseByHorizon>> = {};
   const venueNames = [...new Set(records.flatMap((r) => r.venues.map((v) => v.venue)))].sort();
+  const horizons = [
+    ...new Set(records.flatMap((r) => r.venues.flatMap((v) => v.adverse.map((a) => a.horizonS)))),
+  ].sort((x, y) => x - y);
+  const adverseHorizonsS = horizons.length > 0 ? horizons : DEFAULT_CALIBRATION_OPTIONS.adverseHorizonsS;
   for (const venue of venueNames) {
     const o = {} as Record<BookSide, OutflowParams>;
-    const a = {} as Record<BookSide, number>;
+    const a = {} as Record<BookSide, AdverseByHorizon>;
     for (const side of ["bid", "ask"] as const) {
       const rows = records.flatMap((r) => r.venues.filter((v) => v.venue === venue && v.side === side));
       // minutes without a book on the venue are NaN (missing), not 0: only the measured minutes pool
@@ -208,12 +224,19 @@ export function combineCalibrations(
       const n = samples.length;
       const m = n > 0 ? samples.reduce((s, x) => s + x, 0) / n : Number.NaN;
       o[side] = { samples, mean: pick(`outflow.${venue}.${side}`, m, defaults.outflowMean) };
-      const fills = rows.reduce((s, v) => s + (Number.isFinite(v.adverseUsd) ? v.adverseN : 0), 0);
-      const sum = rows.reduce(
-        (s, v) => s + (Number.isFinite(v.adverseUsd) ? v.adverseUsd * v.adverseN : 0),
-        0,
-      );
-      a[side] = pick(`adverse.${venue}.${side}`, fills > 0 ? sum / fills : Number.NaN, defaults.adverseUsd);
+      const byH: Record<number, number> = {};
+      let defaulted = false;
+      for (const h of adverseHorizonsS) {
+        const marks = rows.flatMap((v) =>
+          v.adverse.filter((x) => x.horizonS === h && Number.isFinite(x.usd)),
+        );
+        const fills = marks.reduce((s, x) => s + x.n, 0);
+        const sum = marks.reduce((s, x) => s + x.usd * x.n, 0);
+        defaulted ||= !(fills > 0);
+        byH[h] = fills > 0 ? sum / fills : defaults.adverseUsd;
+      }
+      if (defaulted) used.push(`adverse.${venue}.${side}`);
+      a[side] = byH;
     }
     outflow[venue] = o;
     adverse[venue] = a;
@@ -241,6 +264,7 @@ export function combineCalibrations(
     dates: records.map((r) => r.date),
     version: last?.version ?? CALIBRATION_VERSION,
     adv,
+    advSource,
     profileBinS: binS,
     profile,
     halfSpreadProfile,
@@ -248,10 +272,13 @@ export function combineCalibrations(
     halfSpreadUsd,
     priceUsd,
     lambda,
+    lambdaRel,
     halfLifeS,
+    impactR2: impact?.r2 ?? Number.NaN,
     beta,
-    lambdaUsd: (lambda * sigmaDaily * priceUsd) / adv,
+    lambdaUsd: lambdaRel * priceUsd,
     outflow,
+    adverseHorizonsS,
     adverse,
     ofi,
     defaultsUsed: used,
@@ -266,4 +293,103 @@ export function outflowOf(
   defaults: CalibrationDefaults = DEFAULT_CALIBRATION,
 ): OutflowParams {
   return params.outflow[venue]?.[side] ?? { samples: new Float64Array(0), mean: defaults.outflowMean };
+}
+
+/**
+ * Share of a day's volume the profile expects in the part [dataStartS, dataEndS] (seconds from the open) its
+ * data covers: the profile integrated over that interval, a bin partly inside counting pro rata. A record
+ * without the interval (written before it was kept) falls back to its session_coverage (a flat profile).
+ */
+export function profileShareCovered(
+  profile: Float64Array,
+  binS: number,
+  r: Pick<CalibrationRecord, "dataStartS" | "dataEndS" | "sessionCoverage">,
+): number {
+  if (!(Number.isFinite(r.dataStartS) && Number.isFinite(r.dataEndS)))
+    return Number.isFinite(r.sessionCoverage) ? r.sessionCoverage : Number.NaN;
+  let share = 0;
+  for (let k = 0; k < profile.length; k++) {
+    const ov = Math.min(r.dataEndS, (k + 1) * binS) - Math.max(r.dataStartS, k * binS);
+    if (ov > 0) share += (profile[k]! * ov) / binS;
+  }
+  return share;
+}
+
+/**
+ * ADV from the lookback records: the mean V_d of the days covering >= MIN_SESSION_COVERAGE of the session
+ * (unknown coverage counts as full), `calibrated`; when none qualifies, the mean over the partial days of
+ * V_d / profileShareCovered (the share of `profile`, the task's prior volume profile, that the day's data
+ * covers), `extrapolated`; undefined when no lookback day has volume (the caller takes the default).
+ */
+export function advOf(
+  records: readonly CalibrationRecord[],
+  profile: Float64Array,
+  binS: number,
+): { adv: number | undefined; advSource: AdvSource } {
+  const traded = records.filter((r) => r.dailyVolume > 0);
+  const full = traded.filter((r) => !(r.sessionCoverage < MIN_SESSION_COVERAGE));
+  if (full.length > 0) return { adv: mean(full.map((r) => r.dailyVolume)), advSource: "calibrated" };
+  const scaled = traded.map((r) => {
+    const share = profileShareCovered(profile, binS, r);
+    return share > 0 ? r.dailyVolume / Math.min(1, share) : Number.NaN;
+  });
+  const adv = mean(scaled);
+  return Number.isFinite(adv) && adv > 0
+    ? { adv, advSource: "extrapolated" }
+    : { adv: undefined, advSource: "default" };
+}
+
+/** The impact model the lookback days support (pooledImpact). */
+export interface PooledImpact {
+  readonly halfLifeS: number;
+  /** 1 - sum SSR_H / sum SST over the days with a fit at H. */
+  readonly r2: number;
+  /** Mean lambda_rel_H over those days, 1 / shares. */
+  readonly lambdaRel: number;
+  /** Mean lambda_H over those days, sigma units per fraction of V_d (diagnostic). */
+  readonly lambda: number;
+}
+
+/**
+ * The half-life H with the highest pooled R^2_H = 1 - sum_days SSR_H / sum_days SST_H (uncentered, r in each
+ * day's sigma units) among the candidates whose mean lambda_rel is > 0 (the uncentered R^2 ignores the sign,
+ * and an impact against the trade is not a usable OW model); lambda_rel = the mean of the days' lambda_rel at
+ * H. Days pool their sums, so a day with more informative bins weighs more than in a mean of R^2s. On a tie
+ * the candidate met first (records ascending, candidates in record order). Undefined when none qualifies.
+ */
+export function pooledImpact(records: readonly CalibrationRecord[]): PooledImpact | undefined {
+  const byH = new Map<number, { ssr: number; sst: number; rel: number[]; lambda: number[] }>();
+  for (const r of records) {
+    for (const c of r.impact.candidates) {
+      if (!(Number.isFinite(c.ssr) && Number.isFinite(c.sst) && Number.isFinite(c.lambdaRel))) continue;
+      const e = byH.get(c.halfLifeS) ?? { ssr: 0, sst: 0, rel: [], lambda: [] };
+      e.ssr += c.ssr;
+      e.sst += c.sst;
+      e.rel.push(c.lambdaRel);
+      e.lambda.push(c.lambda);
+      byH.set(c.halfLifeS, e);
+    }
+  }
+  let best: PooledImpact | undefined;
+  for (const [h, e] of byH) {
+    const lambdaRel = mean(e.rel);
+    const r2 = e.sst > 0 ? 1 - e.ssr / e.sst : Number.NaN;
+    if (lambdaRel > 0 && Number.isFinite(r2) && (!best || r2 > best.r2))
+      best = { halfLifeS: h, r2, lambdaRel, lambda: mean(e.lambda) };
+  }
+  return best;
+}
+
+/**
+ * The adverse-selection horizon the router reads (docs/models.md 2): the one of `horizonsS` nearest half the
+ * router's horizon tau (a resting order's expected wait), the longer on a tie. Seconds.
+ */
+export function adverseHorizonFor(horizonsS: readonly number[], routerHorizonS: number): number {
+  let best = Number.NaN;
+  for (const h of horizonsS) {
+    const d = Math.abs(h - routerHorizonS / 2);
+    const bd = Math.abs(best - routerHorizonS / 2);
+    if (Number.isNaN(best) || d < bd || (d === bd && h > best)) best = h;
+  }
+  return best;
 }

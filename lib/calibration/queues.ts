@@ -8,17 +8,77 @@
  *   on that side at all is missing (NaN), not 0: nothing could leave a queue that did not exist.
  * - adverse selection: for each passive fill (trade record whose aggressor hits that side: 'A' seller ->
  *   BID queue, 'B' buyer -> ASK queue, at or through the venue's pre-trade best), the sample
- *   s_rest (mid(tau + h) - mid(tau-)) with s_rest = +1 for the bid, -1 for the ask: negative = adverse.
+ *   s_rest (mid(tau + h) - mid(tau-)) with s_rest = +1 for the bid, -1 for the ask: negative = adverse, at
+ *   every horizon h (default 10, 60, 300 s; the router reads the one nearest half its own horizon).
  * Index of a (venue v, side) pair: v * 2 + (0 bid | 1 ask).
  */
 
 import { askKey, bidKey, priceKey } from "../core/units.ts";
 import type { Mbp10Batch } from "../mbp10/schema.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
-import type { VenueSideStats } from "./types.ts";
+import type { AdverseMarkout, VenueSideStats } from "./types.ts";
 
 const SIDE_A = 65; // seller aggressor: fills resting bids
 const SIDE_B = 66; // buyer aggressor: fills resting asks
+
+/**
+ * Pending markouts of passive fills at one horizon h: a FIFO of (due time, mid before the fill, venue x side)
+ * (due times increase because fills arrive in time order), and the per venue x side sums of the resolved
+ * samples s_rest (mid(due) - mid0), dollars.
+ */
+class Markouts {
+  readonly sum = new Float64Array(MAX_VENUES * 2);
+  readonly n = new Float64Array(MAX_VENUES * 2);
+  private due = new Float64Array(1024);
+  private mid0 = new Float64Array(1024);
+  private key = new Int32Array(1024);
+  private head = 0;
+  private tail = 0;
+
+  constructor(readonly horizonS: number) {}
+
+  push(s: number, mid: number, k: number): void {
+    if (this.tail === this.due.length) this.grow();
+    this.due[this.tail] = s + this.horizonS;
+    this.mid0[this.tail] = mid;
+    this.key[this.tail] = k;
+    this.tail++;
+  }
+
+  /** Resolve every pending sample whose due time is before s with `mid` (the state prevailing then). */
+  resolveDue(s: number, mid: number): void {
+    while (this.head < this.tail && this.due[this.head]! < s) this.resolveHead(mid);
+  }
+
+  /** Resolve everything still pending with the last mid (end of data). */
+  resolveAll(mid: number): void {
+    while (this.head < this.tail) this.resolveHead(mid);
+  }
+
+  private resolveHead(mid: number): void {
+    const h = this.head++;
+    if (!(mid > 0)) return;
+    const k = this.key[h]!;
+    const d = mid - this.mid0[h]!;
+    this.sum[k]! += (k & 1) === 0 ? d : -d;
+    this.n[k]!++;
+  }
+
+  private grow(): void {
+    const live = this.tail - this.head;
+    const cap = live * 2 > this.due.length ? this.due.length * 2 : this.due.length;
+    const move = <T extends Float64Array | Int32Array>(a: T, mk: (n: number) => T): T => {
+      const out = cap === a.length ? a : mk(cap);
+      out.set(a.subarray(this.head, this.tail), 0);
+      return out;
+    };
+    this.due = move(this.due, (n) => new Float64Array(n));
+    this.mid0 = move(this.mid0, (n) => new Float64Array(n));
+    this.key = move(this.key, (n) => new Int32Array(n));
+    this.tail = live;
+    this.head = 0;
+  }
+}
 
 export class QueueTracker {
   private readonly outflow: Float64Array;
@@ -26,18 +86,13 @@ export class QueueTracker {
   private readonly touched: Uint8Array;
   private readonly anyBook: Uint8Array;
   private readonly endBook: Uint8Array;
-  private readonly advSum = new Float64Array(MAX_VENUES * 2);
-  private readonly advN = new Float64Array(MAX_VENUES * 2);
-  private due = new Float64Array(1024);
-  private mid0 = new Float64Array(1024);
-  private key = new Int32Array(1024);
-  private head = 0;
-  private tail = 0;
+  private readonly markouts: readonly Markouts[];
 
   constructor(
     readonly minutes: number,
-    readonly horizonS: number,
+    horizonsS: readonly number[],
   ) {
+    this.markouts = horizonsS.map((h) => new Markouts(h));
     this.outflow = new Float64Array(MAX_VENUES * 2 * minutes);
     this.touched = new Uint8Array(MAX_VENUES * 2 * minutes);
     this.anyBook = new Uint8Array(MAX_VENUES * 2 * minutes);
@@ -96,48 +151,21 @@ export class QueueTracker {
     if (side === SIDE_A && !Number.isNaN(bid) && pk <= priceKey(bid)) k = v * 2;
     else if (side === SIDE_B && !Number.isNaN(ask) && pk >= priceKey(ask)) k = v * 2 + 1;
     else return;
-    if (this.tail === this.due.length) this.grow();
-    this.due[this.tail] = s + this.horizonS;
-    this.mid0[this.tail] = mid;
-    this.key[this.tail] = k;
-    this.tail++;
+    for (const m of this.markouts) m.push(s, mid, k);
   }
 
   /** Resolve every pending sample whose due time is before s with `mid` (the state prevailing then). */
   resolveDue(s: number, mid: number): void {
-    while (this.head < this.tail && this.due[this.head]! < s) this.resolveHead(mid);
+    const ms = this.markouts;
+    for (let i = 0; i < ms.length; i++) ms[i]!.resolveDue(s, mid);
   }
 
   /** Resolve everything still pending with the last mid (end of data). */
   resolveAll(mid: number): void {
-    while (this.head < this.tail) this.resolveHead(mid);
+    for (const m of this.markouts) m.resolveAll(mid);
   }
 
-  private resolveHead(mid: number): void {
-    const h = this.head++;
-    if (!(mid > 0)) return;
-    const k = this.key[h]!;
-    const d = mid - this.mid0[h]!;
-    this.advSum[k]! += (k & 1) === 0 ? d : -d;
-    this.advN[k]!++;
-  }
-
-  private grow(): void {
-    const live = this.tail - this.head;
-    const cap = live * 2 > this.due.length ? this.due.length * 2 : this.due.length;
-    const move = <T extends Float64Array | Int32Array>(a: T, mk: (n: number) => T): T => {
-      const out = cap === a.length ? a : mk(cap);
-      out.set(a.subarray(this.head, this.tail), 0);
-      return out;
-    };
-    this.due = move(this.due, (n) => new Float64Array(n));
-    this.mid0 = move(this.mid0, (n) => new Float64Array(n));
-    this.key = move(this.key, (n) => new Int32Array(n));
-    this.tail = live;
-    this.head = 0;
-  }
-
-  /** Per venue (names in dense-index order) and side: outflow samples and mean, adverse-selection mean. */
+  /** Per venue (names in dense-index order) and side: outflow samples and mean, adverse-selection means. */
   stats(venueNames: readonly string[]): VenueSideStats[] {
     const out: VenueSideStats[] = [];
     venueNames.forEach((venue, v) => {
@@ -159,14 +187,16 @@ export class QueueTracker {
           n0++;
         }
         const k = v * 2 + sideIdx;
-        const n = this.advN[k]!;
+        const adverse: AdverseMarkout[] = this.markouts.map((mk) => {
+          const n = mk.n[k]!;
+          return { horizonS: mk.horizonS, usd: n > 0 ? mk.sum[k]! / n : Number.NaN, n };
+        });
         out.push({
           venue,
           side: sideIdx === 0 ? "bid" : "ask",
           outflowSamples,
           outflowMean: n0 > 0 ? sum / n0 : Number.NaN,
-          adverseUsd: n > 0 ? this.advSum[k]! / n : Number.NaN,
-          adverseN: n,
+          adverse,
         });
       }
     });

@@ -5,7 +5,7 @@
 import type { Mbp10Batch } from "../mbp10/schema.ts";
 
 /** Version of the calibration record layout and statistics; part of the storage key (calibration/v=...). */
-export const CALIBRATION_VERSION = 1;
+export const CALIBRATION_VERSION = 2;
 
 /** Anything that consumes replay batches in order (calibration statistics, recorders); one call per batch. */
 export interface BatchObserver {
@@ -21,8 +21,8 @@ export interface CalibrationOptions {
   readonly halfLivesS: readonly number[];
   /** Kyle-lambda aggregation periods, seconds (default 1, 5, 10, 30, 60, 120, 300). */
   readonly kylePeriodsS: readonly number[];
-  /** Adverse-selection horizon after a passive fill, seconds (default 10). */
-  readonly adverseHorizonS: number;
+  /** Adverse-selection horizons h after a passive fill, seconds (default 10, 60, 300). */
+  readonly adverseHorizonsS: readonly number[];
   /** OFI look-back window w, seconds (default 10). */
   readonly ofiWindowS: number;
   /** OFI forecast horizon H_alpha, seconds (default 60). */
@@ -34,7 +34,7 @@ export const DEFAULT_CALIBRATION_OPTIONS: CalibrationOptions = {
   impactBinS: 10,
   halfLivesS: [60, 300, 900, 1800, 3600],
   kylePeriodsS: [1, 5, 10, 30, 60, 120, 300],
-  adverseHorizonS: 10,
+  adverseHorizonsS: [10, 60, 300],
   ofiWindowS: 10,
   ofiHorizonS: 60,
 };
@@ -47,8 +47,17 @@ export interface ImpactCandidate {
   readonly beta: number;
   /** lambda_H = sum(r dJ) / sum(dJ^2), sigma-units per fraction of V_d (unitless). */
   readonly lambda: number;
-  /** Uncentered R^2 of the no-intercept regression (sum(r dJ))^2 / (sum(dJ^2) sum(r^2)). */
+  /** Uncentered R^2 of the no-intercept regression (sum(r dJ))^2 / (sum(dJ^2) sum(r^2)) = 1 - ssr / sst. */
   readonly r2: number;
+  /**
+   * lambda_rel = lambda_H sigma_d / V_d: relative price move per share traded (1 / shares). The day's lambda
+   * tied to the volume and volatility it was fitted with; the task's lambda_usd is m0 x its lookback mean.
+   */
+  readonly lambdaRel: number;
+  /** Residual sum of squares sum(r^2) - sum(r dJ)^2 / sum(dJ^2), r in sigma units (for the pooled R^2). */
+  readonly ssr: number;
+  /** Uncentered total sum of squares sum(r^2), sigma units squared (for the pooled R^2). */
+  readonly sst: number;
   /** Number of bins used. */
   readonly n: number;
 }
@@ -61,7 +70,9 @@ export interface ImpactFit {
   readonly halfLifeS: number;
   readonly beta: number;
   readonly r2: number;
-  /** lambda * sigma_d * P / V_d, dollars per share, with P the day's mean mid and V_d this day's volume. */
+  /** lambda_rel of the chosen candidate = lambda sigma_d / V_d, 1 / shares. */
+  readonly lambdaRel: number;
+  /** lambda_rel * P = lambda * sigma_d * P / V_d, dollars per share, with P the day's mean mid (diagnostic). */
   readonly lambdaUsd: number;
 }
 
@@ -105,10 +116,18 @@ export interface VenueSideStats {
   /** Shares that left the best level in each session minute (executions + cancels, counted once). */
   readonly outflowSamples: Float64Array;
   readonly outflowMean: number;
+  /** Adverse selection of passive fills at each horizon h of CalibrationOptions.adverseHorizonsS. */
+  readonly adverse: readonly AdverseMarkout[];
+}
+
+/** Adverse selection at one markout horizon. */
+export interface AdverseMarkout {
+  /** Horizon h, seconds. */
+  readonly horizonS: number;
   /** Mean of s_rest (mid(tau + h) - mid(tau-)), dollars; negative = adverse to the resting order. NaN if none. */
-  readonly adverseUsd: number;
-  /** Number of passive fills (trade records) behind adverseUsd. */
-  readonly adverseN: number;
+  readonly usd: number;
+  /** Number of passive fills (trade records) behind usd. */
+  readonly n: number;
 }
 
 /** National mid sampled on a regular grid: mids[k] = mid at startNs + k stepNs (NaN = no two-sided book). */
@@ -130,9 +149,15 @@ export interface CalibrationRecord {
   /**
    * Share of the regular session the data covers: (last - first record inside the session) / session length,
    * in [0, 1]; NaN when unknown (a record written before the field existed). ADV and the volume profile use
-   * only days covering >= MIN_SESSION_COVERAGE (a half day must not become a full day's volume).
+   * days covering >= MIN_SESSION_COVERAGE; a lookback of partial days only extrapolates their volume.
    */
   readonly sessionCoverage: number;
+  /**
+   * First and last record inside the session, seconds from the open (NaN when unknown or no record): the part
+   * of the session a partial day's volume covers (ADV extrapolation, lib/calibration/params.ts).
+   */
+  readonly dataStartS: number;
+  readonly dataEndS: number;
   /** V_d: sum of trade (T record) sizes over all venues in the session, shares. */
   readonly dailyVolume: number;
   readonly tradeCount: number;

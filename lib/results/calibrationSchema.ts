@@ -1,6 +1,6 @@
 /**
  * Calibration tables (DESIGN.md storage layout):
- * calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow}.parquet.
+ * calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow,adverse}.parquet.
  * Partition keys (v, symbol, date) live in the key, not in the files (Hive/Athena convention).
  */
 import type { TableSchema } from "./schema.ts";
@@ -33,6 +33,12 @@ export const CALIBRATION_TABLE: TableSchema = {
       type: "float64",
       doc: "(last - first record inside the session) / session length; ADV and profile use days >= 0.9",
     },
+    {
+      name: "data_start_s",
+      type: "float64",
+      doc: "first record inside the session, seconds after the open (partial-day ADV extrapolation)",
+    },
+    { name: "data_end_s", type: "float64", doc: "last record inside the session, seconds after the open" },
     { name: "daily_volume", type: "float64", doc: "V_d: sum of trade sizes, all venues, session, shares" },
     { name: "trade_count", type: "int64", doc: "trade (T) records in the session" },
     {
@@ -56,7 +62,12 @@ export const CALIBRATION_TABLE: TableSchema = {
     { name: "half_life_s", type: "float64", doc: "chosen impact half-life (best R^2), seconds" },
     { name: "beta_per_s", type: "float64", doc: "impact decay ln2 / half-life, per second" },
     { name: "impact_r2", type: "float64", doc: "uncentered R^2 of the chosen candidate" },
-    { name: "lambda_usd", type: "float64", doc: "lambda * sigma_d * mean mid / V_d, dollars per share" },
+    {
+      name: "lambda_rel",
+      type: "float64",
+      doc: "lambda * sigma_d / V_d of the best half-life: relative price move per share traded",
+    },
+    { name: "lambda_usd", type: "float64", doc: "lambda_rel * mean mid, dollars per share (diagnostic)" },
     { name: "ofi_window_s", type: "float64", doc: "OFI look-back window w, seconds" },
     { name: "ofi_horizon_s", type: "float64", doc: "OFI forecast horizon, seconds" },
     {
@@ -102,10 +113,25 @@ export const CALIBRATION_FITS_TABLE: TableSchema = {
     { name: "r2", type: "float64", doc: "propagator: uncentered R^2; kyle: centered R^2" },
     { name: "n", type: "int32", doc: "observations" },
     { name: "units", type: "string", doc: "units of coef" },
+    {
+      name: "lambda_rel",
+      type: "float64",
+      doc: "propagator: lambda_H * sigma_d / V_d, relative price move per share; kyle: null",
+    },
+    {
+      name: "ssr",
+      type: "float64",
+      doc: "propagator: residual sum of squares, sigma units^2 (pooled R^2 over days); kyle: null",
+    },
+    {
+      name: "sst",
+      type: "float64",
+      doc: "propagator: uncentered total sum of squares sum r^2, sigma units^2; kyle: null",
+    },
   ],
 };
 
-/** One row per venue and side: outflow mean and adverse selection. */
+/** One row per venue and side: outflow mean. */
 export const CALIBRATION_VENUES_TABLE: TableSchema = {
   name: "calibration_venues",
   partitions: PARTITIONS,
@@ -114,7 +140,22 @@ export const CALIBRATION_VENUES_TABLE: TableSchema = {
     { name: "side", type: "string", doc: "bid | ask (the resting side)" },
     { name: "outflow_mean", type: "float64", doc: "mean shares leaving the best level per minute" },
     { name: "outflow_minutes", type: "int32", doc: "number of per-minute samples" },
-    { name: "adverse_usd", type: "float64", doc: "mean s_rest (mid(t+10s) - mid(t-)), dollars; < 0 adverse" },
+  ],
+};
+
+/** One row per venue, side and markout horizon: adverse selection of passive fills. */
+export const CALIBRATION_ADVERSE_TABLE: TableSchema = {
+  name: "calibration_adverse",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "venue", type: "string", doc: "venue name" },
+    { name: "side", type: "string", doc: "bid | ask (the resting side)" },
+    { name: "horizon_s", type: "float64", doc: "markout horizon h, seconds" },
+    {
+      name: "adverse_usd",
+      type: "float64",
+      doc: "mean s_rest (mid(t + h) - mid(t-)) over passive fills, dollars; < 0 adverse to the resting order",
+    },
     { name: "adverse_n", type: "int32", doc: "passive fills behind adverse_usd" },
   ],
 };
@@ -137,4 +178,5 @@ export const CALIBRATION_TABLES = [
   CALIBRATION_FITS_TABLE,
   CALIBRATION_VENUES_TABLE,
   CALIBRATION_OUTFLOW_TABLE,
+  CALIBRATION_ADVERSE_TABLE,
 ] as const;

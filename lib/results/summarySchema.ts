@@ -26,7 +26,12 @@ export const SUMMARY: TableSchema = {
     {
       name: "impact_bps",
       type: "float64",
-      doc: "mean own-impact overlay cost (impact_cost_bps, part of is_bps), bps of the arrival mid",
+      doc: "mean own-impact overlay cost (impact_cost_bps), bps of the arrival mid per parent share",
+    },
+    {
+      name: "walk_bps",
+      type: "float64",
+      doc: "mean replay walk beyond the data's best (walk_cost_bps), bps of the arrival mid per parent share",
     },
     {
       name: "opportunity_bps",
@@ -36,7 +41,7 @@ export const SUMMARY: TableSchema = {
     {
       name: "total_cost_bps",
       type: "float64",
-      doc: "mean cost per parent share: (E/S)(is_bps + fee_bps - rebate_bps) + opportunity_bps, bps",
+      doc: "mean cost per parent share: (E/S)(is_bps + fee_bps) + opportunity_bps, bps",
     },
     { name: "median_cost_bps", type: "float64", doc: "median total_cost_bps, bps" },
     { name: "stdev_bps", type: "float64", doc: "sample standard deviation of total_cost_bps, bps" },

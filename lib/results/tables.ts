@@ -2,6 +2,7 @@
  * Result tables of a backtest task (DESIGN.md storage layout). Partitioned by run_id and date; one file per
  * symbol (keys built by lib/store/keys.ts resultKey).
  */
+import { MARKOUT_HORIZONS_S } from "../metrics/parentMetrics.ts";
 import type { ColumnDef, TableSchema } from "./schema.ts";
 
 const PARTITIONS = [
@@ -49,6 +50,16 @@ export const EXECUTIONS: TableSchema = {
       type: "string",
       doc: "parameters fixed or scaled by calibration.overrides (the label names the set), comma-separated",
     },
+    {
+      name: "adv",
+      type: "float64",
+      doc: "ADV the task used (pct_adv sizes, volume forecast, q_ref), shares",
+    },
+    {
+      name: "adv_source",
+      type: "string",
+      doc: "calibrated (lookback days covering >= 90% of the session) | extrapolated (partial days / profile share) | default",
+    },
     { name: "side", type: "string", doc: "buy | sell" },
     { name: "parent_qty", type: "int64", doc: "parent order size, shares" },
     { name: "start_ts", type: "timestamp_us", doc: "parent order start t0 (UTC)" },
@@ -75,24 +86,37 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "impact_cost_bps",
       type: "float64",
-      doc: "own-impact overlay's part of is_bps: sum(qty x impact_usd)/(executed x m0) x 1e4, bps; 0 with impact_model none",
+      doc: "own-impact overlay paid, sum(qty x impact_usd)/(parent_qty x m0) x 1e4, bps per PARENT share; 0 with impact_model none",
     },
-    { name: "fee_bps", type: "float64", doc: "taker fees paid, bps of executed notional at m0" },
-    { name: "rebate_bps", type: "float64", doc: "maker rebates received, bps of executed notional at m0" },
+    {
+      name: "walk_cost_bps",
+      type: "float64",
+      doc: "the replay's walk beyond the data's best of the market fills, sum(qty x s (price - best))/(parent_qty x m0) x 1e4, bps per PARENT share",
+    },
+    {
+      name: "fee_bps",
+      type: "float64",
+      doc: "taker fees minus maker rebates, bps of the executed notional at m0",
+    },
+    {
+      name: "rebate_bps",
+      type: "float64",
+      doc: "maker rebates received (already netted in fee_bps), bps of the executed notional at m0",
+    },
     {
       name: "execution_cost_bps",
       type: "float64",
-      doc: "is_bps + fee_bps - rebate_bps, bps per EXECUTED share",
+      doc: "is_bps + fee_bps, bps per EXECUTED share",
     },
     {
       name: "opportunity_bps",
       type: "float64",
-      doc: "opportunity cost of the unfilled: s (cancel_mid - m0)/m0 x 1e4 x unfilled_qty/parent_qty, bps",
+      doc: "cost of completing the unfilled rest U in one market block at the cancel: [U s (cancel_mid - m0) + U (half-spread + taker fee) + max(walk of U on the data book, own jump of U)]/(parent_qty x m0) x 1e4, bps per PARENT share",
     },
     {
       name: "total_cost_bps",
       type: "float64",
-      doc: "(executed/parent) execution_cost_bps + opportunity_bps, bps per PARENT share",
+      doc: "(executed/parent) execution_cost_bps + opportunity_bps, bps per PARENT share; = the sum of the tc_* columns",
     },
     { name: "unfilled_qty", type: "int64", doc: "parent_qty - executed_qty, shares" },
     {
@@ -106,25 +130,52 @@ export const EXECUTIONS: TableSchema = {
       doc: "s (p - VWAP_mkt)/VWAP_mkt x 1e4 over [t0, t0+T], bps",
     },
     { name: "market_vwap", type: "float64", doc: "market VWAP over [t0, t0+T], $" },
+    {
+      name: "twap_mid",
+      type: "float64",
+      doc: "interval TWAP benchmark: the mean of the data's national mid sampled once a second over [t0, t0+T], $",
+    },
+    { name: "twap_slippage_bps", type: "float64", doc: "s (avg_price - twap_mid)/twap_mid x 1e4, bps" },
+    {
+      name: "close_mid",
+      type: "float64",
+      doc: "close benchmark: the data's national mid at the session's close, $",
+    },
+    { name: "close_slippage_bps", type: "float64", doc: "s (avg_price - close_mid)/close_mid x 1e4, bps" },
+    {
+      name: "pwp_price",
+      type: "float64",
+      doc: "participation-weighted price at the realised participation: the market VWAP over [t0, T_last], $",
+    },
+    { name: "pwp_slippage_bps", type: "float64", doc: "s (avg_price - pwp_price)/pwp_price x 1e4, bps" },
     { name: "fill_rate", type: "float64", doc: "executed / parent" },
     { name: "passive_share", type: "float64", doc: "limit (maker) fills / executed" },
     { name: "catch_up_share", type: "float64", doc: "catch-up market fills / executed" },
     { name: "child_count", type: "int32", doc: "child orders sent (decisions with a positive quantity)" },
-    { name: "max_participation", type: "float64", doc: "max over intervals of our fills / market volume" },
+    {
+      name: "participation",
+      type: "float64",
+      doc: "executed / (market volume + our fills the data did not print: market fills and quote crosses) over [t0, T_last] (<= 1; passive fills carved out of trades are already in the market volume)",
+    },
+    {
+      name: "max_participation",
+      type: "float64",
+      doc: "max over decision intervals of our fills / (market volume + our fills the data did not print) in the interval (<= 1)",
+    },
     {
       name: "reversion_bps",
       type: "float64",
-      doc: "s (mid(T + 5 min) - mid(T))/m0 x 1e4, bps (negative = price reverted); NULL when the data ends before T + 5 min",
+      doc: "s (m~(T_last) - m~(T_last + 5 min))/m0 x 1e4 with m~ the impacted mid and T_last the later of t0 + T and the last fill, bps (positive = the price came back); NULL when the data ends before T_last + 5 min",
     },
     {
       name: "end_mid",
       type: "float64",
-      doc: "national mid at t0 + T plus the own impact s I (docs/models.md 6.6), $",
+      doc: "impacted mid m + s F(Y) at t0 + T (docs/models.md 6.6), $",
     },
     {
       name: "cancel_mid",
       type: "float64",
-      doc: "national mid plus the own impact s I when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
+      doc: "impacted mid m + s F(Y) when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
     },
     {
       name: "limit_price",
@@ -134,7 +185,7 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "limit_hit",
       type: "bool",
-      doc: "the price limit bound: the touch was beyond it when an order was due, or limited shares ended unfilled; NULL without limit_bps",
+      doc: "the price limit bound: the touch was beyond it when an order was due, it cut a fill (the limit applies to the impacted price), or limited shares ended unfilled; NULL without limit_bps",
     },
     {
       name: "notional_cap_qty",
@@ -149,7 +200,7 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "capped_shares",
       type: "int64",
-      doc: "shares held back at decisions by risk.max_child_shares / risk.max_participation (carried to the next decision), summed",
+      doc: "the largest number of shares risk.max_child_shares / risk.max_participation held back at one decision (carried to the next)",
     },
     {
       name: "halt_skips",
@@ -160,6 +211,36 @@ export const EXECUTIONS: TableSchema = {
       name: "halted_s",
       type: "float64",
       doc: "seconds of [t0, t0 + T] the market was halted (clear records, LOBSTER halts, gaps > risk.max_gap_s)",
+    },
+    {
+      name: "tc_spread_bps",
+      type: "float64",
+      doc: "decomposition: half-spread paid by market fills (best - mid) minus earned by limit fills (price - mid), bps per PARENT share",
+    },
+    {
+      name: "tc_walk_bps",
+      type: "float64",
+      doc: "decomposition: depth walked beyond the best by market fills (= walk_cost_bps), bps per PARENT share",
+    },
+    {
+      name: "tc_impact_bps",
+      type: "float64",
+      doc: "decomposition: the own-impact overlay (= impact_cost_bps), bps per PARENT share",
+    },
+    {
+      name: "tc_timing_bps",
+      type: "float64",
+      doc: "decomposition: the data mid's move from m0 to each fill, size-weighted (the market's drift), bps per PARENT share",
+    },
+    {
+      name: "tc_fees_bps",
+      type: "float64",
+      doc: "decomposition: taker fees minus maker rebates, bps per PARENT share",
+    },
+    {
+      name: "tc_opportunity_bps",
+      type: "float64",
+      doc: "decomposition: the unfilled rest (= opportunity_bps); the six tc_* columns sum to total_cost_bps",
     },
   ],
 };
@@ -223,6 +304,23 @@ export const FILLS: TableSchema = {
       type: "float64",
       doc: "own-impact overlay paid per share on top of price (effective price = price + s x impact_usd), $; 0 with impact_model none",
     },
+    {
+      name: "best_price",
+      type: "float64",
+      doc: "the data's national best on the side the fill takes (the ask for a buy) in the book it executed against, $",
+    },
+    {
+      name: "mid",
+      type: "float64",
+      doc: "the data's national mid of the book the fill executed against (a limit fill: the last book at or before it), $",
+    },
+    ...MARKOUT_HORIZONS_S.map(
+      (h): ColumnDef => ({
+        name: `markout_${h}s_bps`,
+        type: "float64",
+        doc: `s (price + s impact_usd - m~(t + ${h} s)) / m0 x 1e4 with m~ the impacted mid: positive = paid more than the mid ${h} s later (adverse); NULL past the data's end`,
+      }),
+    ),
   ],
 };
 
@@ -278,4 +376,46 @@ export const TASK_QUALITY: TableSchema = {
   ],
 };
 
-export const RESULT_TABLES = [EXECUTIONS, CHILD_ORDERS, FILLS, TASK_QUALITY] as const;
+export const VENUE_STATS: TableSchema = {
+  name: "venue_stats",
+  partitions: PARTITIONS,
+  columns: [
+    { name: "symbol", type: "string", doc: "ticker" },
+    { name: "strategy", type: "string", doc: "strategy instance label" },
+    { name: "venue", type: "string", doc: "venue name" },
+    { name: "parents", type: "int64", doc: "parent orders of the strategy with status ok in the task" },
+    { name: "limit_orders", type: "int64", doc: "limit orders the strategy posted on the venue" },
+    { name: "limit_shares", type: "int64", doc: "shares of those limit orders" },
+    { name: "limit_filled_shares", type: "int64", doc: "shares filled passively on the venue" },
+    {
+      name: "limit_fill_rate",
+      type: "float64",
+      doc: "limit_filled_shares / limit_shares; NULL without limits",
+    },
+    { name: "taker_shares", type: "int64", doc: "shares our market orders took on the venue" },
+    {
+      name: "passive_share",
+      type: "float64",
+      doc: "limit_filled_shares / (limit_filled_shares + taker_shares); NULL without fills",
+    },
+    {
+      name: "mean_queue_wait_s",
+      type: "float64",
+      doc: "mean time from a limit order's submission to its first fill, over the limit orders that filled, s",
+    },
+    {
+      name: "passive_markout_10s_bps",
+      type: "float64",
+      doc: "size-weighted mean markout_10s_bps of the passive fills (positive = adverse); NULL without one",
+    },
+    {
+      name: "passive_markout_60s_bps",
+      type: "float64",
+      doc: "size-weighted mean markout_60s_bps of the passive fills (positive = adverse); NULL without one",
+    },
+    { name: "fees_usd", type: "float64", doc: "taker fees paid on the venue, $" },
+    { name: "rebates_usd", type: "float64", doc: "maker rebates earned on the venue, $" },
+  ],
+};
+
+export const RESULT_TABLES = [EXECUTIONS, CHILD_ORDERS, FILLS, TASK_QUALITY, VENUE_STATS] as const;

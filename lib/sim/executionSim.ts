@@ -28,6 +28,7 @@ import type { ConsumedLedger } from "./consumed.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
 import { ASK, BID, HIDDEN, levelSize, SourceDepth } from "./levels.ts";
 import { DONE, LIVE, PENDING, SimOrder, swapRemove } from "./order.ts";
+import type { OwnerPricing } from "./ownerPricing.ts";
 import { PassiveFills } from "./passiveFills.ts";
 import { Taker } from "./takerWalk.ts";
 import { TradeMemory } from "./tradeMemory.ts";
@@ -56,6 +57,10 @@ export class ExecutionSim {
   private readonly passive: PassiveFills;
   private readonly outbox: Fill[] = [];
   private readonly taker: Taker;
+  /** Owners' pricing (impact overlay and limit on the impacted price); absent = the pure replay. */
+  private readonly pricing = new Map<number, OwnerPricing>();
+  /** Number of the current consistent book (any venue's F_LAST record starts the next): a market block's key. */
+  private bookSeq = 0;
 
   constructor(opts: ExecutionSimOptions) {
     if (!Number.isInteger(opts.maxVenues) || opts.maxVenues < 1 || opts.maxVenues > 256) {
@@ -71,8 +76,16 @@ export class ExecutionSim {
     this.fees = opts.fees;
     this.onFill = opts.onFill;
     this.trades = new TradeMemory(opts.maxVenues);
-    this.taker = new Taker(this.books, this.depth, this.fees, opts.maxVenues, (o, ts, venue, px, qty, fee) =>
-      this.emit(o, ts, venue, px, qty, false, fee),
+    this.taker = new Taker(
+      this.books,
+      this.depth,
+      this.fees,
+      opts.maxVenues,
+      (o, ts, venue, px, qty, fee) => this.emit(o, ts, venue, px, qty, false, fee, false),
+      (o, ts, _venue, px, qty) => {
+        const p = this.pricing.get(o.owner);
+        return p === undefined ? qty : p.acceptMarket(ts, this.bookSeq, px, this.bestFor(o.side), qty);
+      },
     );
     this.passive = new PassiveFills(
       {
@@ -80,7 +93,7 @@ export class ExecutionSim {
         depth: this.depth,
         trades: this.trades,
         queueModel: this.queueModel,
-        makerFill: (o, qty, ts) => this.makerFill(o, qty, ts),
+        makerFill: (o, qty, ts, printed) => this.makerFill(o, qty, ts, printed),
         noteLedger: (ledger) => this.taker.noteLedger(ledger),
       },
       opts.maxVenues,
@@ -109,6 +122,7 @@ export class ExecutionSim {
     }
     if (this.pending.length === 0 && this.passive.count === 0 && this.waiting.length === 0) {
       if (this.books.onRecord(b, i)) {
+        this.bookSeq++;
         this.depth.note(b, i, v, this.books.levels);
         if (this.taker.hasConsumed) this.taker.prune(v);
       }
@@ -120,6 +134,7 @@ export class ExecutionSim {
     if (action === Action.Trade && this.passive.count > 0)
       this.passive.onTrade(v, b.side[i]!, b.price[i]!, b.size[i]!, ts);
     if (this.books.onRecord(b, i)) {
+      this.bookSeq++;
       this.depth.note(b, i, v, this.books.levels);
       if (this.taker.hasConsumed) this.taker.prune(v);
       if (this.passive.count > 0) this.passive.bookUpdate(v, ts);
@@ -156,6 +171,18 @@ export class ExecutionSim {
       throw new InputError(`limit price must be a positive number of dollars (got ${priceUsd})`);
     }
     return this.submit(owner, false, side, venue, priceUsd, qty, tNs);
+  }
+
+  /**
+   * Price `owner`'s fills with `pricing` from now on (docs/models.md 6.6): its own-impact overlay charges every fill
+   * (Fill.impactUsd), its limit applies to the impacted price, and its taken liquidity lasts one consistent book
+   * per venue (the overlay carries the persistence of its trading, 6.1).
+   */
+  setPricing(owner: number, pricing: OwnerPricing): void {
+    this.pricing.set(owner, pricing);
+    let ledger = this.ledgers.get(owner);
+    if (ledger === undefined) this.ledgers.set(owner, (ledger = []));
+    this.taker.consumeForOneBook(ledger);
   }
 
   /** Cancel immediately (no cancel latency); returns the unfilled quantity (0 for a finished order). */
@@ -309,11 +336,13 @@ export class ExecutionSim {
     }
   }
 
-  private makerFill(o: SimOrder, qty: number, ts: bigint): void {
-    const q = Math.min(qty, o.remaining);
+  private makerFill(o: SimOrder, qty: number, ts: bigint, printed: boolean): void {
+    let q = Math.min(qty, o.remaining);
+    const pricing = this.pricing.get(o.owner);
+    if (pricing !== undefined && q > 0) q = pricing.acceptLimit(ts, o.priceUsd, q);
     if (q <= 0) return;
     o.remaining -= q;
-    this.emit(o, ts, o.venue, o.priceUsd, q, true, -this.fees.makerRebateUsd(o.venue) * q);
+    this.emit(o, ts, o.venue, o.priceUsd, q, true, -this.fees.makerRebateUsd(o.venue) * q, printed);
     if (o.remaining === 0) {
       this.passive.remove(o);
       this.finish(o);
@@ -333,8 +362,36 @@ export class ExecutionSim {
     qty: number,
     maker: boolean,
     feeUsd: number,
+    printed: boolean,
   ) {
-    this.outbox.push({ orderId: o.id, owner: o.owner, tsNs, venue, priceUsd, qty, maker, feeUsd });
+    const bestUsd = this.bestFor(o.side);
+    const midUsd = this.books.mid();
+    const pricing = this.pricing.get(o.owner);
+    const impactUsd =
+      pricing === undefined
+        ? 0
+        : (maker
+            ? pricing.chargeLimit(tsNs, qty)
+            : pricing.chargeMarket(tsNs, this.bookSeq, priceUsd, bestUsd, qty)) / qty;
+    this.outbox.push({
+      orderId: o.id,
+      owner: o.owner,
+      tsNs,
+      venue,
+      priceUsd,
+      qty,
+      maker,
+      printed,
+      feeUsd,
+      impactUsd,
+      bestUsd,
+      midUsd,
+    });
+  }
+
+  /** The data's national best on the side an order of `side` takes (the ask for a buy); NaN when none. */
+  private bestFor(side: OrderSide): number {
+    return side === 1 ? this.books.nationalBestAsk() : this.books.nationalBestBid();
   }
 
   private flush(): void {

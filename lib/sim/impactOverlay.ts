@@ -1,125 +1,190 @@
 /**
- * Own-impact overlay (docs/models.md 6.6): the COST our own trading adds to a replayed fill. A replay cannot move
- * the market, so each owner (strategy instance x parent order) carries an impact state I(t) (side-adjusted
- * dollars, positive = against us) and every fill (limit or market) pays on top of its replay price
- *   s (I(t-) + J(q) / 2) per share,   then I(t+) = I(t-) + J(q),   and I decays as exp(-beta dt) between fills,
- * with J the model's jump (linear: lambda_usd q; sqrt: lambda_usd sqrt(q q_ref)). This is a different thing
- * from the scheduler's ImpactState (lib/schedule/impact.ts), which is what a scheduler BELIEVES (committed
- * shares included); the overlay is what the replay CHARGES (fills only).
+ * Own-impact overlay (docs/models.md 6.6): the cost our own trading adds to a replayed fill, and never a cost the
+ * replay already charged. A replay cannot move the market, so each owner (strategy instance x parent order)
+ * carries a VOLUME impact state Y (shares; Y = 0 at t0) that every fill raises by its shares and that decays
+ * between fills; the price impact is F(Y) (side-adjusted price units per share, positive = against us):
+ *   linear: F(Y) = lambda_usd Y,        Y decays as exp(-beta dt)    (the propagator of section 4)
+ *   sqrt:   F(Y) = kappa sqrt(Y),       Y decays as exp(-2 beta dt), kappa = lambda_usd sqrt(q_ref)
+ * (sqrt(Y e^(-2 beta t)) = sqrt(Y) e^(-beta t): a single block's PRICE impact decays with the same half-life;
+ * both laws agree at Y = q_ref; concave in the cumulative decayed volume, never per child or per fill).
  *
- * The simulator fragments a trade into fills (a market order walking levels or venues, a limit order filled
- * by many small prints), and a concave law must not depend on that fragmentation. So a fill may name its
- * GROUP (the child order it belongs to): a group's jumps are the increments of J over the group's cumulative
- * filled shares G, i.e. a fill of q jumps I by J(G + q) - J(G), and a child filled in pieces moves the impact
- * by J(X) in all, as one fill of X would. Fills at one timestamp of one group are one block of Q shares paying
- * Q (I(t-) + K(Q) / 2) with K(Q) = J(G + Q) - J(G) their joint jump, however split (a sub-fill of q after B
- * shares of the block pays q I(t-) + C(B + q) - C(B), C(B) = B K(B) / 2). Fills without a group form one
- * group per timestamp. For the linear model all of this equals charging each fill in turn (docs/models.md 9).
- * Units: lambda_usd $ per share, beta per second, q_ref shares, timestamps int64 ns.
+ * Pricing a market BLOCK (all market fills of one owner against one consistent book, however many orders,
+ * catch-ups and retries reach it): the model's cost of trading Q from Y is
+ *   integral_Y^(Y+Q) F(x) dx = Q F(Y) + C_own(Q; Y)
+ *   linear: C_own = lambda_usd Q^2 / 2;   sqrt: C_own = kappa (2/3)((Y+Q)^1.5 - Y^1.5) - Q kappa sqrt(Y),
+ * while the replay has already charged the block's walk W = sum q max(0, s (p - b)) beyond the data's best b.
+ * The overlay adds Q F(Y) + max(0, C_own - W): the decayed impact of earlier trading in full, and of the
+ * block's own jump only what the walk did not charge (a deep book pays the model's jump, a thin book its walk,
+ * never both). Each fill of a block is charged the INCREASE of that total it causes, so the block's charge is
+ * the same however its fills and orders are split, and the impacted price per share (replay + overlay) never
+ * falls along the block (both C_own and W are convex in Q): the property a limit price is checked against.
+ * A limit (passive) fill of q pays q F(Y) and no own jump (nobody walked a book); it raises Y by q too.
+ * Units: lambda_usd price units per share, beta per second, q_ref shares, timestamps int64 ns.
  */
 import { ModelError } from "../core/errors.ts";
 
-/** What an overlay model is built from: the parent's impact parameters (as the scheduler sees them). */
+/** What an overlay is built from: the parent's impact parameters (as the scheduler sees them). */
 export interface ImpactOverlayParams {
-  /** lambda_usd at the parent's arrival mid, $ per share (>= 0). */
+  /** lambda_usd at the parent's arrival mid, price units per share (>= 0). */
   readonly lambdaUsd: number;
-  /** Decay, per second (> 0). */
+  /** Decay of the price impact, per second (> 0). */
   readonly beta: number;
-  /** The parent's mean child size S / (number of decisions), shares (> 0): the sqrt model's reference. */
+  /** The sqrt law's reference size q_ref = 1% of ADV, shares (> 0). */
   readonly qRefShares: number;
 }
 
-/** One owner's overlay: charges its fills and tells its impact at a time. */
+/** One owner's overlay: prices its fills and tells its impact at a time. */
 export interface ImpactOverlay {
   /** Registered model name (lib/sim/registry.ts IMPACT_MODELS). */
   readonly model: string;
   /**
-   * A fill of `qty` shares at tNs (non-decreasing per owner; an earlier time counts as the last one) of
-   * `group` (the child order, >= 0; absent = a group of its own timestamp): returns the overlay cost PER
-   * SHARE, side-adjusted $ (>= 0; the effective price is price + s x this).
+   * Overlay charge (side-adjusted price units, total for the fill, not per share) of a market fill of `qty`
+   * shares at tNs against consistent book number `book`, walking `walkUsd` per share beyond the data's best
+   * (>= 0). `commit` false only quotes it (limit checks); true books it.
    */
-  fill(tNs: bigint, qty: number, group?: number): number;
-  /** Side-adjusted own impact I at tNs ($), decayed since the last fill; 0 before any fill. */
+  marketFill(tNs: bigint, book: number, qty: number, walkUsd: number, commit: boolean): number;
+  /** Overlay charge (total, side-adjusted) of a limit fill of `qty` at tNs: qty F(Y); books it when `commit`. */
+  limitFill(tNs: bigint, qty: number, commit: boolean): number;
+  /** Side-adjusted price impact F(Y(tNs)), decayed since the last fill; 0 before any fill. */
   valueAt(tNs: bigint): number;
+  /** The volume state Y (shares) at tNs, decayed since the last fill. */
+  volumeAt(tNs: bigint): number;
+  /** Own-jump cost C_own(Q; Y) of one block of Q shares traded from volume state Y (price units, total). */
+  ownJump(y: number, q: number): number;
 }
 
-/** A block jump J(Q) in $ (Q shares executed at one instant). */
-export type ImpactJump = (shares: number) => number;
+/** A law F(Y) with the decay rate of Y and its own-jump cost (see the module doc). */
+interface ImpactLaw {
+  readonly name: string;
+  /** Decay rate of Y per second. */
+  readonly yDecay: number;
+  /** F(Y), price units per share. */
+  price(y: number): number;
+  /** C_own(Q; Y) = integral_Y^(Y+Q) F - Q F(Y), price units. */
+  ownJump(y: number, q: number): number;
+}
 
-/** The overlay of docs/models.md 6.6 for a jump function J (see the module doc). */
-export class JumpOverlay implements ImpactOverlay {
-  /** I just before the current block, at lastNs. */
-  private base = 0;
-  /** Shares of the current block (fills of blockGroup at lastNs). */
-  private block = 0;
-  private blockGroup = -1;
-  /** The block's group had filled this many shares before the block. */
-  private groupBefore = 0;
-  private lastNs: bigint | undefined;
-  /** Cumulative filled shares per group (child). */
-  private readonly groupShares = new Map<number, number>();
+/** The overlay of a law (module doc); one instance per owner. */
+export class VolumeOverlay implements ImpactOverlay {
+  /** Y at yNs, all booked fills included. */
+  private y = 0;
+  private yNs: bigint | undefined;
+  /** The open market block: its book number (-1 = none), Y before it, its shares, walk and own-jump charge. */
+  private blockBook = -1;
+  private blockY0 = 0;
+  private blockQ = 0;
+  private blockW = 0;
+  private blockExtra = 0;
 
-  constructor(
-    readonly model: string,
-    private readonly jump: ImpactJump,
-    private readonly beta: number,
-  ) {
-    if (!(beta > 0) || !Number.isFinite(beta))
-      throw new ModelError(`impact overlay needs a finite beta > 0 (per second), got ${beta}`);
+  constructor(private readonly law: ImpactLaw) {}
+
+  get model(): string {
+    return this.law.name;
   }
 
-  fill(tNs: bigint, qty: number, group = -1): number {
-    if (!(qty > 0)) throw new ModelError(`impact overlay: a fill needs qty > 0 shares, got ${qty}`);
-    if (this.lastNs === undefined || tNs > this.lastNs || group !== this.blockGroup) {
-      const t = this.lastNs === undefined || tNs > this.lastNs ? tNs : this.lastNs;
-      this.base = this.valueAt(t);
-      this.block = 0;
-      this.blockGroup = group;
-      this.groupBefore = group >= 0 ? (this.groupShares.get(group) ?? 0) : 0;
-      this.lastNs = t;
-    }
-    const b = this.block;
-    const c = (n: number) => (n * this.blockJump(n)) / 2;
-    this.block = b + qty;
-    if (group >= 0) this.groupShares.set(group, this.groupBefore + this.block);
-    return this.base + (c(b + qty) - c(b)) / qty;
-  }
-
-  /** Joint jump of the current block's first n shares: J(G + n) - J(G). */
-  private blockJump(n: number): number {
-    const g = this.groupBefore;
-    return g === 0 ? this.jump(n) : this.jump(g + n) - this.jump(g);
+  volumeAt(tNs: bigint): number {
+    if (this.yNs === undefined || tNs <= this.yNs) return this.y;
+    return this.y * Math.exp((-this.law.yDecay * Number(tNs - this.yNs)) / 1e9);
   }
 
   valueAt(tNs: bigint): number {
-    if (this.lastNs === undefined) return 0;
-    const v = this.base + this.blockJump(this.block);
-    return tNs > this.lastNs ? v * Math.exp((-this.beta * Number(tNs - this.lastNs)) / 1e9) : v;
+    return this.law.price(this.volumeAt(tNs));
+  }
+
+  ownJump(y: number, q: number): number {
+    return q > 0 ? this.law.ownJump(y, q) : 0;
+  }
+
+  /** Bring Y to tNs (never backwards). */
+  private decayTo(tNs: bigint): void {
+    if (this.yNs === undefined || tNs > this.yNs) {
+      this.y = this.volumeAt(tNs);
+      this.yNs = tNs;
+    }
+  }
+
+  marketFill(tNs: bigint, book: number, qty: number, walkUsd: number, commit: boolean): number {
+    if (!(qty > 0)) throw new ModelError(`impact overlay: a fill needs qty > 0 shares, got ${qty}`);
+    const open = book === this.blockBook;
+    const y0 = open ? this.blockY0 : this.volumeAt(tNs);
+    const q0 = open ? this.blockQ : 0;
+    const w0 = open ? this.blockW : 0;
+    const extra0 = open ? this.blockExtra : 0;
+    const q1 = q0 + qty;
+    const w1 = w0 + qty * Math.max(0, walkUsd);
+    const extra1 = Math.max(0, this.law.ownJump(y0, q1) - w1);
+    const charge = qty * this.law.price(y0) + extra1 - extra0;
+    if (commit) {
+      if (!open) {
+        this.decayTo(tNs);
+        this.blockBook = book;
+        this.blockY0 = this.y;
+      }
+      this.blockQ = q1;
+      this.blockW = w1;
+      this.blockExtra = extra1;
+      this.y = this.blockY0 + q1;
+    }
+    return charge;
+  }
+
+  limitFill(tNs: bigint, qty: number, commit: boolean): number {
+    if (!(qty > 0)) throw new ModelError(`impact overlay: a fill needs qty > 0 shares, got ${qty}`);
+    const charge = qty * this.valueAt(tNs);
+    if (commit) {
+      this.decayTo(tNs);
+      this.y += qty;
+      this.blockBook = -1; // a market fill after it starts a new block from the raised Y
+    }
+    return charge;
   }
 }
 
 /** The pure replay: every fill pays nothing on top and the impact is always 0. */
 export const noImpact = (): ImpactOverlay => ({
   model: "none",
-  fill: () => 0,
+  marketFill: () => 0,
+  limitFill: () => 0,
   valueAt: () => 0,
+  volumeAt: () => 0,
+  ownJump: () => 0,
 });
 
 function checkParams(p: ImpactOverlayParams): void {
   if (!(p.lambdaUsd >= 0) || !Number.isFinite(p.lambdaUsd))
     throw new ModelError(`impact overlay needs a finite lambda_usd >= 0, got ${p.lambdaUsd}`);
+  if (!(p.beta > 0) || !Number.isFinite(p.beta))
+    throw new ModelError(`impact overlay needs a finite beta > 0 (per second), got ${p.beta}`);
   if (!(p.qRefShares > 0) || !Number.isFinite(p.qRefShares))
-    throw new ModelError(`impact overlay needs a reference child size > 0 shares, got ${p.qRefShares}`);
+    throw new ModelError(`impact overlay needs a reference size q_ref > 0 shares, got ${p.qRefShares}`);
 }
 
-/** Linear propagator of docs/models.md 4: J(q) = lambda_usd q. */
+/** Linear propagator of docs/models.md 4: F(Y) = lambda_usd Y, Y decaying at beta; C_own = lambda_usd Q^2 / 2. */
 export function linearImpact(p: ImpactOverlayParams): ImpactOverlay {
   checkParams(p);
-  return new JumpOverlay("linear", (q) => p.lambdaUsd * q, p.beta);
+  const lam = p.lambdaUsd;
+  return new VolumeOverlay({
+    name: "linear",
+    yDecay: p.beta,
+    price: (y) => lam * y,
+    ownJump: (_y, q) => (lam * q * q) / 2,
+  });
 }
 
-/** Concave truth, same decay: J(q) = lambda_usd sqrt(q q_ref) (= linear at q = q_ref). */
+/**
+ * Square-root law in the decayed volume: F(Y) = kappa sqrt(Y), kappa = lambda_usd sqrt(q_ref), Y decaying at
+ * 2 beta; C_own = kappa (2/3)((Y+Q)^1.5 - Y^1.5) - Q kappa sqrt(Y).
+ */
 export function sqrtImpact(p: ImpactOverlayParams): ImpactOverlay {
   checkParams(p);
-  return new JumpOverlay("sqrt", (q) => p.lambdaUsd * Math.sqrt(q * p.qRefShares), p.beta);
+  const kappa = p.lambdaUsd * Math.sqrt(p.qRefShares);
+  return new VolumeOverlay({
+    name: "sqrt",
+    yDecay: 2 * p.beta,
+    price: (y) => kappa * Math.sqrt(Math.max(0, y)),
+    ownJump: (y, q) => {
+      const y0 = Math.max(0, y);
+      return kappa * ((2 / 3) * ((y0 + q) ** 1.5 - y0 ** 1.5) - q * Math.sqrt(y0));
+    },
+  });
 }

@@ -2,15 +2,15 @@
 export { ExecutionSim } from "./executionSim.ts";
 export { flatFees, venueFees } from "./fees.ts";
 export {
-  type ImpactJump,
   type ImpactOverlay,
   type ImpactOverlayParams,
-  JumpOverlay,
   linearImpact,
   noImpact,
   sqrtImpact,
+  VolumeOverlay,
 } from "./impactOverlay.ts";
 export { constantLatency, type LatencyModel } from "./latency.ts";
+export { OwnerPricing } from "./ownerPricing.ts";
 export {
   logProb,
   logProbQueue,

@@ -73,7 +73,8 @@ export interface PassiveHost {
   readonly trades: TradeMemory;
   readonly queueModel: QueueModel;
   /** Fill `qty` shares of resting order `o` as maker at its price (removes it when done). */
-  makerFill(o: SimOrder, qty: number, ts: bigint): void;
+  /** A resting order filled; `printed` = its shares are part of a trade the data printed (not a quote cross). */
+  makerFill(o: SimOrder, qty: number, ts: bigint, printed: boolean): void;
   /** An owner's consumed-liquidity ledger got entries (refreshed at later book updates). */
   noteLedger(ledger: ConsumedLedger): void;
 }
@@ -184,7 +185,7 @@ export class PassiveFills {
         const q = Math.min(o.remaining, left);
         if (q < 1) continue;
         used.set(o.owner, (used.get(o.owner) ?? 0) + q);
-        this.host.makerFill(o, q, ts);
+        this.host.makerFill(o, q, ts, true);
       }
       through.length = 0;
     }
@@ -204,7 +205,7 @@ export class PassiveFills {
       const rem = o.remaining;
       const q = this.host.queueModel.tradeAtPrice(o, budget, ownBefore, ownAfter);
       ownBefore += rem;
-      if (q >= 1) this.host.makerFill(o, Math.floor(q + 1e-9), ts);
+      if (q >= 1) this.host.makerFill(o, Math.floor(q + 1e-9), ts, true);
       ownAfter += o.remaining;
     }
     at.length = 0;
@@ -285,7 +286,7 @@ export class PassiveFills {
       const q = takeCrossing(this.host.books, o.ledger, v, buy, o.pk, o.remaining);
       if (q > 0) {
         this.host.noteLedger(o.ledger);
-        this.host.makerFill(o, q, ts);
+        this.host.makerFill(o, q, ts, false);
       }
     }
     hit.length = 0;

@@ -61,10 +61,10 @@ export const IMPACT_MODELS = new Registry<ImpactModelEntry>("impact model")
   .register("none", { description: "pure replay, no own impact (a lower bound on cost)", make: noImpact })
   .register(
     "linear",
-    { description: "calibrated propagator: jump lambda_usd q, decay exp(-beta dt)", make: linearImpact },
+    { description: "calibrated propagator: F(Y) = lambda_usd Y, decay exp(-beta dt)", make: linearImpact },
     { isDefault: true },
   )
   .register("sqrt", {
-    description: "concave: jump lambda_usd sqrt(q q_ref), q_ref = mean child size, same decay",
+    description: "square-root law in the decayed volume: F(Y) = kappa sqrt(Y), q_ref = 1% of ADV",
     make: sqrtImpact,
   });

@@ -10,12 +10,17 @@
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
 import { priceKey } from "../core/units.ts";
-import { availableTo, type ConsumedLedger, consume, pruneLedger, pruneVenue } from "./consumed.ts";
+import { availableTo, type ConsumedLedger, consume, dropVenue, pruneLedger, pruneVenue } from "./consumed.ts";
 import { ASK, BID, type SourceDepth } from "./levels.ts";
 import type { SimOrder } from "./order.ts";
 import type { FeeSchedule } from "./types.ts";
 
 export interface TakerSink {
+  /**
+   * Shares (<= qty) of `qty` offered at `priceUsd` on `venue` that the order takes (its owner's limit on the
+   * impacted price, ownerPricing.ts); fewer than `qty` ends the walk (deeper levels only cost more).
+   */
+  accept(venue: number, priceUsd: number, qty: number): number;
   /** `qty` shares taken at `priceUsd` on `venue`; feeUsd = takerFeeUsd(venue) x qty. */
   takerFill(venue: number, priceUsd: number, qty: number, feeUsd: number): void;
 }
@@ -77,10 +82,14 @@ export function walkLiquidity(
       }
     }
     if (bestV < 0 || (buy ? bestK > limitPk : bestK < limitPk)) break;
-    const q = Math.min(left, Math.floor(bestAvail));
-    consume(ledger, bestV, side, bestK, sz[bestAt]!, q);
-    left -= q;
-    sink.takerFill(bestV, px[bestAt]!, q, bestFee * q);
+    const offered = Math.min(left, Math.floor(bestAvail));
+    const q = sink.accept(bestV, px[bestAt]!, offered);
+    if (q > 0) {
+      consume(ledger, bestV, side, bestK, sz[bestAt]!, q);
+      left -= q;
+      sink.takerFill(bestV, px[bestAt]!, q, bestFee * q);
+    }
+    if (q < offered) break;
   }
   return qty - left;
 }
@@ -128,11 +137,17 @@ export function takeCrossing(
 export class Taker {
   /** The owners' ledgers that hold consumed entries. */
   private readonly withEntries = new Set<ConsumedLedger>();
+  /**
+   * Ledgers of owners under an impact overlay (docs/models.md 6.1): their consumption lasts for one consistent book
+   * of a venue only (the overlay carries the persistence), so a venue's new book clears their entries there.
+   */
+  private readonly perBook = new Set<ConsumedLedger>();
   private readonly ptr: Int32Array;
   private taking: SimOrder | null = null;
   private takingNs = 0n;
   /** Receives the taker fills of the order being walked (one object for the simulator's lifetime). */
   private readonly sink: TakerSink = {
+    accept: (venue, priceUsd, qty) => this.accept(this.taking!, this.takingNs, venue, priceUsd, qty),
     takerFill: (venue, priceUsd, qty, feeUsd) =>
       this.onTakerFill(this.taking!, this.takingNs, venue, priceUsd, qty, feeUsd),
   };
@@ -151,8 +166,21 @@ export class Taker {
       qty: number,
       feeUsd: number,
     ) => void,
+    /** Shares (<= qty) of a fill of order o at priceUsd that its owner accepts. */
+    private readonly accept: (
+      o: SimOrder,
+      tsNs: bigint,
+      venue: number,
+      priceUsd: number,
+      qty: number,
+    ) => number,
   ) {
     this.ptr = new Int32Array(maxVenues);
+  }
+
+  /** The owner of `ledger` trades under an impact overlay: its consumption lasts one book per venue. */
+  consumeForOneBook(ledger: ConsumedLedger): void {
+    this.perBook.add(ledger);
   }
 
   /** True when some owner holds consumed entries (prune at book updates). */
@@ -186,7 +214,8 @@ export class Taker {
   /** Venue `v` has a new consistent book: update the consumed entries of its levels (consumed.ts). */
   prune(v: number): void {
     for (const ledger of this.withEntries) {
-      pruneVenue(ledger, this.books, this.depth, v);
+      if (this.perBook.has(ledger)) dropVenue(ledger, v);
+      else pruneVenue(ledger, this.books, this.depth, v);
       if (ledger.length === 0) this.withEntries.delete(ledger);
     }
   }

@@ -68,8 +68,28 @@ export interface Fill {
    * venue displays at or through our price and not yet consumed by our owner (see executionSim.ts).
    */
   readonly maker: boolean;
+  /**
+   * true when the fill's shares are part of a trade the data printed (a passive fill carved out of a trade,
+   * docs/models.md 6.3): the market volume already counts them. false for taker fills and quote-cross fills,
+   * which the data's volume does not contain (participation adds them, docs/models.md 8).
+   */
+  readonly printed: boolean;
   /** Total fee of this fill in dollars: + paid (taker fee), - received (maker rebate). */
   readonly feeUsd: number;
+  /**
+   * Own-impact overlay charged per share on top of priceUsd (docs/models.md 6.6), side-adjusted price units
+   * (the effective price is priceUsd + s impactUsd); 0 for an owner without an overlay. Each fill of a market
+   * block pays the increase of the block's charge it causes, so a fill deep in the book may carry a negative
+   * value (its walk repays own jump charged to the shallower fills); a block's total is never negative.
+   */
+  readonly impactUsd: number;
+  /**
+   * The data's national best on the side the fill takes (the ask for a buy) in the consistent book it executed
+   * against (for a limit fill the last one at or before it); NaN when that side is empty.
+   */
+  readonly bestUsd: number;
+  /** The data's national mid of that book; NaN when one-sided. */
+  readonly midUsd: number;
 }
 
 /** Buy (+1) or sell (-1). */

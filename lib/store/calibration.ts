@@ -1,11 +1,11 @@
 /**
  * Calibration records in an ObjectStore, one folder per (version, symbol, date), keys from ./keys.ts:
- * calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow}.parquet
+ * calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow,adverse}.parquet
  * (schemas in lib/results/calibrationSchema.ts). calibration.parquet is written LAST, so its presence marks a
  * complete record.
  */
 import type * as arrow from "apache-arrow";
-import type { ImpactCandidate } from "../calibration/types.ts";
+import type { AdverseMarkout, ImpactCandidate } from "../calibration/types.ts";
 import {
   type BookSide,
   CALIBRATION_VERSION,
@@ -18,6 +18,7 @@ import { openParquet, readRowGroup } from "../parquet/read.ts";
 import { bufferSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import {
+  CALIBRATION_ADVERSE_TABLE,
   CALIBRATION_FITS_TABLE,
   CALIBRATION_OUTFLOW_TABLE,
   CALIBRATION_PROFILE_TABLE,
@@ -57,7 +58,7 @@ export async function calibrationExists(
   return store.exists(calibrationKey(symbol, date, "calibration", version));
 }
 
-/** Write the five files of a record (calibration.parquet last). */
+/** Write the six files of a record (calibration.parquet last). */
 export async function writeCalibration(store: ObjectStore, r: CalibrationRecord): Promise<void> {
   const key = (f: CalibrationFile) => calibrationKey(r.symbol, r.date, f, r.version);
   const profile = Array.from(r.volumeProfile, (share, k) => ({
@@ -76,6 +77,9 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
       r2: c.r2,
       n: c.n,
       units: "sigma_d per fraction of V_d",
+      lambda_rel: c.lambdaRel,
+      ssr: c.ssr,
+      sst: c.sst,
     })),
     ...r.kyle.map((k) => ({
       kind: "kyle",
@@ -86,6 +90,9 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
       r2: k.r2,
       n: k.n,
       units: "USD per share",
+      lambda_rel: null,
+      ssr: null,
+      sst: null,
     })),
   ];
   const venues = r.venues.map((v) => ({
@@ -93,9 +100,16 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
     side: v.side,
     outflow_mean: v.outflowMean,
     outflow_minutes: v.outflowSamples.length,
-    adverse_usd: v.adverseUsd,
-    adverse_n: v.adverseN,
   }));
+  const adverse = r.venues.flatMap((v) =>
+    v.adverse.map((a) => ({
+      venue: v.venue,
+      side: v.side,
+      horizon_s: a.horizonS,
+      adverse_usd: a.usd,
+      adverse_n: a.n,
+    })),
+  );
   const outflow = r.venues.flatMap((v) =>
     Array.from(v.outflowSamples, (shares, minute) => ({ venue: v.venue, side: v.side, minute, shares })),
   );
@@ -103,12 +117,15 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
   await store.put(key("fits"), await rowsToParquet(CALIBRATION_FITS_TABLE, fits));
   await store.put(key("venues"), await rowsToParquet(CALIBRATION_VENUES_TABLE, venues));
   await store.put(key("outflow"), await rowsToParquet(CALIBRATION_OUTFLOW_TABLE, outflow));
+  await store.put(key("adverse"), await rowsToParquet(CALIBRATION_ADVERSE_TABLE, adverse));
   const main = {
     calibration_version: r.version,
     session_open_ns: r.sessionOpenNs,
     session_close_ns: r.sessionCloseNs,
     events: r.events,
     session_coverage: r.sessionCoverage,
+    data_start_s: r.dataStartS,
+    data_end_s: r.dataEndS,
     daily_volume: r.dailyVolume,
     trade_count: r.tradeCount,
     sigma_daily: r.sigmaDaily,
@@ -120,6 +137,7 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
     half_life_s: r.impact.halfLifeS,
     beta_per_s: r.impact.beta,
     impact_r2: r.impact.r2,
+    lambda_rel: r.impact.lambdaRel,
     lambda_usd: r.impact.lambdaUsd,
     ofi_window_s: r.ofi.windowS,
     ofi_horizon_s: r.ofi.horizonS,
@@ -180,8 +198,8 @@ export async function readCalibration(
     }
     return readColumns(store.describe(key(f)), bytes);
   };
-  const [main, profile, fits, venues, outflow] = await Promise.all(CALIBRATION_FILES.map(load));
-  if (!main || !profile || !fits || !venues || !outflow || main.rows !== 1) {
+  const [main, profile, fits, venues, outflow, adverse] = await Promise.all(CALIBRATION_FILES.map(load));
+  if (!main || !profile || !fits || !venues || !outflow || !adverse || main.rows !== 1) {
     throw new DataFormatError(`calibration ${store.describe(key("calibration"))} must hold exactly one row`);
   }
   const m = (c: string) => main.col(c)[0];
@@ -192,11 +210,23 @@ export async function readCalibration(
   const fb = fits.col("beta_per_s").map(num);
   const fr = fits.col("r2").map(num);
   const fn = fits.col("n").map(num);
+  const fl = fits.col("lambda_rel").map(num);
+  const fss = fits.col("ssr").map(num);
+  const fst = fits.col("sst").map(num);
   const candidates: ImpactCandidate[] = [];
   const kyle: KyleRow[] = [];
   kinds.forEach((k, i) => {
     if (k === "propagator") {
-      candidates.push({ halfLifeS: fh[i]!, beta: fb[i]!, lambda: fc[i]!, r2: fr[i]!, n: fn[i]! });
+      candidates.push({
+        halfLifeS: fh[i]!,
+        beta: fb[i]!,
+        lambda: fc[i]!,
+        r2: fr[i]!,
+        lambdaRel: fl[i]!,
+        ssr: fss[i]!,
+        sst: fst[i]!,
+        n: fn[i]!,
+      });
     } else if (k === "kyle") {
       kyle.push({ periodS: fh[i]!, lambdaUsdPerShare: fc[i]!, interceptUsd: fi[i]!, r2: fr[i]!, n: fn[i]! });
     }
@@ -209,8 +239,18 @@ export async function readCalibration(
   const vSide = venues.col("side") as BookSide[];
   const vMean = venues.col("outflow_mean").map(num);
   const vMinutes = venues.col("outflow_minutes").map(num);
-  const vAdv = venues.col("adverse_usd").map(num);
-  const vAdvN = venues.col("adverse_n").map(num);
+  const aVenue = adverse.col("venue") as string[];
+  const aSide = adverse.col("side") as string[];
+  const aH = adverse.col("horizon_s").map(num);
+  const aUsd = adverse.col("adverse_usd").map(num);
+  const aN = adverse.col("adverse_n").map(num);
+  const markoutsOf = new Map<string, AdverseMarkout[]>();
+  for (let j = 0; j < aVenue.length; j++) {
+    const k = `${aVenue[j]}|${aSide[j]}`;
+    const list = markoutsOf.get(k) ?? [];
+    list.push({ horizonS: aH[j]!, usd: aUsd[j]!, n: aN[j]! });
+    markoutsOf.set(k, list);
+  }
   const samplesOf = new Map<string, Float64Array>();
   for (let i = 0; i < vName.length; i++)
     samplesOf.set(`${vName[i]}|${vSide[i]}`, new Float64Array(vMinutes[i]!));
@@ -225,8 +265,7 @@ export async function readCalibration(
       side: vSide[i]!,
       outflowSamples: samples,
       outflowMean: vMean[i]!,
-      adverseUsd: vAdv[i]!,
-      adverseN: vAdvN[i]!,
+      adverse: markoutsOf.get(`${venue}|${vSide[i]}`) ?? [],
     };
   });
   return {
@@ -237,6 +276,8 @@ export async function readCalibration(
     sessionCloseNs: BigInt(m("session_close_ns") as bigint),
     events: num(m("events")),
     sessionCoverage: main.has("session_coverage") ? num(m("session_coverage")) : Number.NaN,
+    dataStartS: num(m("data_start_s")),
+    dataEndS: num(m("data_end_s")),
     dailyVolume: num(m("daily_volume")),
     tradeCount: num(m("trade_count")),
     sigmaDaily: num(m("sigma_daily")),
@@ -252,6 +293,7 @@ export async function readCalibration(
       halfLifeS: num(m("half_life_s")),
       beta: num(m("beta_per_s")),
       r2: num(m("impact_r2")),
+      lambdaRel: num(m("lambda_rel")),
       lambdaUsd: num(m("lambda_usd")),
     },
     kyle,

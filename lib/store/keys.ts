@@ -35,7 +35,7 @@ import {
 // ---- calibration ---------------------------------------------------------------------------------------
 
 /** The files of one calibration record; calibration.parquet is written last and marks a complete record. */
-export const CALIBRATION_FILES = ["calibration", "profile", "fits", "venues", "outflow"] as const;
+export const CALIBRATION_FILES = ["calibration", "profile", "fits", "venues", "outflow", "adverse"] as const;
 export type CalibrationFile = (typeof CALIBRATION_FILES)[number];
 
 function validateVersion(version: number): number {

@@ -2,17 +2,19 @@
 import { validateDate, validateRunId, validateSymbol } from "../core/ids.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { type CellValue, rowsToParquet } from "../results/schema.ts";
-import { CHILD_ORDERS, EXECUTIONS, FILLS, TASK_QUALITY } from "../results/tables.ts";
+import { CHILD_ORDERS, EXECUTIONS, FILLS, TASK_QUALITY, VENUE_STATS } from "../results/tables.ts";
 import { resultKey } from "./keys.ts";
 
 type Row = Record<string, CellValue>;
 
-/** The rows of one task's four result tables. */
+/** The rows of one task's result tables. */
 export interface TaskRows {
   readonly executions: Row[];
   readonly childOrders: Row[];
   readonly fills: Row[];
   readonly taskQuality: Row[];
+  /** The venue scorecard: one row per strategy x venue (lib/task/venueStats.ts). */
+  readonly venueStats: Row[];
 }
 
 /** Where one table's file of a task goes (resultKey for msor backtest, stagingResultKey for a sweep). */
@@ -41,6 +43,7 @@ export async function writeTaskResults(
     [CHILD_ORDERS, rows.childOrders],
     [FILLS, rows.fills],
     [TASK_QUALITY, rows.taskQuality],
+    [VENUE_STATS, rows.venueStats],
   ] as const) {
     const key = keyOf(schema, runId, date, symbol);
     await store.put(key, await rowsToParquet(schema, data));

@@ -78,6 +78,8 @@ export interface BacktestSummary {
     defaults_used: string[];
     /** Override sets (calibration.overrides) with the parameters each fixes or scales; empty = none. */
     parameter_sets: { name: string; overridden: string[]; adv: number }[];
+    /** calibrated | extrapolated | default (lib/calibration/params.ts advOf); the warm-up's own volume: "day". */
+    adv_source: string;
     adv: number;
     parent_sizes: number[];
     rows: number;
@@ -127,6 +129,7 @@ export async function runLocalBacktest(a: {
           defaults_used: [],
           parameter_sets: [],
           adv: record.dailyVolume,
+          adv_source: "day",
           parent_sizes: [],
           rows: record.events,
           max_gap_s: Number.NaN,
@@ -158,6 +161,7 @@ export async function runLocalBacktest(a: {
         .filter((p) => p.name !== "")
         .map((p) => ({ name: p.name, overridden: [...p.params.overridden], adv: p.params.adv })),
       adv: r.params.adv,
+      adv_source: r.params.advSource,
       parent_sizes: [...new Set(r.executions.map((e) => Number(e.parent_qty)))],
       rows: r.quality.rows,
       max_gap_s: Number(r.taskQuality[0]?.max_gap_s ?? Number.NaN),

@@ -25,8 +25,10 @@ export interface StrategySummary {
   readonly no_data: number;
   readonly fill_rate: number;
   readonly is_bps: number;
-  /** Mean own-impact overlay cost (part of is_bps), bps of executed notional; 0 with impact model none. */
+  /** Mean own-impact overlay cost per parent share, bps; 0 with impact model none. */
   readonly impact_bps: number;
+  /** Mean replay walk beyond the data's best per parent share, bps. */
+  readonly walk_bps: number;
   readonly opportunity_bps: number;
   readonly total_cost_bps: number;
   readonly median_cost_bps: number;
@@ -127,6 +129,7 @@ export function summarizeStrategies(rows: readonly Row[], baseline = BASELINE_ST
         fill_rate: col("fill_rate"),
         is_bps: col("is_bps"),
         impact_bps: col("impact_cost_bps"),
+        walk_bps: col("walk_cost_bps"),
         opportunity_bps: col("opportunity_bps"),
         total_cost_bps: s.meanBps,
         median_cost_bps: s.medianBps,

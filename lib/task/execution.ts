@@ -21,16 +21,20 @@
 
 import { Rng, seedFrom } from "../core/rng.ts";
 import { priceKey } from "../core/units.ts";
+import { REVERSION_DELAY_NS } from "../metrics/parentMetrics.ts";
 import type { Scheduler } from "../schedule/index.ts";
+import { completionCost } from "../sim/completion.ts";
 import type { Fill } from "../sim/types.ts";
 import { ChildOrders, overfillShares } from "./children.ts";
 import {
   type ChildRecord,
   committedOf,
   type ExecutionContext,
+  type LimitOrderRecord,
   type ParentOrder,
   type StrategyInstance,
 } from "./executionTypes.ts";
+import { Markouts } from "./markouts.ts";
 import { ParentImpact } from "./ownImpact.ts";
 import { ParentRecord } from "./parentRecord.ts";
 import { RiskGate, trimToRoom } from "./riskControls.ts";
@@ -51,6 +55,8 @@ export { overfillOf } from "./executionTypes.ts";
 export { limitPriceUsd } from "./riskControls.ts";
 
 const MAX_DECISIONS = 100_000;
+/** The sqrt overlay's reference size q_ref as a share of ADV (docs/models.md 6.6). */
+const SQRT_REF_ADV_SHARE = 0.01;
 
 export class ParentExecution extends ParentRecord {
   /** The scheduler's impact state and the own-impact overlay (ownImpact.ts). */
@@ -59,6 +65,18 @@ export class ParentExecution extends ParentRecord {
   private readonly rng: Rng;
   private prevMark: TapeMark | undefined;
   private intervalFilled = 0;
+  /** Our fills in the current interval that the data's volume does not contain (participation, docs/models.md 8). */
+  private intervalAggressive = 0;
+  /** True from t0 while no two-sided book has been seen (the schedule starts at the first one). */
+  private waitingForBook = false;
+  /** Start and length of the schedule: t0 and T, or the first two-sided book after t0 and what is left of T. */
+  private schedStartNs: bigint;
+  private schedHorizonS: number;
+  /** The impacted mid 1, 10, 60 and 300 s after each fill (markouts, docs/models.md 8). */
+  readonly markouts: Markouts;
+  /** Our limit orders: venue, shares, when sent and first filled (the venue scorecard, lib/task/venueStats.ts). */
+  readonly limitOrders: LimitOrderRecord[] = [];
+  private readonly limitOrderById = new Map<number, LimitOrderRecord>();
 
   constructor(
     readonly owner: number,
@@ -68,6 +86,9 @@ export class ParentExecution extends ParentRecord {
   ) {
     super(order, new RiskGate(order, ctx), new ChildOrders(ctx.sim));
     this.impact = new ParentImpact(order.startNs);
+    this.schedStartNs = order.startNs;
+    this.schedHorizonS = order.horizonS;
+    this.markouts = new Markouts(ctx.timers, (t) => this.impactedMid(t));
     this.rng = new Rng(
       seedFrom(ctx.seed, ctx.symbol, ctx.date, strategy.seedLabel ?? strategy.label, order.id),
     );
@@ -82,53 +103,88 @@ export class ParentExecution extends ParentRecord {
     ctx.timers.at(this.endNs, () => {
       this.endMid = this.impactedMid(this.endNs);
       this.endMark = ctx.tape.snapshot();
+      this.lastMark = this.endMark;
       this.closeInterval(this.endMark); // the last interval (terminal block, the rest) counts too
+      this.lastMid = this.endMid; // T_last = t0 + T unless a fill comes later
+      this.probeAfter(this.endNs);
     });
     ctx.timers.at(this.endNs + BigInt(Math.round(ctx.endGraceS * 1e9)), () => this.cancelAll());
-    ctx.timers.at(this.endNs + 300_000_000_000n, () => {
-      this.afterMid = this.impactedMid(this.endNs + 300_000_000_000n);
-    });
   }
 
-  /** True while the arrival mid still waits for the first two-sided book after t0 (runTask feeds books). */
+  /** True while the schedule waits for the first two-sided book after t0 (runTask feeds books). */
   get awaitingArrival(): boolean {
-    return this.impact.started && !(this.arrivalMid > 0);
+    return this.waitingForBook;
   }
 
   /** A consistent book at tsNs (>= t0) with national mid `midUsd` (NaN when one-sided). */
   observeBook(tsNs: bigint, midUsd: number): void {
     this.arrival.observe(tsNs, midUsd);
     const a = this.arrival.result();
-    if (a.status === "ok") {
-      this.arrivalMid = a.midUsd;
-      this.applyArrivalControls();
+    if (a.status === "ok" && this.waitingForBook) {
+      this.waitingForBook = false;
+      if (tsNs < this.endNs) this.begin(tsNs, a.midUsd);
     }
+  }
+
+  /**
+   * Reversion (docs/models.md 8): the impacted mid 5 minutes after T_last = the later of t0 + T and the last
+   * fill. Each fill after T moves T_last, so the probe whose time is still T_last + 5 min when it fires counts.
+   */
+  private probeAfter(tLastNs: bigint): void {
+    this.lastNs = tLastNs;
+    const due = tLastNs + REVERSION_DELAY_NS;
+    this.ctx.timers.at(due, () => {
+      if (this.lastNs === tLastNs) this.afterMid = this.impactedMid(due);
+    });
   }
 
   /** The controls that need m0: the limit price and the notional cap (the target min(S, cap)). */
   private applyArrivalControls(): void {
     const cap = this.gate.arrive(this.arrivalMid);
+    this.impact.setLimit(this.gate.limitUsd);
     if (cap !== undefined) this.target = Math.min(this.order.qty, cap);
+  }
+
+  /** The limit bound: the touch was beyond it when an order was due, limited shares ended unfilled, or it cut a fill. */
+  override get limitHit(): boolean {
+    return this.gate.limitHit || this.impact.limitHeld;
   }
 
   private start(): void {
     // the book standing at t0 (the last consistent one before the first record at or after t0)
     this.arrival.observe(this.order.startNs, this.ctx.sim.books.mid());
     const a = this.arrival.result();
-    this.arrivalMid = a.status === "ok" ? a.midUsd : Number.NaN;
+    if (a.status === "ok") this.begin(this.order.startNs, a.midUsd);
+    else this.waitingForBook = true; // no two-sided book yet: nothing is decided, queued or sent before one
+  }
+
+  /**
+   * The schedule starts at tNs with arrival mid m0 (docs/models.md 8): at t0, or at the first two-sided book
+   * after t0 with what is left of the window, t0 + T - tNs.
+   */
+  private begin(tNs: bigint, m0: number): void {
+    this.arrivalMid = m0;
+    this.schedStartNs = tNs;
+    this.schedHorizonS = Number(this.endNs - tNs) / 1e9;
     this.applyArrivalControls();
     const impact = { lambdaUsd: this.ctx.lambdaUsdAt(this.arrivalMid), beta: this.ctx.beta };
-    // q_ref of the sqrt overlay: the parent's mean child size, S / number of decisions
-    const decisions = Math.min(
-      MAX_DECISIONS,
-      Math.max(1, Math.ceil((this.order.horizonS - 1e-9) / this.ctx.decisionIntervalS)),
+    // q_ref of the sqrt overlay: 1% of ADV (docs/models.md 6.6), the same for every parent and strategy
+    this.impact.start(
+      impact,
+      this.strategy.impactModel ?? "none",
+      SQRT_REF_ADV_SHARE * this.ctx.advShares,
+      this.ctx.sim,
+      this.owner,
+      this.order.side,
     );
-    this.impact.start(impact, this.strategy.impactModel ?? "none", this.order.qty / decisions);
-    this.scheduler = this.strategy.makeScheduler(this.order, impact);
+    this.impact.setLimit(this.gate.limitUsd);
+    const schedOrder =
+      tNs === this.order.startNs ? this.order : { ...this.order, startNs: tNs, horizonS: this.schedHorizonS };
+    this.scheduler = this.strategy.makeScheduler(schedOrder, impact);
     this.startMark = this.ctx.tape.snapshot();
     const before = this.prevMark; // the mark at t0 - dt (participation cap), if any
     this.prevMark = this.startMark;
-    this.decide(0, this.order.startNs, before);
+    this.decide(0, tNs, before);
   }
 
   /** The national mid at tNs with the owner's overlay impact: m + s I(tNs) (docs/models.md 6.6). */
@@ -139,23 +195,25 @@ export class ParentExecution extends ParentRecord {
   private decide(k: number, tNs: bigint, preStart?: TapeMark): void {
     const { ctx, order } = this;
     const dt = ctx.decisionIntervalS;
+    const horizonS = this.schedHorizonS;
     const elapsedS = k * dt;
-    const intervalS = Math.min(dt, order.horizonS - elapsedS);
+    const intervalS = Math.min(dt, horizonS - elapsedS);
     const mark = ctx.tape.snapshot();
     const marketVolumePrev = k === 0 ? 0 : this.closeInterval(mark);
     // realized market volume of the previous interval (before t0 at k = 0), for the hard participation cap
     const realizedPrev = k === 0 ? (preStart ? mark.volume - preStart.volume : 0) : marketVolumePrev;
     this.intervalFilled = 0;
+    this.intervalAggressive = 0;
     this.prevMark = mark;
     const remaining = Math.max(0, this.target - this.filled - this.orders.committed());
-    const forecast = this.strategy.alpha.forecast(tNs, order.horizonS - elapsedS);
+    const forecast = this.strategy.alpha.forecast(tNs, horizonS - elapsedS);
     const alpha = { moveUsd: order.side * forecast.moveUsd, timescaleS: forecast.timescaleS };
     const impactUsd = this.impact.at(tNs);
     const intervalEnd = tNs + BigInt(Math.round(intervalS * 1e9));
     const qty = this.scheduler!.decide({
       k,
       elapsedS,
-      horizonS: order.horizonS,
+      horizonS,
       intervalS,
       remaining,
       parentQty: order.qty,
@@ -170,8 +228,8 @@ export class ParentExecution extends ParentRecord {
     if (due > 0 && (send > 0 || this.gate.carried === 0))
       this.sendChild(k, tNs, send, alpha.moveUsd, impactUsd);
     const next = k + 1;
-    if (next * dt < order.horizonS - 1e-9 && next < MAX_DECISIONS) {
-      ctx.timers.at(order.startNs + BigInt(Math.round(next * dt * 1e9)), (due) => this.decide(next, due));
+    if (next * dt < horizonS - 1e-9 && next < MAX_DECISIONS) {
+      ctx.timers.at(this.schedStartNs + BigInt(Math.round(next * dt * 1e9)), (due) => this.decide(next, due));
     }
   }
 
@@ -214,6 +272,9 @@ export class ParentExecution extends ParentRecord {
       const price = this.gate.clip(prices[v]!);
       const id = ctx.sim.submitLimit(this.owner, v, order.side, price, l, tNs);
       this.orders.trackLimit(child, id, v, priceKey(price));
+      const lo: LimitOrderRecord = { venue: v, qty: l, sentNs: tNs, firstFillNs: undefined };
+      this.limitOrders.push(lo);
+      this.limitOrderById.set(id, lo);
       limitIds.push(id);
       child.limits[names[v]!] = l;
     });
@@ -258,7 +319,9 @@ export class ParentExecution extends ParentRecord {
   private closeInterval(mark: TapeMark): number {
     if (!this.prevMark) return 0;
     const volume = mark.volume - this.prevMark.volume;
-    if (volume > 0) this.maxParticipation = Math.max(this.maxParticipation, this.intervalFilled / volume);
+    // our passive fills are carved out of the data's trades (already in `volume`), our market fills are not
+    const denom = volume + this.intervalAggressive;
+    if (denom > 0) this.maxParticipation = Math.max(this.maxParticipation, this.intervalFilled / denom);
     return volume;
   }
 
@@ -276,7 +339,18 @@ export class ParentExecution extends ParentRecord {
       this.cancelledQty += rest;
       this.uncommit(c, rest, t);
     });
-    if (this.filled < this.order.qty) this.cancelMid = this.impactedMid(t);
+    const unfilled = this.order.qty - this.filled;
+    if (unfilled > 0) {
+      // what one market block completing the rest would pay now (the opportunity cost, docs/models.md 8)
+      const c = completionCost(this.ctx.sim.books, this.ctx.sim.fees, this.order.side, unfilled);
+      this.cancelMid = this.impactedMid(t);
+      this.completion = {
+        halfSpreadUsd: c.halfSpreadUsd,
+        takerFeeUsd: c.takerFeeUsd,
+        walkUsd: c.walkUsd,
+        ownJumpUsd: this.impact.ownJumpAt(t, unfilled),
+      };
+    }
   }
 
   /** A child sent whole as one market order. */
@@ -323,11 +397,25 @@ export class ParentExecution extends ParentRecord {
   /** Fill callback from the simulator (routed by owner). */
   onFill(f: Fill): void {
     const child = this.orders.childOfOrder(f.orderId);
-    // the child is the overlay's group: a concave law sees the child's size, not the fill fragments
-    const impactUsd = this.impact.charge(f.tsNs, f.qty, child?.index);
-    this.fills.push({ ...f, catchUp: this.orders.isCatchUp(f.orderId), impactUsd });
+    this.fills.push({ ...f, catchUp: this.orders.isCatchUp(f.orderId) });
+    this.markouts.add(f.tsNs);
+    if (f.maker) {
+      const lo = this.limitOrderById.get(f.orderId);
+      if (lo && lo.firstFillNs === undefined) lo.firstFillNs = f.tsNs;
+    }
     this.filled += f.qty;
     this.intervalFilled += f.qty;
+    if (!f.printed) {
+      // not in the data's trade volume (market fills, quote crosses): participation adds them
+      this.intervalAggressive += f.qty;
+      this.aggressiveQty += f.qty;
+    }
+    if (f.tsNs > this.endNs) {
+      // a fill after T (catch-up, retry, a limit in the grace) moves T_last: reversion and participation follow it
+      this.lastMid = this.impact.mid(f.midUsd, f.tsNs, this.order.side);
+      this.lastMark = this.ctx.tape.snapshot();
+      if (f.tsNs > this.lastNs) this.probeAfter(f.tsNs);
+    }
     // committed shares are already in the impact state; only fills beyond a child's X (overfill) add to it
     const newShares = overfillShares(child, f.qty);
     if (newShares > 0) this.impact.add(f.tsNs, newShares);

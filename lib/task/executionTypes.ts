@@ -71,6 +71,8 @@ export interface ExecutionContext {
   lambdaUsdAt(midUsd: number): number;
   /** Impact decay, per second (ln 2 / half-life). */
   readonly beta: number;
+  /** ADV of the parameter set, shares (the sqrt overlay's q_ref is 1% of it). */
+  readonly advShares: number;
   /** Order-entry latency of an order (or cancel) sent at tNs, ns: a complete child's rest is cancelled this late. */
   readonly latencyNs?: (tNs: bigint) => bigint;
   readonly seed: number;
@@ -118,8 +120,15 @@ export const overfillOf = (c: ChildRecord): number => Math.max(0, c.filledQty - 
 /** Shares of a child still committed: X minus its fills and cancelled shares (0 once complete). */
 export const committedOf = (c: ChildRecord): number => Math.max(0, c.qty - c.filledQty - c.cancelledQty);
 
+/** One limit order a parent posted (the venue scorecard). */
+export interface LimitOrderRecord {
+  readonly venue: number;
+  readonly qty: number;
+  readonly sentNs: bigint;
+  /** Time of its first fill; undefined while (or if never) filled. */
+  firstFillNs: bigint | undefined;
+}
+
 export interface FillRecord extends Fill {
   readonly catchUp: boolean;
-  /** Own-impact overlay paid per share on top of priceUsd, side-adjusted $ (>= 0; 0 under `none`). */
-  readonly impactUsd: number;
 }

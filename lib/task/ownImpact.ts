@@ -2,18 +2,20 @@
  * The two impacts one parent order carries (docs/models.md 4 and 6.6), for its execution (lib/task/execution.ts):
  * the scheduler's impact STATE I(t) (what the schedule believes: committed shares enter it when a child is
  * sent, cancelled ones leave it, overfill adds to it; decayed at beta between events) and the own-impact
- * OVERLAY of the strategy's impact model, which charges every fill s (I(t-) + J/2) per share on top of its
- * replay price and moves the mids the metrics read to m + s I.
+ * OVERLAY of the strategy's impact model (lib/sim/impactOverlay.ts), which the simulator applies to the owner's
+ * fills (Fill.impactUsd, the limit on the impacted price) and which moves the mids the metrics read to m + s F(Y).
  */
 
 import { type ImpactParams, ImpactState } from "../schedule/index.ts";
-import type { ImpactOverlay } from "../sim/index.ts";
+import { type ExecutionSim, type ImpactOverlay, OwnerPricing } from "../sim/index.ts";
 import { IMPACT_MODELS } from "../sim/registry.ts";
 
 export class ParentImpact {
   private state: ImpactState | undefined;
   /** The overlay charging our fills (built at t0 with the parent's lambda_usd). */
   private overlay: ImpactOverlay | undefined;
+  /** The overlay and the limit as the simulator applies them to our fills (absent under `none`). */
+  private pricing: OwnerPricing | undefined;
   private atNs: bigint;
 
   constructor(startNs: bigint) {
@@ -22,11 +24,41 @@ export class ParentImpact {
 
   /**
    * At t0: the impact state with the parent's parameters, and the overlay of `model` (lib/sim/registry.ts
-   * IMPACT_MODELS) whose reference size q_ref (the sqrt law's) is `qRefShares`.
+   * IMPACT_MODELS) whose reference size q_ref (the sqrt law's) is `qRefShares`, handed to `sim` to price the
+   * fills of `owner` (a parent on `side`); `none` leaves the replay as it is.
    */
-  start(impact: ImpactParams, model: string, qRefShares: number): void {
+  start(
+    impact: ImpactParams,
+    model: string,
+    qRefShares: number,
+    sim: ExecutionSim,
+    owner: number,
+    side: 1 | -1,
+  ): void {
     this.state = new ImpactState(impact);
     this.overlay = IMPACT_MODELS.get(model).make({ ...impact, qRefShares });
+    if (model !== "none") {
+      this.pricing = new OwnerPricing(this.overlay, side);
+      sim.setPricing(owner, this.pricing);
+    }
+  }
+
+  /** The parent's limit price (NaN = none) applies to the impacted price of its fills. */
+  setLimit(limitUsd: number): void {
+    if (this.pricing) this.pricing.limitUsd = limitUsd;
+  }
+
+  /** True once the limit on the impacted price cut or refused a fill. */
+  get limitHeld(): boolean {
+    return this.pricing?.held ?? false;
+  }
+
+  /**
+   * The overlay's own-jump cost of completing `shares` in one block at tNs (price units, total; 0 under none):
+   * C_own(U; Y(tNs)) of the opportunity cost (docs/models.md 8).
+   */
+  ownJumpAt(tNs: bigint, shares: number): number {
+    return this.overlay ? this.overlay.ownJump(this.overlay.volumeAt(tNs), shares) : 0;
   }
 
   /** True once `start` ran. */
@@ -56,13 +88,8 @@ export class ParentImpact {
     this.state?.withdraw(shares, ageS);
   }
 
-  /** The national mid `midUsd` at tNs with the overlay's impact of a parent on `side`: m + s I(tNs). */
+  /** The national mid `midUsd` at tNs with the overlay's impact of a parent on `side`: m + s F(Y(tNs)). */
   mid(midUsd: number, tNs: bigint, side: 1 | -1): number {
     return this.overlay ? midUsd + side * this.overlay.valueAt(tNs) : midUsd;
-  }
-
-  /** The overlay's charge per share of a fill of `qty` at tsNs in `group` (side-adjusted $, 0 without one). */
-  charge(tsNs: bigint, qty: number, group: number | undefined): number {
-    return this.overlay ? this.overlay.fill(tsNs, qty, group) : 0;
   }
 }

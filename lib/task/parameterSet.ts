@@ -8,6 +8,7 @@
 import type { AlphaKind, AlphaModel } from "../alpha/types.ts";
 import { lambdaUsdAt, volumeForecast } from "../calibration/forecasts.ts";
 import { type TaskParams, taskAdverseOf, taskOutflowOf } from "../calibration/overrides.ts";
+import { adverseHorizonFor } from "../calibration/params.ts";
 import { InputError } from "../core/errors.ts";
 import { newYorkClockToUtcNs, regularSession } from "../core/session.ts";
 import type { OutflowDistribution } from "../router/index.ts";
@@ -85,8 +86,8 @@ export interface DayWiring {
 
 /**
  * The execution context of one parameter set: the spec's router, fees and timing, and the set's parameters
- * (lambda_usd at a mid, beta, the volume forecast, outflow per venue and side, adverse selection, a router
- * half-spread override).
+ * (lambda_usd at a mid, beta, the volume forecast, outflow per venue and side, adverse selection at the
+ * markout horizon nearest half the router's horizon, a router half-spread override).
  */
 export function executionContext(
   day: DayWiring,
@@ -95,6 +96,7 @@ export function executionContext(
 ): ExecutionContext {
   const { spec, sim } = day;
   const outflowCache = new Map<string, OutflowDistribution>();
+  const adverseHorizonS = adverseHorizonFor(params.adverseHorizonsS, spec.router.horizon_s);
   return {
     sim,
     timers: day.timers,
@@ -112,6 +114,7 @@ export function executionContext(
     makerRebateUsd: spec.fees.maker_rebate_usd,
     lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
     beta: params.beta,
+    advShares: params.adv,
     latencyNs: (tNs: bigint) => sim.latency.entryNs(tNs),
     seed: spec.seed,
     symbol: day.symbol,
@@ -128,7 +131,7 @@ export function executionContext(
       }
       return d;
     },
-    adverseUsd: (venue: string, side: "bid" | "ask") => taskAdverseOf(params, venue, side),
+    adverseUsd: (venue: string, side: "bid" | "ask") => taskAdverseOf(params, venue, side, adverseHorizonS),
     ...(params.routerHalfSpreadUsd ? { routerHalfSpreadUsd: params.routerHalfSpreadUsd } : {}),
     ...(day.riskControls ? { risk: day.riskControls } : {}),
     ...(day.halts ? { halts: day.halts } : {}),

@@ -23,12 +23,26 @@ export abstract class ParentRecord {
    */
   cancelMid = Number.NaN;
   readonly arrival: ArrivalMidTracker;
-  /** Mid at t0 + T, own impact included (m + s I). */
+  /**
+   * What one market block completing the unfilled rest would pay at the cancel (the opportunity cost,
+   * docs/models.md 8): the data's half-spread, the taker fee at the best, the walk W(U) beyond the best (total)
+   * and the overlay's own jump C_own(U; Y) (total); undefined when nothing was left unfilled.
+   */
+  completion: { halfSpreadUsd: number; takerFeeUsd: number; walkUsd: number; ownJumpUsd: number } | undefined;
+  /** Mid at t0 + T, own impact included (m + s F(Y)). */
   endMid = Number.NaN;
-  /** Mid at t0 + T + 5 min, own impact included (m + s I). */
+  /** T_last: the later of t0 + T and the last fill, ns (0 until t0 + T). */
+  lastNs = 0n;
+  /** The impacted mid at T_last (after the last block). */
+  lastMid = Number.NaN;
+  /** The impacted mid at T_last + 5 min; NaN until then. */
   afterMid = Number.NaN;
   startMark: TapeMark | undefined;
   endMark: TapeMark | undefined;
+  /** The tape at T_last (participation over [t0, T_last]). */
+  lastMark: TapeMark | undefined;
+  /** Our fills the data's printed volume does not contain (taker fills, quote crosses): participation adds them. */
+  aggressiveQty = 0;
   maxParticipation = 0;
   /** Shares cancelled unfilled at the end of the window (+ grace). */
   cancelledQty = 0;

@@ -43,8 +43,10 @@ export class RiskGate {
   limitHit = false;
   /** Decisions whose child was held because the national spread was wider than max_spread_bps. */
   spreadGuardSkips = 0;
-  /** Shares held back at decisions by max_child_shares / max_participation (carried to the next decision). */
+  /** The largest number of shares max_child_shares / max_participation held back at one decision. */
   cappedShares = 0;
+  /** Decisions skipped because the national book was not two-sided (nothing is sent without one). */
+  noBookSkips = 0;
   /** Decisions skipped because the market was halted. */
   haltSkips = 0;
   /** Shares held by a control (spread guard, caps, halt, no limit price yet) and carried to the next decision. */
@@ -113,6 +115,12 @@ export class RiskGate {
       this.carried = want;
       return 0;
     }
+    if (!(ctx.sim.books.mid() > 0)) {
+      // no two-sided book: no decision is sent; its shares carry to the next (docs/models.md 8)
+      this.noBookSkips++;
+      this.carried = want;
+      return 0;
+    }
     if (this.order.limitBps !== undefined && !(this.limitUsd > 0)) {
       this.carried = want; // no m0 yet: no limit price to send at
       return 0;
@@ -134,7 +142,7 @@ export class RiskGate {
     if (risk.maxParticipation !== undefined)
       cap = Math.min(cap, Math.floor(risk.maxParticipation * realizedPrev));
     cap = Math.max(0, cap);
-    this.cappedShares += want - cap;
+    this.cappedShares = Math.max(this.cappedShares, want - cap);
     this.carried = want - cap;
     return cap;
   }

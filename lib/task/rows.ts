@@ -1,11 +1,24 @@
 /** Result rows of a task (executions, child orders, fills, task quality) from the finished executions. */
 import type { CalibrationParams } from "../calibration/params.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
-import { parentMetrics } from "../metrics/parentMetrics.ts";
+import { MARKOUT_HORIZONS_S, parentMetrics } from "../metrics/parentMetrics.ts";
 import type { CellValue } from "../results/schema.ts";
 import type { TaskRows } from "../store/results.ts";
 import { overfillOf, type ParentExecution } from "./execution.ts";
-import { vwapBetween } from "./tape.ts";
+
+import { twapBetween, vwapBetween } from "./tape.ts";
+import { venueStatsRows } from "./venueStats.ts";
+
+/**
+ * Fill i's markout at horizon index k (docs/models.md 8): s (p + s o - m~(t + h)) / m0 x 1e4, positive = we paid
+ * more than the impacted mid h later; NaN when the data ends (last record `lastTsNs`) before t + h.
+ */
+function markoutBps(e: ParentExecution, i: number, k: number, lastTsNs: bigint): number {
+  if (e.markouts.dueAt(i, k) > lastTsNs) return Number.NaN;
+  const f = e.fills[i]!;
+  const s = e.order.side;
+  return (s * (f.priceUsd + s * f.impactUsd - e.markouts.midAt(i, k)) * 1e4) / e.arrivalMid;
+}
 
 type Row = Record<string, CellValue>;
 
@@ -26,11 +39,14 @@ export function resultRows(a: {
   bookLevels: number;
   /** Longest stretch of the session without a record, seconds. */
   maxGapS: number;
+  /** The national mid at the session's close (the close benchmark); NaN when one-sided or unknown. */
+  closeMidUsd?: number;
 }): TaskRows {
   const executions: Row[] = [];
   const childOrders: Row[] = [];
   const fills: Row[] = [];
   let noData = 0;
+  const ok = new Set<ParentExecution>();
   for (const e of a.executions) {
     const key = { symbol: a.symbol, order_id: e.order.id, strategy: e.strategy.label };
     const marketVwap = e.startMark && e.endMark ? vwapBetween(e.startMark, e.endMark) : Number.NaN;
@@ -45,17 +61,29 @@ export function resultRows(a: {
         maker: f.maker,
         catchUp: f.catchUp,
         impactUsd: f.impactUsd,
+        bestUsd: f.bestUsd,
+        midUsd: f.midUsd,
       })),
       marketVwapUsd: marketVwap,
       cancelMidUsd: e.cancelMid,
-      midAtEndUsd: e.endMid,
+      completion: e.completion,
+      midAtEndUsd: e.lastMid,
       midAfterUsd: e.afterMid,
-      endNs: e.windowEndNs,
+      endNs: e.lastNs,
+      marketVolume: e.startMark && e.lastMark ? e.lastMark.volume - e.startMark.volume : Number.NaN,
+      aggressiveQty: e.aggressiveQty,
       lastRecordNs: a.quality.lastTsNs,
       childCount: e.children.length,
       maxParticipation: e.maxParticipation,
     });
     if (m.status === "no_data") noData++;
+    else ok.add(e);
+    // benchmarks (docs/models.md 8): slippage s (p_eff - B) / B x 1e4 to the interval TWAP of the mid, the close
+    // and the participation-weighted price (the market VWAP over [t0, T_last], our realised participation)
+    const slip = (b: number) => (e.order.side * (m.avgPriceUsd - b) * 1e4) / b;
+    const twapMid = e.startMark && e.endMark ? twapBetween(e.startMark, e.endMark) : Number.NaN;
+    const closeMid = a.closeMidUsd ?? Number.NaN;
+    const pwp = e.startMark && e.lastMark ? vwapBetween(e.startMark, e.lastMark) : Number.NaN;
     const overfill = e.children.reduce((s, c) => s + overfillOf(c), 0);
     const alphaModel = e.strategy.alpha.kind;
     const p = a.paramsOf ? a.paramsOf(e) : a.params;
@@ -70,6 +98,8 @@ export function resultRows(a: {
       calibration_source: p.source,
       calibration_dates: p.dates.join(","),
       overridden: (p.overridden ?? []).join(","),
+      adv: p.adv,
+      adv_source: p.advSource,
       side: e.order.side === 1 ? "buy" : "sell",
       parent_qty: e.order.qty,
       start_ts: e.order.startNs,
@@ -84,6 +114,7 @@ export function resultRows(a: {
       fee_bps: m.feeBps,
       rebate_bps: m.rebateBps,
       impact_cost_bps: m.impactCostBps,
+      walk_cost_bps: m.walkCostBps,
       execution_cost_bps: m.executionCostBps,
       opportunity_bps: m.opportunityBps,
       total_cost_bps: m.totalCostBps,
@@ -91,10 +122,17 @@ export function resultRows(a: {
       overfill_shares: overfill,
       vwap_slippage_bps: m.vwapSlippageBps,
       market_vwap: marketVwap,
+      twap_mid: twapMid,
+      twap_slippage_bps: slip(twapMid),
+      close_mid: closeMid,
+      close_slippage_bps: slip(closeMid),
+      pwp_price: pwp,
+      pwp_slippage_bps: slip(pwp),
       fill_rate: m.fillRate,
       passive_share: m.passiveShare,
       catch_up_share: m.catchUpShare,
       child_count: m.childCount,
+      participation: m.participation,
       max_participation: m.maxParticipation,
       reversion_bps: m.reversionBps,
       end_mid: e.endMid,
@@ -107,6 +145,12 @@ export function resultRows(a: {
       capped_shares: e.cappedShares,
       halt_skips: e.haltSkips,
       halted_s: e.haltedS,
+      tc_spread_bps: m.tcSpreadBps,
+      tc_walk_bps: m.tcWalkBps,
+      tc_impact_bps: m.tcImpactBps,
+      tc_timing_bps: m.tcTimingBps,
+      tc_fees_bps: m.tcFeesBps,
+      tc_opportunity_bps: m.tcOpportunityBps,
     });
     for (const c of e.children) {
       childOrders.push({
@@ -126,8 +170,8 @@ export function resultRows(a: {
         complete_ts_ns: c.completeNs ?? null,
       });
     }
-    for (const f of e.fills) {
-      fills.push({
+    e.fills.forEach((f, i) => {
+      const row: Row = {
         ...key,
         ts: f.tsNs,
         ts_ns: f.tsNs,
@@ -138,8 +182,15 @@ export function resultRows(a: {
         catch_up: f.catchUp,
         fee_usd: f.feeUsd,
         impact_usd: f.impactUsd,
+        best_price: f.bestUsd,
+        mid: f.midUsd,
+      };
+      MARKOUT_HORIZONS_S.forEach((h, k) => {
+        const v = markoutBps(e, i, k, a.quality.lastTsNs);
+        row[`markout_${h}s_bps`] = Number.isNaN(v) ? null : v; // NULL past the data's end
       });
-    }
+      fills.push(row);
+    });
   }
   const q = a.quality;
   const taskQuality: Row[] = [
@@ -167,5 +218,12 @@ export function resultRows(a: {
       max_gap_s: a.maxGapS,
     },
   ];
-  return { executions, childOrders, fills, taskQuality };
+  const venueStats = venueStatsRows(
+    a.symbol,
+    a.executions,
+    a.venues,
+    (e) => ok.has(e),
+    (e, i, k) => markoutBps(e, i, k, a.quality.lastTsNs),
+  );
+  return { executions, childOrders, fills, taskQuality, venueStats };
 }

@@ -191,6 +191,19 @@ class Replay {
   }
 }
 
+/** Sample the national mid into the tape once a second over [fromNs, toNs] (a chain of timers). */
+function sampleMids(timers: TimerQueue, tape: Tape, sim: ExecutionSim, fromNs: bigint, toNs: bigint): void {
+  const step = 1_000_000_000n;
+  const at = (t: bigint): void => {
+    if (t > toNs) return;
+    timers.at(t, () => {
+      tape.sampleMid(sim.books.mid());
+      at(t + step);
+    });
+  };
+  at(fromNs);
+}
+
 /** Close the task's inputs (an error before the stream that owns them was opened). */
 async function closeSources(sources: TaskInput["sources"]): Promise<void> {
   await Promise.all(sources.map((s) => ("source" in s ? s.source : s).close?.()));
@@ -305,6 +318,18 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
           executions.push(new ParentExecution(executions.length, order, inst, ctx));
       }
     }
+    // benchmarks: the mid once a second across the parents' windows (interval TWAP), and at the close
+    sampleMids(
+      timers,
+      tape,
+      sim,
+      executions.reduce((a, e) => (e.order.startNs < a ? e.order.startNs : a), session.closeNs),
+      executions.reduce((a, e) => (e.windowEndNs > a ? e.windowEndNs : a), 0n),
+    );
+    let closeMid = Number.NaN;
+    timers.at(session.closeNs, () => {
+      closeMid = sim.books.mid();
+    });
     const alphaList = [...alphaModels.values()];
     let done = 0;
     const replay = new Replay(session, timers, sim, halts, tape, alphaList, executions);
@@ -344,6 +369,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       quality: stream.quality.q,
       bookLevels: stream.levels,
       maxGapS: replay.maxGapS(),
+      closeMidUsd: closeMid,
     });
     return {
       ...rows,

@@ -88,7 +88,7 @@ describe("msor calibrate", () => {
     // flat but inside the grid: the fit did pick a value
     expect(calibrationWarnings(record(900, [0.01, 0.0102, 0.0106, 0.0105, 0.0104]))).toEqual([]);
     expect(calibrationWarnings(record(900, [0.01, 0.02, 0.05, 0.03, 0.02], 0.44))).toEqual([
-      "X 2024-03-12: session_coverage 0.44 < 0.9: the data spans only part of the session; later days leave this day out of ADV and the volume profile",
+      "X 2024-03-12: session_coverage 0.44 < 0.9: the data spans only part of the session; later days take ADV from full days, from this one only when their lookback has none (its volume scaled up by the profile share it covers: adv_source = extrapolated)",
     ]);
   });
 

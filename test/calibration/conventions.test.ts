@@ -70,9 +70,11 @@ describe("queue outflow", () => {
     const ask = stats(d, "V0", "ask");
     expect(bid.outflowSamples[1]).toBe(100 + 400); // 100 traded, then the remaining 400 when the level went
     expect(ask.outflowSamples.reduce((a, b) => a + b, 0)).toBe(0);
-    expect(bid.adverseN).toBe(1);
-    expect(ask.adverseN).toBe(0);
-    expect(bid.adverseUsd).toBeCloseTo(-0.01, 12); // negative = adverse to the resting bid
+    // negative = adverse to the resting bid; every horizon (10, 60, 300 s) sees the fall (the data ends at
+    // t = 68 s: later markouts resolve with the last mid)
+    expect(bid.adverse.map((a) => a.n)).toEqual([1, 1, 1]);
+    expect(ask.adverse.map((a) => a.n)).toEqual([0, 0, 0]);
+    for (const a of bid.adverse) expect(a.usd).toBeCloseTo(-0.01, 12);
   });
 
   it("a buy-aggressor trade fills the ASK queue; a mid rise is adverse (negative) for it", () => {
@@ -83,8 +85,12 @@ describe("queue outflow", () => {
       { t: 35, action: "Add", side: "Bid", ...book, bid: 100.01, bidSz: 10 },
     ]);
     const ask = stats(d, "V0", "ask");
-    expect(ask.adverseN).toBe(1);
-    expect(ask.adverseUsd).toBeCloseTo(-0.005, 12);
+    expect(ask.adverse.map((a) => [a.horizonS, a.n])).toEqual([
+      [10, 1],
+      [60, 1],
+      [300, 1],
+    ]);
+    for (const a of ask.adverse) expect(a.usd).toBeCloseTo(-0.005, 12);
     expect(ask.outflowSamples[0]).toBe(50);
   });
 

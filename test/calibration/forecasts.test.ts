@@ -4,10 +4,18 @@ import { lambdaUsdAt, volumeForecast } from "../../lib/calibration/forecasts.ts"
 import { combineCalibrations } from "../../lib/calibration/params.ts";
 
 describe("forecasts from prior-day parameters", () => {
-  it("lambda_usd = lambda sigma_d P / ADV at the arrival mid, the reference price without one", () => {
-    const p = { ...combineCalibrations([]), lambda: 2, sigmaDaily: 0.02, adv: 1_000_000, priceUsd: 50 };
-    expect(lambdaUsdAt(p, 100)).toBeCloseTo((2 * 0.02 * 100) / 1e6, 18);
-    expect(lambdaUsdAt(p, Number.NaN)).toBeCloseTo((2 * 0.02 * 50) / 1e6, 18);
+  it("lambda_usd = m0 lambda_rel at the arrival mid m0, the reference price without one; ADV does not enter", () => {
+    const p = { ...combineCalibrations([]), lambdaRel: 4e-8, adv: 1_000_000, priceUsd: 50 };
+    expect(lambdaUsdAt(p, 100)).toBeCloseTo(4e-6, 18);
+    expect(lambdaUsdAt(p, Number.NaN)).toBeCloseTo(2e-6, 18);
+    expect(lambdaUsdAt({ ...p, adv: 500_000 }, 100)).toBe(lambdaUsdAt(p, 100));
+  });
+
+  it("defaults keep the documented scale: 1 daily sigma per ADV = 0.02 / 1M per share, 2e-6 $/share at 100 $", () => {
+    const p = combineCalibrations([]);
+    expect(p.advSource).toBe("default");
+    expect(p.lambdaRel).toBeCloseTo(2e-8, 20);
+    expect(lambdaUsdAt(p, 100)).toBeCloseTo((1 * 0.02 * 100) / 1e6, 18);
   });
 
   it("integrates the profile over an interval, pro rata inside a bin, times ADV", () => {

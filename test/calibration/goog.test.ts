@@ -54,7 +54,7 @@ describe.skipIf(!present)("calibration of the LOBSTER GOOG 2012-06-21 day", () =
         lambdaUsd: day.impact.lambdaUsd,
         kyle: day.kyle.map((k) => [k.periodS, k.lambdaUsdPerShare, k.r2]),
         ofi: [day.ofi.coefUsd, day.ofi.r2, day.ofi.avgDepth],
-        venues: day.venues.map((v) => [v.venue, v.side, v.outflowMean, v.adverseUsd, v.adverseN]),
+        venues: day.venues.map((v) => [v.venue, v.side, v.outflowMean, v.adverse]),
       }),
     );
   });

@@ -1,5 +1,5 @@
 /** Hand-made calibration records for store / loader tests; every value depends on `k` so days differ. */
-import type { CalibrationRecord } from "../../lib/calibration/types.ts";
+import { CALIBRATION_VERSION, type CalibrationRecord } from "../../lib/calibration/types.ts";
 import { regularSession } from "../../lib/core/session.ts";
 
 export function recordOf(symbol: string, date: string, k: number): CalibrationRecord {
@@ -8,13 +8,15 @@ export function recordOf(symbol: string, date: string, k: number): CalibrationRe
   const total = profile.reduce((a, b) => a + b, 0);
   const outflow = (m: number) => new Float64Array(390).map((_, i) => m + ((i * 7) % 13));
   return {
-    version: 1,
+    version: CALIBRATION_VERSION,
     symbol,
     date,
     sessionOpenNs: s.openNs,
     sessionCloseNs: s.closeNs,
     events: 1000 * k,
     sessionCoverage: 1,
+    dataStartS: 0,
+    dataEndS: 23_400,
     dailyVolume: 1_000_000 * k,
     tradeCount: 5000 + k,
     sigmaDaily: 0.01 * k,
@@ -30,12 +32,17 @@ export function recordOf(symbol: string, date: string, k: number): CalibrationRe
         beta: Math.LN2 / h,
         lambda: k * (i + 1),
         r2: i === k % 5 ? 0.5 : 0.1 + 0.01 * i,
+        // lambda_rel = lambda sigma_d / V_d; SST = 100 and SSR = SST (1 - R^2) on every day
+        lambdaRel: (k * (i + 1) * 0.01 * k) / (1_000_000 * k),
+        ssr: 100 * (1 - (i === k % 5 ? 0.5 : 0.1 + 0.01 * i)),
+        sst: 100,
         n: 2340,
       })),
       lambda: k * ((k % 5) + 1),
       halfLifeS: [60, 300, 900, 1800, 3600][k % 5]!,
       beta: Math.LN2 / [60, 300, 900, 1800, 3600][k % 5]!,
       r2: 0.5,
+      lambdaRel: 1e-8 * k,
       lambdaUsd: 1e-6 * k,
     },
     kyle: [1, 5, 10, 30, 60, 120, 300].map((p) => ({
@@ -62,16 +69,18 @@ export function recordOf(symbol: string, date: string, k: number): CalibrationRe
         side: "bid",
         outflowSamples: outflow(1000 * k),
         outflowMean: 1000 * k + 6,
-        adverseUsd: -0.001 * k,
-        adverseN: 10,
+        adverse: [
+          { horizonS: 10, usd: -0.001 * k, n: 10 },
+          { horizonS: 60, usd: -0.002 * k, n: 10 },
+          { horizonS: 300, usd: -0.005 * k, n: 10 },
+        ],
       },
       {
         venue: "XNAS.ITCH",
         side: "ask",
         outflowSamples: outflow(2000 * k),
         outflowMean: 2000 * k + 6,
-        adverseUsd: Number.NaN,
-        adverseN: 0,
+        adverse: [10, 60, 300].map((horizonS) => ({ horizonS, usd: Number.NaN, n: 0 })),
       },
     ],
   };

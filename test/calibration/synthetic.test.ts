@@ -109,7 +109,8 @@ describe("calibration on synthetic days with planted impact", () => {
       expect(day.venues.length).toBe(2 * c.venues);
       for (const v of day.venues) {
         expect(v.outflowMean).toBeGreaterThan(0);
-        expect(v.adverseN).toBeGreaterThan(0);
+        for (const a of v.adverse) expect(a.n).toBeGreaterThan(0);
+        expect(v.adverse.map((a) => a.horizonS)).toEqual([10, 60, 300]);
       }
       console.info(
         `${c.symbol}: calibration pass ${rows} rows in ${seconds.toFixed(3)} s (excluding decoding)`,

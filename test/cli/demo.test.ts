@@ -88,7 +88,7 @@ describe("msor demo", () => {
       kind: "changed",
       changes: ["events per venue day 1000 -> 3000"],
     });
-    expect(settingsChanges({}, demoSettings(2000))[0]).toBe('version "unknown" -> 1');
+    expect(settingsChanges({}, demoSettings(2000))[0]).toBe('version "unknown" -> 2');
     expect(settingsChanges(demoSettings(2000), demoSettings(2000))).toEqual([]);
   });
 });

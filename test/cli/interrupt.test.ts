@@ -4,7 +4,7 @@
  * same `msor sweep` command then finishes the run.
  */
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runMain } from "../helpers/cli.ts";
@@ -35,7 +35,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-/** Start `msor sweep` as a user would, interrupt it once its run is planned; exit code and stderr. */
+/** Start `msor sweep` as a user would, interrupt it once its first task is done; exit code and stderr. */
 function interruptedSweep(): Promise<{ code: number | null; err: string; planned: boolean }> {
   return new Promise((done, fail) => {
     const child = spawn(
@@ -48,9 +48,10 @@ function interruptedSweep(): Promise<{ code: number | null; err: string; planned
     child.stderr.on("data", (b: Buffer) => {
       err += b.toString();
     });
-    const manifest = join(root, "runs", "cli-int", "manifest.json");
+    // a task marker: the run is planned (the command knows its id) and has finished tasks to keep
+    const tasks = join(root, "runs", "cli-int", "tasks");
     const poll = setInterval(() => {
-      if (!existsSync(manifest)) return;
+      if (!existsSync(tasks) || readdirSync(tasks).length === 0) return;
       planned = true;
       clearInterval(poll);
       child.kill("SIGINT");

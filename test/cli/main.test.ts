@@ -126,7 +126,7 @@ describe("msor inspect of several files", () => {
     expect(r.out).toContain("span 2024-03-04T18:15:00.000Z .. 2024-03-04T21:00:00.000Z (UTC)");
     expect(r.out).toContain(
       "  New York 2024-03-04 13:15:00.000 .. 16:00:00.000; covers 42.3% of the 09:30-16:00 session " +
-        "(below 90%: a backtest or sweep leaves the day out of later days' ADV and volume profile)",
+        "(below 90%: later days take ADV from full days, from this one only by extrapolation)",
     );
     const j = await runMain(["inspect", f, "--json"]);
     expect(JSON.parse(j.out).session).toEqual({

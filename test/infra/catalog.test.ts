@@ -68,7 +68,7 @@ describe("Glue tables = writer schemas", () => {
   it("the catalog holds exactly executions, child_orders, fills, task_quality, summary, calibration", () => {
     expect([...glueTables.keys()].sort()).toEqual(CATALOG_TABLES.map((x) => x.name).sort());
     expect(CATALOG_TABLES.map((x) => x.name).sort()).toEqual(
-      ["calibration", "child_orders", "executions", "fills", "summary", "task_quality"].sort(),
+      ["calibration", "child_orders", "executions", "fills", "summary", "task_quality", "venue_stats"].sort(),
     );
   });
 

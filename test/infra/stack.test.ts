@@ -295,7 +295,7 @@ describe("catalog and query", () => {
     t.hasResourceProperties("AWS::Glue::Database", { DatabaseInput: { Name: "msor" } });
     const tables = Object.values(resources(t, "AWS::Glue::Table"));
     expect(tables.map((x) => x.Properties.TableInput.Name).sort()).toEqual(
-      ["calibration", "child_orders", "executions", "fills", "summary", "task_quality"].sort(),
+      ["calibration", "child_orders", "executions", "fills", "summary", "task_quality", "venue_stats"].sort(),
     );
     const exec = tables.find((x) => x.Properties.TableInput.Name === "executions")!.Properties.TableInput;
     expect(exec.Parameters).toMatchObject({

@@ -192,13 +192,14 @@ describe("saved queries in DuckDB over backtest results", () => {
       )
     ).getRowObjectsJS();
     con.closeSync();
+    // v = CALIBRATION_VERSION (2 since the record keeps lambda_rel, SSR/SST per half-life and markouts per horizon)
     expect(rows).toEqual([
-      { v: "1", symbol: "SYNA", date: "2024-03-01", t: "VARCHAR" },
-      { v: "1", symbol: "SYNA", date: "2024-03-04", t: "VARCHAR" },
-      { v: "1", symbol: "SYNA", date: "2024-03-05", t: "VARCHAR" },
-      { v: "1", symbol: "SYNB", date: "2024-03-01", t: "VARCHAR" },
-      { v: "1", symbol: "SYNB", date: "2024-03-04", t: "VARCHAR" },
-      { v: "1", symbol: "SYNB", date: "2024-03-05", t: "VARCHAR" },
+      { v: "2", symbol: "SYNA", date: "2024-03-01", t: "VARCHAR" },
+      { v: "2", symbol: "SYNA", date: "2024-03-04", t: "VARCHAR" },
+      { v: "2", symbol: "SYNA", date: "2024-03-05", t: "VARCHAR" },
+      { v: "2", symbol: "SYNB", date: "2024-03-01", t: "VARCHAR" },
+      { v: "2", symbol: "SYNB", date: "2024-03-04", t: "VARCHAR" },
+      { v: "2", symbol: "SYNB", date: "2024-03-05", t: "VARCHAR" },
     ]);
   });
 });

@@ -129,7 +129,7 @@ describe("msor route --calibration", () => {
     const root = mkdtempSync(join(tmpdir(), "msor-route-cal-"));
     const rec = recordOf("CALX", "2024-03-04", 3);
     await writeCalibration(new LocalObjectStore(root), rec);
-    const dir = join(root, "calibration/v=1/symbol=CALX/date=2024-03-04");
+    const dir = join(root, "calibration/v=2/symbol=CALX/date=2024-03-04");
     const args = [
       "--qty",
       "800",
@@ -142,13 +142,16 @@ describe("msor route --calibration", () => {
     ];
     const out = JSON.parse(await run([...args, "--calibration", dir, "--json"]));
     const stats = rec.venues.find((v) => v.venue === "XNAS.ITCH" && v.side === "bid")!;
+    // tau = 5 min: of the markout horizons 10, 60, 300 s the one nearest tau / 2 = 150 s is 60 s
+    const adverseUsd = stats.adverse.find((a) => a.horizonS === 60)!.usd;
+    expect(adverseUsd).not.toBe(stats.adverse.find((a) => a.horizonS === 10)!.usd);
     const direct = contKukanov(
       800,
       [
         {
           name: "XNAS.ITCH",
           queueAhead: 300,
-          rebateUsd: 0.002 + stats.adverseUsd,
+          rebateUsd: 0.002 + adverseUsd,
           outflow: empiricalOutflow(stats.outflowSamples),
           atBest: true,
         },
@@ -167,11 +170,11 @@ describe("msor route --calibration", () => {
     expect([out.market, out.limits]).toEqual([direct.market, direct.limits]);
     expect(out.market + out.limits[0]).toBe(out.total);
     // venue rebate and adverse selection are reported separately, and their sum is the r_k the router used
-    expect(stats.adverseUsd).not.toBe(0);
+    expect(adverseUsd).not.toBe(0);
     expect(out.venues[0]).toMatchObject({
       rebate_usd: 0.002,
-      adverse_usd: stats.adverseUsd,
-      effective_rebate_usd: 0.002 + stats.adverseUsd,
+      adverse_usd: adverseUsd,
+      effective_rebate_usd: 0.002 + adverseUsd,
     });
     const table = await run([...args, "--calibration", dir]);
     const header = table.split("\n")[0]!;
@@ -187,7 +190,7 @@ describe("msor route --calibration", () => {
     ]);
     const row = table.split("\n").find((l) => l.startsWith("limit"))!;
     expect(row.split(/\s+/).slice(3, 6).map(Number)).toEqual(
-      [0.002, stats.adverseUsd, 0.002 + stats.adverseUsd].map((v) => Number(v.toFixed(4))),
+      [0.002, adverseUsd, 0.002 + adverseUsd].map((v) => Number(v.toFixed(4))),
     );
     await expect(run([...args, "--venue", "name=NOPE,Q=1,r=0", "--calibration", dir])).rejects.toThrow(
       /venue NOPE has no bid outflow in the calibration of CALX 2024-03-04 \(venues: XNAS\.ITCH/,

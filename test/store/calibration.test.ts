@@ -28,11 +28,12 @@ describe("calibration record storage", () => {
   it("round-trips a record through Parquet under the documented keys", async () => {
     const rec = recordOf("ABC", "2024-03-12", 3);
     await writeCalibration(store, rec);
-    for (const f of ["calibration", "profile", "fits", "venues", "outflow"]) {
-      expect(await store.exists(`calibration/v=1/symbol=ABC/date=2024-03-12/${f}.parquet`)).toBe(true);
+    // version 2: lambda_rel, SSR and SST per candidate, the data's span, adverse selection per horizon
+    for (const f of ["calibration", "profile", "fits", "venues", "outflow", "adverse"]) {
+      expect(await store.exists(`calibration/v=2/symbol=ABC/date=2024-03-12/${f}.parquet`)).toBe(true);
     }
     expect(calibrationKey("ABC", "2024-03-12", "calibration")).toBe(
-      "calibration/v=1/symbol=ABC/date=2024-03-12/calibration.parquet",
+      "calibration/v=2/symbol=ABC/date=2024-03-12/calibration.parquet",
     );
     const back = await readCalibration(store, "ABC", "2024-03-12");
     expect(back).toEqual(rec);
@@ -136,17 +137,28 @@ describe("edges of the lookback (issue 9)", () => {
     );
   });
 
-  it("ADV and the profile come only from days covering >= 90% of the session; session_coverage round-trips", async () => {
+  it("ADV and the profile come from days covering >= 90% of the session, else partial days extrapolated; coverage round-trips", async () => {
     const full = recordOf("ABC", "2024-03-11", 1);
-    const half = { ...recordOf("ABC", "2024-03-12", 3), sessionCoverage: 0.5 };
+    // the morning half: data from the open to 12:45 (11,700 s of 23,400)
+    const half = { ...recordOf("ABC", "2024-03-12", 3), sessionCoverage: 0.5, dataEndS: 11_700 };
     await writeCalibration(store, half);
-    expect((await readCalibration(store, "ABC", "2024-03-12")).sessionCoverage).toBe(0.5);
+    const back = await readCalibration(store, "ABC", "2024-03-12");
+    expect([back.sessionCoverage, back.dataStartS, back.dataEndS]).toEqual([0.5, 0, 11_700]);
     const p = combineCalibrations([full, half]);
     expect(p.adv).toBe(1_000_000); // the half day's 3,000,000 does not count
+    expect(p.advSource).toBe("calibrated");
     expect(p.sigmaDaily).toBeCloseTo(Math.sqrt((0.01 ** 2 + 0.03 ** 2) / 2), 15); // other statistics pool both
+    // no full day: the profile is the flat default (78 bins of 300 s), of which [0, 11700) holds 39 / 78 = 0.5,
+    // so ADV = 3,000,000 / 0.5 = 6,000,000, extrapolated (and not a default)
     const onlyHalf = combineCalibrations([half]);
-    expect(onlyHalf.adv).toBe(DEFAULT_CALIBRATION.adv);
-    expect(onlyHalf.defaultsUsed).toEqual(expect.arrayContaining(["adv", "profile"]));
+    expect(onlyHalf.adv).toBeCloseTo(6_000_000, 6);
+    expect(onlyHalf.advSource).toBe("extrapolated");
+    expect(onlyHalf.defaultsUsed).toContain("profile");
+    expect(onlyHalf.defaultsUsed).not.toContain("adv");
+    // no lookback day with volume: the default, said so
+    const none = combineCalibrations([{ ...half, dailyVolume: 0 }]);
+    expect([none.adv, none.advSource]).toEqual([DEFAULT_CALIBRATION.adv, "default"]);
+    expect(none.defaultsUsed).toContain("adv");
   });
 });
 
@@ -163,8 +175,12 @@ describe("combineCalibrations", () => {
     expect(p.lambdaUsd).toBeCloseTo((2 * 0.01 * 101) / 1_000_000, 15);
     expect(p.ofi.coefUsd).toBeCloseTo(0.01, 15);
     expect(p.outflow["XNAS.ITCH"]!.bid.samples.length).toBe(780);
-    expect(p.adverse["XNAS.ITCH"]!.bid).toBeCloseTo(-0.001, 15);
-    expect(p.adverse["XNAS.ITCH"]!.ask).toBe(DEFAULT_CALIBRATION.adverseUsd); // no fills: default, listed
+    expect(p.adverseHorizonsS).toEqual([10, 60, 300]);
+    expect(p.adverse["XNAS.ITCH"]!.bid[10]).toBeCloseTo(-0.001, 15);
+    expect(p.adverse["XNAS.ITCH"]!.bid[60]).toBeCloseTo(-0.002, 15);
+    expect(p.adverse["XNAS.ITCH"]!.bid[300]).toBeCloseTo(-0.005, 15);
+    // no fills: default at every horizon, listed once
+    expect(p.adverse["XNAS.ITCH"]!.ask).toEqual({ 10: 0, 60: 0, 300: 0 });
     expect(p.defaultsUsed).toEqual(["adverse.XNAS.ITCH.ask"]);
   });
 
@@ -173,10 +189,13 @@ describe("combineCalibrations", () => {
       ...r,
       impact: {
         ...r.impact,
-        candidates: r.impact.candidates.map((c) => (flip(c.halfLifeS) ? { ...c, lambda: -c.lambda } : c)),
+        candidates: r.impact.candidates.map((c) =>
+          flip(c.halfLifeS) ? { ...c, lambda: -c.lambda, lambdaRel: -c.lambdaRel } : c,
+        ),
       },
     });
     // the best-R^2 candidate (300 s) has lambda < 0: the next best positive one (3600 s, R^2 0.14) is chosen
+    // (one day: pooled R^2 = 1 - SSR / SST = the day's R^2)
     const p = combineCalibrations([neg(recordOf("ABC", "2024-03-11", 1), (h) => h === 300)]);
     expect(p.halfLifeS).toBe(3600);
     expect(p.lambda).toBe(5);

@@ -26,7 +26,12 @@ function quotes(from: bigint, to: bigint): Row[] {
   return rows;
 }
 
-async function run(name: string, rows: Row[], orders: unknown[]): Promise<TaskResult> {
+async function run(
+  name: string,
+  rows: Row[],
+  orders: unknown[],
+  strategies: unknown[] = [{ strategy: "immediate", exec: "market" }],
+): Promise<TaskResult> {
   const p = join(dir, `${name}.parquet`);
   await writeMbp10File(p, [fullBatch(rows)]);
   return runTask({
@@ -37,7 +42,7 @@ async function run(name: string, rows: Row[], orders: unknown[]): Promise<TaskRe
     // the pure replay (sim.impact none): these rules are about the replayed book; the overlay has its own tests
     spec: parseTaskSpec({
       orders,
-      strategies: [{ strategy: "immediate", exec: "market" }],
+      strategies,
       sim: { impact: "none" },
     }),
     calibrationStore: new LocalObjectStore(join(dir, `${name}-store`)),
@@ -79,5 +84,84 @@ describe("edges of the data (MODELS.md 8)", () => {
     // the longest stretch of the session without data: from the last record (12:39:59) to the close (16:00);
     // the other one, from the open to 12:22, is 2 h 52 min
     expect(r.taskQuality[0]).toMatchObject({ no_data_parents: 1, max_gap_s: (3 * 60 + 20) * 60 + 1 });
+  });
+
+  it("a no_data parent sends nothing: no child order of any strategy", async () => {
+    const r = await run(
+      "late-twap",
+      quotes(at("12:22"), at("12:40")),
+      [{ side: "buy", shares: 10_000, start_times: ["10:00"], horizon_min: 30 }],
+      [
+        { strategy: "twap", exec: "market" },
+        { strategy: "ow", exec: "sor" },
+      ],
+    );
+    expect(r.executions.map((e) => e.status)).toEqual(["no_data", "no_data"]);
+    expect(r.childOrders).toHaveLength(0);
+    expect(r.fills).toHaveLength(0);
+  });
+
+  it("a window that starts before the data starts its schedule at the first two-sided book with what is left of T", async () => {
+    // data from 10:00; the parent runs 09:55-10:05: twap's five remaining minutes, not ten children queued at once
+    const r = await run(
+      "before",
+      quotes(at("10:00"), at("10:20")),
+      [{ side: "buy", shares: 1000, start_times: ["09:55"], horizon_min: 10 }],
+      [{ strategy: "twap", exec: "market" }],
+    );
+    const e = r.executions[0]!;
+    expect(e).toMatchObject({ status: "ok", arrival_source: "first_after", fill_rate: 1 });
+    const kids = r.childOrders.map((c) => [BigInt(c.ts_ns as bigint), Number(c.qty)] as const);
+    expect(kids.map(([t]) => t)).toEqual(
+      [0, 1, 2, 3, 4].map((k) => at("10:00") + BigInt(k) * 60_000_000_000n),
+    );
+    expect(kids.map(([, q]) => q)).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it("no decision is sent while the book is one-sided: its shares carry to the next decision", async () => {
+    // asks vanish from 10:01:30 to 10:03:30: the 10:02 and 10:03 decisions see a one-sided book
+    const rows = quotes(at("09:59"), at("10:20")).map((r) =>
+      r.t >= at("10:01", 30_000) && r.t < at("10:03", 30_000) ? { ...r, asks: [] } : r,
+    );
+    const r = await run(
+      "onesided",
+      rows,
+      [{ side: "buy", shares: 1000, start_times: ["10:00"], horizon_min: 5 }],
+      [{ strategy: "twap", exec: "market" }],
+    );
+    const kids = r.childOrders.map((c) => [BigInt(c.ts_ns as bigint), Number(c.qty)] as const);
+    const minute = (k: number) => at("10:00") + BigInt(k) * 60_000_000_000n;
+    expect(kids.map(([t]) => t)).toEqual([minute(0), minute(1), minute(4)]);
+    expect(kids.reduce((a, [, q]) => a + q, 0)).toBe(1000);
+    expect(r.executions[0]).toMatchObject({ fill_rate: 1 });
+  });
+
+  it("markouts of a market fill at the touch on a flat book are + the half-spread at every horizon; NULL past the data's end", async () => {
+    // data 09:59-10:10; a buy at 10:00 fills at the ask 100.02 against the mid 100.01
+    const r = await run("markouts", quotes(at("09:59"), at("10:10")), [
+      { side: "buy", shares: 100, start_times: ["10:00"], horizon_min: 5 },
+    ]);
+    const f = r.fills[0]!;
+    const half = ((100.02 - MID) / MID) * 1e4;
+    expect(Number(f.markout_1s_bps)).toBeCloseTo(half, 9);
+    expect(Number(f.markout_10s_bps)).toBeCloseTo(half, 9);
+    expect(Number(f.markout_60s_bps)).toBeCloseTo(half, 9);
+    expect(Number(f.markout_300s_bps)).toBeCloseTo(half, 9);
+    expect(f.best_price).toBe(100.02);
+    expect(Number(f.mid)).toBeCloseTo(MID, 12);
+    // benchmarks on a flat book: the interval TWAP of the mid and the close are the mid; no trade, no PWP
+    const e = r.executions[0]!;
+    expect(Number(e.twap_mid)).toBeCloseTo(MID, 9);
+    expect(Number(e.close_mid)).toBeCloseTo(MID, 12);
+    expect(Number(e.twap_slippage_bps)).toBeCloseTo(Number(e.is_bps), 9);
+    expect(Number(e.close_slippage_bps)).toBeCloseTo(Number(e.is_bps), 9);
+    expect(Number.isNaN(Number(e.pwp_price ?? Number.NaN))).toBe(true);
+    // a fill at 10:09:30 has no 60-s or 300-s mid in data ending at 10:10
+    const late = await run("markouts-late", quotes(at("09:59"), at("10:10")), [
+      { side: "sell", shares: 100, start_times: ["10:09"], horizon_min: 1 },
+    ]);
+    const g = late.fills[0]!;
+    expect(Number(g.markout_10s_bps)).toBeCloseTo(half, 9); // a sell at the bid 100.00: s (p - m) = +0.01
+    expect(g.markout_300s_bps).toBeNull();
   });
 });

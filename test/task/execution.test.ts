@@ -55,12 +55,19 @@ describe("ParentExecution", () => {
   });
 
   it("what cannot fill by the end of the window plus grace is cancelled (fill rate < 1)", () => {
-    // no ask at all: the market children wait for liquidity that never comes
-    const pe = run("market", quotes(8000, [[100, 500]], []), order(300), { endGraceS: 1 });
+    // 50 shares offered and never refilled (the pure replay keeps them consumed): the rest waits for
+    // liquidity that never comes
+    const pe = run("market", quotes(8000, [[100, 500]], [[100.01, 50]]), order(300), { endGraceS: 1 });
     expect(pe.children.map((c) => c.qty)).toEqual([100, 100, 100]);
+    expect(pe.filled).toBe(50);
+    expect(pe.cancelledQty).toBe(250);
+  });
+
+  it("no child is sent while the book is one-sided (docs/models.md 8): nothing is queued for later", () => {
+    const pe = run("market", quotes(8000, [[100, 500]], []), order(300), { endGraceS: 1 });
+    expect(pe.children).toEqual([]);
     expect(pe.fills).toEqual([]);
     expect(pe.filled).toBe(0);
-    expect(pe.cancelledQty).toBe(300);
   });
 
   it("fills update the parent's own impact state and the interval participation", () => {
@@ -70,10 +77,29 @@ describe("ParentExecution", () => {
     rows.sort((a, b) => a.t - b.t);
     const pe = run("market", rows, order(300));
     expect(pe.filled).toBe(300);
-    // 100 shares of ours per interval against 1000 traded
-    expect(pe.maxParticipation).toBeCloseTo(0.1, 12);
+    // 100 shares of ours per interval against 1000 traded: our market fills are not in the data's volume,
+    // so participation = 100 / (1000 + 100)
+    expect(pe.maxParticipation).toBeCloseTo(100 / 1100, 12);
     // the impact state grew with each child: the later children saw a positive own impact
     expect(pe.children[0]!.impactUsd).toBe(0);
     expect(pe.children[1]!.impactUsd).toBeGreaterThan(0);
+  });
+
+  it("markouts on a book whose mid never moves: + half-spread for a market fill at the touch, - for a passive fill at the best", () => {
+    // bid 100 x 10 (a short queue: the router posts there), ask 100.01; sellers hit the bid every 100 ms
+    const rows = quotes(6000, [[100, 10]], [[100.01, 1000]]);
+    for (let t = 20; t < 6000; t += 100)
+      rows.push({ t, action: "T", side: "A", price: 100, size: 40, flags: 0 });
+    rows.sort((a, b) => a.t - b.t);
+    const pe = run("sor", rows, order(300));
+    const mid = 100.005;
+    const passive = pe.fills.findIndex((f) => f.maker);
+    const market = pe.fills.findIndex((f) => !f.maker);
+    expect(passive).toBeGreaterThanOrEqual(0);
+    // the 1-s markout of each (the data ends at 6 s; impact none: m~ = m)
+    const bps = (i: number) => ((pe.fills[i]!.priceUsd - pe.markouts.midAt(i, 0)) / mid) * 1e4;
+    expect(pe.markouts.midAt(passive, 0)).toBeCloseTo(mid, 12);
+    expect(bps(passive)).toBeCloseTo((-0.005 / mid) * 1e4, 9);
+    if (market >= 0) expect(bps(market)).toBeCloseTo((0.005 / mid) * 1e4, 9);
   });
 });

@@ -135,13 +135,17 @@ describe("a LOBSTER trading halt through the importer and runTask", () => {
     for (const f of r.fills) expect(inHalt(f.ts_ns)).toBe(false);
   });
 
-  it("without suspend_on_halt the halt is measured: halted_s = the halt's length, decisions go on", async () => {
+  it("without suspend_on_halt the halt is measured: halted_s = the halt's length; the empty book sends nothing", async () => {
     const r = await run("measure", undefined);
     const [e] = r.executions;
     expect(e).toMatchObject({ status: "ok", halt_skips: 0 });
     expect(e!.halted_s).toBeCloseTo(HALT_LEN_S, 9);
-    expect(r.childOrders.map((c) => c.child_index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(r.childOrders.filter((c) => inHalt(c.ts_ns))).toHaveLength(4);
+    // the halt empties the book: the four decisions inside it see no two-sided book and send nothing
+    // (docs/models.md 8); their shares carry to the first decision after it
+    expect(r.childOrders.map((c) => c.child_index)).toEqual([0, 1, 6, 7, 8, 9]);
+    expect(r.childOrders.filter((c) => inHalt(c.ts_ns))).toHaveLength(0);
+    const qty = (k: number) => Number(r.childOrders.find((c) => c.child_index === k)!.qty);
+    expect(qty(6)).toBeGreaterThan(qty(1));
     // the book is empty while halted: nothing fills there either
     for (const f of r.fills) expect(inHalt(f.ts_ns)).toBe(false);
   });

@@ -56,6 +56,7 @@ async function run(
 
 describe("overrides reach the models", () => {
   it("a fixed lambda and half-life give exactly the OW blocks S/(2 + beta T) and lambda_usd = lambda sigma P / ADV", async () => {
+    // a fixed lambda (sigma units per ADV fraction) means lambda_rel = lambda sigma_d / ADV at the set's values
     const H = 600;
     const r = await run({ lambda: 2, half_life_s: H, sigma_d: 0.03, adv: 500_000 }, [
       { strategy: "ow", exec: "market" },
@@ -94,6 +95,11 @@ describe("overrides reach the models", () => {
     expect(r.executions.map((e) => [e.strategy, Number(e.parent_qty)])).toEqual([
       ["twap/market/adv=2000000", 2000],
       ["twap/market/adv_scale=0.5", 500],
+    ]);
+    // each execution row carries the ADV its set used and where the loaded ADV came from (no earlier day)
+    expect(r.executions.map((e) => [e.adv, e.adv_source])).toEqual([
+      [2_000_000, "default"],
+      [500_000, "default"],
     ]);
   });
 

@@ -44,7 +44,7 @@ describe("calibrate: false (a sweep's wave 2, when wave 1 wrote the day's record
     const on = await run(undefined);
     const off = await run(false);
     expect(on.r.calibration?.symbol).toBe("NCAL");
-    expect(on.keys.length).toBe(5); // the record's five files
+    expect(on.keys.length).toBe(6); // the record's six files (v2: adverse.parquet)
     expect(off.r.calibration).toBeUndefined();
     expect(off.keys).toEqual([]);
     expect(off.r.executions.length).toBe(on.r.executions.length);
@@ -114,10 +114,12 @@ describe("robustness", () => {
   const oracleFile = () => join(dir, "in", "oracle.parquet"); // written by the oracle test above
 
   it("an order the book cannot fill is cancelled after the window + grace: fill_rate < 1, no late fills", async () => {
+    // impact none: consumed liquidity stays consumed until the data refills it (docs/models.md 6.1); under an
+    // overlay each later book is walked as displayed and this order completes (the next test)
     const s = parseTaskSpec({
       orders: [{ side: "buy", shares: 5_000_000, start_times: ["10:00"], horizon_min: 10 }],
       strategies: [{ strategy: "immediate", exec: "market" }],
-      sim: { end_grace_s: 120 },
+      sim: { end_grace_s: 120, impact: "none" },
     });
     const r = await runTask({
       runId: "h",
@@ -132,6 +134,24 @@ describe("robustness", () => {
     expect(Number(e.fill_rate)).toBeLessThan(1);
     const deadline = BigInt(e.start_ns as bigint) + 600_000_000_000n + 120_000_000_000n;
     for (const f of r.fills) expect(BigInt(f.ts_ns as bigint) <= deadline).toBe(true);
+  });
+
+  it("under an overlay the same order walks each later book as displayed and completes, paying through F(Y)", async () => {
+    const r = await runTask({
+      runId: "h",
+      symbol: "ORCL",
+      date: "2024-03-04",
+      sources: [await fileSource(oracleFile())],
+      spec: parseTaskSpec({
+        orders: [{ side: "buy", shares: 5_000_000, start_times: ["10:00"], horizon_min: 10 }],
+        strategies: [{ strategy: "immediate", exec: "market" }],
+        sim: { end_grace_s: 120, impact: "linear" },
+      }),
+      calibrationStore: new LocalObjectStore(join(dir, "huge-store-linear")),
+    });
+    const e = r.executions[0]!;
+    expect(Number(e.fill_rate)).toBe(1);
+    expect(Number(e.impact_cost_bps)).toBeGreaterThan(0);
   });
 
   it("vwap falls back to the flat schedule when the prior-day profile has no volume in the window", async () => {

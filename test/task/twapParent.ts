@@ -46,6 +46,8 @@ export interface TwapRunOptions {
   /** the parent suspends during halts (risk.suspend_on_halt) */
   suspend?: boolean;
   maxGapS?: number;
+  /** ADV, shares (the sqrt overlay reference is 1% of it) */
+  advShares?: number;
 }
 
 /** Run a twap/`exec` parent `order` over `rows`; decisions every second, router horizon 0.5 s by default. */
@@ -83,6 +85,7 @@ export function runTwapParent(
     makerRebateUsd: 0.002,
     lambdaUsdAt: () => 1e-6,
     beta: Math.LN2 / 60,
+    advShares: opts.advShares ?? 1_000_000,
     seed: 1,
     symbol: "T",
     date: "2024-03-04",

@@ -149,7 +149,7 @@ export function registerBacktest(program: Command): void {
               ? `; WARNING: ${Math.round(d.max_gap_s).toLocaleString()} s without any record in the session`
               : "";
           process.stdout.write(
-            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} shares, parent orders of ${sizes} shares${gap}\n`,
+            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} shares (${d.adv_source}), parent orders of ${sizes} shares${gap}\n`,
           );
           for (const p of d.parameter_sets) {
             process.stdout.write(

@@ -56,7 +56,7 @@ export function calibrationWarnings(r: CalibrationRecord): string[] {
   const day = `${r.symbol} ${r.date}`;
   if (r.sessionCoverage < MIN_SESSION_COVERAGE)
     out.push(
-      `${day}: session_coverage ${r.sessionCoverage.toFixed(2)} < ${MIN_SESSION_COVERAGE}: the data spans only part of the session; later days leave this day out of ADV and the volume profile`,
+      `${day}: session_coverage ${r.sessionCoverage.toFixed(2)} < ${MIN_SESSION_COVERAGE}: the data spans only part of the session; later days take ADV from full days, from this one only when their lookback has none (its volume scaled up by the profile share it covers: adv_source = extrapolated)`,
     );
   const c = r.impact.candidates.filter((x) => Number.isFinite(x.r2));
   if (c.length >= 2) {
@@ -102,6 +102,8 @@ export function calibrationJson(r: CalibrationRecord, seconds: number): Record<s
     volume: r.dailyVolume,
     daily_volume: r.dailyVolume,
     session_coverage: r.sessionCoverage,
+    data_start_s: r.dataStartS,
+    data_end_s: r.dataEndS,
     trade_count: r.tradeCount,
     sigma_daily: r.sigmaDaily,
     half_spread: r.halfSpreadUsd,
@@ -110,13 +112,17 @@ export function calibrationJson(r: CalibrationRecord, seconds: number): Record<s
     half_life_s: r.impact.halfLifeS,
     beta_per_s: r.impact.beta,
     r2: r.impact.r2,
+    lambda_rel: r.impact.lambdaRel,
     lambda_usd: r.impact.lambdaUsd,
     r2_by_half_life: Object.fromEntries(r.impact.candidates.map((c) => [String(c.halfLifeS), c.r2])),
     impact_candidates: r.impact.candidates.map((c) => ({
       half_life_s: c.halfLifeS,
       beta_per_s: c.beta,
       lambda: c.lambda,
+      lambda_rel: c.lambdaRel,
       r2: c.r2,
+      ssr: c.ssr,
+      sst: c.sst,
       n: c.n,
     })),
     kyle: r.kyle.map((k) => ({
@@ -138,8 +144,8 @@ export function calibrationJson(r: CalibrationRecord, seconds: number): Record<s
       venue: v.venue,
       side: v.side,
       outflow_mean: v.outflowMean,
-      adverse_usd: v.adverseUsd,
-      adverse_n: v.adverseN,
+      adverse_usd_by_horizon_s: Object.fromEntries(v.adverse.map((a) => [String(a.horizonS), a.usd])),
+      adverse_n: v.adverse[0]?.n ?? 0,
     })),
     volume_profile: Array.from(r.volumeProfile),
     seconds,

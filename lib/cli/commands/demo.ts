@@ -20,18 +20,29 @@ import { parseNumberOption, printJson, printTable } from "../output.ts";
 import { checkSweepSucceeded, printSweepReport, runSweep, sweepJson } from "./sweep.ts";
 
 const SYMBOLS = ["SYNA", "SYNB", "SYNC"];
+/**
+ * Planted impact half-lives per symbol (seconds): where OW's schedule differs from TWAP's (beta T near 1-4 for
+ * a 30-minute parent); a half-life of an hour or more makes OW two blocks and the comparison uninformative.
+ */
+const DEMO_HALF_LIVES_S = [300, 900, 300] as const;
+/** Parent sizes, % of ADV: cost against order size needs several sizes. */
+const DEMO_PCT_ADV = [0.5, 1, 2, 5] as const;
 const FIRST_DAY = "2024-03-04";
 export const DEMO_QUERY =
   "SELECT strategy, calibration_source, count(*) AS orders, round(avg(total_cost_bps), 2) AS cost_bps FROM executions WHERE status = 'ok' GROUP BY ALL ORDER BY cost_bps";
 
 /** What shapes the demo's input and results (a change makes both again). */
 export interface DemoSettings {
-  readonly version: 1;
+  readonly version: 2;
   readonly symbols: readonly string[];
   readonly days: readonly string[];
   readonly venues: number;
   readonly events_per_venue_day: number;
   readonly seed: number;
+  /** planted impact half-life per symbol, s */
+  readonly half_lives_s: readonly number[];
+  /** parent sizes of the spec, % of ADV */
+  readonly pct_adv: readonly number[];
 }
 
 export const DEMO_SETTINGS_FILE = "demo-settings.json";
@@ -40,7 +51,16 @@ const SPEC_MARK = "# written by msor demo";
 export function demoSettings(events: number): DemoSettings {
   const days: string[] = [FIRST_DAY];
   while (days.length < 6) days.push(nextTradingDay(days[days.length - 1]!));
-  return { version: 1, symbols: SYMBOLS, days, venues: 2, events_per_venue_day: events, seed: 7 };
+  return {
+    version: 2,
+    symbols: SYMBOLS,
+    days,
+    venues: 2,
+    events_per_venue_day: events,
+    seed: 7,
+    half_lives_s: DEMO_HALF_LIVES_S,
+    pct_adv: DEMO_PCT_ADV,
+  };
 }
 
 /** The settings that differ, as "name old -> new" (an empty list: the same). */
@@ -141,6 +161,7 @@ export function registerDemo(program: Command): void {
             venues: 2,
             eventsPerVenue: events,
             seed: settings.seed + i,
+            plantedHalfLifeS: settings.half_lives_s[i % settings.half_lives_s.length]!,
           });
           await rename(`${path}.partial`, path);
           generated++;
@@ -159,7 +180,9 @@ export function registerDemo(program: Command): void {
         "backtest:",
         "  seed: 1",
         "  orders:",
-        '    - { side: buy, pct_adv: 1, start_times: ["10:00", "13:30"], horizon_min: 20 }',
+        ...settings.pct_adv.map(
+          (pct) => `    - { side: buy, pct_adv: ${pct}, start_times: ["10:00", "13:30"], horizon_min: 30 }`,
+        ),
         "",
       ].join("\n");
       const specPath = join(o.out, "sweep.yaml");

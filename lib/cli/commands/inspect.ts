@@ -44,7 +44,7 @@ export function registerInspect(program: Command): void {
           `  New York ${ses.date} ${ses.first_local} .. ${ses.last_local}${ses.not_trading_day ? ` (NOT an NYSE trading day: ${ses.not_trading_day})` : ""}; ` +
             `covers ${(100 * ses.session_coverage).toFixed(1)}% of the 09:30-16:00 session` +
             (ses.session_coverage < MIN_SESSION_COVERAGE
-              ? ` (below ${100 * MIN_SESSION_COVERAGE}%: a backtest or sweep leaves the day out of later days' ADV and volume profile)`
+              ? ` (below ${100 * MIN_SESSION_COVERAGE}%: later days take ADV from full days, from this one only by extrapolation)`
               : ""),
         );
       }

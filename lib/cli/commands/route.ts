@@ -9,10 +9,11 @@
  * underfill: both are a share we did not want at the end). The side does not change the allocation (the cost
  * is side-symmetric); it is echoed in the output. The shares sent, M + sum L_k, may exceed --qty: with several
  * venues the optimum oversubscribes (docs/models.md 5). rebate_usd is the venue rebate given in --venue,
- * adverse_usd the calibrated adverse selection delta (0 without --calibration), effective_rebate_usd their
- * sum r_k, which the router uses.
+ * adverse_usd the calibrated adverse selection delta at the markout horizon nearest tau / 2 (the longer on a
+ * tie; 0 without --calibration), effective_rebate_usd their sum r_k, which the router uses.
  */
 import type { Command } from "commander";
+import { adverseHorizonFor } from "../../calibration/params.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { Rng } from "../../core/rng.ts";
@@ -102,7 +103,7 @@ async function loadCalibrationAt(path: string): Promise<CalibrationRecord> {
   const at = parseCalibrationPath(path);
   if (!at) {
     throw new InputError(
-      `--calibration ${path}: expected a calibration record folder like OUT/calibration/v=1/symbol=S/date=YYYY-MM-DD (written by msor calibrate --out or msor backtest)`,
+      `--calibration ${path}: expected a calibration record folder like OUT/calibration/v=2/symbol=S/date=YYYY-MM-DD (written by msor calibrate --out or msor backtest)`,
     );
   }
   return readCalibration(new LocalObjectStore(at.root), at.symbol, at.date, at.version);
@@ -121,8 +122,10 @@ async function route(o: RouteOptions): Promise<void> {
     o.outflowExpMean === undefined ? undefined : positiveOption("--outflow-exp-mean", o.outflowExpMean);
   // resting side of our limit orders: bids for a buy, asks for a sell
   const restingSide = o.side === "buy" ? "bid" : "ask";
-  // adverse selection delta per venue ($/share, from the calibration; 0 without one): r_k = rebate + delta
+  // adverse selection delta per venue ($/share, from the calibration; 0 without one): r_k = rebate + delta,
+  // at the markout horizon nearest half the router's horizon tau (a resting order's expected wait)
   const adverse: number[] = specs.map(() => 0);
+  const horizonS = 60 * positiveOption("--horizon-min", o.horizonMin);
   const venues: Venue[] = specs.map((s, i) => {
     const mean = s.outflowMean ?? defaultMean;
     if (mean !== undefined) {
@@ -143,11 +146,16 @@ async function route(o: RouteOptions): Promise<void> {
         );
       }
       // effective rebate r_k = maker rebate + adverse selection delta (docs/models.md 5), delta from the calibration
-      adverse[i] = Number.isFinite(stats.adverseUsd) ? stats.adverseUsd : 0;
+      const h = adverseHorizonFor(
+        stats.adverse.map((x) => x.horizonS),
+        horizonS,
+      );
+      const delta = stats.adverse.find((x) => x.horizonS === h)?.usd ?? Number.NaN;
+      adverse[i] = Number.isFinite(delta) ? delta : 0;
       return {
         name: s.name,
         queueAhead: s.queueAhead,
-        rebateUsd: effectiveRebateUsd(s.rebateUsd, stats.adverseUsd),
+        rebateUsd: effectiveRebateUsd(s.rebateUsd, delta),
         outflow: venueOutflow(stats.outflowSamples.filter(Number.isFinite), Number.NaN),
         atBest: s.atBest,
       };
@@ -162,7 +170,7 @@ async function route(o: RouteOptions): Promise<void> {
     thetaUsd: parseNumberOption("--theta", o.theta, { min: 0 }),
     lambdaU: parseNumberOption("--lambda-u", o.lambdaU, { min: 0 }),
     lambdaO: parseNumberOption("--lambda-o", o.lambdaO, { min: 0 }),
-    horizonS: 60 * positiveOption("--horizon-min", o.horizonMin),
+    horizonS,
     samples: parseNumberOption("--samples", o.samples, { min: 1, integer: true }),
   };
   const seed = parseNumberOption("--seed", o.seed, { min: 0, integer: true });
@@ -256,7 +264,7 @@ export function registerRoute(program: Command): void {
     .option("--seed <n>", "random seed", "1")
     .option(
       "--calibration <dir>",
-      "calibration record folder (OUT/calibration/v=1/symbol=S/date=D): empirical per-minute outflow and adverse selection of each named venue",
+      "calibration record folder (OUT/calibration/v=2/symbol=S/date=D): empirical per-minute outflow and adverse selection of each named venue (markout horizon nearest tau / 2)",
     )
     .option("--json", "print JSON")
     .action((opts: RouteOptions) => route(opts));

@@ -262,7 +262,7 @@ export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {})
     process.stdout.write("\n");
     if (r.costs)
       process.stdout.write(
-        `results: ${r.where}/results/{executions,child_orders,fills,task_quality}/run_id=${plan.runId}/\n`,
+        `results: ${r.where}/results/{executions,child_orders,fills,task_quality,venue_stats}/run_id=${plan.runId}/\n`,
       );
     else process.stdout.write("results: none were written (no backtest succeeded)\n");
     process.stdout.write(`summary: ${r.where}/${status.outputs.summary}\n`);
@@ -289,7 +289,7 @@ export function interruptMessage(
     return `msor: interrupted: stopped watching${runId ? ` run ${runId}` : ""}; the run goes on in AWS (msor status ${runId ?? "RUN"} --backend aws ... shows it)\n`;
   const rootArg = o.root === DEFAULT_ROOT ? "" : ` --root ${o.root}`;
   return (
-    `msor: interrupted${runId ? `: run ${runId} keeps its finished tasks` : ""}; ` +
+    `msor: interrupted${runId ? `: run ${runId} keeps its finished tasks` : " while planning"}; ` +
     `run the same command again (msor sweep --spec ${o.spec}${rootArg}) to resume it\n`
   );
 }

@@ -327,6 +327,7 @@ export function calibrationTable(cals: readonly TaskCalibration[]): Record<strin
     half_life_s: c.params.halfLifeS,
     impact_r2: c.impactR2,
     adv_shares: c.params.adv,
+    adv_source: c.params.advSource,
     half_spread_usd: c.params.halfSpreadUsd,
     sigma_daily_pct: 100 * c.params.sigmaDaily,
     defaults_used: c.params.defaultsUsed.length,

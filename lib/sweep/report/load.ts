@@ -93,7 +93,7 @@ export interface TaskCalibration {
   readonly dates: readonly string[];
   /** The parameters combined exactly as the backtest combined them (combineCalibrations). */
   readonly params: CalibrationParams;
-  /** Mean R^2 of the chosen half-life over the days used (NaN for defaults). */
+  /** Pooled R^2 (1 - sum SSR / sum SST) of the chosen half-life over the days used (NaN for defaults). */
   readonly impactR2: number;
   /** Dates named by the rows whose record is no longer in the store. */
   readonly missingDates: readonly string[];
@@ -155,17 +155,13 @@ async function taskCalibration(
   const found = await Promise.all(dates.map(get));
   const records = found.filter((r): r is CalibrationRecord => r !== undefined);
   const params = combineCalibrations(records);
-  const r2s = records.flatMap((r) =>
-    r.impact.candidates.filter((c) => c.halfLifeS === params.halfLifeS).map((c) => c.r2),
-  );
-  const finite = r2s.filter(Number.isFinite);
   return {
     symbol,
     date,
     source,
     dates,
     params,
-    impactR2: finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : Number.NaN,
+    impactR2: params.impactR2,
     missingDates: dates.filter((_d, i) => found[i] === undefined),
     own: await get(date),
   };

@@ -32,6 +32,7 @@ const STRATEGY_COLUMNS: Column[] = [
   { key: "fill_rate", label: "fill rate", format: "pct" },
   { key: "is_bps", label: "IS (bps)", format: 2 },
   { key: "impact_bps", label: "impact (bps)", format: 2 },
+  { key: "walk_bps", label: "walk (bps)", format: 2 },
   { key: "opportunity_bps", label: "opportunity (bps)", format: 2 },
   { key: "total_cost_bps", label: "total cost (bps)", format: 2 },
   { key: "median_cost_bps", label: "median (bps)", format: 2 },
@@ -81,9 +82,11 @@ export function buildTables(data: RunData): TableDef[] {
     id: "strategies",
     title: "Results per strategy (all symbols and days)",
     caption:
-      "Costs in bps of the arrival mid (positive = cost). IS = implementation shortfall per executed share, impact = " +
-      "its own-impact overlay part (0 with impact model none); opportunity = cost of the unfilled shares at the " +
-      "cancel mid, per parent share; total cost = per PARENT share: (IS + fees - rebates) x fill rate + opportunity. " +
+      "Costs in bps of the arrival mid (positive = cost). IS = implementation shortfall per executed share; impact = " +
+      "the own-impact overlay and walk = the depth walked beyond the data's best, both per parent share (never the " +
+      "same cost twice: a market block pays the model's own jump only beyond its walk); opportunity = cost of " +
+      "completing the unfilled shares in one market order at the cancel, per parent share; total cost = per PARENT " +
+      "share: (IS + net fees) x fill rate + opportunity. " +
       "Overfill = shares filled beyond a child's quantity before its cancel took effect (summed). " +
       `vs ${BASELINE_STRATEGY} = paired mean difference over the same ` +
       "parent orders with its 95% Student t interval; win rate = share of orders strictly cheaper than the baseline. " +
@@ -130,17 +133,21 @@ export function buildTables(data: RunData): TableDef[] {
     title: "Calibration per symbol-day",
     caption:
       "Parameters each task ran on, combined from the calibration records of EARLIER days (source prior_days) or the " +
-      "documented defaults (source default). Age = calendar days from the latest calibration day to the task day.",
+      "documented defaults (source default). Age = calendar days from the latest calibration day to the task day. " +
+      "ADV source: calibrated (days covering >= 90% of the session), extrapolated (only partial days: their volume " +
+      "over the share of the volume profile their data covers) or default. Impact R² is pooled over the days " +
+      "(1 - sum SSR / sum SST) at the chosen half-life.",
     columns: [
       { key: "symbol", label: "symbol" },
       { key: "date", label: "date" },
       { key: "source", label: "source" },
       { key: "calibration_dates", label: "calibration days", wrap: true },
       { key: "age_days", label: "age (days)", format: 0 },
-      { key: "lambda", label: "lambda (sigma per ADV)", format: 3 },
+      { key: "lambda", label: "lambda (sigma per V_d)", format: 3 },
       { key: "half_life_s", label: "half-life (s)", format: 0 },
       { key: "impact_r2", label: "impact R²", format: 3 },
       { key: "adv_shares", label: "ADV (shares)", format: "int" },
+      { key: "adv_source", label: "ADV source" },
       { key: "half_spread_usd", label: "half-spread ($)", format: 4 },
       { key: "sigma_daily_pct", label: "sigma daily (%)", format: 2 },
       { key: "defaults_used", label: "fields defaulted", format: "int" },

@@ -12,6 +12,7 @@ import { registerReport } from "../../../lib/cli/commands/report.ts";
 import { registerStatus } from "../../../lib/cli/commands/status.ts";
 import { registerSweep } from "../../../lib/cli/commands/sweep.ts";
 import { main } from "../../../lib/cli/main.ts";
+import { fixed } from "../../../lib/core/units.ts";
 import { VERSION } from "../../../lib/core/version.ts";
 import { studentTQuantile } from "../../../lib/metrics/index.ts";
 import { LocalObjectStore } from "../../../lib/ports/localObjectStore.ts";
@@ -311,6 +312,7 @@ describe("run report of a small real run", () => {
     ]);
     expect(cal[0]![5]).toBe("1.000"); // the documented default lambda
     expect(cal[0]![8]).toBe("1,000,000"); // the documented default ADV
+    expect([cal[0]![9], cal[1]![9]]).toEqual(["default", "calibrated"]); // ADV source beside it
     const q = tableRows(html, "data-quality");
     expect(q.map((r) => r.slice(0, 2))).toEqual(DAYS.map((d) => [SYMBOL, d]));
     expect(section(html, "table-failed-tasks")).toContain("not in this run: runs/rep1/status.json is absent");
@@ -324,11 +326,12 @@ describe("run report of a small real run", () => {
     expect(q).not.toContain("<th>status</th>");
   });
 
-  it("per strategy: impact = mean impact_cost_bps, opportunity = mean opportunity_bps, overfill = summed shares", () => {
+  it("per strategy: impact = mean impact_cost_bps, walk = mean walk_cost_bps, opportunity = mean opportunity_bps, overfill = summed shares", () => {
     const head = [...section(html, "table-strategies").matchAll(/<th>(.*?)<\/th>/g)].map((m) => m[1]);
     const at = (h: string) => head.indexOf(h);
     expect(at("impact (bps)")).toBeGreaterThan(at("IS (bps)"));
-    expect(at("opportunity (bps)")).toBe(at("impact (bps)") + 1);
+    expect(at("walk (bps)")).toBe(at("impact (bps)") + 1);
+    expect(at("opportunity (bps)")).toBe(at("walk (bps)") + 1);
     expect(at("overfill (shares)")).toBeGreaterThan(0);
     const rows = tableRows(html, "strategies");
     let nonZeroImpact = 0;
@@ -338,8 +341,9 @@ describe("run report of a small real run", () => {
       );
       expect(mine.length, `${r[0]} ${r[1]}`).toBeGreaterThan(0);
       const m = (k: string) => mine.reduce((a, e) => a + Number(e[k]), 0) / mine.length;
-      expect(r[at("impact (bps)")]).toBe(m("impact_cost_bps").toFixed(2));
-      expect(r[at("opportunity (bps)")]).toBe(m("opportunity_bps").toFixed(2));
+      expect(r[at("impact (bps)")]).toBe(fixed(m("impact_cost_bps"), 2));
+      expect(r[at("opportunity (bps)")]).toBe(fixed(m("opportunity_bps"), 2));
+      expect(r[at("walk (bps)")]).toBe(fixed(m("walk_cost_bps"), 2));
       const overfill = mine.reduce((a, e) => a + Number(e.overfill_shares ?? 0), 0);
       expect(r[at("overfill (shares)")]).toBe(overfill.toLocaleString("en-US"));
       if (m("impact_cost_bps") > 0) nonZeroImpact++;
