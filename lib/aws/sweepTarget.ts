@@ -59,12 +59,19 @@ export function namesFromStackOutputs(path: string, stack?: string): AwsSweepNam
       `cannot read stack outputs ${path}: ${errorMessage(e)}; pass the file of cdk deploy --outputs-file`,
     );
   }
-  const stacks = Object.keys(json);
+  const stacks = json !== null && typeof json === "object" ? Object.keys(json) : [];
+  if (stacks.length === 0)
+    throw new InputError(
+      `stack outputs ${path} holds no stack: cdk writes that when a deploy failed or deployed nothing; ` +
+        "run npx cdk deploy --outputs-file FILE again and check that it succeeds, or pass --results-bucket and the queue URLs",
+    );
   const name = stack ?? (stacks.length === 1 ? stacks[0] : undefined);
   const o = name ? json[name] : undefined;
   if (!o) {
     throw new InputError(
-      `stack outputs ${path}: ${stack ? `no stack ${stack}` : `${stacks.length} stacks`} (found: ${stacks.join(", ") || "none"}); pass --stack NAME`,
+      stack
+        ? `stack outputs ${path} has no stack ${stack} (found: ${stacks.join(", ")}); pass --stack with one of those`
+        : `stack outputs ${path} holds ${stacks.length} stacks (${stacks.join(", ")}); pass --stack NAME with one of them`,
     );
   }
   if (!o.ResultsBucketName)

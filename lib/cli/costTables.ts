@@ -5,7 +5,7 @@
  */
 import { fixed } from "../core/units.ts";
 import type { GainSummary, StrategySummary } from "../sweep/summary.ts";
-import { printTable } from "./output.ts";
+import { fitTable, formatTable, TABLE_WIDTH } from "./output.ts";
 
 export const STRATEGY_TABLE_COLUMNS = [
   "strategy",
@@ -27,8 +27,13 @@ export const STRATEGY_TABLE_COLUMNS = [
   "look_ahead",
 ];
 
+/**
+ * The paired-difference table: one row per (effect, strategy, vs); diff_bps = cost(strategy) - cost(vs), bps
+ * per parent share, negative = the strategy is cheaper (the router or the alpha saves). The one sign
+ * convention of every paired difference the project prints (CLI, status, report, saved queries).
+ */
 export const GAIN_TABLE_COLUMNS = [
-  "gain",
+  "effect",
   "strategy",
   "vs",
   "calibration",
@@ -52,7 +57,7 @@ export function strategyTableRows(strategies: readonly StrategySummary[]): Recor
 export function gainTableRows(gains: readonly GainSummary[]): Record<string, unknown>[] {
   return gains.map((g) => ({
     ...g,
-    gain: g.kind,
+    effect: g.kind,
     vs: g.baseline,
     calibration: g.calibration_source,
     ci95: ci95(g.ci_low, g.ci_high),
@@ -61,14 +66,54 @@ export function gainTableRows(gains: readonly GainSummary[]): Record<string, unk
 
 export const COST_TABLE_LEGEND =
   "costs in bps of the arrival mid per parent share (positive = cost; total = executed cost + opportunity cost of the unfilled); " +
-  "vs_twap = paired mean difference to twap/market; gains: routing = x/sor - x/market, alpha = alpha=K - alpha=none " +
-  "(negative = cheaper); no_data parents are left out";
+  "vs_twap_bps = strategy - twap/market and diff_bps = strategy - vs, paired over the same parent orders (negative = the strategy is cheaper: " +
+  "routing = x/sor - x/market, negative = the router saves; alpha = alpha=K - alpha=none, negative = the alpha saves); no_data parents are left out";
 
-/** Both tables, the gains only when the run has a pair. */
-export function printCostTables(strategies: readonly StrategySummary[], gains: readonly GainSummary[]): void {
-  printTable(strategyTableRows(strategies), STRATEGY_TABLE_COLUMNS, 2);
-  if (gains.length > 0) {
-    process.stdout.write("\n");
-    printTable(gainTableRows(gains), GAIN_TABLE_COLUMNS, 2);
-  }
+/** The line above the paired-difference table. */
+export const DIFFERENCE_TABLE_TITLE =
+  "paired differences, strategy - vs (bps; negative = the strategy is cheaper: the router or the alpha saves):";
+
+/** Columns the strategy table leaves out, in this order, to fit the console (`--wide` keeps them all). */
+export const STRATEGY_DROP_ORDER = [
+  "look_ahead",
+  "overfill_shares",
+  "passive_share",
+  "no_data",
+  "walk_bps",
+  "impact_bps",
+  "opportunity_bps",
+  "is_bps",
+  "vs_twap_ci95",
+  "stdev_bps",
+  "fill_rate",
+];
+const GAIN_DROP_ORDER = ["win_rate", "calibration", "ci95"];
+
+/** Both tables, the gains only when the run has a pair; fit to 120 columns unless `wide`. */
+export function formatCostTables(
+  strategies: readonly StrategySummary[],
+  gains: readonly GainSummary[],
+  opts: { wide?: boolean } = {},
+): string {
+  const hidden: string[] = [];
+  const table = (rows: Record<string, unknown>[], columns: string[], drop: readonly string[]) => {
+    if (opts.wide) return formatTable(rows, columns, 2);
+    const t = fitTable(rows, columns, 2, drop, TABLE_WIDTH);
+    hidden.push(...t.hidden);
+    return t.text;
+  };
+  const out = [table(strategyTableRows(strategies), STRATEGY_TABLE_COLUMNS, STRATEGY_DROP_ORDER)];
+  if (gains.length > 0)
+    out.push("", DIFFERENCE_TABLE_TITLE, table(gainTableRows(gains), GAIN_TABLE_COLUMNS, GAIN_DROP_ORDER));
+  if (hidden.length > 0)
+    out.push(`(left out to fit ${TABLE_WIDTH} columns: ${hidden.join(", ")}; --wide prints every column)`);
+  return out.join("\n");
+}
+
+export function printCostTables(
+  strategies: readonly StrategySummary[],
+  gains: readonly GainSummary[],
+  opts: { wide?: boolean } = {},
+): void {
+  process.stdout.write(`${formatCostTables(strategies, gains, opts)}\n`);
 }

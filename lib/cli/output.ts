@@ -1,5 +1,6 @@
 /** Output helpers shared by the commands: aligned text tables, JSON, progress on stderr. */
 
+import { Option } from "commander";
 import { InputError } from "../core/errors.ts";
 import { fixed } from "../core/units.ts";
 
@@ -32,6 +33,49 @@ export function formatTable(
       .join("  ")
       .trimEnd();
   return [line(columns), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+}
+
+/** Console width the tables fit by default (`--wide` prints every column). */
+export const TABLE_WIDTH = 120;
+
+/**
+ * A table that fits `maxWidth` characters: columns of `dropOrder` are left out, first to last, until it fits
+ * (the others always stay). Returns the text and the columns left out, for a note.
+ */
+export function fitTable(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  digits: number,
+  dropOrder: readonly string[],
+  maxWidth = TABLE_WIDTH,
+): { text: string; hidden: string[] } {
+  let shown = [...columns];
+  const hidden: string[] = [];
+  let text = formatTable(rows, shown, digits);
+  const width = (t: string) => Math.max(...t.split("\n").map((l) => l.length));
+  for (const c of dropOrder) {
+    if (width(text) <= maxWidth) break;
+    if (!shown.includes(c)) continue;
+    shown = shown.filter((x) => x !== c);
+    hidden.push(c);
+    text = formatTable(rows, shown, digits);
+  }
+  return { text, hidden };
+}
+
+/** `text` broken at spaces into lines of at most `width` characters (a longer word stays whole). */
+export function wrapText(text: string, width = TABLE_WIDTH, indent = ""): string {
+  const lead = /^ */.exec(text)![0];
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.slice(lead.length).split(" ")) {
+    if (line.trim() !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line.trim() === "" ? `${line}${word}` : `${line} ${word}`;
+  }
+  if (line.trim() !== "") lines.push(line);
+  return lines.join("\n");
 }
 
 export function printTable(
@@ -71,4 +115,12 @@ export function parseNumberOption(
     );
   }
   return v;
+}
+
+/** The results folder every command reads or writes (local backend): --root, else $MSOR_ROOT, else this. */
+export const DEFAULT_ROOT = "msor-out";
+
+/** The one folder option of every command: `--root DIR` (env MSOR_ROOT, default msor-out). */
+export function rootOption(description: string): Option {
+  return new Option("--root <dir>", description).env("MSOR_ROOT").default(DEFAULT_ROOT);
 }

@@ -32,7 +32,7 @@ const SAME_ORDER = (a: string, b: string) =>
   `${a}.symbol = ${b}.symbol AND ${a}."date" = ${b}."date" AND ${a}.order_id = ${b}.order_id`;
 
 /**
- * Paired-difference columns, as `msor backtest` / `msor sweep` print gains: mean of d = candidate - baseline
+ * Paired-difference columns, as `msor backtest` / `msor sweep` print them: mean of d = candidate - baseline
  * (negative = the candidate is cheaper: the router or the alpha saves), its CI, and the win rate (share of
  * orders where the candidate is cheaper by more than floating-point noise, `isWin` in lib/metrics).
  */
@@ -74,9 +74,9 @@ ORDER BY e.calibration_source DESC, e.strategy`,
 };
 
 export const ROUTING_GAIN: SavedQuery = {
-  name: "routing_gain",
+  name: "routing_difference",
   description:
-    "Routing gain: each sor strategy (e.g. ow/sor, myopic/sor/alpha=none) against the same schedule sent as market orders, paired on the same parent orders: routing_gain_bps = sor - market (negative = the router saves), 95% CI (normal approximation)",
+    "Routing: each sor strategy (e.g. ow/sor, myopic/sor/alpha=none) against the same schedule sent as market orders, paired on the same parent orders: sor_minus_market_bps = sor - market (negative = the router saves), 95% CI (normal approximation)",
   sql: `WITH e AS (
   SELECT symbol, "date", order_id, strategy, strategy_name, exec, calibration_source, total_cost_bps
   FROM executions
@@ -88,7 +88,7 @@ SELECT
   s.calibration_source,
   count(*) AS orders,
   avg(m.total_cost_bps) AS market_cost_bps,
-  avg(s.total_cost_bps) AS sor_cost_bps,${pairedGain("m.total_cost_bps", "s.total_cost_bps", "routing_gain_bps")}
+  avg(s.total_cost_bps) AS sor_cost_bps,${pairedGain("m.total_cost_bps", "s.total_cost_bps", "sor_minus_market_bps")}
 FROM e s
 JOIN e m ON ${SAME_ORDER("s", "m")} AND m.strategy = replace(s.strategy, '/sor', '/market')
 WHERE s.exec = 'sor' AND m.exec = 'market'
@@ -97,9 +97,9 @@ ORDER BY s.calibration_source DESC, s.strategy`,
 };
 
 export const ALPHA_GAIN: SavedQuery = {
-  name: "alpha_gain",
+  name: "alpha_difference",
   description:
-    "Alpha gain: myopic with an alpha model against myopic without alpha (same execution), paired on the same parent orders: alpha_gain_bps = alpha - none (negative = the alpha saves; look_ahead = oracle upper bound), 95% CI (normal approximation)",
+    "Alpha: myopic with an alpha model against myopic without alpha (same execution), paired on the same parent orders: alpha_minus_none_bps = alpha - none (negative = the alpha saves; look_ahead = oracle upper bound), 95% CI (normal approximation)",
   sql: `WITH e AS (
   SELECT symbol, "date", order_id, strategy, strategy_name, alpha_model, look_ahead, calibration_source, total_cost_bps
   FROM executions
@@ -112,7 +112,7 @@ SELECT
   a.look_ahead,
   count(*) AS orders,
   avg(n.total_cost_bps) AS no_alpha_cost_bps,
-  avg(a.total_cost_bps) AS alpha_cost_bps,${pairedGain("n.total_cost_bps", "a.total_cost_bps", "alpha_gain_bps")}
+  avg(a.total_cost_bps) AS alpha_cost_bps,${pairedGain("n.total_cost_bps", "a.total_cost_bps", "alpha_minus_none_bps")}
 FROM e a
 JOIN e n ON ${SAME_ORDER("a", "n")} AND n.strategy = replace(a.strategy, 'alpha=' || a.alpha_model, 'alpha=none')
 WHERE a.alpha_model <> 'none' AND n.alpha_model = 'none'

@@ -4,7 +4,7 @@
  * (lib/results/queries.ts) run unchanged: `?` binds to the run id
  * (`msor query --saved NAME --run-id R`).
  */
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, DuckDBTypeId } from "@duckdb/node-api";
 import { errorMessage, InputError } from "../core/errors.ts";
 import { CALIBRATION_TABLE } from "../results/calibrationSchema.ts";
 import { duckdbViewStatements, SAVED_QUERIES, type SavedQuery } from "../results/queries.ts";
@@ -87,7 +87,23 @@ export async function queryResults(root: string, sql: string, runId?: string): P
           : "";
       throw new InputError(`query failed: ${first}${hint}`);
     }
-    return { columns: r.columnNames(), rows: r.getRowObjectsJson() as Record<string, unknown>[] };
+    const columns = r.columnNames();
+    const rows = r.getRowObjectsJson() as Record<string, unknown>[];
+    // 64/128-bit integers come back as strings (JSON has no int64): a number where it is exact, so that
+    // count(*) and an INTEGER column look alike; a string only beyond 2^53
+    const wide = new Set([
+      DuckDBTypeId.BIGINT,
+      DuckDBTypeId.UBIGINT,
+      DuckDBTypeId.HUGEINT,
+      DuckDBTypeId.UHUGEINT,
+    ]);
+    const big = r.columnTypes().flatMap((t, i) => (wide.has(t.typeId) ? [columns[i]!] : []));
+    for (const row of rows)
+      for (const c of big) {
+        const v = row[c];
+        if (typeof v === "string" && Number.isSafeInteger(Number(v))) row[c] = Number(v);
+      }
+    return { columns, rows };
   } finally {
     con.closeSync();
     inst.closeSync();

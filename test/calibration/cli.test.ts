@@ -3,7 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerCalibrate } from "../../lib/cli/commands/calibrate.ts";
+import type { CalibrationRecord } from "../../lib/calibration/types.ts";
+import { calibrationWarnings, registerCalibrate } from "../../lib/cli/commands/calibrate.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { readCalibration } from "../../lib/store/calibration.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
@@ -48,10 +49,47 @@ describe("msor calibrate", () => {
 
   it("prints one table row per file", async () => {
     const text = await run([file, file, "--symbol", "OTHER"]);
-    const lines = text.trim().split("\n");
-    expect(lines[0]).toMatch(/^symbol\s+date\s+events\s+volume/);
+    const [table, wrapped] = text.trim().split("\n\n");
+    // wrapped to the 120-column console: every line fits, the text reads the same joined
+    for (const l of wrapped!.split("\n")) expect(l.length).toBeLessThanOrEqual(120);
+    const units = wrapped!.replaceAll("\n  ", " ");
+    const lines = table!.split("\n");
+    expect(lines[0]).toMatch(/^symbol\s+date\s+events\s+volume\s+session_coverage\s+sigma_daily/);
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toMatch(/^OTHER\s+2024-03-12/);
+    // a full synthetic session: coverage 1 (to the table's 6 digits)
+    expect(lines[2]).toMatch(/^OTHER\s+2024-03-12\s+\d+\s+\d+\s+(1|0\.99\d+)\s/);
+    expect(units).toMatch(
+      /^units: events = records; volume = the day's traded shares \(V_d\); session_coverage = /,
+    );
+    expect(units).toContain("half_spread = $");
+    expect(units).toContain("lambda_usd = lambda x sigma_daily x mean mid / V_d, $ per share");
+  });
+
+  it("flags a half-life at the edge of the grid with a flat R^2, and a partial session (issue 24.7)", () => {
+    const record = (halfLifeS: number, r2s: number[], sessionCoverage = 1) =>
+      ({
+        symbol: "X",
+        date: "2024-03-12",
+        sessionCoverage,
+        impact: {
+          halfLifeS,
+          candidates: [60, 300, 900, 1800, 3600].map((h, i) => ({ halfLifeS: h, r2: r2s[i]! })),
+        },
+      }) as unknown as CalibrationRecord;
+    expect(calibrationWarnings(record(3600, [0.01, 0.0102, 0.0104, 0.0105, 0.0106]))).toEqual([
+      "X 2024-03-12: impact half-life 3600 s is the largest candidate (60..3600 s) and R^2 is flat across the candidates " +
+        "(0.0100..0.0106): the half-life is weakly identified by this day (lambda with it); do not read it as a measured decay",
+    ]);
+    expect(calibrationWarnings(record(60, [0.03, 0.029, 0.0295, 0.0291, 0.0292]))[0]).toMatch(
+      /half-life 60 s is the smallest candidate/,
+    );
+    // at the edge but clearly better than the rest: identified
+    expect(calibrationWarnings(record(3600, [0.01, 0.02, 0.05, 0.08, 0.12]))).toEqual([]);
+    // flat but inside the grid: the fit did pick a value
+    expect(calibrationWarnings(record(900, [0.01, 0.0102, 0.0106, 0.0105, 0.0104]))).toEqual([]);
+    expect(calibrationWarnings(record(900, [0.01, 0.02, 0.05, 0.03, 0.02], 0.44))).toEqual([
+      "X 2024-03-12: session_coverage 0.44 < 0.9: the data spans only part of the session; later days take ADV from full days, from this one only when their lookback has none (its volume scaled up by the profile share it covers: adv_source = extrapolated)",
+    ]);
   });
 
   it("rejects bad input with one-line messages", async () => {

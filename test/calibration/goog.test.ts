@@ -1,6 +1,6 @@
 /**
  * Real data: the LOBSTER GOOG 2012-06-21 level-1 day (Nasdaq), imported to MBP-10 then calibrated. Checks
- * that the stated values are plausible. Skips when ../shared/data is absent (a fresh clone elsewhere).
+ * that the stated values are plausible. Skips when the LOBSTER sample is absent (docs/test-data.md).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

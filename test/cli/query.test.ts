@@ -65,7 +65,7 @@ describe("msor query --saved", () => {
     expect(saved.err).toMatch(/--saved per_symbol needs --run-id R/);
     const unknown = await run(["query", "--saved", "nope", "--run-id", RUN, "--root", root]);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain("strategy_comparison, routing_gain");
+    expect(unknown.err).toContain("strategy_comparison, routing_difference");
   });
 
   it("--list-saved lists every name with its description; --print-sql prints the SQL without running it", async () => {
@@ -76,9 +76,16 @@ describe("msor query --saved", () => {
     const text = await run(["query", "--list-saved"]);
     for (const q of SAVED_QUERIES) expect(text.out).toContain(`${q.name}\n  ${q.description}\n`);
     // no --root with results needed: nothing runs
-    const p = await run(["query", "--saved", "routing_gain", "--print-sql", "--root", join(dir, "none")]);
+    const p = await run([
+      "query",
+      "--saved",
+      "routing_difference",
+      "--print-sql",
+      "--root",
+      join(dir, "none"),
+    ]);
     expect(p.code, p.err).toBe(0);
-    expect(p.out).toBe(`${SAVED_QUERIES.find((q) => q.name === "routing_gain")!.sql}\n`);
+    expect(p.out).toBe(`${SAVED_QUERIES.find((q) => q.name === "routing_difference")!.sql}\n`);
   });
 
   it("counts ? outside quoted strings and identifiers only", () => {

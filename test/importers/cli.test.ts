@@ -1,7 +1,9 @@
+import { copyFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerImport } from "../../lib/cli/commands/import.ts";
+import { runMain } from "../helpers/cli.ts";
 import { DBN_FIXTURES, FIXTURES, haveData, SHARED_DATA, tempDir } from "./helpers.ts";
 
 const TINY = path.join(FIXTURES, "lobster/TINY_2012-06-21_34200000_57600000_");
@@ -109,6 +111,57 @@ describe("msor import", () => {
       "text",
     ).catch((e) => e);
     expect((err as Error).message).toMatch(/--price-encoding must be "float" .* or "fixed"/);
+  });
+
+  it("refuses mislabels before writing anything (issue 24.4), through msor's entry point", async () => {
+    const dir = tempDir();
+    const out = path.join(dir, "t.parquet");
+    const lobster = (msg: string, book: string, date: string, o = out) =>
+      runMain(["import", "lobster", msg, book, "--date", date, "--symbol", "TINY", "--out", o]);
+    const msg = `${TINY}message_2.csv`;
+    const book = `${TINY}orderbook_2.csv`;
+
+    const saturday = await lobster(msg, book, "2012-06-23");
+    expect(saturday.code).toBe(2);
+    expect(saturday.err).toBe(
+      "msor: --date 2012-06-23 is not an NYSE trading day (Saturday); LOBSTER times are seconds after New York midnight of the trading day the file is from: give that date\n",
+    );
+    const holiday = await lobster(msg, book, "2012-07-04");
+    expect(holiday.err).toMatch(/^msor: --date 2012-07-04 is not an NYSE trading day \(Independence Day\)/);
+
+    const other = await lobster(msg, book, "2012-06-22");
+    expect(other.code).toBe(2);
+    expect(other.err).toBe(
+      "msor: --date 2012-06-22 contradicts the LOBSTER file name, which says 2012-06-21 (TINY_2012-06-21_34200000_57600000_message_2.csv); give --date 2012-06-21\n",
+    );
+
+    const swappedNames = await lobster(book, msg, "2012-06-21");
+    expect(swappedNames.code).toBe(2);
+    expect(swappedNames.err).toMatch(
+      /^msor: the files look swapped: TINY_.*orderbook_2\.csv is an orderbook file/,
+    );
+    // renamed files: the swap is seen in the column counts (2 levels x 4 = 8 columns against 6)
+    const a = path.join(dir, "a.csv");
+    const b = path.join(dir, "b.csv");
+    copyFileSync(book, a);
+    copyFileSync(msg, b);
+    const swappedContent = await lobster(a, b, "2012-06-21");
+    expect(swappedContent.code).toBe(2);
+    expect(swappedContent.err).toBe(
+      `msor: the files look swapped: ${a} has 8 columns like an orderbook file (4 per level) and ${b} has 6 like a message file; give the message file first: msor import lobster MESSAGE ORDERBOOK\n`,
+    );
+
+    const csvOut = await lobster(msg, book, "2012-06-21", path.join(dir, "x.csv"));
+    expect(csvOut.code).toBe(2);
+    expect(csvOut.err).toBe(
+      `msor: --out must name a .parquet file (the import writes MBP-10 Parquet), got "${path.join(dir, "x.csv")}"; e.g. --out ${path.join(dir, "x")}.parquet\n`,
+    );
+    expect(existsSync(path.join(dir, "x.csv"))).toBe(false);
+    expect(existsSync(out)).toBe(false);
+    // and the right labels import
+    const ok = await lobster(msg, book, "2012-06-21");
+    expect(ok.code, ok.err).toBe(0);
+    expect(existsSync(out)).toBe(true);
   });
 
   it.skipIf(!haveData(SHARED_DATA))("dbn and csv --json", async () => {

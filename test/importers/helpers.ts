@@ -1,5 +1,5 @@
 /** Shared helpers for the importer tests: where the shared real data lives, read-back, CSV-cell views. */
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,12 +7,13 @@ import { UNDEF_PRICE_I64, usdToFixed } from "../../lib/core/units.ts";
 import { Mbp10File } from "../../lib/mbp10/reader.ts";
 import { levelColumn, type Mbp10FullBatch } from "../../lib/mbp10/schema.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
+import { haveSharedData, SHARED_DATA } from "../helpers/sharedData.ts";
 
-/** ../shared/data next to the repository (absent in a fresh clone elsewhere: tests skip). */
-export const SHARED_DATA = path.resolve(import.meta.dirname, "../../../shared/data");
+/** The real-data samples (docs/test-data.md; absent in a user's clone: tests skip). */
+export { SHARED_DATA };
 export const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
-/** Databento's MBP-10 fixtures with their decoded CSV (shared/data/README.md). */
+/** Databento's MBP-10 fixtures with their decoded CSV (docs/test-data.md). */
 export const DBN_FIXTURES = [
   {
     dbn: "XNAS.ITCH/test_data.mbp-10.dbn.zst",
@@ -42,10 +43,7 @@ export const DBN_FIXTURES = [
 
 /** True when `dir` exists; otherwise logs why the tests that need it are skipped. */
 export function haveData(dir: string): boolean {
-  const ok = existsSync(dir);
-  if (!ok)
-    console.warn(`[skip] ${dir} not found: real-data importer tests skipped (see shared/data/README.md)`);
-  return ok;
+  return haveSharedData(dir, "the real-data importer tests");
 }
 
 export function tempDir(): string {

@@ -131,11 +131,11 @@ describe("saved queries in DuckDB over backtest results", () => {
       const p = paired(String(r.market_strategy), String(r.sor_strategy));
       expect(num(r.orders)).toBe(p.n);
       expect(p.n).toBe(12);
-      expect(num(r.routing_gain_bps)).toBeCloseTo(p.gain, 9);
+      expect(num(r.sor_minus_market_bps)).toBeCloseTo(p.gain, 9);
       expect(num(r.win_rate)).toBeCloseTo(p.win, 12);
       // the same number, with the same sign, as the gains msor backtest / msor sweep print
       const g = result.gains.find((x) => x.kind === "routing" && x.strategy === r.sor_strategy)!;
-      expect(num(r.routing_gain_bps)).toBeCloseTo(g.diff_bps, 9);
+      expect(num(r.sor_minus_market_bps)).toBeCloseTo(g.diff_bps, 9);
     }
   });
 
@@ -148,9 +148,9 @@ describe("saved queries in DuckDB over backtest results", () => {
     for (const r of rows) {
       const p = paired(String(r.no_alpha_strategy), String(r.alpha_strategy));
       expect(num(r.orders)).toBe(p.n);
-      expect(num(r.alpha_gain_bps)).toBeCloseTo(p.gain, 9);
+      expect(num(r.alpha_minus_none_bps)).toBeCloseTo(p.gain, 9);
       const g = result.gains.find((x) => x.kind === "alpha" && x.strategy === r.alpha_strategy);
-      if (g) expect(num(r.alpha_gain_bps)).toBeCloseTo(g.diff_bps, 9);
+      if (g) expect(num(r.alpha_minus_none_bps)).toBeCloseTo(g.diff_bps, 9);
     }
   });
 

@@ -1,4 +1,4 @@
-/** `msor backtest FILE... --out DIR [--spec SPEC] [--json]`: local multi-day backtest, per-strategy table. */
+/** `msor backtest FILE... [--root DIR] [--spec SPEC] [--json]`: local multi-day backtest, per-strategy table. */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { errorMessage, InputError } from "../../core/errors.ts";
@@ -7,7 +7,7 @@ import { runLocalBacktest } from "../../sweep/localBacktest.ts";
 import { RISK_TABLE_COLUMNS, riskControlsOn, riskTable } from "../../sweep/riskSummary.ts";
 import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../sweep/spec.ts";
 import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
-import { printJson, printTable, progress, progressDone } from "../output.ts";
+import { printJson, printTable, progress, progressDone, rootOption, wrapText } from "../output.ts";
 import { parseYaml } from "./spec.ts";
 
 export async function loadSpec(path: string | undefined): Promise<TaskSpec> {
@@ -44,7 +44,8 @@ export function registerBacktest(program: Command): void {
       "<files...>",
       "MBP-10 Parquet files (any number of symbol-days; several venue files of one day are merged)",
     )
-    .requiredOption("--out <dir>", "output folder (results/, calibration/ laid out like the S3 keys)")
+    .addOption(rootOption("results folder (results/, calibration/ laid out like the S3 keys)"))
+    .option("--out <dir>", "the same as --root (the name of earlier versions)")
     .option(
       "--spec <file>",
       "backtest spec, JSON or .yaml/.yml (default: every strategy, buy 1% ADV at 10:00/11:30/14:00 NY, 30 min)",
@@ -59,12 +60,15 @@ export function registerBacktest(program: Command): void {
       "--impact <models>",
       "own-impact overlay priced into the fills, overriding the spec's sim.impact: none (pure replay, a lower bound), linear (default), sqrt; a comma list is a grid (labels .../impact=NAME)",
     )
+    .option("--wide", "print every column of the cost tables (default: fit 120 columns)")
     .option("--json", "print machine-readable JSON")
     .action(
       async (
         files: string[],
         opts: {
-          out: string;
+          root: string;
+          out?: string;
+          wide?: boolean;
           spec?: string;
           runId: string;
           symbol?: string;
@@ -74,6 +78,7 @@ export function registerBacktest(program: Command): void {
         },
       ) => {
         validateRunId(opts.runId);
+        const outDir = opts.out ?? opts.root;
         const loaded = await loadSpec(opts.spec);
         const spec =
           opts.impact === undefined
@@ -86,7 +91,7 @@ export function registerBacktest(program: Command): void {
         const summary = await runLocalBacktest({
           paths: files,
           spec,
-          outDir: opts.out,
+          outDir,
           runId: opts.runId,
           ...(opts.symbol ? { symbol: opts.symbol } : {}),
           includeUncalibrated: opts.includeUncalibrated === true,
@@ -98,6 +103,16 @@ export function registerBacktest(program: Command): void {
         progressDone();
         const strategies = strategyTableRows(summary.strategies);
         const gains = gainTableRows(summary.gains);
+        const backtested = summary.days.filter((d) => !d.warm_up).length;
+        // every day a warm-up: nothing was backtested and no result file exists; say so, exit 2 (issue 24.3)
+        const nothing = () => {
+          if (backtested > 0) return;
+          throw new InputError(
+            `nothing was backtested: ${summary.days.length === 1 ? "the day is a warm-up" : `all ${summary.days.length} days are warm-ups`} ` +
+              `(no earlier calibrated day; its calibration is saved in ${outDir}/calibration/). Give an earlier day's file too, ` +
+              "or --include-uncalibrated to backtest it on the documented default parameters",
+          );
+        };
         if (opts.json) {
           printJson({
             run_id: summary.runId,
@@ -105,8 +120,9 @@ export function registerBacktest(program: Command): void {
             impact: spec.sim.impact,
             days: summary.days,
             strategies,
-            gains,
+            differences: gains,
           });
+          nothing();
           return;
         }
         for (const d of summary.days) {
@@ -141,8 +157,9 @@ export function registerBacktest(program: Command): void {
             );
           }
         }
+        nothing();
         process.stdout.write("\n");
-        printCostTables(summary.strategies, summary.gains);
+        printCostTables(summary.strategies, summary.gains, { wide: opts.wide === true });
         const risk = riskTable(summary.executions);
         if (riskControlsOn(spec) || risk.some((r) => Number(r.halted_s) > 0)) {
           process.stdout.write(
@@ -162,7 +179,7 @@ export function registerBacktest(program: Command): void {
               ? "impact model: none (pure replay: our orders do not move the price; a lower bound on cost)"
               : `impact model: ${spec.sim.impact[0]} (own-impact overlay of docs/models.md 6.6 on every fill, prior-day lambda and half-life)`;
         process.stdout.write(
-          `\n${impactNote}\n${COST_TABLE_LEGEND}${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
+          `\n${impactNote}\n${wrapText(COST_TABLE_LEGEND)}${levelNote}\nresults: ${summary.outDir}/results/*/run_id=${summary.runId}/\n`,
         );
       },
     );

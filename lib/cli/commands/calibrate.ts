@@ -1,9 +1,10 @@
 /**
- * `msor calibrate FILE... [--symbol S] [--date D] [--out DIR] [--json]`: the docs/models.md section 2 statistics of
+ * `msor calibrate FILE... [--symbol S] [--date D] [--root DIR] [--json]`: the docs/models.md section 2 statistics of
  * each file (one symbol-day per file), one table row per file; --json prints the full fit tables; --out DIR
  * also writes the records under DIR/calibration/v=.../ (the layout the backtest reads prior days from).
  */
 import type { Command } from "commander";
+import { MIN_SESSION_COVERAGE } from "../../calibration/params.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { validateDate, validateSymbol } from "../../core/ids.ts";
@@ -11,12 +12,13 @@ import { fileSource } from "../../ports/fileSource.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { writeCalibration } from "../../store/calibration.ts";
 import { calibrateDay } from "../../task/calibrateDay.ts";
-import { printJson, printTable, progress, progressDone } from "../output.ts";
+import { printJson, printTable, progress, progressDone, TABLE_WIDTH, wrapText } from "../output.ts";
 
 export interface CalibrateCliOptions {
   symbol?: string;
   date?: string;
   out?: string;
+  root?: string;
   json?: boolean;
 }
 
@@ -25,6 +27,7 @@ export const CALIBRATE_TABLE_COLUMNS = [
   "date",
   "events",
   "volume",
+  "session_coverage",
   "sigma_daily",
   "half_spread",
   "lambda",
@@ -34,6 +37,44 @@ export const CALIBRATE_TABLE_COLUMNS = [
   "ofi_coef",
   "seconds",
 ];
+
+/** What the table's columns measure (docs/models.md section 2). */
+export const CALIBRATE_UNITS =
+  "units: events = records; volume = the day's traded shares (V_d); session_coverage = share of the 09:30-16:00 session the data spans; " +
+  "sigma_daily = root sum of squared 1-min mid log returns (unitless, per day); half_spread = $ (time-weighted national); " +
+  "lambda = own impact in daily sigmas per fraction of V_d (unitless); half_life_s = its decay half-life, s (best R^2 of the candidates); " +
+  "r2 = uncentered R^2 of that fit; lambda_usd = lambda x sigma_daily x mean mid / V_d, $ per share; " +
+  "ofi_coef = $ mid move over the OFI horizon per unit of depth-normalised OFI; seconds = time to calibrate";
+
+/**
+ * Warnings a reader of the table needs: a day covering too little of the session (left out of ADV and the
+ * profile), and a half-life at the edge of the candidate grid with an R^2 that hardly varies across the
+ * candidates (the decay is not identified by this day: the fit picked an end of the grid, not a value).
+ */
+export function calibrationWarnings(r: CalibrationRecord): string[] {
+  const out: string[] = [];
+  const day = `${r.symbol} ${r.date}`;
+  if (r.sessionCoverage < MIN_SESSION_COVERAGE)
+    out.push(
+      `${day}: session_coverage ${r.sessionCoverage.toFixed(2)} < ${MIN_SESSION_COVERAGE}: the data spans only part of the session; later days take ADV from full days, from this one only when their lookback has none (its volume scaled up by the profile share it covers: adv_source = extrapolated)`,
+    );
+  const c = r.impact.candidates.filter((x) => Number.isFinite(x.r2));
+  if (c.length >= 2) {
+    const hs = c.map((x) => x.halfLifeS);
+    const r2s = c.map((x) => x.r2);
+    const [lo, hi] = [Math.min(...hs), Math.max(...hs)];
+    const [r2lo, r2hi] = [Math.min(...r2s), Math.max(...r2s)];
+    const atEdge = r.impact.halfLifeS === lo || r.impact.halfLifeS === hi;
+    // flat: the best candidate explains hardly more than the worst (less than 10% of it, or 0.005 absolute)
+    const flat = r2hi - r2lo < Math.max(0.005, 0.1 * r2hi);
+    if (atEdge && flat)
+      out.push(
+        `${day}: impact half-life ${r.impact.halfLifeS} s is the ${r.impact.halfLifeS === lo ? "smallest" : "largest"} candidate (${lo}..${hi} s) and R^2 is flat across the candidates ` +
+          `(${r2lo.toFixed(4)}..${r2hi.toFixed(4)}): the half-life is weakly identified by this day (lambda with it); do not read it as a measured decay`,
+      );
+  }
+  return out;
+}
 
 /** Calibrate one MBP-10 file (one symbol-day); symbol/date inferred from the file unless given. */
 export async function calibrateFile(
@@ -115,21 +156,29 @@ export async function calibrate(files: readonly string[], o: CalibrateCliOptions
   if (files.length === 0) throw new InputError("give at least one MBP-10 Parquet file to calibrate");
   if (o.symbol !== undefined) validateSymbol(o.symbol);
   if (o.date !== undefined) validateDate(o.date);
-  const store = o.out ? new LocalObjectStore(o.out) : undefined;
+  const dir = o.root ?? o.out;
+  const store = dir ? new LocalObjectStore(dir) : undefined;
   const out: Record<string, unknown>[] = [];
+  const warnings: string[] = [];
   for (const f of files) {
     const { record, seconds } = await calibrateFile(f, o);
     progressDone();
     if (store) await writeCalibration(store, record);
-    out.push(calibrationJson(record, seconds));
+    const warned = calibrationWarnings(record);
+    warnings.push(...warned);
+    out.push({ ...calibrationJson(record, seconds), warnings: warned });
   }
-  if (o.json) printJson(out);
-  else
-    printTable(
-      out.map((r) => ({ ...r, ofi_coef: (r.ofi as { coef_usd: number }).coef_usd })),
-      CALIBRATE_TABLE_COLUMNS,
-      6,
-    );
+  if (o.json) {
+    printJson(out);
+    return;
+  }
+  printTable(
+    out.map((r) => ({ ...r, ofi_coef: (r.ofi as { coef_usd: number }).coef_usd })),
+    CALIBRATE_TABLE_COLUMNS,
+    6,
+  );
+  process.stdout.write(`\n${wrapText(CALIBRATE_UNITS, TABLE_WIDTH, "  ")}\n`);
+  for (const w of warnings) process.stdout.write(`${wrapText(`WARNING: ${w}`, TABLE_WIDTH, "  ")}\n`);
 }
 
 export function registerCalibrate(program: Command): void {
@@ -141,7 +190,8 @@ export function registerCalibrate(program: Command): void {
     .argument("<files...>", "MBP-10 Parquet files, each one symbol-day")
     .option("--symbol <symbol>", "symbol (default: the file's symbol column)")
     .option("--date <date>", "trading date YYYY-MM-DD (default: New York date of the first record)")
-    .option("--out <dir>", "also write the records under DIR/calibration/v=.../symbol=.../date=.../")
+    .option("--root <dir>", "also write the records under DIR/calibration/v=.../symbol=.../date=.../")
+    .option("--out <dir>", "the same as --root (the name of earlier versions)")
     .option("--json", "print a JSON array (fit tables per half-life and the Kyle table included)")
     .action(async (files: string[], opts: CalibrateCliOptions) => {
       await calibrate(files, opts);

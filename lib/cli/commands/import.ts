@@ -57,6 +57,15 @@ export function formatImportSummary(s: ImportSummary | MboImportSummary): string
   return lines.join("\n");
 }
 
+/** The import writes MBP-10 Parquet: an --out of another extension would mislabel the file. */
+export function checkOutPath(out: string): string {
+  if (!/\.parquet$/i.test(out))
+    throw new InputError(
+      `--out must name a .parquet file (the import writes MBP-10 Parquet), got "${out}"; e.g. --out ${out.replace(/(\.[A-Za-z0-9]+)*$/, "")}.parquet`,
+    );
+  return out;
+}
+
 function report(summary: ImportSummary | MboImportSummary, json: boolean | undefined): void {
   if (json) printJson(summary);
   else process.stdout.write(`${formatImportSummary(summary)}\n`);
@@ -103,7 +112,7 @@ export function registerImport(program: Command): void {
         date: o.date,
         symbol: o.symbol,
         venueId: parseNumberOption("--venue-id", o.venueId, { integer: true, min: 0 }),
-        out: o.out,
+        out: checkOutPath(o.out),
         priceEncoding: priceEncoding(o.priceEncoding),
       });
       report(summary, o.json);
@@ -126,7 +135,7 @@ export function registerImport(program: Command): void {
   ).action(async (file: string, o: CommonOptions & { symbol?: string; mbp10Out?: string }) => {
     const summary = await importDbn({
       input: file,
-      out: o.out,
+      out: checkOutPath(o.out),
       ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
       ...(o.mbp10Out === undefined ? {} : { mbp10Out: o.mbp10Out }),
       priceEncoding: priceEncoding(o.priceEncoding),
@@ -143,7 +152,7 @@ export function registerImport(program: Command): void {
   ).action(async (file: string, o: CommonOptions & { symbol?: string }) => {
     const summary = await importDatabentoCsv({
       input: file,
-      out: o.out,
+      out: checkOutPath(o.out),
       ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
       priceEncoding: priceEncoding(o.priceEncoding),
     });

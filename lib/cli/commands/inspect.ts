@@ -1,5 +1,6 @@
 /** `msor inspect FILE...`: schema summary, rows, time span, venues and data-quality counters of MBP-10 input. */
 import type { Command } from "commander";
+import { MIN_SESSION_COVERAGE } from "../../calibration/params.ts";
 import { type InspectReport, inspectInputs } from "../../sweep/inspect.ts";
 import { printJson, progress, progressDone } from "../output.ts";
 
@@ -36,7 +37,17 @@ export function registerInspect(program: Command): void {
         if (f.planted) out.push(`  planted truth (synthetic): ${JSON.stringify(f.planted)}`);
       }
       const q = r.quality;
-      out.push(`span ${q.first_ts} .. ${q.last_ts} (New York date ${r.date_new_york})`);
+      out.push(`span ${q.first_ts} .. ${q.last_ts} (UTC)`);
+      const ses = r.session;
+      if (ses) {
+        out.push(
+          `  New York ${ses.date} ${ses.first_local} .. ${ses.last_local}${ses.not_trading_day ? ` (NOT an NYSE trading day: ${ses.not_trading_day})` : ""}; ` +
+            `covers ${(100 * ses.session_coverage).toFixed(1)}% of the 09:30-16:00 session` +
+            (ses.session_coverage < MIN_SESSION_COVERAGE
+              ? ` (below ${100 * MIN_SESSION_COVERAGE}%: later days take ADV from full days, from this one only by extrapolation)`
+              : ""),
+        );
+      }
       out.push(
         `venues: ${r.venues.map((v) => `${v.index}=${v.name} (publisher ${v.publisher_id})`).join(", ")}`,
       );

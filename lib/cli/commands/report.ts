@@ -6,7 +6,7 @@ import { errorMessage, InputError } from "../../core/errors.ts";
 import { validateRunId } from "../../core/ids.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { buildRunReport, reportKey } from "../../sweep/report/index.ts";
-import { printJson } from "../output.ts";
+import { printJson, rootOption } from "../output.ts";
 
 export function registerReport(program: Command): void {
   program
@@ -15,10 +15,8 @@ export function registerReport(program: Command): void {
       "render a run's report (self-contained HTML: charts and tables of the results) to runs/{RUN}/report.html",
     )
     .argument("<run>", "run id (the --run-id of msor backtest)")
-    .option(
-      "--root <dir>",
-      "folder laid out like the S3 keys (the --root of msor sweep, the --out of msor backtest)",
-      "msor-out",
+    .addOption(
+      rootOption("results folder laid out like the S3 keys (the --root of msor sweep and msor backtest)"),
     )
     .option("--out <file>", "write the HTML here instead of runs/{RUN}/report.html under the root")
     .option("--json", "print machine-readable JSON")

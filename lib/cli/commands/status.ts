@@ -8,8 +8,8 @@ import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { statusKey } from "../../store/keys.ts";
 import { parseRunStatus, progressOf } from "../../sweep/runStatus.ts";
-import { printJson, printTable } from "../output.ts";
-import { awsNames, strategyRows } from "./sweep.ts";
+import { printJson, printTable, rootOption } from "../output.ts";
+import { awsNames, STATUS_TABLE_COLUMNS, STATUS_TABLE_LEGEND, strategyRows } from "./sweep.ts";
 
 export function registerStatus(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function registerStatus(program: Command): void {
     )
     .argument("<run>", "run id (printed by msor sweep)")
     .option("--backend <name>", "local or aws", "local")
-    .option("--root <dir>", "local results folder", "msor-out")
+    .addOption(rootOption("local results folder (the --root of msor sweep)"))
     .option("--stack-outputs <file>", "aws: the JSON of cdk deploy --outputs-file")
     .option("--stack <name>", "aws: the stack in --stack-outputs when it holds several")
     .option(
@@ -55,11 +55,20 @@ export function registerStatus(program: Command): void {
           `  planned ${p.planned} (calibrate ${s.planned.calibrate}, backtest ${s.planned.backtest})\n` +
           `  ok ${p.ok}  failed ${p.failed}  dead-lettered ${p.dead_lettered}  remaining ${p.remaining}\n`,
       );
+      if (!p.finished)
+        process.stdout.write(
+          o.backend === "aws"
+            ? "  the run goes on in AWS while its queues hold tasks; msor status again shows its progress\n"
+            : "  if its msor sweep is no longer running (stopped or interrupted), run the same msor sweep command again: it resumes the run and keeps the finished tasks\n",
+        );
       for (const [id, t] of Object.entries(s.tasks).filter(([, t]) => t.outcome !== "ok")) {
         process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
       }
       const rows = strategyRows(s);
-      if (rows.length) printTable(rows, ["strategy", "orders", "cost_bps", "vs_twap_bps", "win_rate"], 2);
+      if (rows.length) {
+        process.stdout.write(`per strategy (${STATUS_TABLE_LEGEND}):\n`);
+        printTable(rows, STATUS_TABLE_COLUMNS, 2);
+      }
       if (s.outputs)
         process.stdout.write(`summary: ${s.outputs.summary}\nreport: ${s.outputs.report || "-"}\n`);
     });

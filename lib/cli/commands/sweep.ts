@@ -7,10 +7,11 @@
 import type { Command } from "commander";
 import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { type AwsSweepNames, awsSweepTarget, namesFromStackOutputs } from "../../aws/sweepTarget.ts";
-import { InputError } from "../../core/errors.ts";
+import { DEFAULT_CALIBRATION } from "../../calibration/params.ts";
+import { InputError, MsorError } from "../../core/errors.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
-import { EXECUTIONS } from "../../results/tables.ts";
+import { EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
 import { statusKey } from "../../store/keys.ts";
 import { runLocalSweep, type SweepProgress } from "../../sweep/local/localSweep.ts";
 import { defaultWorkers, threadExecutor } from "../../sweep/local/pool.ts";
@@ -27,7 +28,18 @@ import {
 import { readSweepSpecFile } from "../../sweep/sweepSpec.ts";
 import type { SweepTask } from "../../sweep/taskId.ts";
 import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
-import { parseNumberOption, printJson, printTable, progress, progressDone } from "../output.ts";
+import {
+  DEFAULT_ROOT,
+  parseNumberOption,
+  printJson,
+  printTable,
+  progress,
+  progressDone,
+  rootOption,
+  TABLE_WIDTH,
+  wrapText,
+} from "../output.ts";
+import { MAX_GAP_WARN_S } from "./backtest.ts";
 
 interface SweepCliOptions {
   spec: string;
@@ -43,6 +55,7 @@ interface SweepCliOptions {
   taskDlqUrl?: string;
   completionQueueUrl?: string;
   wait?: boolean;
+  wide?: boolean;
 }
 
 /** A progress bar: [#####.....] done/planned  ok failed dead-lettered remaining  tasks/s  ETA. */
@@ -57,6 +70,11 @@ export function progressLine(p: Omit<SweepProgress, "runId">, elapsedS: number):
     `dead-lettered ${p.dead_lettered}  remaining ${p.remaining}  ${rate.toFixed(2)} tasks/s  ETA ${Number.isFinite(eta) ? `${eta}s` : "-"}`
   );
 }
+
+/** The per-strategy table of an unfinished run (msor sweep, msor status), from the merged aggregates. */
+export const STATUS_TABLE_COLUMNS = ["strategy", "orders", "cost_bps", "vs_twap_bps", "win_rate"];
+export const STATUS_TABLE_LEGEND =
+  "mean total cost and paired difference strategy - twap/market, bps; negative = cheaper than twap";
 
 /** Per-strategy rows of a status (from the merged aggregates). */
 export function strategyRows(s: RunStatus): Record<string, unknown>[] {
@@ -100,45 +118,120 @@ async function costSummary(
   return { strategies: summarizeStrategies(rows), gains: summarizeGains(rows) };
 }
 
-async function report(
+/** Where a run is and what it did: what `msor sweep` returns to its printers (and `msor demo`). */
+export interface SweepOutcome {
+  readonly store: ObjectStore;
+  readonly plan: PlanResult;
+  readonly status: RunStatus;
+  /** the results root: a local folder or s3://bucket */
+  readonly where: string;
+  /** the published executions' cost tables (undefined while the run is not finished or wrote none) */
+  readonly costs: { strategies: StrategySummary[]; gains: GainSummary[] } | undefined;
+  /** what msor backtest says about each day it backtests, for the backtested symbol-days (finished runs) */
+  readonly dayNotes: readonly string[];
+  readonly noInput: readonly SweepTask[];
+  readonly runDays: ReadonlySet<string>;
+}
+
+async function outcomeOf(
   store: ObjectStore,
   plan: PlanResult,
   status: RunStatus,
   where: string,
-  json: boolean | undefined,
-): Promise<void> {
+): Promise<SweepOutcome> {
   const costs = status.finished ? await costSummary(store, plan.runId) : undefined;
   const manifest = await readManifest(store, plan.runId);
-  const noInput = manifest.no_input;
-  if (json) {
-    printJson({
-      ...plan,
-      no_input: noInput.length,
-      progress: progressOf(status),
-      status,
-      ...(costs
-        ? { strategies: strategyTableRows(costs.strategies), gains: gainTableRows(costs.gains) }
-        : {}),
-    });
-    return;
+  const quality = status.finished ? await listResultFiles(store, TASK_QUALITY.name, plan.runId) : [];
+  const dayNotes = quality.length ? taskDayNotes(await readResultRows(store, quality)) : [];
+  return {
+    store,
+    plan,
+    status,
+    where,
+    costs,
+    dayNotes,
+    noInput: manifest.no_input,
+    runDays: new Set(manifest.dates),
+  };
+}
+
+/**
+ * The warnings `msor backtest` prints on its day lines, from a sweep's task_quality rows (issue 24.2: a sweep
+ * must not be quieter than a backtest about the same day): a day on the documented DEFAULT parameters (no
+ * earlier calibrated day; msor backtest makes it a warm-up instead), parameters that fell back to defaults,
+ * a stretch without records, fewer than 10 book levels.
+ */
+export function taskDayNotes(rows: readonly Record<string, unknown>[]): string[] {
+  const out: string[] = [];
+  const sorted = [...rows].sort((a, b) => `${a.symbol}|${a.date}`.localeCompare(`${b.symbol}|${b.date}`));
+  for (const q of sorted) {
+    const day = `${String(q.symbol)} ${String(q.date)}`;
+    const defaults = String(q.defaults_used ?? "")
+      .split(",")
+      .filter(Boolean);
+    const parts: string[] = [];
+    if (q.calibration_source === "default")
+      parts.push(
+        `no earlier calibrated day: backtested on the documented DEFAULT parameters (README; ADV ${DEFAULT_CALIBRATION.adv.toLocaleString("en-US")} shares), summarised apart as calibration = default (msor backtest makes such a day a warm-up; give the sweep earlier days with data to calibrate it)`,
+      );
+    else if (defaults.length > 0)
+      parts.push(
+        `defaults for: ${defaults.slice(0, 4).join(", ")}${defaults.length > 4 ? ", ..." : ""} (the earlier days could not calibrate them)`,
+      );
+    const gap = Number(q.max_gap_s);
+    if (gap > MAX_GAP_WARN_S)
+      parts.push(`WARNING: ${Math.round(gap).toLocaleString("en-US")} s without any record in the session`);
+    const levels = Number(q.book_levels);
+    if (levels > 0 && levels < 10)
+      parts.push(
+        `the data shows ${levels} book level(s) per side, not 10: walks and queues beyond it are unseen`,
+      );
+    if (parts.length > 0) out.push(`${day}: ${parts.join("; ")}`);
   }
+  return out;
+}
+
+/** The JSON of `msor sweep --json`. */
+export function sweepJson(r: SweepOutcome): Record<string, unknown> {
+  return {
+    ...r.plan,
+    no_input: r.noInput.length,
+    day_notes: r.dayNotes,
+    progress: progressOf(r.status),
+    status: r.status,
+    ...(r.costs
+      ? { strategies: strategyTableRows(r.costs.strategies), differences: gainTableRows(r.costs.gains) }
+      : {}),
+  };
+}
+
+/** The text report of `msor sweep`: accounting, failures, cost tables, and the paths that exist. */
+export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {}): void {
+  const { plan, status } = r;
   const p = progressOf(status);
   process.stdout.write(
     `run ${plan.runId}: ${p.ok} ok, ${p.failed} failed, ${p.dead_lettered} dead-lettered of ${p.planned} tasks${p.finished ? "" : " (not finished)"}\n`,
   );
   const failed = Object.entries(status.tasks).filter(([, t]) => t.outcome !== "ok");
   // a lookback day before the data starts is expected; a run day without input is the user's problem
-  const runDays = new Set(manifest.dates);
   const listed = (ts: readonly SweepTask[]) =>
     `${ts
       .slice(0, 5)
       .map((t) => `${t.symbol} ${t.date}`)
       .join(", ")}${ts.length > 5 ? ", ..." : ""}`;
-  const earlier = noInput.filter((t) => !runDays.has(t.date));
-  const missing = noInput.filter((t) => runDays.has(t.date));
+  const earlier = r.noInput.filter((t) => !r.runDays.has(t.date));
+  const missing = r.noInput.filter((t) => r.runDays.has(t.date));
+  const onDefaults = r.dayNotes.some((n) => n.includes("DEFAULT parameters"));
   if (earlier.length > 0)
     process.stdout.write(
-      `  ${earlier.length} lookback symbol-day(s) before the run's dates have no input and were left out of calibration (${listed(earlier)}): expected where the data starts later\n`,
+      `${wrapText(
+        `  ${earlier.length} lookback symbol-day(s) before the run's dates have no input and were left out of calibration (${listed(earlier)}): ` +
+          (onDefaults
+            ? "so some run days had no earlier calibrated day at all (below)"
+            : "expected where the data starts later"),
+        TABLE_WIDTH,
+        "    ",
+      )}\n`,
     );
   if (missing.length > 0)
     process.stdout.write(
@@ -148,26 +241,128 @@ async function report(
     process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
   if (failed.length > 10)
     process.stdout.write(`  (and ${failed.length - 10} more; msor status ${plan.runId})\n`);
-  if (costs) {
+  for (const n of r.dayNotes.slice(0, 10))
+    process.stdout.write(`${wrapText(`  ${n}`, TABLE_WIDTH, "    ")}\n`);
+  if (r.dayNotes.length > 10)
+    process.stdout.write(
+      `  (and ${r.dayNotes.length - 10} more symbol-days with notes: msor report ${plan.runId})\n`,
+    );
+  if (r.costs) {
     process.stdout.write("\n");
-    printCostTables(costs.strategies, costs.gains);
-    process.stdout.write(`\n${COST_TABLE_LEGEND}\n`);
+    printCostTables(r.costs.strategies, r.costs.gains, opts);
+    process.stdout.write(`\n${wrapText(COST_TABLE_LEGEND)}\n`);
   } else {
     const rows = strategyRows(status);
     if (rows.length > 0) {
-      process.stdout.write(
-        "\nper strategy so far (mean total cost, paired difference to twap/market, bps):\n",
-      );
-      printTable(rows, ["strategy", "orders", "cost_bps", "vs_twap_bps", "win_rate"], 2);
+      process.stdout.write(`\nper strategy so far (${STATUS_TABLE_LEGEND}):\n`);
+      printTable(rows, STATUS_TABLE_COLUMNS, 2);
     }
   }
   if (status.outputs) {
-    process.stdout.write(
-      `\nresults: ${where}/results/{executions,child_orders,fills,task_quality,venue_stats}/run_id=${plan.runId}/\n`,
-    );
-    process.stdout.write(`summary: ${where}/${status.outputs.summary}\n`);
-    if (status.outputs.report) process.stdout.write(`report:  ${where}/${status.outputs.report}\n`);
+    process.stdout.write("\n");
+    if (r.costs)
+      process.stdout.write(
+        `results: ${r.where}/results/{executions,child_orders,fills,task_quality,venue_stats}/run_id=${plan.runId}/\n`,
+      );
+    else process.stdout.write("results: none were written (no backtest succeeded)\n");
+    process.stdout.write(`summary: ${r.where}/${status.outputs.summary}\n`);
+    if (status.outputs.report) process.stdout.write(`report:  ${r.where}/${status.outputs.report}\n`);
   }
+}
+
+/** A run with failed or dead-lettered tasks is not a success: the exit code says so (1). */
+export function checkSweepSucceeded(r: SweepOutcome): void {
+  const p = progressOf(r.status);
+  const bad = p.failed + p.dead_lettered;
+  if (bad === 0) return;
+  throw new MsorError(
+    `run ${r.plan.runId}: ${bad} of ${p.planned} tasks ${p.ok === 0 ? "failed: nothing was backtested" : "failed"} (reasons above; msor status ${r.plan.runId})`,
+  );
+}
+
+/** What Ctrl-C prints: the run keeps what it did, and how to go on. */
+export function interruptMessage(
+  o: Pick<SweepCliOptions, "spec" | "root" | "backend">,
+  runId?: string,
+): string {
+  if (o.backend === "aws")
+    return `msor: interrupted: stopped watching${runId ? ` run ${runId}` : ""}; the run goes on in AWS (msor status ${runId ?? "RUN"} --backend aws ... shows it)\n`;
+  const rootArg = o.root === DEFAULT_ROOT ? "" : ` --root ${o.root}`;
+  return (
+    `msor: interrupted${runId ? `: run ${runId} keeps its finished tasks` : " while planning"}; ` +
+    `run the same command again (msor sweep --spec ${o.spec}${rootArg}) to resume it\n`
+  );
+}
+
+/** Plan and run (local) or launch and watch (aws) a sweep; `onPlanned` learns the run id. */
+export async function runSweep(
+  o: SweepCliOptions,
+  onPlanned: (runId: string) => void = () => {},
+): Promise<SweepOutcome> {
+  if (o.backend !== "local" && o.backend !== "aws") {
+    throw new InputError(`--backend must be local or aws, got "${o.backend}"`);
+  }
+  const workers =
+    o.workers === undefined
+      ? defaultWorkers()
+      : parseNumberOption("--workers", o.workers, { min: 1, integer: true });
+  if (o.backend === "aws" && o.workers !== undefined) {
+    throw new InputError(
+      "--workers is for the local backend; on AWS the stack's maximum concurrency applies",
+    );
+  }
+  const sweep = await readSweepSpecFile(o.spec);
+  const quiet = o.json === true || !process.stderr.isTTY;
+  const started = performance.now();
+  const show = (p: Omit<SweepProgress, "runId">) => {
+    if (!quiet) progress(progressLine(p, (performance.now() - started) / 1000));
+  };
+  if (o.backend === "local") {
+    const r = await runLocalSweep({
+      sweep,
+      root: o.root,
+      executor: (completions) => {
+        const pool = threadExecutor({ root: o.root, completions, workers });
+        if (pool.entry.kind === "typescript" && !quiet)
+          progressDone(`note: worker threads start from the TypeScript sources (slower): ${pool.entry.why}`);
+        return pool;
+      },
+      onPlanned: (p) => {
+        onPlanned(p.runId);
+        if (!quiet)
+          progressDone(
+            `planned run ${p.runId} (${p.state}): wave ${p.wave}, ${p.enqueued} tasks enqueued, ${workers} workers`,
+          );
+      },
+      onProgress: show,
+    });
+    if (!quiet) progressDone();
+    const store = new LocalObjectStore(o.root);
+    return outcomeOf(store, r.plan, r.status, o.root);
+  }
+  const names = awsNames(o);
+  const target = awsSweepTarget(createAwsClients(awsConfigFromEnv()), names);
+  const plan = await planSweep(
+    { store: target.store, taskQueue: target.taskQueue(), inputStore: target.inputStore },
+    sweep,
+  );
+  onPlanned(plan.runId);
+  if (!quiet)
+    progressDone(
+      `launched run ${plan.runId} (${plan.state}): wave ${plan.wave}, ${plan.enqueued} tasks enqueued`,
+    );
+  let status = await readStatus(target.store, plan.runId);
+  while (o.wait !== false && status && !status.finished) {
+    show(progressOf(status));
+    await new Promise((r) => setTimeout(r, 5000));
+    status = await readStatus(target.store, plan.runId);
+  }
+  if (!quiet) progressDone();
+  if (!status)
+    throw new InputError(
+      `run ${plan.runId} has no status at ${target.store.describe(statusKey(plan.runId))}`,
+    );
+  return outcomeOf(target.store, plan, status, `s3://${names.resultsBucket}`);
 }
 
 export function registerSweep(program: Command): void {
@@ -179,7 +374,7 @@ export function registerSweep(program: Command): void {
     .requiredOption("--spec <file>", "sweep spec (YAML or JSON)")
     .option("--backend <name>", "local (worker_threads over a folder) or aws (S3 + SQS + Lambda)", "local")
     .option("--workers <n>", "local worker threads (default: one per core)")
-    .option("--root <dir>", "local results folder, laid out like the S3 keys", "msor-out")
+    .addOption(rootOption("local results folder, laid out like the S3 keys"))
     .option("--stack-outputs <file>", "aws: the JSON of cdk deploy --outputs-file")
     .option("--stack <name>", "aws: the stack in --stack-outputs when it holds several")
     .option(
@@ -191,71 +386,26 @@ export function registerSweep(program: Command): void {
     .option("--task-dlq-url <url>", "aws: task DLQ URL")
     .option("--completion-queue-url <url>", "aws: completion queue URL")
     .option("--no-wait", "aws: launch and return without watching the run")
+    .option("--wide", "print every column of the cost tables (default: fit 120 columns)")
     .option("--json", "print machine-readable JSON (no progress line)")
     .action(async (o: SweepCliOptions) => {
-      if (o.backend !== "local" && o.backend !== "aws") {
-        throw new InputError(`--backend must be local or aws, got "${o.backend}"`);
-      }
-      const workers =
-        o.workers === undefined
-          ? defaultWorkers()
-          : parseNumberOption("--workers", o.workers, { min: 1, integer: true });
-      if (o.backend === "aws" && o.workers !== undefined) {
-        throw new InputError(
-          "--workers is for the local backend; on AWS the stack's maximum concurrency applies",
-        );
-      }
-      const sweep = await readSweepSpecFile(o.spec);
-      const quiet = o.json === true || !process.stderr.isTTY;
-      const started = performance.now();
-      const show = (p: Omit<SweepProgress, "runId">) => {
-        if (!quiet) progress(progressLine(p, (performance.now() - started) / 1000));
+      let runId: string | undefined;
+      // Ctrl-C: the run keeps what it did (markers, staged results); say so, and how to resume
+      const onInterrupt = () => {
+        progressDone();
+        process.stderr.write(interruptMessage(o, runId));
+        process.exit(130);
       };
-      if (o.backend === "local") {
-        const r = await runLocalSweep({
-          sweep,
-          root: o.root,
-          executor: (completions) => {
-            const pool = threadExecutor({ root: o.root, completions, workers });
-            if (pool.entry.kind === "typescript" && !quiet)
-              progressDone(
-                `note: worker threads start from the TypeScript sources (slower): ${pool.entry.why}`,
-              );
-            return pool;
-          },
-          onPlanned: (p) => {
-            if (!quiet)
-              progressDone(
-                `planned run ${p.runId} (${p.state}): wave ${p.wave}, ${p.enqueued} tasks enqueued, ${workers} workers`,
-              );
-          },
-          onProgress: show,
+      process.once("SIGINT", onInterrupt);
+      try {
+        const r = await runSweep(o, (id) => {
+          runId = id;
         });
-        if (!quiet) progressDone();
-        await report(new LocalObjectStore(o.root), r.plan, r.status, o.root, o.json);
-        return;
+        if (o.json) printJson(sweepJson(r));
+        else printSweepReport(r, { wide: o.wide === true });
+        checkSweepSucceeded(r);
+      } finally {
+        process.off("SIGINT", onInterrupt);
       }
-      const target = awsSweepTarget(createAwsClients(awsConfigFromEnv()), awsNames(o));
-      const plan = await planSweep(
-        { store: target.store, taskQueue: target.taskQueue(), inputStore: target.inputStore },
-        sweep,
-      );
-      const where = `s3://${awsNames(o).resultsBucket}`;
-      if (!quiet)
-        progressDone(
-          `launched run ${plan.runId} (${plan.state}): wave ${plan.wave}, ${plan.enqueued} tasks enqueued`,
-        );
-      let status = await readStatus(target.store, plan.runId);
-      while (o.wait !== false && status && !status.finished) {
-        show(progressOf(status));
-        await new Promise((r) => setTimeout(r, 5000));
-        status = await readStatus(target.store, plan.runId);
-      }
-      if (!quiet) progressDone();
-      if (!status)
-        throw new InputError(
-          `run ${plan.runId} has no status at ${target.store.describe(statusKey(plan.runId))}`,
-        );
-      await report(target.store, plan, status, where, o.json);
     });
 }

@@ -16,6 +16,8 @@
  * Resting side: direction +1 -> 'B', -1 -> 'A'. Prices: LOBSTER dollars x 1e4 -> x 1e5 = 1e-9 units ->
  * dollars; dummy empty levels -> no level (NaN, size 0). F_LAST marks the last record of each timestamp.
  */
+import { basename } from "node:path";
+import { nonTradingReason } from "../../core/calendar.ts";
 import { DataFormatError, InputError } from "../../core/errors.ts";
 import { validateDate, validateSymbol } from "../../core/ids.ts";
 import { newYorkToUtcNs } from "../../core/session.ts";
@@ -299,6 +301,61 @@ export interface LobsterImportOptions extends LobsterReadOptions {
   priceEncoding?: Mbp10WriteOptions["priceEncoding"];
 }
 
+/** LOBSTER's file names: TICKER_YYYY-MM-DD_STARTMS_ENDMS_{message,orderbook}_LEVELS.csv. */
+const LOBSTER_NAME = /^(.+?)_(\d{4}-\d{2}-\d{2})_\d+_\d+_(message|orderbook)_(\d+)\b/;
+
+/** What a LOBSTER file name says (undefined when it is not LOBSTER's name). */
+export function parseLobsterName(
+  path: string,
+): { symbol: string; date: string; kind: "message" | "orderbook"; levels: number } | undefined {
+  const m = LOBSTER_NAME.exec(basename(path));
+  return m
+    ? { symbol: m[1]!, date: m[2]!, kind: m[3] as "message" | "orderbook", levels: Number(m[4]) }
+    : undefined;
+}
+
+/**
+ * Mislabels the arguments can show before any row is read: a date that is not an NYSE trading day, a date
+ * that contradicts LOBSTER's file names, the message and orderbook files given the other way round.
+ */
+export function checkLobsterNames(messagePath: string, orderbookPath: string, date: string): void {
+  const reason = nonTradingReason(date);
+  if (reason !== undefined)
+    throw new InputError(
+      `--date ${date} is not an NYSE trading day (${reason}); LOBSTER times are seconds after New York midnight of the trading day the file is from: give that date`,
+    );
+  const msg = parseLobsterName(messagePath);
+  const book = parseLobsterName(orderbookPath);
+  if (msg?.kind === "orderbook" && book?.kind === "message")
+    throw new InputError(
+      `the files look swapped: ${basename(messagePath)} is an orderbook file and ${basename(orderbookPath)} a message file; give the message file first: msor import lobster MESSAGE ORDERBOOK`,
+    );
+  for (const f of [msg, book]) {
+    if (f && f.date !== date)
+      throw new InputError(
+        `--date ${date} contradicts the LOBSTER file name, which says ${f.date} (${basename(f.kind === "message" ? messagePath : orderbookPath)}); give --date ${f.date}`,
+      );
+  }
+}
+
+/** Message rows have 6 columns, orderbook rows 4 per level: files given the other way round say so. */
+async function checkNotSwapped(messagePath: string, orderbookPath: string): Promise<void> {
+  const columns = async (path: string) => {
+    const r = new LineReader(path);
+    try {
+      const line = await r.nextNonBlank();
+      return line === undefined ? 0 : line.split(",").length;
+    } finally {
+      await r.close();
+    }
+  };
+  const [m, b] = [await columns(messagePath), await columns(orderbookPath)];
+  if (m !== 6 && m > 0 && m % 4 === 0 && b === 6)
+    throw new InputError(
+      `the files look swapped: ${messagePath} has ${m} columns like an orderbook file (4 per level) and ${orderbookPath} has 6 like a message file; give the message file first: msor import lobster MESSAGE ORDERBOOK`,
+    );
+}
+
 /**
  * Convert a LOBSTER message/orderbook pair to MBP-10 Parquet; the summary counts trading halts (written as
  * clear records), the type-7 resume messages (no record) and inconsistent rows.
@@ -315,6 +372,8 @@ export async function importLobster(options: LobsterImportOptions): Promise<Impo
   }
   await requireFile(options.messagePath, "LOBSTER message file");
   await requireFile(options.orderbookPath, "LOBSTER orderbook file");
+  checkLobsterNames(options.messagePath, options.orderbookPath, options.date);
+  await checkNotSwapped(options.messagePath, options.orderbookPath);
   const stats = newLobsterStats();
   const records = await writeImport(
     options.out,

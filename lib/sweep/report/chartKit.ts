@@ -80,14 +80,14 @@ export function intervalSpec(rows: readonly IntervalRow[], xTitle: string, color
     type: "nominal" as const,
     title: null,
     sort: null,
-    // the gain labels are long (myopic/sor/alpha=imbalance - alpha=none): never cut them
+    // the comparison labels are long (myopic/sor/alpha=imbalance - alpha=none): never cut them
     axis: { labelLimit: 600 },
   };
   const palette: Record<string, string> = {
     causal: "#1f77b4",
     "look-ahead": "#d62728",
-    "routing gain": "#2ca02c",
-    "alpha gain": "#9467bd",
+    "routing: sor - market": "#2ca02c",
+    "alpha: alpha - none": "#9467bd",
     "gap to look-ahead oracle": "#d62728",
   };
   const kinds = Object.keys(palette).filter((k) => rows.some((r) => r.kind === k));

@@ -81,7 +81,11 @@ function segments(label: string): string[] {
   return label.split("/");
 }
 
-/** Routing gain: x/sor - x/market for every strategy x run with both executions. */
+/** The legend names of the two paired differences (candidate - baseline; negative = the candidate saves). */
+export const ROUTING_KIND = "routing: sor - market";
+export const ALPHA_KIND = "alpha: alpha - none";
+
+/** Routing: x/sor - x/market (negative = the router saves) for every strategy x run with both executions. */
 export function routingGains(rows: readonly Row[]): IntervalRow[] {
   const labels = new Set(strategyLabels(rows));
   const out: IntervalRow[] = [];
@@ -91,7 +95,7 @@ export function routingGains(rows: readonly Row[]): IntervalRow[] {
     const market = [seg[0], "market", ...seg.slice(2)].join("/");
     if (!labels.has(market)) continue;
     const name = [seg[0], ...seg.slice(2)].join("/");
-    const d = pairedDifference(rows, label, market, `${name}: sor - market`, "routing gain");
+    const d = pairedDifference(rows, label, market, `${name}: sor - market`, ROUTING_KIND);
     if (d) out.push(d);
   }
   return out;
@@ -109,7 +113,7 @@ function withAlpha(label: string, alpha: string): string {
     .join("/");
 }
 
-/** Alpha gain: myopic/alpha=X - myopic/alpha=none (same execution and parameters), causal alphas only. */
+/** Alpha: myopic/alpha=X - myopic/alpha=none (negative = the alpha saves; same execution), causal alphas only. */
 export function alphaGains(rows: readonly Row[]): IntervalRow[] {
   const labels = new Set(strategyLabels(rows));
   const out: IntervalRow[] = [];
@@ -118,7 +122,7 @@ export function alphaGains(rows: readonly Row[]): IntervalRow[] {
     if (a === undefined || a === "none" || a === "oracle") continue;
     const none = withAlpha(label, "none");
     if (!labels.has(none)) continue;
-    const d = pairedDifference(rows, label, none, `${withAlpha(label, a)} - alpha=none`, "alpha gain");
+    const d = pairedDifference(rows, label, none, `${withAlpha(label, a)} - alpha=none`, ALPHA_KIND);
     if (d) out.push(d);
   }
   return out;
@@ -223,8 +227,9 @@ export interface SampleOrder {
   readonly hasMarketVolume: boolean;
 }
 
+/** The schedulers the sample-order charts show: every myopic variant and the market-order baselines with a schedule. */
 const SCHEDULE_STRATEGIES = (s: string) =>
-  s.startsWith("myopic/") || s === "twap/market" || s === "vwap/market";
+  s.startsWith("myopic/") || s === "twap/market" || s === "vwap/market" || s === "ow/market";
 
 export function sampleOrder(data: RunData): SampleOrder | undefined {
   const t = data.sampleTask;

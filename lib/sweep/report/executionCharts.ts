@@ -15,12 +15,16 @@ export function executionCharts(data: RunData): ChartDef[] {
   const sampleName = sample
     ? `${sample.symbol} ${sample.date}, order ${sample.orderId} (${sample.parentQty.toLocaleString("en-US")} shares, ${sample.horizonMin} min)`
     : "";
+  const scheduleSeries = [
+    ...new Set((sample?.schedule ?? []).map((p) => p.series).filter((s) => !s.startsWith("market volume"))),
+  ];
   charts.push({
     id: "sample-schedule",
     title: `Sample order: schedules against the market volume${sample ? ` - ${sampleName}` : ""}`,
     caption:
       "Cumulative share of the parent order sent by each scheduler (child orders at decision times), against the " +
-      "market's realized cumulative volume over the same window (from the day's calibration record).",
+      "market's realized cumulative volume over the same window (from the day's calibration record). Schedulers that " +
+      "send the same quantities draw the same steps: the wider line underneath is the one drawn first in the legend.",
     ...(sample?.schedule.length
       ? {
           spec: {
@@ -43,16 +47,19 @@ export function executionCharts(data: RunData): ChartDef[] {
               },
             },
             layer: [
-              {
-                // child orders are sent at decision times: the schedule is a step function
-                transform: [{ filter: "indexof(datum.series, 'market volume') !== 0" }],
+              // child orders are sent at decision times: the schedule is a step function. Schedulers that
+              // send the same quantities (twap and vwap on a flat profile) draw the same steps: one layer
+              // per series, the first drawn widest, so a line under another still shows at its edges
+              ...scheduleSeries.map((series, i) => ({
+                transform: [{ filter: { field: "series", equal: series } }],
                 mark: {
                   type: "line",
                   interpolate: "step-after",
-                  strokeWidth: 2,
-                  point: { size: 25, filled: true },
+                  strokeWidth: 2 + 2.5 * (scheduleSeries.length - 1 - i),
+                  opacity: 0.9,
+                  point: { size: 25 + 30 * (scheduleSeries.length - 1 - i), filled: true },
                 },
-              },
+              })),
               {
                 // cumulative market volume at the profile's bin ends: straight lines between them
                 transform: [{ filter: "indexof(datum.series, 'market volume') === 0" }],
@@ -72,14 +79,21 @@ export function executionCharts(data: RunData): ChartDef[] {
     title: `Sample order: own-impact path I(t)${sample ? ` - ${sampleName}` : ""}`,
     caption:
       "The myopic scheduler's own-impact state I(t_k) at each decision (Obizhaeva-Wang transient impact of our own " +
-      "trading), in bps of the arrival mid.",
+      "trading), in bps of the arrival mid. It is known at the decisions only (dots); the steps hold it until the next " +
+      "decision for reading, while in the model it jumps with each fill and decays between decisions (its half-life).",
     ...(sample?.impact.length
       ? {
           spec: {
             width: WIDTH,
             height: 240,
             data: { values: clean(sample.impact) },
-            mark: { type: "line", strokeWidth: 2, point: { size: 40, filled: true } },
+            // decisions are sparse: steps between them, not straight lines that would suggest a gradual path
+            mark: {
+              type: "line",
+              interpolate: "step-after",
+              strokeWidth: 2,
+              point: { size: 40, filled: true },
+            },
             encoding: {
               x: { field: "minute", type: "quantitative", title: "minutes since the parent's start" },
               y: { field: "impact_bps", type: "quantitative", title: "I(t) (bps of arrival mid)" },
@@ -98,12 +112,20 @@ export function executionCharts(data: RunData): ChartDef[] {
 
   const mix = routerMix(rows);
   const hasOverfill = data.executionColumns.has("overfill_shares");
+  const mixMax = Math.max(100, ...(hasOverfill ? overfillPct(rows).map((o) => Math.ceil(o.pct)) : []));
   const mixLayers: object[] = [
     {
       mark: { type: "bar" },
       encoding: {
         y: strategyAxis(),
-        x: { field: "pct", type: "quantitative", title: "share of executed shares (%)", stack: "zero" },
+        x: {
+          field: "pct",
+          type: "quantitative",
+          title: "share of executed shares (%)",
+          stack: "zero",
+          // shares of a whole: the axis ends at 100% (not a "nice" 110%), or at the largest overfill diamond
+          scale: { domain: [0, mixMax], nice: false },
+        },
         color: {
           field: "component",
           type: "nominal",

@@ -45,6 +45,18 @@ const STRATEGY_COLUMNS: Column[] = [
   { key: "look_ahead", label: "look-ahead" },
 ];
 
+/** The per-symbol table's columns of STRATEGY_COLUMNS. */
+const PER_SYMBOL_KEYS = new Set([
+  "orders",
+  "fill_rate",
+  "impact_bps",
+  "total_cost_bps",
+  "stdev_bps",
+  "vs_twap_bps",
+  "vs_twap_ci95",
+  "win_rate",
+]);
+
 /** Days on default parameters are summarised apart from calibrated days (never pooled). */
 const CALIBRATION_COLUMN: Column = { key: "calibration_source", label: "calibration" };
 
@@ -99,12 +111,15 @@ export function buildTables(data: RunData): TableDef[] {
   tables.push({
     id: "per-symbol",
     title: "Results per symbol",
-    caption: `The same statistics per symbol (pairs to ${BASELINE_STRATEGY} of the same symbol's orders).`,
+    caption:
+      `The main statistics per symbol (pairs to ${BASELINE_STRATEGY} of the same symbol's orders); IS, opportunity cost, ` +
+      "passive share and overfill per strategy are in the table above.",
     columns: [
       { key: "symbol", label: "symbol" },
       { key: "strategy", label: "strategy" },
       CALIBRATION_COLUMN,
-      ...STRATEGY_COLUMNS.filter((c) => c.key !== "median_cost_bps" && c.key !== "look_ahead"),
+      // a readable width on a laptop screen (1280 px): the columns that compare, not every one
+      ...STRATEGY_COLUMNS.filter((c) => PER_SYMBOL_KEYS.has(c.key)),
       ...(hasArrival ? [{ key: "arrival_source", label: "arrival mid source" }] : []),
     ],
     rows: symRows,
@@ -149,6 +164,7 @@ export function buildTables(data: RunData): TableDef[] {
       ...q,
       venues: String(q.venues ?? "").replaceAll(",", ", "),
       span: spanOf(q),
+      other_counters: otherCounters(q),
       defaults_count: String(q.defaults_used ?? "")
         .split(",")
         .filter(Boolean).length,
@@ -157,8 +173,9 @@ export function buildTables(data: RunData): TableDef[] {
     id: "data-quality",
     title: "Data quality per task",
     caption:
-      "Counters of the replayed MBP-10 records per symbol-day (venues merged by ts_recv). Crossed / locked = F_LAST " +
-      "records with a crossed / locked venue book; sequence gaps are normal for channel sequences.",
+      "Counters of the replayed MBP-10 records per symbol-day (venues merged by ts_recv); sequence gaps are normal for " +
+      "channel sequences. Other counters lists the rarer ones that are not zero: crossed / locked = F_LAST records with a " +
+      "crossed / locked venue book, ts backwards, sequence regressions, maybe-bad-book flags, undefined prices, clears.",
     columns: [
       { key: "symbol", label: "symbol" },
       { key: "date", label: "date" },
@@ -167,15 +184,9 @@ export function buildTables(data: RunData): TableDef[] {
       { key: "venues", label: "venues", wrap: true },
       ...optional.filter((c) => c.key === "book_levels"),
       { key: "trades", label: "trades", format: "int" },
-      { key: "crossed_books", label: "crossed", format: "int" },
-      { key: "locked_books", label: "locked", format: "int" },
-      { key: "non_monotone_ts", label: "ts backwards", format: "int" },
-      { key: "sequence_regressions", label: "seq. regressions", format: "int" },
       { key: "sequence_gaps", label: "seq. gaps", format: "int" },
       ...optional.filter((c) => c.key === "max_gap_s"),
-      { key: "maybe_bad_book", label: "maybe bad book", format: "int" },
-      { key: "undefined_prices", label: "undefined prices", format: "int" },
-      { key: "clears", label: "clears", format: "int" },
+      { key: "other_counters", label: "other counters", wrap: true },
       { key: "calibration_source", label: "calibration" },
       { key: "defaults_count", label: "fields defaulted", format: "int" },
       ...optional.filter((c) => c.key === "overridden" || c.key === "no_data_parents"),
@@ -238,6 +249,24 @@ export function buildTables(data: RunData): TableDef[] {
       : {}),
   });
   return tables;
+}
+
+/** The rarer data-quality counters that are not zero, "crossed 3, clears 1", or "none". */
+const RARE_COUNTERS: [string, string][] = [
+  ["crossed_books", "crossed"],
+  ["locked_books", "locked"],
+  ["non_monotone_ts", "ts backwards"],
+  ["sequence_regressions", "seq. regressions"],
+  ["maybe_bad_book", "maybe bad book"],
+  ["undefined_prices", "undefined prices"],
+  ["clears", "clears"],
+];
+
+function otherCounters(q: Row): string {
+  const parts = RARE_COUNTERS.filter(([k]) => Number(q[k]) > 0).map(
+    ([k, label]) => `${label} ${Number(q[k]).toLocaleString("en-US")}`,
+  );
+  return parts.length ? parts.join(", ") : "none";
 }
 
 function spanOf(q: Row): string {

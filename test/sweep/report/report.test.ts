@@ -264,6 +264,7 @@ describe("run report of a small real run", () => {
       "myopic/sor/alpha=none",
       "myopic/sor/alpha=ofi",
       "myopic/sor/alpha=oracle",
+      "ow/market",
       "twap/market",
       "vwap/market",
     ]);
@@ -412,7 +413,16 @@ describe("run report of a small real run", () => {
     const long = "myopic/sor/alpha=imbalance/lambda_scale=2 - alpha=none";
     const svg = await renderSvg(
       intervalSpec(
-        [{ comparison: long, kind: "alpha gain", n: 4, mean_bps: -1, ci_low_bps: -3, ci_high_bps: 1 }],
+        [
+          {
+            comparison: long,
+            kind: "alpha: alpha - none",
+            n: 4,
+            mean_bps: -1,
+            ci_low_bps: -3,
+            ci_high_bps: 1,
+          },
+        ],
         "x",
         "comparison",
       ),
@@ -440,6 +450,96 @@ describe("run report of a small real run", () => {
   });
 });
 
+describe("charts that read at a glance (issue 24.6)", () => {
+  it("schedules: ow/market is shown; each scheduler its own layer, the first widest, so none hides another", async () => {
+    const { loadRunData } = await import("../../../lib/sweep/report/load.ts");
+    const { executionCharts } = await import("../../../lib/sweep/report/executionCharts.ts");
+    const charts = executionCharts(await loadRunData(store, RUN_ID));
+    const spec = charts.find((c) => c.id === "sample-schedule")!.spec as unknown as {
+      layer: {
+        transform: { filter: { equal?: string } }[];
+        mark: { strokeWidth: number; interpolate?: string };
+      }[];
+    };
+    const steps = spec.layer.filter((l) => l.mark.interpolate === "step-after");
+    expect(steps.map((l) => l.transform[0]!.filter.equal)).toEqual([
+      "myopic/sor/alpha=none",
+      "myopic/sor/alpha=ofi",
+      "myopic/sor/alpha=oracle",
+      "ow/market",
+      "twap/market",
+      "vwap/market",
+    ]);
+    const widths = steps.map((l) => l.mark.strokeWidth);
+    expect(widths).toEqual([...widths].sort((a, b) => b - a));
+    expect(new Set(widths).size).toBe(widths.length);
+    expect(section(html, "chart-sample-schedule")).toContain("ow/market");
+
+    const impact = charts.find((c) => c.id === "own-impact")!.spec as unknown as {
+      mark: { interpolate: string };
+    };
+    expect(impact.mark.interpolate).toBe("step-after");
+
+    const mix = charts.find((c) => c.id === "router-mix")!.spec as unknown as {
+      layer: { encoding: { x: { scale?: { domain: number[]; nice: boolean } } } }[];
+    };
+    expect(mix.layer[0]!.encoding.x.scale).toEqual({ domain: [0, 100], nice: false });
+    // the drawn axis ends at 100 (no 110 tick)
+    const mixSvg = section(html, "chart-router-mix");
+    expect(mixSvg).toMatch(/>100<\/text>/);
+    expect(mixSvg).not.toMatch(/>110<\/text>/);
+  });
+
+  it("the per-symbol and data-quality tables keep to the columns that fit a laptop screen", async () => {
+    const heads = (id: string) =>
+      [...section(html, `table-${id}`).matchAll(/<th>(.*?)<\/th>/g)].map((m) => m[1]);
+    expect(heads("per-symbol")).toEqual([
+      "symbol",
+      "strategy",
+      "calibration",
+      "orders",
+      "fill rate",
+      "impact (bps)",
+      "total cost (bps)",
+      "stdev (bps)",
+      "vs twap/market (bps)",
+      "95% CI (bps)",
+      "win rate",
+      "arrival mid source",
+    ]);
+    const q = heads("data-quality");
+    expect(q.length).toBeLessThanOrEqual(15);
+    expect(q).toContain("other counters");
+    expect(q).not.toContain("crossed");
+    // the rare counters that are not zero, from the task_quality files (the synthetic days have clears only)
+    const quality = await duckQuery(
+      `select * from read_parquet('${join(root, "results", "task_quality", "**", "*.parquet")}', hive_partitioning = true, hive_types_autocast = false) order by "date"`,
+    );
+    const other = q.indexOf("other counters");
+    const cells = tableRows(html, "data-quality").map((r) => r[other]);
+    expect(cells).toEqual(quality.map((t) => (Number(t.clears) > 0 ? `clears ${Number(t.clears)}` : "none")));
+    for (const t of quality)
+      for (const k of [
+        "crossed_books",
+        "locked_books",
+        "non_monotone_ts",
+        "sequence_regressions",
+        "maybe_bad_book",
+      ])
+        expect(Number(t[k]), k).toBe(0);
+  });
+
+  it("names the paired differences by what they subtract, negative = saves", () => {
+    const s = section(html, "chart-gains");
+    expect(s).toContain(
+      "Routing and alpha: paired cost differences (95% confidence interval; negative = saves)",
+    );
+    expect(s).toContain("routing: sor - market");
+    // (the section keeps its anchor id, chart-gains, for links into earlier reports)
+    expect(s.replace('id="chart-gains"', "")).not.toMatch(/gain/i);
+  });
+});
+
 describe("data-driven sections", () => {
   const extend = (t: TableSchema, cols: ColumnDef[]): TableSchema => ({
     ...t,
@@ -454,7 +554,10 @@ describe("data-driven sections", () => {
     await store.put(resultKey(EXECUTIONS, "base", DAYS[1]!, SYMBOL), await rowsToParquet(EXECUTIONS, rows));
     const r = await buildRunReport(store, "base");
     const missing = r.charts.filter((c) => c.status === "missing").map((c) => c.id);
-    expect(missing.sort()).toEqual(["gains", "oracle-gap", "own-impact", "sample-schedule"]);
+    expect(missing.sort()).toEqual(["gains", "own-impact", "sample-schedule"]);
+    // the look-ahead oracle is opt-in: no empty section, the paired-difference chart says how to get it (24.6)
+    expect(r.charts.map((c) => c.id)).not.toContain("oracle-gap");
+    expect(section(r.html, "chart-gains")).toContain("alpha: [none, ofi, oracle]");
     for (const id of missing) {
       const s = section(r.html, `chart-${id}`);
       expect(s).toContain("Not in this run:");

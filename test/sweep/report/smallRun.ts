@@ -22,6 +22,7 @@ export const SPEC = parseTaskSpec({
     { strategy: "twap", exec: "market" },
     { strategy: "twap", exec: "sor" },
     { strategy: "vwap", exec: "market" },
+    { strategy: "ow", exec: "market" },
     { strategy: "myopic", exec: "sor", alpha: "none" },
     { strategy: "myopic", exec: "sor", alpha: "ofi" },
     { strategy: "myopic", exec: "sor", alpha: "oracle" },
