@@ -14,16 +14,12 @@
  */
 import { TIE_BPS } from "../metrics/index.ts";
 import { CALIBRATION_TABLE } from "./calibrationSchema.ts";
+import type { SavedQuery } from "./savedQuery.ts";
 import type { TableSchema } from "./schema.ts";
 import { RESULT_TABLES } from "./tables.ts";
+import { TCA_QUERIES } from "./tcaQueries.ts";
 
-export interface SavedQuery {
-  /** Athena saved-query name and `msor query` name. */
-  readonly name: string;
-  readonly description: string;
-  /** SQL with one `?` parameter: the run_id. */
-  readonly sql: string;
-}
+export type { SavedQuery };
 
 /** 95% normal-approximation half-width of the mean of `x`. */
 const ci = (x: string) => `1.96 * stddev_samp(${x}) / sqrt(count(${x}))`;
@@ -189,6 +185,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
   ALPHA_GAIN,
   COST_BY_ORDER_SIZE,
   PER_SYMBOL,
+  ...TCA_QUERIES,
 ];
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;

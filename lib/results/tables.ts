@@ -387,6 +387,7 @@ export const VENUE_STATS: TableSchema = {
     { name: "limit_orders", type: "int64", doc: "limit orders the strategy posted on the venue" },
     { name: "limit_shares", type: "int64", doc: "shares of those limit orders" },
     { name: "limit_filled_shares", type: "int64", doc: "shares filled passively on the venue" },
+    { name: "limit_orders_filled", type: "int64", doc: "limit orders with at least one fill" },
     {
       name: "limit_fill_rate",
       type: "float64",

@@ -115,6 +115,7 @@ export function venueStatsRows(
       limit_orders: a.limitOrders,
       limit_shares: a.limitShares,
       limit_filled_shares: a.limitFilled,
+      limit_orders_filled: a.waitN,
       limit_fill_rate: a.limitShares > 0 ? a.limitFilled / a.limitShares : nan,
       taker_shares: a.takerShares,
       passive_share:

@@ -163,7 +163,7 @@ export function registerBacktest(program: Command): void {
         const risk = riskTable(summary.executions);
         if (riskControlsOn(spec) || risk.some((r) => Number(r.halted_s) > 0)) {
           process.stdout.write(
-            "\nrisk controls (per strategy, over its parents): limit_hit = parents whose price limit bound (unfilled shares are costed as opportunity cost); notional_capped = parents cut by max_notional_usd; spread_guard_skips = decisions held by max_spread_bps; capped_shares = shares held back by max_child_shares / max_participation (carried); halt_skips = decisions skipped in halts; halted_s = seconds of the windows the market was halted\n",
+            "\nrisk controls (per strategy, over its parents): limit_hit = parents whose price limit bound (on the impacted price; unfilled shares are costed as opportunity cost); notional_capped = parents cut by max_notional_usd; spread_guard_skips = decisions held by max_spread_bps; capped_shares = the largest hold-back by max_child_shares / max_participation at one decision, summed over parents (carried); halt_skips = decisions skipped in halts; halted_s = seconds of the windows the market was halted\n",
           );
           printTable(risk, RISK_TABLE_COLUMNS, 1);
         }
