@@ -7,7 +7,7 @@
  *   IS_bps          = s (p_eff - m0) / m0 x 1e4 over the N executed shares, p_eff = sum q (p + s o) / N
  *   fee_bps         = sum fee_i / (N m0) x 1e4: taker fees minus maker rebates (rebate_bps: the rebates alone)
  *   opportunity_bps = K [U s (m~_end - m0) + U (h_end + f_end) + max(W_end(U), C_own(U; Y_end))]: completing
- *                     the unfilled rest U = S - N in one market block at the cancel (impacted mid, half-spread,
+ *                     the unfilled rest U = S - N in one market block at T_last (impacted mid, half-spread,
  *                     taker fee, the larger of its walk on the data book and the overlay's own jump)
  *   total_cost_bps  = (N / S)(IS_bps + fee_bps) + opportunity_bps                    per PARENT share
  *   decomposition   tc_spread = K sum_mkt q s (b - m) + K sum_lim q s (p - m); tc_walk = K sum_mkt q s (p - b)

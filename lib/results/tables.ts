@@ -111,7 +111,7 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "opportunity_bps",
       type: "float64",
-      doc: "cost of completing the unfilled rest U in one market block at the cancel: [U s (cancel_mid - m0) + U (half-spread + taker fee) + max(walk of U on the data book, own jump of U)]/(parent_qty x m0) x 1e4, bps per PARENT share",
+      doc: "cost of completing the unfilled rest U in one market block at T_last: [U s (cancel_mid - m0) + U (half-spread + taker fee) + max(walk of U on the data book, own jump of U)]/(parent_qty x m0) x 1e4, bps per PARENT share",
     },
     {
       name: "total_cost_bps",
@@ -175,7 +175,7 @@ export const EXECUTIONS: TableSchema = {
     {
       name: "cancel_mid",
       type: "float64",
-      doc: "impacted mid m + s F(Y) when the unfilled rest was cancelled (end + grace), $; NULL when all filled",
+      doc: "impacted mid m + s F(Y) at T_last, the opportunity cost's m~_end (docs/models.md 8), $; NULL when all filled",
     },
     {
       name: "limit_price",

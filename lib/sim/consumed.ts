@@ -95,12 +95,3 @@ export function pruneLedger(ledger: ConsumedLedger, books: VenueBooks, depth: So
 export function pruneVenue(ledger: ConsumedLedger, books: VenueBooks, depth: SourceDepth, v: number): void {
   for (let j = ledger.length - 1; j >= 0; j--) if (ledger[j]!.venue === v) refresh(ledger, j, books, depth);
 }
-
-/** Forget the entries of venue `v` (an owner under an impact overlay sees each new book of `v` as displayed). */
-export function dropVenue(ledger: ConsumedLedger, v: number): void {
-  for (let j = ledger.length - 1; j >= 0; j--) {
-    if (ledger[j]!.venue !== v) continue;
-    ledger[j] = ledger[ledger.length - 1]!;
-    ledger.pop();
-  }
-}

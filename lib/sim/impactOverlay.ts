@@ -18,7 +18,9 @@
  * never both). Each fill of a block is charged the INCREASE of that total it causes, so the block's charge is
  * the same however its fills and orders are split, and the impacted price per share (replay + overlay) never
  * falls along the block (both C_own and W are convex in Q): the property a limit price is checked against.
- * A limit (passive) fill of q pays q F(Y) and no own jump (nobody walked a book); it raises Y by q too.
+ * A limit (passive) fill of q pays q F(Y) and no own jump (nobody walked a book); it raises Y by q too. One that
+ * comes while a market block is open (our limit and market orders on the same book) does not split the block: the
+ * block keeps pricing from the Y it started at, and the limit volume joins Y with it.
  * Units: lambda_usd price units per share, beta per second, q_ref shares, timestamps int64 ns.
  */
 import { ModelError } from "../core/errors.ts";
@@ -75,6 +77,8 @@ export class VolumeOverlay implements ImpactOverlay {
   private blockQ = 0;
   private blockW = 0;
   private blockExtra = 0;
+  /** Limit volume filled while the block is open (joins Y, not the block's own pricing). */
+  private blockLimit = 0;
 
   constructor(private readonly law: ImpactLaw) {}
 
@@ -119,11 +123,12 @@ export class VolumeOverlay implements ImpactOverlay {
         this.decayTo(tNs);
         this.blockBook = book;
         this.blockY0 = this.y;
+        this.blockLimit = 0;
       }
       this.blockQ = q1;
       this.blockW = w1;
       this.blockExtra = extra1;
-      this.y = this.blockY0 + q1;
+      this.y = this.blockY0 + q1 + this.blockLimit;
     }
     return charge;
   }
@@ -134,7 +139,7 @@ export class VolumeOverlay implements ImpactOverlay {
     if (commit) {
       this.decayTo(tNs);
       this.y += qty;
-      this.blockBook = -1; // a market fill after it starts a new block from the raised Y
+      if (this.blockBook >= 0) this.blockLimit += qty; // an open block stays open (module doc)
     }
     return charge;
   }

@@ -3,10 +3,12 @@
  * price limit on the IMPACTED price. The simulator asks it how much of a fill the limit admits (`accept*`) and
  * then books the fill (`charge*`, the overlay's total charge in side-adjusted price units).
  *
- * The limit applies to replay price + overlay per share: a fill is cut to the largest quantity whose impacted
- * price per share stays within the limit (the overlay per share never falls as a block grows, so the largest
- * admissible quantity is found by bisection); the rest keeps working as a real limit order would. `held`
- * records that the limit cut a fill.
+ * The limit applies to replay price + overlay: a market fill is cut to the largest quantity n whose LAST share's
+ * impacted price (replay price + the overlay's increase from n - 1 to n shares) stays within the limit, as a real
+ * limit order's last share would; the marginal overlay never falls as a block grows, so n is found by bisection,
+ * it does not depend on how the block is split into orders, and every admitted fill's average impacted price is
+ * within the limit too. The rest keeps working. A limit fill pays F(Y) per share: all or none. `held` records that
+ * the limit cut a fill.
  */
 import type { ImpactOverlay } from "./impactOverlay.ts";
 import type { OrderSide } from "./types.ts";
@@ -38,8 +40,9 @@ export class OwnerPricing {
   acceptMarket(tNs: bigint, book: number, priceUsd: number, bestUsd: number, qty: number): number {
     if (!(this.limitUsd > 0)) return qty;
     const walk = this.walkUsd(priceUsd, bestUsd);
-    const ok = (n: number) =>
-      n === 0 || this.within(priceUsd, n, this.overlay.marketFill(tNs, book, n, walk, false));
+    const charge = (n: number) => (n === 0 ? 0 : this.overlay.marketFill(tNs, book, n, walk, false));
+    // the n-th share's impacted price: the replay price plus the overlay's increase for that share
+    const ok = (n: number) => n === 0 || this.within(priceUsd, 1, charge(n) - charge(n - 1));
     if (ok(qty)) return qty;
     let lo = 0;
     let hi = qty; // ok(lo), !ok(hi)

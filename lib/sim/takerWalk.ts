@@ -10,7 +10,7 @@
  */
 import type { VenueBooks } from "../book/venueBooks.ts";
 import { priceKey } from "../core/units.ts";
-import { availableTo, type ConsumedLedger, consume, dropVenue, pruneLedger, pruneVenue } from "./consumed.ts";
+import { availableTo, type ConsumedLedger, consume, pruneLedger, pruneVenue } from "./consumed.ts";
 import { ASK, BID, type SourceDepth } from "./levels.ts";
 import type { SimOrder } from "./order.ts";
 import type { FeeSchedule } from "./types.ts";
@@ -139,7 +139,8 @@ export class Taker {
   private readonly withEntries = new Set<ConsumedLedger>();
   /**
    * Ledgers of owners under an impact overlay (docs/models.md 6.1): their consumption lasts for one consistent book
-   * of a venue only (the overlay carries the persistence), so a venue's new book clears their entries there.
+   * only (the overlay carries the persistence), so any venue's new book clears their entries on every venue: the
+   * next market block walks the national book as displayed, as the overlay prices it (a new block).
    */
   private readonly perBook = new Set<ConsumedLedger>();
   private readonly ptr: Int32Array;
@@ -214,7 +215,7 @@ export class Taker {
   /** Venue `v` has a new consistent book: update the consumed entries of its levels (consumed.ts). */
   prune(v: number): void {
     for (const ledger of this.withEntries) {
-      if (this.perBook.has(ledger)) dropVenue(ledger, v);
+      if (this.perBook.has(ledger)) ledger.length = 0;
       else pruneVenue(ledger, this.books, this.depth, v);
       if (ledger.length === 0) this.withEntries.delete(ledger);
     }

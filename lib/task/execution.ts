@@ -12,9 +12,9 @@
  * count, are reported, and reduce what later children send). The parent never has more shares working than
  * S - executed, so its fills never exceed S.
  * Own-impact overlay (docs/models.md 6.6): besides the scheduler's impact STATE (what it believes, committed shares
- * included) each execution carries the overlay of its impact model, which CHARGES every fill s (I(t-) + J/2)
- * per share on top of its replay price (FillRecord.impactUsd); the mids at the end, at the cancel and 5 minutes
- * after the end include the owner's impact (m + s I).
+ * included) each execution carries the overlay of its impact model, which the simulator applies to its fills
+ * (a market block pays Q F(Y) + max(0, C_own - W), a limit fill q F(Y): Fill.impactUsd); the mids at T_last and
+ * 5 minutes after it include the owner's impact (m + s F(Y)).
  * This class is the coordinator; the parts live beside it: the types and the context (executionTypes.ts), the
  * child-order bookkeeping (children.ts), the risk controls (riskControls.ts) and the two impacts (ownImpact.ts).
  */
@@ -69,6 +69,8 @@ export class ParentExecution extends ParentRecord {
   private intervalAggressive = 0;
   /** True from t0 while no two-sided book has been seen (the schedule starts at the first one). */
   private waitingForBook = false;
+  /** The last two-sided national book a decision or a fill saw (the opportunity cost's fallback). */
+  private lastTwoSided: { midUsd: number; halfSpreadUsd: number } | undefined;
   /** Start and length of the schedule: t0 and T, or the first two-sided book after t0 and what is left of T. */
   private schedStartNs: bigint;
   private schedHorizonS: number;
@@ -107,6 +109,7 @@ export class ParentExecution extends ParentRecord {
       this.closeInterval(this.endMark); // the last interval (terminal block, the rest) counts too
       this.lastMid = this.endMid; // T_last = t0 + T unless a fill comes later
       this.probeAfter(this.endNs);
+      this.completeAt(this.endNs);
     });
     ctx.timers.at(this.endNs + BigInt(Math.round(ctx.endGraceS * 1e9)), () => this.cancelAll());
   }
@@ -206,6 +209,9 @@ export class ParentExecution extends ParentRecord {
     this.intervalAggressive = 0;
     this.prevMark = mark;
     const remaining = Math.max(0, this.target - this.filled - this.orders.committed());
+    const bid = ctx.sim.books.nationalBestBid();
+    const ask = ctx.sim.books.nationalBestAsk();
+    this.noteBook((bid + ask) / 2, (ask - bid) / 2);
     const forecast = this.strategy.alpha.forecast(tNs, horizonS - elapsedS);
     const alpha = { moveUsd: order.side * forecast.moveUsd, timescaleS: forecast.timescaleS };
     const impactUsd = this.impact.at(tNs);
@@ -340,17 +346,49 @@ export class ParentExecution extends ParentRecord {
       this.uncommit(c, rest, t);
     });
     const unfilled = this.order.qty - this.filled;
-    if (unfilled > 0) {
-      // what one market block completing the rest would pay now (the opportunity cost, docs/models.md 8)
-      const c = completionCost(this.ctx.sim.books, this.ctx.sim.fees, this.order.side, unfilled);
-      this.cancelMid = this.impactedMid(t);
-      this.completion = {
-        halfSpreadUsd: c.halfSpreadUsd,
-        takerFeeUsd: c.takerFeeUsd,
-        walkUsd: c.walkUsd,
-        ownJumpUsd: this.impact.ownJumpAt(t, unfilled),
-      };
+    if (unfilled > 0 && !(this.cancelMid > 0)) {
+      // the book at T_last was one-sided: the book now, else the last two-sided one a decision or a fill saw
+      // (its mid and half-spread, no walk)
+      this.completeAt(t);
+      const last = this.lastTwoSided;
+      if (!(this.cancelMid > 0) && last !== undefined) {
+        this.cancelMid = this.impact.mid(last.midUsd, t, this.order.side);
+        this.completion = {
+          halfSpreadUsd: last.halfSpreadUsd,
+          takerFeeUsd: this.ctx.router.takerFeeUsd,
+          walkUsd: 0,
+          ownJumpUsd: this.impact.ownJumpAt(t, unfilled),
+        };
+      }
     }
+  }
+
+  /**
+   * The opportunity cost's end state at tNs (docs/models.md 8): what one market block completing the rest U would pay
+   * on the book now (impacted mid, half-spread, taker fee, walk, own jump). Taken at t0 + T and again after each
+   * later fill, so that it is the state at T_last; nothing when U = 0 or the book is not two-sided.
+   */
+  private completeAt(tNs: bigint): void {
+    const unfilled = this.order.qty - this.filled;
+    if (unfilled <= 0) {
+      this.cancelMid = Number.NaN;
+      this.completion = undefined;
+      return;
+    }
+    const c = completionCost(this.ctx.sim.books, this.ctx.sim.fees, this.order.side, unfilled);
+    if (!(c.midUsd > 0)) return;
+    this.cancelMid = this.impactedMid(tNs);
+    this.completion = {
+      halfSpreadUsd: c.halfSpreadUsd,
+      takerFeeUsd: c.takerFeeUsd,
+      walkUsd: c.walkUsd,
+      ownJumpUsd: this.impact.ownJumpAt(tNs, unfilled),
+    };
+  }
+
+  /** Remember the national book's mid and half-spread when it is two-sided (the opportunity cost's fallback). */
+  private noteBook(midUsd: number, halfSpreadUsd: number): void {
+    if (midUsd > 0 && halfSpreadUsd >= 0) this.lastTwoSided = { midUsd, halfSpreadUsd };
   }
 
   /** A child sent whole as one market order. */
@@ -410,11 +448,14 @@ export class ParentExecution extends ParentRecord {
       this.intervalAggressive += f.qty;
       this.aggressiveQty += f.qty;
     }
-    if (f.tsNs > this.endNs) {
-      // a fill after T (catch-up, retry, a limit in the grace) moves T_last: reversion and participation follow it
+    this.noteBook(f.midUsd, Math.abs(f.bestUsd - f.midUsd));
+    if (this.lastNs > 0n && f.tsNs >= this.endNs) {
+      // a fill at or after T once the window closed (catch-up, retry, a limit in the grace) moves T_last:
+      // reversion, participation and the opportunity cost's end state follow it
       this.lastMid = this.impact.mid(f.midUsd, f.tsNs, this.order.side);
       this.lastMark = this.ctx.tape.snapshot();
       if (f.tsNs > this.lastNs) this.probeAfter(f.tsNs);
+      this.completeAt(f.tsNs);
     }
     // committed shares are already in the impact state; only fills beyond a child's X (overfill) add to it
     const newShares = overfillShares(child, f.qty);

@@ -18,13 +18,13 @@ export abstract class ParentRecord {
   /** Arrival mid m0 by the rule of docs/models.md 8 (NaN until known; see `arrival`). */
   arrivalMid = Number.NaN;
   /**
-   * m_end of the opportunity cost: the mid when the unfilled rest was cancelled, own impact included (m + s I;
-   * NaN: nothing cancelled).
+   * m~_end of the opportunity cost: the impacted mid m + s F(Y) at T_last (the later of t0 + T and the last fill),
+   * NaN when everything filled.
    */
   cancelMid = Number.NaN;
   readonly arrival: ArrivalMidTracker;
   /**
-   * What one market block completing the unfilled rest would pay at the cancel (the opportunity cost,
+   * What one market block completing the unfilled rest would pay at T_last (the opportunity cost,
    * docs/models.md 8): the data's half-spread, the taker fee at the best, the walk W(U) beyond the best (total)
    * and the overlay's own jump C_own(U; Y) (total); undefined when nothing was left unfilled.
    */

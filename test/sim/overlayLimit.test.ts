@@ -121,7 +121,7 @@ describe("limit on the impacted price (docs/models.md 6.6)", () => {
     expect(fills).toBeGreaterThan(200); // the property was exercised on real fills
   });
 
-  it("a market buy is cut to the largest quantity within the limit: 100.01 + lambda q / 2 <= 100.02 -> q = 2000", () => {
+  it("a market buy is cut where its last share reaches the limit: 100.01 + lambda (2n - 1) / 2 <= 100.02 -> n = 1000", () => {
     const rows: Row[] = [
       { t: 0, asks: [[100.01, 100_000]], bids: [[99.99, 100_000]] },
       { t: 10, asks: [[100.01, 100_000]], bids: [[99.99, 100_000]] },
@@ -136,12 +136,37 @@ describe("limit on the impacted price (docs/models.md 6.6)", () => {
     h.sim.submitMarket(0, 1, 5000, 0n, 100.02);
     h.feed(b);
     const first = h.fills[0] as Fill;
-    expect(first.qty).toBe(2000);
-    expect(first.priceUsd + first.impactUsd).toBeCloseTo(100.02, 9);
+    // the 1000th share's own jump lambda (2 x 1000 - 1) / 2 = 0.009995 keeps it within 100.02; the 1001st not
+    expect(first.qty).toBe(1000);
+    expect(first.priceUsd + first.impactUsd).toBeCloseTo(100.01 + (1e-5 * 1000) / 2, 9);
     expect(pricing.held).toBe(true);
-    // the next book: Y = 2000 already costs lambda x 2000 = 0.02 per share, at the limit: nothing more fills
+    // the next book: Y = 1000 costs lambda x 1000 = 0.01 per share, at the limit already: nothing more fills
     expect(h.fills).toHaveLength(1);
-    expect(h.sim.openQty(1)).toBe(3000);
+    expect(h.sim.openQty(1)).toBe(4000);
+  });
+
+  it("what a limit admits does not depend on how a block is split into orders", () => {
+    const book = {
+      asks: [[100.01, 100_000]] as [number, number][],
+      bids: [[99.99, 100_000]] as [number, number][],
+    };
+    const admitted = (orders: number[]) => {
+      const h = harness({ maxVenues: 1 });
+      const pricing = new OwnerPricing(linearImpact({ lambdaUsd: 1e-5, beta: 1e-9, qRefShares: 1 }), 1);
+      pricing.limitUsd = 100.02;
+      h.sim.setPricing(0, pricing);
+      for (const q of orders) h.sim.submitMarket(0, 1, q, 0n, 100.02);
+      h.feed(
+        batch([
+          { t: 0, ...book },
+          { t: 10, ...book },
+        ]),
+      );
+      return h.fills.reduce((a, f) => a + f.qty, 0);
+    };
+    expect(admitted([5000])).toBe(1000);
+    expect(admitted([1000, 1000, 1000, 1000, 1000])).toBe(1000);
+    expect(admitted([300, 300, 300, 300, 300])).toBe(1000);
   });
 
   it("without a limit the same order fills whole on the first book and pays the own jump lambda Q^2 / 2", () => {
@@ -177,5 +202,74 @@ describe("limit on the impacted price (docs/models.md 6.6)", () => {
     pure.feed(batch(rows));
     // the unchanged level stays consumed: only the first 300
     expect(pure.fills.map((f) => f.qty)).toEqual([300]);
+  });
+
+  it("two venues: another venue's new book starts a new block, and the next block walks the national book as displayed", () => {
+    // venue 0 shows 100 shares at 100.00 then 10,000 at 100.10; venue 1 is far away and only updates
+    const rows: Row[] = [
+      {
+        t: 0,
+        v: 0,
+        asks: [
+          [100, 100],
+          [100.1, 10_000],
+        ],
+        bids: [[99.9, 1000]],
+      },
+      { t: 0, v: 1, asks: [[101, 1000]], bids: [[99, 1000]] },
+      { t: 10, v: 1 },
+      { t: 20, v: 1 },
+    ];
+    const b = batch(rows);
+    const h = harness({ maxVenues: 2 });
+    const lambda = 1e-5;
+    h.sim.setPricing(0, new OwnerPricing(linearImpact({ lambdaUsd: lambda, beta: 1e-9, qRefShares: 1 }), 1));
+    h.sim.submitMarket(0, 1, 100, 0n);
+    h.feed(b, 0, 3); // the order takes venue 0's 100 shares at 100.00; venue 1's book at t = 10 is a new book
+    h.sim.submitMarket(0, 1, 100, ms(10));
+    h.feed(b, 3, 4);
+    expect(h.fills.map((f) => [f.priceUsd, f.qty])).toEqual([
+      [100, 100],
+      [100, 100],
+    ]);
+    // the second block: Q F(Y) with Y = 100 from the first, plus its own jump (no walk beyond the best)
+    expect(h.fills[1]!.impactUsd * 100).toBeCloseTo(100 * lambda * 100 + (lambda * 100 * 100) / 2, 9);
+  });
+
+  it("an own limit fill between two market orders on one book does not split their block", () => {
+    // one venue: ask 100.00 x 300 then 100.04 x 10,000; our resting buy at 99.99 is hit between the two market
+    // orders; no F_LAST record in between, so both orders and the limit fill meet the same book
+    const book = {
+      asks: [
+        [100, 300],
+        [100.04, 10_000],
+      ] as [number, number][],
+      bids: [[99.99, 500]] as [number, number][],
+    };
+    const rows: Row[] = [
+      { t: -10, ...book },
+      { t: 1, action: "T", side: "A", price: 99.99, size: 600, flags: 0 },
+      { t: 2, action: "N", flags: 0 },
+    ];
+    const priced = (withLimit: boolean) => {
+      const h = harness({ maxVenues: 1 });
+      h.sim.setPricing(0, new OwnerPricing(linearImpact({ lambdaUsd: 1e-6, beta: 1e-9, qRefShares: 1 }), 1));
+      const b = batch(rows);
+      h.feed(b, 0, 1);
+      if (withLimit) h.sim.submitLimit(0, 0, 1, 99.99, 10, ms(-9));
+      h.sim.submitMarket(0, 1, 300, ms(0));
+      h.feed(b, 1, 2);
+      h.sim.submitMarket(0, 1, 300, ms(1));
+      h.feed(b, 2, 3);
+      expect(h.fills.filter((f) => f.maker).length).toBe(withLimit ? 1 : 0);
+      const market = h.fills.filter((f) => !f.maker);
+      expect(market.reduce((a, f) => a + f.qty, 0)).toBe(600);
+      return market.reduce((a, f) => a + f.qty * f.impactUsd, 0);
+    };
+    // the two market orders are one block of 600 either way: its own jump lambda 600^2 / 2 = 0.18 is below its
+    // walk (300 x 0.04 = 12), so the block pays Q F(Y) = 0 from a fresh state; the limit fill's volume joins Y
+    // after the block and does not restart its own jump
+    expect(priced(false)).toBeCloseTo(0, 12);
+    expect(priced(true)).toBeCloseTo(0, 12);
   });
 });

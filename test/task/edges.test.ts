@@ -164,4 +164,23 @@ describe("edges of the data (MODELS.md 8)", () => {
     expect(Number(g.markout_10s_bps)).toBeCloseTo(half, 9); // a sell at the bid 100.00: s (p - m) = +0.01
     expect(g.markout_300s_bps).toBeNull();
   });
+
+  it("a book one-sided from before T to the cancel still prices the unfilled rest: the last two-sided book seen", async () => {
+    // asks vanish at 10:02:30 for good: the 10:03 and 10:04 decisions send nothing, 400 of 1000 shares stay unfilled
+    const rows = quotes(at("09:59"), at("10:20")).map((r) =>
+      r.t >= at("10:02", 30_000) ? { ...r, asks: [] } : r,
+    );
+    const r = await run(
+      "onesided-end",
+      rows,
+      [{ side: "buy", shares: 1000, start_times: ["10:00"], horizon_min: 5 }],
+      [{ strategy: "twap", exec: "market" }],
+    );
+    const e = r.executions[0]!;
+    expect(e.status).toBe("ok");
+    expect(Number(e.unfilled_qty)).toBe(400);
+    // the last two-sided book (mid 100.01, half-spread 0.01) and the taker fee 0.003: (400 / 1000) (h + f) / m0
+    expect(Number(e.opportunity_bps)).toBeCloseTo((0.4 * (0.01 + 0.003) * 1e4) / MID, 9);
+    expect(Number.isFinite(Number(e.total_cost_bps))).toBe(true);
+  });
 });
