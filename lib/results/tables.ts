@@ -242,6 +242,18 @@ export const EXECUTIONS: TableSchema = {
       type: "float64",
       doc: "decomposition: the unfilled rest (= opportunity_bps); the six tc_* columns sum to total_cost_bps",
     },
+    ...MARKOUT_HORIZONS_S.flatMap((h): ColumnDef[] => [
+      {
+        name: `passive_markout_${h}s_bps`,
+        type: "float64",
+        doc: `size-weighted markout_${h}s_bps of the parent's passive fills (positive = adverse); NULL without one`,
+      },
+      {
+        name: `aggressive_markout_${h}s_bps`,
+        type: "float64",
+        doc: `size-weighted markout_${h}s_bps of the parent's market fills (positive = adverse); NULL without one`,
+      },
+    ]),
   ],
 };
 

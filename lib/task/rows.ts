@@ -10,6 +10,29 @@ import { twapBetween, vwapBetween } from "./tape.ts";
 import { venueStatsRows } from "./venueStats.ts";
 
 /**
+ * Size-weighted markouts of a parent's passive and aggressive fills at each horizon (the report's markout curves):
+ * `passive_markout_{h}s_bps`, `aggressive_markout_{h}s_bps`; NULL without such a fill within the data.
+ */
+function parentMarkouts(e: ParentExecution, lastTsNs: bigint): Row {
+  const out: Row = {};
+  MARKOUT_HORIZONS_S.forEach((h, k) => {
+    for (const passive of [true, false]) {
+      let sum = 0;
+      let w = 0;
+      e.fills.forEach((f, i) => {
+        if (f.maker !== passive) return;
+        const v = markoutBps(e, i, k, lastTsNs);
+        if (!Number.isFinite(v)) return;
+        sum += f.qty * v;
+        w += f.qty;
+      });
+      out[`${passive ? "passive" : "aggressive"}_markout_${h}s_bps`] = w > 0 ? sum / w : null;
+    }
+  });
+  return out;
+}
+
+/**
  * Fill i's markout at horizon index k (docs/models.md 8): s (p + s o - m~(t + h)) / m0 x 1e4, positive = we paid
  * more than the impacted mid h later; NaN when the data ends (last record `lastTsNs`) before t + h.
  */
@@ -151,6 +174,7 @@ export function resultRows(a: {
       tc_timing_bps: m.tcTimingBps,
       tc_fees_bps: m.tcFeesBps,
       tc_opportunity_bps: m.tcOpportunityBps,
+      ...parentMarkouts(e, a.quality.lastTsNs),
     });
     for (const c of e.children) {
       childOrders.push({

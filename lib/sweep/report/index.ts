@@ -10,6 +10,7 @@ import { buildCharts } from "./charts.ts";
 import { type Page, type ProvenanceItem, pageHtml, type RenderedChart } from "./html.ts";
 import { loadRunData, type RunData } from "./load.ts";
 import { buildTables } from "./tables.ts";
+import { tcaTables } from "./tcaReport.ts";
 import { renderSvg } from "./vega.ts";
 
 export { reportKey } from "../../store/keys.ts";
@@ -37,7 +38,8 @@ export async function buildRunReport(store: ObjectStore, runId: string): Promise
     provenance: provenance(data),
     ...(data.manifest ? { specJson: truncate(JSON.stringify(data.manifest, null, 2), 50_000) } : {}),
     charts,
-    tables: buildTables(data),
+    // the TCA tables right after the per-strategy results
+    tables: buildTables(data).flatMap((t) => (t.id === "strategies" ? [t, ...tcaTables(data)] : [t])),
   };
   return {
     html: pageHtml(page),

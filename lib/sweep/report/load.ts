@@ -12,7 +12,7 @@ import { openParquet, readRowGroup } from "../../parquet/read.ts";
 import { bufferSource } from "../../ports/byteSource.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { QUEUE_CHECK } from "../../results/queueCheckSchema.ts";
-import { CHILD_ORDERS, EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
+import { CHILD_ORDERS, EXECUTIONS, TASK_QUALITY, VENUE_STATS } from "../../results/tables.ts";
 import { readCalibration } from "../../store/calibration.ts";
 import { COMPACTED_FILE, manifestKey, parseResultKey, resultRunPrefix, statusKey } from "../../store/keys.ts";
 
@@ -116,6 +116,8 @@ export interface RunData {
   readonly files: number;
   /** queue_check rows of the run (`msor queue-check --out ROOT --run-id R`); empty when it has none. */
   readonly queueCheck: Row[];
+  /** venue_stats rows of the run (one per task x strategy x venue; empty for runs before the table existed). */
+  readonly venueStats: Row[];
   /** Child orders of one task, for the sample-order charts (undefined when the run has none). */
   readonly sampleTask: { symbol: string; date: string; childOrders: Row[] } | undefined;
 }
@@ -226,7 +228,9 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
     if (childOrders.length > 0) sampleTask = { symbol: pick.symbol, date: pick.date, childOrders };
   }
   const queueFiles = await listResultFiles(store, QUEUE_CHECK.name, runId);
+  const venueFiles = await listResultFiles(store, VENUE_STATS.name, runId);
   return {
+    venueStats: await readResultRows(store, venueFiles),
     runId,
     executions,
     taskQuality,
@@ -236,7 +240,8 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
     calibrations,
     manifest: await readJson(store, manifestKey(runId)),
     status: await readJson(store, statusKey(runId)),
-    files: execFiles.length + qualityFiles.length + queueFiles.length + (sampleTask ? 1 : 0),
+    files:
+      execFiles.length + qualityFiles.length + queueFiles.length + venueFiles.length + (sampleTask ? 1 : 0),
     sampleTask,
   };
 }

@@ -48,6 +48,8 @@ const CHARTS = [
   "own-impact",
   "router-mix",
   "fill-passive",
+  "tca-decomposition",
+  "tca-markouts",
 ];
 
 /** The HTML of one section (chart-x or table-x). */
@@ -739,7 +741,7 @@ describe("msor report", () => {
     expect(ok.code).toBe(0);
     const path = join(root, "runs", RUN_ID, "report.html");
     expect(ok.stdout.trim().split("\n").at(-1)).toMatch(
-      new RegExp(`^report: ${path} \\(\\d+ KiB, 9 of 9 charts\\)$`),
+      new RegExp(`^report: ${path} \\(\\d+ KiB, 11 of 11 charts\\)$`),
     );
     expect(readFileSync(path, "utf8")).toBe(html);
     const out = join(dir, "elsewhere", "r.html");
@@ -760,5 +762,48 @@ describe("msor report", () => {
     const bad = await captureCli(() => main(["node", "msor", "report", "../x", "--root", root]));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('invalid run id "../x"');
+  });
+});
+
+describe("report TCA (docs/models.md 8.1)", () => {
+  const TC = ["spread", "walk", "impact", "timing", "fees", "opportunity"];
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+  it("where each bp went: one bar per strategy and component, at the mean of that component", () => {
+    const bars = marks(section(html, "chart-tca-decomposition"))
+      .filter((m) => m.type === "rect")
+      .flatMap((m) => m.labels.map(fields));
+    expect(bars.length).toBe(labelsOf().length * TC.length);
+    for (const b of bars) {
+      const mine = executions.filter((r) => r.strategy === b.strategy && r.status === "ok");
+      const want = mean(mine.map((r) => Number(r[`tc_${b.component}_bps`])));
+      expect(Number(b.bps), `${b.strategy} ${b.component}`).toBeCloseTo(want, 2);
+    }
+  });
+
+  it("component differences to twap/market add up to the total difference, paired on the same orders", () => {
+    const rows = tableRows(html, "tca-differences");
+    expect(rows.length).toBe(labelsOf().length - 1);
+    for (const r of rows) {
+      const total = Number(r[3]);
+      const parts = r.slice(4, 10).map(Number);
+      expect(
+        parts.reduce((a, b) => a + b, 0),
+        r[0],
+      ).toBeCloseTo(total, 1);
+    }
+  });
+
+  it("venue scorecard: per strategy and venue, the shares the fills of the run show", async () => {
+    const fills = await duckQuery(
+      `select strategy, venue, maker, qty from read_parquet('${join(root, "results", "fills", "**", "*.parquet")}', hive_partitioning = true, hive_types_autocast = false)`,
+    );
+    const rows = tableRows(html, "venue-scorecard");
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const mine = fills.filter((f) => f.strategy === r[0] && f.venue === r[1]);
+      const taken = mine.filter((f) => f.maker !== true).reduce((a, f) => a + Number(f.qty), 0);
+      expect(Number(r[5]!.replaceAll(",", "")), `${r[0]} ${r[1]}`).toBe(taken);
+    }
   });
 });
