@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MARKOUT_HORIZONS_S } from "../../lib/metrics/parentMetrics.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { rowsToParquet, type TableSchema } from "../../lib/results/schema.ts";
@@ -53,6 +54,8 @@ const IMPACT_COLUMNS: Record<string, readonly string[]> = {
     "close_slippage_bps",
     "pwp_price",
     "pwp_slippage_bps",
+    // issue 26: per-parent markouts of passive and aggressive fills
+    ...MARKOUT_HORIZONS_S.flatMap((h) => [`passive_markout_${h}s_bps`, `aggressive_markout_${h}s_bps`]),
   ],
   fills: [
     "impact_usd",
