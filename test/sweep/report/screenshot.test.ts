@@ -27,8 +27,9 @@ describe.skipIf(!haveChromium)("report in headless Chromium", () => {
     writeFileSync(html, await renderRunReport(new LocalObjectStore(root), RUN_ID));
     const png = join(dir, "report.png");
     const r = await screenshotReport(html, png, { width: 1280, height: 800, fullPage: true });
-    expect(r.svgCount).toBe(9);
-    expect(r.visibleSvgs).toBe(9);
+    // 9 charts, and the TCA's decomposition and markout curves
+    expect(r.svgCount).toBe(11);
+    expect(r.visibleSvgs).toBe(11);
     expect(r.externalRequests).toEqual([]);
     const bytes = readFileSync(png);
     // a PNG whose header says 1280 px wide and as tall as the page
