@@ -364,8 +364,11 @@ export class ExecutionSim {
     feeUsd: number,
     printed: boolean,
   ) {
-    const bestUsd = this.bestFor(o.side);
-    const midUsd = this.books.mid();
+    // one scan of each side serves the best the fill takes and the mid
+    const bid = this.books.nationalBestBid();
+    const ask = this.books.nationalBestAsk();
+    const bestUsd = o.side === 1 ? ask : bid;
+    const midUsd = (bid + ask) / 2;
     const pricing = this.pricing.get(o.owner);
     const impactUsd =
       pricing === undefined

@@ -144,7 +144,6 @@ export class ParentExecution extends ParentRecord {
   /** The controls that need m0: the limit price and the notional cap (the target min(S, cap)). */
   private applyArrivalControls(): void {
     const cap = this.gate.arrive(this.arrivalMid);
-    this.impact.setLimit(this.gate.limitUsd);
     if (cap !== undefined) this.target = Math.min(this.order.qty, cap);
   }
 

@@ -61,11 +61,6 @@ export class ParentImpact {
     return this.overlay ? this.overlay.ownJump(this.overlay.volumeAt(tNs), shares) : 0;
   }
 
-  /** True once `start` ran. */
-  get started(): boolean {
-    return this.state !== undefined;
-  }
-
   /** Side-adjusted impact state now (decayed to tNs); 0 before t0. */
   at(tNs: bigint): number {
     if (!this.state) return 0;

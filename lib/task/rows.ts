@@ -13,7 +13,7 @@ import { venueStatsRows } from "./venueStats.ts";
  * Size-weighted markouts of a parent's passive and aggressive fills at each horizon (the report's markout curves):
  * `passive_markout_{h}s_bps`, `aggressive_markout_{h}s_bps`; NULL without such a fill within the data.
  */
-function parentMarkouts(e: ParentExecution, lastTsNs: bigint): Row {
+function parentMarkouts(e: ParentExecution, mk: Float64Array): Row {
   const out: Row = {};
   MARKOUT_HORIZONS_S.forEach((h, k) => {
     for (const passive of [true, false]) {
@@ -21,7 +21,7 @@ function parentMarkouts(e: ParentExecution, lastTsNs: bigint): Row {
       let w = 0;
       e.fills.forEach((f, i) => {
         if (f.maker !== passive) return;
-        const v = markoutBps(e, i, k, lastTsNs);
+        const v = mk[i * H + k]!;
         if (!Number.isFinite(v)) return;
         sum += f.qty * v;
         w += f.qty;
@@ -32,15 +32,25 @@ function parentMarkouts(e: ParentExecution, lastTsNs: bigint): Row {
   return out;
 }
 
+const H = MARKOUT_HORIZONS_S.length;
+
 /**
- * Fill i's markout at horizon index k (docs/models.md 8): s (p + s o - m~(t + h)) / m0 x 1e4, positive = we paid
- * more than the impacted mid h later; NaN when the data ends (last record `lastTsNs`) before t + h.
+ * Every fill's markout at every horizon, index i * H + k (docs/models.md 8): s (p + s o - m~(t + h)) / m0 x 1e4,
+ * positive = we paid more than the impacted mid h later; NaN when the data ends (last record `lastTsNs`) before
+ * t + h. Computed once per parent: the fills table, the parent's aggregates and the venue scorecard read it.
  */
-function markoutBps(e: ParentExecution, i: number, k: number, lastTsNs: bigint): number {
-  if (e.markouts.dueAt(i, k) > lastTsNs) return Number.NaN;
-  const f = e.fills[i]!;
+function markoutTable(e: ParentExecution, lastTsNs: bigint): Float64Array {
+  const out = new Float64Array(e.fills.length * H);
   const s = e.order.side;
-  return (s * (f.priceUsd + s * f.impactUsd - e.markouts.midAt(i, k)) * 1e4) / e.arrivalMid;
+  e.fills.forEach((f, i) => {
+    for (let k = 0; k < H; k++) {
+      out[i * H + k] =
+        e.markouts.dueAt(i, k) > lastTsNs
+          ? Number.NaN
+          : (s * (f.priceUsd + s * f.impactUsd - e.markouts.midAt(i, k)) * 1e4) / e.arrivalMid;
+    }
+  });
+  return out;
 }
 
 type Row = Record<string, CellValue>;
@@ -70,7 +80,10 @@ export function resultRows(a: {
   const fills: Row[] = [];
   let noData = 0;
   const ok = new Set<ParentExecution>();
+  const markoutsOf = new Map<ParentExecution, Float64Array>();
   for (const e of a.executions) {
+    const mk = markoutTable(e, a.quality.lastTsNs);
+    markoutsOf.set(e, mk);
     const key = { symbol: a.symbol, order_id: e.order.id, strategy: e.strategy.label };
     const marketVwap = e.startMark && e.endMark ? vwapBetween(e.startMark, e.endMark) : Number.NaN;
     const m = parentMetrics({
@@ -174,7 +187,7 @@ export function resultRows(a: {
       tc_timing_bps: m.tcTimingBps,
       tc_fees_bps: m.tcFeesBps,
       tc_opportunity_bps: m.tcOpportunityBps,
-      ...parentMarkouts(e, a.quality.lastTsNs),
+      ...parentMarkouts(e, mk),
     });
     for (const c of e.children) {
       childOrders.push({
@@ -210,7 +223,7 @@ export function resultRows(a: {
         mid: f.midUsd,
       };
       MARKOUT_HORIZONS_S.forEach((h, k) => {
-        const v = markoutBps(e, i, k, a.quality.lastTsNs);
+        const v = mk[i * H + k]!;
         row[`markout_${h}s_bps`] = Number.isNaN(v) ? null : v; // NULL past the data's end
       });
       fills.push(row);
@@ -247,7 +260,7 @@ export function resultRows(a: {
     a.executions,
     a.venues,
     (e) => ok.has(e),
-    (e, i, k) => markoutBps(e, i, k, a.quality.lastTsNs),
+    (e, i, k) => markoutsOf.get(e)![i * H + k]!,
   );
   return { executions, childOrders, fills, taskQuality, venueStats };
 }
