@@ -14,7 +14,7 @@ import { S3ObjectStore } from "../lib/aws/s3ObjectStore.ts";
 import type { ByteSource } from "../lib/ports/byteSource.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
-import { DEFAULT_SPEC } from "../lib/sweep/spec.ts";
+import { DEFAULT_SPEC } from "../lib/spec/taskSpec.ts";
 import { calibrateDay } from "../lib/task/calibrateDay.ts";
 import { runTask } from "../lib/task/runTask.ts";
 import type { BenchDay } from "./inputs.ts";

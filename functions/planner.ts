@@ -9,9 +9,9 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import { z } from "zod";
 import { InputError } from "../lib/core/errors.ts";
-import { dailySweep, newYorkDay } from "../lib/sweep/daily.ts";
-import { planSweep } from "../lib/sweep/planner.ts";
-import { parseSweepSpecText, resolveSweepSpec } from "../lib/sweep/sweepSpec.ts";
+import { planSweep } from "../lib/pipeline/planner.ts";
+import { dailySweep, newYorkDay } from "../lib/spec/daily.ts";
+import { parseSweepSpecText, resolveSweepSpec } from "../lib/spec/sweepSpec.ts";
 import { logger, metrics, sweepTarget } from "./shared.ts";
 
 const EventSchema = z

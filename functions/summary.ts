@@ -1,6 +1,6 @@
 /**
  * Summary Lambda (fan-in): completion messages in large batches, merged into runs/{R}/status.json by
- * compare-and-swap (lib/sweep/fanIn.ts), which also drains the task DLQ, starts wave 2 and, once, writes the
+ * compare-and-swap (lib/pipeline/fanIn.ts), which also drains the task DLQ, starts wave 2 and, once, writes the
  * summary, the compacted results and the report. The merge is idempotent, so a failed invocation simply
  * throws and SQS redelivers the whole batch. A scheduled event `{"msor": "tick", "run_ids": [...]}` checks
  * runs without a completion (e.g. a run whose last task was dead-lettered).
@@ -11,7 +11,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse } from "aws-lambda";
 import { z } from "zod";
-import { createFanIn, type FanIn } from "../lib/sweep/fanIn.ts";
+import { createFanIn, type FanIn } from "../lib/pipeline/fanIn.ts";
 import { logger, logTo, metrics, SqsEventSchema, sweepTarget } from "./shared.ts";
 
 const TickSchema = z.object({ msor: z.literal("tick"), run_ids: z.array(z.string()).default([]) });

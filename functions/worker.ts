@@ -1,6 +1,6 @@
 /**
  * Worker Lambda: SQS task queue, batch size 1 with ReportBatchItemFailures. Each record is one task
- * (lib/sweep/worker.ts): permanent errors become a failed task marker inside the handler; a retryable error
+ * (lib/pipeline/worker.ts): permanent errors become a failed task marker inside the handler; a retryable error
  * is thrown, so Powertools reports the record as a batch item failure and SQS redelivers it (DLQ after 3).
  * A process in which parquet-wasm trapped on corrupt data (lib/parquet/wasm.ts) exits after that invocation.
  */
@@ -11,7 +11,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { parquetWasmStopped } from "../lib/parquet/wasm.ts";
-import { createTaskHandler } from "../lib/sweep/worker.ts";
+import { createTaskHandler } from "../lib/pipeline/worker.ts";
 import { logger, logTo, metrics, SqsEventSchema, sweepTarget } from "./shared.ts";
 
 const processor = new BatchProcessor(EventType.SQS);

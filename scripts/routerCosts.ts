@@ -18,9 +18,9 @@
 import { parseArgs } from "node:util";
 import { DayCalibrator } from "../lib/calibration/dayCalibrator.ts";
 import { Mbp10Stream } from "../lib/mbp10/stream.ts";
+import { queryResults } from "../lib/pipeline/local/query.ts";
+import { groupInputs } from "../lib/pipeline/localBacktest.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
-import { groupInputs } from "../lib/sweep/localBacktest.ts";
-import { queryResults } from "../lib/sweep/query.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

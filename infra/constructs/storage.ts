@@ -74,7 +74,7 @@ export class Storage extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
         { id: "athena-results", prefix: ATHENA_RESULTS_PREFIX, expiration: Duration.days(30) },
-        // per-task files a run's summary has published as one file per table and date (lib/sweep/compaction.ts)
+        // per-task files a run's summary has published as one file per table and date (lib/pipeline/compaction.ts)
         { id: "staging", prefix: "staging/", expiration: Duration.days(props.stagingExpirationDays ?? 14) },
       ],
     });

@@ -1,6 +1,6 @@
 /**
  * The `aws` backend of the sweep: the results bucket, the input bucket and the three queues, as ObjectStores
- * and Queues for the same lib/sweep handlers that the local backend drives. Names come from the Lambda
+ * and Queues for the same lib/pipeline handlers that the local backend drives. Names come from the Lambda
  * environment (infra/constructs/functions.ts ENV), from `cdk deploy --outputs-file` (msor sweep
  * --stack-outputs FILE) or from flags.
  */
@@ -10,7 +10,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { errorMessage, InputError } from "../core/errors.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
-import type { ResolvedInput } from "../sweep/sweepSpec.ts";
+import type { ResolvedInput } from "../spec/sweepSpec.ts";
 import { S3ObjectStore } from "./s3ObjectStore.ts";
 import { SqsQueue } from "./sqsQueue.ts";
 

@@ -1,10 +1,10 @@
 /**
  * The per-strategy cost table and the routing / alpha gain table, as `msor backtest` and `msor sweep` print
- * them (rows from lib/sweep/summary.ts: days on default parameters are summarised apart, no_data parents left
+ * them (rows from lib/report/strategySummary.ts: days on default parameters are summarised apart, no_data parents left
  * out, paired differences with Student t 95% intervals).
  */
 import { fixed } from "../core/units.ts";
-import type { GainSummary, StrategySummary } from "../sweep/summary.ts";
+import type { GainSummary, StrategySummary } from "../report/strategySummary.ts";
 import { fitTable, formatTable, TABLE_WIDTH } from "./output.ts";
 
 export const STRATEGY_TABLE_COLUMNS = [

@@ -1,6 +1,6 @@
 /**
  * Run summary table (DESIGN.md storage layout): results/summary/run_id={R}/summary.parquet, one row per
- * strategy instance, the columns of lib/sweep/summary.ts StrategySummary (docs/models.md section 8, run level).
+ * strategy instance, the columns of lib/report/strategySummary.ts StrategySummary (docs/models.md section 8, run level).
  * The run_id partition lives in the key, not in the file.
  */
 import type { TableSchema } from "./schema.ts";

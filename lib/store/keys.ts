@@ -120,7 +120,7 @@ export const COMPACTED_FILE = "part-00000";
 
 /**
  * results/{table}/run_id={R}/date={D}/part-00000.parquet: the summary step of a sweep publishes each table's
- * date partition as ONE object (lib/sweep/compaction.ts), so a query sees the whole partition or none of it.
+ * date partition as ONE object (lib/pipeline/compaction.ts), so a query sees the whole partition or none of it.
  */
 export function compactedResultKey(table: { readonly name: string }, runId: string, date: string): string {
   return `${resultRunPrefix(table.name, runId)}date=${validateDate(date)}/${COMPACTED_FILE}.parquet`;

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { writeInputs } from "../sweep/pipeline/fixture.ts";
+import { writeInputs } from "../pipeline/fixture.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const dir = tempDir();

@@ -4,10 +4,10 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { countParameters } from "../../lib/pipeline/local/query.ts";
+import { runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
 import { SAVED_QUERIES } from "../../lib/results/queries.ts";
-import { runLocalBacktest } from "../../lib/sweep/localBacktest.ts";
-import { countParameters } from "../../lib/sweep/query.ts";
-import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { progressLine, taskDayNotes } from "../../lib/cli/commands/sweep.ts";
 import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { writeInputs } from "../sweep/pipeline/fixture.ts";
+import { writeInputs } from "../pipeline/fixture.ts";
 
 const dir = tempDir();
 const input = join(dir, "in");

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BacktestSummary, runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
 import {
   ALPHA_GAIN,
   COST_BY_ORDER_SIZE,
@@ -23,8 +24,7 @@ import {
   TCA_IDENTITY_CHECK,
   VENUE_SCORECARD,
 } from "../../lib/results/tcaQueries.ts";
-import { type BacktestSummary, runLocalBacktest } from "../../lib/sweep/localBacktest.ts";
-import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { tempDir } from "../helpers/tmp.ts";
 

@@ -8,7 +8,7 @@ import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
 import { writeMbp10File } from "../../lib/mbp10/writer.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
-import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
 import { fullBatch, type Row } from "../helpers/fullBatch.ts";
 import { tempDir } from "../helpers/tmp.ts";

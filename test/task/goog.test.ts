@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
-import { DEFAULT_SPEC } from "../../lib/sweep/spec.ts";
+import { DEFAULT_SPEC } from "../../lib/spec/taskSpec.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { GOOG_L1, haveSharedData, importGoogDay } from "../helpers/sharedData.ts";
 import { tempDir } from "../helpers/tmp.ts";

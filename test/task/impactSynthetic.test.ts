@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
-import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";

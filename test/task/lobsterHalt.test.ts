@@ -13,7 +13,7 @@ import { importLobster, lobsterBatches, newLobsterStats } from "../../lib/import
 import { Action, Flag } from "../../lib/mbp10/schema.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
-import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";
 

@@ -13,7 +13,7 @@ import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { rowsToParquet, type TableSchema } from "../../lib/results/schema.ts";
 import { CHILD_ORDERS, EXECUTIONS, FILLS, TASK_QUALITY } from "../../lib/results/tables.ts";
-import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
-import { parseTaskSpec } from "../../lib/sweep/spec.ts";
+import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";

@@ -1,7 +1,7 @@
 /** `msor inspect FILE...`: schema summary, rows, time span, venues and data-quality counters of MBP-10 input. */
 import type { Command } from "commander";
 import { MIN_SESSION_COVERAGE } from "../../calibration/params.ts";
-import { type InspectReport, inspectInputs } from "../../sweep/inspect.ts";
+import { type InspectReport, inspectInputs } from "../../pipeline/inspect.ts";
 import { printJson, progress, progressDone } from "../output.ts";
 
 /** Replay the inputs once (merged as a backtest would) and report. */

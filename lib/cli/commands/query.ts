@@ -5,8 +5,8 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.ts";
+import { queryResults, savedQuery } from "../../pipeline/local/query.ts";
 import { SAVED_QUERIES } from "../../results/queries.ts";
-import { queryResults, savedQuery } from "../../sweep/query.ts";
 import { printJson, printTable, rootOption } from "../output.ts";
 
 interface QueryCliOptions {

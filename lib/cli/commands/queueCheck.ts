@@ -12,7 +12,7 @@ import { NEW_YORK, newYorkDate } from "../../core/session.ts";
 import { mboSource } from "../../importers/mbo/source.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { type QueueCheckResult, queueCheck } from "../../sim/queueCheck.ts";
-import { queueCheckRows, writeQueueCheck } from "../../sweep/queueCheck.ts";
+import { queueCheckRows, writeQueueCheck } from "../../store/queueCheck.ts";
 import { formatTable, parseNumberOption, printJson } from "../output.ts";
 
 interface QueueCheckCliOptions {

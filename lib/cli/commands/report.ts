@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { errorMessage, InputError } from "../../core/errors.ts";
 import { validateRunId } from "../../core/ids.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
-import { buildRunReport, reportKey } from "../../sweep/report/index.ts";
+import { buildRunReport, reportKey } from "../../report/index.ts";
 import { printJson, rootOption } from "../output.ts";
 
 export function registerReport(program: Command): void {

@@ -3,9 +3,9 @@ import type { Command } from "commander";
 import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { awsSweepTarget } from "../../aws/sweepTarget.ts";
 import { InputError } from "../../core/errors.ts";
+import { parseRunStatus, progressOf } from "../../pipeline/runStatus.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
-import { parseRunStatus, progressOf } from "../../sweep/runStatus.ts";
 import { printJson, printTable, rootOption } from "../output.ts";
 import { awsNames } from "./sweep.ts";
 

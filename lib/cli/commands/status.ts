@@ -4,10 +4,10 @@ import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { awsSweepTarget } from "../../aws/sweepTarget.ts";
 import { InputError } from "../../core/errors.ts";
 import { validateRunId } from "../../core/ids.ts";
+import { parseRunStatus, progressOf } from "../../pipeline/runStatus.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { statusKey } from "../../store/keys.ts";
-import { parseRunStatus, progressOf } from "../../sweep/runStatus.ts";
 import { printJson, printTable, rootOption } from "../output.ts";
 import { awsNames, STATUS_TABLE_COLUMNS, STATUS_TABLE_LEGEND, strategyRows } from "./sweep.ts";
 

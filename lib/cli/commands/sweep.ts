@@ -9,24 +9,24 @@ import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { type AwsSweepNames, awsSweepTarget, namesFromStackOutputs } from "../../aws/sweepTarget.ts";
 import { DEFAULT_CALIBRATION } from "../../calibration/params.ts";
 import { InputError, MsorError } from "../../core/errors.ts";
+import { runLocalSweep, type SweepProgress } from "../../pipeline/local/localSweep.ts";
+import { defaultWorkers, threadExecutor } from "../../pipeline/local/pool.ts";
+import { aggregateMeans } from "../../pipeline/messages.ts";
+import { type PlanResult, planSweep, readManifest } from "../../pipeline/planner.ts";
+import { parseRunStatus, progressOf, type RunStatus } from "../../pipeline/runStatus.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
-import { EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
-import { statusKey } from "../../store/keys.ts";
-import { runLocalSweep, type SweepProgress } from "../../sweep/local/localSweep.ts";
-import { defaultWorkers, threadExecutor } from "../../sweep/local/pool.ts";
-import { aggregateMeans } from "../../sweep/messages.ts";
-import { type PlanResult, planSweep, readManifest } from "../../sweep/planner.ts";
-import { listResultFiles, readResultRows } from "../../sweep/report/load.ts";
-import { parseRunStatus, progressOf, type RunStatus } from "../../sweep/runStatus.ts";
+import { listResultFiles, readResultRows } from "../../report/load.ts";
 import {
   type GainSummary,
   type StrategySummary,
   summarizeGains,
   summarizeStrategies,
-} from "../../sweep/summary.ts";
-import { readSweepSpecFile } from "../../sweep/sweepSpec.ts";
-import type { SweepTask } from "../../sweep/taskId.ts";
+} from "../../report/strategySummary.ts";
+import { EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
+import { readSweepSpecFile } from "../../spec/sweepSpec.ts";
+import type { SweepTask } from "../../spec/taskId.ts";
+import { statusKey } from "../../store/keys.ts";
 import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
 import {
   DEFAULT_ROOT,

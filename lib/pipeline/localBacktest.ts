@@ -1,0 +1,184 @@
+/**
+ * Local multi-day backtest (`msor backtest`): group input files by (symbol, New York date), replay the days
+ * of each symbol in date order so that day d is backtested with the calibrations of its EARLIER days (each
+ * day's own calibration is computed in the same pass and cached under the output folder in the calibration
+ * layout), write result Parquet under results/, and aggregate per strategy.
+ * Warm-up (docs/models.md 8): a symbol-day with no earlier calibrated day is calibrated (for the later days) but
+ * not backtested, unless `includeUncalibrated`: orders sized on the default ADV and models on default
+ * parameters are not comparable with calibrated days, and the summary never pools the two.
+ */
+import { InputError } from "../core/errors.ts";
+import { validateSymbol } from "../core/ids.ts";
+import { newYorkDate } from "../core/session.ts";
+import { Mbp10File } from "../mbp10/reader.ts";
+import type { ByteSource } from "../ports/byteSource.ts";
+import { fileSource } from "../ports/fileSource.ts";
+import { LocalObjectStore } from "../ports/localObjectStore.ts";
+import {
+  type GainSummary,
+  type StrategySummary,
+  summarizeGains,
+  summarizeStrategies,
+} from "../report/strategySummary.ts";
+import type { CellValue } from "../results/schema.ts";
+import type { TaskSpec } from "../spec/taskSpec.ts";
+import { writeCalibration } from "../store/calibration.ts";
+import { loadCalibrationParams } from "../store/lookback.ts";
+import { writeTaskResults } from "../store/results.ts";
+import { calibrateDay } from "../task/calibrateDay.ts";
+import { runTask, type TaskResult } from "../task/runTask.ts";
+
+export interface DayInput {
+  readonly symbol: string;
+  readonly date: string;
+  readonly paths: string[];
+}
+
+/** Group files into symbol-days from their contents (symbol column, first ts_recv in New York). */
+export async function groupInputs(paths: readonly string[], symbolOverride?: string): Promise<DayInput[]> {
+  const days = new Map<string, DayInput>();
+  for (const p of paths) {
+    const f = await Mbp10File.open(await fileSource(p));
+    try {
+      const id = await f.identity();
+      const symbol = symbolOverride ?? id.symbol;
+      if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
+      validateSymbol(symbol);
+      const date = newYorkDate(id.firstTsNs);
+      const key = `${symbol}|${date}`;
+      const d = days.get(key) ?? { symbol, date, paths: [] };
+      d.paths.push(p);
+      days.set(key, d);
+    } finally {
+      await f.close();
+    }
+  }
+  return [...days.values()].sort((a, b) => a.symbol.localeCompare(b.symbol) || a.date.localeCompare(b.date));
+}
+
+/** File sources of `paths`; when one cannot be opened, the ones already open are closed. */
+async function openAll(paths: readonly string[]): Promise<ByteSource[]> {
+  const out: ByteSource[] = [];
+  try {
+    for (const p of paths) out.push(await fileSource(p));
+  } catch (e) {
+    await Promise.all(out.map((s) => s.close?.()));
+    throw e;
+  }
+  return out;
+}
+
+export interface BacktestSummary {
+  readonly runId: string;
+  readonly outDir: string;
+  readonly days: {
+    symbol: string;
+    date: string;
+    /** Calibrated only (no earlier calibrated day): not backtested, no result rows. */
+    warm_up: boolean;
+    calibration_source: string;
+    calibration_dates: string[];
+    /** Prior-day calibrations ignored as older than calibration.max_age_days. */
+    stale_dates: string[];
+    defaults_used: string[];
+    /** Override sets (calibration.overrides) with the parameters each fixes or scales; empty = none. */
+    parameter_sets: { name: string; overridden: string[]; adv: number }[];
+    /** calibrated | extrapolated | default (lib/calibration/params.ts advOf); the warm-up's own volume: "day". */
+    adv_source: string;
+    adv: number;
+    parent_sizes: number[];
+    rows: number;
+    /** Longest stretch without a record inside the session, seconds (NaN for a warm-up day). */
+    max_gap_s: number;
+    /** Book levels per side in the data. */
+    book_levels: number;
+  }[];
+  readonly strategies: StrategySummary[];
+  /** Routing gain (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none), paired per parent order. */
+  readonly gains: GainSummary[];
+  readonly executions: Record<string, CellValue>[];
+}
+
+export async function runLocalBacktest(a: {
+  paths: readonly string[];
+  spec: TaskSpec;
+  outDir: string;
+  runId: string;
+  symbol?: string;
+  /** Backtest days without an earlier calibrated day too (on default parameters; summarised apart). */
+  includeUncalibrated?: boolean;
+  onDay?: (d: DayInput, index: number, total: number) => void;
+  onProgress?: (rows: number, total: number) => void;
+}): Promise<BacktestSummary> {
+  const store = new LocalObjectStore(a.outDir);
+  const days = await groupInputs(a.paths, a.symbol);
+  const executions: Record<string, CellValue>[] = [];
+  const dayRows: BacktestSummary["days"] = [];
+  for (const [i, d] of days.entries()) {
+    a.onDay?.(d, i, days.length);
+    if (!a.includeUncalibrated) {
+      const prior = await loadCalibrationParams(store, d.symbol, d.date, {
+        lookbackDays: a.spec.calibration.lookback_days,
+        maxAgeDays: a.spec.calibration.max_age_days,
+      });
+      if (prior.source === "default") {
+        const record = await calibrateDay(await openAll(d.paths), { symbol: d.symbol, date: d.date });
+        await writeCalibration(store, record);
+        dayRows.push({
+          symbol: d.symbol,
+          date: d.date,
+          warm_up: true,
+          calibration_source: "default",
+          calibration_dates: [],
+          stale_dates: [...(prior.staleDates ?? [])],
+          defaults_used: [],
+          parameter_sets: [],
+          adv: record.dailyVolume,
+          adv_source: "day",
+          parent_sizes: [],
+          rows: record.events,
+          max_gap_s: Number.NaN,
+          book_levels: Number.NaN,
+        });
+        continue;
+      }
+    }
+    const r: TaskResult = await runTask({
+      runId: a.runId,
+      symbol: d.symbol,
+      date: d.date,
+      sources: await openAll(d.paths),
+      spec: a.spec,
+      calibrationStore: store,
+      ...(a.onProgress ? { onProgress: a.onProgress } : {}),
+    });
+    await writeTaskResults(store, a.runId, d.date, d.symbol, r);
+    executions.push(...r.executions.map((e) => ({ ...e, date: d.date })));
+    dayRows.push({
+      symbol: d.symbol,
+      date: d.date,
+      warm_up: false,
+      calibration_source: r.taskQuality[0]?.calibration_source as string,
+      calibration_dates: r.params.dates,
+      stale_dates: [...(r.params.staleDates ?? [])],
+      defaults_used: r.params.defaultsUsed,
+      parameter_sets: r.parameterSets
+        .filter((p) => p.name !== "")
+        .map((p) => ({ name: p.name, overridden: [...p.params.overridden], adv: p.params.adv })),
+      adv: r.params.adv,
+      adv_source: r.params.advSource,
+      parent_sizes: [...new Set(r.executions.map((e) => Number(e.parent_qty)))],
+      rows: r.quality.rows,
+      max_gap_s: Number(r.taskQuality[0]?.max_gap_s ?? Number.NaN),
+      book_levels: Number(r.taskQuality[0]?.book_levels ?? Number.NaN),
+    });
+  }
+  return {
+    runId: a.runId,
+    outDir: a.outDir,
+    days: dayRows,
+    strategies: summarizeStrategies(executions),
+    gains: summarizeGains(executions),
+    executions,
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * The sweep's wire protocol (DESIGN.md "Protocol and guarantees"): the task message (task queue), the task
+ * marker / completion message (runs/{R}/tasks/{task_id}.json and the completion queue), and the per-strategy
+ * aggregates a completion carries in a mergeable form. Everything that arrives from a queue is validated
+ * here with zod before anything is built from it.
+ */
+import { z } from "zod";
+import { InputError } from "../core/errors.ts";
+import { validateRunId } from "../core/ids.ts";
+import { isWin } from "../metrics/index.ts";
+import { BASELINE_STRATEGY } from "../report/strategySummary.ts";
+import type { CellValue } from "../results/schema.ts";
+import { type SweepTask, sweepTaskId, type TaskKind } from "../spec/taskId.ts";
+import { validateTaskId } from "../store/keys.ts";
+
+/** Wave 1 calibrates, wave 2 backtests. */
+export const WAVE_OF: Record<TaskKind, 1 | 2> = { calibrate: 1, backtest: 2 };
+export const KIND_OF_WAVE: Record<1 | 2, TaskKind> = { 1: "calibrate", 2: "backtest" };
+
+export const TaskMessageSchema = z
+  .object({
+    run_id: z.string().min(1).max(128),
+    task_id: z.string().min(1).max(160),
+    wave: z.union([z.literal(1), z.literal(2)]),
+    symbol: z.string().min(1).max(64),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD"),
+  })
+  .strict();
+export type TaskMessage = z.infer<typeof TaskMessageSchema>;
+
+export function taskMessage(runId: string, task: SweepTask): TaskMessage {
+  return {
+    run_id: runId,
+    task_id: task.task_id,
+    wave: WAVE_OF[task.kind],
+    symbol: task.symbol,
+    date: task.date,
+  };
+}
+
+/** What a message body claims to be, even when invalid: enough to record a failed marker. */
+export interface ParsedTaskMessage {
+  readonly message?: TaskMessage;
+  /** Why the message is invalid (undefined when valid). */
+  readonly problem?: string;
+  /** run and task ids that pass the key checks, when the body names them (to record the failure). */
+  readonly runId?: string;
+  readonly taskId?: string;
+}
+
+/** Parse and check a task message body; never throws. */
+export function parseTaskMessage(body: string): ParsedTaskMessage {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return { problem: `task message is not JSON: ${JSON.stringify(body.slice(0, 80))}` };
+  }
+  const ids: { runId?: string; taskId?: string } = {};
+  if (raw && typeof raw === "object") {
+    const r = raw as Record<string, unknown>;
+    try {
+      if (typeof r.run_id === "string") ids.runId = validateRunId(r.run_id);
+      if (typeof r.task_id === "string") ids.taskId = validateTaskId(r.task_id);
+    } catch {
+      // ids that could escape a prefix are not used for anything
+      return { problem: `task message names an invalid run_id or task_id: ${body.slice(0, 160)}` };
+    }
+  }
+  const p = TaskMessageSchema.safeParse(raw);
+  if (!p.success) {
+    const first = p.error.issues[0]!;
+    return {
+      ...ids,
+      problem: `invalid task message: ${first.path.join(".") || "(root)"}: ${first.message} (expected {run_id, task_id, wave, symbol, date})`,
+    };
+  }
+  const m = p.data;
+  let expected: string;
+  try {
+    validateRunId(m.run_id);
+    expected = sweepTaskId(KIND_OF_WAVE[m.wave], m.symbol, m.date);
+  } catch (e) {
+    return { ...ids, problem: `invalid task message: ${(e as Error).message}` };
+  }
+  if (expected !== m.task_id) {
+    return {
+      ...ids,
+      problem: `invalid task message: task_id ${m.task_id} does not match wave ${m.wave}, ${m.symbol}, ${m.date} (expected ${expected})`,
+    };
+  }
+  return { message: m, runId: m.run_id, taskId: m.task_id };
+}
+
+// ---- aggregates ------------------------------------------------------------------------------------------
+
+/**
+ * Mergeable per-strategy statistics of total_cost_bps (docs/models.md section 8): sums so that any grouping of
+ * tasks adds up to the run's values. `diff_*` are the paired differences to twap/market on the same orders.
+ */
+export interface StrategyAggregate {
+  orders: number;
+  cost_n: number;
+  cost_sum: number;
+  cost_sumsq: number;
+  paired: number;
+  diff_sum: number;
+  diff_sumsq: number;
+  wins: number;
+  executed_qty: number;
+}
+
+const AggregateSchema = z.object({
+  orders: z.number(),
+  cost_n: z.number(),
+  cost_sum: z.number(),
+  cost_sumsq: z.number(),
+  paired: z.number(),
+  diff_sum: z.number(),
+  diff_sumsq: z.number(),
+  wins: z.number(),
+  executed_qty: z.number(),
+});
+
+const empty = (): StrategyAggregate => ({
+  orders: 0,
+  cost_n: 0,
+  cost_sum: 0,
+  cost_sumsq: 0,
+  paired: 0,
+  diff_sum: 0,
+  diff_sumsq: 0,
+  wins: 0,
+  executed_qty: 0,
+});
+
+/** Aggregates of one task's execution rows (strategy, order_id, total_cost_bps, executed_qty). */
+export function aggregateExecutions(
+  rows: readonly Record<string, CellValue>[],
+  baseline = BASELINE_STRATEGY,
+): Record<string, StrategyAggregate> {
+  const base = new Map<string, number>();
+  for (const r of rows) {
+    const c = Number(r.total_cost_bps);
+    if (r.strategy === baseline && Number.isFinite(c)) base.set(`${r.symbol}|${r.order_id}`, c);
+  }
+  const out: Record<string, StrategyAggregate> = {};
+  for (const r of rows) {
+    if (r.status === "no_data") continue; // no arrival mid: no cost, left out of every statistic
+    // days on the documented default parameters are never pooled with calibrated days
+    const s = r.calibration_source === "default" ? `${r.strategy} (default parameters)` : String(r.strategy);
+    const a = (out[s] ??= empty());
+    a.orders++;
+    a.executed_qty += Number(r.executed_qty ?? 0);
+    const c = Number(r.total_cost_bps);
+    if (r.total_cost_bps === null || r.total_cost_bps === undefined || !Number.isFinite(c)) continue;
+    a.cost_n++;
+    a.cost_sum += c;
+    a.cost_sumsq += c * c;
+    const b = base.get(`${r.symbol}|${r.order_id}`);
+    if (s !== baseline && b !== undefined) {
+      const d = c - b;
+      a.paired++;
+      a.diff_sum += d;
+      a.diff_sumsq += d * d;
+      if (isWin(c, b)) a.wins++;
+    }
+  }
+  return out;
+}
+
+/** a += b, strategy by strategy (in place; returns a). */
+export function mergeAggregates(
+  a: Record<string, StrategyAggregate>,
+  b: Readonly<Record<string, StrategyAggregate>>,
+): Record<string, StrategyAggregate> {
+  for (const [s, x] of Object.entries(b)) {
+    const t = (a[s] ??= empty());
+    for (const k of Object.keys(x) as (keyof StrategyAggregate)[]) t[k] += x[k];
+  }
+  return a;
+}
+
+/** Mean cost and mean paired difference of an aggregate (NaN where undefined). */
+export function aggregateMeans(a: StrategyAggregate): {
+  cost_bps: number;
+  vs_twap_bps: number;
+  win_rate: number;
+} {
+  return {
+    cost_bps: a.cost_n > 0 ? a.cost_sum / a.cost_n : Number.NaN,
+    vs_twap_bps: a.paired > 0 ? a.diff_sum / a.paired : Number.NaN,
+    win_rate: a.paired > 0 ? a.wins / a.paired : Number.NaN,
+  };
+}
+
+// ---- markers and completions -------------------------------------------------------------------------
+
+export const OUTCOMES = ["ok", "failed", "dead_lettered"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** runs/{R}/tasks/{task_id}.json, and (with type "completion") the completion message. */
+export const TaskMarkerSchema = z.object({
+  run_id: z.string(),
+  task_id: z.string(),
+  outcome: z.enum(["ok", "failed"]),
+  reason: z.string().optional(),
+  aggregates: z.record(z.string(), AggregateSchema).optional(),
+});
+export type TaskMarker = z.infer<typeof TaskMarkerSchema>;
+
+export const CompletionSchema = TaskMarkerSchema.extend({ type: z.literal("completion") });
+export type Completion = z.infer<typeof CompletionSchema>;
+
+export function completionBody(marker: TaskMarker): string {
+  return JSON.stringify({ type: "completion", ...marker });
+}
+
+/** Parse a completion message body; InputError when it is not one. */
+export function parseCompletion(body: string): Completion {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    throw new InputError(`completion message is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
+  }
+  const p = CompletionSchema.safeParse(raw);
+  if (!p.success) {
+    const i = p.error.issues[0]!;
+    throw new InputError(`invalid completion message: ${i.path.join(".") || "(root)"}: ${i.message}`);
+  }
+  validateRunId(p.data.run_id);
+  validateTaskId(p.data.task_id);
+  return p.data;
+}

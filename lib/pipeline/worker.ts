@@ -1,0 +1,183 @@
+/**
+ * The worker's task handler (DESIGN.md "Protocol and guarantees"), the same on both backends:
+ *   validate the message -> (marker already there? re-send its completion) -> run the task -> results fully
+ *   written (staging/...) -> task marker put-if-absent -> completion message.
+ * A calibrate task (wave 1) is a calibration-only pass that writes the day's record; a backtest task (wave 2)
+ * is runTask with the calibrations of EARLIER days, its result files staged for the summary's compaction.
+ *
+ * Errors: retryable ones (throttling, timeouts, 5xx, lost races) are rethrown so that the message returns to
+ * the queue; permanent ones (missing or corrupt input, bad message) become a `failed` marker with the reason,
+ * and the message is consumed. An invalid message that names no usable run or task id is dropped with a log
+ * line: there is nothing to record it under.
+ */
+import { classifyError, errorMessage, NotFoundError } from "../core/errors.ts";
+import type { ByteSource } from "../ports/byteSource.ts";
+import type { ObjectStore } from "../ports/objectStore.ts";
+import { putIfAbsent } from "../ports/objectStore.ts";
+import type { Queue } from "../ports/queue.ts";
+import { inputKeys, type ResolvedInput } from "../spec/sweepSpec.ts";
+import { calibrationExists, writeCalibration } from "../store/calibration.ts";
+import { stagingResultKey, taskMarkerKey } from "../store/keys.ts";
+import { writeTaskResults } from "../store/results.ts";
+import { calibrateDay } from "../task/calibrateDay.ts";
+import { runTask } from "../task/runTask.ts";
+import {
+  aggregateExecutions,
+  completionBody,
+  parseTaskMessage,
+  type TaskMarker,
+  TaskMarkerSchema,
+  type TaskMessage,
+} from "./messages.ts";
+import { type Manifest, readManifest } from "./planner.ts";
+
+export interface WorkerDeps {
+  /** results store: manifest, calibration records, staging results, task markers */
+  readonly store: ObjectStore;
+  /** the store holding a spec's input (its root or bucket) */
+  readonly inputStore: (input: ResolvedInput) => ObjectStore;
+  readonly completions: Queue;
+  readonly log?: (
+    level: "info" | "warn" | "error",
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => void;
+}
+
+export interface WorkerResult {
+  readonly taskId: string | undefined;
+  /** "ok" / "failed": marker and completion written; "duplicate": the marker was there; "dropped": unusable */
+  readonly state: "ok" | "failed" | "duplicate" | "dropped";
+  readonly reason?: string;
+}
+
+/**
+ * The calibration store a backtest sees: records that already exist (wave 1 wrote them) are not rewritten,
+ * so a backtest never replaces a record another task may be reading.
+ */
+function keepExistingCalibrations(store: ObjectStore): ObjectStore {
+  return {
+    describe: (k) => store.describe(k),
+    get: (k) => store.get(k),
+    tryGet: (k) => store.tryGet(k),
+    getWithEtag: (k) => store.getWithEtag(k),
+    getRange: (k, o, l) => store.getRange(k, o, l),
+    head: (k) => store.head(k),
+    exists: (k) => store.exists(k),
+    list: (p) => store.list(p),
+    byteSource: (k) => store.byteSource(k),
+    async put(key, bytes, options) {
+      if (options || !key.startsWith("calibration/")) return store.put(key, bytes, options);
+      if (await putIfAbsent(store, key, bytes)) return { etag: "" };
+      return { etag: (await store.head(key))?.etag ?? "" };
+    },
+  };
+}
+
+/** A worker bound to its stores and queue; caches manifests across messages (a warm Lambda, a thread). */
+export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<WorkerResult> {
+  const manifests = new Map<string, Promise<Manifest>>();
+  const log = deps.log ?? (() => undefined);
+
+  const manifestOf = (runId: string) => {
+    let m = manifests.get(runId);
+    if (!m) {
+      m = readManifest(deps.store, runId);
+      m.catch(() => manifests.delete(runId));
+      manifests.set(runId, m);
+    }
+    return m;
+  };
+
+  async function finish(marker: TaskMarker): Promise<WorkerResult> {
+    const key = taskMarkerKey(marker.run_id, marker.task_id);
+    let recorded = marker;
+    if (!(await putIfAbsent(deps.store, key, `${JSON.stringify(marker)}\n`))) {
+      // a duplicate delivery finished first: its marker is the task's outcome
+      recorded = TaskMarkerSchema.parse(JSON.parse(new TextDecoder().decode(await deps.store.get(key))));
+    }
+    await deps.completions.sendBatch([completionBody(recorded)]);
+    return {
+      taskId: marker.task_id,
+      state: recorded === marker ? marker.outcome : "duplicate",
+      ...(recorded.reason ? { reason: recorded.reason } : {}),
+    };
+  }
+
+  async function run(m: TaskMessage): Promise<TaskMarker> {
+    const manifest = await manifestOf(m.run_id);
+    const planned = (m.wave === 1 ? manifest.calibrate_tasks : manifest.tasks).some(
+      (t) => t.task_id === m.task_id,
+    );
+    if (!planned) {
+      throw new NotFoundError(
+        `task ${m.task_id} is not a wave ${m.wave} task of run ${m.run_id} (see its manifest)`,
+      );
+    }
+    const inputStore = deps.inputStore(manifest.input);
+    const sources: ByteSource[] = [];
+    try {
+      for (const key of inputKeys(manifest.input, m.symbol, m.date))
+        sources.push(await inputStore.byteSource(key));
+      if (m.wave === 1) {
+        const record = await calibrateDay(sources, { symbol: m.symbol, date: m.date });
+        await writeCalibration(deps.store, record);
+        return { run_id: m.run_id, task_id: m.task_id, outcome: "ok" };
+      }
+      const r = await runTask({
+        runId: m.run_id,
+        symbol: m.symbol,
+        date: m.date,
+        sources,
+        spec: manifest.backtest,
+        calibrationStore: keepExistingCalibrations(deps.store),
+        // wave 1 wrote this day's record (unless its task failed): do not compute it a second time
+        calibrate: !(await calibrationExists(deps.store, m.symbol, m.date)),
+      });
+      await writeTaskResults(deps.store, m.run_id, m.date, m.symbol, r, stagingResultKey);
+      return {
+        run_id: m.run_id,
+        task_id: m.task_id,
+        outcome: "ok",
+        aggregates: aggregateExecutions(r.executions),
+      };
+    } finally {
+      for (const s of sources) await s.close?.();
+    }
+  }
+
+  return async function handle(body: string): Promise<WorkerResult> {
+    const parsed = parseTaskMessage(body);
+    if (!parsed.message) {
+      if (parsed.runId && parsed.taskId) {
+        log("warn", "invalid task message recorded as failed", { problem: parsed.problem });
+        return finish({
+          run_id: parsed.runId,
+          task_id: parsed.taskId,
+          outcome: "failed",
+          reason: parsed.problem!,
+        });
+      }
+      log("error", "invalid task message dropped", { problem: parsed.problem });
+      return { taskId: undefined, state: "dropped", reason: parsed.problem! };
+    }
+    const m = parsed.message;
+    const existing = await deps.store.tryGet(taskMarkerKey(m.run_id, m.task_id));
+    if (existing) {
+      // redelivery after the marker: the work is done; make sure the summary hears of it
+      const marker = TaskMarkerSchema.parse(JSON.parse(new TextDecoder().decode(existing)));
+      await deps.completions.sendBatch([completionBody(marker)]);
+      return { taskId: m.task_id, state: "duplicate" };
+    }
+    let marker: TaskMarker;
+    try {
+      marker = await run(m);
+    } catch (e) {
+      if (classifyError(e) === "retryable") throw e;
+      const reason = errorMessage(e);
+      log("warn", "task failed", { task_id: m.task_id, reason });
+      marker = { run_id: m.run_id, task_id: m.task_id, outcome: "failed", reason };
+    }
+    return finish(marker);
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The run report (issue 12): runs/{R}/report.html, one self-contained HTML page with inline SVG charts
+ * rendered in Node from Vega-Lite specs. Reads results through the ObjectStore port with parquet-wasm (no
+ * DuckDB), so the summary Lambda can call renderRunReport as is.
+ */
+import { VERSION } from "../core/version.ts";
+import type { ObjectStore } from "../ports/objectStore.ts";
+import { reportKey } from "../store/keys.ts";
+import { buildCharts } from "./charts.ts";
+import { type Page, type ProvenanceItem, pageHtml, type RenderedChart } from "./html.ts";
+import { loadRunData, type RunData } from "./load.ts";
+import { buildTables } from "./tables.ts";
+import { tcaTables } from "./tcaReport.ts";
+import { renderSvg } from "./vega.ts";
+
+export { reportKey } from "../store/keys.ts";
+
+/** What the report holds: the page and, per chart / table, whether it was drawn or is waiting for data. */
+export interface RunReport {
+  readonly html: string;
+  readonly charts: { id: string; title: string; status: "rendered" | "missing"; missing?: string }[];
+  readonly tables: { id: string; title: string; rows: number; missing?: string }[];
+}
+
+/** The report of run `runId` as an HTML string (deterministic for the same stored results). */
+export async function renderRunReport(store: ObjectStore, runId: string): Promise<string> {
+  return (await buildRunReport(store, runId)).html;
+}
+
+export async function buildRunReport(store: ObjectStore, runId: string): Promise<RunReport> {
+  const data = await loadRunData(store, runId);
+  const charts: RenderedChart[] = [];
+  for (const c of buildCharts(data)) {
+    charts.push(c.spec ? { ...c, svg: await renderSvg(c.spec, `c-${c.id}`) } : c);
+  }
+  const page: Page = {
+    runId,
+    provenance: provenance(data),
+    ...(data.manifest ? { specJson: truncate(JSON.stringify(data.manifest, null, 2), 50_000) } : {}),
+    charts,
+    // the TCA tables right after the per-strategy results
+    tables: buildTables(data).flatMap((t) => (t.id === "strategies" ? [t, ...tcaTables(data)] : [t])),
+  };
+  return {
+    html: pageHtml(page),
+    charts: page.charts.map((c) => ({
+      id: c.id,
+      title: c.title,
+      status: c.svg ? "rendered" : "missing",
+      ...(c.missing && !c.svg ? { missing: c.missing } : {}),
+    })),
+    tables: page.tables.map((t) => ({
+      id: t.id,
+      title: t.title,
+      rows: t.rows.length,
+      ...(t.missing ? { missing: t.missing } : {}),
+    })),
+  };
+}
+
+/** Render and store the report at runs/{R}/report.html; returns the key. */
+export async function writeRunReport(store: ObjectStore, runId: string): Promise<string> {
+  const html = await renderRunReport(store, runId);
+  const key = reportKey(runId);
+  await store.put(key, html, { contentType: "text/html; charset=utf-8" });
+  return key;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n
+    ? s
+    : `${s.slice(0, n)}\n... (${(s.length - n).toLocaleString("en-US")} more characters)`;
+}
+
+const NY_TIME = new Intl.DateTimeFormat("en-US", {
+  timeZone: "America/New_York",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+function pickPath(o: Record<string, unknown> | undefined, ...paths: string[]): unknown {
+  for (const p of paths) {
+    let v: unknown = o;
+    for (const k of p.split("."))
+      v = v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
+
+function provenance(d: RunData): ProvenanceItem[] {
+  const ex = d.executions;
+  const uniq = (f: (r: (typeof ex)[number]) => unknown) => [...new Set(ex.map((r) => String(f(r))))].sort();
+  const dates = uniq((r) => r.date);
+  const symbols = uniq((r) => r.symbol);
+  const orders = new Set(ex.map((r) => `${r.symbol}|${r.date}|${r.order_id}`));
+  const starts = uniq((r) => NY_TIME.format(new Date(Number(r.start_ns) / 1e6)));
+  const horizons = uniq((r) => Number(r.horizon_s) / 60);
+  const sides = uniq((r) => r.side);
+  const sizes = ex.map((r) => Number(r.parent_qty)).filter(Number.isFinite);
+  const venues = [
+    ...new Set(d.taskQuality.flatMap((q) => String(q.venues ?? "").split(",")).filter(Boolean)),
+  ].sort();
+  const prior = d.calibrations.filter((c) => c.source === "prior_days").length;
+  const m = d.manifest;
+  const absent = (label: string, what: string): ProvenanceItem => ({
+    label,
+    value: `not recorded in this run (${what}; runs/${d.runId}/manifest.json ${m ? "does not name it" : "is absent"})`,
+    absent: true,
+  });
+  const fromManifest = (label: string, what: string, ...paths: string[]): ProvenanceItem => {
+    const v = pickPath(m, ...paths);
+    if (v === undefined) return absent(label, what);
+    return { label, value: typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v) };
+  };
+  const strategies = uniq((r) => r.strategy);
+  return [
+    { label: "run id", value: d.runId },
+    { label: "msor version", value: `${VERSION} (the code that rendered this report)` },
+    fromManifest("spec version", "manifest schema version", "version"),
+    fromManifest("seed", "backtest seed", "seed", "spec.seed", "backtest.seed"),
+    {
+      label: "dates",
+      value: `${dates[0]} .. ${dates[dates.length - 1]} (${dates.length} trading day${dates.length === 1 ? "" : "s"})`,
+    },
+    { label: "symbols", value: `${symbols.join(", ")} (${d.calibrations.length} symbol-days)` },
+    { label: "venues", value: venues.join(", ") || "-" },
+    fromManifest("input keys", "input files", "input_keys", "input.keys", "input.key_template", "input"),
+    {
+      label: "parent orders",
+      value:
+        `${orders.size} (${sides.join("/")} ${Math.min(...sizes).toLocaleString("en-US")}..${Math.max(...sizes).toLocaleString("en-US")} shares, ` +
+        `start ${starts.join(", ")} New York, horizon ${horizons.join(", ")} min)`,
+    },
+    { label: "strategies", value: `${strategies.join(", ")} (label = strategy/exec/parameters)` },
+    impactModels(d),
+    {
+      label: "calibration",
+      value: `${prior} symbol-day${prior === 1 ? "" : "s"} on earlier days' calibrations, ${d.calibrations.length - prior} on the documented defaults (no earlier day)`,
+    },
+    {
+      label: "read from",
+      value: `${ex.length.toLocaleString("en-US")} execution rows in ${d.files} result files (results/*/run_id=${d.runId}/)`,
+    },
+  ];
+}
+
+/** The own-impact overlay(s) the run priced into its fills (executions column impact_model). */
+function impactModels(d: RunData): ProvenanceItem {
+  if (!d.executionColumns.has("impact_model")) {
+    return {
+      label: "impact model",
+      value:
+        "not recorded in this run (the executions have no impact_model column: results of an older version)",
+      absent: true,
+    };
+  }
+  const models = [...new Set(d.executions.map((r) => String(r.impact_model ?? "-")))].sort();
+  const what = (m: string) =>
+    m === "none"
+      ? "none (pure replay: own orders do not move the price; a lower bound on cost)"
+      : `${m} (own-impact overlay on every fill, prior-day lambda and half-life)`;
+  return {
+    label: models.length > 1 ? "impact models" : "impact model",
+    value:
+      models.length > 1
+        ? `${models.join(", ")} (a grid: strategies labelled .../impact=NAME)`
+        : what(models[0] ?? "-"),
+  };
+}
