@@ -49,6 +49,6 @@ describe("thread bundle cache", () => {
     expect(Date.now() - statSync(dir).mtimeMs).toBeLessThan(DAY_MS);
     // a bundle removed all the same: threads start from the TypeScript entry
     rmSync(dir, { recursive: true, force: true });
-    expect(startFile(entry).href).toMatch(/lib\/sweep\/local\/threadEntry\.mjs$/);
+    expect(startFile(entry).href).toMatch(/lib\/pipeline\/local\/threadEntry\.mjs$/);
   });
 });
