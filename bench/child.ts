@@ -17,12 +17,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import * as arrow from "apache-arrow";
+import { NO_PRIOR } from "../lib/calibration/params.ts";
 import { Mbp10File } from "../lib/mbp10/reader.ts";
 import { engineColumns } from "../lib/mbp10/schema.ts";
 import { openParquet } from "../lib/parquet/read.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
 import { DEFAULT_SPEC, parseTaskSpec } from "../lib/spec/taskSpec.ts";
+import { writeCalibration } from "../lib/store/calibration.ts";
 import { writeTaskResults } from "../lib/store/results.ts";
 import { calibrateDay } from "../lib/task/calibrateDay.ts";
 import type { TaskConfig } from "../lib/task/config.ts";
@@ -154,14 +156,16 @@ async function backtest(path: string, spec: TaskConfig): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "msor-bench-task-"));
   try {
     const rows = await runTask({
-      runId: "bench",
       symbol: BENCH_SYMBOL,
       date: BENCH_DATE,
       sources: [{ source: await fileSource(path), ...(decodeThread === undefined ? {} : { decodeThread }) }],
       spec,
-      calibrationStore: new LocalObjectStore(join(dir, "calibration")),
+      prior: NO_PRIOR,
       calibrate: !wave2,
     });
+    if (rows.calibration) {
+      await writeCalibration(new LocalObjectStore(join(dir, "calibration")), rows.calibration);
+    }
     if (rows.params.source !== "default")
       throw new Error(`expected default calibration, got ${rows.params.source}`);
     await writeTaskResults(

@@ -5,16 +5,19 @@
  * Requests and bytes are counted by a middleware on the S3 client (GetObject responses only); a calibrate task
  * (wave 1) on the same object is counted too.
  */
+
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { createS3Client } from "../lib/aws/clients.ts";
 import { S3ObjectStore } from "../lib/aws/s3ObjectStore.ts";
+import { NO_PRIOR } from "../lib/calibration/params.ts";
 import type { ByteSource } from "../lib/ports/byteSource.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
 import { DEFAULT_SPEC } from "../lib/spec/taskSpec.ts";
+import { writeCalibration } from "../lib/store/calibration.ts";
 import { calibrateDay } from "../lib/task/calibrateDay.ts";
 import { runTask } from "../lib/task/runTask.ts";
 import type { BenchDay } from "./inputs.ts";
@@ -66,14 +69,14 @@ export async function runS3(day: BenchDay, reps: number): Promise<S3Figures | { 
     const task = async (src: ByteSource) => {
       const root = join(dir, String(n++));
       const t0 = performance.now();
-      await runTask({
-        runId: "bench",
+      const r = await runTask({
         symbol: BENCH_SYMBOL,
         date: BENCH_DATE,
         sources: [src],
         spec: DEFAULT_SPEC,
-        calibrationStore: new LocalObjectStore(root),
+        prior: NO_PRIOR,
       });
+      if (r.calibration) await writeCalibration(new LocalObjectStore(root), r.calibration);
       const ms = performance.now() - t0;
       await rm(root, { recursive: true, force: true });
       return ms;

@@ -151,6 +151,28 @@ const mean = (xs: readonly number[]): number => {
 /** A day's volume counts in ADV and the profile only when its data covers this share of the session. */
 export const MIN_SESSION_COVERAGE = 0.9;
 
+/** The calibration records a backtest of (symbol, date) may read (lib/store/lookback.ts loads them). */
+export interface PriorCalibrations {
+  /** The latest `lookback_days` records STRICTLY BEFORE the day, no older than `max_age_days`, oldest first. */
+  readonly records: readonly CalibrationRecord[];
+  /** Dates inside the lookback window left out as older than `max_age_days`. */
+  readonly staleDates: readonly string[];
+}
+
+/** No prior day: every parameter from the defaults (a first day, or a test of one day). */
+export const NO_PRIOR: PriorCalibrations = { records: [], staleDates: [] };
+
+/**
+ * The parameters of a backtest day from its prior-day records and the lookback dates left out as stale
+ * (the runTask input): combineCalibrations plus `staleDates`.
+ */
+export function paramsFromPrior(
+  prior: PriorCalibrations,
+  defaults: CalibrationDefaults = DEFAULT_CALIBRATION,
+): CalibrationParams {
+  return { ...combineCalibrations(prior.records, defaults), staleDates: [...prior.staleDates] };
+}
+
 /** Pure combination of prior-day records (ascending dates) into backtest parameters; see CalibrationParams. */
 export function combineCalibrations(
   records: readonly CalibrationRecord[],

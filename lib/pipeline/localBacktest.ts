@@ -23,7 +23,7 @@ import {
 import type { CellValue } from "../results/schema.ts";
 import type { TaskSpec } from "../spec/taskSpec.ts";
 import { writeCalibration } from "../store/calibration.ts";
-import { loadCalibrationParams } from "../store/lookback.ts";
+import { loadPriorCalibrations } from "../store/lookback.ts";
 import { writeTaskResults } from "../store/results.ts";
 import { calibrateDay } from "../task/calibrateDay.ts";
 import { runTask, type TaskResult } from "../task/runTask.ts";
@@ -116,12 +116,12 @@ export async function runLocalBacktest(a: {
   const dayRows: BacktestSummary["days"] = [];
   for (const [i, d] of days.entries()) {
     a.onDay?.(d, i, days.length);
+    const prior = await loadPriorCalibrations(store, d.symbol, d.date, {
+      lookbackDays: a.spec.calibration.lookback_days,
+      maxAgeDays: a.spec.calibration.max_age_days,
+    });
     if (!a.includeUncalibrated) {
-      const prior = await loadCalibrationParams(store, d.symbol, d.date, {
-        lookbackDays: a.spec.calibration.lookback_days,
-        maxAgeDays: a.spec.calibration.max_age_days,
-      });
-      if (prior.source === "default") {
+      if (prior.records.length === 0) {
         const record = await calibrateDay(await openAll(d.paths), { symbol: d.symbol, date: d.date });
         await writeCalibration(store, record);
         dayRows.push({
@@ -144,14 +144,14 @@ export async function runLocalBacktest(a: {
       }
     }
     const r: TaskResult = await runTask({
-      runId: a.runId,
       symbol: d.symbol,
       date: d.date,
       sources: await openAll(d.paths),
       spec: a.spec,
-      calibrationStore: store,
+      prior,
       ...(a.onProgress ? { onProgress: a.onProgress } : {}),
     });
+    if (r.calibration) await writeCalibration(store, r.calibration);
     await writeTaskResults(store, a.runId, d.date, d.symbol, r);
     executions.push(...r.executions.map((e) => ({ ...e, date: d.date })));
     dayRows.push({

@@ -20,7 +20,6 @@ import { calibrationExists, writeCalibration } from "../store/calibration.ts";
 import { stagingResultKey, taskMarkerKey } from "../store/keys.ts";
 import { writeTaskResults } from "../store/results.ts";
 import { calibrateDay } from "../task/calibrateDay.ts";
-import { runTask } from "../task/runTask.ts";
 import {
   aggregateExecutions,
   completionBody,
@@ -30,6 +29,7 @@ import {
   type TaskMessage,
 } from "./messages.ts";
 import { type Manifest, readManifest } from "./planner.ts";
+import { runStoredTask } from "./storedTask.ts";
 
 export interface WorkerDeps {
   /** results store: manifest, calibration records, staging results, task markers */
@@ -49,29 +49,6 @@ export interface WorkerResult {
   /** "ok" / "failed": marker and completion written; "duplicate": the marker was there; "dropped": unusable */
   readonly state: "ok" | "failed" | "duplicate" | "dropped";
   readonly reason?: string;
-}
-
-/**
- * The calibration store a backtest sees: records that already exist (wave 1 wrote them) are not rewritten,
- * so a backtest never replaces a record another task may be reading.
- */
-function keepExistingCalibrations(store: ObjectStore): ObjectStore {
-  return {
-    describe: (k) => store.describe(k),
-    get: (k) => store.get(k),
-    tryGet: (k) => store.tryGet(k),
-    getWithEtag: (k) => store.getWithEtag(k),
-    getRange: (k, o, l) => store.getRange(k, o, l),
-    head: (k) => store.head(k),
-    exists: (k) => store.exists(k),
-    list: (p) => store.list(p),
-    byteSource: (k) => store.byteSource(k),
-    async put(key, bytes, options) {
-      if (options || !key.startsWith("calibration/")) return store.put(key, bytes, options);
-      if (await putIfAbsent(store, key, bytes)) return { etag: "" };
-      return { etag: (await store.head(key))?.etag ?? "" };
-    },
-  };
 }
 
 /** A worker bound to its stores and queue; caches manifests across messages (a warm Lambda, a thread). */
@@ -124,16 +101,19 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
         await writeCalibration(deps.store, record);
         return { run_id: m.run_id, task_id: m.task_id, outcome: "ok" };
       }
-      const r = await runTask({
-        runId: m.run_id,
-        symbol: m.symbol,
-        date: m.date,
-        sources,
-        spec: manifest.backtest,
-        calibrationStore: keepExistingCalibrations(deps.store),
-        // wave 1 wrote this day's record (unless its task failed): do not compute it a second time
-        calibrate: !(await calibrationExists(deps.store, m.symbol, m.date)),
-      });
+      const r = await runStoredTask(
+        deps.store,
+        {
+          symbol: m.symbol,
+          date: m.date,
+          sources,
+          spec: manifest.backtest,
+          // wave 1 wrote this day's record (unless its task failed): do not compute it a second time
+          calibrate: !(await calibrationExists(deps.store, m.symbol, m.date)),
+        },
+        // a record that exists is never replaced: another task may be reading it
+        { keepExistingCalibration: true },
+      );
       await writeTaskResults(deps.store, m.run_id, m.date, m.symbol, r, stagingResultKey);
       return {
         run_id: m.run_id,

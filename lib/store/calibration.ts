@@ -16,7 +16,7 @@ import {
 import { DataFormatError, NotFoundError } from "../core/errors.ts";
 import { openParquet, readRowGroup } from "../parquet/read.ts";
 import { bufferSource } from "../ports/byteSource.ts";
-import type { ObjectStore } from "../ports/objectStore.ts";
+import { type ObjectStore, putIfAbsent } from "../ports/objectStore.ts";
 import {
   CALIBRATION_ADVERSE_TABLE,
   CALIBRATION_FITS_TABLE,
@@ -58,9 +58,20 @@ export async function calibrationExists(
   return store.exists(calibrationKey(symbol, date, "calibration", version));
 }
 
-/** Write the six files of a record (calibration.parquet last). */
-export async function writeCalibration(store: ObjectStore, r: CalibrationRecord): Promise<void> {
+/**
+ * Write the six files of a record (calibration.parquet last). `ifAbsent`: a file that exists is left as it is
+ * (a sweep's backtest never replaces a record another task may be reading).
+ */
+export async function writeCalibration(
+  store: ObjectStore,
+  r: CalibrationRecord,
+  options: { readonly ifAbsent?: boolean } = {},
+): Promise<void> {
   const key = (f: CalibrationFile) => calibrationKey(r.symbol, r.date, f, r.version);
+  const put = async (k: string, bytes: Uint8Array) => {
+    if (options.ifAbsent) await putIfAbsent(store, k, bytes);
+    else await store.put(k, bytes);
+  };
   const profile = Array.from(r.volumeProfile, (share, k) => ({
     bin: k,
     bin_start_s: k * r.profileBinS,
@@ -113,11 +124,11 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
   const outflow = r.venues.flatMap((v) =>
     Array.from(v.outflowSamples, (shares, minute) => ({ venue: v.venue, side: v.side, minute, shares })),
   );
-  await store.put(key("profile"), await rowsToParquet(CALIBRATION_PROFILE_TABLE, profile));
-  await store.put(key("fits"), await rowsToParquet(CALIBRATION_FITS_TABLE, fits));
-  await store.put(key("venues"), await rowsToParquet(CALIBRATION_VENUES_TABLE, venues));
-  await store.put(key("outflow"), await rowsToParquet(CALIBRATION_OUTFLOW_TABLE, outflow));
-  await store.put(key("adverse"), await rowsToParquet(CALIBRATION_ADVERSE_TABLE, adverse));
+  await put(key("profile"), await rowsToParquet(CALIBRATION_PROFILE_TABLE, profile));
+  await put(key("fits"), await rowsToParquet(CALIBRATION_FITS_TABLE, fits));
+  await put(key("venues"), await rowsToParquet(CALIBRATION_VENUES_TABLE, venues));
+  await put(key("outflow"), await rowsToParquet(CALIBRATION_OUTFLOW_TABLE, outflow));
+  await put(key("adverse"), await rowsToParquet(CALIBRATION_ADVERSE_TABLE, adverse));
   const main = {
     calibration_version: r.version,
     session_open_ns: r.sessionOpenNs,
@@ -149,7 +160,7 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
     ofi_sxy: r.ofi.sxy,
     ofi_syy: r.ofi.syy,
   };
-  await store.put(key("calibration"), await rowsToParquet(CALIBRATION_TABLE, [main]));
+  await put(key("calibration"), await rowsToParquet(CALIBRATION_TABLE, [main]));
 }
 
 /** Columns of a Parquet object as plain arrays (numbers, bigints, strings; nulls as null). */

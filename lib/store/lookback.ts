@@ -5,14 +5,16 @@
 import {
   type CalibrationDefaults,
   type CalibrationParams,
-  combineCalibrations,
-  DEFAULT_CALIBRATION,
+  type PriorCalibrations,
+  paramsFromPrior,
 } from "../calibration/params.ts";
 import { CALIBRATION_VERSION } from "../calibration/types.ts";
 import { InputError } from "../core/errors.ts";
 import { validateDate } from "../core/ids.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { listCalibrationDates, readCalibration } from "./calibration.ts";
+
+export type { PriorCalibrations };
 
 export interface LoadCalibrationOptions {
   /** Number of prior days to combine (integer >= 1, default 5). */
@@ -27,16 +29,15 @@ export interface LoadCalibrationOptions {
 }
 
 /**
- * Parameters for a backtest of (symbol, date): lists calibration/v={version}/symbol={S}/, keeps the dates
- * STRICTLY BEFORE `date`, combines the latest `lookbackDays` of them (combineCalibrations). With none, every
- * field comes from `defaults` and source = "default".
+ * The prior-day records of (symbol, date): lists calibration/v={version}/symbol={S}/, keeps the dates STRICTLY
+ * BEFORE `date`, the latest `lookbackDays` of them, and reads those no older than `maxAgeDays`.
  */
-export async function loadCalibrationParams(
+export async function loadPriorCalibrations(
   store: ObjectStore,
   symbol: string,
   date: string,
   options: LoadCalibrationOptions = {},
-): Promise<CalibrationParams> {
+): Promise<PriorCalibrations> {
   validateDate(date);
   const lookback = options.lookbackDays ?? 5;
   if (!Number.isInteger(lookback) || lookback < 1) {
@@ -53,12 +54,23 @@ export async function loadCalibrationParams(
     .filter((d) => d < date)
     .slice(-lookback);
   const fresh = (d: string) => calendarDaysBetween(d, date) <= maxAge;
-  const prior = window.filter(fresh);
-  const records = await Promise.all(prior.map((d) => readCalibration(store, symbol, d, version)));
-  return {
-    ...combineCalibrations(records, options.defaults ?? DEFAULT_CALIBRATION),
-    staleDates: window.filter((d) => !fresh(d)),
-  };
+  const records = await Promise.all(
+    window.filter(fresh).map((d) => readCalibration(store, symbol, d, version)),
+  );
+  return { records, staleDates: window.filter((d) => !fresh(d)) };
+}
+
+/**
+ * Parameters for a backtest of (symbol, date): the prior records (loadPriorCalibrations) combined by
+ * lib/calibration (paramsFromPrior). With none, every field comes from `defaults` and source = "default".
+ */
+export async function loadCalibrationParams(
+  store: ObjectStore,
+  symbol: string,
+  date: string,
+  options: LoadCalibrationOptions = {},
+): Promise<CalibrationParams> {
+  return paramsFromPrior(await loadPriorCalibrations(store, symbol, date, options), options.defaults);
 }
 
 /** Default `maxAgeDays`: calibrations more than two calendar weeks old are ignored. */

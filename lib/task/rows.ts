@@ -58,7 +58,6 @@ type Row = Record<string, CellValue>;
 export type { TaskRows };
 
 export function resultRows(a: {
-  runId: string;
   symbol: string;
   date: string;
   executions: readonly ParentExecution[];

@@ -14,7 +14,7 @@ import {
   overrideVenues,
   type TaskParams,
 } from "../calibration/overrides.ts";
-import type { CalibrationParams } from "../calibration/params.ts";
+import { type CalibrationParams, type PriorCalibrations, paramsFromPrior } from "../calibration/params.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
@@ -24,11 +24,8 @@ import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
-import type { ObjectStore } from "../ports/objectStore.ts";
 import { ExecutionSim, flatFees } from "../sim/index.ts";
 import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
-import { writeCalibration } from "../store/calibration.ts";
-import { loadCalibrationParams } from "../store/lookback.ts";
 import type { TaskConfig } from "./config.ts";
 import {
   type ExecutionContext,
@@ -53,20 +50,22 @@ import { TimerQueue } from "./timers.ts";
 export { resolveParentOrders } from "./parameterSet.ts";
 
 export interface TaskInput {
-  readonly runId: string;
   readonly symbol: string;
   readonly date: string;
   /** The day's MBP-10 inputs (one per venue, or one multi-publisher file). */
   readonly sources: readonly (ByteSource | StreamInput)[];
   readonly spec: TaskConfig;
-  /** Where prior-day calibrations are read and this day's is written (calibration/v=.../...). */
-  readonly calibrationStore: ObjectStore;
+  /**
+   * The calibration records of the days before this one (the caller loads them: lib/store/lookback.ts
+   * loadPriorCalibrations with the spec's lookback_days and max_age_days). None: the documented defaults.
+   */
+  readonly prior: PriorCalibrations;
   /** Progress callback: rows replayed so far and in all. */
   readonly onProgress?: (rows: number, total: number) => void;
   /**
-   * Accumulate this day's calibration in the same pass and write it for later days (default true). A sweep's
-   * backtest (wave 2) passes false when wave 1 already wrote the record: the pass then skips the calibration
-   * statistics, about a fifth of its work, and the result has no `calibration`.
+   * Accumulate this day's calibration in the same pass and return it (default true; the caller stores it for
+   * later days). A sweep's backtest (wave 2) passes false when wave 1 already wrote the record: the pass then
+   * skips the calibration statistics, about a fifth of its work, and the result has no `calibration`.
    */
   readonly calibrate?: boolean;
 }
@@ -78,7 +77,7 @@ export interface ParameterSet {
 }
 
 export interface TaskResult extends TaskRows {
-  /** This day's calibration (undefined when the input said `calibrate: false`). */
+  /** This day's calibration, for the caller to store (undefined when the input said `calibrate: false`). */
   readonly calibration: DayCalibration | undefined;
   /** The parameters of the first (usually the only) parameter set. */
   readonly params: TaskParams;
@@ -217,10 +216,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
   try {
     validateSymbol(input.symbol);
     validateDate(input.date);
-    loaded = await loadCalibrationParams(input.calibrationStore, input.symbol, input.date, {
-      lookbackDays: spec.calibration.lookback_days,
-      maxAgeDays: spec.calibration.max_age_days,
-    });
+    loaded = paramsFromPrior(input.prior);
     // overrides (lib/calibration/overrides.ts) apply right after the lookback loader, so every model sees them;
     // each override set is a parameter set whose strategies are owners of their own in the same pass
     const base = loaded;
@@ -352,11 +348,9 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       );
     }
     const calibration = calibrator?.finish();
-    if (calibration) await writeCalibration(input.calibrationStore, calibration);
     const venues = venueNames();
     const overridden = [...new Set(parameterSets.flatMap((p) => p.params.overridden))];
     const rows = resultRows({
-      runId: input.runId,
       symbol: input.symbol,
       date: input.date,
       executions,

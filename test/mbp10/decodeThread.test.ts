@@ -3,10 +3,12 @@
  * sees: the batches, a whole task's result files and its calibration record are byte-identical to the
  * single-threaded path, and an error of the byte source surfaces as itself.
  */
+
 import { createHash } from "node:crypto";
 import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { DataFormatError, RetryableError } from "../../lib/core/errors.ts";
 import {
   decodeThreadAvailable,
@@ -72,12 +74,11 @@ async function taskFiles(decodeThread: boolean): Promise<Map<string, Buffer>> {
   const root = join(dir, `task-${decodeThread}`);
   const spec = parseTaskSpec({ router: { samples: 200 } });
   const rows = await runTask({
-    runId: "thr",
     symbol: SYMBOL,
     date: DATE,
     sources: [{ source: await fileSource(await day()), decodeThread }],
     spec,
-    calibrationStore: new LocalObjectStore(join(root, "calibration")),
+    prior: NO_PRIOR,
   });
   const results = new LocalObjectStore(join(root, "results"));
   await writeTaskResults(results, "thr", DATE, SYMBOL, rows);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
+import { runStoredTask } from "../../lib/pipeline/storedTask.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { athenaType } from "../../lib/results/schema.ts";
@@ -9,7 +10,6 @@ import { EXECUTIONS, FILLS, RESULT_TABLES } from "../../lib/results/tables.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { resultKey } from "../../lib/store/keys.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
-import { runTask } from "../../lib/task/runTask.ts";
 import { duckQuery } from "../helpers/duckdb.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -120,21 +120,17 @@ describe("backtest of synthetic days", () => {
     const files = await synthDays();
     const store = new LocalObjectStore(join(dir, "nolook"));
     const day2 = async (path: string) =>
-      runTask({
-        runId: "x",
+      runStoredTask(store, {
         symbol: "SYNT",
         date: DAYS[1]!,
         sources: [await fileSource(path)],
         spec,
-        calibrationStore: store,
       });
-    await runTask({
-      runId: "x",
+    await runStoredTask(store, {
       symbol: "SYNT",
       date: DAYS[0]!,
       sources: [await fileSource(files[0]!)],
       spec,
-      calibrationStore: store,
     });
     const r1 = await day2(files[1]!);
     // replace day 2's data with a different day (other seed): the parameters used must not change

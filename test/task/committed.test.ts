@@ -4,13 +4,15 @@
  * sent twice. The reproduction of the issue: three synthetic days, 20,000-share buy and sell parents; day 2
  * calibrated on day 1.
  */
+
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runStoredTask } from "../../lib/pipeline/storedTask.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
-import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
+import type { TaskResult } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
@@ -33,13 +35,11 @@ beforeAll(async () => {
   for (const date of ["2024-03-04", "2024-03-05"]) {
     const p = join(dir, `${date}.parquet`);
     await writeSyntheticDay(p, { symbol: "TEST", date, eventsPerVenue: 200_000 });
-    const r = await runTask({
-      runId: "c",
+    const r = await runStoredTask(store, {
       symbol: "TEST",
       date,
       sources: [await fileSource(p)],
       spec,
-      calibrationStore: store,
     });
     if (date === "2024-03-05") day2 = r;
   }

@@ -2,12 +2,13 @@
  * Edge-of-data rules of MODELS.md 8 (issue 9, bugs 3 and 4 and no_data): the arrival mid of a parent starting
  * at the first record, reversion when the data ends before T + 5 min, and a parent whose window has no book.
  */
+
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
 import { writeMbp10File } from "../../lib/mbp10/writer.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
 import { fullBatch, type Row } from "../helpers/fullBatch.ts";
@@ -35,7 +36,6 @@ async function run(
   const p = join(dir, `${name}.parquet`);
   await writeMbp10File(p, [fullBatch(rows)]);
   return runTask({
-    runId: "e",
     symbol: "TEST",
     date: DATE,
     sources: [await fileSource(p)],
@@ -45,7 +45,7 @@ async function run(
       strategies,
       sim: { impact: "none" },
     }),
-    calibrationStore: new LocalObjectStore(join(dir, `${name}-store`)),
+    prior: NO_PRIOR,
   });
 }
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { DEFAULT_SPEC } from "../../lib/spec/taskSpec.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { GOOG_L1, haveSharedData, importGoogDay } from "../helpers/sharedData.ts";
@@ -15,12 +15,11 @@ describe.skipIf(!have)("backtest of the real GOOG 2012-06-21 day (LOBSTER level 
     const file = join(dir, "GOOG.parquet");
     await importGoogDay(file);
     const r = await runTask({
-      runId: "goog",
       symbol: "GOOG",
       date: "2012-06-21",
       sources: [await fileSource(file)],
       spec: DEFAULT_SPEC,
-      calibrationStore: new LocalObjectStore(join(dir, "store")),
+      prior: NO_PRIOR,
     });
     // one day only: no earlier calibration, the documented defaults are used and said so
     expect(r.params.source).toBe("default");

@@ -2,10 +2,11 @@
  * The GOOG 2012-06-21 day (LOBSTER level 1, imported) with every default strategy and limit_bps: 10 on the
  * default parent orders (issue 15): no fill beyond the limit, and how many parents hit it per strategy.
  */
+
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { DEFAULT_SPEC, parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { GOOG_L1, haveSharedData, importGoogDay } from "../helpers/sharedData.ts";
@@ -20,12 +21,11 @@ describe.skipIf(!have)("GOOG 2012-06-21 with limit_bps: 10", () => {
     await importGoogDay(file);
     const spec = parseTaskSpec({ orders: [{ pct_adv: 1, limit_bps: 10 }] });
     const r = await runTask({
-      runId: "goog-limit",
       symbol: "GOOG",
       date: "2012-06-21",
       sources: [await fileSource(file)],
       spec,
-      calibrationStore: new LocalObjectStore(join(dir, "store")),
+      prior: NO_PRIOR,
     });
     expect(r.executions).toHaveLength(DEFAULT_SPEC.strategies.length * 3);
     const hits: Record<string, number> = {};

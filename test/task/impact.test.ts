@@ -5,12 +5,13 @@
  * the decision interval shrinks; the cost splits into replay + impact + fees + opportunity; the mids of
  * reversion include the owner's decaying impact; `none` charges nothing; an impact grid runs in one pass.
  */
+
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
 import { writeMbp10File } from "../../lib/mbp10/writer.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
 import { fullBatch, type Row } from "../helpers/fullBatch.ts";
@@ -38,13 +39,12 @@ function flatBook(): Row[] {
 }
 
 let file: string | undefined;
-async function run(name: string, spec: Record<string, unknown>): Promise<TaskResult> {
+async function run(spec: Record<string, unknown>): Promise<TaskResult> {
   if (!file) {
     file = join(dir, "flat.parquet");
     await writeMbp10File(file, [fullBatch(flatBook())]);
   }
   return runTask({
-    runId: "i",
     symbol: "TEST",
     date: DATE,
     sources: [await fileSource(file)],
@@ -57,7 +57,7 @@ async function run(name: string, spec: Record<string, unknown>): Promise<TaskRes
       calibration: { overrides: OVERRIDES },
       ...spec,
     }),
-    calibrationStore: new LocalObjectStore(join(dir, `${name}-store`)),
+    prior: NO_PRIOR,
   });
 }
 
@@ -93,7 +93,7 @@ describe("own-impact overlay on a flat book (MODELS.md 9)", () => {
   const normalised: Record<string, number[]> = { "ow/market": [], "twap/market": [] };
   for (const dt of [60, 10, 2]) {
     it(`decision interval ${dt} s: the overlay cost is the closed sum of the filled schedule; the cost splits`, async () => {
-      const r = await run(`dt${dt}`, { decision_interval_s: dt });
+      const r = await run({ decision_interval_s: dt });
       const suffix = "/lambda=1,half_life_s=900,sigma_d=0.02,adv=10000000";
       for (const name of ["ow/market", "twap/market"]) {
         const label = `${name}${suffix}`;
@@ -139,7 +139,7 @@ describe("own-impact overlay on a flat book (MODELS.md 9)", () => {
   });
 
   it("an impact grid runs in one pass: none charges nothing, and the schedules and replay fills are the same", async () => {
-    const r = await run("grid", { sim: { impact: ["none", "linear", "sqrt"] } });
+    const r = await run({ sim: { impact: ["none", "linear", "sqrt"] } });
     const suffix = "/lambda=1,half_life_s=900,sigma_d=0.02,adv=10000000";
     const labels = r.executions.map((e) => e.strategy);
     expect(labels).toEqual(
@@ -200,7 +200,6 @@ describe("own-impact overlay on a flat book (MODELS.md 9)", () => {
     const deep = join(dir, "deep.parquet");
     await writeMbp10File(deep, [fullBatch(rows)]);
     const r = await runTask({
-      runId: "i",
       symbol: "TEST",
       date: DATE,
       sources: [await fileSource(deep)],
@@ -220,7 +219,7 @@ describe("own-impact overlay on a flat book (MODELS.md 9)", () => {
         calibration: { overrides: OVERRIDES },
         sim: { impact: ["linear", "sqrt"] },
       }),
-      calibrationStore: new LocalObjectStore(join(dir, "deep-store")),
+      prior: NO_PRIOR,
     });
     const suffix = "/lambda=1,half_life_s=900,sigma_d=0.02,adv=10000000";
     for (const m of ["linear", "sqrt"]) {

@@ -3,10 +3,11 @@
  * planted lambda and half-life (calibration overrides, so each day prices impact with the truth) and alpha = 0,
  * OW's impact cost is below TWAP's for every parent order, buys and sells; with `none` every impact cost is 0.
  */
+
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask } from "../../lib/task/runTask.ts";
@@ -48,12 +49,11 @@ describe("impact overlay on synthetic days with planted impact", () => {
         },
       });
       const r = await runTask({
-        runId: "s",
         symbol: "IMP",
         date,
         sources: [await fileSource(file)],
         spec,
-        calibrationStore: new LocalObjectStore(join(dir, `store-${date}`)),
+        prior: NO_PRIOR,
       });
       const cost = (strategy: string, model: string, orderId: string) => {
         const e = r.executions.find(

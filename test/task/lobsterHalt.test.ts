@@ -5,14 +5,15 @@
  * `risk.suspend_on_halt` no decision and no fill falls in the halt; `halted_s` is the halt's length with
  * and without it.
  */
+
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
 import { importLobster, lobsterBatches, newLobsterStats } from "../../lib/importers/lobster/import.ts";
 import { Action, Flag } from "../../lib/mbp10/schema.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -71,7 +72,6 @@ async function run(name: string, risk: Record<string, unknown> | undefined): Pro
   const file = join(dir, `${name}.parquet`);
   await importLobster({ ...pair, date: DATE, symbol: "HALT", out: file });
   return runTask({
-    runId: name,
     symbol: "HALT",
     date: DATE,
     sources: [await fileSource(file)],
@@ -82,7 +82,7 @@ async function run(name: string, risk: Record<string, unknown> | undefined): Pro
       sim: { impact: "none" },
       ...(risk ? { risk } : {}),
     }),
-    calibrationStore: new LocalObjectStore(join(dir, `${name}-store`)),
+    prior: NO_PRIOR,
   });
 }
 

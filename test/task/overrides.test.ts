@@ -2,11 +2,12 @@
  * calibration.overrides end to end: each override reaches the model that uses it, and a grid of parameter
  * sets runs in ONE pass over the data (docs/models.md "Overrides").
  */
+
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { countingSource, type ReadStats } from "../../lib/ports/byteSource.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask } from "../../lib/task/runTask.ts";
@@ -15,7 +16,7 @@ import { tempDir } from "../helpers/tmp.ts";
 const dir = tempDir();
 const file = join(dir, "in", "ovr.parquet");
 let written = false;
-let stores = 0;
+const _stores = 0;
 async function day(): Promise<string> {
   if (!written) {
     await writeSyntheticDay(file, {
@@ -45,12 +46,11 @@ async function run(
     ...extra,
   });
   return runTask({
-    runId: "o",
     symbol: "OVR",
     date: "2024-03-04",
     sources: [stats ? countingSource(src, stats) : src],
     spec,
-    calibrationStore: new LocalObjectStore(join(dir, `store-${++stores}`)),
+    prior: NO_PRIOR,
   });
 }
 

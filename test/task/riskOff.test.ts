@@ -5,12 +5,13 @@
  * controls (da0ecc0), re-recorded at 1baf2ce (still without the controls) when the writer declared every
  * column nullable; an absent `risk` and `risk: {}` (every control off) must both reproduce them.
  */
+
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { MARKOUT_HORIZONS_S } from "../../lib/metrics/parentMetrics.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { rowsToParquet, type TableSchema } from "../../lib/results/schema.ts";
 import { CHILD_ORDERS, EXECUTIONS, FILLS, TASK_QUALITY } from "../../lib/results/tables.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
@@ -104,14 +105,13 @@ const baseSpec = {
   sim: { impact: "none" },
 };
 
-async function hashes(specValue: unknown, tag: string): Promise<Record<string, string>> {
+async function hashes(specValue: unknown): Promise<Record<string, string>> {
   const r = await runTask({
-    runId: "golden",
     symbol: "SYNT",
     date: DATE,
     sources: [await fileSource(input)],
     spec: parseTaskSpec(specValue),
-    calibrationStore: new LocalObjectStore(join(dir, `cal-${tag}`)),
+    prior: NO_PRIOR,
   });
   const out: Record<string, string> = {};
   for (const [schema, rows] of [
@@ -145,8 +145,8 @@ describe("risk controls off", () => {
   });
 
   it("result files are byte-identical to the engine before the controls (new columns left out)", async () => {
-    expect(await hashes(baseSpec, "absent")).toEqual(GOLDEN);
-    expect(await hashes({ ...baseSpec, risk: {} }, "empty")).toEqual(GOLDEN);
-    expect(await hashes({ ...baseSpec, risk: { suspend_on_halt: false } }, "false")).toEqual(GOLDEN);
+    expect(await hashes(baseSpec)).toEqual(GOLDEN);
+    expect(await hashes({ ...baseSpec, risk: {} })).toEqual(GOLDEN);
+    expect(await hashes({ ...baseSpec, risk: { suspend_on_halt: false } })).toEqual(GOLDEN);
   }, 120_000);
 });

@@ -3,11 +3,12 @@
  * fill violates its parent's price limit, no child exceeds max_child_shares, no parent executes more than its
  * notional cap, and the result columns report the controls.
  */
+
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask } from "../../lib/task/runTask.ts";
@@ -30,7 +31,7 @@ describe("risk controls (property)", () => {
   });
 
   it("with any control on, no fill violates it", async () => {
-    let run = 0;
+    const _run = 0;
     const seen = { limitHit: 0, capped: 0, skips: 0, notionalBound: 0 };
     await fc.assert(
       fc.asyncProperty(
@@ -66,12 +67,11 @@ describe("risk controls (property)", () => {
             },
           });
           const r = await runTask({
-            runId: "prop",
             symbol: "SYNT",
             date: DATE,
             sources: [await fileSource(input)],
             spec,
-            calibrationStore: new LocalObjectStore(join(dir, `cal-${run++}`)),
+            prior: NO_PRIOR,
           });
           const s = p.side === "buy" ? 1 : -1;
           for (const e of r.executions) {

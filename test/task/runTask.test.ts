@@ -1,6 +1,9 @@
 /** runTask on one synthetic symbol-day: look-ahead labelling, participation, and the robustness rules. */
+
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
+import { runStoredTask } from "../../lib/pipeline/storedTask.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
@@ -30,13 +33,11 @@ describe("calibrate: false (a sweep's wave 2, when wave 1 wrote the day's record
     });
     const run = async (calibrate: boolean | undefined) => {
       const store = new LocalObjectStore(join(dir, `nocal-${calibrate}`));
-      const r = await runTask({
-        runId: "n",
+      const r = await runStoredTask(store, {
         symbol: "NCAL",
         date: "2024-03-04",
         sources: [await fileSource(p)],
         spec,
-        calibrationStore: store,
         ...(calibrate === undefined ? {} : { calibrate }),
       });
       return { r, keys: await store.list("calibration/") };
@@ -74,12 +75,11 @@ describe("oracle alpha (look-ahead upper bound)", () => {
       ],
     });
     const r = await runTask({
-      runId: "o",
       symbol: "ORCL",
       date: "2024-03-04",
       sources: [await fileSource(p)],
       spec: s,
-      calibrationStore: new LocalObjectStore(join(dir, "oracle-store")),
+      prior: NO_PRIOR,
     });
     expect(r.executions.map((e) => [e.strategy, e.alpha_model, e.look_ahead, e.fill_rate])).toEqual([
       ["twap/market", "none", false, 1],
@@ -96,12 +96,11 @@ describe("max participation", () => {
       strategies: [{ strategy: "twap", exec: "market" }],
     });
     const r = await runTask({
-      runId: "p",
       symbol: "ORCL",
       date: "2024-03-04",
       sources: [await fileSource(p)],
       spec: s,
-      calibrationStore: new LocalObjectStore(join(dir, "part-store")),
+      prior: NO_PRIOR,
     });
     const e = r.executions[0]!;
     expect(e.fill_rate).toBe(1);
@@ -122,12 +121,11 @@ describe("robustness", () => {
       sim: { end_grace_s: 120, impact: "none" },
     });
     const r = await runTask({
-      runId: "h",
       symbol: "ORCL",
       date: "2024-03-04",
       sources: [await fileSource(oracleFile())],
       spec: s,
-      calibrationStore: new LocalObjectStore(join(dir, "huge-store")),
+      prior: NO_PRIOR,
     });
     const e = r.executions[0]!;
     expect(Number(e.fill_rate)).toBeGreaterThan(0);
@@ -138,7 +136,6 @@ describe("robustness", () => {
 
   it("under an overlay the same order walks each later book as displayed and completes, paying through F(Y)", async () => {
     const r = await runTask({
-      runId: "h",
       symbol: "ORCL",
       date: "2024-03-04",
       sources: [await fileSource(oracleFile())],
@@ -147,7 +144,7 @@ describe("robustness", () => {
         strategies: [{ strategy: "immediate", exec: "market" }],
         sim: { end_grace_s: 120, impact: "linear" },
       }),
-      calibrationStore: new LocalObjectStore(join(dir, "huge-store-linear")),
+      prior: NO_PRIOR,
     });
     const e = r.executions[0]!;
     expect(Number(e.fill_rate)).toBe(1);
@@ -176,13 +173,11 @@ describe("robustness", () => {
     await writeMbp10File(p, [fullBatch([{ t, last: false, bids: [[10, 100]], asks: [[10.01, 100]] }])]);
     const store = new LocalObjectStore(join(dir, "nolast-store"));
     await expect(
-      runTask({
-        runId: "n",
+      runStoredTask(store, {
         symbol: "NOL",
         date: "2024-03-04",
         sources: [await fileSource(p)],
         spec,
-        calibrationStore: store,
       }),
     ).rejects.toThrow(/none of the 1 records carries F_LAST/);
     expect(await store.list("calibration/")).toEqual([]);

@@ -3,10 +3,11 @@
  * fills and child orders it summarises (shares per venue, passive share, fees and rebates, size-weighted
  * passive markouts), and market strategies post no limit orders.
  */
+
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
@@ -25,7 +26,6 @@ beforeAll(async () => {
     seed: 3,
   });
   r = await runTask({
-    runId: "v",
     symbol: "SYNV",
     date: "2024-03-04",
     sources: [await fileSource(input)],
@@ -37,7 +37,7 @@ beforeAll(async () => {
       ],
       router: { samples: 200 },
     }),
-    calibrationStore: new LocalObjectStore(join(dir, "store")),
+    prior: NO_PRIOR,
   });
 }, 120_000);
 
