@@ -13,7 +13,7 @@
  * skipping clears (R) and snapshot records.
  */
 
-import { validateDate, validateSymbol } from "../core/ids.ts";
+import { checkDate, checkSymbol } from "../core/ids.ts";
 import { regularSession } from "../core/session.ts";
 import { Action, Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import { MAX_VENUES, type VenueRegistry } from "../mbp10/venues.ts";
@@ -75,8 +75,8 @@ export class DayCalibrator implements BatchObserver {
   private lastRecordS = -1;
 
   constructor(init: DayCalibratorInit) {
-    this.symbol = validateSymbol(init.symbol);
-    this.date = validateDate(init.date);
+    this.symbol = checkSymbol(init.symbol);
+    this.date = checkDate(init.date);
     this.venues = init.venues;
     this.options = { ...DEFAULT_CALIBRATION_OPTIONS, ...init.options };
     const s = regularSession(this.date);

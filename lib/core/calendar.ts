@@ -17,7 +17,7 @@
  * different (e.g. MLK Day only from 1998) and a silently wrong calendar would mis-plan a sweep.
  */
 import { InputError } from "./errors.ts";
-import { validateDate } from "./ids.ts";
+import { checkDate } from "./ids.ts";
 
 export const CALENDAR_FIRST_YEAR = 2000;
 export const CALENDAR_LAST_YEAR = 2099;
@@ -134,7 +134,7 @@ export function nyseHolidays(year: number): readonly Holiday[] {
 }
 
 function checkedDay(date: string): number {
-  validateDate(date);
+  checkDate(date);
   checkYear(Number(date.slice(0, 4)), `date ${date}`);
   return dayNumber(date);
 }

@@ -4,7 +4,7 @@
  */
 import { nextTradingDay } from "./calendar.ts";
 import { InputError } from "./errors.ts";
-import { validateDate } from "./ids.ts";
+import { checkDate } from "./ids.ts";
 import { NS_PER_MS, NS_PER_S } from "./units.ts";
 
 export const NEW_YORK = "America/New_York";
@@ -43,7 +43,7 @@ function offsetMs(utcMs: number): number {
 
 /** UTC ns of New York local midnight + `nsAfterMidnight` on `date` (YYYY-MM-DD). */
 export function newYorkToUtcNs(date: string, nsAfterMidnight: bigint): bigint {
-  validateDate(date);
+  checkDate(date);
   const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
   const localMs = Date.UTC(y, mo - 1, d) + Number(nsAfterMidnight / NS_PER_MS);
   let utcMs = localMs - offsetMs(localMs);

@@ -13,6 +13,7 @@
  * Any number of invocations may run at once; the per-invocation cost is O(batch) messages plus the status
  * object of each run in the batch.
  */
+
 import { errorMessage, InputError } from "../core/errors.ts";
 import {
   compareAndSwap,
@@ -27,6 +28,7 @@ import { summarizeStrategies } from "../report/strategySummary.ts";
 import { rowsToParquet } from "../results/schema.ts";
 import { SUMMARY } from "../results/summarySchema.ts";
 import { RESULT_TABLES } from "../results/tables.ts";
+import { sweepTaskId } from "../spec/taskId.ts";
 import { statusKey, summaryKey, summaryLockKey } from "../store/keys.ts";
 import { compactTable } from "./compaction.ts";
 import { type Completion, parseCompletion, parseTaskMessage, taskMessage } from "./messages.ts";
@@ -175,7 +177,7 @@ export function createFanIn(deps: FanInDeps): FanIn {
   async function finish(runId: string, status: RunStatus): Promise<boolean> {
     if (!(await takeLock(runId))) return false;
     const okBacktest = (date: string, symbol: string) =>
-      status.tasks[`backtest-${date.replaceAll("-", "")}-${symbol}`]?.outcome === "ok";
+      status.tasks[sweepTaskId("backtest", symbol, date)]?.outcome === "ok";
     let compacted = 0;
     for (const table of RESULT_TABLES)
       compacted += (await compactTable(deps.store, table, runId, okBacktest)).length;

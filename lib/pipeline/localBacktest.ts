@@ -8,7 +8,7 @@
  * parameters are not comparable with calibrated days, and the summary never pools the two.
  */
 import { InputError } from "../core/errors.ts";
-import { validateSymbol } from "../core/ids.ts";
+import { checkSymbol } from "../core/ids.ts";
 import { newYorkDate } from "../core/session.ts";
 import { Mbp10File } from "../mbp10/reader.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
@@ -43,7 +43,7 @@ export async function groupInputs(paths: readonly string[], symbolOverride?: str
       const id = await f.identity();
       const symbol = symbolOverride ?? id.symbol;
       if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
-      validateSymbol(symbol);
+      checkSymbol(symbol);
       const date = newYorkDate(id.firstTsNs);
       const key = `${symbol}|${date}`;
       const d = days.get(key) ?? { symbol, date, paths: [] };

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
-import { validateRunId } from "../core/ids.ts";
+import { checkRunId } from "../core/ids.ts";
 import { isWin } from "../metrics/index.ts";
 import { BASELINE_STRATEGY } from "../report/strategySummary.ts";
 import type { CellValue } from "../results/schema.ts";
@@ -60,7 +60,7 @@ export function parseTaskMessage(body: string): ParsedTaskMessage {
   if (raw && typeof raw === "object") {
     const r = raw as Record<string, unknown>;
     try {
-      if (typeof r.run_id === "string") ids.runId = validateRunId(r.run_id);
+      if (typeof r.run_id === "string") ids.runId = checkRunId(r.run_id);
       if (typeof r.task_id === "string") ids.taskId = validateTaskId(r.task_id);
     } catch {
       // ids that could escape a prefix are not used for anything
@@ -78,7 +78,7 @@ export function parseTaskMessage(body: string): ParsedTaskMessage {
   const m = p.data;
   let expected: string;
   try {
-    validateRunId(m.run_id);
+    checkRunId(m.run_id);
     expected = sweepTaskId(KIND_OF_WAVE[m.wave], m.symbol, m.date);
   } catch (e) {
     return { ...ids, problem: `invalid task message: ${(e as Error).message}` };
@@ -229,7 +229,7 @@ export function parseCompletion(body: string): Completion {
     const i = p.error.issues[0]!;
     throw new InputError(`invalid completion message: ${i.path.join(".") || "(root)"}: ${i.message}`);
   }
-  validateRunId(p.data.run_id);
+  checkRunId(p.data.run_id);
   validateTaskId(p.data.task_id);
   return p.data;
 }

@@ -7,7 +7,7 @@
 import type { CalibrationParams, CalibrationRecord } from "../calibration/index.ts";
 import { combineCalibrations } from "../calibration/index.ts";
 import { DataFormatError, errorMessage, NotFoundError } from "../core/errors.ts";
-import { validateRunId } from "../core/ids.ts";
+import { checkRunId } from "../core/ids.ts";
 import { openParquet, readRowGroup } from "../parquet/read.ts";
 import { bufferSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
@@ -174,7 +174,7 @@ async function taskCalibration(
 
 /** Everything the report shows, read from `store`. NotFoundError when the run has no execution results. */
 export async function loadRunData(store: ObjectStore, runId: string): Promise<RunData> {
-  validateRunId(runId);
+  checkRunId(runId);
   const execFiles = await listResultFiles(store, EXECUTIONS.name, runId);
   if (execFiles.length === 0) {
     throw new NotFoundError(

@@ -10,16 +10,8 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { nonTradingReason, tradingDaysBefore, tradingDaysBetween } from "../core/calendar.ts";
 import { errorMessage, InputError } from "../core/errors.ts";
-import {
-  checkDate,
-  checkRunId,
-  checkSymbol,
-  checkVenue,
-  DEFAULT_INPUT_KEY_TEMPLATE,
-  parseInputKeyTemplate,
-  quoteValue,
-  renderInputKey,
-} from "../store/keys.ts";
+import { checkDate, checkRunId, checkSymbol, checkVenue, quoteValue } from "../core/ids.ts";
+import { DEFAULT_INPUT_KEY_TEMPLATE, parseInputKeyTemplate, renderInputKey } from "../store/keys.ts";
 import { issueText, schemaKeys } from "./specIssues.ts";
 import { expandStrategyGrid } from "./strategyGrid.ts";
 import { type SweepTask, sweepTask } from "./taskId.ts";

@@ -4,7 +4,7 @@
  * message's task_id matches its (kind, symbol, date).
  */
 import { InputError } from "../core/errors.ts";
-import { checkDate, checkSymbol, quoteValue } from "../store/keys.ts";
+import { checkSymbol, compactDate, quoteValue } from "../core/ids.ts";
 
 /** Wave 1 calibrates (symbol, day) pairs; wave 2 backtests the run's (symbol, day) pairs. */
 export const TASK_KINDS = ["calibrate", "backtest"] as const;
@@ -20,7 +20,7 @@ export interface SweepTask {
 export function sweepTaskId(kind: TaskKind, symbol: string, date: string): string {
   if (!TASK_KINDS.includes(kind))
     throw new InputError(`invalid task kind ${quoteValue(kind)}: use calibrate or backtest`);
-  return `${kind}-${checkDate(date).replaceAll("-", "")}-${checkSymbol(symbol)}`;
+  return `${kind}-${compactDate(date)}-${checkSymbol(symbol)}`;
 }
 
 export function sweepTask(kind: TaskKind, symbol: string, date: string): SweepTask {

@@ -17,17 +17,20 @@
 
 import { CALIBRATION_VERSION } from "../calibration/types.ts";
 import { InputError } from "../core/errors.ts";
-import { validateDate, validateRunId, validateSymbol } from "../core/ids.ts";
 import {
   checkDate,
+  checkRunId,
   checkSymbol,
   checkVenue,
-  DEFAULT_INPUT_KEY_TEMPLATE,
+  compactDate,
   fail,
-  PLACEHOLDERS,
-  type Placeholder,
   pathProblem,
   quoteValue,
+} from "../core/ids.ts";
+import {
+  DEFAULT_INPUT_KEY_TEMPLATE,
+  PLACEHOLDERS,
+  type Placeholder,
   TEMPLATE_LITERAL_RE,
   TEMPLATE_MAX_LENGTH,
 } from "./keyParts.ts";
@@ -47,7 +50,7 @@ function validateVersion(version: number): number {
 
 /** Key prefix of one symbol's calibrations: calibration/v={version}/symbol={S}/ */
 export function calibrationSymbolPrefix(symbol: string, version = CALIBRATION_VERSION): string {
-  return `calibration/v=${validateVersion(version)}/symbol=${validateSymbol(symbol)}/`;
+  return `calibration/v=${validateVersion(version)}/symbol=${checkSymbol(symbol)}/`;
 }
 
 /** Key of a file of the record of (symbol, date): calibration/v=../symbol=../date=../{file}.parquet */
@@ -57,7 +60,7 @@ export function calibrationKey(
   file: string,
   version = CALIBRATION_VERSION,
 ): string {
-  return `${calibrationSymbolPrefix(symbol, version)}date=${validateDate(date)}/${file}.parquet`;
+  return `${calibrationSymbolPrefix(symbol, version)}date=${checkDate(date)}/${file}.parquet`;
 }
 
 /**
@@ -99,7 +102,7 @@ export function resultKey(
   date: string,
   symbol: string,
 ): string {
-  return `${resultTablePrefix(table.name)}run_id=${validateRunId(runId)}/date=${validateDate(date)}/${validateSymbol(symbol)}.parquet`;
+  return `${resultTablePrefix(table.name)}run_id=${checkRunId(runId)}/date=${checkDate(date)}/${checkSymbol(symbol)}.parquet`;
 }
 
 /** results/{table}/ (a table's root; Athena's table location). */
@@ -112,7 +115,7 @@ export function resultTablePrefix(table: string): string {
 
 /** results/{table}/run_id={R}/ (every file of one run of a table). */
 export function resultRunPrefix(table: string, runId: string): string {
-  return `${resultTablePrefix(table)}run_id=${validateRunId(runId)}/`;
+  return `${resultTablePrefix(table)}run_id=${checkRunId(runId)}/`;
 }
 
 /** The one file of a compacted partition: results/{table}/run_id={R}/date={D}/part-00000.parquet */
@@ -123,13 +126,13 @@ export const COMPACTED_FILE = "part-00000";
  * date partition as ONE object (lib/pipeline/compaction.ts), so a query sees the whole partition or none of it.
  */
 export function compactedResultKey(table: { readonly name: string }, runId: string, date: string): string {
-  return `${resultRunPrefix(table.name, runId)}date=${validateDate(date)}/${COMPACTED_FILE}.parquet`;
+  return `${resultRunPrefix(table.name, runId)}date=${checkDate(date)}/${COMPACTED_FILE}.parquet`;
 }
 
 /** staging/{table}/run_id={R}/ : where a sweep's tasks write their result files (outside every table). */
 export function stagingRunPrefix(table: string, runId: string): string {
   resultTablePrefix(table); // same name rules
-  return `staging/${table}/run_id=${validateRunId(runId)}/`;
+  return `staging/${table}/run_id=${checkRunId(runId)}/`;
 }
 
 /** staging/{table}/run_id={R}/date={D}/{S}.parquet: one sweep task's file, compacted by the summary step. */
@@ -139,7 +142,7 @@ export function stagingResultKey(
   date: string,
   symbol: string,
 ): string {
-  return `${stagingRunPrefix(table.name, runId)}date=${validateDate(date)}/${validateSymbol(symbol)}.parquet`;
+  return `${stagingRunPrefix(table.name, runId)}date=${checkDate(date)}/${checkSymbol(symbol)}.parquet`;
 }
 
 /** (date, file name without .parquet) of a key `{prefix}date={D}/{name}.parquet`; undefined otherwise. */
@@ -191,7 +194,7 @@ export function validateTaskId(taskId: string): string {
 
 /** runs/{R}/ */
 export function runPrefix(runId: string): string {
-  return `runs/${validateRunId(runId)}/`;
+  return `runs/${checkRunId(runId)}/`;
 }
 
 /** runs/{R}/manifest.json: the resolved sweep spec and task list. */
@@ -239,10 +242,7 @@ export const SYNTH_VENUE_FOLDER = "SYNTH";
 
 /** mbp10/{venue}/{symbol}/{date}.parquet, the default input key template. */
 export function inputKey(venue: string, symbol: string, date: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(venue)) {
-    throw new InputError(`invalid venue folder "${venue}": letters, digits, '_' or '-'`);
-  }
-  return `mbp10/${venue}/${validateSymbol(symbol)}/${validateDate(date)}.parquet`;
+  return `mbp10/${checkVenue(venue, "venue folder")}/${checkSymbol(symbol)}/${checkDate(date)}.parquet`;
 }
 
 // ---- input key template (sweep specs) --------------------------------------------------------------
@@ -334,7 +334,7 @@ export function renderInputKey(template: InputKeyTemplate, values: InputKeyValue
   const rendered: Record<Placeholder, string> = {
     symbol,
     date,
-    yyyymmdd: date.replaceAll("-", ""),
+    yyyymmdd: compactDate(date),
     venue: venue ?? "",
   };
   const key = template.tokens.map((t) => ("literal" in t ? t.literal : rendered[t.placeholder])).join("");
@@ -355,17 +355,9 @@ function assertRelativeKey(key: string): void {
 }
 
 export {
-  checkDate,
-  checkRunId,
-  checkSymbol,
-  checkVenue,
   DEFAULT_INPUT_KEY_TEMPLATE,
   ORIGINAL_INPUT_KEY_TEMPLATE,
   PLACEHOLDERS,
   type Placeholder,
-  quoteValue,
-  RUN_ID_MAX_LENGTH,
-  SYMBOL_MAX_LENGTH,
   TEMPLATE_MAX_LENGTH,
-  VENUE_MAX_LENGTH,
 } from "./keyParts.ts";

@@ -10,7 +10,7 @@ import {
 } from "../calibration/params.ts";
 import { CALIBRATION_VERSION } from "../calibration/types.ts";
 import { InputError } from "../core/errors.ts";
-import { validateDate } from "../core/ids.ts";
+import { checkDate } from "../core/ids.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { listCalibrationDates, readCalibration } from "./calibration.ts";
 
@@ -38,7 +38,7 @@ export async function loadPriorCalibrations(
   date: string,
   options: LoadCalibrationOptions = {},
 ): Promise<PriorCalibrations> {
-  validateDate(date);
+  checkDate(date);
   const lookback = options.lookbackDays ?? 5;
   if (!Number.isInteger(lookback) || lookback < 1) {
     throw new InputError(

@@ -1,5 +1,5 @@
 /** Write a task's result tables as zstd Parquet under the Hive-partitioned result keys (./keys.ts). */
-import { validateDate, validateRunId, validateSymbol } from "../core/ids.ts";
+import { checkDate, checkRunId, checkSymbol } from "../core/ids.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { type CellValue, rowsToParquet } from "../results/schema.ts";
 import { CHILD_ORDERS, EXECUTIONS, FILLS, TASK_QUALITY, VENUE_STATS } from "../results/tables.ts";
@@ -34,9 +34,9 @@ export async function writeTaskResults(
   rows: TaskRows,
   keyOf: ResultKeyOf = resultKey,
 ): Promise<string[]> {
-  validateRunId(runId);
-  validateDate(date);
-  validateSymbol(symbol);
+  checkRunId(runId);
+  checkDate(date);
+  checkSymbol(symbol);
   const out: string[] = [];
   for (const [schema, data] of [
     [EXECUTIONS, rows.executions],

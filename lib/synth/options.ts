@@ -6,7 +6,7 @@
  * days). Day-level randomness comes from seedFrom(seed, symbol, date).
  */
 import { InputError } from "../core/errors.ts";
-import { validateDate, validateSymbol } from "../core/ids.ts";
+import { checkDate, checkSymbol } from "../core/ids.ts";
 import { hash32 } from "../core/rng.ts";
 import { publisherName } from "../mbp10/venues.ts";
 
@@ -101,7 +101,7 @@ function positiveNumber(name: string, v: number, max = Number.POSITIVE_INFINITY)
 
 /** Throws InputError unless `date` is an existing Monday..Friday. */
 export function validateWeekday(date: string): string {
-  validateDate(date);
+  checkDate(date);
   const day = new Date(`${date}T12:00:00Z`).getUTCDay();
   if (day === 0 || day === 6) {
     throw new InputError(`date ${date} is a ${day === 0 ? "Sunday" : "Saturday"}: pick a weekday (Mon-Fri)`);
@@ -111,7 +111,7 @@ export function validateWeekday(date: string): string {
 
 /** Validate the options and fill in the defaults. */
 export function resolveOptions(o: SynthOptions): ResolvedSynthOptions {
-  const symbol = validateSymbol(o.symbol);
+  const symbol = checkSymbol(o.symbol);
   const date = validateWeekday(o.date);
   const nVenues = positiveInteger("venues", o.venues ?? 2, VENUE_PUBLISHERS.length);
   const eventsPerVenue = positiveInteger("eventsPerVenue", o.eventsPerVenue ?? 1_000_000, 50_000_000);

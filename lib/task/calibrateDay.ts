@@ -2,7 +2,7 @@
 import { DayCalibrator } from "../calibration/dayCalibrator.ts";
 import type { CalibrationRecord } from "../calibration/types.ts";
 import { InputError } from "../core/errors.ts";
-import { validateSymbol } from "../core/ids.ts";
+import { checkSymbol } from "../core/ids.ts";
 import { newYorkDate } from "../core/session.ts";
 import { Mbp10Stream } from "../mbp10/stream.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
@@ -40,7 +40,7 @@ export async function calibrateDay(
   try {
     const symbol = opts.symbol ?? (await symbolOf(stream));
     if (!symbol) throw new InputError(`${path} has no symbol column; pass --symbol`);
-    validateSymbol(symbol);
+    checkSymbol(symbol);
     let cal: DayCalibrator | undefined;
     let rows = 0;
     for await (const b of stream.batches()) {

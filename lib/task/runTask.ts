@@ -17,7 +17,7 @@ import {
 import { type CalibrationParams, type PriorCalibrations, paramsFromPrior } from "../calibration/params.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
-import { validateDate, validateSymbol } from "../core/ids.ts";
+import { checkDate, checkSymbol } from "../core/ids.ts";
 import { regularSession } from "../core/session.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
@@ -214,8 +214,8 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
   let parameterSets: ParameterSet[];
   let oraclePath: MidPath | undefined;
   try {
-    validateSymbol(input.symbol);
-    validateDate(input.date);
+    checkSymbol(input.symbol);
+    checkDate(input.date);
     loaded = paramsFromPrior(input.prior);
     // overrides (lib/calibration/overrides.ts) apply right after the lookback loader, so every model sees them;
     // each override set is a parameter set whose strategies are owners of their own in the same pass

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { validateDate, validateSymbol } from "../../lib/core/ids.ts";
+import { checkDate, checkSymbol } from "../../lib/core/ids.ts";
 import { Rng, seedFrom } from "../../lib/core/rng.ts";
 import {
   decimalSecondsToNs,
@@ -34,9 +34,11 @@ describe("units", () => {
 describe("ids", () => {
   it("rejects symbols that could escape a key prefix", () => {
     for (const bad of ["../x", "a/b", "..", "", "A B", "x\\y", "a..b"])
-      expect(() => validateSymbol(bad)).toThrow(/invalid symbol/);
-    for (const ok of ["AAPL", "BRK.B", "ES-H6", "goog"]) expect(validateSymbol(ok)).toBe(ok);
-    expect(() => validateDate("2024-13-01")).toThrow(/invalid date/);
+      expect(() => checkSymbol(bad)).toThrow(/invalid symbol/);
+    for (const ok of ["AAPL", "BRK.B", "ES-H6"]) expect(checkSymbol(ok)).toBe(ok);
+    // one rule everywhere (lib/core/ids.ts): symbols are upper case; the message says which form to use
+    expect(() => checkSymbol("goog")).toThrow(/symbols are upper case: "GOOG"/);
+    expect(() => checkDate("2024-13-01")).toThrow(/invalid date/);
   });
 });
 

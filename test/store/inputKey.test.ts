@@ -1,16 +1,12 @@
 import { posix, win32 } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkDate, checkRunId, checkSymbol, checkVenue, quoteValue } from "../../lib/core/ids.ts";
 import {
-  checkDate,
-  checkRunId,
-  checkSymbol,
-  checkVenue,
   DEFAULT_INPUT_KEY_TEMPLATE,
   isRelativeKey,
   ORIGINAL_INPUT_KEY_TEMPLATE,
   parseInputKeyTemplate,
-  quoteValue,
   renderInputKey,
 } from "../../lib/store/keys.ts";
 
@@ -92,7 +88,7 @@ describe("key part validation", () => {
     ["\u2100", /normalizes \(NFKC\) to "a\/c"/],
     ["AAPL AAPL", /whitespace/],
     ["aapl", /lower-case letters \(symbols are upper case: "AAPL"\)/],
-    ["ABCDEFGHIJKLMNOPQ", /longer than 16/],
+    ["ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", /longer than 32/],
     ["A:B", /contains the character ":"/],
     ["A*", /contains the character "\*"/],
   ])("rejects symbol %j with a reason naming field and value", (value, reason) => {

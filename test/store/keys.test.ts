@@ -77,7 +77,7 @@ describe("storage keys", () => {
   });
 
   it("refuses identifiers that could escape their prefix", () => {
-    expect(() => resultKey(EXECUTIONS, "../x", "2024-03-12", "ABC")).toThrow(/run id/);
+    expect(() => resultKey(EXECUTIONS, "../x", "2024-03-12", "ABC")).toThrow(/invalid run_id "\.\.\/x"/);
     expect(() => resultKey(EXECUTIONS, "r1", "2024-02-30", "ABC")).toThrow(/date/);
     expect(() => calibrationKey("../ABC", "2024-03-12", "fits")).toThrow(/symbol/);
     expect(() => taskMarkerKey("r1", "../../x")).toThrow(/task id/);

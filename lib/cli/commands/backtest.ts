@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { errorMessage, InputError } from "../../core/errors.ts";
-import { validateRunId } from "../../core/ids.ts";
+import { checkRunId } from "../../core/ids.ts";
 import { runLocalBacktest } from "../../pipeline/localBacktest.ts";
 import { RISK_TABLE_COLUMNS, riskControlsOn, riskTable } from "../../report/riskSummary.ts";
 import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../spec/taskSpec.ts";
@@ -77,7 +77,7 @@ export function registerBacktest(program: Command): void {
           impact?: string;
         },
       ) => {
-        validateRunId(opts.runId);
+        checkRunId(opts.runId, "run id");
         const outDir = opts.out ?? opts.root;
         const loaded = await loadSpec(opts.spec);
         const spec =

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { MIN_SESSION_COVERAGE } from "../../calibration/params.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
-import { validateDate, validateSymbol } from "../../core/ids.ts";
+import { checkDate, checkSymbol } from "../../core/ids.ts";
 import { fileSource } from "../../ports/fileSource.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { writeCalibration } from "../../store/calibration.ts";
@@ -154,8 +154,8 @@ export function calibrationJson(r: CalibrationRecord, seconds: number): Record<s
 
 export async function calibrate(files: readonly string[], o: CalibrateCliOptions): Promise<void> {
   if (files.length === 0) throw new InputError("give at least one MBP-10 Parquet file to calibrate");
-  if (o.symbol !== undefined) validateSymbol(o.symbol);
-  if (o.date !== undefined) validateDate(o.date);
+  if (o.symbol !== undefined) checkSymbol(o.symbol);
+  if (o.date !== undefined) checkDate(o.date);
   const dir = o.root ?? o.out;
   const store = dir ? new LocalObjectStore(dir) : undefined;
   const out: Record<string, unknown>[] = [];

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { checkTradingDay } from "../../core/calendar.ts";
 import { InputError } from "../../core/errors.ts";
-import { validateSymbol } from "../../core/ids.ts";
+import { checkSymbol } from "../../core/ids.ts";
 import { newYorkClockToUtcNs } from "../../core/session.ts";
 import { deriveMbp10 } from "../../importers/mbo/deriveMbp10.ts";
 import { writeMboFile } from "../../mbo/writer.ts";
@@ -52,7 +52,7 @@ export async function resolveOutPath(out: string, symbol: string, date: string):
 
 /** CLI strings to generator options (validated; every error is one InputError line). */
 export function parseGenerateOptions(o: GenerateCliOptions): SynthOptions {
-  const options: SynthOptions = { symbol: validateSymbol(o.symbol), date: checkTradingDay(o.date, "--date") };
+  const options: SynthOptions = { symbol: checkSymbol(o.symbol), date: checkTradingDay(o.date, "--date") };
   if (o.venues !== undefined)
     options.venues = parseNumberOption("--venues", o.venues, { min: 1, integer: true });
   if (o.events !== undefined)
@@ -89,7 +89,7 @@ export async function generateMboFile(
   if (!CANCEL_LAWS.includes(law)) {
     throw new InputError(`--mbo takes a cancel-position law: ${CANCEL_LAWS.join(", ")} (got "${o.mbo}")`);
   }
-  const symbol = validateSymbol(o.symbol);
+  const symbol = checkSymbol(o.symbol);
   const date = checkTradingDay(o.date, "--date");
   const events = parseNumberOption("--events", o.events ?? "1000000", { min: 1, integer: true });
   const seed = parseNumberOption("--seed", o.seed ?? "1", { min: 0, integer: true });

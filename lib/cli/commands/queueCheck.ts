@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.ts";
-import { validateDate } from "../../core/ids.ts";
+import { checkDate } from "../../core/ids.ts";
 import { NEW_YORK, newYorkDate } from "../../core/session.ts";
 import { mboSource } from "../../importers/mbo/source.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
@@ -133,7 +133,7 @@ export function registerQueueCheck(program: Command): void {
         const r = await queueCheck(() => src.open(), { orders, tauS, seed, ...(accept ? { accept } : {}) });
         let key: string | undefined;
         if (o.out !== undefined) {
-          const date = o.date === undefined ? newYorkDate(r.spanNs.first) : validateDate(o.date);
+          const date = o.date === undefined ? newYorkDate(r.spanNs.first) : checkDate(o.date);
           const rows = queueCheckRows(r, symbol, seed);
           key = await writeQueueCheck(new LocalObjectStore(o.out), o.runId, date, symbol, rows);
         }

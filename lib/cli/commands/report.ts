@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { errorMessage, InputError } from "../../core/errors.ts";
-import { validateRunId } from "../../core/ids.ts";
+import { checkRunId } from "../../core/ids.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { buildRunReport, reportKey } from "../../report/index.ts";
 import { printJson, rootOption } from "../output.ts";
@@ -21,7 +21,7 @@ export function registerReport(program: Command): void {
     .option("--out <file>", "write the HTML here instead of runs/{RUN}/report.html under the root")
     .option("--json", "print machine-readable JSON")
     .action(async (run: string, opts: { root: string; out?: string; json?: boolean }) => {
-      validateRunId(run);
+      checkRunId(run, "run id");
       if (opts.out !== undefined && !opts.out.endsWith(".html")) {
         throw new InputError(`--out must name an .html file, got "${opts.out}"`);
       }

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { awsSweepTarget } from "../../aws/sweepTarget.ts";
 import { InputError } from "../../core/errors.ts";
-import { validateRunId } from "../../core/ids.ts";
+import { checkRunId } from "../../core/ids.ts";
 import { parseRunStatus, progressOf } from "../../pipeline/runStatus.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
@@ -28,7 +28,7 @@ export function registerStatus(program: Command): void {
     )
     .option("--json", "print machine-readable JSON")
     .action(async (run: string, o: Record<string, string | boolean | undefined>) => {
-      validateRunId(run);
+      checkRunId(run, "run id");
       let store: ObjectStore;
       if (o.backend === "aws") {
         const names = awsNames({ spec: "", backend: "aws", root: "", ...(o as object) });

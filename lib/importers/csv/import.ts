@@ -4,7 +4,7 @@
  * batches.
  */
 import { DataFormatError, InputError } from "../../core/errors.ts";
-import { validateSymbol } from "../../core/ids.ts";
+import { checkSymbol } from "../../core/ids.ts";
 import {
   LEVEL_FIELDS,
   type LevelField,
@@ -182,7 +182,7 @@ export interface CsvImportOptions {
 export async function importDatabentoCsv(options: CsvImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   await requireFile(options.input, "CSV file");
-  const symbol = options.symbol === undefined ? undefined : validateSymbol(options.symbol);
+  const symbol = options.symbol === undefined ? undefined : checkSymbol(options.symbol);
   const stats: CsvReadStats = { rows: 0, nonMbp10: 0 };
   let first: bigint | undefined;
   let last: bigint | undefined;

@@ -1,6 +1,6 @@
 /** `msor import dbn`: Databento DBN (v1-v3, MBP-10 records) to MBP-10 Parquet. */
 import { DataFormatError, InputError } from "../../core/errors.ts";
-import { validateSymbol } from "../../core/ids.ts";
+import { checkSymbol } from "../../core/ids.ts";
 import type { Mbp10WriteOptions } from "../../mbp10/writer.ts";
 import { requireFile } from "../input.ts";
 import { DBN_SCHEMA_MBO, importDbnMbo, type MboImportSummary } from "../mbo/import.ts";
@@ -36,7 +36,7 @@ export function chooseDbnSymbol(md: DbnMetadata, name: string, requested?: strin
   const fromSymbols = md.symbols.filter((s) => s !== "" && s !== "ALL_SYMBOLS");
   const known = fromSymbols.length > 0 ? fromSymbols : md.mappings.map((m) => m.rawSymbol);
   if (requested !== undefined) {
-    const symbol = validateSymbol(requested);
+    const symbol = checkSymbol(requested);
     if (known.length <= 1) return { symbol };
     const mapping = md.mappings.find((m) => m.rawSymbol === symbol);
     const ids = mapping?.intervals.map((i) => Number(i.symbol)) ?? [];
@@ -57,7 +57,7 @@ export function chooseDbnSymbol(md: DbnMetadata, name: string, requested?: strin
     );
   }
   try {
-    return { symbol: validateSymbol(known[0]!) };
+    return { symbol: checkSymbol(known[0]!) };
   } catch (e) {
     throw new InputError(`${name}: ${(e as Error).message}; pass --symbol to label the records`);
   }

@@ -19,7 +19,7 @@
 import { basename } from "node:path";
 import { nonTradingReason } from "../../core/calendar.ts";
 import { DataFormatError, InputError } from "../../core/errors.ts";
-import { validateDate, validateSymbol } from "../../core/ids.ts";
+import { checkDate, checkSymbol } from "../../core/ids.ts";
 import { newYorkToUtcNs } from "../../core/session.ts";
 import { Action, Flag, MAX_LEVELS, type Mbp10FullBatch, Side } from "../../mbp10/schema.ts";
 import type { Mbp10WriteOptions } from "../../mbp10/writer.ts";
@@ -362,8 +362,8 @@ async function checkNotSwapped(messagePath: string, orderbookPath: string): Prom
  */
 export async function importLobster(options: LobsterImportOptions): Promise<ImportSummary> {
   const started = performance.now();
-  validateDate(options.date);
-  validateSymbol(options.symbol);
+  checkDate(options.date);
+  checkSymbol(options.symbol);
   const venueId = options.venueId ?? DEFAULT_LOBSTER_VENUE_ID;
   if (!Number.isInteger(venueId) || venueId < 0 || venueId > 0xffff) {
     throw new InputError(
