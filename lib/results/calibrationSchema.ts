@@ -3,7 +3,13 @@
  * calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow,adverse}.parquet.
  * Partition keys (v, symbol, date) live in the key, not in the files (Hive/Athena convention).
  */
-import type { TableSchema } from "./schema.ts";
+import type { ColumnDef, TableSchema } from "./schema.ts";
+
+/** A column of calibration.parquet and the record field it holds. */
+export interface CalibrationField extends ColumnDef {
+  /** Dotted path of the CalibrationRecord field (lib/calibration/types.ts), e.g. "impact.lambda". */
+  readonly field: string;
+}
 
 const PARTITIONS = [
   { name: "v", type: "string" },
@@ -11,81 +17,143 @@ const PARTITIONS = [
   { name: "date", type: "string" },
 ] as const;
 
+/**
+ * The columns of the one-row calibration.parquet, each with the CalibrationRecord field it holds (a dotted path,
+ * e.g. impact.lambda): the ONE list the writer, the reader and the Glue table read (lib/store/calibration.ts).
+ * int64 fields ending in Ns are bigints; every other field is a number.
+ */
+export const CALIBRATION_FIELDS = [
+  {
+    name: "calibration_version",
+    type: "int32",
+    doc: "version of the statistics (same as partition v)",
+    field: "version",
+  },
+  {
+    name: "session_open_ns",
+    type: "int64",
+    doc: "regular-session open 09:30 New York, ns since epoch UTC",
+    field: "sessionOpenNs",
+  },
+  {
+    name: "session_close_ns",
+    type: "int64",
+    doc: "regular-session close 16:00 New York, ns since epoch UTC",
+    field: "sessionCloseNs",
+  },
+  { name: "events", type: "int64", doc: "records replayed inside the session", field: "events" },
+  {
+    name: "session_coverage",
+    type: "float64",
+    doc: "(last - first record inside the session) / session length; ADV and profile use days >= 0.9",
+    field: "sessionCoverage",
+  },
+  {
+    name: "data_start_s",
+    type: "float64",
+    doc: "first record inside the session, seconds after the open (partial-day ADV extrapolation)",
+    field: "dataStartS",
+  },
+  {
+    name: "data_end_s",
+    type: "float64",
+    doc: "last record inside the session, seconds after the open",
+    field: "dataEndS",
+  },
+  {
+    name: "daily_volume",
+    type: "float64",
+    doc: "V_d: sum of trade sizes, all venues, session, shares",
+    field: "dailyVolume",
+  },
+  { name: "trade_count", type: "int64", doc: "trade (T) records in the session", field: "tradeCount" },
+  {
+    name: "sigma_daily",
+    type: "float64",
+    doc: "realized vol of 1-min national mid log returns, unitless/day",
+    field: "sigmaDaily",
+  },
+  {
+    name: "half_spread_usd",
+    type: "float64",
+    doc: "time-weighted mean national half-spread, dollars",
+    field: "halfSpreadUsd",
+  },
+  {
+    name: "mean_mid_usd",
+    type: "float64",
+    doc: "mean national mid over the session (1-s samples), dollars",
+    field: "meanMidUsd",
+  },
+  { name: "profile_bin_s", type: "int32", doc: "volume/spread profile bin, seconds", field: "profileBinS" },
+  { name: "impact_bin_s", type: "int32", doc: "impact-fit bin dt, seconds", field: "impact.binS" },
+  {
+    name: "lambda",
+    type: "float64",
+    doc: "propagator lambda of the best half-life, sigma units per V_d fraction",
+    field: "impact.lambda",
+  },
+  {
+    name: "half_life_s",
+    type: "float64",
+    doc: "chosen impact half-life (best R^2), seconds",
+    field: "impact.halfLifeS",
+  },
+  {
+    name: "beta_per_s",
+    type: "float64",
+    doc: "impact decay ln2 / half-life, per second",
+    field: "impact.beta",
+  },
+  { name: "impact_r2", type: "float64", doc: "uncentered R^2 of the chosen candidate", field: "impact.r2" },
+  {
+    name: "lambda_rel",
+    type: "float64",
+    doc: "lambda * sigma_d / V_d of the best half-life: relative price move per share traded",
+    field: "impact.lambdaRel",
+  },
+  {
+    name: "lambda_usd",
+    type: "float64",
+    doc: "lambda_rel * mean mid, dollars per share (diagnostic)",
+    field: "impact.lambdaUsd",
+  },
+  { name: "ofi_window_s", type: "float64", doc: "OFI look-back window w, seconds", field: "ofi.windowS" },
+  { name: "ofi_horizon_s", type: "float64", doc: "OFI forecast horizon, seconds", field: "ofi.horizonS" },
+  {
+    name: "ofi_coef_usd",
+    type: "float64",
+    doc: "mid change over the horizon per unit normalized OFI, dollars",
+    field: "ofi.coefUsd",
+  },
+  { name: "ofi_r2", type: "float64", doc: "uncentered R^2 of the OFI fit", field: "ofi.r2" },
+  { name: "ofi_n", type: "int32", doc: "OFI fit samples", field: "ofi.n" },
+  {
+    name: "ofi_avg_depth",
+    type: "float64",
+    doc: "mean level-0 depth (q_b + q_a)/2 summed over venues, shares",
+    field: "ofi.avgDepth",
+  },
+  {
+    name: "ofi_sxx",
+    type: "float64",
+    doc: "sum x^2 (x = normalized OFI), for pooling days",
+    field: "ofi.sxx",
+  },
+  {
+    name: "ofi_sxy",
+    type: "float64",
+    doc: "sum x y (y = mid change, dollars), for pooling days",
+    field: "ofi.sxy",
+  },
+  { name: "ofi_syy", type: "float64", doc: "sum y^2, dollars^2, for pooling days", field: "ofi.syy" },
+] as const satisfies readonly CalibrationField[];
+
 /** One row per symbol-day: the scalar statistics and the chosen impact model. */
 export const CALIBRATION_TABLE: TableSchema = {
   name: "calibration",
   partitions: PARTITIONS,
-  columns: [
-    { name: "calibration_version", type: "int32", doc: "version of the statistics (same as partition v)" },
-    {
-      name: "session_open_ns",
-      type: "int64",
-      doc: "regular-session open 09:30 New York, ns since epoch UTC",
-    },
-    {
-      name: "session_close_ns",
-      type: "int64",
-      doc: "regular-session close 16:00 New York, ns since epoch UTC",
-    },
-    { name: "events", type: "int64", doc: "records replayed inside the session" },
-    {
-      name: "session_coverage",
-      type: "float64",
-      doc: "(last - first record inside the session) / session length; ADV and profile use days >= 0.9",
-    },
-    {
-      name: "data_start_s",
-      type: "float64",
-      doc: "first record inside the session, seconds after the open (partial-day ADV extrapolation)",
-    },
-    { name: "data_end_s", type: "float64", doc: "last record inside the session, seconds after the open" },
-    { name: "daily_volume", type: "float64", doc: "V_d: sum of trade sizes, all venues, session, shares" },
-    { name: "trade_count", type: "int64", doc: "trade (T) records in the session" },
-    {
-      name: "sigma_daily",
-      type: "float64",
-      doc: "realized vol of 1-min national mid log returns, unitless/day",
-    },
-    { name: "half_spread_usd", type: "float64", doc: "time-weighted mean national half-spread, dollars" },
-    {
-      name: "mean_mid_usd",
-      type: "float64",
-      doc: "mean national mid over the session (1-s samples), dollars",
-    },
-    { name: "profile_bin_s", type: "int32", doc: "volume/spread profile bin, seconds" },
-    { name: "impact_bin_s", type: "int32", doc: "impact-fit bin dt, seconds" },
-    {
-      name: "lambda",
-      type: "float64",
-      doc: "propagator lambda of the best half-life, sigma units per V_d fraction",
-    },
-    { name: "half_life_s", type: "float64", doc: "chosen impact half-life (best R^2), seconds" },
-    { name: "beta_per_s", type: "float64", doc: "impact decay ln2 / half-life, per second" },
-    { name: "impact_r2", type: "float64", doc: "uncentered R^2 of the chosen candidate" },
-    {
-      name: "lambda_rel",
-      type: "float64",
-      doc: "lambda * sigma_d / V_d of the best half-life: relative price move per share traded",
-    },
-    { name: "lambda_usd", type: "float64", doc: "lambda_rel * mean mid, dollars per share (diagnostic)" },
-    { name: "ofi_window_s", type: "float64", doc: "OFI look-back window w, seconds" },
-    { name: "ofi_horizon_s", type: "float64", doc: "OFI forecast horizon, seconds" },
-    {
-      name: "ofi_coef_usd",
-      type: "float64",
-      doc: "mid change over the horizon per unit normalized OFI, dollars",
-    },
-    { name: "ofi_r2", type: "float64", doc: "uncentered R^2 of the OFI fit" },
-    { name: "ofi_n", type: "int32", doc: "OFI fit samples" },
-    {
-      name: "ofi_avg_depth",
-      type: "float64",
-      doc: "mean level-0 depth (q_b + q_a)/2 summed over venues, shares",
-    },
-    { name: "ofi_sxx", type: "float64", doc: "sum x^2 (x = normalized OFI), for pooling days" },
-    { name: "ofi_sxy", type: "float64", doc: "sum x y (y = mid change, dollars), for pooling days" },
-    { name: "ofi_syy", type: "float64", doc: "sum y^2, dollars^2, for pooling days" },
-  ],
+  columns: CALIBRATION_FIELDS,
 };
 
 /** One row per profile bin. */

@@ -114,7 +114,35 @@ function vectorOf(def: ColumnDef, values: readonly CellValue[]): arrow.Vector {
  * declared nullable whatever this batch holds, so files of one table always share one Arrow schema (files
  * are concatenated by the sweep's compaction; a column that is NULL only on some days must not change it).
  */
+/**
+ * Every row holds exactly the schema's columns: a key the schema does not have (a misspelt name would write an
+ * empty column and drop the value) or a column the row lacks (give null for "no value") is a bug, reported
+ * with the table, the row and the key.
+ */
+export function checkRowKeys(schema: TableSchema, rows: readonly Record<string, CellValue>[]): void {
+  const names = new Set(schema.columns.map((c) => c.name));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    let n = 0;
+    for (const k in row) {
+      if (!names.has(k)) {
+        throw new MsorError(
+          `result table ${schema.name}: row ${i} has the key ${k}, which is not a column (lib/results); this is a bug`,
+        );
+      }
+      n++;
+    }
+    if (n !== names.size) {
+      const missing = schema.columns.filter((c) => !(c.name in row)).map((c) => c.name);
+      throw new MsorError(
+        `result table ${schema.name}: row ${i} lacks the column(s) ${missing.join(", ")} (null is "no value"); this is a bug`,
+      );
+    }
+  }
+}
+
 export function tableFromRows(schema: TableSchema, rows: readonly Record<string, CellValue>[]): arrow.Table {
+  checkRowKeys(schema, rows);
   const cols: Record<string, arrow.Vector> = {};
   for (const def of schema.columns)
     cols[def.name] = vectorOf(

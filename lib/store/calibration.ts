@@ -19,6 +19,7 @@ import { bufferSource } from "../ports/byteSource.ts";
 import { type ObjectStore, putIfAbsent } from "../ports/objectStore.ts";
 import {
   CALIBRATION_ADVERSE_TABLE,
+  CALIBRATION_FIELDS,
   CALIBRATION_FITS_TABLE,
   CALIBRATION_OUTFLOW_TABLE,
   CALIBRATION_PROFILE_TABLE,
@@ -129,37 +130,7 @@ export async function writeCalibration(
   await put(key("venues"), await rowsToParquet(CALIBRATION_VENUES_TABLE, venues));
   await put(key("outflow"), await rowsToParquet(CALIBRATION_OUTFLOW_TABLE, outflow));
   await put(key("adverse"), await rowsToParquet(CALIBRATION_ADVERSE_TABLE, adverse));
-  const main = {
-    calibration_version: r.version,
-    session_open_ns: r.sessionOpenNs,
-    session_close_ns: r.sessionCloseNs,
-    events: r.events,
-    session_coverage: r.sessionCoverage,
-    data_start_s: r.dataStartS,
-    data_end_s: r.dataEndS,
-    daily_volume: r.dailyVolume,
-    trade_count: r.tradeCount,
-    sigma_daily: r.sigmaDaily,
-    half_spread_usd: r.halfSpreadUsd,
-    mean_mid_usd: r.meanMidUsd,
-    profile_bin_s: r.profileBinS,
-    impact_bin_s: r.impact.binS,
-    lambda: r.impact.lambda,
-    half_life_s: r.impact.halfLifeS,
-    beta_per_s: r.impact.beta,
-    impact_r2: r.impact.r2,
-    lambda_rel: r.impact.lambdaRel,
-    lambda_usd: r.impact.lambdaUsd,
-    ofi_window_s: r.ofi.windowS,
-    ofi_horizon_s: r.ofi.horizonS,
-    ofi_coef_usd: r.ofi.coefUsd,
-    ofi_r2: r.ofi.r2,
-    ofi_n: r.ofi.n,
-    ofi_avg_depth: r.ofi.avgDepth,
-    ofi_sxx: r.ofi.sxx,
-    ofi_sxy: r.ofi.sxy,
-    ofi_syy: r.ofi.syy,
-  };
+  const main = Object.fromEntries(CALIBRATION_FIELDS.map((f) => [f.name, fieldOf(r, f.field) as CellValue]));
   await put(key("calibration"), await rowsToParquet(CALIBRATION_TABLE, [main]));
 }
 
@@ -191,6 +162,21 @@ async function readColumns(
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? Number.NaN : Number(v));
+
+/** The value at a dotted path of an object (CALIBRATION_FIELDS). */
+function fieldOf(o: unknown, path: string): unknown {
+  let v = o;
+  for (const k of path.split(".")) v = (v as Record<string, unknown>)[k];
+  return v;
+}
+
+/** Set the value at a dotted path, creating the objects on the way. */
+function setField(o: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let at = o;
+  for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+  at[keys[keys.length - 1]!] = value;
+}
 
 /** Read the record of (symbol, date); NotFoundError when there is none. */
 export async function readCalibration(
@@ -279,46 +265,22 @@ export async function readCalibration(
       adverse: markoutsOf.get(`${venue}|${vSide[i]}`) ?? [],
     };
   });
+  // the scalars from their one field list; a column an older file lacks reads as NaN
+  const scalars: Record<string, unknown> = {};
+  for (const f of CALIBRATION_FIELDS) {
+    const v = main.has(f.name) ? m(f.name) : null;
+    setField(scalars, f.field, f.type === "int64" && f.field.endsWith("Ns") ? BigInt(v as bigint) : num(v));
+  }
+  const s = scalars as Pick<CalibrationRecord, "impact" | "ofi"> & Record<string, unknown>;
   return {
-    version: num(m("calibration_version")),
+    ...(scalars as Omit<CalibrationRecord, "symbol" | "date" | "impact" | "kyle" | "venues">),
     symbol,
     date,
-    sessionOpenNs: BigInt(m("session_open_ns") as bigint),
-    sessionCloseNs: BigInt(m("session_close_ns") as bigint),
-    events: num(m("events")),
-    sessionCoverage: main.has("session_coverage") ? num(m("session_coverage")) : Number.NaN,
-    dataStartS: num(m("data_start_s")),
-    dataEndS: num(m("data_end_s")),
-    dailyVolume: num(m("daily_volume")),
-    tradeCount: num(m("trade_count")),
-    sigmaDaily: num(m("sigma_daily")),
-    halfSpreadUsd: num(m("half_spread_usd")),
-    meanMidUsd: num(m("mean_mid_usd")),
-    profileBinS: num(m("profile_bin_s")),
     volumeProfile: Float64Array.from(profile.col("volume_share"), num),
     halfSpreadProfile: Float64Array.from(profile.col("half_spread_usd"), num),
-    impact: {
-      binS: num(m("impact_bin_s")),
-      candidates,
-      lambda: num(m("lambda")),
-      halfLifeS: num(m("half_life_s")),
-      beta: num(m("beta_per_s")),
-      r2: num(m("impact_r2")),
-      lambdaRel: num(m("lambda_rel")),
-      lambdaUsd: num(m("lambda_usd")),
-    },
+    impact: { ...s.impact, candidates },
     kyle,
-    ofi: {
-      windowS: num(m("ofi_window_s")),
-      horizonS: num(m("ofi_horizon_s")),
-      coefUsd: num(m("ofi_coef_usd")),
-      r2: num(m("ofi_r2")),
-      n: num(m("ofi_n")),
-      avgDepth: num(m("ofi_avg_depth")),
-      sxx: num(m("ofi_sxx")),
-      sxy: num(m("ofi_sxy")),
-      syy: num(m("ofi_syy")),
-    },
+    ofi: s.ofi,
     venues: venueStats,
-  };
+  } as CalibrationRecord;
 }

@@ -671,7 +671,8 @@ describe("data-driven sections: older results and risk controls", () => {
       const e = await store.get(resultKey(EXECUTIONS, RUN_ID, d, SYMBOL));
       await store.put(resultKey(EXECUTIONS, "oldq", d, SYMBOL), e);
       const q = await readParquetRows("q", await store.get(resultKey(TASK_QUALITY, RUN_ID, d, SYMBOL)));
-      await store.put(resultKey(TASK_QUALITY, "oldq", d, SYMBOL), await rowsToParquet(old, q));
+      const then = q.map((r) => Object.fromEntries(old.columns.map((c) => [c.name, r[c.name]])));
+      await store.put(resultKey(TASK_QUALITY, "oldq", d, SYMBOL), await rowsToParquet(old, then));
     }
     const r = await buildRunReport(store, "oldq");
     const q = section(r.html, "table-data-quality");

@@ -17,10 +17,10 @@ const T: TableSchema = {
 };
 
 describe("result schema", () => {
-  it("writes the declared columns in order; NaN and missing values are NULL; ns timestamps become us", async () => {
+  it("writes the declared columns in order; NaN and null values are NULL; ns timestamps become us", async () => {
     const bytes = await rowsToParquet(T, [
       { s: "a", n: 3, x: 1.5, b: true, ts: 2_000_000n },
-      { s: "b", n: 4n, x: Number.NaN },
+      { s: "b", n: 4n, x: Number.NaN, b: null, ts: null },
     ]);
     const src = bufferSource("t", bytes);
     const pq = await openParquet(src);
@@ -34,9 +34,20 @@ describe("result schema", () => {
   });
 
   it("refuses a fractional integer with a message, and maps types to Athena", async () => {
-    await expect(rowsToParquet(T, [{ s: "a", n: 1.5 }])).rejects.toThrow(/result column n \(int64\) got 1.5/);
+    await expect(rowsToParquet(T, [{ s: "a", n: 1.5, x: 1, b: true, ts: 0n }])).rejects.toThrow(
+      /result column n \(int64\) got 1.5/,
+    );
     expect(
       ["string", "int32", "int64", "float64", "bool", "timestamp_us"].map((c) => athenaType(c as never)),
     ).toEqual(["string", "int", "bigint", "double", "boolean", "timestamp"]);
+  });
+
+  it("refuses a row with a key the schema lacks, or without one of its columns, naming both", async () => {
+    const ok = { s: "a", n: 1, x: 1, b: true, ts: 0n };
+    await expect(rowsToParquet(T, [ok, { ...ok, misspelt: 1 }])).rejects.toThrow(
+      /result table t: row 1 has the key misspelt, which is not a column/,
+    );
+    const { x: _, ...noX } = ok;
+    await expect(rowsToParquet(T, [noX])).rejects.toThrow(/result table t: row 0 lacks the column\(s\) x/);
   });
 });

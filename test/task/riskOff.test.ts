@@ -126,7 +126,9 @@ async function hashes(specValue: unknown): Promise<Record<string, string>> {
         (c) => !RISK_COLUMNS.includes(c.name) && !(IMPACT_COLUMNS[schema.name] ?? []).includes(c.name),
       ),
     };
-    const bytes = await rowsToParquet(before, rows);
+    // the rows as they were: the columns of then only (tableFromRows refuses keys its schema lacks)
+    const then = rows.map((r) => Object.fromEntries(before.columns.map((c) => [c.name, r[c.name]])));
+    const bytes = await rowsToParquet(before, then);
     out[schema.name] = createHash("sha256").update(bytes).digest("hex");
   }
   return out;
