@@ -178,10 +178,11 @@ describe("Mbp10File: bad input gets a specific message", () => {
   it("a msor result file given as input is named as such (not guessed to be MBO), and its file is closed", async () => {
     const { EXECUTIONS } = await import("../../lib/results/tables.ts");
     const { rowsToParquet } = await import("../../lib/results/schema.ts");
+    const { rowOf } = await import("../helpers/rows.ts");
     const p = join(dir, "executions.parquet");
     writeFileSync(
       p,
-      await rowsToParquet(EXECUTIONS, [{ symbol: "X", order_id: "buy-1-10:00", strategy: "twap/market" }]),
+      await rowsToParquet(EXECUTIONS, [rowOf(EXECUTIONS, { symbol: "X", order_id: "buy-1-10:00", strategy: "twap/market" })]),
     );
     const src = await fileSource(p);
     let closed = 0;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DataFormatError } from "../../lib/core/errors.ts";
 import { writeMbp10File } from "../../lib/mbp10/writer.ts";
 import { rowsToParquet } from "../../lib/results/schema.ts";
+import { rowOf } from "../helpers/rows.ts";
 import { EXECUTIONS } from "../../lib/results/tables.ts";
 import { duckQuery } from "../helpers/duckdb.ts";
 import { fullBatch } from "../helpers/fullBatch.ts";
@@ -53,8 +54,8 @@ describe("result columns", () => {
     (await import("node:fs")).writeFileSync(
       p,
       await rowsToParquet(EXECUTIONS, [
-        { ...base, is_bps: 2 },
-        { ...base, is_bps: Number.NaN },
+        rowOf(EXECUTIONS, { ...base, is_bps: 2 }),
+        rowOf(EXECUTIONS, { ...base, is_bps: Number.NaN }),
       ]),
     );
     const rows = await duckQuery(
