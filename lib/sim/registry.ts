@@ -57,6 +57,16 @@ export interface ImpactModelEntry {
   make(p: ImpactOverlayParams): ImpactOverlay;
 }
 
+/** An impact model resolved by name once per task (a strategy instance carries it as `overlay`). */
+export interface ImpactModel extends ImpactModelEntry {
+  readonly name: string;
+}
+
+/** The entry of `name` with its name (an InputError listing the known models when there is none). */
+export function impactModel(name: string): ImpactModel {
+  return { name, ...IMPACT_MODELS.get(name) };
+}
+
 export const IMPACT_MODELS = new Registry<ImpactModelEntry>("impact model")
   .register("none", { description: "pure replay, no own impact (a lower bound on cost)", make: noImpact })
   .register(

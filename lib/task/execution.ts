@@ -173,7 +173,7 @@ export class ParentExecution extends ParentRecord {
     // q_ref of the sqrt overlay: 1% of ADV (docs/models.md 6.6), the same for every parent and strategy
     this.impact.start(
       impact,
-      this.strategy.impactModel ?? "none",
+      this.strategy.overlay,
       SQRT_REF_ADV_SHARE * this.ctx.advShares,
       this.ctx.sim,
       this.owner,

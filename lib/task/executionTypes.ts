@@ -9,6 +9,7 @@ import type { AlphaModel } from "../alpha/types.ts";
 import type { OutflowDistribution, RouterParams } from "../router/index.ts";
 import type { ImpactParams, Scheduler } from "../schedule/index.ts";
 import type { ExecutionSim } from "../sim/index.ts";
+import type { ImpactModel } from "../sim/registry.ts";
 import type { Fill } from "../sim/types.ts";
 import type { Tape } from "./tape.ts";
 import type { TimerQueue } from "./timers.ts";
@@ -47,8 +48,8 @@ export interface StrategyInstance {
   readonly exec: "market" | "sor";
   readonly params: Record<string, unknown>;
   readonly alpha: AlphaModel;
-  /** Own-impact overlay model (lib/sim/registry.ts IMPACT_MODELS); absent = "none" (the pure replay). */
-  readonly impactModel?: string;
+  /** Own-impact overlay model (lib/sim/registry.ts IMPACT_MODELS, resolved once per task); "none" = the pure replay. */
+  readonly overlay: ImpactModel;
   /** The schedule of one parent order, given the impact parameters in dollars at its arrival. */
   readonly makeScheduler: (order: ParentOrder, impact: ImpactParams) => Scheduler;
 }

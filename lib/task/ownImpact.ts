@@ -8,7 +8,7 @@
 
 import { type ImpactParams, ImpactState } from "../schedule/index.ts";
 import { type ExecutionSim, type ImpactOverlay, OwnerPricing } from "../sim/index.ts";
-import { IMPACT_MODELS } from "../sim/registry.ts";
+import type { ImpactModel } from "../sim/registry.ts";
 
 export class ParentImpact {
   private state: ImpactState | undefined;
@@ -23,21 +23,21 @@ export class ParentImpact {
   }
 
   /**
-   * At t0: the impact state with the parent's parameters, and the overlay of `model` (lib/sim/registry.ts
-   * IMPACT_MODELS) whose reference size q_ref (the sqrt law's) is `qRefShares`, handed to `sim` to price the
+   * At t0: the impact state with the parent's parameters, and the overlay of `model` (resolved from
+   * lib/sim/registry.ts IMPACT_MODELS once per task) whose reference size q_ref (the sqrt law's) is `qRefShares`, handed to `sim` to price the
    * fills of `owner` (a parent on `side`); `none` leaves the replay as it is.
    */
   start(
     impact: ImpactParams,
-    model: string,
+    model: ImpactModel,
     qRefShares: number,
     sim: ExecutionSim,
     owner: number,
     side: 1 | -1,
   ): void {
     this.state = new ImpactState(impact);
-    this.overlay = IMPACT_MODELS.get(model).make({ ...impact, qRefShares });
-    if (model !== "none") {
+    this.overlay = model.make({ ...impact, qRefShares });
+    if (model.name !== "none") {
       this.pricing = new OwnerPricing(this.overlay, side);
       sim.setPricing(owner, this.pricing);
     }

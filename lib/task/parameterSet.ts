@@ -15,6 +15,7 @@ import type { OutflowDistribution } from "../router/index.ts";
 import { venueOutflow } from "../router/venues.ts";
 import type { ImpactParams } from "../schedule/index.ts";
 import type { ExecutionSim } from "../sim/index.ts";
+import { impactModel } from "../sim/registry.ts";
 import type { TaskConfig } from "./config.ts";
 import type {
   ExecutionContext,
@@ -150,7 +151,8 @@ export function strategyInstances(
   forecastVolume: ExecutionContext["forecastVolume"],
 ): StrategyInstance[] {
   const impactGrid = spec.sim.impact.length > 1;
-  return spec.sim.impact.flatMap((impactModel) =>
+  // each impact model looked up once for the task, not per parent order
+  return spec.sim.impact.map(impactModel).flatMap((overlay) =>
     spec.strategies.map((s) => {
       const alphaKind = alphaKindOf(s);
       const label = strategyLabel(s);
@@ -159,13 +161,13 @@ export function strategyInstances(
         // an override set shows in the label (e.g. "ow/market/lambda_scale=2"), then the impact model of a
         // grid; the random stream stays the strategy's, so parameter sets and impact models are compared
         // on the same router draws
-        label: impactGrid ? `${setLabel}/impact=${impactModel}` : setLabel,
+        label: impactGrid ? `${setLabel}/impact=${overlay.name}` : setLabel,
         seedLabel: label,
         name: s.strategy,
         exec: s.exec,
         params: { ...s },
         alpha: alphaOf(alphaKind),
-        impactModel,
+        overlay,
         makeScheduler: (order: ParentOrder, impact: ImpactParams) =>
           makeScheduler(s, impact, spec, order, forecastVolume),
       };

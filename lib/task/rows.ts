@@ -129,7 +129,7 @@ export function resultRows(a: {
       params: JSON.stringify(e.strategy.params),
       alpha_model: alphaModel,
       look_ahead: e.strategy.alpha.lookAhead,
-      impact_model: e.strategy.impactModel ?? "none",
+      impact_model: e.strategy.overlay.name,
       calibration_source: p.source,
       calibration_dates: p.dates.join(","),
       overridden: (p.overridden ?? []).join(","),

@@ -2,11 +2,13 @@
  * One TWAP parent order driven as runTask drives it (timers, halts, the simulator, the tape) on hand-built
  * books of one venue: the harness of the ParentExecution and risk-control tests.
  */
+
 import { exponentialOutflow } from "../../lib/router/outflow.ts";
 import type { ImpactParams } from "../../lib/schedule/types.ts";
 import { ExecutionSim } from "../../lib/sim/executionSim.ts";
 import { flatFees } from "../../lib/sim/fees.ts";
 import { riskAverse } from "../../lib/sim/queueModels.ts";
+import { impactModel } from "../../lib/sim/registry.ts";
 import {
   type ExecutionContext,
   ParentExecution,
@@ -102,6 +104,7 @@ export function runTwapParent(
     exec,
     params: {},
     alpha: { kind: "none", lookAhead: false, onRecord() {}, forecast: () => ({ moveUsd: 0, timescaleS: 0 }) },
+    overlay: impactModel("none"),
     makeScheduler: (o: ParentOrder, impact: ImpactParams) =>
       makeScheduler({ strategy: "twap", exec }, impact, { decision_interval_s: 1 }, o, () => 1000),
   };
