@@ -4,6 +4,7 @@
  * its factory and one `register` line below.
  */
 import { Registry } from "../core/registry.ts";
+import type { MboFeed } from "../mbo/schema.ts";
 import {
   type ImpactOverlay,
   type ImpactOverlayParams,
@@ -11,13 +12,21 @@ import {
   noImpact,
   sqrtImpact,
 } from "./impactOverlay.ts";
+import { l3FifoQueue, requireMboFeed } from "./l3Queue.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
 import { logProbQueue, probQueue, riskAverse } from "./queueModels.ts";
 import type { QueueModel } from "./types.ts";
 
+/** What a queue model may be built from: the MBO records behind the replay when the input is MBO. */
+export interface QueueModelContext {
+  readonly mbo?: MboFeed | undefined;
+}
+
 export interface QueueModelEntry {
   readonly description: string;
-  make(): QueueModel;
+  /** The model reads order-level (MBO) input: refused on MBP-10. */
+  readonly needsMbo?: boolean;
+  make(ctx?: QueueModelContext): QueueModel;
 }
 
 export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
@@ -29,7 +38,12 @@ export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
     { isDefault: true },
   )
   .register("prob3", { description: "probabilistic queue, power n = 3", make: () => probQueue(3) })
-  .register("log_prob", { description: "probabilistic queue, log function", make: logProbQueue });
+  .register("log_prob", { description: "probabilistic queue, log function", make: logProbQueue })
+  .register("l3_fifo", {
+    description: "exact FIFO queue position from MBO input (order-level data; docs/models.md 6.7)",
+    needsMbo: true,
+    make: (ctx) => l3FifoQueue(requireMboFeed(ctx?.mbo)),
+  });
 
 /** Parameters a latency model is built from (the spec's sim section). */
 export interface LatencyParams {

@@ -19,9 +19,11 @@ import type { DayCalibration, MidPath } from "../calibration/types.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
 import { regularSession } from "../core/session.ts";
+import { MboReplayStream } from "../importers/mbo/replayStream.ts";
+import type { MboFeed } from "../mbo/schema.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
-import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
+import { Mbp10Stream, type ReplayStream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
@@ -52,12 +54,20 @@ import { TimerQueue } from "./timers.ts";
 // resolveParentOrders lived here: re-exported for its importers
 export { resolveParentOrders } from "./parameterSet.ts";
 
+/** The kind of a task's input files. */
+export type InputFormat = "mbp10" | "mbo";
+
 export interface TaskInput {
   readonly runId: string;
   readonly symbol: string;
   readonly date: string;
-  /** The day's MBP-10 inputs (one per venue, or one multi-publisher file). */
+  /** The day's MBP-10 inputs (one per venue, or one multi-publisher file), or its one MBO file (`format`). */
   readonly sources: readonly (ByteSource | StreamInput)[];
+  /**
+   * mbp10 (default) or mbo: one MBO Parquet file, replayed as the MBP-10 derived from it with its records fed
+   * to the queue model (l3_fifo follows the real FIFO queues; docs/models.md 6.7).
+   */
+  readonly format?: InputFormat;
   readonly spec: TaskConfig;
   /** Where prior-day calibrations are read and this day's is written (calibration/v=.../...). */
   readonly calibrationStore: ObjectStore;
@@ -97,8 +107,35 @@ function keepOpen(sources: TaskInput["sources"]): (ByteSource | StreamInput)[] {
   });
 }
 
+/** The replay stream of a task's inputs and, for MBO input, the MBO records behind it (l3_fifo's feed). */
+async function openReplay(
+  input: TaskInput,
+  sources: readonly (ByteSource | StreamInput)[],
+  releaseBatches: boolean,
+): Promise<{ stream: ReplayStream; mbo: MboFeed | undefined }> {
+  if (input.format === "mbo") {
+    if (sources.length !== 1) {
+      await closeSources(sources);
+      throw new InputError(
+        `${input.symbol} ${input.date}: MBO input is one file per symbol-day (got ${sources.length}); give one MBO Parquet file`,
+      );
+    }
+    const s = sources[0]!;
+    const stream = await MboReplayStream.open("source" in s ? s.source : s, input.symbol);
+    return { stream, mbo: stream };
+  }
+  // every batch is done with when the next is asked for (the books settle at each batch end), so a decode
+  // thread may take its buffers back then (Mbp10OpenOptions.releaseBatches)
+  const stream = await Mbp10Stream.open(
+    releaseBatches
+      ? sources.map((s) => ({ ...("source" in s ? s : { source: s }), releaseBatches }))
+      : sources,
+  );
+  return { stream, mbo: undefined };
+}
+
 async function recordMidPath(input: TaskInput): Promise<MidPath> {
-  const stream = await Mbp10Stream.open(keepOpen(input.sources));
+  const { stream } = await openReplay(input, keepOpen(input.sources), false);
   try {
     const cal = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     for await (const b of stream.batches()) cal.observe(b);
@@ -235,11 +272,16 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     throw e;
   }
 
-  // every batch is done with when the next is asked for (the books settle at each batch end), so a decode
-  // thread may take its buffers back then (Mbp10OpenOptions.releaseBatches)
-  const stream = await Mbp10Stream.open(
-    input.sources.map((s) => ({ ...("source" in s ? s : { source: s }), releaseBatches: true })),
-  );
+  const queueEntry = QUEUE_MODELS.get(spec.sim.queue_model);
+  if (queueEntry.needsMbo && input.format !== "mbo") {
+    await closeSources(input.sources);
+    throw new InputError(
+      `${input.symbol} ${input.date}: sim.queue_model ${spec.sim.queue_model} needs MBO input (order-level data) but ` +
+        "this task's input is MBP-10; backtest an MBO Parquet file (`msor import dbn FILE.mbo.dbn.zst --out " +
+        "FILE.mbo.parquet`) or choose an L2 queue model (risk_averse, prob1, prob2, prob3, log_prob)",
+    );
+  }
+  const { stream, mbo } = await openReplay(input, input.sources, true);
   try {
     const session = regularSession(input.date);
     const timers = new TimerQueue(session.openNs);
@@ -249,7 +291,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       maxVenues: MAX_VENUES,
       levels: stream.levels,
       latency: LATENCY_MODELS.get(spec.sim.latency_model).make({ latencyMs: spec.sim.latency_ms }),
-      queueModel: QUEUE_MODELS.get(spec.sim.queue_model).make(),
+      queueModel: queueEntry.make({ mbo }),
       fees: flatFees(spec.fees.taker_fee_usd, spec.fees.maker_rebate_usd),
       onFill: (f) => executions[f.owner]!.onFill(f),
     });
