@@ -10,7 +10,10 @@
 import { InputError } from "../core/errors.ts";
 import { validateSymbol } from "../core/ids.ts";
 import { newYorkDate } from "../core/session.ts";
+import { isMboParquet } from "../importers/mbo/replayStream.ts";
+import { mboIdentity } from "../mbo/reader.ts";
 import { Mbp10File } from "../mbp10/reader.ts";
+import type { InputFormat } from "../mbp10/stream.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { fileSource } from "../ports/fileSource.ts";
 import { LocalObjectStore } from "../ports/localObjectStore.ts";
@@ -21,6 +24,7 @@ import {
   summarizeStrategies,
 } from "../report/strategySummary.ts";
 import type { CellValue } from "../results/schema.ts";
+import { QUEUE_MODELS } from "../sim/registry.ts";
 import type { TaskSpec } from "../spec/taskSpec.ts";
 import { writeCalibration } from "../store/calibration.ts";
 import { loadCalibrationParams } from "../store/lookback.ts";
@@ -32,26 +36,47 @@ export interface DayInput {
   readonly symbol: string;
   readonly date: string;
   readonly paths: string[];
+  /** mbp10 (one file per venue, or one multi-publisher file) or mbo (one MBO file). */
+  readonly format: InputFormat;
+}
+
+/** Symbol (symbol column), first ts_recv and format of one input file. */
+async function identify(
+  p: string,
+): Promise<{ symbol: string | undefined; firstTsNs: bigint; format: InputFormat }> {
+  const src = await fileSource(p);
+  try {
+    if (await isMboParquet(src)) return { ...(await mboIdentity(src)), format: "mbo" };
+  } finally {
+    await src.close?.();
+  }
+  const f = await Mbp10File.open(await fileSource(p));
+  try {
+    return { ...(await f.identity()), format: "mbp10" };
+  } finally {
+    await f.close();
+  }
 }
 
 /** Group files into symbol-days from their contents (symbol column, first ts_recv in New York). */
 export async function groupInputs(paths: readonly string[], symbolOverride?: string): Promise<DayInput[]> {
   const days = new Map<string, DayInput>();
   for (const p of paths) {
-    const f = await Mbp10File.open(await fileSource(p));
-    try {
-      const id = await f.identity();
-      const symbol = symbolOverride ?? id.symbol;
-      if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
-      validateSymbol(symbol);
-      const date = newYorkDate(id.firstTsNs);
-      const key = `${symbol}|${date}`;
-      const d = days.get(key) ?? { symbol, date, paths: [] };
-      d.paths.push(p);
-      days.set(key, d);
-    } finally {
-      await f.close();
+    const id = await identify(p);
+    const symbol = symbolOverride ?? id.symbol;
+    if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
+    validateSymbol(symbol);
+    const date = newYorkDate(id.firstTsNs);
+    const key = `${symbol}|${date}`;
+    const d = days.get(key) ?? { symbol, date, paths: [], format: id.format };
+    if (d.format !== id.format || (d.format === "mbo" && d.paths.length > 0)) {
+      throw new InputError(
+        `${p} and ${d.paths[0]} are both ${symbol} ${date}; an MBO file is the whole symbol-day (not merged with ` +
+          "other files): backtest the MBO file or the MBP-10 files, not both",
+      );
     }
+    d.paths.push(p);
+    days.set(key, d);
   }
   return [...days.values()].sort((a, b) => a.symbol.localeCompare(b.symbol) || a.date.localeCompare(b.date));
 }
@@ -112,6 +137,14 @@ export async function runLocalBacktest(a: {
 }): Promise<BacktestSummary> {
   const store = new LocalObjectStore(a.outDir);
   const days = await groupInputs(a.paths, a.symbol);
+  const mbp10Day = days.find((d) => d.format !== "mbo");
+  if (QUEUE_MODELS.get(a.spec.sim.queue_model).needsMbo && mbp10Day) {
+    throw new InputError(
+      `sim.queue_model ${a.spec.sim.queue_model} needs MBO input (order-level data), but ${mbp10Day.paths.join(", ")} ` +
+        `(${mbp10Day.symbol} ${mbp10Day.date}) is MBP-10; backtest MBO Parquet files (\`msor import dbn FILE.mbo.dbn.zst ` +
+        "--out FILE.mbo.parquet`) or choose an L2 queue model (risk_averse, prob1, prob2, prob3, log_prob)",
+    );
+  }
   const executions: Record<string, CellValue>[] = [];
   const dayRows: BacktestSummary["days"] = [];
   for (const [i, d] of days.entries()) {
@@ -122,7 +155,11 @@ export async function runLocalBacktest(a: {
         maxAgeDays: a.spec.calibration.max_age_days,
       });
       if (prior.source === "default") {
-        const record = await calibrateDay(await openAll(d.paths), { symbol: d.symbol, date: d.date });
+        const record = await calibrateDay(await openAll(d.paths), {
+          symbol: d.symbol,
+          date: d.date,
+          format: d.format,
+        });
         await writeCalibration(store, record);
         dayRows.push({
           symbol: d.symbol,
@@ -148,6 +185,7 @@ export async function runLocalBacktest(a: {
       symbol: d.symbol,
       date: d.date,
       sources: await openAll(d.paths),
+      format: d.format,
       spec: a.spec,
       calibrationStore: store,
       ...(a.onProgress ? { onProgress: a.onProgress } : {}),

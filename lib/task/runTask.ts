@@ -19,11 +19,9 @@ import type { DayCalibration, MidPath } from "../calibration/types.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
 import { regularSession } from "../core/session.ts";
-import { MboReplayStream } from "../importers/mbo/replayStream.ts";
-import type { MboFeed } from "../mbo/schema.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
-import { Mbp10Stream, type ReplayStream, type StreamInput } from "../mbp10/stream.ts";
+import type { InputFormat, StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
@@ -46,16 +44,16 @@ import {
   riskControlsOf,
   strategyInstances,
 } from "./parameterSet.ts";
+import { closeSources, openReplay } from "./replayInput.ts";
 import { resultRows, type TaskRows } from "./rows.ts";
 import { alphaOf as alphaKindOf } from "./strategies.ts";
 import { Tape } from "./tape.ts";
 import { TimerQueue } from "./timers.ts";
 
+export type { InputFormat } from "../mbp10/stream.ts";
+
 // resolveParentOrders lived here: re-exported for its importers
 export { resolveParentOrders } from "./parameterSet.ts";
-
-/** The kind of a task's input files. */
-export type InputFormat = "mbp10" | "mbo";
 
 export interface TaskInput {
   readonly runId: string;
@@ -107,35 +105,8 @@ function keepOpen(sources: TaskInput["sources"]): (ByteSource | StreamInput)[] {
   });
 }
 
-/** The replay stream of a task's inputs and, for MBO input, the MBO records behind it (l3_fifo's feed). */
-async function openReplay(
-  input: TaskInput,
-  sources: readonly (ByteSource | StreamInput)[],
-  releaseBatches: boolean,
-): Promise<{ stream: ReplayStream; mbo: MboFeed | undefined }> {
-  if (input.format === "mbo") {
-    if (sources.length !== 1) {
-      await closeSources(sources);
-      throw new InputError(
-        `${input.symbol} ${input.date}: MBO input is one file per symbol-day (got ${sources.length}); give one MBO Parquet file`,
-      );
-    }
-    const s = sources[0]!;
-    const stream = await MboReplayStream.open("source" in s ? s.source : s, input.symbol);
-    return { stream, mbo: stream };
-  }
-  // every batch is done with when the next is asked for (the books settle at each batch end), so a decode
-  // thread may take its buffers back then (Mbp10OpenOptions.releaseBatches)
-  const stream = await Mbp10Stream.open(
-    releaseBatches
-      ? sources.map((s) => ({ ...("source" in s ? s : { source: s }), releaseBatches }))
-      : sources,
-  );
-  return { stream, mbo: undefined };
-}
-
 async function recordMidPath(input: TaskInput): Promise<MidPath> {
-  const { stream } = await openReplay(input, keepOpen(input.sources), false);
+  const { stream } = await openReplay(keepOpen(input.sources), { ...input, releaseBatches: false });
   try {
     const cal = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     for await (const b of stream.batches()) cal.observe(b);
@@ -242,9 +213,6 @@ function sampleMids(timers: TimerQueue, tape: Tape, sim: ExecutionSim, fromNs: b
 }
 
 /** Close the task's inputs (an error before the stream that owns them was opened). */
-async function closeSources(sources: TaskInput["sources"]): Promise<void> {
-  await Promise.all(sources.map((s) => ("source" in s ? s.source : s).close?.()));
-}
 
 export async function runTask(input: TaskInput): Promise<TaskResult> {
   const { spec } = input;
@@ -281,7 +249,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         "FILE.mbo.parquet`) or choose an L2 queue model (risk_averse, prob1, prob2, prob3, log_prob)",
     );
   }
-  const { stream, mbo } = await openReplay(input, input.sources, true);
+  const { stream, mbo } = await openReplay(input.sources, { ...input, releaseBatches: true });
   try {
     const session = regularSession(input.date);
     const timers = new TimerQueue(session.openNs);

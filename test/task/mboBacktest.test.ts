@@ -3,7 +3,7 @@
  * runTask with sim.queue_model l3_fifo (the exact FIFO queue) and with prob2 on the same records' derived MBP-10.
  * The session calendar is the equity one (09:30-16:00 New York) and the fixture is the first 30 minutes of a
  * Globex evening session (18:00 New York), so the test moves the records' clock 16 hours later (10:00 the next
- * day); the order-level content is untouched.
+ * day; the book snapshot, stamped midnight UTC, to the open first); the order-level content is untouched.
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { writeImport } from "../../lib/importers/output.ts";
 import { readMboBatches } from "../../lib/mbo/reader.ts";
 import type { MboBatch } from "../../lib/mbo/schema.ts";
 import { writeMboFile } from "../../lib/mbo/writer.ts";
+import { runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
@@ -47,10 +48,12 @@ async function rewrite(from: string, to: string, edit: (b: MboBatch) => void): P
   }
 }
 
+/** The session opens at 23:00 UTC; the snapshot before it is stamped midnight UTC: it moves to the open. */
+const OPEN_NS = 1_703_545_200_000_000_000n;
 const later = (b: MboBatch) => {
   for (let i = 0; i < b.length; i++) {
-    b.tsRecv[i]! += SHIFT_NS;
-    b.tsEvent[i]! += SHIFT_NS;
+    b.tsRecv[i] = (b.tsRecv[i]! < OPEN_NS ? OPEN_NS : b.tsRecv[i]!) + SHIFT_NS;
+    b.tsEvent[i] = (b.tsEvent[i]! < OPEN_NS ? OPEN_NS : b.tsEvent[i]!) + SHIFT_NS;
   }
 };
 /** Mirror image: p -> 9600 - p, bids <-> asks (aggressor sides too). */
@@ -137,7 +140,31 @@ describe.runIf(HAVE)("l3_fifo backtest on the real ESH4 MBO", () => {
     await expect(run(mbp10, "mbp10", "l3_fifo", "refused")).rejects.toThrow(
       /l3_fifo needs MBO input.*msor import dbn/,
     );
+    // msor backtest refuses before any work
+    await expect(
+      runLocalBacktest({
+        paths: [mbo, mbp10].slice(1),
+        spec: spec("l3_fifo"),
+        outDir: path.join(dir, "bt-refused"),
+        runId: "r",
+        includeUncalibrated: true,
+      }),
+    ).rejects.toThrow(/l3_fifo needs MBO input.*esh4\.mbp10\.parquet.*is MBP-10/);
   });
+
+  it("msor backtest tells an MBO file by its columns and replays it (the same rows as runTask)", async () => {
+    await ready;
+    const bt = await runLocalBacktest({
+      paths: [mbo],
+      spec: spec("l3_fifo"),
+      outDir: path.join(dir, "bt"),
+      runId: "mbo",
+      includeUncalibrated: true,
+    });
+    expect(bt.days.map((d) => [d.symbol, d.date, d.warm_up])).toEqual([["ESH4", DATE, false]]);
+    const direct = await run(mbo, "mbo", "l3_fifo", "direct");
+    expect(bt.executions.map(({ date: _, ...e }) => e)).toEqual(direct.executions);
+  }, 120_000);
 
   it("buy mirrors sell: a buy on the mirrored book is the sell on the original", async () => {
     await ready;
