@@ -11,13 +11,18 @@
  * line: there is nothing to record it under.
  */
 import { classifyError, errorMessage, NotFoundError } from "../core/errors.ts";
+import { readMboBatches } from "../mbo/reader.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { putIfAbsent } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
+import type { CellValue } from "../results/schema.ts";
+import { queueCheck } from "../sim/queueCheck.ts";
+import { type QueueCheckSpec, queueCheckWindow } from "../spec/queueCheckSpec.ts";
 import { inputKeys, type ResolvedInput } from "../spec/sweepSpec.ts";
 import { calibrationExists, writeCalibration } from "../store/calibration.ts";
 import { stagingResultKey, taskMarkerKey } from "../store/keys.ts";
+import { queueCheckRows, writeQueueCheck } from "../store/queueCheck.ts";
 import { writeTaskResults } from "../store/results.ts";
 import { calibrateDay } from "../task/calibrateDay.ts";
 import { runTask } from "../task/runTask.ts";
@@ -74,6 +79,37 @@ function keepExistingCalibrations(store: ObjectStore): ObjectStore {
   };
 }
 
+/**
+ * The queue check of one MBO symbol-day (docs/models.md 6.7) as queue_check rows: its file read twice (the span,
+ * then the replay), from the input store.
+ */
+async function queueCheckTask(
+  inputStore: ObjectStore,
+  manifest: Manifest,
+  symbol: string,
+  date: string,
+  q: QueueCheckSpec,
+): Promise<Record<string, CellValue>[]> {
+  const [key] = inputKeys(manifest.input, symbol, date);
+  const opened: ByteSource[] = [];
+  try {
+    const seed = q.seed ?? 1;
+    const accept = queueCheckWindow(q);
+    const r = await queueCheck(
+      () =>
+        (async function* () {
+          const src = await inputStore.byteSource(key!);
+          opened.push(src);
+          yield* readMboBatches(src, symbol);
+        })(),
+      { orders: q.orders, tauS: q.tau_s, seed, ...(accept ? { accept } : {}) },
+    );
+    return queueCheckRows(r, symbol, seed);
+  } finally {
+    for (const s of opened) await s.close?.();
+  }
+}
+
 /** A worker bound to its stores and queue; caches manifests across messages (a warm Lambda, a thread). */
 export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<WorkerResult> {
   const manifests = new Map<string, Promise<Manifest>>();
@@ -119,8 +155,9 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
     try {
       for (const key of inputKeys(manifest.input, m.symbol, m.date))
         sources.push(await inputStore.byteSource(key));
+      const format = manifest.input.format ?? "mbp10";
       if (m.wave === 1) {
-        const record = await calibrateDay(sources, { symbol: m.symbol, date: m.date });
+        const record = await calibrateDay(sources, { symbol: m.symbol, date: m.date, format });
         await writeCalibration(deps.store, record);
         return { run_id: m.run_id, task_id: m.task_id, outcome: "ok" };
       }
@@ -129,12 +166,17 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
         symbol: m.symbol,
         date: m.date,
         sources,
+        format,
         spec: manifest.backtest,
         calibrationStore: keepExistingCalibrations(deps.store),
         // wave 1 wrote this day's record (unless its task failed): do not compute it a second time
         calibrate: !(await calibrationExists(deps.store, m.symbol, m.date)),
       });
       await writeTaskResults(deps.store, m.run_id, m.date, m.symbol, r, stagingResultKey);
+      if (manifest.queue_check && format === "mbo") {
+        const rows = await queueCheckTask(inputStore, manifest, m.symbol, m.date, manifest.queue_check);
+        await writeQueueCheck(deps.store, m.run_id, m.date, m.symbol, rows, stagingResultKey);
+      }
       return {
         run_id: m.run_id,
         task_id: m.task_id,

@@ -24,6 +24,11 @@ export const QUEUE_CHECK: TableSchema = {
       type: "bool",
       doc: "true on the prob(n) row with the smallest |mean signed error|",
     },
+    {
+      name: "best_model",
+      type: "bool",
+      doc: "true on the L2 model row (risk_averse, log_prob or a prob(n)) with the smallest |mean signed error|",
+    },
     { name: "orders", type: "int32", doc: "hypothetical 1-lot orders placed at the best (both sides)" },
     { name: "seed", type: "int64", doc: "seed of the placement times" },
     { name: "tau_s", type: "float64", doc: "horizon tau, seconds; fill times are censored at tau" },
