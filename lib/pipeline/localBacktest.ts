@@ -117,6 +117,9 @@ export interface BacktestSummary {
     max_gap_s: number;
     /** Book levels per side in the data. */
     book_levels: number;
+    /** sim.queue_model calibrated only: the model the day used (calibrated: NAME) and why. */
+    queue_model?: string;
+    queue_reason?: string;
   }[];
   readonly strategies: StrategySummary[];
   /** Routing gain (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none), paired per parent order. */
@@ -209,6 +212,9 @@ export async function runLocalBacktest(a: {
       rows: r.quality.rows,
       max_gap_s: Number(r.taskQuality[0]?.max_gap_s ?? Number.NaN),
       book_levels: Number(r.taskQuality[0]?.book_levels ?? Number.NaN),
+      ...(a.spec.sim.queue_model === "calibrated"
+        ? { queue_model: r.queueModel.name, queue_reason: r.queueModel.reason ?? "" }
+        : {}),
     });
   }
   return {

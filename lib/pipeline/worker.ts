@@ -79,37 +79,6 @@ function keepExistingCalibrations(store: ObjectStore): ObjectStore {
   };
 }
 
-/**
- * The queue check of one MBO symbol-day (docs/models.md 6.7) as queue_check rows: its file read twice (the span,
- * then the replay), from the input store.
- */
-async function queueCheckTask(
-  inputStore: ObjectStore,
-  manifest: Manifest,
-  symbol: string,
-  date: string,
-  q: QueueCheckSpec,
-): Promise<Record<string, CellValue>[]> {
-  const [key] = inputKeys(manifest.input, symbol, date);
-  const opened: ByteSource[] = [];
-  try {
-    const seed = q.seed ?? 1;
-    const accept = queueCheckWindow(q);
-    const r = await queueCheck(
-      () =>
-        (async function* () {
-          const src = await inputStore.byteSource(key!);
-          opened.push(src);
-          yield* readMboBatches(src, symbol);
-        })(),
-      { orders: q.orders, tauS: q.tau_s, seed, ...(accept ? { accept } : {}) },
-    );
-    return queueCheckRows(r, symbol, seed);
-  } finally {
-    for (const s of opened) await s.close?.();
-  }
-}
-
 /** A worker bound to its stores and queue; caches manifests across messages (a warm Lambda, a thread). */
 export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<WorkerResult> {
   const manifests = new Map<string, Promise<Manifest>>();
@@ -156,8 +125,21 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
       for (const key of inputKeys(manifest.input, m.symbol, m.date))
         sources.push(await inputStore.byteSource(key));
       const format = manifest.input.format ?? "mbp10";
+      // MBO days: the spec's queue check (its rows for the queue_check table, its choice for the record)
+      const q = format === "mbo" ? manifest.queue_check : undefined;
+      const queueSettings = q && {
+        orders: q.orders,
+        tauS: q.tau_s,
+        seed: q.seed ?? 1,
+        accept: queueCheckWindow(q),
+      };
       if (m.wave === 1) {
-        const record = await calibrateDay(sources, { symbol: m.symbol, date: m.date, format });
+        const record = await calibrateDay(sources, {
+          symbol: m.symbol,
+          date: m.date,
+          format,
+          ...(queueSettings ? { queueCheck: queueSettings } : {}),
+        });
         await writeCalibration(deps.store, record);
         return { run_id: m.run_id, task_id: m.task_id, outcome: "ok" };
       }
@@ -167,14 +149,15 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
         date: m.date,
         sources,
         format,
+        ...(queueSettings ? { queueCheck: queueSettings } : {}),
         spec: manifest.backtest,
         calibrationStore: keepExistingCalibrations(deps.store),
         // wave 1 wrote this day's record (unless its task failed): do not compute it a second time
         calibrate: !(await calibrationExists(deps.store, m.symbol, m.date)),
       });
       await writeTaskResults(deps.store, m.run_id, m.date, m.symbol, r, stagingResultKey);
-      if (manifest.queue_check && format === "mbo") {
-        const rows = await queueCheckTask(inputStore, manifest, m.symbol, m.date, manifest.queue_check);
+      if (manifest.queue_check && r.queueCheck) {
+        const rows = queueCheckRows(r.queueCheck, m.symbol, queueSettings!.seed);
         await writeQueueCheck(deps.store, m.run_id, m.date, m.symbol, rows, stagingResultKey);
       }
       return {

@@ -85,6 +85,23 @@ export const CALIBRATION_TABLE: TableSchema = {
     { name: "ofi_sxx", type: "float64", doc: "sum x^2 (x = normalized OFI), for pooling days" },
     { name: "ofi_sxy", type: "float64", doc: "sum x y (y = mid change, dollars), for pooling days" },
     { name: "ofi_syy", type: "float64", doc: "sum y^2, dollars^2, for pooling days" },
+    {
+      name: "queue_model",
+      type: "string",
+      doc: "MBO days: the L2 queue model closest to the exact FIFO queue (queue check, docs/models.md 6.7); NULL otherwise",
+    },
+    {
+      name: "queue_power",
+      type: "float64",
+      doc: "MBO days: the best-fitting power n of prob(n); NULL otherwise",
+    },
+    {
+      name: "queue_error_s",
+      type: "float64",
+      doc: "MBO days: the chosen model's mean signed fill-time error, seconds (> 0: fills late)",
+    },
+    { name: "queue_orders", type: "int32", doc: "MBO days: hypothetical orders of the queue check" },
+    { name: "queue_tau_s", type: "float64", doc: "MBO days: horizon tau of the queue check, seconds" },
   ],
 };
 

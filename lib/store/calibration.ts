@@ -148,6 +148,11 @@ export async function writeCalibration(store: ObjectStore, r: CalibrationRecord)
     ofi_sxx: r.ofi.sxx,
     ofi_sxy: r.ofi.sxy,
     ofi_syy: r.ofi.syy,
+    queue_model: r.queue?.model ?? null,
+    queue_power: r.queue && Number.isFinite(r.queue.power) ? r.queue.power : null,
+    queue_error_s: r.queue?.errorS ?? null,
+    queue_orders: r.queue?.orders ?? null,
+    queue_tau_s: r.queue?.tauS ?? null,
   };
   await store.put(key("calibration"), await rowsToParquet(CALIBRATION_TABLE, [main]));
 }
@@ -268,6 +273,18 @@ export async function readCalibration(
       adverse: markoutsOf.get(`${venue}|${vSide[i]}`) ?? [],
     };
   });
+  // the queue check's choice: MBO days of records with the columns (written since issue 27.3)
+  const queueModel = main.has("queue_model") ? m("queue_model") : null;
+  const queue =
+    typeof queueModel === "string" && queueModel !== ""
+      ? {
+          model: queueModel,
+          power: num(m("queue_power")),
+          errorS: num(m("queue_error_s")),
+          orders: num(m("queue_orders")),
+          tauS: num(m("queue_tau_s")),
+        }
+      : undefined;
   return {
     version: num(m("calibration_version")),
     symbol,
@@ -309,5 +326,6 @@ export async function readCalibration(
       syy: num(m("ofi_syy")),
     },
     venues: venueStats,
+    ...(queue ? { queue } : {}),
   };
 }

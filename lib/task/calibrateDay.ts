@@ -7,6 +7,7 @@ import { newYorkDate } from "../core/session.ts";
 import { mboIdentity } from "../mbo/reader.ts";
 import { type InputFormat, Mbp10Stream, type ReplayStream } from "../mbp10/stream.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
+import { DEFAULT_QUEUE_CHECK, dayQueueCheck, type QueueCheckSettings, queueChoiceOf } from "./queueChoice.ts";
 import { openReplay } from "./replayInput.ts";
 
 /** The symbol column's first value of a stream's first file (undefined when the file has none). */
@@ -32,6 +33,8 @@ export async function calibrateDay(
     date?: string;
     /** mbp10 (default) or mbo: one MBO file, calibrated on the MBP-10 derived from it. */
     format?: InputFormat;
+    /** MBO: the settings of the queue check whose choice the record keeps (default DEFAULT_QUEUE_CHECK). */
+    queueCheck?: QueueCheckSettings;
     onProgress?: (symbol: string, date: string, rows: number, total: number) => void;
   } = {},
 ): Promise<CalibrationRecord> {
@@ -40,8 +43,14 @@ export async function calibrateDay(
     const symbol = opts.symbol ?? (sources[0] ? (await mboIdentity(sources[0])).symbol : "");
     if (!symbol) throw new InputError(`${path} has no symbol column; pass --symbol`);
     validateSymbol(symbol);
+    // the day's queue check first (it reads the file twice; the replay's stream then owns and closes it)
+    const check = sources[0]
+      ? await dayQueueCheck(sources[0], symbol, opts.queueCheck ?? DEFAULT_QUEUE_CHECK)
+      : undefined;
+    const choice = check && queueChoiceOf(check);
     const { stream } = await openReplay(sources, { symbol, format: "mbo" });
-    return calibrateStream(stream, path, symbol, opts);
+    const record = await calibrateStream(stream, path, symbol, opts);
+    return choice ? { ...record, queue: choice } : record;
   }
   // level 0 is all the calibration reads: the other levels' columns are neither fetched nor decoded
   // (the calibrator keeps no reference into a batch: its buffers may go back to a decode thread after it)

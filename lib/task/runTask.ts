@@ -26,7 +26,8 @@ import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { ExecutionSim, flatFees } from "../sim/index.ts";
-import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
+import type { QueueCheckResult } from "../sim/queueCheck.ts";
+import { calibratedQueue, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import { writeCalibration } from "../store/calibration.ts";
 import { loadCalibrationParams } from "../store/lookback.ts";
 import type { TaskConfig } from "./config.ts";
@@ -44,6 +45,7 @@ import {
   riskControlsOf,
   strategyInstances,
 } from "./parameterSet.ts";
+import { DEFAULT_QUEUE_CHECK, dayQueueCheck, type QueueCheckSettings, queueChoiceOf } from "./queueChoice.ts";
 import { closeSources, openReplay } from "./replayInput.ts";
 import { resultRows, type TaskRows } from "./rows.ts";
 import { alphaOf as alphaKindOf } from "./strategies.ts";
@@ -77,6 +79,11 @@ export interface TaskInput {
    * statistics, about a fifth of its work, and the result has no `calibration`.
    */
   readonly calibrate?: boolean;
+  /**
+   * MBO input: run the queue check (docs/models.md 6.7) with these settings and return it (TaskResult.queueCheck).
+   * Without it, a task that calibrates MBO input runs it with DEFAULT_QUEUE_CHECK for the record's queue choice.
+   */
+  readonly queueCheck?: QueueCheckSettings;
 }
 
 /** One parameter set of a task: the loaded parameters after one override set (name "" = none). */
@@ -94,6 +101,10 @@ export interface TaskResult extends TaskRows {
   readonly parameterSets: readonly ParameterSet[];
   readonly quality: DataQuality;
   readonly venues: readonly string[];
+  /** The queue model the simulator used; for `calibrated`, the model chosen and why. */
+  readonly queueModel: { readonly name: string; readonly reason?: string };
+  /** The day's queue check (MBO input that calibrates or asks for one; undefined otherwise). */
+  readonly queueCheck: QueueCheckResult | undefined;
 }
 
 /** The same inputs without their close(): the look-ahead pre-pass must leave them open for the main pass. */
@@ -219,6 +230,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
   let loaded: CalibrationParams;
   let parameterSets: ParameterSet[];
   let oraclePath: MidPath | undefined;
+  let dayCheck: QueueCheckResult | undefined;
   try {
     validateSymbol(input.symbol);
     validateDate(input.date);
@@ -235,6 +247,14 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     }));
     const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
     oraclePath = needsMidPath ? await recordMidPath(input) : undefined;
+    if (input.format === "mbo" && (input.calibrate !== false || input.queueCheck)) {
+      const [src] = keepOpen(input.sources.slice(0, 1));
+      dayCheck = await dayQueueCheck(
+        "source" in src! ? src.source : src!,
+        input.symbol,
+        input.queueCheck ?? DEFAULT_QUEUE_CHECK,
+      );
+    }
   } catch (e) {
     await closeSources(input.sources);
     throw e;
@@ -250,6 +270,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     );
   }
   const { stream, mbo } = await openReplay(input.sources, { ...input, releaseBatches: true });
+  // calibrated: the prior days' queue check choice (never this day's), else the default model
+  const queue =
+    spec.sim.queue_model === "calibrated"
+      ? { name: "calibrated", ...calibratedQueue(loaded.queue) }
+      : { name: spec.sim.queue_model, model: queueEntry.make({ mbo }), reason: undefined };
   try {
     const session = regularSession(input.date);
     const timers = new TimerQueue(session.openNs);
@@ -259,7 +284,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       maxVenues: MAX_VENUES,
       levels: stream.levels,
       latency: LATENCY_MODELS.get(spec.sim.latency_model).make({ latencyMs: spec.sim.latency_ms }),
-      queueModel: queueEntry.make({ mbo }),
+      queueModel: queue.model,
       fees: flatFees(spec.fees.taker_fee_usd, spec.fees.maker_rebate_usd),
       onFill: (f) => executions[f.owner]!.onFill(f),
     });
@@ -361,7 +386,9 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
           "re-export the data with Databento's flags (or `msor import`, which sets them)",
       );
     }
-    const calibration = calibrator?.finish();
+    const choice = dayCheck && queueChoiceOf(dayCheck);
+    const finished = calibrator?.finish();
+    const calibration = finished && choice ? { ...finished, queue: choice } : finished;
     if (calibration) await writeCalibration(input.calibrationStore, calibration);
     const venues = venueNames();
     const overridden = [...new Set(parameterSets.flatMap((p) => p.params.overridden))];
@@ -388,6 +415,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       parameterSets,
       quality: stream.quality.q,
       venues,
+      queueModel: {
+        name: queue.name === "calibrated" ? `calibrated: ${queue.model.name}` : queue.name,
+        ...(queue.reason !== undefined ? { reason: queue.reason } : {}),
+      },
+      queueCheck: dayCheck,
     };
   } finally {
     await stream.close();

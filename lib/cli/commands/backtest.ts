@@ -151,6 +151,9 @@ export function registerBacktest(program: Command): void {
           process.stdout.write(
             `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} shares (${d.adv_source}), parent orders of ${sizes} shares${gap}\n`,
           );
+          if (d.queue_model !== undefined) {
+            process.stdout.write(`  QUEUE ${d.queue_model} (${d.queue_reason})\n`);
+          }
           for (const p of d.parameter_sets) {
             process.stdout.write(
               `  OVERRIDE ${p.name}: ${p.overridden.join(", ")} fixed/scaled (calibration_source = override; strategies labelled .../${p.name}; ADV ${Math.round(p.adv).toLocaleString()})\n`,
