@@ -11,14 +11,11 @@
  * line: there is nothing to record it under.
  */
 import { classifyError, errorMessage, NotFoundError } from "../core/errors.ts";
-import { readMboBatches } from "../mbo/reader.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { putIfAbsent } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
-import type { CellValue } from "../results/schema.ts";
-import { queueCheck } from "../sim/queueCheck.ts";
-import { type QueueCheckSpec, queueCheckWindow } from "../spec/queueCheckSpec.ts";
+import { queueCheckWindow } from "../spec/queueCheckSpec.ts";
 import { inputKeys, type ResolvedInput } from "../spec/sweepSpec.ts";
 import { calibrationExists, writeCalibration } from "../store/calibration.ts";
 import { stagingResultKey, taskMarkerKey } from "../store/keys.ts";
