@@ -1,15 +1,23 @@
 /**
  * l3_fifo (docs/models.md 6.7): our resting order in the real FIFO queue of hand-built MBO records, replayed as
  * the simulator replays an MBO input (MboReplayStream: the derived MBP-10 with the MBO records behind each row).
- * Our sell of 2 joins the asks at 100.00 third in queue, behind orders 11 (5) and 12 (3).
+ * Our sell of 2 joins the asks at 100.00 third in queue, behind orders 11 (5) and 12 (3). Then the simulator's
+ * l3_fifo against the queue check's exact FIFO fill times (the one rule, two callers), order by order.
  */
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
 import { MboReplayStream } from "../../lib/importers/mbo/replayStream.ts";
+import { mboSource } from "../../lib/importers/mbo/source.ts";
+import type { MboBatch } from "../../lib/mbo/schema.ts";
 import { ExecutionSim } from "../../lib/sim/executionSim.ts";
 import { flatFees } from "../../lib/sim/fees.ts";
 import { l3FifoQueue } from "../../lib/sim/l3Queue.ts";
+import { queueCheck } from "../../lib/sim/queueCheck.ts";
 import { QUEUE_MODELS } from "../../lib/sim/registry.ts";
 import type { Fill } from "../../lib/sim/types.ts";
+import { generateMbo } from "../../lib/synth/mbo.ts";
+import { haveSharedData, SHARED_DATA } from "../helpers/sharedData.ts";
 import { type MboRow, mboBatch } from "../mbo/helpers.ts";
 
 /** The book before we arrive at t = 3000: bid 99.99 x 10, asks 100.00: 11 (5), 12 (3). */
@@ -149,4 +157,74 @@ describe("l3_fifo: our order third in the real FIFO queue", () => {
       /MBO input only/,
     );
   });
+});
+
+/**
+ * The queue check's hypothetical 1-lot orders replayed by the simulator with l3_fifo, each its own owner,
+ * arriving 1 ns after the book it was placed at: the first fill time of each within tau (null = none).
+ */
+async function simFillTimes(open: () => AsyncIterable<MboBatch>, tauS: number, seed: number) {
+  const r = await queueCheck(open, { orders: 300, tauS, seed, keepOrders: true });
+  const stream = MboReplayStream.fromBatches(open, 0);
+  const first = new Map<number, bigint>();
+  const sim = new ExecutionSim({
+    maxVenues: 2,
+    levels: 10,
+    latencyNs: 1n,
+    queueModel: l3FifoQueue(stream),
+    fees: flatFees(0, 0),
+    onFill: (f) => {
+      if (!first.has(f.owner)) first.set(f.owner, f.tsNs);
+    },
+  });
+  const orders = r.orders!;
+  orders.forEach((o, k) => {
+    sim.submitLimit(k, 0, o.side === 0 ? 1 : -1, o.pk / 1e6, 1, o.placedNs);
+  });
+  for await (const b of stream.batches()) {
+    for (let i = 0; i < b.length; i++) sim.onRecord(b, i);
+    sim.books.settle();
+  }
+  const tauNs = BigInt(Math.round(tauS * 1e9));
+  return orders.map((o, k) => {
+    const t = first.get(k);
+    return { exact: o.exactNs, sim: t !== undefined && t <= o.placedNs + tauNs ? t : null };
+  });
+}
+
+const ESH4 = path.join(
+  SHARED_DATA,
+  "databento",
+  "GLBX.MDP3",
+  "esh4-glbx-mdp3-20231225-to-2330utc.mbo.dbn.zst",
+);
+
+describe("the simulator's l3_fifo fills when the queue check's exact FIFO queue says", () => {
+  it("on synthetic MBO with front-biased cancels and modifies (every order, to the nanosecond)", async () => {
+    const open = () =>
+      (async function* () {
+        yield* generateMbo({
+          seed: 4,
+          events: 30_000,
+          cancelLaw: "front",
+          modifyRate: 0.3,
+          symbol: "X",
+          startNs: newYorkClockToUtcNs("2024-03-04", "09:30"),
+        });
+      })();
+    const t = await simFillTimes(open, 30, 2);
+    expect(t.filter((x) => x.exact !== null).length).toBeGreaterThan(50);
+    expect(t.map((x) => x.sim)).toEqual(t.map((x) => x.exact));
+  }, 60_000);
+
+  it.runIf(haveSharedData(ESH4, "l3_fifo against the queue check on the real ESH4 MBO"))(
+    "on the real ESH4 MBO (every order, to the nanosecond)",
+    async () => {
+      const src = await mboSource(ESH4);
+      const t = await simFillTimes(() => src.open(), 60, 3);
+      expect(t.filter((x) => x.exact !== null).length).toBeGreaterThan(150);
+      expect(t.map((x) => x.sim)).toEqual(t.map((x) => x.exact));
+    },
+    60_000,
+  );
 });
