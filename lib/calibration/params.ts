@@ -8,6 +8,7 @@ import {
   CALIBRATION_VERSION,
   type CalibrationRecord,
   DEFAULT_CALIBRATION_OPTIONS,
+  type QueueChoice,
 } from "./types.ts";
 
 /** Fallback values, used (and listed in `defaultsUsed`) when no prior day exists or a statistic is missing. */
@@ -141,6 +142,11 @@ export interface CalibrationParams {
   readonly ofi: OfiParams;
   /** Names of the fields taken from the defaults (all of them when source = default). */
   readonly defaultsUsed: string[];
+  /**
+   * The queue check's choice of the latest prior day that has one (MBO days), with that day's date; undefined
+   * when none has (`sim.queue_model: calibrated` then falls back to the default model).
+   */
+  readonly queue?: (QueueChoice & { readonly date: string }) | undefined;
 }
 
 const mean = (xs: readonly number[]): number => {
@@ -266,6 +272,11 @@ export function combineCalibrations(
 
   if (venueNames.length === 0) used.push("outflow", "adverse");
 
+  // the queue model: the latest prior day's queue check (MBO days), not pooled (a choice, not an estimate)
+  const withQueue = records.filter((r) => r.queue !== undefined);
+  const latestQueue = withQueue[withQueue.length - 1];
+  const queue = latestQueue ? { ...latestQueue.queue!, date: latestQueue.date } : undefined;
+
   const sxx = records.reduce((s, r) => s + (Number.isFinite(r.ofi.sxx) ? r.ofi.sxx : 0), 0);
   const sxy = records.reduce((s, r) => s + (Number.isFinite(r.ofi.sxy) ? r.ofi.sxy : 0), 0);
   const syy = records.reduce((s, r) => s + (Number.isFinite(r.ofi.syy) ? r.ofi.syy : 0), 0);
@@ -304,6 +315,7 @@ export function combineCalibrations(
     adverse,
     ofi,
     defaultsUsed: used,
+    ...(queue ? { queue } : {}),
   };
 }
 

@@ -138,6 +138,22 @@ export interface MidPath {
 }
 
 /** The persisted calibration of one symbol-day. */
+/**
+ * A symbol-day's queue check on MBO input (docs/models.md 6.7): the L2 queue model whose fill times came
+ * closest to the exact FIFO queue (smallest |mean signed error|), for `sim.queue_model: calibrated` on later days.
+ */
+export interface QueueChoice {
+  /** risk_averse, log_prob or prob(n) (n of the power grid). */
+  readonly model: string;
+  /** The best-fitting power n of prob(n) (NaN when unknown). */
+  readonly power: number;
+  /** The chosen model's mean signed fill-time error, seconds (> 0: fills late). */
+  readonly errorS: number;
+  /** Hypothetical orders placed and horizon tau (seconds) of the check. */
+  readonly orders: number;
+  readonly tauS: number;
+}
+
 export interface CalibrationRecord {
   readonly version: number;
   readonly symbol: string;
@@ -176,6 +192,8 @@ export interface CalibrationRecord {
   readonly kyle: readonly KyleRow[];
   readonly ofi: OfiFit;
   readonly venues: readonly VenueSideStats[];
+  /** The queue check's choice (MBO days only; absent on MBP-10 days and on records written before it). */
+  readonly queue?: QueueChoice | undefined;
 }
 
 /** What the calibration pass returns: the record plus the in-memory 1-s mid path (for the oracle alpha). */

@@ -57,3 +57,17 @@ export async function* readMboBatches(src: ByteSource, symbol = ""): AsyncGenera
     yield b;
   }
 }
+
+/** The symbol (first value of the symbol column, "" when none) and first ts_recv of an MBO Parquet file. */
+export async function mboIdentity(src: ByteSource): Promise<{ symbol: string; firstTsNs: bigint }> {
+  const pq = await openParquet(src);
+  const names = new Set(pq.schema.fields.map((f) => f.name));
+  if (pq.rowGroupRows.length === 0 || !names.has("ts_recv")) {
+    throw new DataFormatError(`${src.name} has no MBO records (no row group or no ts_recv column)`);
+  }
+  const t = await readRowGroup(src, pq, 0, names.has("symbol") ? ["ts_recv", "symbol"] : ["ts_recv"]);
+  const sym = t.getChild("symbol")?.get(0);
+  // the raw int64 (a timestamp vector's get() gives milliseconds)
+  const ts = t.getChild("ts_recv")!.data[0]!.values as ArrayLike<bigint>;
+  return { symbol: sym ? String(sym) : "", firstTsNs: BigInt(ts[0]!) };
+}

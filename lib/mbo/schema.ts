@@ -131,3 +131,25 @@ export class MboSink {
     return done;
   }
 }
+
+/**
+ * The MBO records behind one batch of MBP-10 rows derived from them (lib/importers/mbo/replayStream.ts), so an
+ * order-level model can follow the real queues between the derived books: row i's records are
+ * [rowEnd[i - 1], rowEnd[i]) (0 for i = 0): the record that made the row and the unpublished ones after it (fills,
+ * changes below the 10th level) up to the next row's record; row 0's also holds the unpublished records before it.
+ */
+export interface MboEvents {
+  /** Number of MBP-10 rows (rowEnd.length). */
+  readonly rows: number;
+  readonly rowEnd: Int32Array;
+  readonly action: Uint8Array;
+  readonly side: Uint8Array;
+  readonly price: Float64Array;
+  readonly size: Uint32Array;
+  readonly orderId: BigUint64Array;
+}
+
+/** A replay stream of MBP-10 derived from MBO: the MBO records behind the batch it yielded last. */
+export interface MboFeed {
+  readonly events: MboEvents | undefined;
+}

@@ -183,7 +183,25 @@ async function* mergeCursors(cursors: Cursor[], levels: number, chunk: number): 
   if (out.n > 0) yield view(out, levels);
 }
 
-export class Mbp10Stream {
+/** The kind of a symbol-day's input files: MBP-10 (one per venue, or one multi-publisher file) or one MBO file. */
+export type InputFormat = "mbp10" | "mbo";
+
+/**
+ * What a replay reads: engine batches in replay order, with the venues met, the data-quality counters and the
+ * level count. Implemented by Mbp10Stream (MBP-10 files) and by the MBP-10 derived from an MBO file
+ * (lib/importers/mbo/replayStream.ts).
+ */
+export interface ReplayStream {
+  readonly venues: VenueRegistry;
+  readonly quality: QualityCounters;
+  readonly levels: number;
+  /** Rows in all (for progress; an MBO input counts its MBO records). */
+  readonly numRows: number;
+  batches(): AsyncGenerator<Mbp10Batch>;
+  close(): Promise<void>;
+}
+
+export class Mbp10Stream implements ReplayStream {
   readonly venues = new VenueRegistry();
   readonly quality = new QualityCounters();
   readonly levels: number;

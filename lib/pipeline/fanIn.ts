@@ -25,6 +25,7 @@ import type { Queue, QueueMessage } from "../ports/queue.ts";
 import { writeRunReport } from "../report/index.ts";
 import { listResultFiles, readResultRows } from "../report/load.ts";
 import { summarizeStrategies } from "../report/strategySummary.ts";
+import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import { rowsToParquet } from "../results/schema.ts";
 import { SUMMARY } from "../results/summarySchema.ts";
 import { RESULT_TABLES } from "../results/tables.ts";
@@ -179,7 +180,8 @@ export function createFanIn(deps: FanInDeps): FanIn {
     const okBacktest = (date: string, symbol: string) =>
       status.tasks[sweepTaskId("backtest", symbol, date)]?.outcome === "ok";
     let compacted = 0;
-    for (const table of RESULT_TABLES)
+    // queue_check: staged only by the backtest tasks of a spec with queue_check on MBO input
+    for (const table of [...RESULT_TABLES, QUEUE_CHECK])
       compacted += (await compactTable(deps.store, table, runId, okBacktest)).length;
     const executions = await readResultRows(
       deps.store,

@@ -10,7 +10,10 @@
 import { InputError } from "../core/errors.ts";
 import { checkSymbol } from "../core/ids.ts";
 import { newYorkDate } from "../core/session.ts";
+import { isMboParquet } from "../importers/mbo/replayStream.ts";
+import { mboIdentity } from "../mbo/reader.ts";
 import { Mbp10File } from "../mbp10/reader.ts";
+import type { InputFormat } from "../mbp10/stream.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { fileSource } from "../ports/fileSource.ts";
 import { LocalObjectStore } from "../ports/localObjectStore.ts";
@@ -21,6 +24,7 @@ import {
   summarizeStrategies,
 } from "../report/strategySummary.ts";
 import type { CellValue } from "../results/schema.ts";
+import { QUEUE_MODELS } from "../sim/registry.ts";
 import type { TaskSpec } from "../spec/taskSpec.ts";
 import { writeCalibration } from "../store/calibration.ts";
 import { loadPriorCalibrations } from "../store/lookback.ts";
@@ -32,26 +36,47 @@ export interface DayInput {
   readonly symbol: string;
   readonly date: string;
   readonly paths: string[];
+  /** mbp10 (one file per venue, or one multi-publisher file) or mbo (one MBO file). */
+  readonly format: InputFormat;
+}
+
+/** Symbol (symbol column), first ts_recv and format of one input file. */
+async function identify(
+  p: string,
+): Promise<{ symbol: string | undefined; firstTsNs: bigint; format: InputFormat }> {
+  const src = await fileSource(p);
+  try {
+    if (await isMboParquet(src)) return { ...(await mboIdentity(src)), format: "mbo" };
+  } finally {
+    await src.close?.();
+  }
+  const f = await Mbp10File.open(await fileSource(p));
+  try {
+    return { ...(await f.identity()), format: "mbp10" };
+  } finally {
+    await f.close();
+  }
 }
 
 /** Group files into symbol-days from their contents (symbol column, first ts_recv in New York). */
 export async function groupInputs(paths: readonly string[], symbolOverride?: string): Promise<DayInput[]> {
   const days = new Map<string, DayInput>();
   for (const p of paths) {
-    const f = await Mbp10File.open(await fileSource(p));
-    try {
-      const id = await f.identity();
-      const symbol = symbolOverride ?? id.symbol;
-      if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
-      checkSymbol(symbol);
-      const date = newYorkDate(id.firstTsNs);
-      const key = `${symbol}|${date}`;
-      const d = days.get(key) ?? { symbol, date, paths: [] };
-      d.paths.push(p);
-      days.set(key, d);
-    } finally {
-      await f.close();
+    const id = await identify(p);
+    const symbol = symbolOverride ?? id.symbol;
+    if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
+    checkSymbol(symbol);
+    const date = newYorkDate(id.firstTsNs);
+    const key = `${symbol}|${date}`;
+    const d = days.get(key) ?? { symbol, date, paths: [], format: id.format };
+    if (d.format !== id.format || (d.format === "mbo" && d.paths.length > 0)) {
+      throw new InputError(
+        `${p} and ${d.paths[0]} are both ${symbol} ${date}; an MBO file is the whole symbol-day (not merged with ` +
+          "other files): backtest the MBO file or the MBP-10 files, not both",
+      );
     }
+    d.paths.push(p);
+    days.set(key, d);
   }
   return [...days.values()].sort((a, b) => a.symbol.localeCompare(b.symbol) || a.date.localeCompare(b.date));
 }
@@ -92,6 +117,9 @@ export interface BacktestSummary {
     max_gap_s: number;
     /** Book levels per side in the data. */
     book_levels: number;
+    /** sim.queue_model calibrated only: the model the day used (calibrated: NAME) and why. */
+    queue_model?: string;
+    queue_reason?: string;
   }[];
   readonly strategies: StrategySummary[];
   /** Routing gain (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none), paired per parent order. */
@@ -112,6 +140,14 @@ export async function runLocalBacktest(a: {
 }): Promise<BacktestSummary> {
   const store = new LocalObjectStore(a.outDir);
   const days = await groupInputs(a.paths, a.symbol);
+  const mbp10Day = days.find((d) => d.format !== "mbo");
+  if (QUEUE_MODELS.get(a.spec.sim.queue_model).needsMbo && mbp10Day) {
+    throw new InputError(
+      `sim.queue_model ${a.spec.sim.queue_model} needs MBO input (order-level data), but ${mbp10Day.paths.join(", ")} ` +
+        `(${mbp10Day.symbol} ${mbp10Day.date}) is MBP-10; backtest MBO Parquet files (\`msor import dbn FILE.mbo.dbn.zst ` +
+        "--out FILE.mbo.parquet`) or choose an L2 queue model (risk_averse, prob1, prob2, prob3, log_prob)",
+    );
+  }
   const executions: Record<string, CellValue>[] = [];
   const dayRows: BacktestSummary["days"] = [];
   for (const [i, d] of days.entries()) {
@@ -122,7 +158,11 @@ export async function runLocalBacktest(a: {
     });
     if (!a.includeUncalibrated) {
       if (prior.records.length === 0) {
-        const record = await calibrateDay(await openAll(d.paths), { symbol: d.symbol, date: d.date });
+        const record = await calibrateDay(await openAll(d.paths), {
+          symbol: d.symbol,
+          date: d.date,
+          format: d.format,
+        });
         await writeCalibration(store, record);
         dayRows.push({
           symbol: d.symbol,
@@ -147,6 +187,7 @@ export async function runLocalBacktest(a: {
       symbol: d.symbol,
       date: d.date,
       sources: await openAll(d.paths),
+      format: d.format,
       spec: a.spec,
       prior,
       ...(a.onProgress ? { onProgress: a.onProgress } : {}),
@@ -171,6 +212,9 @@ export async function runLocalBacktest(a: {
       rows: r.quality.rows,
       max_gap_s: Number(r.taskQuality[0]?.max_gap_s ?? Number.NaN),
       book_levels: Number(r.taskQuality[0]?.book_levels ?? Number.NaN),
+      ...(a.spec.sim.queue_model === "calibrated"
+        ? { queue_model: r.queueModel.name, queue_reason: r.queueModel.reason ?? "" }
+        : {}),
     });
   }
   return {

@@ -15,9 +15,11 @@ import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { putIfAbsent } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
+import { queueCheckWindow } from "../spec/queueCheckSpec.ts";
 import { inputKeys, type ResolvedInput } from "../spec/sweepSpec.ts";
 import { calibrationExists, writeCalibration } from "../store/calibration.ts";
 import { stagingResultKey, taskMarkerKey } from "../store/keys.ts";
+import { queueCheckRows, writeQueueCheck } from "../store/queueCheck.ts";
 import { writeTaskResults } from "../store/results.ts";
 import { calibrateDay } from "../task/calibrateDay.ts";
 import {
@@ -96,8 +98,22 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
     try {
       for (const key of inputKeys(manifest.input, m.symbol, m.date))
         sources.push(await inputStore.byteSource(key));
+      const format = manifest.input.format ?? "mbp10";
+      // MBO days: the spec's queue check (its rows for the queue_check table, its choice for the record)
+      const q = format === "mbo" ? manifest.queue_check : undefined;
+      const queueSettings = q && {
+        orders: q.orders,
+        tauS: q.tau_s,
+        seed: q.seed ?? 1,
+        accept: queueCheckWindow(q),
+      };
       if (m.wave === 1) {
-        const record = await calibrateDay(sources, { symbol: m.symbol, date: m.date });
+        const record = await calibrateDay(sources, {
+          symbol: m.symbol,
+          date: m.date,
+          format,
+          ...(queueSettings ? { queueCheck: queueSettings } : {}),
+        });
         await writeCalibration(deps.store, record);
         return { run_id: m.run_id, task_id: m.task_id, outcome: "ok" };
       }
@@ -107,6 +123,8 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
           symbol: m.symbol,
           date: m.date,
           sources,
+          format,
+          ...(queueSettings ? { queueCheck: queueSettings } : {}),
           spec: manifest.backtest,
           // wave 1 wrote this day's record (unless its task failed): do not compute it a second time
           calibrate: !(await calibrationExists(deps.store, m.symbol, m.date)),
@@ -115,6 +133,10 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
         { keepExistingCalibration: true },
       );
       await writeTaskResults(deps.store, m.run_id, m.date, m.symbol, r, stagingResultKey);
+      if (manifest.queue_check && r.queueCheck) {
+        const rows = queueCheckRows(r.queueCheck, m.symbol, queueSettings!.seed);
+        await writeQueueCheck(deps.store, m.run_id, m.date, m.symbol, rows, stagingResultKey);
+      }
       return {
         run_id: m.run_id,
         task_id: m.task_id,

@@ -149,11 +149,35 @@ export const CALIBRATION_FIELDS = [
   { name: "ofi_syy", type: "float64", doc: "sum y^2, dollars^2, for pooling days", field: "ofi.syy" },
 ] as const satisfies readonly CalibrationField[];
 
+/**
+ * The queue check's choice on an MBO day (docs/models.md 6.7): nullable columns, NULL on MBP-10 days (the record's
+ * optional `queue`, written and read by lib/store/calibration.ts; older files without them read as no choice).
+ */
+export const CALIBRATION_QUEUE_COLUMNS = [
+  {
+    name: "queue_model",
+    type: "string",
+    doc: "MBO days: the L2 queue model closest to the exact FIFO queue (queue check, docs/models.md 6.7); NULL otherwise",
+  },
+  {
+    name: "queue_power",
+    type: "float64",
+    doc: "MBO days: the best-fitting power n of prob(n); NULL otherwise",
+  },
+  {
+    name: "queue_error_s",
+    type: "float64",
+    doc: "MBO days: the chosen model's mean signed fill-time error, seconds (> 0: fills late)",
+  },
+  { name: "queue_orders", type: "int32", doc: "MBO days: hypothetical orders of the queue check" },
+  { name: "queue_tau_s", type: "float64", doc: "MBO days: horizon tau of the queue check, seconds" },
+] as const satisfies readonly ColumnDef[];
+
 /** One row per symbol-day: the scalar statistics and the chosen impact model. */
 export const CALIBRATION_TABLE: TableSchema = {
   name: "calibration",
   partitions: PARTITIONS,
-  columns: CALIBRATION_FIELDS,
+  columns: [...CALIBRATION_FIELDS, ...CALIBRATION_QUEUE_COLUMNS],
 };
 
 /** One row per profile bin. */

@@ -43,6 +43,8 @@ export class ExecutionSim {
   private readonly depth: SourceDepth;
   readonly latency: LatencyModel;
   readonly queueModel: QueueModel;
+  /** The queue model's per-record hook (QueueModel.onRecord; l3_fifo), bound once. */
+  private readonly queueFeed: ((b: Mbp10Batch, i: number) => void) | undefined;
   readonly fees: FeeSchedule;
   private readonly onFill: (f: Fill) => void;
   private nextId = 1;
@@ -73,6 +75,7 @@ export class ExecutionSim {
     this.books = new VenueBooks(opts.maxVenues, opts.levels);
     this.depth = new SourceDepth(opts.maxVenues);
     this.queueModel = opts.queueModel;
+    this.queueFeed = opts.queueModel.onRecord?.bind(opts.queueModel);
     this.fees = opts.fees;
     this.onFill = opts.onFill;
     this.trades = new TradeMemory(opts.maxVenues);
@@ -120,7 +123,9 @@ export class ExecutionSim {
         `record ${i} has venue index ${v} but the simulator was built with maxVenues = ${this.books.maxVenues}; pass the stream's venue count`,
       );
     }
+    const feed = this.queueFeed;
     if (this.pending.length === 0 && this.passive.count === 0 && this.waiting.length === 0) {
+      if (feed !== undefined) feed(b, i);
       if (this.books.onRecord(b, i)) {
         this.bookSeq++;
         this.depth.note(b, i, v, this.books.levels);
@@ -130,6 +135,7 @@ export class ExecutionSim {
     }
     const ts = b.tsRecv[i]!;
     if (this.pending.length > 0 && ts >= this.minPendingNs) this.arrive(ts);
+    if (feed !== undefined) feed(b, i);
     const action = b.action[i]!;
     if (action === Action.Trade && this.passive.count > 0)
       this.passive.onTrade(v, b.side[i]!, b.price[i]!, b.size[i]!, ts);

@@ -25,6 +25,8 @@ export class SimOrder implements QueueOrder {
    * displayed size) at the first book update where the price is displayed or known to be vacated.
    */
   known = true;
+  /** FIFO priority in the order-level book (l3_fifo, lib/sim/l3Queue.ts); NaN for the L2 queue models. */
+  prio = Number.NaN;
   /** Index in its resting or waiting list. */
   slot = -1;
   constructor(

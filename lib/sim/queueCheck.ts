@@ -24,9 +24,10 @@
 import { InputError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import { priceKey } from "../core/units.ts";
-import { ASK, BID, FifoBook } from "../mbo/fifoBook.ts";
+import { ASK, BID, type FifoBook } from "../mbo/fifoBook.ts";
 import type { MboBatch } from "../mbo/schema.ts";
 import { Action, Flag, MAX_LEVELS, Side } from "../mbp10/schema.ts";
+import { FifoTracker, fillReaches } from "./fifoQueue.ts";
 import { logProbQueue, probQueue, riskAverse } from "./queueModels.ts";
 import type { QueueModel, QueueOrder } from "./types.ts";
 
@@ -221,10 +222,10 @@ async function replay(
   models: readonly { model: QueueModel; power: number }[],
   tauNs: bigint,
 ): Promise<void> {
-  const book = new FifoBook();
+  const fifo = new FifoTracker();
+  const book = fifo.book;
   const active: Hypo[] = [];
   let next = 0; // first pending order
-  let aggressor = NONE;
   const M = models.length;
   const fillAll = (o: Hypo, ts: bigint) => {
     if (o.exactNs === NONE) o.exactNs = ts;
@@ -241,8 +242,8 @@ async function replay(
         }
       }
       const action = b.action[r]!;
+      const restingFill = fifo.apply(action, b.side[r]!, b.price[r]!, b.size[r]!, b.orderId[r]!);
       if (action === Action.Trade) {
-        aggressor = b.orderId[r]!;
         const price = b.price[r]!;
         const size = b.size[r]!;
         const sideCode = b.side[r]!;
@@ -265,22 +266,13 @@ async function replay(
             }
           }
         }
-      } else if (action === Action.Fill) {
-        const id = b.orderId[r]!;
-        if (id !== aggressor) {
-          const side = book.sideOf(id);
-          const pk = book.keyOf(id);
-          if (side >= 0) {
-            const prio = book.priorityOf(id);
-            for (const o of active) {
-              if (o.exactNs !== NONE || o.side !== side) continue;
-              const through = side === BID ? pk < o.pk : pk > o.pk;
-              if (through || (pk === o.pk && prio > o.prio)) o.exactNs = ts;
-            }
-          }
+      } else if (restingFill) {
+        const side = fifo.lastFillSide;
+        const pk = fifo.lastFillPk;
+        const prio = fifo.lastFillPrio;
+        for (const o of active) {
+          if (o.exactNs === NONE && fillReaches(side, pk, prio, o.side, o.pk, o.prio)) o.exactNs = ts;
         }
-      } else {
-        book.apply(action, b.side[r]!, b.price[r]!, b.size[r]!, b.orderId[r]!);
       }
       if ((b.flags[r]! & Flag.LAST) === 0) continue;
       // a consistent book: place due orders, then the L2 book update and the cross of every active order

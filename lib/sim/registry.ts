@@ -4,6 +4,7 @@
  * its factory and one `register` line below.
  */
 import { Registry } from "../core/registry.ts";
+import type { MboFeed } from "../mbo/schema.ts";
 import {
   type ImpactOverlay,
   type ImpactOverlayParams,
@@ -11,13 +12,23 @@ import {
   noImpact,
   sqrtImpact,
 } from "./impactOverlay.ts";
+import { l3FifoQueue, requireMboFeed } from "./l3Queue.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
 import { logProbQueue, probQueue, riskAverse } from "./queueModels.ts";
 import type { QueueModel } from "./types.ts";
 
+/** What a queue model may be built from: the MBO records behind the replay when the input is MBO. */
+export interface QueueModelContext {
+  readonly mbo?: MboFeed | undefined;
+  /** The prior days' queue check choice (CalibrationParams.queue: model name and date), for `calibrated`. */
+  readonly prior?: { readonly model: string; readonly date: string } | undefined;
+}
+
 export interface QueueModelEntry {
   readonly description: string;
-  make(): QueueModel;
+  /** The model reads order-level (MBO) input: refused on MBP-10. */
+  readonly needsMbo?: boolean;
+  make(ctx?: QueueModelContext): QueueModel;
 }
 
 export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
@@ -29,7 +40,46 @@ export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
     { isDefault: true },
   )
   .register("prob3", { description: "probabilistic queue, power n = 3", make: () => probQueue(3) })
-  .register("log_prob", { description: "probabilistic queue, log function", make: logProbQueue });
+  .register("log_prob", { description: "probabilistic queue, log function", make: logProbQueue })
+  .register("calibrated", {
+    description:
+      "the L2 model the queue check chose on the latest prior MBO day (calibration record); the default model when none",
+    make: (ctx) => calibratedQueue(ctx?.prior).model,
+  })
+  .register("l3_fifo", {
+    description: "exact FIFO queue position from MBO input (order-level data; docs/models.md 6.7)",
+    needsMbo: true,
+    make: (ctx) => l3FifoQueue(requireMboFeed(ctx?.mbo)),
+  });
+
+/** The L2 queue model a queue check names (risk_averse, log_prob, prob(n)); undefined for another name. */
+export function queueModelNamed(name: string): QueueModel | undefined {
+  if (name === "risk_averse") return riskAverse();
+  if (name === "log_prob") return logProbQueue();
+  const m = /^prob\((\d+(?:\.\d+)?)\)$/.exec(name);
+  return m && Number(m[1]) > 0 ? probQueue(Number(m[1])) : undefined;
+}
+
+/**
+ * `sim.queue_model: calibrated`: the model the queue check chose on the latest prior MBO day of the lookback
+ * (causal: never the backtested day's own), or the registry's default model, with the reason either way.
+ */
+export function calibratedQueue(prior: QueueModelContext["prior"]): {
+  model: QueueModel;
+  reason: string;
+} {
+  const chosen = prior ? queueModelNamed(prior.model) : undefined;
+  if (prior && chosen) {
+    return { model: chosen, reason: `queue check of ${prior.date}: ${prior.model} fit best` };
+  }
+  const fallback = QUEUE_MODELS.default;
+  return {
+    model: QUEUE_MODELS.get(fallback).make(),
+    reason: prior
+      ? `the queue check of ${prior.date} chose ${prior.model}, which is not an L2 model; default ${fallback}`
+      : `no prior day in the lookback has a queue check (MBO input); default ${fallback}`,
+  };
+}
 
 /** Parameters a latency model is built from (the spec's sim section). */
 export interface LatencyParams {

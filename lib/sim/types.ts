@@ -4,6 +4,7 @@
  * Units: prices dollars, quantities shares, fees dollars, timestamps int64 ns since the epoch (UTC).
  */
 
+import type { Mbp10Batch } from "../mbp10/schema.ts";
 import type { LatencyModel } from "./latency.ts";
 
 /** The queue state of a resting order a QueueModel works on (SimOrder has it). */
@@ -42,6 +43,12 @@ export interface QueueModel {
    * the DISPLAYED part of queue_ahead only (the owner's own earlier orders at the level are not displayed).
    */
   advanceOnCancel(ahead: number, behind: number, cancelled: number): number;
+  /**
+   * Called by the simulator for every record it is fed, after the orders due have arrived and before the
+   * record's trade and book are applied (l3_fifo follows the MBO records behind the derived rows here). L2
+   * models leave it out.
+   */
+  onRecord?(b: Mbp10Batch, i: number): void;
 }
 
 /** Per-venue fees in dollars per share; positive numbers = paid (taker) / received (maker). */

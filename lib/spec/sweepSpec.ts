@@ -11,7 +11,9 @@ import { z } from "zod";
 import { nonTradingReason, tradingDaysBefore, tradingDaysBetween } from "../core/calendar.ts";
 import { errorMessage, InputError } from "../core/errors.ts";
 import { checkDate, checkRunId, checkSymbol, checkVenue, quoteValue } from "../core/ids.ts";
+import { QUEUE_MODELS } from "../sim/registry.ts";
 import { DEFAULT_INPUT_KEY_TEMPLATE, parseInputKeyTemplate, renderInputKey } from "../store/keys.ts";
+import { type QueueCheckSpec, QueueCheckSpecSchema, queueCheckWindow } from "./queueCheckSpec.ts";
 import { issueText, schemaKeys } from "./specIssues.ts";
 import { expandStrategyGrid } from "./strategyGrid.ts";
 import { type SweepTask, sweepTask } from "./taskId.ts";
@@ -35,6 +37,8 @@ export const SweepSpecSchema = z
         bucket: z.string().optional(),
         key_template: z.unknown().default(DEFAULT_INPUT_KEY_TEMPLATE),
         venues: z.array(z.unknown()).optional(),
+        /** mbp10 (default) or mbo: one MBO Parquet file per symbol-day (`msor import dbn`, `msor generate --mbo`) */
+        format: z.enum(["mbp10", "mbo"]).optional(),
       })
       .strict()
       .default({ key_template: DEFAULT_INPUT_KEY_TEMPLATE }),
@@ -43,6 +47,8 @@ export const SweepSpecSchema = z
       .strict()
       .default({ lookback_days: DEFAULT_LOOKBACK_DAYS }),
     backtest: z.record(z.string(), z.unknown()).default({}),
+    /** the queue check of every MBO symbol-day (docs/models.md 6.7), written to the queue_check table */
+    queue_check: QueueCheckSpecSchema.optional(),
   })
   .strict();
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>;
@@ -55,6 +61,8 @@ export interface ResolvedInput {
   readonly key_template: string;
   /** the venues rendered into {venue}; [] when the template has no {venue} (one multi-publisher file) */
   readonly venues: readonly string[];
+  /** "mbo": one MBO Parquet file per symbol-day; absent = MBP-10 */
+  readonly format?: "mbo";
 }
 
 export interface ResolvedSweep {
@@ -76,6 +84,8 @@ export interface ResolvedSweep {
   readonly strategies: readonly string[];
   /** wave 2: one backtest task per (symbol, run date), ordered by date then symbol order */
   readonly tasks: readonly SweepTask[];
+  /** the queue check each backtest task runs on its MBO input (absent = none) */
+  readonly queue_check?: QueueCheckSpec;
 }
 
 /** Collects problems so one error lists them all (up to a few), each naming its field. */
@@ -206,11 +216,17 @@ function resolveInput(
       `input.venues: the key template ${template.template} has no {venue} (one file per symbol-day); remove venues or add {venue} to the template`,
     );
   }
+  if (input.format === "mbo" && usesVenue) {
+    p.add(
+      `input.format mbo: an MBO file is the whole symbol-day; the key template ${template.template} must not use {venue}`,
+    );
+  }
   return {
     ...(root !== undefined ? { root } : {}),
     ...(bucket !== undefined ? { bucket } : {}),
     key_template: template.template,
     venues: usesVenue ? venues : [],
+    ...(input.format === "mbo" ? { format: "mbo" as const } : {}),
   };
 }
 
@@ -272,6 +288,18 @@ export function resolveSweepSpec(value: unknown, where = "sweep spec"): Resolved
   const backtest = backtestRaw
     ? resolveBacktest(backtestRaw, lookbackDays ?? DEFAULT_LOOKBACK_DAYS, p)
     : undefined;
+  const queueCheck = parseField(FIELDS.queue_check, "queue_check", raw.queue_check, p);
+  if (queueCheck !== undefined) p.run(() => queueCheckWindow(queueCheck));
+  const mbo = input?.format === "mbo";
+  if (queueCheck !== undefined && input && !mbo) {
+    p.add("queue_check: the queue check needs MBO input (order-level data); set input.format: mbo");
+  }
+  const queueModel = backtest?.sim.queue_model;
+  if (queueModel !== undefined && QUEUE_MODELS.get(queueModel).needsMbo && input && !mbo) {
+    p.add(
+      `backtest.sim.queue_model ${queueModel}: needs MBO input (order-level data); set input.format: mbo or choose an L2 queue model`,
+    );
+  }
   const lookback: Record<string, readonly string[]> = {};
   const calibration = new Set<string>(dates);
   for (const d of lookbackDays === undefined ? [] : dates) {
@@ -301,6 +329,7 @@ export function resolveSweepSpec(value: unknown, where = "sweep spec"): Resolved
     backtest: backtest!,
     strategies: backtest!.strategies.map(strategyLabel),
     tasks,
+    ...(queueCheck !== undefined ? { queue_check: queueCheck } : {}),
   };
 }
 

@@ -130,7 +130,14 @@ export async function writeCalibration(
   await put(key("venues"), await rowsToParquet(CALIBRATION_VENUES_TABLE, venues));
   await put(key("outflow"), await rowsToParquet(CALIBRATION_OUTFLOW_TABLE, outflow));
   await put(key("adverse"), await rowsToParquet(CALIBRATION_ADVERSE_TABLE, adverse));
-  const main = Object.fromEntries(CALIBRATION_FIELDS.map((f) => [f.name, fieldOf(r, f.field) as CellValue]));
+  const main: Record<string, CellValue> = {
+    ...Object.fromEntries(CALIBRATION_FIELDS.map((f) => [f.name, fieldOf(r, f.field) as CellValue])),
+    queue_model: r.queue?.model ?? null,
+    queue_power: r.queue && Number.isFinite(r.queue.power) ? r.queue.power : null,
+    queue_error_s: r.queue?.errorS ?? null,
+    queue_orders: r.queue?.orders ?? null,
+    queue_tau_s: r.queue?.tauS ?? null,
+  };
   await put(key("calibration"), await rowsToParquet(CALIBRATION_TABLE, [main]));
 }
 
@@ -272,6 +279,18 @@ export async function readCalibration(
     setField(scalars, f.field, f.type === "int64" && f.field.endsWith("Ns") ? BigInt(v as bigint) : num(v));
   }
   const s = scalars as Pick<CalibrationRecord, "impact" | "ofi"> & Record<string, unknown>;
+  // the queue check's choice: MBO days of records with the columns (written since issue 27.3)
+  const queueModel = main.has("queue_model") ? m("queue_model") : null;
+  const queue =
+    typeof queueModel === "string" && queueModel !== ""
+      ? {
+          model: queueModel,
+          power: num(m("queue_power")),
+          errorS: num(m("queue_error_s")),
+          orders: num(m("queue_orders")),
+          tauS: num(m("queue_tau_s")),
+        }
+      : undefined;
   return {
     ...(scalars as Omit<CalibrationRecord, "symbol" | "date" | "impact" | "kyle" | "venues">),
     symbol,
@@ -282,5 +301,6 @@ export async function readCalibration(
     kyle,
     ofi: s.ofi,
     venues: venueStats,
+    ...(queue ? { queue } : {}),
   } as CalibrationRecord;
 }

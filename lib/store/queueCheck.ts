@@ -35,15 +35,19 @@ export function queueCheckRows(
   }));
 }
 
-/** Write the rows of a symbol-day's queue check to the store; returns the key. */
+/**
+ * Write the rows of a symbol-day's queue check to the store (under results/, or with `keyOf` = stagingResultKey
+ * where a sweep's worker stages them for compaction); returns the key.
+ */
 export async function writeQueueCheck(
   store: ObjectStore,
   runId: string,
   date: string,
   symbol: string,
   rows: readonly Record<string, CellValue>[],
+  keyOf: typeof resultKey = resultKey,
 ): Promise<string> {
-  const key = resultKey(QUEUE_CHECK, runId, date, symbol);
+  const key = keyOf(QUEUE_CHECK, runId, date, symbol);
   await store.put(key, await rowsToParquet(QUEUE_CHECK, rows));
   return key;
 }

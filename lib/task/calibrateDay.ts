@@ -4,8 +4,11 @@ import type { CalibrationRecord } from "../calibration/types.ts";
 import { InputError } from "../core/errors.ts";
 import { checkSymbol } from "../core/ids.ts";
 import { newYorkDate } from "../core/session.ts";
-import { Mbp10Stream } from "../mbp10/stream.ts";
+import { mboIdentity } from "../mbo/reader.ts";
+import { type InputFormat, Mbp10Stream, type ReplayStream } from "../mbp10/stream.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
+import { DEFAULT_QUEUE_CHECK, dayQueueCheck, type QueueCheckSettings, queueChoiceOf } from "./queueChoice.ts";
+import { openReplay } from "./replayInput.ts";
 
 /** The symbol column's first value of a stream's first file (undefined when the file has none). */
 async function symbolOf(stream: Mbp10Stream): Promise<string | undefined> {
@@ -19,8 +22,8 @@ async function symbolOf(stream: Mbp10Stream): Promise<string | undefined> {
 }
 
 /**
- * The calibration record of one symbol-day from its MBP-10 input(s) (several = one per venue, merged), in
- * one pass; symbol from the first file's symbol column and date from the first record (New York) unless
+ * The calibration record of one symbol-day from its MBP-10 input(s) (several = one per venue, merged) or its
+ * MBO file, in one pass; symbol from the first file's symbol column and date from the first record (New York) unless
  * given. `onProgress` reports rows replayed.
  */
 export async function calibrateDay(
@@ -28,19 +31,55 @@ export async function calibrateDay(
   opts: {
     symbol?: string;
     date?: string;
+    /** mbp10 (default) or mbo: one MBO file, calibrated on the MBP-10 derived from it. */
+    format?: InputFormat;
+    /** MBO: the settings of the queue check whose choice the record keeps (default DEFAULT_QUEUE_CHECK). */
+    queueCheck?: QueueCheckSettings;
     onProgress?: (symbol: string, date: string, rows: number, total: number) => void;
   } = {},
 ): Promise<CalibrationRecord> {
+  const path = sources.map((s) => s.name).join(", ");
+  if (opts.format === "mbo") {
+    const symbol = opts.symbol ?? (sources[0] ? (await mboIdentity(sources[0])).symbol : "");
+    if (!symbol) throw new InputError(`${path} has no symbol column; pass --symbol`);
+    checkSymbol(symbol);
+    // the day's queue check first (it reads the file twice; the replay's stream then owns and closes it)
+    const check = sources[0]
+      ? await dayQueueCheck(sources[0], symbol, opts.queueCheck ?? DEFAULT_QUEUE_CHECK)
+      : undefined;
+    const choice = check && queueChoiceOf(check);
+    const { stream } = await openReplay(sources, { symbol, format: "mbo" });
+    const record = await calibrateStream(stream, path, symbol, opts);
+    return choice ? { ...record, queue: choice } : record;
+  }
   // level 0 is all the calibration reads: the other levels' columns are neither fetched nor decoded
   // (the calibrator keeps no reference into a batch: its buffers may go back to a decode thread after it)
   const stream = await Mbp10Stream.open(
     sources.map((source) => ({ source, maxLevels: 1, releaseBatches: true })),
   );
-  const path = sources.map((s) => s.name).join(", ");
+  let symbol: string | undefined;
   try {
-    const symbol = opts.symbol ?? (await symbolOf(stream));
+    symbol = opts.symbol ?? (await symbolOf(stream));
     if (!symbol) throw new InputError(`${path} has no symbol column; pass --symbol`);
     checkSymbol(symbol);
+  } catch (e) {
+    await stream.close();
+    throw e;
+  }
+  return calibrateStream(stream, path, symbol, opts);
+}
+
+/** The calibration pass over an opened stream (closed at the end). */
+async function calibrateStream(
+  stream: ReplayStream,
+  path: string,
+  symbol: string,
+  opts: {
+    date?: string;
+    onProgress?: (symbol: string, date: string, rows: number, total: number) => void;
+  },
+): Promise<CalibrationRecord> {
+  try {
     let cal: DayCalibrator | undefined;
     let rows = 0;
     for await (const b of stream.batches()) {

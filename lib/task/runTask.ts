@@ -21,11 +21,12 @@ import { checkDate, checkSymbol } from "../core/ids.ts";
 import { regularSession } from "../core/session.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
-import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
+import type { InputFormat, StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { ExecutionSim, flatFees } from "../sim/index.ts";
-import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
+import type { QueueCheckResult } from "../sim/queueCheck.ts";
+import { calibratedQueue, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import type { TaskConfig } from "./config.ts";
 import {
   type ExecutionContext,
@@ -41,10 +42,14 @@ import {
   riskControlsOf,
   strategyInstances,
 } from "./parameterSet.ts";
+import { DEFAULT_QUEUE_CHECK, dayQueueCheck, type QueueCheckSettings, queueChoiceOf } from "./queueChoice.ts";
+import { closeSources, openReplay } from "./replayInput.ts";
 import { resultRows, type TaskRows } from "./rows.ts";
 import { alphaOf as alphaKindOf } from "./strategies.ts";
 import { Tape } from "./tape.ts";
 import { TimerQueue } from "./timers.ts";
+
+export type { InputFormat } from "../mbp10/stream.ts";
 
 // resolveParentOrders lived here: re-exported for its importers
 export { resolveParentOrders } from "./parameterSet.ts";
@@ -52,8 +57,13 @@ export { resolveParentOrders } from "./parameterSet.ts";
 export interface TaskInput {
   readonly symbol: string;
   readonly date: string;
-  /** The day's MBP-10 inputs (one per venue, or one multi-publisher file). */
+  /** The day's MBP-10 inputs (one per venue, or one multi-publisher file), or its one MBO file (`format`). */
   readonly sources: readonly (ByteSource | StreamInput)[];
+  /**
+   * mbp10 (default) or mbo: one MBO Parquet file, replayed as the MBP-10 derived from it with its records fed
+   * to the queue model (l3_fifo follows the real FIFO queues; docs/models.md 6.7).
+   */
+  readonly format?: InputFormat;
   readonly spec: TaskConfig;
   /**
    * The calibration records of the days before this one (the caller loads them: lib/store/lookback.ts
@@ -68,6 +78,11 @@ export interface TaskInput {
    * skips the calibration statistics, about a fifth of its work, and the result has no `calibration`.
    */
   readonly calibrate?: boolean;
+  /**
+   * MBO input: run the queue check (docs/models.md 6.7) with these settings and return it (TaskResult.queueCheck).
+   * Without it, a task that calibrates MBO input runs it with DEFAULT_QUEUE_CHECK for the record's queue choice.
+   */
+  readonly queueCheck?: QueueCheckSettings;
 }
 
 /** One parameter set of a task: the loaded parameters after one override set (name "" = none). */
@@ -85,6 +100,10 @@ export interface TaskResult extends TaskRows {
   readonly parameterSets: readonly ParameterSet[];
   readonly quality: DataQuality;
   readonly venues: readonly string[];
+  /** The queue model the simulator used; for `calibrated`, the model chosen and why. */
+  readonly queueModel: { readonly name: string; readonly reason?: string };
+  /** The day's queue check (MBO input that calibrates or asks for one; undefined otherwise). */
+  readonly queueCheck: QueueCheckResult | undefined;
 }
 
 /** The same inputs without their close(): the look-ahead pre-pass must leave them open for the main pass. */
@@ -97,7 +116,7 @@ function keepOpen(sources: TaskInput["sources"]): (ByteSource | StreamInput)[] {
 }
 
 async function recordMidPath(input: TaskInput): Promise<MidPath> {
-  const stream = await Mbp10Stream.open(keepOpen(input.sources));
+  const { stream } = await openReplay(keepOpen(input.sources), { ...input, releaseBatches: false });
   try {
     const cal = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
     for await (const b of stream.batches()) cal.observe(b);
@@ -204,15 +223,13 @@ function sampleMids(timers: TimerQueue, tape: Tape, sim: ExecutionSim, fromNs: b
 }
 
 /** Close the task's inputs (an error before the stream that owns them was opened). */
-async function closeSources(sources: TaskInput["sources"]): Promise<void> {
-  await Promise.all(sources.map((s) => ("source" in s ? s.source : s).close?.()));
-}
 
 export async function runTask(input: TaskInput): Promise<TaskResult> {
   const { spec } = input;
   let loaded: CalibrationParams;
   let parameterSets: ParameterSet[];
   let oraclePath: MidPath | undefined;
+  let dayCheck: QueueCheckResult | undefined;
   try {
     checkSymbol(input.symbol);
     checkDate(input.date);
@@ -226,16 +243,34 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     }));
     const needsMidPath = spec.strategies.some((s) => ALPHA_MODELS.get(alphaKindOf(s)).needsMidPath);
     oraclePath = needsMidPath ? await recordMidPath(input) : undefined;
+    if (input.format === "mbo" && (input.calibrate !== false || input.queueCheck)) {
+      const [src] = keepOpen(input.sources.slice(0, 1));
+      dayCheck = await dayQueueCheck(
+        "source" in src! ? src.source : src!,
+        input.symbol,
+        input.queueCheck ?? DEFAULT_QUEUE_CHECK,
+      );
+    }
   } catch (e) {
     await closeSources(input.sources);
     throw e;
   }
 
-  // every batch is done with when the next is asked for (the books settle at each batch end), so a decode
-  // thread may take its buffers back then (Mbp10OpenOptions.releaseBatches)
-  const stream = await Mbp10Stream.open(
-    input.sources.map((s) => ({ ...("source" in s ? s : { source: s }), releaseBatches: true })),
-  );
+  const queueEntry = QUEUE_MODELS.get(spec.sim.queue_model);
+  if (queueEntry.needsMbo && input.format !== "mbo") {
+    await closeSources(input.sources);
+    throw new InputError(
+      `${input.symbol} ${input.date}: sim.queue_model ${spec.sim.queue_model} needs MBO input (order-level data) but ` +
+        "this task's input is MBP-10; backtest an MBO Parquet file (`msor import dbn FILE.mbo.dbn.zst --out " +
+        "FILE.mbo.parquet`) or choose an L2 queue model (risk_averse, prob1, prob2, prob3, log_prob)",
+    );
+  }
+  const { stream, mbo } = await openReplay(input.sources, { ...input, releaseBatches: true });
+  // calibrated: the prior days' queue check choice (never this day's), else the default model
+  const queue =
+    spec.sim.queue_model === "calibrated"
+      ? { name: "calibrated", ...calibratedQueue(loaded.queue) }
+      : { name: spec.sim.queue_model, model: queueEntry.make({ mbo }), reason: undefined };
   try {
     const session = regularSession(input.date);
     const timers = new TimerQueue(session.openNs);
@@ -245,7 +280,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       maxVenues: MAX_VENUES,
       levels: stream.levels,
       latency: LATENCY_MODELS.get(spec.sim.latency_model).make({ latencyMs: spec.sim.latency_ms }),
-      queueModel: QUEUE_MODELS.get(spec.sim.queue_model).make(),
+      queueModel: queue.model,
       fees: flatFees(spec.fees.taker_fee_usd, spec.fees.maker_rebate_usd),
       onFill: (f) => executions[f.owner]!.onFill(f),
     });
@@ -347,7 +382,9 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
           "re-export the data with Databento's flags (or `msor import`, which sets them)",
       );
     }
-    const calibration = calibrator?.finish();
+    const choice = dayCheck && queueChoiceOf(dayCheck);
+    const finished = calibrator?.finish();
+    const calibration = finished && choice ? { ...finished, queue: choice } : finished;
     const venues = venueNames();
     const overridden = [...new Set(parameterSets.flatMap((p) => p.params.overridden))];
     const rows = resultRows({
@@ -372,6 +409,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       parameterSets,
       quality: stream.quality.q,
       venues,
+      queueModel: {
+        name: queue.name === "calibrated" ? `calibrated: ${queue.model.name}` : queue.name,
+        ...(queue.reason !== undefined ? { reason: queue.reason } : {}),
+      },
+      queueCheck: dayCheck,
     };
   } finally {
     await stream.close();

@@ -5,9 +5,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CalibrationRecord } from "../../lib/calibration/types.ts";
 import { calibrationWarnings, registerCalibrate } from "../../lib/cli/commands/calibrate.ts";
+import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
+import { writeMboFile } from "../../lib/mbo/writer.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { readCalibration } from "../../lib/store/calibration.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
+import { generateMbo } from "../../lib/synth/mbo.ts";
 import { runCommand } from "../helpers/cli.ts";
 
 let dir = "";
@@ -45,6 +48,30 @@ describe("msor calibrate", () => {
     expect((r.kyle as unknown[]).length).toBe(7);
     const rec = await readCalibration(new LocalObjectStore(out), "CLIX", "2024-03-12");
     expect(rec.dailyVolume).toBe(r.volume);
+  });
+
+  it("an MBO file: calibrated on its derived MBP-10, with the queue check's choice in the record", async () => {
+    const mbo = path.join(dir, "day.mbo.parquet");
+    await writeMboFile(
+      mbo,
+      generateMbo({
+        seed: 5,
+        events: 20_000,
+        cancelLaw: "front",
+        symbol: "CLIM",
+        startNs: newYorkClockToUtcNs("2024-03-12", "09:30"),
+      }),
+    );
+    const out = path.join(dir, "store-mbo");
+    const json = JSON.parse(await run([mbo, "--json", "--out", out])) as Record<string, unknown>[];
+    const r = json[0]!;
+    expect(r.symbol).toBe("CLIM");
+    expect(r.queue).toMatchObject({ orders: 200, tauS: 60 });
+    const rec = await readCalibration(new LocalObjectStore(out), "CLIM", "2024-03-12");
+    expect(rec.queue).toEqual(r.queue);
+    expect(rec.tradeCount).toBeGreaterThan(0);
+    // an MBP-10 day's JSON has no queue key
+    expect(JSON.parse(await run([file, "--json"]))[0].queue).toBeUndefined();
   });
 
   it("prints one table row per file", async () => {

@@ -182,7 +182,9 @@ describe("Mbp10File: bad input gets a specific message", () => {
     const p = join(dir, "executions.parquet");
     writeFileSync(
       p,
-      await rowsToParquet(EXECUTIONS, [rowOf(EXECUTIONS, { symbol: "X", order_id: "buy-1-10:00", strategy: "twap/market" })]),
+      await rowsToParquet(EXECUTIONS, [
+        rowOf(EXECUTIONS, { symbol: "X", order_id: "buy-1-10:00", strategy: "twap/market" }),
+      ]),
     );
     const src = await fileSource(p);
     let closed = 0;

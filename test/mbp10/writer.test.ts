@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { DataFormatError } from "../../lib/core/errors.ts";
 import { writeMbp10File } from "../../lib/mbp10/writer.ts";
 import { rowsToParquet } from "../../lib/results/schema.ts";
-import { rowOf } from "../helpers/rows.ts";
 import { EXECUTIONS } from "../../lib/results/tables.ts";
 import { duckQuery } from "../helpers/duckdb.ts";
 import { fullBatch } from "../helpers/fullBatch.ts";
+import { rowOf } from "../helpers/rows.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();

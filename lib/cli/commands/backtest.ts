@@ -38,11 +38,11 @@ export function registerBacktest(program: Command): void {
   program
     .command("backtest")
     .description(
-      "backtest every strategy of the spec on MBP-10 file(s); several days of a symbol use the calibrations of earlier days",
+      "backtest every strategy of the spec on MBP-10 file(s) or MBO file(s); several days of a symbol use the calibrations of earlier days",
     )
     .argument(
       "<files...>",
-      "MBP-10 Parquet files (any number of symbol-days; several venue files of one day are merged)",
+      "MBP-10 Parquet files (any number of symbol-days; several venue files of one day are merged), or MBO Parquet files (one per symbol-day: replayed as its derived MBP-10; sim.queue_model l3_fifo follows the real FIFO queues)",
     )
     .addOption(rootOption("results folder (results/, calibration/ laid out like the S3 keys)"))
     .option("--out <dir>", "the same as --root (the name of earlier versions)")
@@ -151,6 +151,9 @@ export function registerBacktest(program: Command): void {
           process.stdout.write(
             `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} shares (${d.adv_source}), parent orders of ${sizes} shares${gap}\n`,
           );
+          if (d.queue_model !== undefined) {
+            process.stdout.write(`  QUEUE ${d.queue_model} (${d.queue_reason})\n`);
+          }
           for (const p of d.parameter_sets) {
             process.stdout.write(
               `  OVERRIDE ${p.name}: ${p.overridden.join(", ")} fixed/scaled (calibration_source = override; strategies labelled .../${p.name}; ADV ${Math.round(p.adv).toLocaleString()})\n`,

@@ -8,6 +8,7 @@ import { MIN_SESSION_COVERAGE } from "../../calibration/params.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { checkDate, checkSymbol } from "../../core/ids.ts";
+import { isMboParquet } from "../../importers/mbo/replayStream.ts";
 import { fileSource } from "../../ports/fileSource.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { writeCalibration } from "../../store/calibration.ts";
@@ -76,14 +77,25 @@ export function calibrationWarnings(r: CalibrationRecord): string[] {
   return out;
 }
 
-/** Calibrate one MBP-10 file (one symbol-day); symbol/date inferred from the file unless given. */
+/**
+ * Calibrate one MBP-10 or MBO file (one symbol-day; an MBO file also gets its queue check's choice, docs/models.md
+ * 6.7); symbol/date inferred from the file unless given.
+ */
 export async function calibrateFile(
   path: string,
   opts: { symbol?: string; date?: string },
 ): Promise<{ record: CalibrationRecord; seconds: number }> {
   const started = performance.now();
+  const probe = await fileSource(path);
+  let mbo: boolean;
+  try {
+    mbo = await isMboParquet(probe);
+  } finally {
+    await probe.close?.();
+  }
   const record = await calibrateDay([await fileSource(path)], {
     ...opts,
+    ...(mbo ? { format: "mbo" as const } : {}),
     onProgress: (symbol, date, rows, total) =>
       progress(
         `calibrate ${symbol} ${date}: ${rows.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} rows`,
@@ -148,12 +160,14 @@ export function calibrationJson(r: CalibrationRecord, seconds: number): Record<s
       adverse_n: v.adverse[0]?.n ?? 0,
     })),
     volume_profile: Array.from(r.volumeProfile),
+    // MBO days: the queue check's choice (sim.queue_model calibrated on later days)
+    ...(r.queue ? { queue: r.queue } : {}),
     seconds,
   };
 }
 
 export async function calibrate(files: readonly string[], o: CalibrateCliOptions): Promise<void> {
-  if (files.length === 0) throw new InputError("give at least one MBP-10 Parquet file to calibrate");
+  if (files.length === 0) throw new InputError("give at least one MBP-10 or MBO Parquet file to calibrate");
   if (o.symbol !== undefined) checkSymbol(o.symbol);
   if (o.date !== undefined) checkDate(o.date);
   const dir = o.root ?? o.out;
@@ -187,7 +201,10 @@ export function registerCalibrate(program: Command): void {
     .description(
       "calibrate volume profile, volatility, spread, queue outflow, adverse selection, impact and OFI per symbol-day",
     )
-    .argument("<files...>", "MBP-10 Parquet files, each one symbol-day")
+    .argument(
+      "<files...>",
+      "MBP-10 Parquet files, each one symbol-day, or MBO Parquet files (one symbol-day each; the record also keeps the queue check's choice)",
+    )
     .option("--symbol <symbol>", "symbol (default: the file's symbol column)")
     .option("--date <date>", "trading date YYYY-MM-DD (default: New York date of the first record)")
     .option("--root <dir>", "also write the records under DIR/calibration/v=.../symbol=.../date=.../")

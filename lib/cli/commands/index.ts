@@ -45,7 +45,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "backtest",
     summary:
-      "backtest every strategy of the spec on MBP-10 file(s); several days of a symbol use the calibrations of earlier days",
+      "backtest every strategy of the spec on MBP-10 file(s) or MBO file(s); several days of a symbol use the calibrations of earlier days",
     load: async () => (await import("./backtest.ts")).registerBacktest,
   },
   {

@@ -12,6 +12,7 @@ import { NEW_YORK, newYorkDate } from "../../core/session.ts";
 import { mboSource } from "../../importers/mbo/source.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { type QueueCheckResult, queueCheck } from "../../sim/queueCheck.ts";
+import { parseBetween } from "../../spec/queueCheckSpec.ts";
 import { queueCheckRows, writeQueueCheck } from "../../store/queueCheck.ts";
 import { formatTable, parseNumberOption, printJson } from "../output.ts";
 
@@ -28,38 +29,8 @@ interface QueueCheckCliOptions {
   json?: boolean;
 }
 
-/** Minutes after local midnight of `tNs` in `tz`. */
-function localMinutes(fmt: Intl.DateTimeFormat, tNs: bigint): number {
-  const parts = fmt.formatToParts(new Date(Number(tNs / 1_000_000n)));
-  const h = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
-  const m = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
-  return (h % 24) * 60 + m;
-}
-
-/** "HH:MM-HH:MM" in `tz` as an acceptance test on times (a window past midnight wraps). */
-export function parseBetween(text: string, tz: string): (tNs: bigint) => boolean {
-  const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(text.trim());
-  const mins = m ? [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])] : [];
-  if (!m || mins.some((x) => x > 24 * 60) || Number(m[2]) > 59 || Number(m[4]) > 59 || mins[0] === mins[1]) {
-    throw new InputError(`--between must be HH:MM-HH:MM (e.g. 18:00-18:30), got "${text}"`);
-  }
-  let fmt: Intl.DateTimeFormat;
-  try {
-    fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-  } catch {
-    throw new InputError(`--tz "${tz}" is not a time zone of the tz database (e.g. America/Chicago)`);
-  }
-  const [from, to] = mins as [number, number];
-  return (t) => {
-    const x = localMinutes(fmt, t);
-    return from < to ? x >= from && x < to : x >= from || x < to;
-  };
-}
+// the window parser lives with the sweep spec's queue_check (lib/spec/queueCheckSpec.ts); re-exported here
+export { parseBetween };
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

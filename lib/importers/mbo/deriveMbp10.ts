@@ -31,6 +31,8 @@ export class Mbp10Deriver {
   deepChanges = 0;
   /** C/M records of orders the book did not know. */
   unknownOrders = 0;
+  /** The last pushed record became an MBP-10 row (the last row of the sink's current batch). */
+  published = false;
 
   constructor(symbol: string, options: DeriveOptions = {}) {
     this.sink = new RecordSink(MAX_LEVELS, symbol, options.capacity ? { capacity: options.capacity } : {});
@@ -70,6 +72,7 @@ export class Mbp10Deriver {
       }
     }
     const flags = m.flags[r]!;
+    this.published = publish;
     if (!publish) {
       if (flags & Flag.LAST && this.open) {
         this.sink.batch.flags[this.sink.row]! |= Flag.LAST;
