@@ -309,3 +309,14 @@ export function tradingDayOf(cal: TradingCalendar, tNs: bigint): string | undefi
   }
   return undefined;
 }
+
+/**
+ * The trading day whose session a timestamp is in or next to: its calendar date in the calendar's time zone,
+ * shifted by (24 h - open clock) on a calendar whose day opens the evening before (a Globex 18:00-24:00 record
+ * is the next day's). Used to date a file by its first record; unlike tradingDayOf it always answers (check the
+ * answer's nonTradingReason to flag a holiday).
+ */
+export function tradingDateOf(cal: TradingCalendar, tNs: bigint): string {
+  const shift = cal.opensDayBefore ? 86_400n * NS_PER_S - clockNs(cal.openClock) : 0n;
+  return zonedDate(cal.timeZone, tNs + shift);
+}

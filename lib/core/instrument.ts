@@ -8,7 +8,7 @@
  * per unit by dividing by the multiplier, a fee in bps of notional is bps x 1e-4 x price (feePerUnit): so costs
  * in bps are unit-free and dollar figures are price-unit figures x multiplier.
  */
-import { CALENDARS, type TradingCalendar } from "./calendars.ts";
+import { CALENDARS, calendarByName, type TradingCalendar, userCalendar } from "./calendars.ts";
 import { InputError } from "./errors.ts";
 
 /** A fee or rebate: an amount of currency per unit of quantity, or basis points of notional. */
@@ -157,4 +157,89 @@ export function instrumentFor(
   fallback: Instrument = EQUITY_US,
 ): Instrument {
   return entries.find((e) => symbolMatches(e.match, symbol))?.instrument ?? fallback;
+}
+
+/** A venue's fees as written in a spec: each of taker and maker per unit of currency or in bps, not both. */
+export interface VenueFeesConfig {
+  readonly taker_fee_usd?: number | undefined;
+  readonly taker_fee_bps?: number | undefined;
+  /** Received on passive fills; negative = a maker fee paid. */
+  readonly maker_rebate_usd?: number | undefined;
+  readonly maker_rebate_bps?: number | undefined;
+}
+
+/** A fee schedule as written in a spec: the default for every venue, and venues by name. */
+export interface FeesConfig extends VenueFeesConfig {
+  readonly venues?: Readonly<Record<string, VenueFeesConfig>> | undefined;
+}
+
+/**
+ * An instrument as written in a spec (lib/spec/taskSpec.ts): the symbols it applies to (`match`, a symbol or
+ * a pattern with '*'), a preset to start from (default equity-us) and the fields that change it.
+ */
+export interface InstrumentConfig {
+  readonly match: string;
+  readonly preset?: string | undefined;
+  readonly tick_size?: number | undefined;
+  readonly multiplier?: number | undefined;
+  readonly unit?: QuantityUnit | undefined;
+  /** A calendar of lib/core/calendars.ts CALENDARS. */
+  readonly calendar?: string | undefined;
+  /** More closed dates (YYYY-MM-DD). */
+  readonly holidays?: readonly string[] | undefined;
+  /** Dates the base calendar closes that trade (e.g. an NYSE holiday with a Globex session). */
+  readonly open_days?: readonly string[] | undefined;
+  readonly default_adv?: number | undefined;
+  readonly fees?: FeesConfig | undefined;
+}
+
+function rateOf(usd: number | undefined, bps: number | undefined, fallback: FeeRate): FeeRate {
+  if (usd !== undefined) return { amount: usd, per: "unit" };
+  if (bps !== undefined) return { amount: bps, per: "bps" };
+  return fallback;
+}
+
+function venueScheduleOf(c: VenueFeesConfig, fallback: VenueFeeSchedule): VenueFeeSchedule {
+  return {
+    taker: rateOf(c.taker_fee_usd, c.taker_fee_bps, fallback.taker),
+    maker: rateOf(c.maker_rebate_usd, c.maker_rebate_bps, fallback.maker),
+  };
+}
+
+/** A spec's fee schedule over `base`: its default fields replace the base default; venues fall back to it. */
+export function feesOf(c: FeesConfig, base: InstrumentFees): InstrumentFees {
+  const def = venueScheduleOf(c, base.default);
+  const venues: Record<string, VenueFeeSchedule> = {};
+  for (const [name, v] of Object.entries(c.venues ?? {})) venues[name] = venueScheduleOf(v, def);
+  return { default: def, venues };
+}
+
+/**
+ * The instrument of `symbol` under a spec: the first entry of `entries` whose `match` fits (its preset, then
+ * its fields), else the equity default. The equity default's fees are the spec's top-level `fees`
+ * (`equityFees`, defaults $0.003 / $0.002 per share); an entry's fees are its own `fees` over its preset's
+ * (none for ES).
+ */
+export function resolveInstrument(
+  entries: readonly InstrumentConfig[] | undefined,
+  symbol: string,
+  equityFees: FeesConfig,
+): Instrument {
+  const e = entries?.find((x) => symbolMatches(x.match, symbol));
+  const base = instrumentPreset(e?.preset ?? "equity-us");
+  const baseFees = base === EQUITY_US ? feesOf(equityFees, EQUITY_FEES) : base.fees;
+  if (!e) return { ...base, fees: baseFees };
+  const calendar =
+    e.calendar !== undefined || e.holidays !== undefined || e.open_days !== undefined
+      ? userCalendar(calendarByName(e.calendar ?? base.calendar.name), e.holidays, e.open_days)
+      : base.calendar;
+  return {
+    id: e.preset ?? e.match,
+    calendar,
+    tickSize: e.tick_size ?? base.tickSize,
+    multiplier: e.multiplier ?? base.multiplier,
+    unit: e.unit ?? base.unit,
+    defaultAdv: e.default_adv ?? base.defaultAdv,
+    fees: e.fees ? feesOf(e.fees, baseFees) : baseFees,
+  };
 }

@@ -7,9 +7,11 @@
  * not backtested, unless `includeUncalibrated`: orders sized on the default ADV and models on default
  * parameters are not comparable with calibrated days, and the summary never pools the two.
  */
+
+import { CALENDARS, type TradingCalendar, tradingDateOf } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
 import { validateSymbol } from "../core/ids.ts";
-import { newYorkDate } from "../core/session.ts";
+import { resolveInstrument } from "../core/instrument.ts";
 import { Mbp10File } from "../mbp10/reader.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { fileSource } from "../ports/fileSource.ts";
@@ -34,8 +36,16 @@ export interface DayInput {
   readonly paths: string[];
 }
 
-/** Group files into symbol-days from their contents (symbol column, first ts_recv in New York). */
-export async function groupInputs(paths: readonly string[], symbolOverride?: string): Promise<DayInput[]> {
+/**
+ * Group files into symbol-days from their contents (symbol column; the trading day of the first ts_recv on the
+ * symbol's calendar, `calendarOf`, default NYSE: a Globex file starting 18:00 the evening before is dated the
+ * next day).
+ */
+export async function groupInputs(
+  paths: readonly string[],
+  symbolOverride?: string,
+  calendarOf: (symbol: string) => TradingCalendar = () => CALENDARS.nyse!,
+): Promise<DayInput[]> {
   const days = new Map<string, DayInput>();
   for (const p of paths) {
     const f = await Mbp10File.open(await fileSource(p));
@@ -44,7 +54,7 @@ export async function groupInputs(paths: readonly string[], symbolOverride?: str
       const symbol = symbolOverride ?? id.symbol;
       if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
       validateSymbol(symbol);
-      const date = newYorkDate(id.firstTsNs);
+      const date = tradingDateOf(calendarOf(symbol), id.firstTsNs);
       const key = `${symbol}|${date}`;
       const d = days.get(key) ?? { symbol, date, paths: [] };
       d.paths.push(p);
@@ -92,6 +102,11 @@ export interface BacktestSummary {
     max_gap_s: number;
     /** Book levels per side in the data. */
     book_levels: number;
+    /** The symbol's instrument (docs/models.md 1b) and its session. */
+    instrument: string;
+    session: string;
+    /** Why the date is no trading day of the instrument's calendar (a holiday, a weekend); absent when it is. */
+    not_trading_day?: string;
   }[];
   readonly strategies: StrategySummary[];
   /** Routing gain (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none), paired per parent order. */
@@ -111,18 +126,30 @@ export async function runLocalBacktest(a: {
   onProgress?: (rows: number, total: number) => void;
 }): Promise<BacktestSummary> {
   const store = new LocalObjectStore(a.outDir);
-  const days = await groupInputs(a.paths, a.symbol);
+  const instrumentOf = (symbol: string) => resolveInstrument(a.spec.instruments, symbol, a.spec.fees);
+  const days = await groupInputs(a.paths, a.symbol, (s) => instrumentOf(s).calendar);
   const executions: Record<string, CellValue>[] = [];
   const dayRows: BacktestSummary["days"] = [];
   for (const [i, d] of days.entries()) {
     a.onDay?.(d, i, days.length);
+    const inst = instrumentOf(d.symbol);
+    const reason = inst.calendar.nonTradingReason(d.date);
+    const dayInfo = {
+      instrument: inst.id,
+      session: inst.calendar.sessionText,
+      ...(reason !== undefined ? { not_trading_day: reason } : {}),
+    };
     if (!a.includeUncalibrated) {
       const prior = await loadCalibrationParams(store, d.symbol, d.date, {
         lookbackDays: a.spec.calibration.lookback_days,
         maxAgeDays: a.spec.calibration.max_age_days,
       });
       if (prior.source === "default") {
-        const record = await calibrateDay(await openAll(d.paths), { symbol: d.symbol, date: d.date });
+        const record = await calibrateDay(await openAll(d.paths), {
+          symbol: d.symbol,
+          date: d.date,
+          calendar: inst.calendar,
+        });
         await writeCalibration(store, record);
         dayRows.push({
           symbol: d.symbol,
@@ -139,6 +166,7 @@ export async function runLocalBacktest(a: {
           rows: record.events,
           max_gap_s: Number.NaN,
           book_levels: Number.NaN,
+          ...dayInfo,
         });
         continue;
       }
@@ -171,6 +199,7 @@ export async function runLocalBacktest(a: {
       rows: r.quality.rows,
       max_gap_s: Number(r.taskQuality[0]?.max_gap_s ?? Number.NaN),
       book_levels: Number(r.taskQuality[0]?.book_levels ?? Number.NaN),
+      ...dayInfo,
     });
   }
   return {

@@ -1,9 +1,9 @@
 /** One symbol-day's calibration pass (stream -> DayCalibrator), for `msor calibrate`. */
 import { DayCalibrator } from "../calibration/dayCalibrator.ts";
 import type { CalibrationRecord } from "../calibration/types.ts";
+import { CALENDARS, sessionOf, type TradingCalendar, tradingDateOf } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
 import { validateSymbol } from "../core/ids.ts";
-import { newYorkDate } from "../core/session.ts";
 import { Mbp10Stream } from "../mbp10/stream.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 
@@ -28,6 +28,8 @@ export async function calibrateDay(
   opts: {
     symbol?: string;
     date?: string;
+    /** The instrument's calendar (session bounds, the date of the first record); default NYSE. */
+    calendar?: TradingCalendar;
     onProgress?: (symbol: string, date: string, rows: number, total: number) => void;
   } = {},
 ): Promise<CalibrationRecord> {
@@ -45,8 +47,10 @@ export async function calibrateDay(
     let rows = 0;
     for await (const b of stream.batches()) {
       if (!cal) {
-        const date = opts.date ?? newYorkDate(b.tsRecv[0]!);
-        cal = new DayCalibrator({ symbol, date, venues: stream.venues });
+        const calendar = opts.calendar ?? CALENDARS.nyse!;
+        const date = opts.date ?? tradingDateOf(calendar, b.tsRecv[0]!);
+        const session = sessionOf(calendar, date);
+        cal = new DayCalibrator({ symbol, date, venues: stream.venues, session });
       }
       cal.observe(b);
       rows += b.length;
@@ -56,7 +60,7 @@ export async function calibrateDay(
     const { midPath: _, ...record } = cal.finish();
     if (record.events === 0) {
       throw new InputError(
-        `${path} has no record inside the regular session of ${record.date} (09:30-16:00 New York); check --date`,
+        `${path} has no record inside the ${opts.calendar ? `session of ${record.date} (${opts.calendar.sessionText})` : `regular session of ${record.date} (09:30-16:00 New York)`}; check --date`,
       );
     }
     return record;

@@ -16,16 +16,17 @@ import {
 } from "../calibration/overrides.ts";
 import type { CalibrationParams } from "../calibration/params.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
+import { sessionOf } from "../core/calendars.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { validateDate, validateSymbol } from "../core/ids.ts";
-import { regularSession } from "../core/session.ts";
+import { resolveInstrument } from "../core/instrument.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import { Mbp10Stream, type StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
-import { ExecutionSim, flatFees } from "../sim/index.ts";
+import { ExecutionSim, instrumentFees } from "../sim/index.ts";
 import { LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import { writeCalibration } from "../store/calibration.ts";
 import { loadCalibrationParams } from "../store/lookback.ts";
@@ -100,7 +101,13 @@ function keepOpen(sources: TaskInput["sources"]): (ByteSource | StreamInput)[] {
 async function recordMidPath(input: TaskInput): Promise<MidPath> {
   const stream = await Mbp10Stream.open(keepOpen(input.sources));
   try {
-    const cal = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
+    const instrument = resolveInstrument(input.spec.instruments, input.symbol, input.spec.fees);
+    const cal = new DayCalibrator({
+      symbol: input.symbol,
+      date: input.date,
+      venues: stream.venues,
+      session: sessionOf(instrument.calendar, input.date),
+    });
     for await (const b of stream.batches()) cal.observe(b);
     return cal.finish().midPath;
   } finally {
@@ -211,6 +218,8 @@ async function closeSources(sources: TaskInput["sources"]): Promise<void> {
 
 export async function runTask(input: TaskInput): Promise<TaskResult> {
   const { spec } = input;
+  // the symbol's instrument (docs/models.md 1b): session, tick, multiplier, fee schedule; US equity by default
+  const instrument = resolveInstrument(spec.instruments, input.symbol, spec.fees);
   let loaded: CalibrationParams;
   let parameterSets: ParameterSet[];
   let oraclePath: MidPath | undefined;
@@ -223,7 +232,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     });
     // overrides (lib/calibration/overrides.ts) apply right after the lookback loader, so every model sees them;
     // each override set is a parameter set whose strategies are owners of their own in the same pass
-    const base = loaded;
+    // ADV in the instrument's unit: with no calibrated ADV, the instrument's default (1M shares for equities)
+    const base =
+      loaded.advSource === "default" && loaded.adv !== instrument.defaultAdv
+        ? { ...loaded, adv: instrument.defaultAdv }
+        : loaded;
     parameterSets = (spec.calibration.overrides ?? [{}]).map((o) => ({
       name: overrideSetName(o),
       params: applyOverrides(base, o),
@@ -241,7 +254,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     input.sources.map((s) => ({ ...("source" in s ? s : { source: s }), releaseBatches: true })),
   );
   try {
-    const session = regularSession(input.date);
+    const session = sessionOf(instrument.calendar, input.date);
     const timers = new TimerQueue(session.openNs);
     const tape = new Tape();
     const executions: ParentExecution[] = [];
@@ -250,7 +263,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       levels: stream.levels,
       latency: LATENCY_MODELS.get(spec.sim.latency_model).make({ latencyMs: spec.sim.latency_ms }),
       queueModel: QUEUE_MODELS.get(spec.sim.queue_model).make(),
-      fees: flatFees(spec.fees.taker_fee_usd, spec.fees.maker_rebate_usd),
+      fees: instrumentFees(instrument.fees, instrument.multiplier, (v) => stream.venues.venues[v]?.name),
       onFill: (f) => executions[f.owner]!.onFill(f),
     });
     const risk = spec.risk;
@@ -262,7 +275,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     const calibrator =
       input.calibrate === false
         ? undefined
-        : new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
+        : new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues, session });
     const venueNames = () => stream.venues.venues.map((v) => v.name);
     for (const o of spec.calibration.overrides ?? []) {
       for (const venue of overrideVenues(o)) {
@@ -282,6 +295,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       venueNames,
       riskControls: riskControlsOf(risk),
       halts: risk?.suspend_on_halt ? halts : undefined,
+      instrument,
     };
     const alphaModels = new Map<string, AlphaModel>();
     const instances: StrategyInstance[] = [];
@@ -298,7 +312,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         return a;
       };
       const ctx = executionContext(day, params, session.openNs);
-      const orders = resolveParentOrders(spec, input.date, params.adv);
+      const orders = resolveParentOrders(spec, input.date, params.adv, instrument);
       const setInstances = strategyInstances(spec, setName, alphaOf, ctx.forecastVolume);
       for (const inst of setInstances) setOfLabel.set(inst.label, params);
       instances.push(...setInstances);
@@ -370,6 +384,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       bookLevels: stream.levels,
       maxGapS: replay.maxGapS(),
       closeMidUsd: closeMid,
+      instrument,
     });
     return {
       ...rows,
