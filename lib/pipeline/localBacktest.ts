@@ -105,6 +105,8 @@ export interface BacktestSummary {
     /** The symbol's instrument (docs/models.md 1b) and its session. */
     instrument: string;
     session: string;
+    /** The instrument's unit of quantity: shares or contracts. */
+    unit: string;
     /** Why the date is no trading day of the instrument's calendar (a holiday, a weekend); absent when it is. */
     not_trading_day?: string;
   }[];
@@ -137,6 +139,7 @@ export async function runLocalBacktest(a: {
     const dayInfo = {
       instrument: inst.id,
       session: inst.calendar.sessionText,
+      unit: inst.unit,
       ...(reason !== undefined ? { not_trading_day: reason } : {}),
     };
     if (!a.includeUncalibrated) {

@@ -11,6 +11,7 @@
  * line: there is nothing to record it under.
  */
 import { classifyError, errorMessage, NotFoundError } from "../core/errors.ts";
+import { resolveInstrument } from "../core/instrument.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { putIfAbsent } from "../ports/objectStore.ts";
@@ -120,7 +121,12 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
       for (const key of inputKeys(manifest.input, m.symbol, m.date))
         sources.push(await inputStore.byteSource(key));
       if (m.wave === 1) {
-        const record = await calibrateDay(sources, { symbol: m.symbol, date: m.date });
+        const { calendar } = resolveInstrument(
+          manifest.backtest.instruments,
+          m.symbol,
+          manifest.backtest.fees,
+        );
+        const record = await calibrateDay(sources, { symbol: m.symbol, date: m.date, calendar });
         await writeCalibration(deps.store, record);
         return { run_id: m.run_id, task_id: m.task_id, outcome: "ok" };
       }

@@ -13,7 +13,7 @@ import {
 } from "../calibration/overrides.ts";
 import { CALENDARS } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
-import { INSTRUMENT_PRESETS, type InstrumentConfig } from "../core/instrument.ts";
+import { INSTRUMENT_PRESETS, type InstrumentConfig, resolveInstrument } from "../core/instrument.ts";
 import { parseClock } from "../core/session.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { IMPACT_MODELS, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
@@ -355,6 +355,15 @@ export function parseTaskSpec(value: unknown, where = "spec"): TaskSpec {
       "match"
     >;
     (rest as { instruments?: InstrumentConfig[] }).instruments = [{ match: "*", ...entry }];
+  }
+  // each instrument resolves (its calendar's dates, holidays vs open_days) before any task runs
+  for (const [i, e] of ((rest as TaskSpec).instruments ?? []).entries()) {
+    try {
+      resolveInstrument([{ ...e, match: "*" }], "X", rest.fees);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      throw new InputError(`invalid ${where}: instruments[${i}] (${e.match}): ${err.message}`);
+    }
   }
   const spec: TaskSpec = rest as TaskSpec;
   return spec;

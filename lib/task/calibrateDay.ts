@@ -60,7 +60,7 @@ export async function calibrateDay(
     const { midPath: _, ...record } = cal.finish();
     if (record.events === 0) {
       throw new InputError(
-        `${path} has no record inside the ${opts.calendar ? `session of ${record.date} (${opts.calendar.sessionText})` : `regular session of ${record.date} (09:30-16:00 New York)`}; check --date`,
+        `${path} has no record inside the ${opts.calendar && opts.calendar.name !== "nyse" ? `session of ${record.date} (${opts.calendar.sessionText})` : `regular session of ${record.date} (09:30-16:00 New York)`}; check --date`,
       );
     }
     return record;

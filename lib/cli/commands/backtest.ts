@@ -146,7 +146,7 @@ export function registerBacktest(program: Command): void {
             process.stdout.write(`${d.symbol} ${d.date}: instrument ${d.instrument}, session ${d.session}\n`);
           if (d.warm_up) {
             process.stdout.write(
-              `${d.symbol} ${d.date}: warm-up (no earlier calibrated day${d.stale_dates.length ? `; ignored as older than calibration.max_age_days: ${d.stale_dates.join(", ")}` : ""}): calibrated for the later days, not backtested; day volume ${Math.round(d.adv).toLocaleString()} shares (--include-uncalibrated backtests it on default parameters)\n`,
+              `${d.symbol} ${d.date}: warm-up (no earlier calibrated day${d.stale_dates.length ? `; ignored as older than calibration.max_age_days: ${d.stale_dates.join(", ")}` : ""}): calibrated for the later days, not backtested; day volume ${Math.round(d.adv).toLocaleString()} ${d.unit} (--include-uncalibrated backtests it on default parameters)\n`,
             );
             continue;
           }
@@ -167,7 +167,7 @@ export function registerBacktest(program: Command): void {
               ? `; WARNING: ${Math.round(d.max_gap_s).toLocaleString()} s without any record in the session`
               : "";
           process.stdout.write(
-            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} shares (${d.adv_source}), parent orders of ${sizes} shares${gap}\n`,
+            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} ${d.unit} (${d.adv_source}), parent orders of ${sizes} ${d.unit}${gap}\n`,
           );
           for (const p of d.parameter_sets) {
             process.stdout.write(
