@@ -38,8 +38,8 @@ export interface DayInput {
 
 /**
  * Group files into symbol-days from their contents (symbol column; the trading day of the first ts_recv on the
- * symbol's calendar, `calendarOf`, default NYSE: a Globex file starting 18:00 the evening before is dated the
- * next day).
+ * symbol's calendar, `calendarOf`, default NYSE; on a calendar whose day opens the evening before, of the
+ * last ts_recv: a Globex file from 18:00 the evening before is dated the next day).
  */
 export async function groupInputs(
   paths: readonly string[],
@@ -54,7 +54,10 @@ export async function groupInputs(
       const symbol = symbolOverride ?? id.symbol;
       if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
       validateSymbol(symbol);
-      const date = tradingDateOf(calendarOf(symbol), id.firstTsNs);
+      // a calendar whose day opens the evening before (Globex) dates a file by its LAST record: a file of one
+      // trading day may start with a snapshot or pre-open records before the session (e.g. 00:00 UTC)
+      const cal = calendarOf(symbol);
+      const date = tradingDateOf(cal, cal.opensDayBefore ? await f.lastTsNs() : id.firstTsNs);
       const key = `${symbol}|${date}`;
       const d = days.get(key) ?? { symbol, date, paths: [] };
       d.paths.push(p);

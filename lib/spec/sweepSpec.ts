@@ -47,8 +47,6 @@ export const SweepSpecSchema = z
     run_id: z.unknown().optional(),
     /** tickers, or {symbol, instrument} (an instrument preset such as ES, or its fields) */
     symbols: z.array(z.unknown()).min(1, "list at least one symbol"),
-    /** instruments by symbol or pattern (first match wins); symbols matching none are US equities */
-    instruments: z.array(z.unknown()).optional(),
     /** a list, or {from, to}; checked in resolveDates for messages that name the problem */
     dates: z.unknown().optional(),
     input: z
@@ -65,6 +63,8 @@ export const SweepSpecSchema = z
       .strict()
       .default({ lookback_days: DEFAULT_LOOKBACK_DAYS }),
     backtest: z.record(z.string(), z.unknown()).default({}),
+    /** instruments by symbol or pattern (first match wins); symbols matching none are US equities */
+    instruments: z.array(z.unknown()).optional(),
   })
   .strict();
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>;
