@@ -3,7 +3,7 @@
  * locally: parents fill, every limit price is on the 0.25 grid, dollar figures use x50, fees come from the
  * spec's per-venue schedule, and the range's non-trading days are left out and listed.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ES } from "../../lib/core/instrument.ts";
@@ -146,5 +146,11 @@ describe("futures sweep (issue 25)", () => {
       expect(v.fees as number).toBeCloseTo(f.fees as number, 6);
       expect(v.rebates as number).toBeCloseTo(f.rebates as number, 6);
     }
+    // the report's provenance names the instrument and each venue's fee schedule
+    expect(r.status.outputs?.report).toBe("runs/t-es/report.html");
+    const html = readFileSync(join(root, "runs", "t-es", "report.html"), "utf8");
+    expect(html).toContain("ES (tick 0.25, multiplier 50)");
+    expect(html).toContain("ES on GLBX.MDP3: taker $1.10 per contract, maker fee $0.20 per contract");
+    expect(html).toContain("ES on XNAS.ITCH: taker $0.50 per contract, maker rebate $0.30 per contract");
   }, 300_000);
 });
