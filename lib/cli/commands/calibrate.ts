@@ -8,6 +8,7 @@ import { MIN_SESSION_COVERAGE } from "../../calibration/params.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { validateDate, validateSymbol } from "../../core/ids.ts";
+import { instrumentPreset } from "../../core/instrument.ts";
 import { fileSource } from "../../ports/fileSource.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { writeCalibration } from "../../store/calibration.ts";
@@ -20,6 +21,7 @@ export interface CalibrateCliOptions {
   out?: string;
   root?: string;
   json?: boolean;
+  instrument?: string;
 }
 
 export const CALIBRATE_TABLE_COLUMNS = [
@@ -79,11 +81,13 @@ export function calibrationWarnings(r: CalibrationRecord): string[] {
 /** Calibrate one MBP-10 file (one symbol-day); symbol/date inferred from the file unless given. */
 export async function calibrateFile(
   path: string,
-  opts: { symbol?: string; date?: string },
+  opts: { symbol?: string; date?: string; instrument?: string },
 ): Promise<{ record: CalibrationRecord; seconds: number }> {
   const started = performance.now();
+  const { instrument, ...rest } = opts;
   const record = await calibrateDay([await fileSource(path)], {
-    ...opts,
+    ...rest,
+    ...(instrument !== undefined ? { calendar: instrumentPreset(instrument).calendar } : {}),
     onProgress: (symbol, date, rows, total) =>
       progress(
         `calibrate ${symbol} ${date}: ${rows.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} rows`,
@@ -189,7 +193,11 @@ export function registerCalibrate(program: Command): void {
     )
     .argument("<files...>", "MBP-10 Parquet files, each one symbol-day")
     .option("--symbol <symbol>", "symbol (default: the file's symbol column)")
-    .option("--date <date>", "trading date YYYY-MM-DD (default: New York date of the first record)")
+    .option("--date <date>", "trading date YYYY-MM-DD (default: the trading day of the first record)")
+    .option(
+      "--instrument <name>",
+      "equity-us (default: the 09:30-16:00 session) or ES (the Globex day from 18:00 New York on D-1 to 17:00)",
+    )
     .option("--root <dir>", "also write the records under DIR/calibration/v=.../symbol=.../date=.../")
     .option("--out <dir>", "the same as --root (the name of earlier versions)")
     .option("--json", "print a JSON array (fit tables per half-life and the Kyle table included)")

@@ -93,7 +93,7 @@ async function generateFutures(o: GenerateCliOptions, name: string): Promise<Wri
   const symbol = validateSymbol(o.symbol);
   const date = checkTradingDayOn(instrument.calendar, o.date, "--date");
   const options: SynthOptions = { symbol, date, venues: 1 };
-  if (o.venues !== undefined && o.venues !== "2")
+  if (o.venues !== undefined)
     options.venues = parseNumberOption("--venues", o.venues, { min: 1, integer: true });
   if (o.events !== undefined)
     options.eventsPerVenue = parseNumberOption("--events", o.events, { min: 1, integer: true });
@@ -153,8 +153,7 @@ export function registerGenerate(program: Command): void {
     )
     .option(
       "--venues <n>",
-      "number of venues 1..4 (XNAS, XNYS, EDGX, MEMX; with --instrument ES: GLBX.MDP3 first, default 1)",
-      "2",
+      "number of venues 1..4: XNAS, XNYS, EDGX, MEMX (default 2); with --instrument ES, GLBX.MDP3 and then those (default 1)",
     )
     .option(
       "--instrument <name>",
