@@ -34,6 +34,11 @@ export interface DayCalibratorInit {
   /** The stream's venue registry; names are read at finish(). */
   readonly venues: VenueRegistry;
   readonly options?: Partial<CalibrationOptions>;
+  /**
+   * The session the statistics cover (the instrument's, docs/models.md 1b: a Globex day from 18:00 the evening
+   * before); default the regular session 09:30-16:00 New York of `date`.
+   */
+  readonly session?: { readonly openNs: bigint; readonly closeNs: bigint };
 }
 
 export class DayCalibrator implements BatchObserver {
@@ -79,7 +84,7 @@ export class DayCalibrator implements BatchObserver {
     this.date = checkDate(init.date);
     this.venues = init.venues;
     this.options = { ...DEFAULT_CALIBRATION_OPTIONS, ...init.options };
-    const s = regularSession(this.date);
+    const s = init.session ?? regularSession(this.date);
     this.openNs = s.openNs;
     this.closeNs = s.closeNs;
     this.openHi = Number(s.openNs >> 32n);

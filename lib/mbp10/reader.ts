@@ -197,6 +197,13 @@ export class Mbp10File implements Mbp10FileInfo {
     };
   }
 
+  /** The last ts_recv (ns) of the file (its last row group's last row). */
+  async lastTsNs(): Promise<bigint> {
+    const t = await readRowGroup(this.source, this.pq, this.rowGroupRows.length - 1, ["ts_recv"]);
+    const ts = toTimestampNs(requireChild(t, "ts_recv", this.name));
+    return ts[ts.length - 1]!;
+  }
+
   /** Compressed bytes of the column chunks of `column` (all columns when omitted), summed over row groups. */
   compressedBytes(column?: string): number {
     let total = 0;

@@ -7,8 +7,11 @@
  * not backtested, unless `includeUncalibrated`: orders sized on the default ADV and models on default
  * parameters are not comparable with calibrated days, and the summary never pools the two.
  */
+
+import { CALENDARS, type TradingCalendar, tradingDateOf } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
 import { checkSymbol } from "../core/ids.ts";
+import { resolveInstrument } from "../core/instrument.ts";
 import { newYorkDate } from "../core/session.ts";
 import { isMboParquet } from "../importers/mbo/replayStream.ts";
 import { mboIdentity } from "../mbo/reader.ts";
@@ -40,10 +43,10 @@ export interface DayInput {
   readonly format: InputFormat;
 }
 
-/** Symbol (symbol column), first ts_recv and format of one input file. */
+/** Symbol (symbol column), first (and for MBP-10 last) ts_recv and format of one input file. */
 async function identify(
   p: string,
-): Promise<{ symbol: string | undefined; firstTsNs: bigint; format: InputFormat }> {
+): Promise<{ symbol: string | undefined; firstTsNs: bigint; lastTsNs?: bigint; format: InputFormat }> {
   const src = await fileSource(p);
   try {
     if (await isMboParquet(src)) return { ...(await mboIdentity(src)), format: "mbo" };
@@ -52,21 +55,32 @@ async function identify(
   }
   const f = await Mbp10File.open(await fileSource(p));
   try {
-    return { ...(await f.identity()), format: "mbp10" };
+    return { ...(await f.identity()), lastTsNs: await f.lastTsNs(), format: "mbp10" };
   } finally {
     await f.close();
   }
 }
 
-/** Group files into symbol-days from their contents (symbol column, first ts_recv in New York). */
-export async function groupInputs(paths: readonly string[], symbolOverride?: string): Promise<DayInput[]> {
+/**
+ * Group files into symbol-days from their contents (symbol column; the trading day of the first ts_recv on the
+ * symbol's calendar, `calendarOf`, default NYSE; on a calendar whose day opens the evening before, of the
+ * last ts_recv: a Globex file from 18:00 the evening before is dated the next day).
+ */
+export async function groupInputs(
+  paths: readonly string[],
+  symbolOverride?: string,
+  calendarOf: (symbol: string) => TradingCalendar = () => CALENDARS.nyse!,
+): Promise<DayInput[]> {
   const days = new Map<string, DayInput>();
   for (const p of paths) {
     const id = await identify(p);
     const symbol = symbolOverride ?? id.symbol;
     if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
     checkSymbol(symbol);
-    const date = newYorkDate(id.firstTsNs);
+    // a calendar whose day opens the evening before (Globex) dates a file by its LAST record: a file of one
+    // trading day may start with a snapshot or pre-open records before the session (e.g. 00:00 UTC)
+    const cal = calendarOf(symbol);
+    const date = tradingDateOf(cal, cal.opensDayBefore ? (id.lastTsNs ?? id.firstTsNs) : id.firstTsNs);
     const key = `${symbol}|${date}`;
     const d = days.get(key) ?? { symbol, date, paths: [], format: id.format };
     if (d.format !== id.format || (d.format === "mbo" && d.paths.length > 0)) {
@@ -120,6 +134,13 @@ export interface BacktestSummary {
     /** sim.queue_model calibrated only: the model the day used (calibrated: NAME) and why. */
     queue_model?: string;
     queue_reason?: string;
+    /** The symbol's instrument (docs/models.md 1b) and its session. */
+    instrument: string;
+    session: string;
+    /** The instrument's unit of quantity: shares or contracts. */
+    unit: string;
+    /** Why the date is no trading day of the instrument's calendar (a holiday, a weekend); absent when it is. */
+    not_trading_day?: string;
   }[];
   readonly strategies: StrategySummary[];
   /** Routing gain (x/sor vs x/market) and alpha gain (alpha=K vs alpha=none), paired per parent order. */
@@ -139,7 +160,8 @@ export async function runLocalBacktest(a: {
   onProgress?: (rows: number, total: number) => void;
 }): Promise<BacktestSummary> {
   const store = new LocalObjectStore(a.outDir);
-  const days = await groupInputs(a.paths, a.symbol);
+  const instrumentOf = (symbol: string) => resolveInstrument(a.spec.instruments, symbol, a.spec.fees);
+  const days = await groupInputs(a.paths, a.symbol, (s) => instrumentOf(s).calendar);
   const mbp10Day = days.find((d) => d.format !== "mbo");
   if (QUEUE_MODELS.get(a.spec.sim.queue_model).needsMbo && mbp10Day) {
     throw new InputError(
@@ -152,6 +174,14 @@ export async function runLocalBacktest(a: {
   const dayRows: BacktestSummary["days"] = [];
   for (const [i, d] of days.entries()) {
     a.onDay?.(d, i, days.length);
+    const inst = instrumentOf(d.symbol);
+    const reason = inst.calendar.nonTradingReason(d.date);
+    const dayInfo = {
+      instrument: inst.id,
+      session: inst.calendar.sessionText,
+      unit: inst.unit,
+      ...(reason !== undefined ? { not_trading_day: reason } : {}),
+    };
     const prior = await loadPriorCalibrations(store, d.symbol, d.date, {
       lookbackDays: a.spec.calibration.lookback_days,
       maxAgeDays: a.spec.calibration.max_age_days,
@@ -162,6 +192,7 @@ export async function runLocalBacktest(a: {
           symbol: d.symbol,
           date: d.date,
           format: d.format,
+          calendar: inst.calendar,
         });
         await writeCalibration(store, record);
         dayRows.push({
@@ -179,6 +210,7 @@ export async function runLocalBacktest(a: {
           rows: record.events,
           max_gap_s: Number.NaN,
           book_levels: Number.NaN,
+          ...dayInfo,
         });
         continue;
       }
@@ -215,6 +247,7 @@ export async function runLocalBacktest(a: {
       ...(a.spec.sim.queue_model === "calibrated"
         ? { queue_model: r.queueModel.name, queue_reason: r.queueModel.reason ?? "" }
         : {}),
+      ...dayInfo,
     });
   }
   return {

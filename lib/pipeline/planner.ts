@@ -62,9 +62,12 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
-/** sha256 of the resolved spec without its run_id (hex). */
+/**
+ * sha256 of the resolved spec without its run_id (hex). `skipped_dates` (derived from the dates, issue 25) is left
+ * out too, so a spec's hash and generated run id are those of the versions before it.
+ */
 export function specHash(sweep: ResolvedSweep): string {
-  const { run_id: _, ...rest } = sweep;
+  const { run_id: _, skipped_dates: _skipped, ...rest } = sweep;
   return createHash("sha256")
     .update(JSON.stringify(canonical(rest)))
     .digest("hex");

@@ -11,6 +11,7 @@
  * line: there is nothing to record it under.
  */
 import { classifyError, errorMessage, NotFoundError } from "../core/errors.ts";
+import { resolveInstrument } from "../core/instrument.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { putIfAbsent } from "../ports/objectStore.ts";
@@ -108,9 +109,15 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
         accept: queueCheckWindow(q),
       };
       if (m.wave === 1) {
+        const { calendar } = resolveInstrument(
+          manifest.backtest.instruments,
+          m.symbol,
+          manifest.backtest.fees,
+        );
         const record = await calibrateDay(sources, {
           symbol: m.symbol,
           date: m.date,
+          calendar,
           format,
           ...(queueSettings ? { queueCheck: queueSettings } : {}),
         });

@@ -3,8 +3,11 @@
  * rendered in Node from Vega-Lite specs. Reads results through the ObjectStore port with parquet-wasm (no
  * DuckDB), so the summary Lambda can call renderRunReport as is.
  */
+
+import { type FeeRate, resolveInstrument, venueFeeSchedule } from "../core/instrument.ts";
 import { VERSION } from "../core/version.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
+import type { TaskSpec } from "../spec/taskSpec.ts";
 import { reportKey } from "../store/keys.ts";
 import { buildCharts } from "./charts.ts";
 import { type Page, type ProvenanceItem, pageHtml, type RenderedChart } from "./html.ts";
@@ -135,6 +138,7 @@ function provenance(d: RunData): ProvenanceItem[] {
     },
     { label: "strategies", value: `${strategies.join(", ")} (label = strategy/exec/parameters)` },
     impactModels(d),
+    ...instrumentItems(d, symbols, venues),
     {
       label: "calibration",
       value: `${prior} symbol-day${prior === 1 ? "" : "s"} on earlier days' calibrations, ${d.calibrations.length - prior} on the documented defaults (no earlier day)`,
@@ -144,6 +148,55 @@ function provenance(d: RunData): ProvenanceItem[] {
       value: `${ex.length.toLocaleString("en-US")} execution rows in ${d.files} result files (results/*/run_id=${d.runId}/)`,
     },
   ];
+}
+
+/** A fee rate as text: "$1.10 per contract" or "0.3 bps of notional". */
+function rateText(r: FeeRate, unit: string): string {
+  if (r.per === "bps") return `${r.amount} bps of notional`;
+  return `$${Math.abs(r.amount)
+    .toFixed(4)
+    .replace(/0{1,2}$/, "")} per ${unit === "contracts" ? "contract" : "share"}`;
+}
+
+/**
+ * The instruments of the run (executions columns instrument, tick_size, multiplier) and each venue's fee schedule
+ * (docs/models.md 1b) as the run's backtest spec resolves it for its symbols (the manifest; a local backtest
+ * without one says so).
+ */
+function instrumentItems(
+  d: RunData,
+  symbols: readonly string[],
+  venues: readonly string[],
+): ProvenanceItem[] {
+  const out: ProvenanceItem[] = [];
+  if (d.executionColumns.has("instrument")) {
+    const kinds = [
+      ...new Set(
+        d.executions.map((r) => `${r.instrument} (tick ${r.tick_size}, multiplier ${r.multiplier})`),
+      ),
+    ].sort();
+    out.push({ label: kinds.length > 1 ? "instruments" : "instrument", value: kinds.join(", ") });
+  }
+  const spec = pickPath(d.manifest, "backtest", "spec") as TaskSpec | undefined;
+  if (!spec?.fees) {
+    out.push({
+      label: "fees per venue",
+      value: `not recorded in this run (the backtest spec's fee schedule; runs/${d.runId}/manifest.json ${d.manifest ? "does not name it" : "is absent"})`,
+      absent: true,
+    });
+    return out;
+  }
+  const lines = new Set<string>();
+  for (const s of symbols) {
+    const inst = resolveInstrument(spec.instruments, s, spec.fees);
+    for (const v of venues) {
+      const f = venueFeeSchedule(inst.fees, v);
+      const maker = `${f.maker.amount < 0 ? "maker fee" : "maker rebate"} ${rateText(f.maker, inst.unit)}`;
+      lines.add(`${inst.id} on ${v}: taker ${rateText(f.taker, inst.unit)}, ${maker}`);
+    }
+  }
+  out.push({ label: "fees per venue", value: [...lines].join("; ") || "-" });
+  return out;
 }
 
 /** The own-impact overlay(s) the run priced into its fills (executions column impact_model). */

@@ -254,6 +254,22 @@ export const EXECUTIONS: TableSchema = {
         doc: `size-weighted markout_${h}s_bps of the parent's market fills (positive = adverse); NULL without one`,
       },
     ]),
+    {
+      name: "instrument",
+      type: "string",
+      doc: "instrument of the symbol (docs/models.md 1b): equity-us, ES or the spec's match",
+    },
+    { name: "tick_size", type: "float64", doc: "the instrument's tick, price units (0.01 $ for equities)" },
+    {
+      name: "multiplier",
+      type: "float64",
+      doc: "currency per price unit per unit of quantity (1 for equities, 50 for ES)",
+    },
+    {
+      name: "notional_usd",
+      type: "float64",
+      doc: "parent_qty x arrival_mid x multiplier, currency; NULL without an arrival mid",
+    },
   ],
 };
 

@@ -24,8 +24,11 @@ export function effectiveRebateUsd(makerRebateUsd: number, adverseUsd: number): 
 export interface VenueInputs {
   /** Shares of our own earlier orders still resting at (venue, price key): the simulator queues us behind them. */
   ownRestingAt(venue: number, pk: number): number;
-  /** Effective rebate r_k of a venue, $/share. */
-  rebateUsd(name: string): number;
+  /**
+   * Effective rebate r_k of a venue, price units per unit: its maker rebate (fee schedule, at our passive price
+   * `priceUsd` there) plus adverse selection. `venue` is the dense index.
+   */
+  rebateUsd(name: string, venue: number, priceUsd: number): number;
   outflow(name: string): OutflowDistribution;
 }
 
@@ -61,11 +64,35 @@ export function bookVenues(
       queueAhead: atBest
         ? (side === 1 ? books.bestBidSize(v) : books.bestAskSize(v)) + inputs.ownRestingAt(v, priceKey(px))
         : 0,
-      rebateUsd: inputs.rebateUsd(names[v]!),
+      rebateUsd: inputs.rebateUsd(names[v]!, v, px),
       outflow: inputs.outflow(names[v]!),
       atBest,
     });
     prices.push(px);
   }
   return { venues, prices, halfSpreadUsd: (nba - nbb) / 2 };
+}
+
+/**
+ * The router's taker fee f for a child of `side` (docs/models.md 5, per venue from the fee schedules): the lowest
+ * taker fee among the venues whose opposite best is the national best (where the market order's first shares
+ * go: the taker walk takes equal prices on the cheapest venue first), at that price. `fallback` when no venue
+ * shows one.
+ */
+export function takerFeeAtBest(
+  books: VenueBooks,
+  side: 1 | -1,
+  nVenues: number,
+  takerFee: (venue: number, priceUsd: number) => number,
+  fallback: number,
+): number {
+  const best = side === 1 ? books.nationalBestAsk() : books.nationalBestBid();
+  if (Number.isNaN(best)) return fallback;
+  const key = priceKey(best);
+  let f = Number.POSITIVE_INFINITY;
+  for (let v = 0; v < nVenues; v++) {
+    const px = side === 1 ? books.bestAsk(v) : books.bestBid(v);
+    if (books.valid[v] === 1 && !Number.isNaN(px) && priceKey(px) === key) f = Math.min(f, takerFee(v, px));
+  }
+  return Number.isFinite(f) ? f : fallback;
 }

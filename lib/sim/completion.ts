@@ -60,7 +60,7 @@ export function completionCost(
   return {
     midUsd: (bid + ask) / 2,
     halfSpreadUsd: (ask - bid) / 2,
-    takerFeeUsd: best !== undefined ? fees.takerFeeUsd(best.v) : 0,
+    takerFeeUsd: best !== undefined ? fees.takerFeeUsd(best.v, best.p) : 0,
     walkUsd: walk,
   };
 }

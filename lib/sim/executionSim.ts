@@ -348,7 +348,16 @@ export class ExecutionSim {
     if (pricing !== undefined && q > 0) q = pricing.acceptLimit(ts, o.priceUsd, q);
     if (q <= 0) return;
     o.remaining -= q;
-    this.emit(o, ts, o.venue, o.priceUsd, q, true, -this.fees.makerRebateUsd(o.venue) * q, printed);
+    this.emit(
+      o,
+      ts,
+      o.venue,
+      o.priceUsd,
+      q,
+      true,
+      -this.fees.makerRebateUsd(o.venue, o.priceUsd) * q,
+      printed,
+    );
     if (o.remaining === 0) {
       this.passive.remove(o);
       this.finish(o);

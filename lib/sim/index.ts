@@ -1,6 +1,6 @@
 /** The exchange simulator (docs/models.md section 6). */
 export { ExecutionSim } from "./executionSim.ts";
-export { flatFees, venueFees } from "./fees.ts";
+export { flatFees, instrumentFees, venueFees } from "./fees.ts";
 export {
   type ImpactOverlay,
   type ImpactOverlayParams,

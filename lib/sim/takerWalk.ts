@@ -72,7 +72,7 @@ export function walkLiquidity(
       }
       ptr[v] = l;
       if (l >= L) continue;
-      const fee = fees.takerFeeUsd(v);
+      const fee = fees.takerFeeUsd(v, px[base + l]!);
       if (bestV < 0 || (buy ? k < bestK : k > bestK) || (k === bestK && fee < bestFee)) {
         bestV = v;
         bestK = k;

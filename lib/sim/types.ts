@@ -51,12 +51,16 @@ export interface QueueModel {
   onRecord?(b: Mbp10Batch, i: number): void;
 }
 
-/** Per-venue fees in dollars per share; positive numbers = paid (taker) / received (maker). */
+/**
+ * Per-venue fees in price units per unit of quantity ($/share for a stock; an instrument's currency fee divided
+ * by its multiplier, docs/models.md 1b); positive numbers = paid (taker) / received (maker). `priceUsd` is the
+ * execution price (a fee in bps of notional depends on it).
+ */
 export interface FeeSchedule {
-  /** Fee paid per share when we take liquidity on `venue` ($/share, >= 0 normally). */
-  takerFeeUsd(venue: number): number;
-  /** Rebate received per share when our resting order is filled on `venue` ($/share). */
-  makerRebateUsd(venue: number): number;
+  /** Fee paid per unit when we take liquidity on `venue` at `priceUsd` (>= 0 normally). */
+  takerFeeUsd(venue: number, priceUsd: number): number;
+  /** Rebate received per unit when our resting order is filled on `venue` at `priceUsd` (< 0 = a maker fee). */
+  makerRebateUsd(venue: number, priceUsd: number): number;
 }
 
 /** One execution of one of our orders at one price on one venue. */

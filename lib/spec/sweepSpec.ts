@@ -8,16 +8,27 @@
 import { readFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { nonTradingReason, tradingDaysBefore, tradingDaysBetween } from "../core/calendar.ts";
+import { CALENDARS, splitDays, type TradingCalendar, tradingDaysBeforeOn } from "../core/calendars.ts";
 import { errorMessage, InputError } from "../core/errors.ts";
 import { checkDate, checkRunId, checkSymbol, checkVenue, quoteValue } from "../core/ids.ts";
+import {
+  type InstrumentConfig,
+  resolveInstrument,
+  symbolMatches as resolveMatch,
+} from "../core/instrument.ts";
 import { QUEUE_MODELS } from "../sim/registry.ts";
 import { DEFAULT_INPUT_KEY_TEMPLATE, parseInputKeyTemplate, renderInputKey } from "../store/keys.ts";
 import { type QueueCheckSpec, QueueCheckSpecSchema, queueCheckWindow } from "./queueCheckSpec.ts";
 import { issueText, schemaKeys } from "./specIssues.ts";
 import { expandStrategyGrid } from "./strategyGrid.ts";
 import { type SweepTask, sweepTask } from "./taskId.ts";
-import { parseTaskSpec, strategyLabel, type TaskSpec } from "./taskSpec.ts";
+import {
+  instrumentEntrySchema,
+  instrumentSchema,
+  parseTaskSpec,
+  strategyLabel,
+  type TaskSpec,
+} from "./taskSpec.ts";
 
 export const SWEEP_SPEC_VERSION = 1;
 export const DEFAULT_LOOKBACK_DAYS = 5;
@@ -28,6 +39,7 @@ export const MAX_TASKS = 500_000;
 export const SweepSpecSchema = z
   .object({
     run_id: z.unknown().optional(),
+    /** tickers, or {symbol, instrument} (an instrument preset such as ES, or its fields) */
     symbols: z.array(z.unknown()).min(1, "list at least one symbol"),
     /** a list, or {from, to}; checked in resolveDates for messages that name the problem */
     dates: z.unknown().optional(),
@@ -49,6 +61,8 @@ export const SweepSpecSchema = z
     backtest: z.record(z.string(), z.unknown()).default({}),
     /** the queue check of every MBO symbol-day (docs/models.md 6.7), written to the queue_check table */
     queue_check: QueueCheckSpecSchema.optional(),
+    /** instruments by symbol or pattern (first match wins); symbols matching none are US equities */
+    instruments: z.array(z.unknown()).optional(),
   })
   .strict();
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>;
@@ -70,8 +84,10 @@ export interface ResolvedSweep {
   /** as given in the spec; undefined = the planner generates one */
   readonly run_id?: string;
   readonly symbols: readonly string[];
-  /** the run's NYSE trading days, ascending */
+  /** the run's trading days on the symbols' calendar (NYSE unless an instrument says otherwise), ascending */
   readonly dates: readonly string[];
+  /** the days of a {from, to} range that are no trading day of that calendar, with the reason (left out) */
+  readonly skipped_dates?: readonly { readonly date: string; readonly reason: string }[];
   readonly calibration: { readonly lookback_days: number };
   /** for each run date, the lookback_days trading days before it (ascending): its calibration window */
   readonly lookback: Readonly<Record<string, readonly string[]>>;
@@ -149,7 +165,14 @@ function uniqueList(
 
 const DATES_HINT = "expected a list of YYYY-MM-DD dates or {from: YYYY-MM-DD, to: YYYY-MM-DD}";
 
-function resolveDates(dates: unknown, p: Problems): string[] {
+function resolveDates(
+  dates: unknown,
+  p: Problems,
+  cal: TradingCalendar,
+  skipped: { date: string; reason: string }[],
+): string[] {
+  const calName = cal.name === "nyse" ? "NYSE trading day" : `trading day of the ${cal.name} calendar`;
+  const aCalName = cal.name === "nyse" ? "an NYSE trading day" : `a ${calName}`;
   if (dates === undefined) {
     p.add(`dates: missing; ${DATES_HINT}`);
     return [];
@@ -165,17 +188,19 @@ function resolveDates(dates: unknown, p: Problems): string[] {
     const from = p.run(() => checkDate(range.from, "dates.from"));
     const to = p.run(() => checkDate(range.to, "dates.to"));
     if (from === undefined || to === undefined) return [];
-    const days = p.run(() => tradingDaysBetween(from, to)) ?? [];
-    if (from <= to && days.length === 0) p.add(`dates ${from} .. ${to}: no NYSE trading day in this range`);
+    const split = p.run(() => splitDays(cal, from, to));
+    const days = split?.days ?? [];
+    skipped.push(...(split?.skipped ?? []));
+    if (from <= to && days.length === 0) p.add(`dates ${from} .. ${to}: no ${calName} in this range`);
     return days;
   }
-  if (dates.length === 0) p.add("dates: empty list; give at least one NYSE trading day");
+  if (dates.length === 0) p.add(`dates: empty list; give at least one ${calName}`);
   const listed = uniqueList(dates, "dates", checkDate, p);
   return listed
     .filter((date) => {
-      const reason = p.run(() => nonTradingReason(date));
+      const reason = p.run(() => cal.nonTradingReason(date));
       if (reason === undefined) return true;
-      p.add(`dates[${dates.indexOf(date)}] ${date} is not an NYSE trading day (${reason}); remove it`);
+      p.add(`dates[${dates.indexOf(date)}] ${date} is not ${aCalName} (${reason}); remove it`);
       return false;
     })
     .sort();
@@ -278,15 +303,79 @@ export function resolveSweepSpec(value: unknown, where = "sweep spec"): Resolved
   }
   const runId = raw.run_id === undefined ? undefined : p.run(() => checkRunId(raw.run_id, "run_id"));
   const symbolsRaw = parseField(FIELDS.symbols, "symbols", raw.symbols, p);
-  const symbols = symbolsRaw ? uniqueList(symbolsRaw, "symbols", checkSymbol, p) : [];
-  const dates = resolveDates(raw.dates, p);
+  // a symbol entry {symbol, instrument} is a ticker plus an instrument entry matching exactly it
+  const entries: InstrumentConfig[] = [];
+  const tickers = (symbolsRaw ?? []).map((s, i) => {
+    if (typeof s !== "object" || s === null || Array.isArray(s)) return s;
+    const { symbol, instrument, ...extra } = s as Record<string, unknown>;
+    if (Object.keys(extra).length > 0)
+      p.add(`symbols[${i}]: unknown field ${quoteValue(Object.keys(extra)[0])}; give {symbol, instrument}`);
+    if (typeof symbol === "string" && instrument !== undefined) {
+      const inst = parseField(instrumentSchema(), `symbols[${i}].instrument`, instrument, p);
+      if (inst !== undefined)
+        entries.push({ match: symbol, ...(typeof inst === "string" ? { preset: inst } : inst) });
+    }
+    return symbol;
+  });
+  const symbols = symbolsRaw ? uniqueList(tickers, "symbols", checkSymbol, p) : [];
+  for (const e of parseField(FIELDS.instruments, "instruments", raw.instruments, p) ?? []) {
+    const r = parseField(instrumentEntrySchema(), "instruments", e, p);
+    if (r) entries.push(r);
+  }
+  // the symbols' calendar: one per run (the dates, lookbacks and tasks are one calendar's days)
+  const bt = (raw.backtest ?? {}) as Record<string, unknown>;
+  const btEntries = (Array.isArray(bt.instruments) ? bt.instruments : []).filter(
+    (x): x is InstrumentConfig =>
+      typeof x === "object" && x !== null && typeof (x as { match?: unknown }).match === "string",
+  );
+  const btOne =
+    typeof bt.instrument === "string" || (typeof bt.instrument === "object" && bt.instrument !== null)
+      ? (bt.instrument as InstrumentConfig | string)
+      : undefined;
+  const allEntries = [
+    ...entries,
+    ...btEntries,
+    ...(btOne === undefined
+      ? []
+      : [typeof btOne === "string" ? { match: "*", preset: btOne } : { ...btOne, match: "*" }]),
+  ];
+  const calendars = new Map<string, { cal: TradingCalendar; symbols: string[] }>();
+  for (const s of symbols) {
+    let inst: ReturnType<typeof resolveInstrument> | undefined;
+    try {
+      inst = resolveInstrument(allEntries, s, {});
+    } catch (err) {
+      // a malformed backtest entry is reported by the backtest spec's own check
+      if (err instanceof InputError) p.add(`instrument of ${s}: ${errorMessage(err)}`);
+      continue;
+    }
+    const e = allEntries.find((x) => resolveMatch(x.match, s));
+    const key = JSON.stringify([inst.calendar.name, e?.holidays ?? [], e?.open_days ?? []]);
+    const c = calendars.get(key) ?? { cal: inst.calendar, symbols: [] };
+    c.symbols.push(s);
+    calendars.set(key, c);
+  }
+  if (calendars.size > 1) {
+    p.add(
+      `symbols: the run mixes calendars (${[...calendars.values()].map((c) => `${c.cal.name}: ${c.symbols.join(", ")}`).join("; ")}); run each calendar's symbols in a sweep of its own`,
+    );
+  }
+  const calendar = [...calendars.values()][0]?.cal ?? CALENDARS.nyse!;
+  const skipped: { date: string; reason: string }[] = [];
+  const dates = resolveDates(raw.dates, p, calendar, skipped);
   const inputRaw = parseField(FIELDS.input, "input", raw.input, p);
   const input = inputRaw ? resolveInput(inputRaw, p) : undefined;
   const lookbackDays = parseField(FIELDS.calibration, "calibration", raw.calibration, p)?.lookback_days;
   const backtestRaw = parseField(FIELDS.backtest, "backtest", raw.backtest, p);
   // (checked with the default lookback when calibration is wrong, so that its problems are listed too)
+  // the backtest spec carries every instrument entry: the symbols', the sweep's, then its own
+  const { instrument: _one, instruments: _list, ...btRest } = backtestRaw ?? {};
   const backtest = backtestRaw
-    ? resolveBacktest(backtestRaw, lookbackDays ?? DEFAULT_LOOKBACK_DAYS, p)
+    ? resolveBacktest(
+        allEntries.length > 0 ? { ...btRest, instruments: allEntries } : backtestRaw,
+        lookbackDays ?? DEFAULT_LOOKBACK_DAYS,
+        p,
+      )
     : undefined;
   const queueCheck = parseField(FIELDS.queue_check, "queue_check", raw.queue_check, p);
   if (queueCheck !== undefined) p.run(() => queueCheckWindow(queueCheck));
@@ -303,7 +392,7 @@ export function resolveSweepSpec(value: unknown, where = "sweep spec"): Resolved
   const lookback: Record<string, readonly string[]> = {};
   const calibration = new Set<string>(dates);
   for (const d of lookbackDays === undefined ? [] : dates) {
-    const before = p.run(() => tradingDaysBefore(d, lookbackDays!));
+    const before = p.run(() => tradingDaysBeforeOn(calendar, d, lookbackDays!));
     if (before === undefined) continue;
     lookback[d] = before;
     for (const b of before) calibration.add(b);
@@ -322,6 +411,7 @@ export function resolveSweepSpec(value: unknown, where = "sweep spec"): Resolved
     ...(runId !== undefined ? { run_id: runId } : {}),
     symbols,
     dates,
+    ...(skipped.length > 0 ? { skipped_dates: skipped } : {}),
     calibration: { lookback_days: lookbackDays! },
     lookback,
     calibration_dates: [...calibration].sort(),

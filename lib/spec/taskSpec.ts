@@ -11,7 +11,9 @@ import {
   OVERRIDE_TARGET,
   overrideSetName,
 } from "../calibration/overrides.ts";
+import { CALENDARS } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
+import { INSTRUMENT_PRESETS, type InstrumentConfig, resolveInstrument } from "../core/instrument.ts";
 import { parseClock } from "../core/session.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { IMPACT_MODELS, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
@@ -146,6 +148,73 @@ function overridesSchema() {
   });
 }
 
+const VENUE_NAME = z.string().regex(/^[A-Za-z0-9_.-]{1,16}$/, "expected a venue name, e.g. XNAS or GLBX");
+
+/** One venue's fees: taker fee and maker rebate, each per unit of currency (_usd) or in bps of notional (_bps). */
+const venueFeesShape = {
+  /** paid per share / contract on liquidity taken, currency */
+  taker_fee_usd: z.number().min(0).optional(),
+  /** paid on liquidity taken, bps of notional */
+  taker_fee_bps: z.number().min(0).max(1000).optional(),
+  /** received per share / contract on passive fills, currency; negative = a maker fee */
+  maker_rebate_usd: z.number().optional(),
+  maker_rebate_bps: z.number().min(-1000).max(1000).optional(),
+};
+
+function oneUnitEach(f: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const k of ["taker_fee", "maker_rebate"])
+    if (f[`${k}_usd`] !== undefined && f[`${k}_bps`] !== undefined)
+      ctx.addIssue({ code: "custom", message: `give ${k}_usd or ${k}_bps, not both` });
+}
+
+/** A fee schedule: the default for every venue and, under `venues`, venues by name (docs/models.md 1b). */
+function feesConfigSchema() {
+  return z
+    .object({
+      ...venueFeesShape,
+      venues: z.record(VENUE_NAME, z.object(venueFeesShape).strict().superRefine(oneUnitEach)).optional(),
+    })
+    .strict()
+    .superRefine(oneUnitEach);
+}
+
+const ISO_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
+
+/** An instrument (docs/models.md 1b): a preset and the fields that change it; `match` = symbol or pattern. */
+function instrumentFields() {
+  return {
+    /** a preset to start from: equity-us (the default) or ES */
+    preset: z.enum(Object.keys(INSTRUMENT_PRESETS) as [string, ...string[]]).optional(),
+    tick_size: z.number().positive().optional(),
+    multiplier: z.number().positive().optional(),
+    unit: z.enum(["shares", "contracts"]).optional(),
+    calendar: z.enum(Object.keys(CALENDARS) as [string, ...string[]]).optional(),
+    holidays: z.array(ISO_DATE).optional(),
+    open_days: z.array(ISO_DATE).optional(),
+    default_adv: z.number().positive().optional(),
+    fees: feesConfigSchema().optional(),
+  };
+}
+
+/** `instruments`: entries tried in order for each symbol; the first whose `match` fits is its instrument. */
+export function instrumentEntrySchema() {
+  return z
+    .object({
+      /** a symbol (ESZ3) or a pattern with '*' (ES*) */
+      match: z.string().regex(/^[A-Za-z0-9._*-]{1,32}$/, "expected a symbol or a pattern such as ES*"),
+      ...instrumentFields(),
+    })
+    .strict();
+}
+
+/** `instrument`: a preset name, or an instrument's fields, for every symbol of the spec. */
+export function instrumentSchema() {
+  return z.union([
+    z.enum(Object.keys(INSTRUMENT_PRESETS) as [string, ...string[]]),
+    z.object(instrumentFields()).strict(),
+  ]);
+}
+
 /** `sim.impact`: a registered impact model or a non-empty list of distinct ones; always a list after parsing. */
 function impactSchema() {
   return z
@@ -193,15 +262,22 @@ function taskSpecSchema() {
         })
         .strict()
         .prefault({}),
+      /** the fee schedule of the equity default instrument (an instrument entry has its own `fees`) */
       fees: z
         .object({
           /** $/share paid on market (taker) executions */
           taker_fee_usd: z.number().min(0).default(0.003),
-          /** $/share received on passive (maker) fills */
-          maker_rebate_usd: z.number().min(0).default(0.002),
+          /** $/share received on passive (maker) fills; negative = a maker fee */
+          maker_rebate_usd: z.number().default(0.002),
+          /** per-venue fees, by venue name (each field per unit _usd or in bps of notional _bps) */
+          venues: z.record(VENUE_NAME, z.object(venueFeesShape).strict().superRefine(oneUnitEach)).optional(),
         })
         .strict()
         .prefault({}),
+      /** the instrument of every symbol: a preset (ES) or its fields (docs/models.md 1b) */
+      instrument: instrumentSchema().optional(),
+      /** instruments by symbol or pattern, first match wins; symbols matching none are US equities */
+      instruments: z.array(instrumentEntrySchema()).min(1).optional(),
       sim: z
         .object({
           /** a registered latency model (lib/sim/registry.ts); constant: every order arrives latency_ms later */
@@ -267,7 +343,29 @@ export function parseTaskSpec(value: unknown, where = "spec"): TaskSpec {
       .join("; ");
     throw new InputError(`invalid ${where}: ${issues}`);
   }
-  const spec: TaskSpec = r.data;
+  // `instrument` (one for every symbol) is kept as the catch-all entry of `instruments`
+  const { instrument, ...rest } = r.data as typeof r.data & { instrument?: unknown };
+  if (instrument !== undefined && rest.instruments !== undefined)
+    throw new InputError(
+      `invalid ${where}: give instrument (one for every symbol) or instruments (by symbol), not both`,
+    );
+  if (instrument !== undefined) {
+    const entry = (typeof instrument === "string" ? { preset: instrument } : instrument) as Omit<
+      InstrumentConfig,
+      "match"
+    >;
+    (rest as { instruments?: InstrumentConfig[] }).instruments = [{ match: "*", ...entry }];
+  }
+  // each instrument resolves (its calendar's dates, holidays vs open_days) before any task runs
+  for (const [i, e] of ((rest as TaskSpec).instruments ?? []).entries()) {
+    try {
+      resolveInstrument([{ ...e, match: "*" }], "X", rest.fees);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      throw new InputError(`invalid ${where}: instruments[${i}] (${e.match}): ${err.message}`);
+    }
+  }
+  const spec: TaskSpec = rest as TaskSpec;
   return spec;
 }
 

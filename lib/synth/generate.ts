@@ -75,7 +75,11 @@ export interface GeneratedDay {
 
 /** Build the latent plan of the day (steps 1-3). */
 export function planDay(opts: ResolvedSynthOptions): DayPlan & { x: Float64Array; dailyVolTarget: number } {
-  const rng = new Rng(seedFrom(opts.seed, opts.symbol, opts.date));
+  const rng = new Rng(
+    opts.segment
+      ? seedFrom(opts.seed, opts.symbol, opts.date, opts.segment)
+      : seedFrom(opts.seed, opts.symbol, opts.date),
+  );
   const dailyVolTarget = opts.dailyVolIsDefault
     ? opts.dailyVol * Math.exp(0.15 * rng.normal())
     : opts.dailyVol;
@@ -103,8 +107,11 @@ export function planDay(opts: ResolvedSynthOptions): DayPlan & { x: Float64Array
 export function generateDay(options: SynthOptions): GeneratedDay {
   const opts = resolveOptions(options);
   const plan = planDay(opts);
-  const { openNs } = regularSession(opts.date);
-  const engine = new SynthEngine(opts, openNs, plan, seedFrom(opts.seed, opts.symbol, opts.date, "book"));
+  const openNs = opts.openNs ?? regularSession(opts.date).openNs;
+  const bookSeed = opts.segment
+    ? seedFrom(opts.seed, opts.symbol, opts.date, "book", opts.segment)
+    : seedFrom(opts.seed, opts.symbol, opts.date, "book");
+  const engine = new SynthEngine(opts, openNs, plan, bookSeed);
   const dry = drain(engine.run(false));
   const midOpen = dry.midOpenTicks / opts.ticksPerDollar;
   const midEnd = dry.midBinEndTicks.map((m) => m / opts.ticksPerDollar);

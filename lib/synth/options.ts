@@ -49,6 +49,15 @@ export interface SynthOptions {
   impactShare?: number;
   /** Probability that a book event is a trade. Default 0.08. */
   tradeProbability?: number;
+  /**
+   * When the 6.5-hour synthetic session starts (UTC ns). Default 09:30 New York of `date`. A futures day
+   * (lib/synth/futures.ts) writes two such segments, the Globex evening and the day session.
+   */
+  openNs?: bigint;
+  /** A name salting the day's random streams, so that two segments of one day differ. Default none. */
+  segment?: string;
+  /** Publisher ids of the venues (default VENUE_PUBLISHERS, the US equity venues). */
+  publishers?: readonly number[];
 }
 
 export interface VenueSpec {
@@ -76,6 +85,10 @@ export interface ResolvedSynthOptions {
   readonly tradeProbability: number;
   /** Constant instrument_id of the symbol (from its hash). */
   readonly instrumentId: number;
+  /** The session open override (SynthOptions.openNs); undefined = 09:30 New York of `date`. */
+  readonly openNs: bigint | undefined;
+  /** The segment salt; "" = none. */
+  readonly segment: string;
 }
 
 /** Uniform in [0, 1) from a hash of the symbol and a salt: stable per symbol, independent of seed and date. */
@@ -113,7 +126,8 @@ export function validateWeekday(date: string): string {
 export function resolveOptions(o: SynthOptions): ResolvedSynthOptions {
   const symbol = checkSymbol(o.symbol);
   const date = validateWeekday(o.date);
-  const nVenues = positiveInteger("venues", o.venues ?? 2, VENUE_PUBLISHERS.length);
+  const publishers = o.publishers ?? VENUE_PUBLISHERS;
+  const nVenues = positiveInteger("venues", o.venues ?? 2, publishers.length);
   const eventsPerVenue = positiveInteger("eventsPerVenue", o.eventsPerVenue ?? 1_000_000, 50_000_000);
   const seed = o.seed ?? 1;
   if (!Number.isSafeInteger(seed) || seed < 0)
@@ -147,7 +161,7 @@ export function resolveOptions(o: SynthOptions): ResolvedSynthOptions {
     0.9,
   );
   const tradeProbability = positiveNumber("tradeProbability", o.tradeProbability ?? 0.08, 0.5);
-  const venues = VENUE_PUBLISHERS.slice(0, nVenues).map((id) => ({
+  const venues = publishers.slice(0, nVenues).map((id) => ({
     publisherId: id,
     name: publisherName(id),
   }));
@@ -167,5 +181,7 @@ export function resolveOptions(o: SynthOptions): ResolvedSynthOptions {
     impactShare,
     tradeProbability,
     instrumentId: 1 + (hash32(`instrument\u001f${symbol}`) % 100_000),
+    openNs: o.openNs,
+    segment: o.segment ?? "",
   };
 }

@@ -1,9 +1,9 @@
 /** One symbol-day's calibration pass (stream -> DayCalibrator), for `msor calibrate`. */
 import { DayCalibrator } from "../calibration/dayCalibrator.ts";
 import type { CalibrationRecord } from "../calibration/types.ts";
+import { CALENDARS, sessionOf, type TradingCalendar, tradingDateOf } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
 import { checkSymbol } from "../core/ids.ts";
-import { newYorkDate } from "../core/session.ts";
 import { mboIdentity } from "../mbo/reader.ts";
 import { type InputFormat, Mbp10Stream, type ReplayStream } from "../mbp10/stream.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
@@ -35,6 +35,8 @@ export async function calibrateDay(
     format?: InputFormat;
     /** MBO: the settings of the queue check whose choice the record keeps (default DEFAULT_QUEUE_CHECK). */
     queueCheck?: QueueCheckSettings;
+    /** The instrument's calendar (session bounds, the date of the first record); default NYSE. */
+    calendar?: TradingCalendar;
     onProgress?: (symbol: string, date: string, rows: number, total: number) => void;
   } = {},
 ): Promise<CalibrationRecord> {
@@ -76,6 +78,7 @@ async function calibrateStream(
   symbol: string,
   opts: {
     date?: string;
+    calendar?: TradingCalendar;
     onProgress?: (symbol: string, date: string, rows: number, total: number) => void;
   },
 ): Promise<CalibrationRecord> {
@@ -84,8 +87,10 @@ async function calibrateStream(
     let rows = 0;
     for await (const b of stream.batches()) {
       if (!cal) {
-        const date = opts.date ?? newYorkDate(b.tsRecv[0]!);
-        cal = new DayCalibrator({ symbol, date, venues: stream.venues });
+        const calendar = opts.calendar ?? CALENDARS.nyse!;
+        const date = opts.date ?? tradingDateOf(calendar, b.tsRecv[0]!);
+        const session = sessionOf(calendar, date);
+        cal = new DayCalibrator({ symbol, date, venues: stream.venues, session });
       }
       cal.observe(b);
       rows += b.length;
@@ -95,7 +100,7 @@ async function calibrateStream(
     const { midPath: _, ...record } = cal.finish();
     if (record.events === 0) {
       throw new InputError(
-        `${path} has no record inside the regular session of ${record.date} (09:30-16:00 New York); check --date`,
+        `${path} has no record inside the ${opts.calendar && opts.calendar.name !== "nyse" ? `session of ${record.date} (${opts.calendar.sessionText})` : `regular session of ${record.date} (09:30-16:00 New York)`}; check --date`,
       );
     }
     return record;

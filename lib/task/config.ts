@@ -5,6 +5,7 @@
  * lib/task/strategies.ts).
  */
 import type { CalibrationOverrides } from "../calibration/overrides.ts";
+import type { InstrumentConfig, VenueFeesConfig } from "../core/instrument.ts";
 
 /** market: every child is a market order; sor: every child goes through the Cont-Kukanov router. */
 export type ExecMode = "market" | "sor";
@@ -63,7 +64,17 @@ export interface TaskConfig {
     readonly lambda_o_usd: number;
     readonly samples: number;
   };
-  readonly fees: { readonly taker_fee_usd: number; readonly maker_rebate_usd: number };
+  /** Fees of the equity default instrument, $/share; `venues` by venue name (docs/models.md 1b). */
+  readonly fees: {
+    readonly taker_fee_usd: number;
+    readonly maker_rebate_usd: number;
+    readonly venues?: Readonly<Record<string, VenueFeesConfig>> | undefined;
+  };
+  /**
+   * Instruments by symbol or pattern, first match wins (lib/core/instrument.ts resolveInstrument); absent = every
+   * symbol is a US equity (NYSE, tick 0.01, multiplier 1).
+   */
+  readonly instruments?: readonly InstrumentConfig[] | undefined;
   readonly sim: {
     /** Registered latency model (lib/sim/registry.ts). */
     readonly latency_model: string;

@@ -62,8 +62,15 @@ export interface ExecutionContext {
   readonly decisionIntervalS: number;
   /** Seconds after T before unfilled orders are cancelled (shortfall = fill_rate < 1). */
   readonly endGraceS: number;
+  /**
+   * The router's parameters; its taker fee f is the fallback when no venue shows the opposite best (a child
+   * routed on a book takes f and each r_k from the venues' fee schedules, sim.fees: lib/task/routeChild.ts).
+   */
   readonly router: Omit<RouterParams, "halfSpreadUsd">;
+  /** The maker rebate when a venue's schedule is not known (price units per unit). */
   readonly makerRebateUsd: number;
+  /** The instrument's tick (limit prices round to it); absent = 0.01. */
+  readonly tickSize?: number;
   /**
    * Impact in dollars per share at a reference mid: lambda_usd = lambda sigma_d P / ADV (docs/models.md 2) with P
    * the arrival mid of the parent order (causal, and the right price scale even on default parameters); a

@@ -9,8 +9,9 @@ import type { AlphaKind, AlphaModel } from "../alpha/types.ts";
 import { lambdaUsdAt, volumeForecast } from "../calibration/forecasts.ts";
 import { type TaskParams, taskAdverseOf, taskOutflowOf } from "../calibration/overrides.ts";
 import { adverseHorizonFor } from "../calibration/params.ts";
+import { sessionClockToUtcNs, sessionOf } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
-import { newYorkClockToUtcNs, regularSession } from "../core/session.ts";
+import { EQUITY_US, feePerUnit, type Instrument } from "../core/instrument.ts";
 import type { OutflowDistribution } from "../router/index.ts";
 import { venueOutflow } from "../router/venues.ts";
 import type { ImpactParams } from "../schedule/index.ts";
@@ -28,19 +29,29 @@ import { alphaOf as alphaKindOf, makeScheduler, strategyLabel } from "./strategi
 import type { Tape } from "./tape.ts";
 import type { TimerQueue } from "./timers.ts";
 
-/** Parent orders of the day from the spec: sizes in shares or % of ADV (prior days), start times New York. */
-export function resolveParentOrders(spec: TaskConfig, date: string, adv: number): ParentOrder[] {
-  const session = regularSession(date);
+/**
+ * Parent orders of the day from the spec: sizes in shares (units of the instrument) or % of ADV (prior days),
+ * start times on the wall clock of the instrument's calendar (a Globex 18:30 is the evening before `date`).
+ */
+export function resolveParentOrders(
+  spec: TaskConfig,
+  date: string,
+  adv: number,
+  instrument: Instrument = EQUITY_US,
+): ParentOrder[] {
+  const cal = instrument.calendar;
+  const session = sessionOf(cal, date);
   const out: ParentOrder[] = [];
   for (const o of spec.orders) {
     const qty = o.shares ?? Math.max(1, Math.round(((o.pct_adv ?? 0) / 100) * adv));
     for (const clock of o.start_times) {
-      const startNs = newYorkClockToUtcNs(date, clock);
+      const startNs = sessionClockToUtcNs(cal, date, clock);
       const endNs = startNs + BigInt(Math.round(o.horizon_min * 60e9));
       if (startNs < session.openNs || endNs > session.closeNs) {
+        const name = cal.name === "nyse" ? "regular session" : `${instrument.id} session`;
         throw new InputError(
-          `parent order at ${clock} New York with a ${o.horizon_min}-minute horizon is outside the regular session ` +
-            "09:30-16:00 (it could not complete on the day's data); move the start time or shorten horizon_min",
+          `parent order at ${clock} New York with a ${o.horizon_min}-minute horizon is outside the ${name} ` +
+            `${cal.name === "nyse" ? "09:30-16:00" : cal.sessionText} (it could not complete on the day's data); move the start time or shorten horizon_min`,
         );
       }
       out.push({
@@ -83,6 +94,23 @@ export interface DayWiring {
   readonly riskControls: RiskControls | undefined;
   /** The halts parents suspend on (risk.suspend_on_halt); undefined = halts are ignored. */
   readonly halts: HaltView | undefined;
+  /** The symbol's instrument (tick, multiplier, fee schedule); absent = the US equity default. */
+  readonly instrument?: Instrument;
+}
+
+/**
+ * The default venue schedule's taker fee and maker rebate in price units per unit (the router's fallbacks when a
+ * venue's own is not at hand); a bps rate counts 0 there (it needs a price).
+ */
+function defaultFeesPerUnit(day: DayWiring): { taker: number; maker: number } {
+  const { spec } = day;
+  if (!day.instrument) return { taker: spec.fees.taker_fee_usd, maker: spec.fees.maker_rebate_usd };
+  const { taker, maker } = day.instrument.fees.default;
+  const m = day.instrument.multiplier;
+  return {
+    taker: taker.per === "unit" ? feePerUnit(taker, Number.NaN, m) : 0,
+    maker: maker.per === "unit" ? feePerUnit(maker, Number.NaN, m) : 0,
+  };
 }
 
 /**
@@ -98,6 +126,7 @@ export function executionContext(
   const { spec, sim } = day;
   const outflowCache = new Map<string, OutflowDistribution>();
   const adverseHorizonS = adverseHorizonFor(params.adverseHorizonsS, spec.router.horizon_s);
+  const fees = defaultFeesPerUnit(day);
   return {
     sim,
     timers: day.timers,
@@ -105,14 +134,15 @@ export function executionContext(
     decisionIntervalS: spec.decision_interval_s,
     endGraceS: spec.sim.end_grace_s,
     router: {
-      takerFeeUsd: spec.fees.taker_fee_usd,
+      takerFeeUsd: fees.taker,
       thetaUsd: spec.router.theta_usd,
       lambdaU: spec.router.lambda_u_usd,
       lambdaO: spec.router.lambda_o_usd,
       horizonS: spec.router.horizon_s,
       samples: spec.router.samples,
     },
-    makerRebateUsd: spec.fees.maker_rebate_usd,
+    makerRebateUsd: fees.maker,
+    tickSize: day.instrument?.tickSize ?? 0.01,
     lambdaUsdAt: (midUsd: number) => lambdaUsdAt(params, midUsd),
     beta: params.beta,
     advShares: params.adv,

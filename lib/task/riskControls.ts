@@ -7,16 +7,17 @@
  * The counters kept here are the risk columns of the executions table (lib/task/rows.ts).
  */
 
+import { roundToTick } from "../core/instrument.ts";
 import { priceKey } from "../core/units.ts";
 import type { ExecutionContext, ParentOrder } from "./executionTypes.ts";
 
 /**
- * The limit price of a parent with `limitBps` at arrival mid m0, on the cent grid on the safe side: a buy's is
- * floor(m0 (1 + bps/1e4)) to the cent, a sell's ceil(m0 (1 - bps/1e4)) to the cent.
+ * The limit price of a parent with `limitBps` at arrival mid m0, on the instrument's tick grid on the safe side
+ * (docs/models.md 1b): a buy's is floor(m0 (1 + bps/1e4)) to the tick, a sell's ceil(m0 (1 - bps/1e4)) to the
+ * tick (the cent for equities, 0.25 points for ES).
  */
-export function limitPriceUsd(side: 1 | -1, m0: number, limitBps: number): number {
-  const raw = m0 * (1 + (side * limitBps) / 1e4);
-  return side === 1 ? Math.floor(raw * 100 + 1e-6) / 100 : Math.ceil(raw * 100 - 1e-6) / 100;
+export function limitPriceUsd(side: 1 | -1, m0: number, limitBps: number, tickSize = 0.01): number {
+  return roundToTick(m0 * (1 + (side * limitBps) / 1e4), tickSize, side);
 }
 
 /** Limits trimmed to at most `room` shares in all, taking from the largest first (ties: later venue first). */
@@ -54,7 +55,7 @@ export class RiskGate {
 
   constructor(
     private readonly order: ParentOrder,
-    private readonly ctx: Pick<ExecutionContext, "sim" | "risk" | "halts">,
+    private readonly ctx: Pick<ExecutionContext, "sim" | "risk" | "halts" | "tickSize">,
   ) {}
 
   /**
@@ -65,7 +66,8 @@ export class RiskGate {
   arrive(m0: number): number | undefined {
     if (!(m0 > 0)) return undefined;
     const { limitBps, maxNotionalUsd } = this.order;
-    if (limitBps !== undefined) this.limitUsd = limitPriceUsd(this.order.side, m0, limitBps);
+    if (limitBps !== undefined)
+      this.limitUsd = limitPriceUsd(this.order.side, m0, limitBps, this.ctx.tickSize ?? 0.01);
     if (maxNotionalUsd === undefined) return undefined;
     this.notionalCapQty = Math.floor(maxNotionalUsd / m0);
     return this.notionalCapQty;

@@ -9,7 +9,7 @@
 
 import type { Rng } from "../core/rng.ts";
 import { contKukanov, type RouterAllocation } from "../router/index.ts";
-import { bookVenues, effectiveRebateUsd } from "../router/venues.ts";
+import { bookVenues, effectiveRebateUsd, takerFeeAtBest } from "../router/venues.ts";
 import type { ExecutionContext } from "./executionTypes.ts";
 
 export interface ChildRoute {
@@ -37,12 +37,25 @@ export function routeChild(
     halfSpreadUsd: halfSpread,
   } = bookVenues(ctx.sim.books, side, names, {
     ownRestingAt,
-    rebateUsd: (name) => effectiveRebateUsd(ctx.makerRebateUsd, ctx.adverseUsd(name, passive)),
+    // r_k from venue k's fee schedule at our passive price there (docs/models.md 5, 1b)
+    rebateUsd: (name, v, px) =>
+      effectiveRebateUsd(
+        Number.isNaN(px) ? ctx.makerRebateUsd : ctx.sim.fees.makerRebateUsd(v, px),
+        ctx.adverseUsd(name, passive),
+      ),
     outflow: (name) => ctx.outflow(name, passive),
   });
   if (!venues.some((v) => v.atBest) || !(halfSpread > 0)) return undefined;
   const routerParams = {
     ...ctx.router,
+    // f: the taker fee of the venues at the opposite best (the market order's venue), from their schedules
+    takerFeeUsd: takerFeeAtBest(
+      ctx.sim.books,
+      side,
+      names.length,
+      (v, px) => ctx.sim.fees.takerFeeUsd(v, px),
+      ctx.router.takerFeeUsd,
+    ),
     horizonS,
     halfSpreadUsd: ctx.routerHalfSpreadUsd ? ctx.routerHalfSpreadUsd(halfSpread) : halfSpread,
   };

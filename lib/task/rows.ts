@@ -73,7 +73,15 @@ export function resultRows(a: {
   maxGapS: number;
   /** The national mid at the session's close (the close benchmark); NaN when one-sided or unknown. */
   closeMidUsd?: number;
+  /**
+   * The instrument (docs/models.md 1b): its id, tick and multiplier are written per parent, and currency
+   * columns (fees, rebates, the router's expected cost, notional_usd) are price-unit figures x multiplier.
+   * Default: the US equity (tick 0.01, multiplier 1).
+   */
+  instrument?: { readonly id: string; readonly tickSize: number; readonly multiplier: number };
 }): TaskRows {
+  const inst = a.instrument ?? { id: "equity-us", tickSize: 0.01, multiplier: 1 };
+  const mult = inst.multiplier;
   const executions: Row[] = [];
   const childOrders: Row[] = [];
   const fills: Row[] = [];
@@ -187,6 +195,10 @@ export function resultRows(a: {
       tc_fees_bps: m.tcFeesBps,
       tc_opportunity_bps: m.tcOpportunityBps,
       ...parentMarkouts(e, mk),
+      instrument: inst.id,
+      tick_size: inst.tickSize,
+      multiplier: mult,
+      notional_usd: e.order.qty * m.arrivalMidUsd * mult,
     });
     for (const c of e.children) {
       childOrders.push({
@@ -198,7 +210,7 @@ export function resultRows(a: {
         market_qty: c.marketQty,
         limit_qty: c.limitQty,
         limits: JSON.stringify(c.limits),
-        expected_cost_usd: c.expectedCostUsd,
+        expected_cost_usd: c.expectedCostUsd * mult,
         alpha_usd: c.alphaUsd,
         impact_usd: c.impactUsd,
         filled_qty: c.filledQty,
@@ -216,7 +228,7 @@ export function resultRows(a: {
         qty: f.qty,
         maker: f.maker,
         catch_up: f.catchUp,
-        fee_usd: f.feeUsd,
+        fee_usd: f.feeUsd * mult,
         impact_usd: f.impactUsd,
         best_price: f.bestUsd,
         mid: f.midUsd,
@@ -260,6 +272,7 @@ export function resultRows(a: {
     a.venues,
     (e) => ok.has(e),
     (e, i, k) => markoutsOf.get(e)![i * H + k]!,
+    mult,
   );
   return { executions, childOrders, fills, taskQuality, venueStats };
 }

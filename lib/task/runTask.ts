@@ -16,15 +16,16 @@ import {
 } from "../calibration/overrides.ts";
 import { type CalibrationParams, type PriorCalibrations, paramsFromPrior } from "../calibration/params.ts";
 import type { DayCalibration, MidPath } from "../calibration/types.ts";
+import { sessionOf } from "../core/calendars.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { checkDate, checkSymbol } from "../core/ids.ts";
-import { regularSession } from "../core/session.ts";
+import { resolveInstrument } from "../core/instrument.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import type { InputFormat, StreamInput } from "../mbp10/stream.ts";
 import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
-import { ExecutionSim, flatFees } from "../sim/index.ts";
+import { ExecutionSim, instrumentFees } from "../sim/index.ts";
 import type { QueueCheckResult } from "../sim/queueCheck.ts";
 import { calibratedQueue, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
 import type { TaskConfig } from "./config.ts";
@@ -118,7 +119,13 @@ function keepOpen(sources: TaskInput["sources"]): (ByteSource | StreamInput)[] {
 async function recordMidPath(input: TaskInput): Promise<MidPath> {
   const { stream } = await openReplay(keepOpen(input.sources), { ...input, releaseBatches: false });
   try {
-    const cal = new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
+    const instrument = resolveInstrument(input.spec.instruments, input.symbol, input.spec.fees);
+    const cal = new DayCalibrator({
+      symbol: input.symbol,
+      date: input.date,
+      venues: stream.venues,
+      session: sessionOf(instrument.calendar, input.date),
+    });
     for await (const b of stream.batches()) cal.observe(b);
     return cal.finish().midPath;
   } finally {
@@ -226,6 +233,8 @@ function sampleMids(timers: TimerQueue, tape: Tape, sim: ExecutionSim, fromNs: b
 
 export async function runTask(input: TaskInput): Promise<TaskResult> {
   const { spec } = input;
+  // the symbol's instrument (docs/models.md 1b): session, tick, multiplier, fee schedule; US equity by default
+  const instrument = resolveInstrument(spec.instruments, input.symbol, spec.fees);
   let loaded: CalibrationParams;
   let parameterSets: ParameterSet[];
   let oraclePath: MidPath | undefined;
@@ -236,7 +245,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     loaded = paramsFromPrior(input.prior);
     // overrides (lib/calibration/overrides.ts) apply right after the lookback loader, so every model sees them;
     // each override set is a parameter set whose strategies are owners of their own in the same pass
-    const base = loaded;
+    // ADV in the instrument's unit: with no calibrated ADV, the instrument's default (1M shares for equities)
+    const base =
+      loaded.advSource === "default" && loaded.adv !== instrument.defaultAdv
+        ? { ...loaded, adv: instrument.defaultAdv }
+        : loaded;
     parameterSets = (spec.calibration.overrides ?? [{}]).map((o) => ({
       name: overrideSetName(o),
       params: applyOverrides(base, o),
@@ -272,7 +285,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       ? { name: "calibrated", ...calibratedQueue(loaded.queue) }
       : { name: spec.sim.queue_model, model: queueEntry.make({ mbo }), reason: undefined };
   try {
-    const session = regularSession(input.date);
+    const session = sessionOf(instrument.calendar, input.date);
     const timers = new TimerQueue(session.openNs);
     const tape = new Tape();
     const executions: ParentExecution[] = [];
@@ -281,7 +294,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       levels: stream.levels,
       latency: LATENCY_MODELS.get(spec.sim.latency_model).make({ latencyMs: spec.sim.latency_ms }),
       queueModel: queue.model,
-      fees: flatFees(spec.fees.taker_fee_usd, spec.fees.maker_rebate_usd),
+      fees: instrumentFees(instrument.fees, instrument.multiplier, (v) => stream.venues.venues[v]?.name),
       onFill: (f) => executions[f.owner]!.onFill(f),
     });
     const risk = spec.risk;
@@ -293,7 +306,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     const calibrator =
       input.calibrate === false
         ? undefined
-        : new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues });
+        : new DayCalibrator({ symbol: input.symbol, date: input.date, venues: stream.venues, session });
     const venueNames = () => stream.venues.venues.map((v) => v.name);
     for (const o of spec.calibration.overrides ?? []) {
       for (const venue of overrideVenues(o)) {
@@ -313,6 +326,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       venueNames,
       riskControls: riskControlsOf(risk),
       halts: risk?.suspend_on_halt ? halts : undefined,
+      instrument,
     };
     const alphaModels = new Map<string, AlphaModel>();
     const instances: StrategyInstance[] = [];
@@ -329,7 +343,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
         return a;
       };
       const ctx = executionContext(day, params, session.openNs);
-      const orders = resolveParentOrders(spec, input.date, params.adv);
+      const orders = resolveParentOrders(spec, input.date, params.adv, instrument);
       const setInstances = strategyInstances(spec, setName, alphaOf, ctx.forecastVolume);
       for (const inst of setInstances) setOfLabel.set(inst.label, params);
       instances.push(...setInstances);
@@ -401,6 +415,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       bookLevels: stream.levels,
       maxGapS: replay.maxGapS(),
       closeMidUsd: closeMid,
+      instrument,
     });
     return {
       ...rows,

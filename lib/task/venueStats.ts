@@ -39,6 +39,8 @@ export function venueStatsRows(
   venues: readonly string[],
   ok: (e: ParentExecution) => boolean,
   markoutBps: (e: ParentExecution, i: number, k: number) => number,
+  /** The instrument's multiplier: fees and rebates in currency = price units x multiplier. */
+  multiplier = 1,
 ): Row[] {
   const accs = new Map<string, { strategy: string; venue: string; acc: Acc }>();
   const accOf = (strategy: string, v: number): Acc => {
@@ -123,7 +125,7 @@ export function venueStatsRows(
       mean_queue_wait_s: a.waitN > 0 ? a.waitSumS / a.waitN : nan,
       passive_markout_10s_bps: a.mk10W > 0 ? a.mk10 / a.mk10W : nan,
       passive_markout_60s_bps: a.mk60W > 0 ? a.mk60 / a.mk60W : nan,
-      fees_usd: a.feesUsd,
-      rebates_usd: a.rebatesUsd,
+      fees_usd: a.feesUsd * multiplier,
+      rebates_usd: a.rebatesUsd * multiplier,
     }));
 }

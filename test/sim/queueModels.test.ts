@@ -33,9 +33,11 @@ describe("queue models (MODELS.md 6.3)", () => {
   });
 
   it("fee schedules", () => {
-    expect(flatFees(0.003, 0.002).takerFeeUsd(5)).toBe(0.003);
+    expect(flatFees(0.003, 0.002).takerFeeUsd(5, 100)).toBe(0.003);
     const f = venueFees([0.003, 0.001], [0.002, 0.0025]);
-    expect([f.takerFeeUsd(1), f.makerRebateUsd(0), f.makerRebateUsd(7)]).toEqual([0.001, 0.002, 0.0025]);
+    expect([f.takerFeeUsd(1, 100), f.makerRebateUsd(0, 100), f.makerRebateUsd(7, 100)]).toEqual([
+      0.001, 0.002, 0.0025,
+    ]);
   });
 });
 

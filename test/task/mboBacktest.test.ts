@@ -136,9 +136,7 @@ describe.runIf(HAVE)("l3_fifo backtest on the real ESH4 MBO", () => {
 
   it("refuses l3_fifo on MBP-10 input, saying what to do", async () => {
     await ready;
-    await expect(run(mbp10, "mbp10", "l3_fifo")).rejects.toThrow(
-      /l3_fifo needs MBO input.*msor import dbn/,
-    );
+    await expect(run(mbp10, "mbp10", "l3_fifo")).rejects.toThrow(/l3_fifo needs MBO input.*msor import dbn/);
     // msor backtest refuses before any work
     await expect(
       runLocalBacktest({

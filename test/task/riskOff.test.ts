@@ -57,6 +57,11 @@ const IMPACT_COLUMNS: Record<string, readonly string[]> = {
     "pwp_slippage_bps",
     // issue 26: per-parent markouts of passive and aggressive fills
     ...MARKOUT_HORIZONS_S.flatMap((h) => [`passive_markout_${h}s_bps`, `aggressive_markout_${h}s_bps`]),
+    // issue 25: the instrument of the parent and its notional
+    "instrument",
+    "tick_size",
+    "multiplier",
+    "notional_usd",
   ],
   fills: [
     "impact_usd",

@@ -60,6 +60,10 @@ export function registerBacktest(program: Command): void {
       "--impact <models>",
       "own-impact overlay priced into the fills, overriding the spec's sim.impact: none (pure replay, a lower bound), linear (default), sqrt; a comma list is a grid (labels .../impact=NAME)",
     )
+    .option(
+      "--instrument <name>",
+      "instrument of every file's symbol, overriding the spec's: equity-us (default: NYSE, tick 0.01, x1) or ES (CME Globex 18:00 on D-1 to 17:00, tick 0.25, x50)",
+    )
     .option("--wide", "print every column of the cost tables (default: fit 120 columns)")
     .option("--json", "print machine-readable JSON")
     .action(
@@ -75,17 +79,25 @@ export function registerBacktest(program: Command): void {
           json?: boolean;
           includeUncalibrated?: boolean;
           impact?: string;
+          instrument?: string;
         },
       ) => {
         checkRunId(opts.runId, "run id");
         const outDir = opts.out ?? opts.root;
         const loaded = await loadSpec(opts.spec);
-        const spec =
+        const withImpact =
           opts.impact === undefined
             ? loaded
             : parseTaskSpec(
                 { ...loaded, sim: { ...loaded.sim, impact: opts.impact.split(",").map((m) => m.trim()) } },
                 "--impact",
+              );
+        const spec =
+          opts.instrument === undefined
+            ? withImpact
+            : parseTaskSpec(
+                { ...withImpact, instruments: [{ match: "*", preset: opts.instrument }] },
+                "--instrument",
               );
         let dayLabel = "";
         const summary = await runLocalBacktest({
@@ -126,9 +138,15 @@ export function registerBacktest(program: Command): void {
           return;
         }
         for (const d of summary.days) {
+          if (d.not_trading_day !== undefined)
+            process.stdout.write(
+              `WARNING: ${d.symbol} ${d.date} is not a trading day of the ${d.instrument} calendar (${d.not_trading_day}); check the file's date\n`,
+            );
+          if (d.instrument !== "equity-us")
+            process.stdout.write(`${d.symbol} ${d.date}: instrument ${d.instrument}, session ${d.session}\n`);
           if (d.warm_up) {
             process.stdout.write(
-              `${d.symbol} ${d.date}: warm-up (no earlier calibrated day${d.stale_dates.length ? `; ignored as older than calibration.max_age_days: ${d.stale_dates.join(", ")}` : ""}): calibrated for the later days, not backtested; day volume ${Math.round(d.adv).toLocaleString()} shares (--include-uncalibrated backtests it on default parameters)\n`,
+              `${d.symbol} ${d.date}: warm-up (no earlier calibrated day${d.stale_dates.length ? `; ignored as older than calibration.max_age_days: ${d.stale_dates.join(", ")}` : ""}): calibrated for the later days, not backtested; day volume ${Math.round(d.adv).toLocaleString()} ${d.unit} (--include-uncalibrated backtests it on default parameters)\n`,
             );
             continue;
           }
@@ -149,7 +167,7 @@ export function registerBacktest(program: Command): void {
               ? `; WARNING: ${Math.round(d.max_gap_s).toLocaleString()} s without any record in the session`
               : "";
           process.stdout.write(
-            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} shares (${d.adv_source}), parent orders of ${sizes} shares${gap}\n`,
+            `${d.symbol} ${d.date}: ${d.rows.toLocaleString()} records, ${calText}; ADV ${Math.round(d.adv).toLocaleString()} ${d.unit} (${d.adv_source}), parent orders of ${sizes} ${d.unit}${gap}\n`,
           );
           if (d.queue_model !== undefined) {
             process.stdout.write(`  QUEUE ${d.queue_model} (${d.queue_reason})\n`);

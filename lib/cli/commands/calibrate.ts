@@ -8,6 +8,7 @@ import { MIN_SESSION_COVERAGE } from "../../calibration/params.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { checkDate, checkSymbol } from "../../core/ids.ts";
+import { instrumentPreset } from "../../core/instrument.ts";
 import { isMboParquet } from "../../importers/mbo/replayStream.ts";
 import { fileSource } from "../../ports/fileSource.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
@@ -21,6 +22,7 @@ export interface CalibrateCliOptions {
   out?: string;
   root?: string;
   json?: boolean;
+  instrument?: string;
 }
 
 export const CALIBRATE_TABLE_COLUMNS = [
@@ -83,7 +85,7 @@ export function calibrationWarnings(r: CalibrationRecord): string[] {
  */
 export async function calibrateFile(
   path: string,
-  opts: { symbol?: string; date?: string },
+  opts: { symbol?: string; date?: string; instrument?: string },
 ): Promise<{ record: CalibrationRecord; seconds: number }> {
   const started = performance.now();
   const probe = await fileSource(path);
@@ -93,9 +95,11 @@ export async function calibrateFile(
   } finally {
     await probe.close?.();
   }
+  const { instrument, ...rest } = opts;
   const record = await calibrateDay([await fileSource(path)], {
-    ...opts,
+    ...rest,
     ...(mbo ? { format: "mbo" as const } : {}),
+    ...(instrument !== undefined ? { calendar: instrumentPreset(instrument).calendar } : {}),
     onProgress: (symbol, date, rows, total) =>
       progress(
         `calibrate ${symbol} ${date}: ${rows.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} rows`,
@@ -206,7 +210,11 @@ export function registerCalibrate(program: Command): void {
       "MBP-10 Parquet files, each one symbol-day, or MBO Parquet files (one symbol-day each; the record also keeps the queue check's choice)",
     )
     .option("--symbol <symbol>", "symbol (default: the file's symbol column)")
-    .option("--date <date>", "trading date YYYY-MM-DD (default: New York date of the first record)")
+    .option("--date <date>", "trading date YYYY-MM-DD (default: the trading day of the first record)")
+    .option(
+      "--instrument <name>",
+      "equity-us (default: the 09:30-16:00 session) or ES (the Globex day from 18:00 New York on D-1 to 17:00)",
+    )
     .option("--root <dir>", "also write the records under DIR/calibration/v=.../symbol=.../date=.../")
     .option("--out <dir>", "the same as --root (the name of earlier versions)")
     .option("--json", "print a JSON array (fit tables per half-life and the Kyle table included)")

@@ -10,13 +10,16 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { checkTradingDay } from "../../core/calendar.ts";
+import { checkTradingDayOn } from "../../core/calendars.ts";
 import { InputError } from "../../core/errors.ts";
 import { checkSymbol } from "../../core/ids.ts";
+import { instrumentPreset } from "../../core/instrument.ts";
 import { newYorkClockToUtcNs } from "../../core/session.ts";
 import { deriveMbp10 } from "../../importers/mbo/deriveMbp10.ts";
 import { writeMboFile } from "../../mbo/writer.ts";
 import { writeMbp10File } from "../../mbp10/writer.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../store/keys.ts";
+import { futuresSegments, writeSyntheticFuturesDay } from "../../synth/futures.ts";
 import { CANCEL_LAWS, type CancelLaw, generateMbo } from "../../synth/mbo.ts";
 import { writeMboDbn } from "../../synth/mboDbn.ts";
 import { resolveOptions, type SynthOptions } from "../../synth/options.ts";
@@ -35,6 +38,7 @@ interface GenerateCliOptions {
   halfLifeS?: string;
   out: string;
   json?: boolean;
+  instrument?: string;
 }
 
 /** Resolve --out: a directory (existing, or ending with a separator) gets the default key layout. */
@@ -66,6 +70,7 @@ export function parseGenerateOptions(o: GenerateCliOptions): SynthOptions {
 }
 
 export async function generate(o: GenerateCliOptions): Promise<WriteSyntheticResult> {
+  if (o.instrument !== undefined && o.instrument !== "equity-us") return generateFutures(o, o.instrument);
   const options = parseGenerateOptions(o);
   const path = await resolveOutPath(o.out, options.symbol, options.date);
   const result = await writeSyntheticDay(path, options, (done, total) => {
@@ -76,6 +81,34 @@ export async function generate(o: GenerateCliOptions): Promise<WriteSyntheticRes
   });
   if (result.rows >= 500_000) progressDone();
   return result;
+}
+
+/**
+ * `msor generate --instrument ES`: a synthetic futures trading day (lib/synth/futures.ts): the instrument's tick
+ * and calendar (--date is the trading day: the file starts at 18:00 New York the evening before), the evening
+ * and the day session; one venue (GLBX.MDP3) unless --venues says more.
+ */
+async function generateFutures(o: GenerateCliOptions, name: string): Promise<WriteSyntheticResult> {
+  const instrument = instrumentPreset(name);
+  const symbol = checkSymbol(o.symbol);
+  const date = checkTradingDayOn(instrument.calendar, o.date, "--date");
+  const options: SynthOptions = { symbol, date, venues: 1 };
+  if (o.venues !== undefined)
+    options.venues = parseNumberOption("--venues", o.venues, { min: 1, integer: true });
+  if (o.events !== undefined)
+    options.eventsPerVenue = parseNumberOption("--events", o.events, { min: 1, integer: true });
+  if (o.seed !== undefined) options.seed = parseNumberOption("--seed", o.seed, { min: 0, integer: true });
+  if (o.lambda !== undefined) options.plantedLambda = parseNumberOption("--lambda", o.lambda, { min: 0 });
+  if (o.halfLifeS !== undefined)
+    options.plantedHalfLifeS = parseNumberOption("--half-life-s", o.halfLifeS, { min: 0 });
+  for (const seg of futuresSegments(options, instrument)) resolveOptions(seg);
+  const path = await resolveOutPath(o.out, symbol, date);
+  const r = await writeSyntheticFuturesDay(path, options, instrument, (done, total) => {
+    if (total >= 500_000)
+      progress(`generate ${symbol} ${date}: ${done.toLocaleString()} / ${total.toLocaleString()} rows`);
+  });
+  if (r.rows >= 500_000) progressDone();
+  return r;
 }
 
 /**
@@ -116,9 +149,16 @@ export function registerGenerate(program: Command): void {
     .requiredOption("--symbol <symbol>", "ticker, e.g. AAPL")
     .requiredOption(
       "--date <date>",
-      "NYSE trading day YYYY-MM-DD (weekends and exchange holidays are refused)",
+      "trading day YYYY-MM-DD of the instrument's calendar (weekends and exchange holidays are refused)",
     )
-    .option("--venues <n>", "number of venues 1..4 (XNAS, XNYS, EDGX, MEMX)", "2")
+    .option(
+      "--venues <n>",
+      "number of venues 1..4: XNAS, XNYS, EDGX, MEMX (default 2); with --instrument ES, GLBX.MDP3 and then those (default 1)",
+    )
+    .option(
+      "--instrument <name>",
+      "equity-us (default) or ES: a CME E-mini day (tick 0.25, x50; the Globex evening from 18:00 New York on D-1 and the day session 09:30-16:00)",
+    )
     .option("--events <n>", "book events per venue", "1000000")
     .option("--seed <n>", "random seed", "1")
     .option(
@@ -162,7 +202,7 @@ export function registerGenerate(program: Command): void {
         `wrote ${r.path}\n` +
           `  rows ${r.rows.toLocaleString()}, venues ${p.venues.map((v) => `${v.publisher_id} ${v.name}`).join(", ")}\n` +
           `  planted lambda ${p.lambda.toFixed(3)} (sigma-units per daily-volume fraction), half-life ${p.half_life_s} s, ` +
-          `sigma_d ${(100 * p.sigma_daily).toFixed(2)}%, daily volume ${p.daily_volume.toLocaleString()} shares\n`,
+          `sigma_d ${(100 * p.sigma_daily).toFixed(2)}%, daily volume ${p.daily_volume.toLocaleString()} ${"instrument" in p ? "contracts" : "shares"}\n`,
       );
     });
 }

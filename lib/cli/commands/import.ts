@@ -4,11 +4,14 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.ts";
+import { checkDate } from "../../core/ids.ts";
+import { instrumentPreset } from "../../core/instrument.ts";
 import { importDatabentoCsv } from "../../importers/csv/import.ts";
 import { importDbn } from "../../importers/dbn/import.ts";
 import { DEFAULT_LOBSTER_VENUE_ID, importLobster } from "../../importers/lobster/import.ts";
 import type { MboImportSummary } from "../../importers/mbo/import.ts";
 import type { ImportSummary } from "../../importers/output.ts";
+import { checkTradingDay, isoToNs, type TradingDayCheck } from "../../importers/tradingDay.ts";
 import { parseNumberOption, printJson } from "../output.ts";
 
 interface CommonOptions {
@@ -66,9 +69,58 @@ export function checkOutPath(out: string): string {
   return out;
 }
 
-function report(summary: ImportSummary | MboImportSummary, json: boolean | undefined): void {
-  if (json) printJson(summary);
-  else process.stdout.write(`${formatImportSummary(summary)}\n`);
+/**
+ * The trading day of the imported data on the instrument's calendar (--instrument, default equity-us) with the
+ * warnings of lib/importers/tradingDay.ts (--date or the file name disagreeing, no trading day, two days).
+ */
+function tradingDayOf(
+  summary: ImportSummary | MboImportSummary,
+  o: { instrument?: string; date?: string },
+  input: string,
+): TradingDayCheck | undefined {
+  if (summary.span === null) return undefined;
+  const inst = instrumentPreset(o.instrument ?? "equity-us");
+  const day = checkTradingDay({
+    instrument: inst.id,
+    calendar: inst.calendar,
+    firstNs: isoToNs(summary.span.first),
+    lastNs: isoToNs(summary.span.last),
+    inputPath: input,
+    ...(o.date !== undefined ? { date: checkDate(o.date) } : {}),
+  });
+  // without --instrument or --date the day is said only when something is wrong with it
+  return o.instrument !== undefined || o.date !== undefined || day.warnings.length > 0 ? day : undefined;
+}
+
+function report(
+  summary: ImportSummary | MboImportSummary,
+  json: boolean | undefined,
+  day?: TradingDayCheck,
+): void {
+  if (json) {
+    printJson(day ? { ...summary, trading_day: day } : summary);
+    return;
+  }
+  process.stdout.write(`${formatImportSummary(summary)}\n`);
+  if (!day) return;
+  process.stdout.write(
+    `  trading day ${day.date} (instrument ${day.instrument}, calendar ${day.calendar})\n`,
+  );
+  for (const w of day.warnings) process.stdout.write(`  WARNING: ${w}\n`);
+  if (day.instrument === "equity-us" && day.warnings.length > 0)
+    process.stdout.write("  (read on the NYSE calendar; for CME futures data give --instrument ES)\n");
+}
+
+function dayOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--instrument <name>",
+      "instrument of the data: equity-us (default, NYSE) or ES (CME Globex: a trading day starts 18:00 New York the evening before)",
+    )
+    .option(
+      "--date <YYYY-MM-DD>",
+      "the trading day the file is for: checked against the data, the file name and the instrument's calendar (warnings)",
+    );
 }
 
 function common(cmd: Command): Command {
@@ -119,45 +171,58 @@ export function registerImport(program: Command): void {
     },
   );
 
-  common(
-    cmd
-      .command("dbn")
-      .description(
-        "Databento DBN (v1-v3, .dbn or .dbn.zst): MBP-10 records to MBP-10 Parquet; MBO records to MBO Parquet " +
-          "(and, with --mbp10-out, the MBP-10 derived from the order book)",
-      )
-      .argument("<file>", "DBN file, plain or zstd-compressed")
-      .option(
-        "--symbol <symbol>",
-        "symbol to write (and select, in a multi-symbol file); default: the file's",
-      )
-      .option("--mbp10-out <file>", "MBO input: also write the derived MBP-10 Parquet here"),
-  ).action(async (file: string, o: CommonOptions & { symbol?: string; mbp10Out?: string }) => {
-    const summary = await importDbn({
-      input: file,
-      out: checkOutPath(o.out),
-      ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
-      ...(o.mbp10Out === undefined ? {} : { mbp10Out: o.mbp10Out }),
-      priceEncoding: priceEncoding(o.priceEncoding),
-    });
-    report(summary, o.json);
-  });
+  dayOptions(
+    common(
+      cmd
+        .command("dbn")
+        .description(
+          "Databento DBN (v1-v3, .dbn or .dbn.zst): MBP-10 records to MBP-10 Parquet; MBO records to MBO Parquet " +
+            "(and, with --mbp10-out, the MBP-10 derived from the order book)",
+        )
+        .argument("<file>", "DBN file, plain or zstd-compressed")
+        .option(
+          "--symbol <symbol>",
+          "symbol to write (and select, in a multi-symbol file); default: the file's",
+        )
+        .option("--mbp10-out <file>", "MBO input: also write the derived MBP-10 Parquet here"),
+    ),
+  ).action(
+    async (
+      file: string,
+      o: CommonOptions & { symbol?: string; mbp10Out?: string; instrument?: string; date?: string },
+    ) => {
+      if (o.instrument !== undefined) instrumentPreset(o.instrument);
+      const summary = await importDbn({
+        input: file,
+        out: checkOutPath(o.out),
+        ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
+        ...(o.mbp10Out === undefined ? {} : { mbp10Out: o.mbp10Out }),
+        priceEncoding: priceEncoding(o.priceEncoding),
+      });
+      report(summary, o.json, tradingDayOf(summary, o, file));
+    },
+  );
 
-  common(
-    cmd
-      .command("csv")
-      .description("Databento MBP-10 CSV (header row; .csv or .csv.zst) to MBP-10 Parquet")
-      .argument("<file>", "CSV file, plain or zstd-compressed")
-      .option("--symbol <symbol>", "symbol to write; default: the file's symbol column"),
-  ).action(async (file: string, o: CommonOptions & { symbol?: string }) => {
-    const summary = await importDatabentoCsv({
-      input: file,
-      out: checkOutPath(o.out),
-      ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
-      priceEncoding: priceEncoding(o.priceEncoding),
-    });
-    report(summary, o.json);
-  });
+  dayOptions(
+    common(
+      cmd
+        .command("csv")
+        .description("Databento MBP-10 CSV (header row; .csv or .csv.zst) to MBP-10 Parquet")
+        .argument("<file>", "CSV file, plain or zstd-compressed")
+        .option("--symbol <symbol>", "symbol to write; default: the file's symbol column"),
+    ),
+  ).action(
+    async (file: string, o: CommonOptions & { symbol?: string; instrument?: string; date?: string }) => {
+      if (o.instrument !== undefined) instrumentPreset(o.instrument);
+      const summary = await importDatabentoCsv({
+        input: file,
+        out: checkOutPath(o.out),
+        ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
+        priceEncoding: priceEncoding(o.priceEncoding),
+      });
+      report(summary, o.json, tradingDayOf(summary, o, file));
+    },
+  );
 }
 
 /** Alias following main.ts's `register(program)` convention. */

@@ -9,6 +9,7 @@ import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { type AwsSweepNames, awsSweepTarget, namesFromStackOutputs } from "../../aws/sweepTarget.ts";
 import { DEFAULT_CALIBRATION } from "../../calibration/params.ts";
 import { InputError, MsorError } from "../../core/errors.ts";
+import { EQUITY_US, type Instrument, resolveInstrument } from "../../core/instrument.ts";
 import { runLocalSweep, type SweepProgress } from "../../pipeline/local/localSweep.ts";
 import { defaultWorkers, threadExecutor } from "../../pipeline/local/pool.ts";
 import { aggregateMeans } from "../../pipeline/messages.ts";
@@ -131,6 +132,8 @@ export interface SweepOutcome {
   readonly dayNotes: readonly string[];
   readonly noInput: readonly SweepTask[];
   readonly runDays: ReadonlySet<string>;
+  /** the days of the spec's date range left out as no trading days of the symbols' calendar, with the reason */
+  readonly skippedDates: readonly { readonly date: string; readonly reason: string }[];
 }
 
 async function outcomeOf(
@@ -142,7 +145,10 @@ async function outcomeOf(
   const costs = status.finished ? await costSummary(store, plan.runId) : undefined;
   const manifest = await readManifest(store, plan.runId);
   const quality = status.finished ? await listResultFiles(store, TASK_QUALITY.name, plan.runId) : [];
-  const dayNotes = quality.length ? taskDayNotes(await readResultRows(store, quality)) : [];
+  const bt = manifest.backtest;
+  const dayNotes = quality.length
+    ? taskDayNotes(await readResultRows(store, quality), (s) => resolveInstrument(bt.instruments, s, bt.fees))
+    : [];
   return {
     store,
     plan,
@@ -151,6 +157,7 @@ async function outcomeOf(
     costs,
     dayNotes,
     noInput: manifest.no_input,
+    skippedDates: manifest.skipped_dates ?? [],
     runDays: new Set(manifest.dates),
   };
 }
@@ -161,7 +168,11 @@ async function outcomeOf(
  * earlier calibrated day; msor backtest makes it a warm-up instead), parameters that fell back to defaults,
  * a stretch without records, fewer than 10 book levels.
  */
-export function taskDayNotes(rows: readonly Record<string, unknown>[]): string[] {
+export function taskDayNotes(
+  rows: readonly Record<string, unknown>[],
+  /** The symbol's instrument (its default ADV and unit); default the US equity. */
+  instrumentOf: (symbol: string) => Instrument = () => EQUITY_US,
+): string[] {
   const out: string[] = [];
   const sorted = [...rows].sort((a, b) => `${a.symbol}|${a.date}`.localeCompare(`${b.symbol}|${b.date}`));
   for (const q of sorted) {
@@ -170,9 +181,11 @@ export function taskDayNotes(rows: readonly Record<string, unknown>[]): string[]
       .split(",")
       .filter(Boolean);
     const parts: string[] = [];
+    const inst = instrumentOf(String(q.symbol));
+    const adv = inst === EQUITY_US ? DEFAULT_CALIBRATION.adv : inst.defaultAdv;
     if (q.calibration_source === "default")
       parts.push(
-        `no earlier calibrated day: backtested on the documented DEFAULT parameters (README; ADV ${DEFAULT_CALIBRATION.adv.toLocaleString("en-US")} shares), summarised apart as calibration = default (msor backtest makes such a day a warm-up; give the sweep earlier days with data to calibrate it)`,
+        `no earlier calibrated day: backtested on the documented DEFAULT parameters (README; ADV ${adv.toLocaleString("en-US")} ${inst.unit}), summarised apart as calibration = default (msor backtest makes such a day a warm-up; give the sweep earlier days with data to calibrate it)`,
       );
     else if (defaults.length > 0)
       parts.push(
@@ -229,6 +242,15 @@ export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {})
           (onDefaults
             ? "so some run days had no earlier calibrated day at all (below)"
             : "expected where the data starts later"),
+        TABLE_WIDTH,
+        "    ",
+      )}\n`,
+    );
+  const weekdaysSkipped = r.skippedDates.filter((d) => d.reason !== "Saturday" && d.reason !== "Sunday");
+  if (weekdaysSkipped.length > 0)
+    process.stdout.write(
+      `${wrapText(
+        `  left out of the date range as no trading days of the calendar: ${weekdaysSkipped.map((d) => `${d.date} (${d.reason})`).join(", ")}`,
         TABLE_WIDTH,
         "    ",
       )}\n`,
