@@ -10,14 +10,14 @@
  * and the message is consumed. An invalid message that names no usable run or task id is dropped with a log
  * line: there is nothing to record it under.
  */
-import { classifyError, errorMessage, NotFoundError } from "../core/errors.ts";
+import { classifyError, errorMessage, InputError, NotFoundError } from "../core/errors.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { putIfAbsent } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
 import { inputKeys, type ResolvedInput } from "../spec/sweepSpec.ts";
 import { calibrationExists, writeCalibration } from "../store/calibration.ts";
-import { stagingResultKey, taskMarkerKey } from "../store/keys.ts";
+import { manifestKey, stagingResultKey, taskMarkerKey } from "../store/keys.ts";
 import { writeTaskResults } from "../store/results.ts";
 import { calibrateDay } from "../task/calibrateDay.ts";
 import { runTask } from "../task/runTask.ts";
@@ -64,6 +64,7 @@ function keepExistingCalibrations(store: ObjectStore): ObjectStore {
     getRange: (k, o, l) => store.getRange(k, o, l),
     head: (k) => store.head(k),
     exists: (k) => store.exists(k),
+    delete: (k) => store.delete(k),
     list: (p) => store.list(p),
     byteSource: (k) => store.byteSource(k),
     async put(key, bytes, options) {
@@ -96,7 +97,8 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
       // a duplicate delivery finished first: its marker is the task's outcome
       recorded = TaskMarkerSchema.parse(JSON.parse(new TextDecoder().decode(await deps.store.get(key))));
     }
-    await deps.completions.sendBatch([completionBody(recorded)]);
+    // (a completion too large for a message goes as a claim check on the marker: never a crash here)
+    await deps.completions.sendBatch([completionBody(recorded, key)]);
     return {
       taskId: marker.task_id,
       state: recorded === marker ? marker.outcome : "duplicate",
@@ -146,8 +148,25 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
     }
   }
 
+  /** A run without a manifest: nothing is recorded under it (a marker would create a run folder). */
+  async function unknownRun(runId: string, taskId: string | undefined): Promise<WorkerResult | undefined> {
+    try {
+      await manifestOf(runId);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e; // (readManifest's "no manifest"; anything else is not ours to judge)
+    }
+    const reason = `run ${runId} has no manifest at ${deps.store.describe(manifestKey(runId))}: the message is dropped and nothing is recorded`;
+    log("error", "task message for an unknown run dropped", { run_id: runId, task_id: taskId });
+    return { taskId, state: "dropped", reason };
+  }
+
   return async function handle(body: string): Promise<WorkerResult> {
     const parsed = parseTaskMessage(body);
+    if (parsed.runId) {
+      const dropped = await unknownRun(parsed.runId, parsed.taskId);
+      if (dropped) return dropped;
+    }
     if (!parsed.message) {
       if (parsed.runId && parsed.taskId) {
         log("warn", "invalid task message recorded as failed", { problem: parsed.problem });
@@ -162,11 +181,12 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
       return { taskId: undefined, state: "dropped", reason: parsed.problem! };
     }
     const m = parsed.message;
-    const existing = await deps.store.tryGet(taskMarkerKey(m.run_id, m.task_id));
+    const markerKey = taskMarkerKey(m.run_id, m.task_id);
+    const existing = await deps.store.tryGet(markerKey);
     if (existing) {
       // redelivery after the marker: the work is done; make sure the summary hears of it
       const marker = TaskMarkerSchema.parse(JSON.parse(new TextDecoder().decode(existing)));
-      await deps.completions.sendBatch([completionBody(marker)]);
+      await deps.completions.sendBatch([completionBody(marker, markerKey)]);
       return { taskId: m.task_id, state: "duplicate" };
     }
     let marker: TaskMarker;

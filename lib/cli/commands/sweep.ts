@@ -335,6 +335,13 @@ export async function runSweep(
           );
       },
       onProgress: show,
+      // (always said, --json or not: on stderr) a killed earlier sweep of this run may hold the lock
+      onLockHeld: (h) => {
+        progressDone(
+          `run ${h.runId}: the summary lock is held by ${h.owner}, whose lease ends in ${Math.ceil(h.leaseLeftMs / 1000)} s; ` +
+            "another msor sweep of this run is finishing it, or was stopped while finishing (then this one takes over when the lease ends)",
+        );
+      },
     });
     if (!quiet) progressDone();
     const store = new LocalObjectStore(o.root);
@@ -349,7 +356,10 @@ export async function runSweep(
   onPlanned(plan.runId);
   if (!quiet)
     progressDone(
-      `launched run ${plan.runId} (${plan.state}): wave ${plan.wave}, ${plan.enqueued} tasks enqueued`,
+      `launched run ${plan.runId} (${plan.state}): wave ${plan.wave}, ${plan.enqueued} tasks enqueued` +
+        (plan.recentlySent
+          ? ` (${plan.recentlySent} more not re-sent: sent less than the task queue's visibility timeout ago)`
+          : ""),
     );
   let status = await readStatus(target.store, plan.runId);
   while (o.wait !== false && status && !status.finished) {
