@@ -40,7 +40,6 @@ export function contextProps(scope: Construct): MsorStackProps {
     workerMemoryMiB: num(scope, "workerMemoryMiB"),
     workerTimeout: seconds("workerTimeoutSeconds"),
     workerMaxConcurrency: num(scope, "workerMaxConcurrency"),
-    lookbackDays: num(scope, "lookbackDays"),
     scheduleCron: read(scope, "scheduleCron"),
     scheduleTimeZone: read(scope, "scheduleTimeZone"),
     scheduleEnabled: bool(scope, "scheduleEnabled"),

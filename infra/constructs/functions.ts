@@ -13,6 +13,7 @@ import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { HANDLER_ENV, SWEEP_NAMES, type SweepNameField } from "../../lib/aws/deployment.ts";
 import { grantLeastPrivilege } from "./permissions.ts";
 import type { Queues } from "./queues.ts";
 
@@ -92,15 +93,12 @@ function bundling(withWasm: boolean, withDecodeWorker = false): nodejs.BundlingO
   };
 }
 
-/** Environment variable names the handlers read (the lead's functions/ use the same names). */
+/** Environment variable names the handlers read: the one table of lib/aws/deployment.ts. */
 export const ENV = {
-  resultsBucket: "MSOR_RESULTS_BUCKET",
-  inputBucket: "MSOR_INPUT_BUCKET",
-  taskQueueUrl: "MSOR_TASK_QUEUE_URL",
-  taskDlqUrl: "MSOR_TASK_DLQ_URL",
-  completionQueueUrl: "MSOR_COMPLETION_QUEUE_URL",
-  lookbackDays: "MSOR_LOOKBACK_DAYS",
-  dailySpecKey: "MSOR_DAILY_SPEC_KEY",
+  ...(Object.fromEntries(Object.entries(SWEEP_NAMES).map(([field, n]) => [field, n.env])) as {
+    readonly [K in SweepNameField]: string;
+  }),
+  ...HANDLER_ENV,
 } as const;
 
 export interface FunctionsProps {
@@ -114,7 +112,6 @@ export interface FunctionsProps {
   readonly summaryTimeout: Duration;
   readonly summaryBatchSize: number;
   readonly summaryBatchingWindow: Duration;
-  readonly lookbackDays: number;
   readonly dailySpecKey: string;
 }
 
@@ -132,7 +129,6 @@ export class Functions extends Construct {
       [ENV.taskQueueUrl]: queues.taskQueue.queueUrl,
       [ENV.taskDlqUrl]: queues.taskDlq.queueUrl,
       [ENV.completionQueueUrl]: queues.completionQueue.queueUrl,
-      [ENV.lookbackDays]: String(props.lookbackDays),
       [ENV.dailySpecKey]: props.dailySpecKey,
       NODE_OPTIONS: "--enable-source-maps",
     };

@@ -123,7 +123,6 @@ describe("functions", () => {
       "MSOR_COMPLETION_QUEUE_URL",
       "MSOR_DAILY_SPEC_KEY",
       "MSOR_INPUT_BUCKET",
-      "MSOR_LOOKBACK_DAYS",
       "MSOR_RESULTS_BUCKET",
       "MSOR_TASK_DLQ_URL",
       "MSOR_TASK_QUEUE_URL",
@@ -173,15 +172,21 @@ describe("least-privilege IAM", () => {
       .flatMap((s) => s.resources)
       .sort();
 
-  it("no wildcard actions and no s3:* / DeleteObject anywhere in the functions' policies", () => {
+  it("no wildcard actions and no s3:* anywhere; DeleteObject only for the summary, only on active-runs/", () => {
     for (const fn of ["FunctionsPlanner", "FunctionsWorker", "FunctionsSummary"]) {
       for (const s of roleStatements(t, fn)) {
         for (const a of s.actions) {
           expect(a, fn).not.toContain("*");
-          expect(a, fn).not.toBe("s3:DeleteObject");
+          if (a === "s3:DeleteObject") {
+            expect(fn).toBe("FunctionsSummary");
+            expect(s.resources).toEqual([`<${results}.Arn>/active-runs/*`]);
+          }
         }
       }
     }
+    expect(s3Of(roleStatements(t, "FunctionsSummary"), "s3:DeleteObject")).toEqual([
+      `<${results}.Arn>/active-runs/*`,
+    ]);
   });
 
   it("worker: reads input, calibration, manifest, markers; writes staged results, calibration, markers; sends completions", () => {
@@ -216,9 +221,9 @@ describe("least-privilege IAM", () => {
     expect(s3Of(st, "s3:PutObject")).not.toContain(`<${results}.Arn>/results/*`);
   });
 
-  it("planner: reads specs and runs, writes runs only, sends tasks", () => {
+  it("planner: reads specs and runs, writes runs and the active-runs index only, sends tasks", () => {
     const st = roleStatements(t, "FunctionsPlanner");
-    expect(s3Of(st, "s3:PutObject")).toEqual([`<${results}.Arn>/runs/*`]);
+    expect(s3Of(st, "s3:PutObject")).toEqual([`<${results}.Arn>/active-runs/*`, `<${results}.Arn>/runs/*`]);
     expect(s3Of(st, "s3:GetObject")).toEqual([`<${results}.Arn>/runs/*`, `<${results}.Arn>/specs/*`]);
     expect(st.filter((s) => s.actions.includes("sqs:SendMessage")).flatMap((s) => s.resources)).toEqual([
       `<${id(QUEUE, "QueuesTasks")}.Arn>`,
