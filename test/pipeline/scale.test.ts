@@ -332,3 +332,64 @@ describe("issue 23.7: no stray markers, no repeated enqueues", () => {
     expect(ids.sort()).toEqual(sweep.tasks.map((t) => t.task_id).sort());
   });
 });
+
+describe("issue 23.4: planning at scale", () => {
+  /** A store that records the prefixes it lists. */
+  const listing = (store: ObjectStore, seen: string[]): ObjectStore =>
+    Object.assign(Object.create(store) as ObjectStore, {
+      list: (p: string) => {
+        seen.push(p);
+        return store.list(p);
+      },
+    });
+
+  it("wave 1 lists the input once per symbol prefix (not once per symbol-day) and finds the same tasks", async () => {
+    const root = join(dir, `r${++n}`);
+    const symbols = ["SYNA", "SYNB", "SYNC"];
+    const days = ["2024-03-04", "2024-03-05", "2024-03-06", "2024-03-07"];
+    for (const s of symbols)
+      for (const d of days) {
+        if (s === "SYNB" && d === "2024-03-06") continue; // one missing input day
+        mkdirSync(join(root, "in", "mbp10", "SYNTH", s), { recursive: true });
+        writeFileSync(join(root, "in", "mbp10", "SYNTH", s, `${d}.parquet`), "");
+      }
+    const seen: string[] = [];
+    const input = listing(new LocalObjectStore(join(root, "in")), seen);
+    const store = new LocalObjectStore(join(root, "out"));
+    const sweep = noInputSweep("lists", { symbols, dates: days.slice(1) });
+    const plan = await planSweep(
+      { store, taskQueue: new LocalQueue(`t${++n}`), inputStore: () => input },
+      sweep,
+    );
+    // (each prefix is the common start of that symbol's keys over the dates)
+    expect(seen.sort()).toEqual(symbols.map((s) => `mbp10/SYNTH/${s}/2024-03-0`));
+    expect(plan.planned.calibrate).toBe(11); // 3 x 4 days (3 run days + 1 lookback) less the missing one
+    const manifest = JSON.parse(Buffer.from(await store.get("runs/lists/manifest.json")).toString());
+    expect(manifest.no_input.map((t: { task_id: string }) => t.task_id)).toEqual(["calibrate-20240306-SYNB"]);
+  });
+
+  it("a date-first key layout lists the shared prefix once", async () => {
+    const root = join(dir, `r${++n}`);
+    for (const d of ["2024-03-04", "2024-03-05"])
+      for (const s of ["SYNA", "SYNB"]) {
+        mkdirSync(join(root, "in", d), { recursive: true });
+        writeFileSync(join(root, "in", d, `${s}.parquet`), "");
+      }
+    const seen: string[] = [];
+    const input = listing(new LocalObjectStore(join(root, "in")), seen);
+    const sweep = noInputSweep("datefirst", {
+      dates: ["2024-03-05"],
+      input: { root: join(root, "in"), key_template: "{date}/{symbol}.parquet" },
+    });
+    const plan = await planSweep(
+      {
+        store: new LocalObjectStore(join(root, "out")),
+        taskQueue: new LocalQueue(`t${++n}`),
+        inputStore: () => input,
+      },
+      sweep,
+    );
+    expect(seen).toEqual(["2024-03-0"]);
+    expect(plan.planned.calibrate).toBe(4);
+  });
+});
