@@ -12,6 +12,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse } from "aws-lambda";
 import { z } from "zod";
+import { OLDEST_UNFINISHED_RUN_METRIC } from "../lib/aws/deployment.ts";
 import { createFanIn, type FanIn } from "../lib/pipeline/fanIn.ts";
 import { logger, logTo, metrics, SqsEventSchema, sweepTarget } from "./shared.ts";
 
@@ -35,6 +36,9 @@ export const handler = middy(async (event: unknown, context: Context): Promise<S
   metrics.addMetric("completions_accounted", MetricUnit.Count, r.accounted);
   metrics.addMetric("tasks_dead_lettered", MetricUnit.Count, r.deadLettered);
   metrics.addMetric("finish_failed", MetricUnit.Count, r.finishFailed.length);
+  // the "run unfinished past its expected time" alarm (infra/constructs/alarms.ts) watches this
+  if (r.oldestActiveMs !== undefined)
+    metrics.addMetric(OLDEST_UNFINISHED_RUN_METRIC, MetricUnit.Seconds, Math.round(r.oldestActiveMs / 1000));
   logger.info("fan-in", { ...r, batch: bodies.length });
   return { batchItemFailures: [] };
 })

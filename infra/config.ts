@@ -48,5 +48,8 @@ export function contextProps(scope: Construct): MsorStackProps {
     summaryBatchingWindow: seconds("summaryBatchingWindowSeconds"),
     athenaBytesScannedCutoff: num(scope, "athenaBytesScannedCutoff"),
     alarmEmail: read(scope, "alarmEmail"),
+    taskMaxAge: seconds("taskMaxAgeSeconds"),
+    runDeadline: seconds("runDeadlineSeconds"),
+    inputKmsKeyArn: read(scope, "inputKmsKeyArn"),
   };
 }

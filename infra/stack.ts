@@ -76,6 +76,22 @@ export interface MsorStackProps extends StackProps {
    */
   readonly athenaBytesScannedCutoff?: number;
   /**
+   * Alarm when the oldest message of the task queue is older than this.
+   * @default Duration.hours(2)
+   */
+  readonly taskMaxAge?: Duration;
+  /**
+   * Alarm when a run is still unfinished this long after it was planned.
+   * @default Duration.hours(6)
+   */
+  readonly runDeadline?: Duration;
+  /**
+   * ARN of the customer-managed KMS key of an SSE-KMS input bucket: the worker gets kms:Decrypt on it (and
+   * the planner, which only lists, does not need it).
+   * @default - none (SSE-S3 input)
+   */
+  readonly inputKmsKeyArn?: string;
+  /**
    * E-mail address subscribed to the alarm topic.
    * @default - no subscription (subscribe to the AlarmTopicArn output yourself)
    */
@@ -107,6 +123,7 @@ export class MsorStack extends Stack {
       summaryBatchSize: p.summaryBatchSize,
       summaryBatchingWindow: p.summaryBatchingWindow,
       dailySpecKey: p.dailySpecKey,
+      inputKmsKeyArn: props.inputKmsKeyArn,
     });
     new DailySchedule(this, "Schedule", {
       planner: functions.planner,
@@ -131,6 +148,11 @@ export class MsorStack extends Stack {
         ScheduleDlq: queues.scheduleDlq,
       },
       worker: functions.worker,
+      planner: functions.planner,
+      summary: functions.summary,
+      taskQueue: queues.taskQueue,
+      taskMaxAge: p.taskMaxAge,
+      runDeadline: p.runDeadline,
       alarmEmail: props.alarmEmail,
     });
 
@@ -173,6 +195,8 @@ export function resolveProps(props: MsorStackProps) {
     summaryBatchSize: props.summaryBatchSize ?? 10_000,
     summaryBatchingWindow: props.summaryBatchingWindow ?? Duration.seconds(30),
     athenaBytesScannedCutoff: props.athenaBytesScannedCutoff ?? 100 * 1024 ** 3,
+    taskMaxAge: props.taskMaxAge ?? Duration.hours(2),
+    runDeadline: props.runDeadline ?? Duration.hours(6),
   };
   const fail = (what: string) => {
     throw new Error(`MsorStack: ${what}`);
@@ -187,6 +211,15 @@ export function resolveProps(props: MsorStackProps) {
   intIn("summaryBatchSize", p.summaryBatchSize, 11, 10_000);
   intIn("summaryBatchingWindow (seconds)", p.summaryBatchingWindow.toSeconds(), 1, 300);
   if (p.athenaBytesScannedCutoff < 10_000_000) fail("athenaBytesScannedCutoff must be at least 10 MB");
+  intIn("taskMaxAge (seconds)", p.taskMaxAge.toSeconds(), 60, 14 * 86_400);
+  intIn("runDeadline (seconds)", p.runDeadline.toSeconds(), 600, 14 * 86_400);
+  if (
+    props.inputKmsKeyArn !== undefined &&
+    !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(props.inputKmsKeyArn)
+  )
+    fail(
+      `inputKmsKeyArn must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/1234abcd-..., got "${props.inputKmsKeyArn}"`,
+    );
   if (!/^cron\(.+\)$/.test(p.scheduleCron))
     fail(`scheduleCron must look like "cron(0 6 ? * MON-FRI *)", got "${p.scheduleCron}"`);
   if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)+$/.test(p.scheduleTimeZone))

@@ -113,7 +113,16 @@ export interface FunctionsProps {
   readonly summaryBatchSize: number;
   readonly summaryBatchingWindow: Duration;
   readonly dailySpecKey: string;
+  /** KMS key of an SSE-KMS input bucket (the worker may decrypt with it) */
+  readonly inputKmsKeyArn?: string | undefined;
 }
+
+/**
+ * Reserved concurrency: the planner never needs more than a schedule and a user at once, and the summary
+ * runs at most its event source's 2 plus the tick; reserving them keeps a full worker fleet (which takes
+ * the account's unreserved pool) from throttling the fan-in and the daily planning.
+ */
+export const RESERVED_CONCURRENCY = { planner: 2, summary: 3 } as const;
 
 export class Functions extends Construct {
   readonly planner: nodejs.NodejsFunction;
@@ -134,7 +143,13 @@ export class Functions extends Construct {
     };
     const fn = (
       name: keyof typeof ENTRIES,
-      opts: { memory: number; timeout: Duration; wasm: boolean; decodeWorker?: boolean },
+      opts: {
+        memory: number;
+        timeout: Duration;
+        wasm: boolean;
+        decodeWorker?: boolean;
+        reserved?: number;
+      },
     ) =>
       new nodejs.NodejsFunction(this, name[0]!.toUpperCase() + name.slice(1), {
         entry: join(PROJECT_ROOT, ENTRIES[name]),
@@ -146,6 +161,8 @@ export class Functions extends Construct {
         memorySize: opts.memory,
         timeout: opts.timeout,
         environment,
+        tracing: lambda.Tracing.ACTIVE,
+        ...(opts.reserved !== undefined ? { reservedConcurrentExecutions: opts.reserved } : {}),
         bundling: bundling(opts.wasm, opts.decodeWorker),
         logGroup: new logs.LogGroup(this, `${name}Logs`, {
           retention: logs.RetentionDays.ONE_MONTH,
@@ -153,14 +170,24 @@ export class Functions extends Construct {
         }),
       });
 
-    this.planner = fn("planner", { memory: 1024, timeout: Duration.minutes(5), wasm: false });
+    this.planner = fn("planner", {
+      memory: 1024,
+      timeout: Duration.minutes(5),
+      wasm: false,
+      reserved: RESERVED_CONCURRENCY.planner,
+    });
     this.worker = fn("worker", {
       memory: props.workerMemoryMiB,
       timeout: props.workerTimeout,
       wasm: true,
       decodeWorker: true,
     });
-    this.summary = fn("summary", { memory: 2048, timeout: props.summaryTimeout, wasm: true });
+    this.summary = fn("summary", {
+      memory: 2048,
+      timeout: props.summaryTimeout,
+      wasm: true,
+      reserved: RESERVED_CONCURRENCY.summary,
+    });
 
     for (const f of [this.planner, this.worker, this.summary]) {
       Validations.of(f).acknowledge(
@@ -174,6 +201,11 @@ export class Functions extends Construct {
           reason:
             "The AWS managed basic execution policy only lets the function create log streams and put log events (CloudWatch Logs); data and queue access are explicit statements in permissions.ts.",
         },
+        {
+          id: "AwsSolutions-IAM5[Resource::*]",
+          reason:
+            "X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords take no resource-level permissions, so AWS documents Resource * for them; no other statement uses it.",
+        },
       );
     }
     grantLeastPrivilege({
@@ -183,6 +215,7 @@ export class Functions extends Construct {
       resultsBucket: props.resultsBucket,
       inputBucket: props.inputBucket,
       inputKeyPrefix: props.inputKeyPrefix,
+      inputKmsKeyArn: props.inputKmsKeyArn,
       queues,
     });
 

@@ -83,6 +83,8 @@ export interface PermissionsProps {
   readonly inputBucket: s3.IBucket;
   /** Key prefix the input files live under ("" = the whole input bucket, read-only). */
   readonly inputKeyPrefix: string;
+  /** KMS key of an SSE-KMS input bucket: the worker may decrypt with it (reading the input). */
+  readonly inputKmsKeyArn?: string | undefined;
   readonly queues: Queues;
 }
 
@@ -107,6 +109,11 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
     KEYS_WHY,
   );
   queues.completionQueue.grantSendMessages(p.worker);
+  if (p.inputKmsKeyArn) {
+    p.worker.role!.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["kms:Decrypt"], resources: [p.inputKmsKeyArn] }),
+    );
+  }
 
   // planner: read the spec, list the input and the cached calibrations, write the run folder, enqueue tasks
   grantBucket(p.planner, p.inputBucket, { list: [input] }, KEYS_WHY);

@@ -92,3 +92,12 @@ export const OTHER_OUTPUTS = {
   athenaWorkGroupName: "AthenaWorkGroupName",
   alarmTopicArn: "AlarmTopicArn",
 } as const;
+
+/**
+ * CloudWatch metrics the handlers publish (Powertools EMF, namespace `msor`, dimension service=msor) that
+ * alarms of the stack watch.
+ */
+export const METRICS_NAMESPACE = "msor";
+export const METRICS_SERVICE = "msor";
+/** seconds since the oldest unfinished run was planned (the summary's periodic tick) */
+export const OLDEST_UNFINISHED_RUN_METRIC = "oldest_unfinished_run_s";

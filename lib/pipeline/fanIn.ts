@@ -87,6 +87,11 @@ export interface FanInResult {
   readonly invalid: number;
   /** runs due to finish whose summary lock another holder's live lease has (it is finishing them) */
   readonly lockHeld: readonly LockHeld[];
+  /**
+   * (check = "active") age in ms of the oldest run still in the active-runs/ index after this invocation, 0
+   * when none: the summary publishes it, and an alarm fires when a run stays unfinished past its expected time
+   */
+  readonly oldestActiveMs?: number;
   /** runs whose finish failed here (recorded in their status as finish_error; retried later) */
   readonly finishFailed: readonly { runId: string; error: string; cause: Error }[];
 }
@@ -449,7 +454,26 @@ export function createFanIn(deps: FanInDeps): FanIn {
       else lockHeld.push(f);
     }
     for (const m of dead) await deps.taskDlq!.delete(m.receiptHandle);
-    return { accounted, deadLettered: dead.length, wave2Started, finished, invalid, lockHeld, finishFailed };
+    const result = {
+      accounted,
+      deadLettered: dead.length,
+      wave2Started,
+      finished,
+      invalid,
+      lockHeld,
+      finishFailed,
+    };
+    if (check !== "active") return result;
+    let oldestActiveMs = 0;
+    for (const runId of toCheck) {
+      if (finished.includes(runId)) continue;
+      const b = await deps.store.tryGet(activeRunKey(runId));
+      const planned = b
+        ? Number((JSON.parse(new TextDecoder().decode(b)) as { planned_ms?: number }).planned_ms)
+        : Number.NaN;
+      if (Number.isFinite(planned)) oldestActiveMs = Math.max(oldestActiveMs, deps.now() - planned);
+    }
+    return { ...result, oldestActiveMs };
   };
 }
 

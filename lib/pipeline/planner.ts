@@ -79,8 +79,12 @@ export interface PlanResult {
  * active-runs/{R}.json: the index of unfinished runs that the summary's periodic tick scans (a run whose
  * last event was lost still gets its wave 2 or its finish); the finish removes it.
  */
-export async function markActive(store: ObjectStore, runId: string): Promise<void> {
-  await putIfAbsent(store, activeRunKey(runId), `${JSON.stringify({ run_id: runId })}\n`);
+export async function markActive(store: ObjectStore, runId: string, plannedMs: number): Promise<void> {
+  await putIfAbsent(
+    store,
+    activeRunKey(runId),
+    `${JSON.stringify({ run_id: runId, planned_ms: plannedMs })}\n`,
+  );
 }
 
 function canonical(v: unknown): unknown {
@@ -204,7 +208,7 @@ export async function planSweep(deps: PlannerDeps, sweep: ResolvedSweep): Promis
   }
   const status = newRunStatus(runId, planned, wave1.length === 0);
   await putIfAbsent(deps.store, statusKey(runId), encodeStatus(status));
-  await markActive(deps.store, runId);
+  await markActive(deps.store, runId, (deps.now ?? systemClock.now)());
   const wave = wave1.length > 0 ? 1 : 2;
   const { sent } = await enqueueWave(
     enqueuer(deps),
@@ -237,7 +241,7 @@ async function resume(
     : newRunStatus(runId, planned, manifest.calibrate_tasks.length === 0);
   if (!sBytes) await putIfAbsent(deps.store, statusKey(runId), encodeStatus(status));
   if (status.finished) return { runId, manifestKey: mKey, state: "finished", wave: 2, enqueued: 0, planned };
-  await markActive(deps.store, runId);
+  await markActive(deps.store, runId, (deps.now ?? systemClock.now)());
   const wave = status.wave2_started ? 2 : 1;
   // only tasks not accounted for whose last send is older than the visibility timeout (enqueue.ts)
   const { sent, recent } = await enqueueWave(

@@ -91,7 +91,9 @@ describe("issue 23.2: runs always finish or say why", () => {
     // the periodic tick names no run: it scans active-runs/; within the lease it still waits
     now += 59_000;
     const tick = createFanIn({ store, taskQueue: tasks, now: () => now, owner: "tick" });
-    expect((await tick([], "active")).lockHeld.map((h) => h.leaseLeftMs)).toEqual([1_000]);
+    const waiting = await tick([], "active");
+    expect(waiting.lockHeld.map((h) => h.leaseLeftMs)).toEqual([1_000]);
+    expect(waiting.oldestActiveMs).toBe(59_000); // (published for the "run unfinished past its time" alarm)
     now += 1_001;
     const r = await tick([], "active");
     expect(r.finished).toEqual(["crashed"]);
@@ -99,7 +101,7 @@ describe("issue 23.2: runs always finish or say why", () => {
     expect(await store.exists(summaryKey("crashed"))).toBe(true);
     // finished runs leave the index: the next tick looks at nothing
     expect(await store.exists(activeRunKey("crashed"))).toBe(false);
-    expect(await tick([], "active")).toMatchObject({ finished: [], lockHeld: [] });
+    expect(await tick([], "active")).toMatchObject({ finished: [], lockHeld: [], oldestActiveMs: 0 });
   });
 
   it("a finish that fails records why in status.json, gives its lease back, and the next tick finishes the run", async () => {
