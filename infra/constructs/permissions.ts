@@ -108,6 +108,16 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
     },
     KEYS_WHY,
   );
+  // calibration records are written put-if-absent only (If-None-Match: *; worker.ts): a worker cannot replace a
+  // record that later runs trust, whichever day or run wrote it; S3 refuses a plain PUT of the role there
+  p.worker.role!.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ["s3:PutObject"],
+      resources: [results.arnForObjects(`${PREFIX.calibration}*`)],
+      conditions: { Null: { "s3:if-none-match": "true" } },
+    }),
+  );
   queues.completionQueue.grantSendMessages(p.worker);
   if (p.inputKmsKeyArn) {
     p.worker.role!.addToPrincipalPolicy(

@@ -168,7 +168,7 @@ describe("least-privilege IAM", () => {
   const input = id(BUCKET, "StorageInput");
   const s3Of = (st: Statement[], action: string) =>
     st
-      .filter((s) => s.actions.includes(action))
+      .filter((s) => s.effect === "Allow" && s.actions.includes(action))
       .flatMap((s) => s.resources)
       .sort();
 
@@ -219,6 +219,20 @@ describe("least-privilege IAM", () => {
     expect(all).not.toMatch(/s3:PutObject.*input/);
     // it never writes the published tables: only the summary's compaction does
     expect(s3Of(st, "s3:PutObject")).not.toContain(`<${results}.Arn>/results/*`);
+  });
+
+  it("worker: a calibration record can only be created (put-if-absent), never replaced", () => {
+    const deny = roleStatements(t, "FunctionsWorker").filter((s) => s.effect === "Deny");
+    expect(deny).toEqual([
+      {
+        effect: "Deny",
+        actions: ["s3:PutObject"],
+        resources: [`<${results}.Arn>/calibration/*`],
+        condition: { Null: { "s3:if-none-match": "true" } },
+      },
+    ]);
+    for (const fn of ["FunctionsPlanner", "FunctionsSummary"])
+      expect(roleStatements(t, fn).filter((s) => s.effect === "Deny")).toEqual([]);
   });
 
   it("planner: reads specs and runs, writes runs and the active-runs index only, sends tasks (and its failures)", () => {

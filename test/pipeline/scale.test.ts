@@ -28,6 +28,7 @@ import { splitBatches } from "../../lib/ports/queue.ts";
 import { resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
 import {
   activeRunKey,
+  calibrationKey,
   enqueueLogKey,
   statusKey,
   summaryKey,
@@ -35,6 +36,7 @@ import {
   taskMarkerKey,
 } from "../../lib/store/keys.ts";
 import { tempDir } from "../helpers/tmp.ts";
+import { writeInputs } from "./fixture.ts";
 
 const dir = tempDir("msor-scale-");
 let n = 0;
@@ -394,4 +396,28 @@ describe("issue 23.4: planning at scale", () => {
     expect(seen).toEqual(["2024-03-0"]);
     expect(plan.planned.calibrate).toBe(4);
   });
+});
+
+describe("issue 23.8: calibration records are never replaced", () => {
+  it("a calibrate task whose record another run wrote meanwhile keeps that record's bytes (put-if-absent)", async () => {
+    const root = join(dir, `r${++n}`);
+    await writeInputs(join(root, "in"), ["SYNA"], ["2024-03-05"]);
+    const store = new LocalObjectStore(join(root, "out"));
+    const input = new LocalObjectStore(join(root, "in"));
+    const tasks = new LocalQueue(`t${++n}`);
+    const sweep = noInputSweep("cal", { symbols: ["SYNA"], dates: ["2024-03-05"] });
+    const withInput = { ...sweep, input: { ...sweep.input, root: join(root, "in") } };
+    const plan = await planSweep({ store, taskQueue: tasks, inputStore: () => input }, withInput);
+    expect(plan.planned.calibrate).toBe(1);
+    // another run's calibrate task of the same day finished first
+    const key = calibrationKey("SYNA", "2024-03-05", "calibration");
+    await store.put(key, "the other run's record");
+    const completions = new LocalQueue("c");
+    const handle = createTaskHandler({ store, inputStore: () => input, completions });
+    const [m] = await tasks.receive({ maxMessages: 1 });
+    expect(await handle(m!.body)).toMatchObject({ state: "ok" });
+    expect(Buffer.from(await store.get(key)).toString()).toBe("the other run's record");
+    // the files the other run had not written yet are created
+    expect(await store.exists(calibrationKey("SYNA", "2024-03-05", "profile"))).toBe(true);
+  }, 60_000);
 });
