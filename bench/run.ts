@@ -10,7 +10,8 @@
  * The local sweep (bench/sweep.ts: 1 and 2 worker threads on a small cached sweep, in every round) drives its
  * worker threads from this process; a third run of it, 1 worker in a child process pinned to one core
  * (`taskset -c 0`, where available), gives the pool's scaling per core. The router and the S3 case (moto_server) run in this process.
- * The streamed MBO import (bench/mboImport.ts: ~500k and ~5M synthetic MBO records) runs once per size in a child. Writes bench/results.json (or --out PATH),
+ * The streamed MBO import (bench/mboImport.ts: ~500k and ~5M synthetic MBO records) runs once per size in a child.
+ * Planning (bench/plan.ts: 100 symbols x 50 days) runs once in this process. Writes bench/results.json (or --out PATH),
  * prints a table on stderr, and with --json the JSON on stdout.
  */
 import { spawn } from "node:child_process";
@@ -25,6 +26,7 @@ import { DEFAULT_SPEC } from "../lib/spec/taskSpec.ts";
 import type { ChildCase, ChildResult } from "./child.ts";
 import { type BenchDay, syntheticDay } from "./inputs.ts";
 import { runMboImportBench } from "./mboImport.ts";
+import { runPlanBench } from "./plan.ts";
 import { routerMedianMs } from "./router.ts";
 import { runS3 } from "./s3.ts";
 import { runSweepCase, type SweepCase, sweepFigures, sweepInputs } from "./sweep.ts";
@@ -216,6 +218,7 @@ async function main(): Promise<void> {
   const s3 = await runS3(small, opts.rounds);
   say("streamed MBO import: ~500k and ~5M synthetic MBO records (DBN), each once in its own process");
   const mbo = await runMboImportBench();
+  const planning = await runPlanBench();
   if ("reason" in s3) say(`s3 case skipped: ${s3.reason}`);
 
   // Grid: least-squares slope of time over instances (8, 32, 128) = marginal ms per instance.
@@ -315,6 +318,9 @@ async function main(): Promise<void> {
     sweep_ms_2_workers: Math.round(med(sweep2.map((s) => s.ms))),
     sweep_note: `runLocalSweep + threadExecutor, ${sweepTasks} tasks (both waves): ${sweepIn.label}; wall time of the whole run (plan, waves, fan-in, summary, report, thread start-up), each into a fresh root`,
     ...sweepFigures(sweep1, sweep2),
+    plan_ms_per_1k_tasks: planning.ms_per_1k_tasks,
+    plan_lists_per_1k_tasks: Math.round((planning.lists / planning.tasks) * 1000 * 10) / 10,
+    plan_note: `planSweep of ${planning.symbols} symbols x ${planning.days} days (${planning.tasks} tasks, wave 1 sent: ${planning.sends} SendMessageBatch calls) on the local store and queue: the planner's own work; ${planning.lists} LISTs (one per symbol for calibration records, one per symbol input prefix)`,
     s3_requests_per_task: "reason" in s3 ? null : s3.requests_per_task,
     s3_requests_per_calibrate_task: "reason" in s3 ? null : s3.calibrate_requests_per_task,
     s3_requests_per_row_group: "reason" in s3 ? null : r2(s3.requests_per_task / rgSmall),

@@ -1,13 +1,15 @@
 /**
  * Planner Lambda: `{"spec": {...}}` (a sweep spec object) or `{"spec_key": "specs/x.yaml"}` (a spec in the
- * results bucket) plans that sweep; the daily schedule's event (`{"daily": true}` or any EventBridge
- * Scheduler payload without a spec) reads the spec at MSOR_DAILY_SPEC_KEY and sweeps the previous NYSE
- * trading day (a holiday is a reported no-op). Returns the plan (run id, wave, tasks enqueued).
+ * results bucket) plans that sweep; the daily schedule's event (`{"source": "schedule", "spec_key": ...,
+ * "scheduled_time": ...}`, `{"daily": true}` or any payload without a spec) reads the spec at its spec_key
+ * (else MSOR_DAILY_SPEC_KEY) and sweeps the NYSE trading day before the scheduled New York date (a holiday is
+ * a reported no-op). Returns the plan (run id, wave, tasks enqueued).
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import { z } from "zod";
+import { HANDLER_ENV } from "../lib/aws/deployment.ts";
 import { InputError } from "../lib/core/errors.ts";
 import { planSweep } from "../lib/pipeline/planner.ts";
 import { dailySweep, newYorkDay } from "../lib/spec/daily.ts";
@@ -17,12 +19,17 @@ import { logger, metrics, sweepTarget } from "./shared.ts";
 const EventSchema = z
   .object({
     spec: z.record(z.string(), z.unknown()).optional(),
+    daily: z.boolean().optional(),
     spec_key: z.string().min(1).optional(),
-    /** the daily run's firing day (YYYY-MM-DD, New York); default: today */
+    /** the daily run's firing day (YYYY-MM-DD, New York); default: the schedule's time, else today */
     today: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional(),
+    /** "schedule": the daily schedule's event (infra/constructs/schedule.ts DailyPlannerEvent) */
+    source: z.string().optional(),
+    /** ISO time the schedule fired */
+    scheduled_time: z.string().datetime({ offset: true }).optional(),
   })
   .passthrough();
 
@@ -39,21 +46,24 @@ export const handler = middy(async (event: unknown) => {
   const e = EventSchema.parse(event ?? {});
   const t = sweepTarget();
   const deps = { store: t.store, taskQueue: t.taskQueue(), inputStore: t.inputStore };
-  if (e.spec || e.spec_key) {
+  // the schedule's event names the daily spec's key too: it is the daily branch, not a plain spec_key plan
+  const daily = e.source === "schedule" || e.daily === true || !(e.spec || e.spec_key);
+  if (!daily) {
     const sweep = resolveSweepSpec(e.spec ?? (await specText(e.spec_key!)));
     const plan = await planSweep(deps, sweep);
     logger.info("planned", { ...plan });
     return plan;
   }
-  const key = process.env.MSOR_DAILY_SPEC_KEY;
-  if (!key) throw new InputError("MSOR_DAILY_SPEC_KEY is not set and the event names no spec");
-  const daily = dailySweep(await specText(key), e.today ?? newYorkDay(Date.now()), `daily sweep spec ${key}`);
-  if ("skip" in daily) {
-    logger.info("daily run skipped", { reason: daily.skip });
-    return { skipped: daily.skip };
+  const key = e.spec_key ?? process.env[HANDLER_ENV.dailySpecKey];
+  if (!key) throw new InputError(`${HANDLER_ENV.dailySpecKey} is not set and the event names no spec`);
+  const today = e.today ?? newYorkDay(e.scheduled_time ? Date.parse(e.scheduled_time) : Date.now());
+  const d = dailySweep(await specText(key), today, `daily sweep spec ${key}`);
+  if ("skip" in d) {
+    logger.info("daily run skipped", { reason: d.skip });
+    return { skipped: d.skip };
   }
-  const plan = await planSweep(deps, daily.sweep);
-  logger.info("daily run planned", { date: daily.date, ...plan });
+  const plan = await planSweep(deps, d.sweep);
+  logger.info("daily run planned", { date: d.date, ...plan });
   return plan;
 })
   .use(injectLambdaContext(logger))

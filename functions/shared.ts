@@ -6,10 +6,11 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { awsConfigFromEnv, createAwsClients } from "../lib/aws/clients.ts";
+import { METRICS_NAMESPACE, METRICS_SERVICE } from "../lib/aws/deployment.ts";
 import { type AwsSweepTarget, awsSweepTarget, namesFromEnv } from "../lib/aws/sweepTarget.ts";
 
-export const logger = new Logger({ serviceName: "msor" });
-export const metrics = new Metrics({ namespace: "msor", serviceName: "msor" });
+export const logger = new Logger({ serviceName: METRICS_SERVICE });
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 
 let target: AwsSweepTarget | undefined;
 /** The sweep's stores and queues (created on first use, then reused by the warm instance). */

@@ -40,7 +40,6 @@ export function contextProps(scope: Construct): MsorStackProps {
     workerMemoryMiB: num(scope, "workerMemoryMiB"),
     workerTimeout: seconds("workerTimeoutSeconds"),
     workerMaxConcurrency: num(scope, "workerMaxConcurrency"),
-    lookbackDays: num(scope, "lookbackDays"),
     scheduleCron: read(scope, "scheduleCron"),
     scheduleTimeZone: read(scope, "scheduleTimeZone"),
     scheduleEnabled: bool(scope, "scheduleEnabled"),
@@ -49,5 +48,8 @@ export function contextProps(scope: Construct): MsorStackProps {
     summaryBatchingWindow: seconds("summaryBatchingWindowSeconds"),
     athenaBytesScannedCutoff: num(scope, "athenaBytesScannedCutoff"),
     alarmEmail: read(scope, "alarmEmail"),
+    taskMaxAge: seconds("taskMaxAgeSeconds"),
+    runDeadline: seconds("runDeadlineSeconds"),
+    inputKmsKeyArn: read(scope, "inputKmsKeyArn"),
   };
 }

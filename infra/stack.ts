@@ -4,6 +4,7 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { OTHER_OUTPUTS, SWEEP_NAMES, type SweepNameField } from "../lib/aws/deployment.ts";
 import { Alarms } from "./constructs/alarms.ts";
 import { Catalog } from "./constructs/catalog.ts";
 import { Functions } from "./constructs/functions.ts";
@@ -40,11 +41,6 @@ export interface MsorStackProps extends StackProps {
    */
   readonly workerMaxConcurrency?: number;
   /**
-   * Calibration lookback of the daily run, trading days before the run date (spec calibration.lookback_days).
-   * @default 5
-   */
-  readonly lookbackDays?: number;
-  /**
    * Cron expression of the daily run (EventBridge Scheduler syntax, in `scheduleTimeZone`).
    * @default "cron(0 6 ? * MON-FRI *)" (06:00, after the previous day's data has landed)
    */
@@ -80,6 +76,22 @@ export interface MsorStackProps extends StackProps {
    */
   readonly athenaBytesScannedCutoff?: number;
   /**
+   * Alarm when the oldest message of the task queue is older than this.
+   * @default Duration.hours(2)
+   */
+  readonly taskMaxAge?: Duration;
+  /**
+   * Alarm when a run is still unfinished this long after it was planned.
+   * @default Duration.hours(6)
+   */
+  readonly runDeadline?: Duration;
+  /**
+   * ARN of the customer-managed KMS key of an SSE-KMS input bucket: the worker gets kms:Decrypt on it (and
+   * the planner, which only lists, does not need it).
+   * @default - none (SSE-S3 input)
+   */
+  readonly inputKmsKeyArn?: string;
+  /**
    * E-mail address subscribed to the alarm topic.
    * @default - no subscription (subscribe to the AlarmTopicArn output yourself)
    */
@@ -110,8 +122,8 @@ export class MsorStack extends Stack {
       summaryTimeout: SUMMARY_TIMEOUT,
       summaryBatchSize: p.summaryBatchSize,
       summaryBatchingWindow: p.summaryBatchingWindow,
-      lookbackDays: p.lookbackDays,
       dailySpecKey: p.dailySpecKey,
+      inputKmsKeyArn: props.inputKmsKeyArn,
     });
     new DailySchedule(this, "Schedule", {
       planner: functions.planner,
@@ -136,25 +148,36 @@ export class MsorStack extends Stack {
         ScheduleDlq: queues.scheduleDlq,
       },
       worker: functions.worker,
+      planner: functions.planner,
+      summary: functions.summary,
+      taskQueue: queues.taskQueue,
+      taskMaxAge: p.taskMaxAge,
+      runDeadline: p.runDeadline,
       alarmEmail: props.alarmEmail,
     });
 
     const out = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
-    out("ResultsBucketName", storage.resultsBucket.bucketName, "results, calibration, runs and specs");
-    out("InputBucketName", storage.inputBucket.bucketName, "MBP-10 input (key template of the sweep spec)");
-    out("TaskQueueUrl", queues.taskQueue.queueUrl, "task queue (one message per symbol-day task)");
-    out("TaskQueueName", queues.taskQueue.queueName, "task queue name");
-    out("TaskDlqUrl", queues.taskDlq.queueUrl, "task dead-letter queue");
-    out("CompletionQueueUrl", queues.completionQueue.queueUrl, "completion queue (worker -> summary)");
-    out("CompletionQueueName", queues.completionQueue.queueName, "completion queue name");
-    out("CompletionDlqUrl", queues.completionDlq.queueUrl, "completion dead-letter queue");
-    out("PlannerFunctionName", functions.planner.functionName, "planner Lambda (msor sweep invokes it)");
-    out("WorkerFunctionName", functions.worker.functionName, "worker Lambda");
-    out("SummaryFunctionName", functions.summary.functionName, "summary Lambda");
-    out("GlueDatabaseName", catalog.databaseName, "Glue database of the result tables");
-    out("AthenaWorkGroupName", query.workGroup.ref, "Athena workgroup with the saved queries");
-    out("AlarmTopicArn", alarms.topic.topicArn, "SNS topic of the DLQ and worker-error alarms");
+    const sweepOut = (field: SweepNameField, value: string) =>
+      out(SWEEP_NAMES[field].output, value, SWEEP_NAMES[field].resource);
+    sweepOut("resultsBucket", storage.resultsBucket.bucketName);
+    sweepOut("inputBucket", storage.inputBucket.bucketName);
+    sweepOut("taskQueueUrl", queues.taskQueue.queueUrl);
+    out(OTHER_OUTPUTS.taskQueueName, queues.taskQueue.queueName, "task queue name");
+    sweepOut("taskDlqUrl", queues.taskDlq.queueUrl);
+    sweepOut("completionQueueUrl", queues.completionQueue.queueUrl);
+    out(OTHER_OUTPUTS.completionQueueName, queues.completionQueue.queueName, "completion queue name");
+    out(OTHER_OUTPUTS.completionDlqUrl, queues.completionDlq.queueUrl, "completion dead-letter queue");
+    out(
+      OTHER_OUTPUTS.plannerFunctionName,
+      functions.planner.functionName,
+      "planner Lambda (msor sweep invokes it)",
+    );
+    out(OTHER_OUTPUTS.workerFunctionName, functions.worker.functionName, "worker Lambda");
+    out(OTHER_OUTPUTS.summaryFunctionName, functions.summary.functionName, "summary Lambda");
+    out(OTHER_OUTPUTS.glueDatabaseName, catalog.databaseName, "Glue database of the result tables");
+    out(OTHER_OUTPUTS.athenaWorkGroupName, query.workGroup.ref, "Athena workgroup with the saved queries");
+    out(OTHER_OUTPUTS.alarmTopicArn, alarms.topic.topicArn, "SNS topic of the DLQ and worker-error alarms");
   }
 }
 
@@ -165,7 +188,6 @@ export function resolveProps(props: MsorStackProps) {
     workerMemoryMiB: props.workerMemoryMiB ?? 2048,
     workerTimeout: props.workerTimeout ?? Duration.minutes(10),
     workerMaxConcurrency: props.workerMaxConcurrency ?? 500,
-    lookbackDays: props.lookbackDays ?? 5,
     scheduleCron: props.scheduleCron ?? "cron(0 6 ? * MON-FRI *)",
     scheduleTimeZone: props.scheduleTimeZone ?? "America/New_York",
     scheduleEnabled: props.scheduleEnabled ?? true,
@@ -173,6 +195,8 @@ export function resolveProps(props: MsorStackProps) {
     summaryBatchSize: props.summaryBatchSize ?? 10_000,
     summaryBatchingWindow: props.summaryBatchingWindow ?? Duration.seconds(30),
     athenaBytesScannedCutoff: props.athenaBytesScannedCutoff ?? 100 * 1024 ** 3,
+    taskMaxAge: props.taskMaxAge ?? Duration.hours(2),
+    runDeadline: props.runDeadline ?? Duration.hours(6),
   };
   const fail = (what: string) => {
     throw new Error(`MsorStack: ${what}`);
@@ -184,10 +208,18 @@ export function resolveProps(props: MsorStackProps) {
   intIn("workerMemoryMiB", p.workerMemoryMiB, 128, 10_240);
   intIn("workerTimeout (seconds)", p.workerTimeout.toSeconds(), 1, 900);
   intIn("workerMaxConcurrency", p.workerMaxConcurrency, 2, 1000);
-  intIn("lookbackDays", p.lookbackDays, 1, 60);
   intIn("summaryBatchSize", p.summaryBatchSize, 11, 10_000);
   intIn("summaryBatchingWindow (seconds)", p.summaryBatchingWindow.toSeconds(), 1, 300);
   if (p.athenaBytesScannedCutoff < 10_000_000) fail("athenaBytesScannedCutoff must be at least 10 MB");
+  intIn("taskMaxAge (seconds)", p.taskMaxAge.toSeconds(), 60, 14 * 86_400);
+  intIn("runDeadline (seconds)", p.runDeadline.toSeconds(), 600, 14 * 86_400);
+  if (
+    props.inputKmsKeyArn !== undefined &&
+    !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(props.inputKmsKeyArn)
+  )
+    fail(
+      `inputKmsKeyArn must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/1234abcd-..., got "${props.inputKmsKeyArn}"`,
+    );
   if (!/^cron\(.+\)$/.test(p.scheduleCron))
     fail(`scheduleCron must look like "cron(0 6 ? * MON-FRI *)", got "${p.scheduleCron}"`);
   if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)+$/.test(p.scheduleTimeZone))

@@ -13,6 +13,7 @@ import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { HANDLER_ENV, SWEEP_NAMES, type SweepNameField } from "../../lib/aws/deployment.ts";
 import { grantLeastPrivilege } from "./permissions.ts";
 import type { Queues } from "./queues.ts";
 
@@ -92,15 +93,12 @@ function bundling(withWasm: boolean, withDecodeWorker = false): nodejs.BundlingO
   };
 }
 
-/** Environment variable names the handlers read (the lead's functions/ use the same names). */
+/** Environment variable names the handlers read: the one table of lib/aws/deployment.ts. */
 export const ENV = {
-  resultsBucket: "MSOR_RESULTS_BUCKET",
-  inputBucket: "MSOR_INPUT_BUCKET",
-  taskQueueUrl: "MSOR_TASK_QUEUE_URL",
-  taskDlqUrl: "MSOR_TASK_DLQ_URL",
-  completionQueueUrl: "MSOR_COMPLETION_QUEUE_URL",
-  lookbackDays: "MSOR_LOOKBACK_DAYS",
-  dailySpecKey: "MSOR_DAILY_SPEC_KEY",
+  ...(Object.fromEntries(Object.entries(SWEEP_NAMES).map(([field, n]) => [field, n.env])) as {
+    readonly [K in SweepNameField]: string;
+  }),
+  ...HANDLER_ENV,
 } as const;
 
 export interface FunctionsProps {
@@ -114,9 +112,17 @@ export interface FunctionsProps {
   readonly summaryTimeout: Duration;
   readonly summaryBatchSize: number;
   readonly summaryBatchingWindow: Duration;
-  readonly lookbackDays: number;
   readonly dailySpecKey: string;
+  /** KMS key of an SSE-KMS input bucket (the worker may decrypt with it) */
+  readonly inputKmsKeyArn?: string | undefined;
 }
+
+/**
+ * Reserved concurrency: the planner never needs more than a schedule and a user at once, and the summary
+ * runs at most its event source's 2 plus the tick; reserving them keeps a full worker fleet (which takes
+ * the account's unreserved pool) from throttling the fan-in and the daily planning.
+ */
+export const RESERVED_CONCURRENCY = { planner: 2, summary: 3 } as const;
 
 export class Functions extends Construct {
   readonly planner: nodejs.NodejsFunction;
@@ -132,13 +138,18 @@ export class Functions extends Construct {
       [ENV.taskQueueUrl]: queues.taskQueue.queueUrl,
       [ENV.taskDlqUrl]: queues.taskDlq.queueUrl,
       [ENV.completionQueueUrl]: queues.completionQueue.queueUrl,
-      [ENV.lookbackDays]: String(props.lookbackDays),
       [ENV.dailySpecKey]: props.dailySpecKey,
       NODE_OPTIONS: "--enable-source-maps",
     };
     const fn = (
       name: keyof typeof ENTRIES,
-      opts: { memory: number; timeout: Duration; wasm: boolean; decodeWorker?: boolean },
+      opts: {
+        memory: number;
+        timeout: Duration;
+        wasm: boolean;
+        decodeWorker?: boolean;
+        reserved?: number;
+      },
     ) =>
       new nodejs.NodejsFunction(this, name[0]!.toUpperCase() + name.slice(1), {
         entry: join(PROJECT_ROOT, ENTRIES[name]),
@@ -150,6 +161,8 @@ export class Functions extends Construct {
         memorySize: opts.memory,
         timeout: opts.timeout,
         environment,
+        tracing: lambda.Tracing.ACTIVE,
+        ...(opts.reserved !== undefined ? { reservedConcurrentExecutions: opts.reserved } : {}),
         bundling: bundling(opts.wasm, opts.decodeWorker),
         logGroup: new logs.LogGroup(this, `${name}Logs`, {
           retention: logs.RetentionDays.ONE_MONTH,
@@ -157,14 +170,24 @@ export class Functions extends Construct {
         }),
       });
 
-    this.planner = fn("planner", { memory: 1024, timeout: Duration.minutes(5), wasm: false });
+    this.planner = fn("planner", {
+      memory: 1024,
+      timeout: Duration.minutes(5),
+      wasm: false,
+      reserved: RESERVED_CONCURRENCY.planner,
+    });
     this.worker = fn("worker", {
       memory: props.workerMemoryMiB,
       timeout: props.workerTimeout,
       wasm: true,
       decodeWorker: true,
     });
-    this.summary = fn("summary", { memory: 2048, timeout: props.summaryTimeout, wasm: true });
+    this.summary = fn("summary", {
+      memory: 2048,
+      timeout: props.summaryTimeout,
+      wasm: true,
+      reserved: RESERVED_CONCURRENCY.summary,
+    });
 
     for (const f of [this.planner, this.worker, this.summary]) {
       Validations.of(f).acknowledge(
@@ -178,6 +201,11 @@ export class Functions extends Construct {
           reason:
             "The AWS managed basic execution policy only lets the function create log streams and put log events (CloudWatch Logs); data and queue access are explicit statements in permissions.ts.",
         },
+        {
+          id: "AwsSolutions-IAM5[Resource::*]",
+          reason:
+            "X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords take no resource-level permissions, so AWS documents Resource * for them; no other statement uses it.",
+        },
       );
     }
     grantLeastPrivilege({
@@ -187,6 +215,7 @@ export class Functions extends Construct {
       resultsBucket: props.resultsBucket,
       inputBucket: props.inputBucket,
       inputKeyPrefix: props.inputKeyPrefix,
+      inputKmsKeyArn: props.inputKmsKeyArn,
       queues,
     });
 

@@ -8,21 +8,11 @@ import { Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import { KEY_PREFIXES } from "../../lib/aws/deployment.ts";
 import type { Queues } from "./queues.ts";
 
-/** Key prefixes of the results bucket (DESIGN.md storage layout). */
-export const PREFIX = {
-  results: "results/",
-  /** staging/{table}/run_id={R}/...: a sweep task's result files, compacted into results/ by the summary */
-  staging: "staging/",
-  calibration: "calibration/",
-  runs: "runs/",
-  /** runs/{R}/tasks/{task_id}.json: the task markers. */
-  markers: "runs/*/tasks/",
-  /** runs/{R}/manifest.json */
-  manifests: "runs/*/manifest.json",
-  specs: "specs/",
-} as const;
+/** Key prefixes of the results bucket (the one table of lib/aws/deployment.ts, built by lib/store/keys.ts). */
+export const PREFIX = KEY_PREFIXES;
 
 interface Access {
   /** Keys (patterns under the bucket) the function may read. */
@@ -31,6 +21,8 @@ interface Access {
   readonly write?: readonly string[];
   /** s3:prefix patterns the function may list ("*" = any). */
   readonly list?: readonly string[];
+  /** Keys (patterns) the function may delete. */
+  readonly delete?: readonly string[];
 }
 
 /** The nag IAM5 finding id of a bucket ARN + suffix, as cdk-nag renders the resolved resource. */
@@ -59,6 +51,12 @@ function grantBucket(fn: lambda.Function, bucket: s3.IBucket, access: Access, wh
     );
     for (const k of access.write) if (k.includes("*")) findings.push(nagResource(bucket, `/${k}`));
   }
+  if (access.delete?.length) {
+    policy.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["s3:DeleteObject"], resources: objects(access.delete) }),
+    );
+    for (const k of access.delete) if (k.includes("*")) findings.push(nagResource(bucket, `/${k}`));
+  }
   if (access.list?.length) {
     // "*" (the whole bucket) needs no s3:prefix condition
     const prefixes = access.list.filter((p) => p !== "*");
@@ -85,6 +83,8 @@ export interface PermissionsProps {
   readonly inputBucket: s3.IBucket;
   /** Key prefix the input files live under ("" = the whole input bucket, read-only). */
   readonly inputKeyPrefix: string;
+  /** KMS key of an SSE-KMS input bucket: the worker may decrypt with it (reading the input). */
+  readonly inputKmsKeyArn?: string | undefined;
   readonly queues: Queues;
 }
 
@@ -108,7 +108,22 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
     },
     KEYS_WHY,
   );
+  // calibration records are written put-if-absent only (If-None-Match: *; worker.ts): a worker cannot replace a
+  // record that later runs trust, whichever day or run wrote it; S3 refuses a plain PUT of the role there
+  p.worker.role!.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ["s3:PutObject"],
+      resources: [results.arnForObjects(`${PREFIX.calibration}*`)],
+      conditions: { Null: { "s3:if-none-match": "true" } },
+    }),
+  );
   queues.completionQueue.grantSendMessages(p.worker);
+  if (p.inputKmsKeyArn) {
+    p.worker.role!.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["kms:Decrypt"], resources: [p.inputKmsKeyArn] }),
+    );
+  }
 
   // planner: read the spec, list the input and the cached calibrations, write the run folder, enqueue tasks
   grantBucket(p.planner, p.inputBucket, { list: [input] }, KEYS_WHY);
@@ -117,7 +132,7 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
     results,
     {
       read: [`${PREFIX.specs}*`, `${PREFIX.runs}*`],
-      write: [`${PREFIX.runs}*`],
+      write: [`${PREFIX.runs}*`, `${PREFIX.activeRuns}*`],
       list: [`${PREFIX.calibration}*`, `${PREFIX.runs}*`, `${PREFIX.specs}*`],
     },
     KEYS_WHY,
@@ -126,14 +141,22 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
 
   // summary: merge status (compare-and-swap), read the staged files to compact and the published ones to
   // summarize, calibration records for the report; write the summary, report and compacted files; start
-  // wave 2; drain the task DLQ to account for dead-lettered tasks
+  // wave 2; drain the task DLQ to account for dead-lettered tasks; scan and prune the active-runs/ index
   grantBucket(
     p.summary,
     results,
     {
       read: [`${PREFIX.runs}*`, `${PREFIX.results}*`, `${PREFIX.staging}*`, `${PREFIX.calibration}*`],
       write: [`${PREFIX.runs}*`, `${PREFIX.results}*`],
-      list: [`${PREFIX.runs}*`, `${PREFIX.results}*`, `${PREFIX.staging}*`, `${PREFIX.calibration}*`],
+      list: [
+        `${PREFIX.runs}*`,
+        `${PREFIX.results}*`,
+        `${PREFIX.staging}*`,
+        `${PREFIX.calibration}*`,
+        `${PREFIX.activeRuns}*`,
+      ],
+      // a finished run leaves the index of active runs (the only deletion any function may do)
+      delete: [`${PREFIX.activeRuns}*`],
     },
     KEYS_WHY,
   );

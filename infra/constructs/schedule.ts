@@ -8,6 +8,7 @@
  */
 import { Duration, Stack, TimeZone, Validations } from "aws-cdk-lib";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
+import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as targets from "aws-cdk-lib/aws-scheduler-targets";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
@@ -55,6 +56,12 @@ export class DailySchedule extends Construct {
         maxEventAge: Duration.hours(6),
         deadLetterQueue: props.deadLetterQueue,
       }),
+    });
+    // the scheduler invokes the planner asynchronously: an invocation that fails (after Lambda's retries)
+    // goes to the same DLQ as an undeliverable one, so no failed daily run is silent (its alarm watches it)
+    props.planner.configureAsyncInvoke({
+      onFailure: new destinations.SqsDestination(props.deadLetterQueue),
+      retryAttempts: 2,
     });
     // the target's role is created at stack scope; acknowledge its one finding there, by exact id
     const stack = Stack.of(this);

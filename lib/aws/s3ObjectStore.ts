@@ -6,6 +6,7 @@
  * when the attempts run out, surface as RetryableError (core/errors.ts classifyError).
  */
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -22,13 +23,16 @@ import {
 import type { ByteSource } from "../ports/byteSource.ts";
 import {
   checkRange,
+  keyProblem,
   type ObjectInfo,
   type ObjectStore,
   type PutOptions,
   type PutResult,
+  type SkippedKeyHook,
   type Versioned,
   validateKey,
   validatePrefix,
+  warnSkippedKey,
 } from "../ports/objectStore.ts";
 import { type S3ByteSourceOptions, s3ByteSource } from "./s3ByteSource.ts";
 
@@ -39,6 +43,8 @@ export interface S3ObjectStoreOptions {
   prefix?: string;
   /** Options of the Parquet byte sources (tail size, range coalescing). */
   byteSource?: S3ByteSourceOptions;
+  /** Told of each object a listing leaves out because no key can name it (default: a process warning). */
+  onSkippedKey?: SkippedKeyHook;
 }
 
 const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -52,6 +58,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
   readonly prefix: string;
   private readonly sourceOptions: S3ByteSourceOptions;
+  private readonly onSkippedKey: SkippedKeyHook;
 
   constructor(o: S3ObjectStoreOptions) {
     if (!BUCKET_RE.test(o.bucket)) {
@@ -67,6 +74,7 @@ export class S3ObjectStore implements ObjectStore {
     this.bucket = o.bucket;
     this.prefix = prefix;
     this.sourceOptions = o.byteSource ?? {};
+    this.onSkippedKey = o.onSkippedKey ?? warnSkippedKey;
   }
 
   private s3Key(key: string): string {
@@ -174,6 +182,15 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async delete(key: string): Promise<void> {
+    const Key = this.s3Key(key);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+    } catch (e) {
+      if (!isMissing(e)) throw toMsorError(e, `delete ${this.describe(key)}`);
+    }
+  }
+
   async exists(key: string): Promise<boolean> {
     return (await this.head(key)) !== undefined;
   }
@@ -186,7 +203,15 @@ export class S3ObjectStore implements ObjectStore {
         { client: this.client, pageSize: 1000 },
         { Bucket: this.bucket, Prefix: this.prefix + prefix },
       )) {
-        for (const o of page.Contents ?? []) if (o.Key) out.push(o.Key.slice(this.prefix.length));
+        for (const o of page.Contents ?? []) {
+          if (!o.Key) continue;
+          const key = o.Key.slice(this.prefix.length);
+          // an object another tool wrote under a name no key can take ('+', spaces, ...): nothing could read
+          // it back (get validates the key), so it is left out with a warning, as the local store does
+          const problem = keyProblem(key);
+          if (problem !== undefined) this.onSkippedKey(`s3://${this.bucket}/${o.Key}`, problem);
+          else out.push(key);
+        }
       }
     } catch (e) {
       throw toMsorError(e, `list s3://${this.bucket}/${this.prefix}${prefix}`);

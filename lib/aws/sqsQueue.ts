@@ -123,6 +123,22 @@ export class SqsQueue implements Queue {
     }
   }
 
+  private visibility: number | undefined;
+
+  async defaultVisibilityS(): Promise<number> {
+    if (this.visibility === undefined) {
+      try {
+        const r = await this.client.send(
+          new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ["VisibilityTimeout"] }),
+        );
+        this.visibility = Number(r.Attributes?.VisibilityTimeout ?? 30);
+      } catch (e) {
+        throw toMsorError(e, `visibility timeout of ${this.name}`);
+      }
+    }
+    return this.visibility;
+  }
+
   async counts(): Promise<{ visible: number; inFlight: number }> {
     try {
       const r = await this.client.send(

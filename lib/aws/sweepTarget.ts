@@ -1,8 +1,8 @@
 /**
  * The `aws` backend of the sweep: the results bucket, the input bucket and the three queues, as ObjectStores
  * and Queues for the same lib/pipeline handlers that the local backend drives. Names come from the Lambda
- * environment (infra/constructs/functions.ts ENV), from `cdk deploy --outputs-file` (msor sweep
- * --stack-outputs FILE) or from flags.
+ * environment, from `cdk deploy --outputs-file` (msor sweep --stack-outputs FILE) or from flags, all named in
+ * the one table of deployment.ts.
  */
 import { readFileSync } from "node:fs";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -11,6 +11,7 @@ import { errorMessage, InputError } from "../core/errors.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
 import type { ResolvedInput } from "../spec/sweepSpec.ts";
+import { SWEEP_NAMES, type SweepNameField } from "./deployment.ts";
 import { S3ObjectStore } from "./s3ObjectStore.ts";
 import { SqsQueue } from "./sqsQueue.ts";
 
@@ -23,14 +24,10 @@ export interface AwsSweepNames {
   readonly completionQueueUrl?: string | undefined;
 }
 
-/** The Lambda environment variable names (the same as infra/constructs/functions.ts ENV). */
-export const SWEEP_ENV = {
-  resultsBucket: "MSOR_RESULTS_BUCKET",
-  inputBucket: "MSOR_INPUT_BUCKET",
-  taskQueueUrl: "MSOR_TASK_QUEUE_URL",
-  taskDlqUrl: "MSOR_TASK_DLQ_URL",
-  completionQueueUrl: "MSOR_COMPLETION_QUEUE_URL",
-} as const;
+/** The Lambda environment variable of each name (deployment.ts, the table the stack sets them from). */
+export const SWEEP_ENV = Object.fromEntries(
+  Object.entries(SWEEP_NAMES).map(([field, n]) => [field, n.env]),
+) as { readonly [K in SweepNameField]: (typeof SWEEP_NAMES)[K]["env"] };
 
 export function namesFromEnv(env: NodeJS.ProcessEnv = process.env): AwsSweepNames {
   const resultsBucket = env[SWEEP_ENV.resultsBucket];
@@ -74,14 +71,16 @@ export function namesFromStackOutputs(path: string, stack?: string): AwsSweepNam
         : `stack outputs ${path} holds ${stacks.length} stacks (${stacks.join(", ")}); pass --stack NAME with one of them`,
     );
   }
-  if (!o.ResultsBucketName)
-    throw new InputError(`stack outputs ${path}: ${name} has no ResultsBucketName output`);
+  const out = (field: SweepNameField) => o[SWEEP_NAMES[field].output];
+  const resultsBucket = out("resultsBucket");
+  if (!resultsBucket)
+    throw new InputError(`stack outputs ${path}: ${name} has no ${SWEEP_NAMES.resultsBucket.output} output`);
   return {
-    resultsBucket: o.ResultsBucketName,
-    inputBucket: o.InputBucketName,
-    taskQueueUrl: o.TaskQueueUrl,
-    taskDlqUrl: o.TaskDlqUrl,
-    completionQueueUrl: o.CompletionQueueUrl,
+    resultsBucket,
+    inputBucket: out("inputBucket"),
+    taskQueueUrl: out("taskQueueUrl"),
+    taskDlqUrl: out("taskDlqUrl"),
+    completionQueueUrl: out("completionQueueUrl"),
   };
 }
 

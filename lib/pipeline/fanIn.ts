@@ -6,21 +6,25 @@
  * 2. When wave 1 is accounted for and wave 2 has not started, wave 2 is enqueued, THEN `wave2_started` is set
  *    by compare-and-swap. A crash between the two re-sends wave 2 on the next invocation; two racing
  *    invocations may both send it: duplicates are harmless (the task marker makes a re-run a no-op).
+ *    Wave 2 is sent by enqueue.ts: chunk by chunk with its progress recorded, so an invocation that times
+ *    out half way is continued by the next one instead of sending the whole wave again.
  * 3. When every task is accounted for, the invocation that wins the put-if-absent of runs/{R}/summary.lock
  *    compacts the results (compaction.ts), writes the summary table and the report, and sets `finished`.
- *    A lock older than `lockStaleMs` (its holder crashed) is taken over by put-if-match; every step is
- *    deterministic, so a takeover rewrites the same bytes.
+ *    The lock is a lease (`leaseMs`, default 60 s) that its holder renews every third of it while it works
+ *    (heartbeat); a lease that ran out (its holder crashed or timed out) is taken over by put-if-match, so a
+ *    crashed finish is retried within a lease, not after a fixed 15 minutes. Every step is deterministic, so
+ *    a takeover rewrites the same bytes. A finish that fails records why in status.json (`finish_error`) and
+ *    gives its lease back; the next invocation or tick tries again.
+ * 4. The runs to look at are those of the batch, those named by `check`, and with `check = "active"` (the
+ *    periodic tick) every run in the active-runs/ index (planner.ts markActive); the finish removes a run
+ *    from the index. So a run whose last event was lost (a finish started by a DLQ drain that crashed) is
+ *    still picked up by the next tick.
  * Any number of invocations may run at once; the per-invocation cost is O(batch) messages plus the status
  * object of each run in the batch.
  */
 
-import { errorMessage, InputError } from "../core/errors.ts";
-import {
-  compareAndSwap,
-  type ObjectStore,
-  PreconditionFailedError,
-  putIfAbsent,
-} from "../ports/objectStore.ts";
+import { errorMessage, InputError, RetryableError } from "../core/errors.ts";
+import { compareAndSwap, type ObjectStore, PreconditionFailedError } from "../ports/objectStore.ts";
 import type { Queue, QueueMessage } from "../ports/queue.ts";
 import { writeRunReport } from "../report/index.ts";
 import { listResultFiles, readResultRows } from "../report/load.ts";
@@ -30,9 +34,17 @@ import { rowsToParquet } from "../results/schema.ts";
 import { SUMMARY } from "../results/summarySchema.ts";
 import { RESULT_TABLES } from "../results/tables.ts";
 import { sweepTaskId } from "../spec/taskId.ts";
-import { statusKey, summaryKey, summaryLockKey } from "../store/keys.ts";
+import {
+  ACTIVE_RUNS_PREFIX,
+  activeRunKey,
+  runIdOfActiveKey,
+  statusKey,
+  summaryKey,
+  summaryLockKey,
+} from "../store/keys.ts";
 import { compactTable } from "./compaction.ts";
-import { type Completion, parseCompletion, parseTaskMessage, taskMessage } from "./messages.ts";
+import { enqueueWave } from "./enqueue.ts";
+import { type Completion, parseCompletion, parseTaskMarker, parseTaskMessage } from "./messages.ts";
 import { type Manifest, readManifest } from "./planner.ts";
 import {
   type Accounting,
@@ -53,10 +65,10 @@ export interface FanInDeps {
   readonly taskDlq?: Queue;
   /** long-poll seconds for the DLQ drain (SQS short polls can miss messages; 0 for the local queue) */
   readonly dlqWaitS?: number;
-  /** wall clock in ms, for the summary lock's age only */
+  /** wall clock in ms: the summary lock's lease and wave 2's send times */
   readonly now: () => number;
-  /** a summary lock older than this is considered abandoned (default 15 minutes) */
-  readonly lockStaleMs?: number;
+  /** lease of the summary lock, renewed every third of it while the finish runs (default 60 s) */
+  readonly leaseMs?: number;
   /** who holds the lock (for the lock file; e.g. the Lambda request id) */
   readonly owner?: string;
   readonly log?: (
@@ -76,6 +88,30 @@ export interface FanInResult {
   readonly finished: string[];
   /** message bodies that are not completions (logged and consumed) */
   readonly invalid: number;
+  /** runs due to finish whose summary lock another holder's live lease has (it is finishing them) */
+  readonly lockHeld: readonly LockHeld[];
+  /**
+   * (check = "active") age in ms of the oldest run still in the active-runs/ index after this invocation, 0
+   * when none: the summary publishes it, and an alarm fires when a run stays unfinished past its expected time
+   */
+  readonly oldestActiveMs?: number;
+  /** runs whose finish failed here (recorded in their status as finish_error; retried later) */
+  readonly finishFailed: readonly { runId: string; error: string; cause: Error }[];
+}
+
+export interface LockHeld {
+  readonly runId: string;
+  readonly owner: string;
+  /** ms until the holder's lease runs out (then the lock may be taken over) */
+  readonly leaseLeftMs: number;
+}
+
+/** runs/{R}/summary.lock */
+interface LockBody {
+  owner: string;
+  acquired_ms: number;
+  /** the lease: the lock may be taken over after this (older locks without it: acquired + 15 min) */
+  lease_until_ms?: number;
 }
 
 /** Drain the DLQ without deleting: the messages are deleted once their status is stored. */
@@ -89,7 +125,17 @@ async function receiveDeadLetters(q: Queue, waitS: number): Promise<QueueMessage
   }
 }
 
-export type FanIn = (completionBodies: readonly string[], check?: readonly string[]) => Promise<FanInResult>;
+export type FanIn = (
+  completionBodies: readonly string[],
+  check?: readonly string[] | "active",
+) => Promise<FanInResult>;
+
+/** A held lease, renewed in the background; `lost` once another holder took it over. */
+interface Lease {
+  readonly lost: () => boolean;
+  /** stop renewing; `release` also gives the lock back (lease ended now) so that a retry need not wait */
+  readonly stop: (release: boolean) => Promise<void>;
+}
 
 export function createFanIn(deps: FanInDeps): FanIn {
   const manifests = new Map<string, Manifest>();
@@ -135,9 +181,17 @@ export function createFanIn(deps: FanInDeps): FanIn {
     );
   };
 
-  async function startWave2(runId: string): Promise<void> {
+  async function startWave2(runId: string, status: RunStatus): Promise<void> {
     const { manifest } = await planned(runId);
-    await deps.taskQueue.sendBatch(manifest.tasks.map((t) => JSON.stringify(taskMessage(runId, t))));
+    const r = await enqueueWave(
+      { store: deps.store, queue: deps.taskQueue, now: deps.now },
+      runId,
+      2,
+      manifest.tasks,
+      (t) => !status.tasks[t.task_id],
+    );
+    if (r.recent > 0)
+      log("info", "wave 2 continued", { run_id: runId, sent: r.sent, already_sent: r.recent });
     await updateStatus(
       runId,
       (s) => {
@@ -149,40 +203,92 @@ export function createFanIn(deps: FanInDeps): FanIn {
     );
   }
 
-  /** Take the summary lock (or a stale one); false when a live holder has it. */
-  async function takeLock(runId: string): Promise<boolean> {
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const lockBody = (): LockBody => {
+    const now = deps.now();
+    return { owner: deps.owner ?? "summary", acquired_ms: now, lease_until_ms: now + leaseMs };
+  };
+  const encodeLock = (b: LockBody) => JSON.stringify(b);
+
+  /** Renew the lease at `key` (held with `etag`) every third of it until stopped. */
+  function holdLease(runId: string, key: string, etag: string): Lease {
+    let current = etag;
+    let lost = false;
+    let renewing: Promise<void> = Promise.resolve();
+    const renew = async () => {
+      try {
+        current = (await deps.store.put(key, encodeLock(lockBody()), { ifMatch: current })).etag;
+      } catch (e) {
+        lost = true;
+        log("warn", "summary lock lease lost", { run_id: runId, error: errorMessage(e) });
+      }
+    };
+    const timer = setInterval(
+      () => {
+        if (!lost) renewing = renewing.then(renew);
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
+    timer.unref?.();
+    return {
+      lost: () => lost,
+      async stop(release) {
+        clearInterval(timer);
+        await renewing;
+        if (release && !lost) {
+          const b = { ...lockBody(), lease_until_ms: 0 };
+          await deps.store.put(key, encodeLock(b), { ifMatch: current }).catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  /** Take the summary lock (or one whose lease ran out); the holder when a live lease has it. */
+  async function takeLock(runId: string): Promise<Lease | LockHeld> {
     const key = summaryLockKey(runId);
-    const body = () => JSON.stringify({ owner: deps.owner ?? "summary", acquired_ms: deps.now() });
-    if (await putIfAbsent(deps.store, key, body())) return true;
-    const cur = await deps.store.getWithEtag(key);
-    if (!cur) return putIfAbsent(deps.store, key, body());
-    let acquired = 0;
+    const first = lockBody();
     try {
-      acquired = Number(
-        (JSON.parse(new TextDecoder().decode(cur.bytes)) as { acquired_ms?: number }).acquired_ms,
-      );
-    } catch {
-      acquired = 0;
-    }
-    if (deps.now() - acquired < (deps.lockStaleMs ?? 15 * 60_000)) return false;
-    try {
-      await deps.store.put(key, body(), { ifMatch: cur.etag });
-      log("warn", "took over a stale summary lock", { run_id: runId });
-      return true;
+      const r = await deps.store.put(key, encodeLock(first), { ifNoneMatch: true });
+      return holdLease(runId, key, r.etag);
     } catch (e) {
-      if (e instanceof PreconditionFailedError) return false;
+      if (!(e instanceof PreconditionFailedError)) throw e;
+    }
+    const cur = await deps.store.getWithEtag(key);
+    if (!cur) return takeLock(runId);
+    let held: Partial<LockBody> = {};
+    try {
+      held = JSON.parse(new TextDecoder().decode(cur.bytes)) as Partial<LockBody>;
+    } catch {
+      held = {};
+    }
+    const until = Number(held.lease_until_ms ?? Number(held.acquired_ms ?? 0) + 15 * 60_000);
+    const left = (Number.isFinite(until) ? until : 0) - deps.now();
+    if (left > 0) return { runId, owner: String(held.owner ?? "?"), leaseLeftMs: left };
+    try {
+      const r = await deps.store.put(key, encodeLock(lockBody()), { ifMatch: cur.etag });
+      log("warn", "took over a summary lock whose lease ran out", { run_id: runId, holder: held.owner });
+      return holdLease(runId, key, r.etag);
+    } catch (e) {
+      if (e instanceof PreconditionFailedError)
+        return { runId, owner: "another invocation", leaseLeftMs: leaseMs };
       throw e;
     }
   }
 
-  async function finish(runId: string, status: RunStatus): Promise<boolean> {
-    if (!(await takeLock(runId))) return false;
+  /** Compact, summarise and report a run (under a lease); throws when the lease is lost on the way. */
+  async function finishUnderLease(runId: string, status: RunStatus, lease: Lease): Promise<void> {
+    const check = () => {
+      if (lease.lost()) throw new RetryableError(`the summary lock of run ${runId} was taken over; stopping`);
+    };
     const okBacktest = (date: string, symbol: string) =>
       status.tasks[sweepTaskId("backtest", symbol, date)]?.outcome === "ok";
     let compacted = 0;
     // queue_check: staged only by the backtest tasks of a spec with queue_check on MBO input
-    for (const table of [...RESULT_TABLES, QUEUE_CHECK])
+    for (const table of [...RESULT_TABLES, QUEUE_CHECK]) {
+      check();
       compacted += (await compactTable(deps.store, table, runId, okBacktest)).length;
+    }
+    check();
     const executions = await readResultRows(
       deps.store,
       await listResultFiles(deps.store, "executions", runId),
@@ -204,17 +310,45 @@ export function createFanIn(deps: FanInDeps): FanIn {
         log("error", "report rendering failed", { run_id: runId, error: errorMessage(e) });
       }
     }
+    check();
     await updateStatus(
       runId,
       (s) => {
         if (s.finished) return false;
         s.finished = true;
+        delete s.finish_error;
         s.outputs = { summary: sKey, report, compacted };
         return true;
       },
       initOf(runId),
     );
-    return true;
+    await deps.store.delete(activeRunKey(runId));
+  }
+
+  /** true = finished here; a LockHeld = another holder is at it; an Error = this attempt failed (recorded). */
+  async function finish(runId: string, status: RunStatus): Promise<true | LockHeld | Error> {
+    const lease = await takeLock(runId);
+    if (!("stop" in lease)) return lease;
+    try {
+      await finishUnderLease(runId, status, lease);
+      await lease.stop(false);
+      return true;
+    } catch (e) {
+      await lease.stop(true);
+      const error = errorMessage(e);
+      log("error", "finish failed; it is retried by the next invocation or tick", { run_id: runId, error });
+      await updateStatus(
+        runId,
+        (s) => {
+          if (s.finished) return false;
+          s.finish_error = error;
+          s.finish_attempts = (s.finish_attempts ?? 0) + 1;
+          return true;
+        },
+        initOf(runId),
+      ).catch(() => undefined);
+      return e instanceof Error ? e : new Error(error);
+    }
   }
 
   /**
@@ -223,7 +357,7 @@ export function createFanIn(deps: FanInDeps): FanIn {
    */
   return async function fanIn(
     completionBodies: readonly string[],
-    check: readonly string[] = [],
+    check: readonly string[] | "active" = [],
   ): Promise<FanInResult> {
     const byRun = new Map<string, Accounting[]>();
     let invalid = 0;
@@ -240,6 +374,25 @@ export function createFanIn(deps: FanInDeps): FanIn {
         invalid++;
         log("error", "invalid completion consumed", { error: errorMessage(e) });
         continue;
+      }
+      if (c.claim !== undefined) {
+        // claim check (messages.ts): the outcome is the task's marker, read from the store
+        const bytes = await deps.store.tryGet(c.claim);
+        let m: ReturnType<typeof parseTaskMarker> | undefined;
+        try {
+          m = bytes ? parseTaskMarker(bytes, deps.store.describe(c.claim)) : undefined;
+        } catch (e) {
+          log("error", "claimed task marker unreadable", { error: errorMessage(e) });
+        }
+        if (!m || m.run_id !== c.run_id || m.task_id !== c.task_id) {
+          invalid++;
+          log("error", "completion whose claim names no matching task marker consumed", {
+            run_id: c.run_id,
+            task_id: c.task_id,
+          });
+          continue;
+        }
+        c = { ...m, type: "completion" };
       }
       add(c.run_id, { task_id: c.task_id, outcome: c.outcome, reason: c.reason, aggregates: c.aggregates });
     }
@@ -258,10 +411,16 @@ export function createFanIn(deps: FanInDeps): FanIn {
         log("error", "unusable message in the task DLQ consumed", { body: m.body.slice(0, 200) });
       }
     }
-    for (const runId of check) if (!byRun.has(runId)) byRun.set(runId, []);
+    const toCheck =
+      check === "active"
+        ? (await deps.store.list(ACTIVE_RUNS_PREFIX)).map(runIdOfActiveKey).filter((r) => r !== undefined)
+        : check;
+    for (const runId of toCheck) if (!byRun.has(runId)) byRun.set(runId, []);
     let accounted = 0;
     const wave2Started: string[] = [];
     const finished: string[] = [];
+    const lockHeld: LockHeld[] = [];
+    const finishFailed: { runId: string; error: string; cause: Error }[] = [];
     for (const [runId, items] of [...byRun.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       let ids: Set<string>;
       try {
@@ -287,14 +446,38 @@ export function createFanIn(deps: FanInDeps): FanIn {
       );
       accounted += changed;
       if (wave1Done(status) && !status.wave2_started) {
-        await startWave2(runId);
+        await startWave2(runId, status);
         status.wave2_started = true;
         wave2Started.push(runId);
       }
-      if (allAccounted(status) && !status.finished && (await finish(runId, status))) finished.push(runId);
+      if (status.finished && check === "active") await deps.store.delete(activeRunKey(runId)); // (a stale entry)
+      if (!allAccounted(status) || status.finished) continue;
+      const f = await finish(runId, status);
+      if (f === true) finished.push(runId);
+      else if (f instanceof Error) finishFailed.push({ runId, error: errorMessage(f), cause: f });
+      else lockHeld.push(f);
     }
     for (const m of dead) await deps.taskDlq!.delete(m.receiptHandle);
-    return { accounted, deadLettered: dead.length, wave2Started, finished, invalid };
+    const result = {
+      accounted,
+      deadLettered: dead.length,
+      wave2Started,
+      finished,
+      invalid,
+      lockHeld,
+      finishFailed,
+    };
+    if (check !== "active") return result;
+    let oldestActiveMs = 0;
+    for (const runId of toCheck) {
+      if (finished.includes(runId)) continue;
+      const b = await deps.store.tryGet(activeRunKey(runId));
+      const planned = b
+        ? Number((JSON.parse(new TextDecoder().decode(b)) as { planned_ms?: number }).planned_ms)
+        : Number.NaN;
+      if (Number.isFinite(planned)) oldestActiveMs = Math.max(oldestActiveMs, deps.now() - planned);
+    }
+    return { ...result, oldestActiveMs };
   };
 }
 

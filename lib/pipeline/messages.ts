@@ -5,13 +5,13 @@
  * here with zod before anything is built from it.
  */
 import { z } from "zod";
-import { InputError } from "../core/errors.ts";
+import { DataFormatError, InputError } from "../core/errors.ts";
 import { checkRunId } from "../core/ids.ts";
 import { isWin } from "../metrics/index.ts";
 import { BASELINE_STRATEGY } from "../report/strategySummary.ts";
 import type { CellValue } from "../results/schema.ts";
 import { type SweepTask, sweepTaskId, type TaskKind } from "../spec/taskId.ts";
-import { validateTaskId } from "../store/keys.ts";
+import { taskMarkerKey, validateTaskId } from "../store/keys.ts";
 
 /** Wave 1 calibrates, wave 2 backtests. */
 export const WAVE_OF: Record<TaskKind, 1 | 2> = { calibrate: 1, backtest: 2 };
@@ -209,11 +209,34 @@ export const TaskMarkerSchema = z.object({
 });
 export type TaskMarker = z.infer<typeof TaskMarkerSchema>;
 
-export const CompletionSchema = TaskMarkerSchema.extend({ type: z.literal("completion") });
+export const CompletionSchema = TaskMarkerSchema.extend({
+  type: z.literal("completion"),
+  /**
+   * Claim check: the completion was too large for a queue message, so it carries only this key, which
+   * must be the task's own marker (runs/{R}/tasks/{task_id}.json); the fan-in reads the outcome there.
+   */
+  claim: z.string().optional(),
+});
 export type Completion = z.infer<typeof CompletionSchema>;
 
-export function completionBody(marker: TaskMarker): string {
-  return JSON.stringify({ type: "completion", ...marker });
+/**
+ * Largest completion body sent as is (bytes). SQS takes 256 KiB per message and per batch
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html);
+ * a larger completion (a big strategy grid's aggregates) is sent as a claim check on its task marker.
+ */
+export const CLAIM_CHECK_BYTES = 192 * 1024;
+
+/** The completion message of a marker stored at `markerKey`: inline, or a claim check when it is too large. */
+export function completionBody(marker: TaskMarker, markerKey?: string): string {
+  const body = JSON.stringify({ type: "completion", ...marker });
+  if (markerKey === undefined || Buffer.byteLength(body, "utf8") <= CLAIM_CHECK_BYTES) return body;
+  return JSON.stringify({
+    type: "completion",
+    run_id: marker.run_id,
+    task_id: marker.task_id,
+    outcome: marker.outcome,
+    claim: markerKey,
+  });
 }
 
 /** Parse a completion message body; InputError when it is not one. */
@@ -231,5 +254,19 @@ export function parseCompletion(body: string): Completion {
   }
   checkRunId(p.data.run_id);
   validateTaskId(p.data.task_id);
+  if (p.data.claim !== undefined && p.data.claim !== taskMarkerKey(p.data.run_id, p.data.task_id)) {
+    throw new InputError(
+      `invalid completion message: its claim ${JSON.stringify(p.data.claim.slice(0, 120))} is not the task marker of ${p.data.task_id} (a claim may only name runs/{run_id}/tasks/{task_id}.json)`,
+    );
+  }
   return p.data;
+}
+
+/** Parse a stored task marker; DataFormatError naming `where` when it is not one. */
+export function parseTaskMarker(bytes: Uint8Array, where: string): TaskMarker {
+  try {
+    return TaskMarkerSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+  } catch (e) {
+    throw new DataFormatError(`${where} is not a task marker: ${(e as Error).message.slice(0, 200)}`);
+  }
 }

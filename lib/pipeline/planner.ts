@@ -11,14 +11,15 @@
  */
 import { createHash } from "node:crypto";
 import { InputError } from "../core/errors.ts";
+import { systemClock } from "../ports/clock.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import { putIfAbsent } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
 import { calibrationTasks, inputKeys, type ResolvedInput, type ResolvedSweep } from "../spec/sweepSpec.ts";
 import type { SweepTask } from "../spec/taskId.ts";
 import { listCalibrationDates } from "../store/calibration.ts";
-import { manifestKey, statusKey } from "../store/keys.ts";
-import { taskMessage } from "./messages.ts";
+import { activeRunKey, manifestKey, statusKey } from "../store/keys.ts";
+import { enqueueWave } from "./enqueue.ts";
 import { encodeStatus, newRunStatus, parseRunStatus, type RunStatus } from "./runStatus.ts";
 
 /** runs/{R}/manifest.json */
@@ -38,6 +39,28 @@ export interface PlannerDeps {
   readonly taskQueue: Queue;
   /** the store holding the spec's input (its root or bucket) */
   readonly inputStore: (input: ResolvedInput) => ObjectStore;
+  /** wall clock, ms: when tasks were sent (enqueue.ts); default the system clock */
+  readonly now?: () => number;
+}
+
+/**
+ * Most strategy instances a sweep may have: runs/{R}/status.json carries a mergeable aggregate per instance
+ * (twice: calibrated and default-parameter days, ~250 B each) and is rewritten by compare-and-swap on every
+ * completion batch, and the summary table and report have a row per instance. Past this the run's fan-in
+ * would rewrite megabytes per batch; split the grid into several sweeps.
+ */
+export const MAX_STRATEGY_INSTANCES = 2000;
+
+/** Refuse a sweep whose strategy grid cannot be summarised (before anything is written or sent). */
+export function checkSummarisable(sweep: ResolvedSweep): void {
+  const n = sweep.strategies.length;
+  if (n > MAX_STRATEGY_INSTANCES) {
+    throw new InputError(
+      `backtest.strategies expands to ${n} strategy instances; a sweep can summarise at most ${MAX_STRATEGY_INSTANCES} ` +
+        "(each one has an aggregate in the run's status, rewritten on every completion batch): " +
+        "split the grid into several sweeps or list fewer parameter values",
+    );
+  }
 }
 
 export interface PlanResult {
@@ -47,7 +70,21 @@ export interface PlanResult {
   readonly state: "planned" | "resumed" | "finished";
   readonly wave: 1 | 2;
   readonly enqueued: number;
+  /** (resumed runs) unaccounted tasks not re-sent: sent less than the visibility timeout ago */
+  readonly recentlySent?: number;
   readonly planned: { calibrate: number; backtest: number };
+}
+
+/**
+ * active-runs/{R}.json: the index of unfinished runs that the summary's periodic tick scans (a run whose
+ * last event was lost still gets its wave 2 or its finish); the finish removes it.
+ */
+export async function markActive(store: ObjectStore, runId: string, plannedMs: number): Promise<void> {
+  await putIfAbsent(
+    store,
+    activeRunKey(runId),
+    `${JSON.stringify({ run_id: runId, planned_ms: plannedMs })}\n`,
+  );
 }
 
 function canonical(v: unknown): unknown {
@@ -78,12 +115,51 @@ export function runIdOf(sweep: ResolvedSweep): string {
   return sweep.run_id ?? `sweep-${specHash(sweep).slice(0, 12)}`;
 }
 
-async function inputPresent(store: ObjectStore, input: ResolvedInput, t: SweepTask): Promise<boolean> {
-  for (const key of inputKeys(input, t.symbol, t.date)) {
-    // list, not head: the planner may list the input bucket without reading it (least privilege)
-    if (!(await store.list(key)).includes(key)) return false;
-  }
-  return true;
+/** Run `f` over `items` with at most `n` calls in flight. */
+async function pool<T, R>(items: readonly T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await f(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, lane));
+  return out;
+}
+
+/** Longest common prefix of strings. */
+function commonPrefix(a: readonly string[]): string {
+  let p = a[0] ?? "";
+  for (const s of a) while (!s.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/** LISTs in flight at once while planning. */
+const PLAN_CONCURRENCY = 16;
+
+/**
+ * The input keys of `tasks` that exist, with one LIST per (symbol, venue) key prefix (the common prefix of
+ * that symbol's keys over the dates) instead of one per symbol-day; a prefix inside another is not listed
+ * again (a date-first key layout lists the shared prefix once). List, not head: the planner may list the input
+ * bucket without reading it (least privilege).
+ */
+async function presentInputKeys(
+  store: ObjectStore,
+  input: ResolvedInput,
+  tasks: readonly SweepTask[],
+): Promise<Set<string>> {
+  const groups = new Map<string, string[]>();
+  for (const t of tasks)
+    for (const [v, key] of inputKeys(input, t.symbol, t.date).entries()) {
+      const g = groups.get(`${t.symbol}|${v}`) ?? [];
+      g.push(key);
+      groups.set(`${t.symbol}|${v}`, g);
+    }
+  const prefixes = [...new Set([...groups.values()].map(commonPrefix))].sort();
+  const roots = prefixes.filter((p, i) => !prefixes.slice(0, i).some((q) => p.startsWith(q)));
+  const found = new Set<string>();
+  for (const keys of await pool(roots, PLAN_CONCURRENCY, (p) => store.list(p)))
+    for (const k of keys) found.add(k);
+  return found;
 }
 
 /** Wave 1 of a sweep: missing calibration records whose input exists; and those left out for lack of input. */
@@ -92,24 +168,28 @@ export async function planWave1(
   inputStore: ObjectStore,
   sweep: ResolvedSweep,
 ): Promise<{ tasks: SweepTask[]; noInput: SweepTask[] }> {
-  const have = new Map<string, Set<string>>();
-  for (const s of sweep.symbols) have.set(s, new Set(await listCalibrationDates(store, s)));
+  const dates = await pool(sweep.symbols, PLAN_CONCURRENCY, (s) => listCalibrationDates(store, s));
+  const have = new Map(sweep.symbols.map((s, i) => [s, new Set(dates[i])]));
+  const missing = calibrationTasks(sweep).filter((t) => !have.get(t.symbol)!.has(t.date));
+  const present = missing.length > 0 ? await presentInputKeys(inputStore, sweep.input, missing) : new Set();
   const tasks: SweepTask[] = [];
   const noInput: SweepTask[] = [];
-  for (const t of calibrationTasks(sweep)) {
-    if (have.get(t.symbol)!.has(t.date)) continue;
-    if (await inputPresent(inputStore, sweep.input, t)) tasks.push(t);
+  for (const t of missing) {
+    if (inputKeys(sweep.input, t.symbol, t.date).every((k) => present.has(k))) tasks.push(t);
     else noInput.push(t);
   }
   return { tasks, noInput };
 }
 
-async function send(queue: Queue, runId: string, tasks: readonly SweepTask[]): Promise<number> {
-  if (tasks.length > 0) await queue.sendBatch(tasks.map((t) => JSON.stringify(taskMessage(runId, t))));
-  return tasks.length;
-}
+/** The enqueuer of a planner (enqueue.ts). */
+const enqueuer = (deps: PlannerDeps) => ({
+  store: deps.store,
+  queue: deps.taskQueue,
+  now: deps.now ?? systemClock.now,
+});
 
 export async function planSweep(deps: PlannerDeps, sweep: ResolvedSweep): Promise<PlanResult> {
+  checkSummarisable(sweep);
   const runId = runIdOf(sweep);
   const hash = specHash(sweep);
   const mKey = manifestKey(runId);
@@ -131,9 +211,16 @@ export async function planSweep(deps: PlannerDeps, sweep: ResolvedSweep): Promis
   }
   const status = newRunStatus(runId, planned, wave1.length === 0);
   await putIfAbsent(deps.store, statusKey(runId), encodeStatus(status));
+  await markActive(deps.store, runId, (deps.now ?? systemClock.now)());
   const wave = wave1.length > 0 ? 1 : 2;
-  const enqueued = await send(deps.taskQueue, runId, wave === 1 ? wave1 : sweep.tasks);
-  return { runId, manifestKey: mKey, state: "planned", wave, enqueued, planned };
+  const { sent } = await enqueueWave(
+    enqueuer(deps),
+    runId,
+    wave,
+    wave === 1 ? wave1 : sweep.tasks,
+    () => true,
+  );
+  return { runId, manifestKey: mKey, state: "planned", wave, enqueued: sent, planned };
 }
 
 async function resume(
@@ -157,12 +244,17 @@ async function resume(
     : newRunStatus(runId, planned, manifest.calibrate_tasks.length === 0);
   if (!sBytes) await putIfAbsent(deps.store, statusKey(runId), encodeStatus(status));
   if (status.finished) return { runId, manifestKey: mKey, state: "finished", wave: 2, enqueued: 0, planned };
+  await markActive(deps.store, runId, (deps.now ?? systemClock.now)());
   const wave = status.wave2_started ? 2 : 1;
-  const pending = (wave === 1 ? manifest.calibrate_tasks : manifest.tasks).filter(
+  // only tasks not accounted for whose last send is older than the visibility timeout (enqueue.ts)
+  const { sent, recent } = await enqueueWave(
+    enqueuer(deps),
+    runId,
+    wave,
+    wave === 1 ? manifest.calibrate_tasks : manifest.tasks,
     (t) => !status.tasks[t.task_id],
   );
-  const enqueued = await send(deps.taskQueue, runId, pending);
-  return { runId, manifestKey: mKey, state: "resumed", wave, enqueued, planned };
+  return { runId, manifestKey: mKey, state: "resumed", wave, enqueued: sent, recentlySent: recent, planned };
 }
 
 /** Read runs/{R}/manifest.json; NotFound as an InputError naming the run. */

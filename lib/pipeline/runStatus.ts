@@ -26,6 +26,9 @@ export interface RunStatus {
   /** set by the one summary writer when summary, compaction and report are written */
   finished: boolean;
   outputs?: { summary: string; report: string; compacted: number };
+  /** why the last finish attempt failed (cleared when the run finishes; retried by the next tick) */
+  finish_error?: string;
+  finish_attempts?: number;
 }
 
 export function newRunStatus(runId: string, planned: RunStatus["planned"], wave2Started: boolean): RunStatus {

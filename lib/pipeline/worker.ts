@@ -10,7 +10,7 @@
  * and the message is consumed. An invalid message that names no usable run or task id is dropped with a log
  * line: there is nothing to record it under.
  */
-import { classifyError, errorMessage, NotFoundError } from "../core/errors.ts";
+import { classifyError, errorMessage, InputError, NotFoundError } from "../core/errors.ts";
 import { resolveInstrument } from "../core/instrument.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
@@ -19,7 +19,7 @@ import type { Queue } from "../ports/queue.ts";
 import { queueCheckWindow } from "../spec/queueCheckSpec.ts";
 import { inputKeys, type ResolvedInput } from "../spec/sweepSpec.ts";
 import { calibrationExists, writeCalibration } from "../store/calibration.ts";
-import { stagingResultKey, taskMarkerKey } from "../store/keys.ts";
+import { manifestKey, stagingResultKey, taskMarkerKey } from "../store/keys.ts";
 import { queueCheckRows, writeQueueCheck } from "../store/queueCheck.ts";
 import { writeTaskResults } from "../store/results.ts";
 import { calibrateDay } from "../task/calibrateDay.ts";
@@ -76,7 +76,8 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
       // a duplicate delivery finished first: its marker is the task's outcome
       recorded = TaskMarkerSchema.parse(JSON.parse(new TextDecoder().decode(await deps.store.get(key))));
     }
-    await deps.completions.sendBatch([completionBody(recorded)]);
+    // (a completion too large for a message goes as a claim check on the marker: never a crash here)
+    await deps.completions.sendBatch([completionBody(recorded, key)]);
     return {
       taskId: marker.task_id,
       state: recorded === marker ? marker.outcome : "duplicate",
@@ -121,7 +122,9 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
           format,
           ...(queueSettings ? { queueCheck: queueSettings } : {}),
         });
-        await writeCalibration(deps.store, record);
+        // put-if-absent (the stack's IAM refuses any other write under calibration/): a record that another run
+        // wrote, and later runs trust, is never replaced
+        await writeCalibration(deps.store, record, { ifAbsent: true });
         return { run_id: m.run_id, task_id: m.task_id, outcome: "ok" };
       }
       const r = await runStoredTask(
@@ -155,8 +158,25 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
     }
   }
 
+  /** A run without a manifest: nothing is recorded under it (a marker would create a run folder). */
+  async function unknownRun(runId: string, taskId: string | undefined): Promise<WorkerResult | undefined> {
+    try {
+      await manifestOf(runId);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e; // (readManifest's "no manifest"; anything else is not ours to judge)
+    }
+    const reason = `run ${runId} has no manifest at ${deps.store.describe(manifestKey(runId))}: the message is dropped and nothing is recorded`;
+    log("error", "task message for an unknown run dropped", { run_id: runId, task_id: taskId });
+    return { taskId, state: "dropped", reason };
+  }
+
   return async function handle(body: string): Promise<WorkerResult> {
     const parsed = parseTaskMessage(body);
+    if (parsed.runId) {
+      const dropped = await unknownRun(parsed.runId, parsed.taskId);
+      if (dropped) return dropped;
+    }
     if (!parsed.message) {
       if (parsed.runId && parsed.taskId) {
         log("warn", "invalid task message recorded as failed", { problem: parsed.problem });
@@ -171,11 +191,12 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
       return { taskId: undefined, state: "dropped", reason: parsed.problem! };
     }
     const m = parsed.message;
-    const existing = await deps.store.tryGet(taskMarkerKey(m.run_id, m.task_id));
+    const markerKey = taskMarkerKey(m.run_id, m.task_id);
+    const existing = await deps.store.tryGet(markerKey);
     if (existing) {
       // redelivery after the marker: the work is done; make sure the summary hears of it
       const marker = TaskMarkerSchema.parse(JSON.parse(new TextDecoder().decode(existing)));
-      await deps.completions.sendBatch([completionBody(marker)]);
+      await deps.completions.sendBatch([completionBody(marker, markerKey)]);
       return { taskId: m.task_id, state: "duplicate" };
     }
     let marker: TaskMarker;

@@ -30,9 +30,11 @@ import {
   type ObjectStore,
   type PutOptions,
   type PutResult,
+  type SkippedKeyHook,
   type Versioned,
   validateKey,
   validatePrefix,
+  warnSkippedKey,
 } from "./objectStore.ts";
 
 export { PreconditionFailedError };
@@ -44,6 +46,8 @@ export interface LocalObjectStoreOptions {
   lockTimeoutMs?: number;
   /** Wall clock in ms (lock staleness only); default Date.now. */
   now?: () => number;
+  /** Told of each file a listing leaves out because no key can name it (default: a process warning). */
+  onSkippedKey?: SkippedKeyHook;
 }
 
 /** Quoted MD5 hex of the content: S3's ETag of a single-part upload. */
@@ -59,6 +63,7 @@ export class LocalObjectStore implements ObjectStore {
   private readonly lockStaleMs: number;
   private readonly lockTimeoutMs: number;
   private readonly now: () => number;
+  private readonly onSkippedKey: SkippedKeyHook;
 
   constructor(
     readonly root: string,
@@ -67,6 +72,7 @@ export class LocalObjectStore implements ObjectStore {
     this.lockStaleMs = options.lockStaleMs ?? 30_000;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    this.onSkippedKey = options.onSkippedKey ?? warnSkippedKey;
   }
 
   private path(key: string): string {
@@ -161,6 +167,14 @@ export class LocalObjectStore implements ObjectStore {
     return { etag };
   }
 
+  async delete(key: string): Promise<void> {
+    try {
+      await unlink(this.path(key));
+    } catch (e) {
+      if (!isCode(e, "ENOENT")) throw toMsorError(e, `delete ${this.path(key)}`);
+    }
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       return (await stat(this.path(key))).isFile();
@@ -190,8 +204,15 @@ export class LocalObjectStore implements ObjectStore {
       if (walked.has(real)) return;
       walked.add(real);
       for (const e of entries) {
-        if (keySegmentProblem(e.name) !== undefined) continue; // temp / lock files, foreign names
         const k = keyPrefix + e.name;
+        const problem = keySegmentProblem(e.name);
+        if (problem !== undefined) {
+          // this store's own temp and lock files carry a '#', which no key can: skipped silently; any other
+          // name no key can take is left out with a warning (the S3 store does the same)
+          if (!e.name.includes("#") && (k.startsWith(prefix) || prefix.startsWith(k)))
+            this.onSkippedKey(join(dir, e.name), problem);
+          continue;
+        }
         const p = join(dir, e.name);
         const kind = e.isSymbolicLink()
           ? await linkKind(p)

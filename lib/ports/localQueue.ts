@@ -55,6 +55,10 @@ export class LocalQueue implements Queue {
     this.deadLetter = options.deadLetter;
   }
 
+  async defaultVisibilityS(): Promise<number> {
+    return this.visibilityTimeoutS;
+  }
+
   async sendBatch(bodies: readonly string[]): Promise<string[]> {
     splitBatches(bodies); // same size limits as SQS
     const ids = bodies.map((b) => this.enqueue(b));

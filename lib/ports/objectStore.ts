@@ -54,6 +54,8 @@ export interface ObjectStore {
   /** Write an object (atomically: readers see the old or the new bytes, never a mix). */
   put(key: string, bytes: Uint8Array | string, options?: PutOptions): Promise<PutResult>;
   exists(key: string): Promise<boolean>;
+  /** Remove an object; a missing key is not an error (S3 DeleteObject). */
+  delete(key: string): Promise<void>;
   /** Keys that start with `prefix` (plain string prefix, as S3 ListObjectsV2), sorted. */
   list(prefix: string): Promise<string[]>;
   /** Random-access reads of an object (Parquet input). */
@@ -179,9 +181,24 @@ export function validateKeySegment(value: string, what: string): string {
 }
 
 /**
- * Validate an object key: relative ('/'-separated, no leading or trailing '/'), non-empty segments of safe
- * characters (see keySegmentProblem), at most 1024 characters. Returns the key.
+ * Why `key` is not a valid object key, or undefined when it is: relative ('/'-separated, no leading or
+ * trailing '/'), non-empty segments of safe characters (see keySegmentProblem), at most 1024 characters.
  */
+export function keyProblem(key: string): string | undefined {
+  if (typeof key !== "string" || key.length === 0) return "it is empty";
+  if (key.length > MAX_KEY_LENGTH) return `it is longer than ${MAX_KEY_LENGTH} characters`;
+  const segs = key.split("/");
+  for (const [i, s] of segs.entries()) {
+    const p = keySegmentProblem(s);
+    if (p !== undefined) {
+      const where = s === "" && i === 0 ? " (absolute keys are refused)" : "";
+      return `segment ${i + 1} ${p}${where}`;
+    }
+  }
+  return undefined;
+}
+
+/** Validate an object key (see keyProblem). Returns the key; InputError with the reason otherwise. */
 export function validateKey(key: string): string {
   if (typeof key !== "string" || key.length === 0) {
     throw new InputError("invalid object key: it is empty; keys look like results/executions/x.parquet");
@@ -191,19 +208,30 @@ export function validateKey(key: string): string {
       `invalid object key "${key.slice(0, 60)}...": longer than ${MAX_KEY_LENGTH} characters`,
     );
   }
-  const segs = key.split("/");
-  for (const [i, s] of segs.entries()) {
-    const p = keySegmentProblem(s);
-    if (p !== undefined) {
-      const where = s === "" && i === 0 ? " (absolute keys are refused)" : "";
-      throw new InputError(
-        `invalid object key ${JSON.stringify(key)}: segment ${i + 1} ${p}${where}; segments must be ` +
-          "non-empty and use ASCII letters, digits, '.', '_', '=', '-' (no '.' or '..')",
-      );
-    }
+  const p = keyProblem(key);
+  if (p !== undefined) {
+    throw new InputError(
+      `invalid object key ${JSON.stringify(key)}: ${p}; segments must be ` +
+        "non-empty and use ASCII letters, digits, '.', '_', '=', '-' (no '.' or '..')",
+    );
   }
   return key;
 }
+
+/**
+ * What a store does with an object that a listing finds but no valid key can name (e.g. `a+b.parquet`
+ * written by another tool): list() leaves it out (nothing could read it back) and calls this hook with
+ * the object's location and the reason, the same on every backend. Default: a process warning
+ * (code MSOR_SKIPPED_KEY), which the CLI prints on stderr and Lambda logs.
+ */
+export type SkippedKeyHook = (where: string, problem: string) => void;
+
+export const warnSkippedKey: SkippedKeyHook = (where, problem) => {
+  process.emitWarning(
+    `${where} was left out of a listing: its name cannot be a key (${problem}); rename or remove it`,
+    { code: "MSOR_SKIPPED_KEY" },
+  );
+};
 
 /**
  * Validate a list prefix: "" (everything), whole segments ending in '/', or whole segments followed by the

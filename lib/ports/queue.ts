@@ -41,6 +41,8 @@ export interface Queue {
   changeVisibility(receiptHandle: string, visibilityTimeoutS: number): Promise<void>;
   /** Approximate number of visible and in-flight messages (progress, "is it drained?"). */
   counts(): Promise<{ visible: number; inFlight: number }>;
+  /** The queue's visibility timeout, seconds (a message sent longer ago than this may be lost or done). */
+  defaultVisibilityS(): Promise<number>;
 }
 
 /** SQS limits, enforced by every implementation so that local runs fail where AWS runs would. */

@@ -235,6 +235,33 @@ export function summaryLockKey(runId: string): string {
   return `${runPrefix(runId)}summary.lock`;
 }
 
+/**
+ * runs/{R}/enqueued-w{1|2}.json: when each task of a wave was last sent (run-length encoded), so that a
+ * re-plan or a timed-out wave-2 enqueue sends only tasks whose last send is older than the visibility timeout.
+ */
+export function enqueueLogKey(runId: string, wave: 1 | 2): string {
+  return `${runPrefix(runId)}enqueued-w${wave}.json`;
+}
+
+/** active-runs/: one entry per unfinished run (written by the planner, removed by the finish). */
+export const ACTIVE_RUNS_PREFIX = "active-runs/";
+
+/** active-runs/{R}.json: the periodic summary tick lists these to find runs to look at. */
+export function activeRunKey(runId: string): string {
+  return `${ACTIVE_RUNS_PREFIX}${checkRunId(runId)}.json`;
+}
+
+/** The run id of a key listed under ACTIVE_RUNS_PREFIX; undefined for any other key. */
+export function runIdOfActiveKey(key: string): string | undefined {
+  if (!key.startsWith(ACTIVE_RUNS_PREFIX) || !key.endsWith(".json")) return undefined;
+  const id = key.slice(ACTIVE_RUNS_PREFIX.length, -".json".length);
+  try {
+    return checkRunId(id);
+  } catch {
+    return undefined;
+  }
+}
+
 // ---- input ---------------------------------------------------------------------------------------------
 
 /** Venue folder of a merged multi-venue file in the input layout (what `msor generate --out DIR` writes). */

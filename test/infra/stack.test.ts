@@ -123,7 +123,6 @@ describe("functions", () => {
       "MSOR_COMPLETION_QUEUE_URL",
       "MSOR_DAILY_SPEC_KEY",
       "MSOR_INPUT_BUCKET",
-      "MSOR_LOOKBACK_DAYS",
       "MSOR_RESULTS_BUCKET",
       "MSOR_TASK_DLQ_URL",
       "MSOR_TASK_QUEUE_URL",
@@ -169,19 +168,25 @@ describe("least-privilege IAM", () => {
   const input = id(BUCKET, "StorageInput");
   const s3Of = (st: Statement[], action: string) =>
     st
-      .filter((s) => s.actions.includes(action))
+      .filter((s) => s.effect === "Allow" && s.actions.includes(action))
       .flatMap((s) => s.resources)
       .sort();
 
-  it("no wildcard actions and no s3:* / DeleteObject anywhere in the functions' policies", () => {
+  it("no wildcard actions and no s3:* anywhere; DeleteObject only for the summary, only on active-runs/", () => {
     for (const fn of ["FunctionsPlanner", "FunctionsWorker", "FunctionsSummary"]) {
       for (const s of roleStatements(t, fn)) {
         for (const a of s.actions) {
           expect(a, fn).not.toContain("*");
-          expect(a, fn).not.toBe("s3:DeleteObject");
+          if (a === "s3:DeleteObject") {
+            expect(fn).toBe("FunctionsSummary");
+            expect(s.resources).toEqual([`<${results}.Arn>/active-runs/*`]);
+          }
         }
       }
     }
+    expect(s3Of(roleStatements(t, "FunctionsSummary"), "s3:DeleteObject")).toEqual([
+      `<${results}.Arn>/active-runs/*`,
+    ]);
   });
 
   it("worker: reads input, calibration, manifest, markers; writes staged results, calibration, markers; sends completions", () => {
@@ -216,13 +221,46 @@ describe("least-privilege IAM", () => {
     expect(s3Of(st, "s3:PutObject")).not.toContain(`<${results}.Arn>/results/*`);
   });
 
-  it("planner: reads specs and runs, writes runs only, sends tasks", () => {
-    const st = roleStatements(t, "FunctionsPlanner");
-    expect(s3Of(st, "s3:PutObject")).toEqual([`<${results}.Arn>/runs/*`]);
-    expect(s3Of(st, "s3:GetObject")).toEqual([`<${results}.Arn>/runs/*`, `<${results}.Arn>/specs/*`]);
-    expect(st.filter((s) => s.actions.includes("sqs:SendMessage")).flatMap((s) => s.resources)).toEqual([
-      `<${id(QUEUE, "QueuesTasks")}.Arn>`,
+  it("worker: a calibration record can only be created (put-if-absent), never replaced", () => {
+    const deny = roleStatements(t, "FunctionsWorker").filter((s) => s.effect === "Deny");
+    expect(deny).toEqual([
+      {
+        effect: "Deny",
+        actions: ["s3:PutObject"],
+        resources: [`<${results}.Arn>/calibration/*`],
+        condition: { Null: { "s3:if-none-match": "true" } },
+      },
     ]);
+    for (const fn of ["FunctionsPlanner", "FunctionsSummary"])
+      expect(roleStatements(t, fn).filter((s) => s.effect === "Deny")).toEqual([]);
+  });
+
+  it("planner: reads specs and runs, writes runs and the active-runs index only, sends tasks (and its failures)", () => {
+    const st = roleStatements(t, "FunctionsPlanner");
+    expect(s3Of(st, "s3:PutObject")).toEqual([`<${results}.Arn>/active-runs/*`, `<${results}.Arn>/runs/*`]);
+    expect(s3Of(st, "s3:GetObject")).toEqual([`<${results}.Arn>/runs/*`, `<${results}.Arn>/specs/*`]);
+    expect(
+      st
+        .filter((s) => s.actions.includes("sqs:SendMessage"))
+        .flatMap((s) => s.resources)
+        .sort(),
+    ).toEqual([`<${id(QUEUE, "QueuesTasks")}.Arn>`, `<${id(QUEUE, "QueuesScheduleDlq")}.Arn>`].sort());
+  });
+
+  it("an SSE-KMS input bucket's key: kms:Decrypt for the worker only, on that key only", () => {
+    const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const custom = synth({ inputKmsKeyArn: key }).template;
+    const decrypt = (fn: string) =>
+      roleStatements(custom, fn)
+        .filter((s) => s.actions.includes("kms:Decrypt"))
+        .flatMap((s) => s.resources);
+    expect(decrypt("FunctionsWorker")).toEqual([key]);
+    expect(decrypt("FunctionsPlanner")).toEqual([]);
+    expect(decrypt("FunctionsSummary")).toEqual([]);
+    expect(roleStatements(t, "FunctionsWorker").some((s) => s.actions.includes("kms:Decrypt"))).toBe(false);
+    expect(() => resolveProps({ inputKmsKeyArn: "alias/mine" })).toThrow(
+      /inputKmsKeyArn must be a KMS key ARN/,
+    );
   });
 
   it("summary: reads staging, results, runs and calibration; writes runs and results only; starts wave 2; drains the task DLQ", () => {
@@ -264,6 +302,26 @@ describe("daily schedule", () => {
       source: "schedule",
       spec_key: "specs/daily.json",
       scheduled_time: "<aws.scheduler.scheduled-time>",
+    });
+  });
+});
+
+describe("operations (issue 23.5)", () => {
+  it("X-Ray tracing on every handler; reserved concurrency for the planner (2) and the summary (3)", () => {
+    const fns = resources(t, FN);
+    for (const f of Object.values(fns)) expect(f.Properties.TracingConfig).toEqual({ Mode: "Active" });
+    expect(fns[id(FN, "FunctionsPlanner")]!.Properties.ReservedConcurrentExecutions).toBe(2);
+    expect(fns[id(FN, "FunctionsSummary")]!.Properties.ReservedConcurrentExecutions).toBe(3);
+    expect(fns[id(FN, "FunctionsWorker")]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it("a scheduled planner invocation that fails goes to the schedule DLQ (on-failure destination)", () => {
+    t.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: id(FN, "FunctionsPlanner") },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { "Fn::GetAtt": [id(QUEUE, "QueuesScheduleDlq"), "Arn"] } },
+      },
     });
   });
 });
@@ -355,8 +413,24 @@ describe("alarms and outputs", () => {
       expect(a.ComparisonOperator).toBe("GreaterThanOrEqualToThreshold");
     }
     const errors = alarms.filter((a) => a.MetricName === "Errors");
-    expect(errors).toHaveLength(1);
-    expect(render(errors[0]!.Dimensions[0].Value)).toBe(`<${id(FN, "FunctionsWorker")}>`);
+    expect(errors.map((e) => render(e.Dimensions[0].Value)).sort()).toEqual(
+      [
+        `<${id(FN, "FunctionsWorker")}>`,
+        `<${id(FN, "FunctionsPlanner")}>`,
+        `<${id(FN, "FunctionsSummary")}>`,
+      ].sort(),
+    );
+    for (const a of errors) expect(a.Threshold).toBe(1);
+    // the oldest task message (default 2 h) and a run unfinished past its deadline (default 6 h), from the
+    // metric the summary's tick publishes (functions/summary.ts)
+    const age = alarms.filter((a) => a.MetricName === "ApproximateAgeOfOldestMessage");
+    expect(age.map((a) => [render(a.Dimensions[0].Value), a.Threshold])).toEqual([
+      [`<${id(QUEUE, "QueuesTasks")}.QueueName>`, 7200],
+    ]);
+    const unfinished = alarms.filter((a) => a.MetricName === "oldest_unfinished_run_s");
+    expect(unfinished.map((a) => [a.Namespace, a.Dimensions, a.Threshold, a.Statistic])).toEqual([
+      ["msor", [{ Name: "service", Value: "msor" }], 6 * 3600, "Maximum"],
+    ]);
     const topic = id("AWS::SNS::Topic", "AlarmsTopic");
     for (const a of alarms) expect(a.AlarmActions.map(render)).toEqual([`<${topic}>`]);
     t.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });

@@ -66,6 +66,8 @@ export function logicalId(t: Template, type: string, prefix: string): string {
 }
 
 export interface Statement {
+  /** Allow or Deny */
+  readonly effect: string;
   readonly actions: string[];
   readonly resources: string[];
   readonly condition?: unknown;
@@ -82,6 +84,7 @@ export function roleStatements(t: Template, fnPrefix: string): Statement[] {
     for (const s of p.Properties.PolicyDocument.Statement as CfnJson[]) {
       const arr = (x: unknown) => (Array.isArray(x) ? x : [x]);
       out.push({
+        effect: String(s.Effect ?? "Allow"),
         actions: arr(s.Action).map(String),
         resources: arr(s.Resource).map(render),
         ...(s.Condition ? { condition: s.Condition } : {}),

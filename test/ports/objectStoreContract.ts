@@ -87,6 +87,17 @@ export function objectStoreContract(name: string, make: () => Promise<ObjectStor
       await src.close?.();
     });
 
+    it("delete removes a key; deleting a missing key is no error", async () => {
+      const s = await make();
+      await s.put("active-runs/a.json", "{}");
+      await s.put("active-runs/b.json", "{}");
+      await s.delete("active-runs/a.json");
+      await s.delete("active-runs/a.json");
+      await s.delete("active-runs/never.json");
+      expect(await s.list("active-runs/")).toEqual(["active-runs/b.json"]);
+      expect(await s.tryGet("active-runs/a.json")).toBeUndefined();
+    });
+
     it("list: plain string prefix, sorted, nothing outside the prefix", async () => {
       const s = await make();
       for (const k of ["r/a=1/x.parquet", "r/a=1/y.parquet", "r/a=2/x.parquet", "r/ab/z", "q/other"]) {

@@ -71,6 +71,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./sweep.ts")).registerSweep,
   },
   {
+    name: "estimate",
+    summary:
+      "wall time and cost of a sweep on AWS, phase by phase, from the bench's measured per-task figures and AWS's published limits and prices",
+    load: async () => (await import("./estimate.ts")).registerEstimate,
+  },
+  {
     name: "status",
     summary:
       "show a sweep's progress: ok / failed / dead-lettered / remaining tasks, reasons, per-strategy costs",

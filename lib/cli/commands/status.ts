@@ -55,6 +55,11 @@ export function registerStatus(program: Command): void {
           `  planned ${p.planned} (calibrate ${s.planned.calibrate}, backtest ${s.planned.backtest})\n` +
           `  ok ${p.ok}  failed ${p.failed}  dead-lettered ${p.dead_lettered}  remaining ${p.remaining}\n`,
       );
+      if (!p.finished && s.finish_error)
+        process.stdout.write(
+          `  every task is accounted for, but finishing failed (${s.finish_attempts ?? 1} attempt(s)): ${s.finish_error}\n` +
+            "  the next summary invocation or tick tries again; fix the cause above if it repeats\n",
+        );
       if (!p.finished)
         process.stdout.write(
           o.backend === "aws"

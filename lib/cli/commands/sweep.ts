@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
+import { SWEEP_NAMES, type SweepNameField } from "../../aws/deployment.ts";
 import { type AwsSweepNames, awsSweepTarget, namesFromStackOutputs } from "../../aws/sweepTarget.ts";
 import { DEFAULT_CALIBRATION } from "../../calibration/params.ts";
 import { InputError, MsorError } from "../../core/errors.ts";
@@ -86,20 +87,20 @@ export function strategyRows(s: RunStatus): Record<string, unknown>[] {
 
 export function awsNames(o: SweepCliOptions, env: NodeJS.ProcessEnv = process.env): AwsSweepNames {
   const fromFile = o.stackOutputs ? namesFromStackOutputs(o.stackOutputs, o.stack) : undefined;
-  const pick = (flag: string | undefined, file: string | undefined, envName: string) =>
-    flag ?? file ?? env[envName];
-  const resultsBucket = pick(o.resultsBucket, fromFile?.resultsBucket, "MSOR_RESULTS_BUCKET");
+  // flag, else the stack outputs file, else the environment (deployment.ts names all three)
+  const pick = (field: SweepNameField) => o[field] ?? fromFile?.[field] ?? env[SWEEP_NAMES[field].env];
+  const resultsBucket = pick("resultsBucket");
   if (!resultsBucket) {
     throw new InputError(
-      "--backend aws needs the stack's names: --stack-outputs FILE (cdk deploy --outputs-file), or --results-bucket and the queue URLs, or MSOR_RESULTS_BUCKET etc.",
+      `--backend aws needs the stack's names: --stack-outputs FILE (cdk deploy --outputs-file), or ${SWEEP_NAMES.resultsBucket.flag} and the queue URLs, or ${SWEEP_NAMES.resultsBucket.env} etc.`,
     );
   }
   return {
     resultsBucket,
-    inputBucket: pick(o.inputBucket, fromFile?.inputBucket, "MSOR_INPUT_BUCKET"),
-    taskQueueUrl: pick(o.taskQueueUrl, fromFile?.taskQueueUrl, "MSOR_TASK_QUEUE_URL"),
-    taskDlqUrl: pick(o.taskDlqUrl, fromFile?.taskDlqUrl, "MSOR_TASK_DLQ_URL"),
-    completionQueueUrl: pick(o.completionQueueUrl, fromFile?.completionQueueUrl, "MSOR_COMPLETION_QUEUE_URL"),
+    inputBucket: pick("inputBucket"),
+    taskQueueUrl: pick("taskQueueUrl"),
+    taskDlqUrl: pick("taskDlqUrl"),
+    completionQueueUrl: pick("completionQueueUrl"),
   };
 }
 
@@ -357,6 +358,13 @@ export async function runSweep(
           );
       },
       onProgress: show,
+      // (always said, --json or not: on stderr) a killed earlier sweep of this run may hold the lock
+      onLockHeld: (h) => {
+        progressDone(
+          `run ${h.runId}: the summary lock is held by ${h.owner}, whose lease ends in ${Math.ceil(h.leaseLeftMs / 1000)} s; ` +
+            "another msor sweep of this run is finishing it, or was stopped while finishing (then this one takes over when the lease ends)",
+        );
+      },
     });
     if (!quiet) progressDone();
     const store = new LocalObjectStore(o.root);
@@ -371,7 +379,10 @@ export async function runSweep(
   onPlanned(plan.runId);
   if (!quiet)
     progressDone(
-      `launched run ${plan.runId} (${plan.state}): wave ${plan.wave}, ${plan.enqueued} tasks enqueued`,
+      `launched run ${plan.runId} (${plan.state}): wave ${plan.wave}, ${plan.enqueued} tasks enqueued` +
+        (plan.recentlySent
+          ? ` (${plan.recentlySent} more not re-sent: sent less than the task queue's visibility timeout ago)`
+          : ""),
     );
   let status = await readStatus(target.store, plan.runId);
   while (o.wait !== false && status && !status.finished) {

@@ -17,7 +17,7 @@ import type { ObjectStore } from "../../ports/objectStore.ts";
 import type { Queue, QueueMessage } from "../../ports/queue.ts";
 import type { ResolvedInput, ResolvedSweep } from "../../spec/sweepSpec.ts";
 import { statusKey } from "../../store/keys.ts";
-import { createFanIn } from "../fanIn.ts";
+import { createFanIn, type LockHeld } from "../fanIn.ts";
 import { parseTaskMessage } from "../messages.ts";
 import { type PlanResult, planSweep } from "../planner.ts";
 import { parseRunStatus, progressOf, type RunStatus } from "../runStatus.ts";
@@ -40,6 +40,8 @@ export interface LocalSweepOptions {
   readonly clock?: Clock;
   readonly onPlanned?: (plan: PlanResult) => void;
   readonly onProgress?: (p: SweepProgress) => void;
+  /** told (once per holder) when another holder's lease has the run's summary lock: the finish waits for it */
+  readonly onLockHeld?: (h: LockHeld) => void;
 }
 
 export interface LocalSweepResult {
@@ -73,6 +75,7 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<LocalSweepRes
     ...(o.retryDelayS !== undefined ? { retryDelayS: o.retryDelayS } : {}),
     ...(o.onPlanned ? { onPlanned: o.onPlanned } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.onLockHeld ? { onLockHeld: o.onLockHeld } : {}),
   });
 }
 
@@ -90,7 +93,13 @@ export interface DriveOptions {
   readonly dlqWaitS?: number;
   readonly onPlanned?: (plan: PlanResult) => void;
   readonly onProgress?: (p: SweepProgress) => void;
+  readonly onLockHeld?: (h: LockHeld) => void;
+  /** lease of the summary lock (default 30 s: a finish killed with its process is taken over that soon) */
+  readonly leaseMs?: number;
 }
+
+/** Who holds a local run's summary lock (shown to a later sweep of the same run while it waits). */
+export const LOCAL_OWNER = `local msor sweep (pid ${process.pid})`;
 
 /**
  * The event-source loop over any queues and store (the local backend, or the AWS adapters in tests): plan,
@@ -118,8 +127,10 @@ async function drive(o: DriveOptions): Promise<LocalSweepResult> {
     taskDlq: dlq,
     dlqWaitS: o.dlqWaitS ?? 0,
     now: () => clock.now(),
-    owner: "local",
+    owner: LOCAL_OWNER,
+    leaseMs: o.leaseMs ?? 30_000,
   });
+  const toldHolders = new Set<string>();
   const readStatus = async () => {
     const b = await store.get(statusKey(runId));
     return parseRunStatus(b, store.describe(statusKey(runId)));
@@ -162,10 +173,18 @@ async function drive(o: DriveOptions): Promise<LocalSweepResult> {
       const queued = await tasks.counts();
       const idle = running.size === 0 && queued.visible === 0;
       if (bodies.length > 0 || idle) {
-        await fanIn(
+        const r = await fanIn(
           bodies.map((b) => b.body),
           [runId],
         );
+        // here the sweep is the run's only driver: a failed finish stops it with the reason (run it again)
+        const failed = r.finishFailed.find((f) => f.runId === runId);
+        if (failed) throw failed.cause;
+        for (const h of r.lockHeld) {
+          if (toldHolders.has(h.owner)) continue;
+          toldHolders.add(h.owner);
+          o.onLockHeld?.(h);
+        }
         for (const b of bodies) await completions.delete(b.receiptHandle);
         status = await readStatus();
         o.onProgress?.({ runId, ...progressOf(status) });

@@ -35,6 +35,7 @@ const completions: Queue = {
   delete: () => Promise.reject(new Error("not used in a worker thread")),
   changeVisibility: () => Promise.reject(new Error("not used in a worker thread")),
   counts: () => Promise.reject(new Error("not used in a worker thread")),
+  defaultVisibilityS: () => Promise.reject(new Error("not used in a worker thread")),
 };
 const store = localResultsStore(data.root);
 const handle = createTaskHandler({

@@ -1,0 +1,224 @@
+/**
+ * The scale model behind `msor estimate` (issue 23.6): wall time and cost of a sweep on the deployed stack,
+ * phase by phase (plan, Lambda's SQS ramp, wave 1, fan-in and wave-2 enqueue, wave 2, finish), from
+ *  - what the bench measured on this code (bench/results.json: seconds per calibrate and backtest task of a
+ *    2M-row day, S3 GETs per task measured on moto, the planner's ms per 1,000 tasks), and
+ *  - AWS's published limits and prices (AWS below, each with its source page), and
+ *  - two latencies AWS does not publish, stated as assumptions (S3 and SQS round trips inside a region).
+ * Pure arithmetic: no SDK, no clock. Every phase says which Lambda limit it runs under and whether it fits.
+ */
+
+/** AWS's published limits and us-east-1 prices (read December 2026; check the pages for your region). */
+export const AWS = {
+  /**
+   * Lambda's SQS event source adds up to 300 concurrent executions per minute while messages wait.
+   * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   */
+  sqsRampPerMinute: 300,
+  /** Default concurrency quota per account and region. https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html */
+  accountConcurrency: 1000,
+  /** Function timeout maximum, seconds. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
+  lambdaMaxTimeoutS: 900,
+  /** Synchronous invocation payload (an SQS batch handed to a function), bytes. Same page. */
+  invokePayloadBytes: 6 * 1024 * 1024,
+  /** SendMessageBatch: 10 entries. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html */
+  sqsBatchEntries: 10,
+  /** S3 request rates per partitioned prefix. https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html */
+  s3GetsPerSPerPrefix: 5500,
+  s3PutsPerSPerPrefix: 3500,
+  /** Lambda arm64 price per GB-second and per request. https://aws.amazon.com/lambda/pricing/ */
+  usdPerGbS: 0.0000133334,
+  usdPerRequest: 0.2 / 1e6,
+  /** S3 Standard: GET per 1,000; PUT, COPY, POST, LIST per 1,000. https://aws.amazon.com/s3/pricing/ */
+  usdPerGet: 0.0004 / 1000,
+  usdPerPut: 0.005 / 1000,
+  /** SQS standard queue requests (each 64 KiB chunk of a payload is one). https://aws.amazon.com/sqs/pricing/ */
+  usdPerSqsRequest: 0.4 / 1e6,
+} as const;
+
+/** Not published by AWS: round trips measured as typical inside a region (assumptions, shown in the output). */
+export const ASSUMED = {
+  s3RoundTripS: 0.02,
+  sqsRoundTripS: 0.01,
+  /** a Lambda container's cold start (Node.js, bundled), seconds */
+  coldStartS: 1,
+  /** one compare-and-swap of a 125k-task status.json (DESIGN.md "Fan-in", measured) */
+  statusCasS: 0.55,
+  /** completion message bytes (per-strategy aggregates of the default grid) */
+  completionBytes: 2048,
+  /** executions rows per backtest task held by today's finish (DESIGN: ~30 per task), bytes per row in the JS heap */
+  finishRowsPerTask: 30,
+  finishBytesPerRow: 854,
+} as const;
+
+/** The deployed stack's settings that the model uses (infra/stack.ts defaults). */
+export const STACK = {
+  workerGb: 2,
+  plannerTimeoutS: 300,
+  summaryTimeoutS: 300,
+  summaryGb: 2,
+  summaryBatchingWindowS: 30,
+  summaryBatchSize: 10_000,
+  summaryWriters: 2,
+  /** parallel LISTs and SendMessageBatch calls of the planner and the wave-2 enqueue (planner.ts, enqueue.ts) */
+  planConcurrency: 16,
+  /** result tables per backtest task (executions, child_orders, fills, task_quality) */
+  resultTables: 4,
+  /** calibration files per calibrate task + its marker; staged files per backtest task + its marker */
+  putsPerCalibrateTask: 7,
+  putsPerBacktestTask: 5,
+} as const;
+
+/** What bench/results.json measured (the keys the model reads). */
+export interface BenchInputs {
+  readonly calibrate_s_per_task: number;
+  readonly backtest_s_per_task: number;
+  readonly s3_gets_per_task: number;
+  readonly s3_gets_per_calibrate_task: number;
+  readonly plan_ms_per_1k_tasks: number;
+  /** rows of the day the per-task figures were measured on */
+  readonly rows_per_day: number;
+}
+
+export interface EstimateInput {
+  readonly symbols: number;
+  readonly days: number;
+  /** calibration lookback days before the first run day (spec calibration.lookback_days) */
+  readonly lookbackDays: number;
+  /** worker concurrency (the stack's workerMaxConcurrency) */
+  readonly concurrency: number;
+  /** false: calibration records cached from an earlier run (no wave 1) */
+  readonly calibrate: boolean;
+}
+
+export interface Phase {
+  readonly phase: string;
+  readonly wall_s: number;
+  readonly usd: number;
+  /** the Lambda limit it runs under (seconds), or null when it is not one invocation */
+  readonly limit_s: number | null;
+  readonly fits: boolean;
+  readonly note: string;
+}
+
+export interface Estimate {
+  readonly tasks: { calibrate: number; backtest: number };
+  readonly phases: readonly Phase[];
+  readonly wall_s: number;
+  readonly usd: number;
+  readonly assumptions: readonly string[];
+}
+
+/**
+ * Seconds for `work` Lambda-seconds when the concurrency ramps from 0 at `perS` per second up to `cap`
+ * (Lambda's SQS scaling), then stays there: the integral of min(cap, perS * t) reaches `work`.
+ */
+export function rampedWallS(work: number, cap: number, perS: number): number {
+  if (work <= 0) return 0;
+  const tRamp = cap / perS;
+  const rampWork = (cap * tRamp) / 2;
+  if (work <= rampWork) return Math.sqrt((2 * work) / perS);
+  return tRamp + (work - rampWork) / cap;
+}
+
+function wave(name: string, tasks: number, sPerTask: number, cap: number): Phase {
+  const wall = rampedWallS(tasks * sPerTask, cap, AWS.sqsRampPerMinute / 60) + ASSUMED.coldStartS;
+  return {
+    phase: name,
+    wall_s: wall,
+    usd: tasks * sPerTask * STACK.workerGb * AWS.usdPerGbS + tasks * AWS.usdPerRequest,
+    limit_s: null,
+    fits: sPerTask < AWS.lambdaMaxTimeoutS,
+    note: `${tasks} tasks x ${sPerTask} s at up to ${cap} workers, ramping ${AWS.sqsRampPerMinute}/min (reached after ${Math.round((cap / AWS.sqsRampPerMinute) * 60)} s)`,
+  };
+}
+
+export function estimateSweep(i: EstimateInput, b: BenchInputs): Estimate {
+  const cap = Math.min(i.concurrency, AWS.accountConcurrency);
+  const backtest = i.symbols * i.days;
+  const calibrate = i.calibrate ? i.symbols * (i.days + i.lookbackDays) : 0;
+  const sends = (n: number) => Math.ceil(n / AWS.sqsBatchEntries);
+  const phases: Phase[] = [];
+
+  // plan: CPU (measured) + one LIST per symbol for calibration records and for the input + wave 1's sends
+  const planned = calibrate + backtest;
+  const lists = 2 * i.symbols;
+  const firstWave = calibrate > 0 ? calibrate : backtest;
+  const planS =
+    (planned / 1000) * (b.plan_ms_per_1k_tasks / 1000) +
+    (lists / STACK.planConcurrency) * ASSUMED.s3RoundTripS +
+    (sends(firstWave) / STACK.planConcurrency) * ASSUMED.sqsRoundTripS;
+  phases.push({
+    phase: "plan + enqueue wave 1",
+    wall_s: planS,
+    usd: lists * AWS.usdPerPut + sends(firstWave) * AWS.usdPerSqsRequest + planS * 1 * AWS.usdPerGbS,
+    limit_s: STACK.plannerTimeoutS,
+    fits: planS < STACK.plannerTimeoutS,
+    note: `${planned} tasks planned (${b.plan_ms_per_1k_tasks} ms per 1,000), ${lists} LISTs, ${sends(firstWave)} SendMessageBatch calls ${STACK.planConcurrency} at a time`,
+  });
+
+  const completionsPerInvocation = Math.min(
+    STACK.summaryBatchSize,
+    Math.floor(AWS.invokePayloadBytes / ASSUMED.completionBytes),
+  );
+  const fanIn = (tasks: number) =>
+    (Math.ceil(tasks / completionsPerInvocation) * ASSUMED.statusCasS) / STACK.summaryWriters;
+  if (calibrate > 0) {
+    phases.push(wave("wave 1 (calibrate)", calibrate, b.calibrate_s_per_task, cap));
+    const enqueueS = (sends(backtest) / STACK.planConcurrency) * ASSUMED.sqsRoundTripS;
+    const gap = STACK.summaryBatchingWindowS + fanIn(calibrate) + enqueueS;
+    phases.push({
+      phase: "fan-in + enqueue wave 2",
+      wall_s: gap,
+      usd: sends(backtest) * AWS.usdPerSqsRequest,
+      limit_s: STACK.summaryTimeoutS,
+      fits: enqueueS < STACK.summaryTimeoutS,
+      note: `${STACK.summaryBatchingWindowS} s batching window, ${Math.ceil(calibrate / completionsPerInvocation)} status updates, ${sends(backtest)} sends (${enqueueS.toFixed(1)} s in one summary invocation, resumable)`,
+    });
+  }
+  phases.push(wave("wave 2 (backtest)", backtest, b.backtest_s_per_task, cap));
+
+  // finish as implemented: one summary invocation reads every staged file and every executions row
+  const staged = backtest * STACK.resultTables;
+  const finishS = staged * ASSUMED.s3RoundTripS + STACK.summaryBatchingWindowS + fanIn(backtest);
+  const heapGb = (backtest * ASSUMED.finishRowsPerTask * ASSUMED.finishBytesPerRow) / 1e9;
+  const finishFits = finishS < STACK.summaryTimeoutS && heapGb < STACK.summaryGb;
+  phases.push({
+    phase: "finish (compaction, summary, report)",
+    wall_s: finishS,
+    usd: staged * AWS.usdPerGet + finishS * STACK.summaryGb * AWS.usdPerGbS,
+    limit_s: STACK.summaryTimeoutS,
+    fits: finishFits,
+    note:
+      `one summary invocation reads ${staged} staged files one GET at a time and ~${(heapGb).toFixed(2)} GB of executions rows` +
+      (finishFits
+        ? ""
+        : ` (over its ${STACK.summaryTimeoutS} s / ${STACK.summaryGb} GB: needs the fan-out finish of issue 23.1)`),
+  });
+
+  // S3 and SQS requests of the waves (GETs measured on moto per task; PUTs counted from the code)
+  const gets = calibrate * b.s3_gets_per_calibrate_task + backtest * b.s3_gets_per_task;
+  const puts = calibrate * STACK.putsPerCalibrateTask + backtest * STACK.putsPerBacktestTask;
+  // per task: its send (1/10), the event source's receive and delete, its completion's send, receive/delete
+  const sqs = (calibrate + backtest) * (0.1 + 2 + 1 + 0.2);
+  phases.push({
+    phase: "S3 and SQS requests",
+    wall_s: 0,
+    usd: gets * AWS.usdPerGet + puts * AWS.usdPerPut + sqs * AWS.usdPerSqsRequest,
+    limit_s: null,
+    fits: true,
+    note: `${gets} GETs, ${puts} PUTs, ${Math.round(sqs)} SQS requests`,
+  });
+  return {
+    tasks: { calibrate, backtest },
+    phases,
+    wall_s: phases.reduce((s, p) => s + p.wall_s, 0),
+    usd: phases.reduce((s, p) => s + p.usd, 0),
+    assumptions: [
+      `every task is a ${b.rows_per_day}-row symbol-day; times and GETs per task as bench/results.json measured them (scale linearly with rows)`,
+      "the bench machine's single-thread speed stands for Lambda arm64 (a 2 GB Lambda has ~1.2 vCPU)",
+      `S3 round trip ${ASSUMED.s3RoundTripS * 1000} ms, SQS ${ASSUMED.sqsRoundTripS * 1000} ms, one cold start of ${ASSUMED.coldStartS} s per wave (not published by AWS)`,
+      "S3 transfer time and Athena are not included",
+    ],
+  };
+}
