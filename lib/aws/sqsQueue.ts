@@ -125,6 +125,11 @@ export class SqsQueue implements Queue {
 
   private visibility: number | undefined;
 
+  /** SQS keeps a message until it is deleted or its retention period ends: the queue is its URL. */
+  get incarnation(): string {
+    return this.queueUrl;
+  }
+
   async defaultVisibilityS(): Promise<number> {
     if (this.visibility === undefined) {
       try {

@@ -39,21 +39,27 @@ export interface EnqueueResult {
 interface EnqueueLog {
   version: 1;
   tasks: number;
+  /** the queue the sends went to (Queue.incarnation); absent in logs of earlier versions = this queue */
+  queue?: string;
   /** [start index, length, last send ms] */
   runs: [number, number, number][];
 }
 
-/** Last-send times, one per task (0 = never), from the stored runs. */
-export function decodeSendTimes(bytes: Uint8Array | undefined, n: number): Float64Array {
+/**
+ * Last-send times, one per task (0 = never), from the stored runs; all 0 when the sends went to another queue
+ * than `queue` (an in-process queue of an earlier process: those messages are gone).
+ */
+export function decodeSendTimes(bytes: Uint8Array | undefined, n: number, queue?: string): Float64Array {
   const out = new Float64Array(n);
   if (!bytes) return out;
   const log = JSON.parse(new TextDecoder().decode(bytes)) as EnqueueLog;
+  if (queue !== undefined && log.queue !== undefined && log.queue !== queue) return out;
   for (const [start, len, ms] of log.runs) for (let i = start; i < Math.min(n, start + len); i++) out[i] = ms;
   return out;
 }
 
 /** Run-length encoding of last-send times (runs of equal times; never-sent runs left out). */
-export function encodeSendTimes(t: Float64Array): string {
+export function encodeSendTimes(t: Float64Array, queue?: string): string {
   const runs: [number, number, number][] = [];
   for (let i = 0; i < t.length; ) {
     let j = i + 1;
@@ -61,7 +67,8 @@ export function encodeSendTimes(t: Float64Array): string {
     if (t[i]! > 0) runs.push([i, j - i, t[i]!]);
     i = j;
   }
-  return `${JSON.stringify({ version: 1, tasks: t.length, runs } satisfies EnqueueLog)}\n`;
+  const log: EnqueueLog = { version: 1, tasks: t.length, ...(queue !== undefined ? { queue } : {}), runs };
+  return `${JSON.stringify(log)}\n`;
 }
 
 /** Send every batch of `bodies` with at most `concurrency` SendMessageBatch calls in flight. */
@@ -93,7 +100,8 @@ export async function enqueueWave(
   const key = enqueueLogKey(runId, wave);
   const visibleAfterMs = (await deps.queue.defaultVisibilityS()) * 1000;
   const start = deps.now();
-  const last = decodeSendTimes(await deps.store.tryGet(key), tasks.length);
+  // a send to another queue (an earlier process's in-process queue: a local sweep run again) is not waiting here
+  const last = decodeSendTimes(await deps.store.tryGet(key), tasks.length, deps.queue.incarnation);
   const due: number[] = [];
   let recent = 0;
   for (let i = 0; i < tasks.length; i++) {
@@ -111,9 +119,9 @@ export async function enqueueWave(
       deps.concurrency ?? 16,
     );
     await compareAndSwap(deps.store, key, (cur) => {
-      const t = decodeSendTimes(cur, tasks.length);
+      const t = decodeSendTimes(cur, tasks.length, deps.queue.incarnation);
       for (const i of idx) t[i] = Math.max(t[i]!, sentAt);
-      return encodeSendTimes(t);
+      return encodeSendTimes(t, deps.queue.incarnation);
     });
   }
   return { sent: due.length, recent };

@@ -4,6 +4,7 @@
  * Time comes from an injected Clock, so tests advance a ManualClock instead of sleeping. Message ids are
  * deterministic (`{name}-{n}`); the order is first-sent-first-delivered among the visible messages.
  */
+import { randomUUID } from "node:crypto";
 import { InputError } from "../core/errors.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import {
@@ -41,6 +42,8 @@ export class LocalQueue implements Queue {
   private readonly visibilityTimeoutS: number;
   private readonly maxReceiveCount: number;
   private readonly deadLetter: LocalQueue | undefined;
+  /** A new queue with each instance: it holds nothing an earlier process (or instance) sent. */
+  readonly incarnation = `local:${randomUUID()}`;
 
   constructor(
     readonly name: string,

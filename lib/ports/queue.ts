@@ -43,6 +43,12 @@ export interface Queue {
   counts(): Promise<{ visible: number; inFlight: number }>;
   /** The queue's visibility timeout, seconds (a message sent longer ago than this may be lost or done). */
   defaultVisibilityS(): Promise<number>;
+  /**
+   * Which queue holds what was sent to it: the same string for as long as sent messages are kept (an SQS queue's
+   * URL); an in-process queue is a new one with each process (it starts empty), so what an earlier process sent to
+   * its queue is not waiting in this one and must be sent again.
+   */
+  readonly incarnation: string;
 }
 
 /** SQS limits, enforced by every implementation so that local runs fail where AWS runs would. */

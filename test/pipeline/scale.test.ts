@@ -335,6 +335,28 @@ describe("issue 23.7: no stray markers, no repeated enqueues", () => {
     expect(new Set(ids).size).toBe(10);
     expect(ids.sort()).toEqual(sweep.tasks.map((t) => t.task_id).sort());
   });
+  it("sends to an earlier process's in-process queue do not count: a local sweep run again re-sends its pending tasks", async () => {
+    const store = new LocalObjectStore(join(dir, `r${++n}`));
+    const sweep = noInputSweep("again-local", { symbols: ["A", "B"] }); // 4 backtest tasks
+    const first = new LocalQueue(`t${++n}`, { visibilityTimeoutS: 60 });
+    const deps = { store, queue: first, now: () => 1_000 };
+    expect(await enqueueWave(deps, "again-local", 2, sweep.tasks, () => true)).toEqual({
+      sent: 4,
+      recent: 0,
+    });
+    // the same queue still holds them: nothing is sent twice
+    expect(await enqueueWave(deps, "again-local", 2, sweep.tasks, () => true)).toEqual({
+      sent: 0,
+      recent: 4,
+    });
+    // a new process's queue starts empty (the interrupted `msor sweep` run again): every pending task is sent
+    const next = new LocalQueue(`t${++n}`, { visibilityTimeoutS: 60 });
+    expect(await enqueueWave({ ...deps, queue: next }, "again-local", 2, sweep.tasks, () => true)).toEqual({
+      sent: 4,
+      recent: 0,
+    });
+    expect((await next.counts()).visible).toBe(4);
+  });
 });
 
 describe("issue 23.4: planning at scale", () => {

@@ -36,6 +36,7 @@ const completions: Queue = {
   changeVisibility: () => Promise.reject(new Error("not used in a worker thread")),
   counts: () => Promise.reject(new Error("not used in a worker thread")),
   defaultVisibilityS: () => Promise.reject(new Error("not used in a worker thread")),
+  incarnation: "thread",
 };
 const store = localResultsStore(data.root);
 const handle = createTaskHandler({
