@@ -88,7 +88,7 @@ export function notionalUsd(price: number, qty: number, multiplier: number): num
   return price * multiplier * qty;
 }
 
-/** MODELS.md 1b equity defaults: taker $0.003, maker rebate $0.002 per share. */
+/** docs/models.md 1b equity defaults: taker $0.003, maker rebate $0.002 per share. */
 export const EQUITY_FEES: InstrumentFees = {
   default: { taker: { amount: 0.003, per: "unit" }, maker: { amount: 0.002, per: "unit" } },
   venues: {},
