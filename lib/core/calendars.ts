@@ -320,3 +320,13 @@ export function tradingDateOf(cal: TradingCalendar, tNs: bigint): string {
   const shift = cal.opensDayBefore ? 86_400n * NS_PER_S - clockNs(cal.openClock) : 0n;
   return zonedDate(cal.timeZone, tNs + shift);
 }
+
+/**
+ * The trading day a file of one day's records holds, from its first and last record: the day of the first
+ * record, or on a calendar whose day opens the evening before (Globex) of the LAST one (a file of trading day D
+ * may open with a snapshot before D's 18:00 open on D-1, e.g. at 00:00 UTC, as the real CME files do). The one
+ * rule of msor backtest, msor calibrate, msor queue-check and the importers.
+ */
+export function recordsTradingDate(cal: TradingCalendar, firstNs: bigint, lastNs: bigint): string {
+  return tradingDateOf(cal, cal.opensDayBefore ? lastNs : firstNs);
+}

@@ -58,8 +58,10 @@ export async function* readMboBatches(src: ByteSource, symbol = ""): AsyncGenera
   }
 }
 
-/** The symbol (first value of the symbol column, "" when none) and first ts_recv of an MBO Parquet file. */
-export async function mboIdentity(src: ByteSource): Promise<{ symbol: string; firstTsNs: bigint }> {
+/** The symbol (first value of the symbol column, "" when none), first and last ts_recv of an MBO Parquet file. */
+export async function mboIdentity(
+  src: ByteSource,
+): Promise<{ symbol: string; firstTsNs: bigint; lastTsNs: bigint }> {
   const pq = await openParquet(src);
   const names = new Set(pq.schema.fields.map((f) => f.name));
   if (pq.rowGroupRows.length === 0 || !names.has("ts_recv")) {
@@ -69,5 +71,10 @@ export async function mboIdentity(src: ByteSource): Promise<{ symbol: string; fi
   const sym = t.getChild("symbol")?.get(0);
   // the raw int64 (a timestamp vector's get() gives milliseconds)
   const ts = t.getChild("ts_recv")!.data[0]!.values as ArrayLike<bigint>;
-  return { symbol: sym ? String(sym) : "", firstTsNs: BigInt(ts[0]!) };
+  const lastGroup = pq.rowGroupRows.length - 1;
+  const tl = lastGroup === 0 ? t : await readRowGroup(src, pq, lastGroup, ["ts_recv"]);
+  const lastTs = tl.getChild("ts_recv")!.data;
+  const lastChunk = lastTs[lastTs.length - 1]!;
+  const lastTsNs = BigInt((lastChunk.values as ArrayLike<bigint>)[lastChunk.length - 1]!);
+  return { symbol: sym ? String(sym) : "", firstTsNs: BigInt(ts[0]!), lastTsNs };
 }

@@ -8,11 +8,10 @@
  * parameters are not comparable with calibrated days, and the summary never pools the two.
  */
 
-import { CALENDARS, type TradingCalendar, tradingDateOf } from "../core/calendars.ts";
+import { CALENDARS, recordsTradingDate, type TradingCalendar } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
 import { checkSymbol } from "../core/ids.ts";
 import { resolveInstrument } from "../core/instrument.ts";
-import { newYorkDate } from "../core/session.ts";
 import { isMboParquet } from "../importers/mbo/replayStream.ts";
 import { mboIdentity } from "../mbo/reader.ts";
 import { Mbp10File } from "../mbp10/reader.ts";
@@ -43,10 +42,10 @@ export interface DayInput {
   readonly format: InputFormat;
 }
 
-/** Symbol (symbol column), first (and for MBP-10 last) ts_recv and format of one input file. */
+/** Symbol (symbol column), first and last ts_recv and format of one input file. */
 async function identify(
   p: string,
-): Promise<{ symbol: string | undefined; firstTsNs: bigint; lastTsNs?: bigint; format: InputFormat }> {
+): Promise<{ symbol: string | undefined; firstTsNs: bigint; lastTsNs: bigint; format: InputFormat }> {
   const src = await fileSource(p);
   try {
     if (await isMboParquet(src)) return { ...(await mboIdentity(src)), format: "mbo" };
@@ -77,10 +76,8 @@ export async function groupInputs(
     const symbol = symbolOverride ?? id.symbol;
     if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
     checkSymbol(symbol);
-    // a calendar whose day opens the evening before (Globex) dates a file by its LAST record: a file of one
-    // trading day may start with a snapshot or pre-open records before the session (e.g. 00:00 UTC)
     const cal = calendarOf(symbol);
-    const date = tradingDateOf(cal, cal.opensDayBefore ? (id.lastTsNs ?? id.firstTsNs) : id.firstTsNs);
+    const date = recordsTradingDate(cal, id.firstTsNs, id.lastTsNs);
     const key = `${symbol}|${date}`;
     const d = days.get(key) ?? { symbol, date, paths: [], format: id.format };
     if (d.format !== id.format || (d.format === "mbo" && d.paths.length > 0)) {

@@ -1,7 +1,7 @@
 /** One symbol-day's calibration pass (stream -> DayCalibrator), for `msor calibrate`. */
 import { DayCalibrator } from "../calibration/dayCalibrator.ts";
 import type { CalibrationRecord } from "../calibration/types.ts";
-import { CALENDARS, sessionOf, type TradingCalendar, tradingDateOf } from "../core/calendars.ts";
+import { CALENDARS, recordsTradingDate, sessionOf, type TradingCalendar } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
 import { checkSymbol } from "../core/ids.ts";
 import { mboIdentity } from "../mbo/reader.ts";
@@ -41,10 +41,14 @@ export async function calibrateDay(
   } = {},
 ): Promise<CalibrationRecord> {
   const path = sources.map((s) => s.name).join(", ");
+  const calendar = opts.calendar ?? CALENDARS.nyse!;
   if (opts.format === "mbo") {
-    const symbol = opts.symbol ?? (sources[0] ? (await mboIdentity(sources[0])).symbol : "");
+    const id = sources[0] ? await mboIdentity(sources[0]) : undefined;
+    const symbol = opts.symbol ?? id?.symbol ?? "";
     if (!symbol) throw new InputError(`${path} has no symbol column; pass --symbol`);
     checkSymbol(symbol);
+    const date = opts.date ?? (id ? recordsTradingDate(calendar, id.firstTsNs, id.lastTsNs) : undefined);
+    if (date !== undefined) opts = { ...opts, date };
     // the day's queue check first (it reads the file twice; the replay's stream then owns and closes it)
     const check = sources[0]
       ? await dayQueueCheck(sources[0], symbol, opts.queueCheck ?? DEFAULT_QUEUE_CHECK)
@@ -64,6 +68,14 @@ export async function calibrateDay(
     symbol = opts.symbol ?? (await symbolOf(stream));
     if (!symbol) throw new InputError(`${path} has no symbol column; pass --symbol`);
     checkSymbol(symbol);
+    // a day that opens the evening before is dated by the files' last record (recordsTradingDate)
+    if (opts.date === undefined && calendar.opensDayBefore && stream.files.length > 0) {
+      const first = (await Promise.all(stream.files.map((f) => f.identity()))).map((i) => i.firstTsNs);
+      const last = await Promise.all(stream.files.map((f) => f.lastTsNs()));
+      const max = (xs: bigint[]) => xs.reduce((a, b) => (b > a ? b : a));
+      const min = (xs: bigint[]) => xs.reduce((a, b) => (b < a ? b : a));
+      opts = { ...opts, date: recordsTradingDate(calendar, min(first), max(last)) };
+    }
   } catch (e) {
     await stream.close();
     throw e;
@@ -88,7 +100,7 @@ async function calibrateStream(
     for await (const b of stream.batches()) {
       if (!cal) {
         const calendar = opts.calendar ?? CALENDARS.nyse!;
-        const date = opts.date ?? tradingDateOf(calendar, b.tsRecv[0]!);
+        const date = opts.date ?? recordsTradingDate(calendar, b.tsRecv[0]!, b.tsRecv[0]!);
         const session = sessionOf(calendar, date);
         cal = new DayCalibrator({ symbol, date, venues: stream.venues, session });
       }

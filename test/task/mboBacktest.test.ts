@@ -8,16 +8,19 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { NO_PRIOR } from "../../lib/calibration/params.ts";
+import { instrumentPreset } from "../../lib/core/instrument.ts";
 import { importDbn } from "../../lib/importers/dbn/import.ts";
 import { deriveMbp10 } from "../../lib/importers/mbo/deriveMbp10.ts";
 import { writeImport } from "../../lib/importers/output.ts";
 import { readMboBatches } from "../../lib/mbo/reader.ts";
 import type { MboBatch } from "../../lib/mbo/schema.ts";
 import { writeMboFile } from "../../lib/mbo/writer.ts";
-import { runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
+import { groupInputs, runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { calibrateDay } from "../../lib/task/calibrateDay.ts";
 import { type InputFormat, runTask } from "../../lib/task/runTask.ts";
+import { runMain } from "../helpers/cli.ts";
 import { haveSharedData, SHARED_DATA } from "../helpers/sharedData.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -178,5 +181,44 @@ describe.runIf(HAVE)("l3_fifo backtest on the real ESH4 MBO", () => {
       expect(usd(twin)).toBeCloseTo(usd(e), 9);
     }
     expect(m.fills.filter((f) => f.maker).length).toBe(a.fills.filter((f) => f.maker).length);
+  }, 120_000);
+});
+
+describe.runIf(HAVE)("the real ESH4 MBO on the ES calendar: one trading day everywhere", () => {
+  // the file opens with a snapshot stamped 00:00 UTC 2023-12-25 (19:00 New York on Christmas Eve: trading day
+  // 2023-12-25, a holiday) and trades from 23:00 UTC (18:00 New York on the 25th): trading day 2023-12-26, which
+  // its last record dates it by
+  const raw = path.join(dir, "es-cal.mbo.parquet");
+  const derived = path.join(dir, "es-cal.mbp10.parquet");
+  const ready = (async () => {
+    await importDbn({ input: ESH4, out: raw, mbp10Out: derived } as never);
+  })();
+  const ES = instrumentPreset("ES").calendar;
+
+  it("msor backtest groups it, and calibrate dates its MBO and its derived MBP-10, as 2023-12-26", async () => {
+    await ready;
+    const days = await groupInputs([raw], undefined, () => ES);
+    expect(days.map((d) => [d.symbol, d.date, d.format])).toEqual([["ESH4", DATE, "mbo"]]);
+    expect((await groupInputs([derived], undefined, () => ES)).map((d) => d.date)).toEqual([DATE]);
+    const fromMbo = await calibrateDay([await fileSource(raw)], { format: "mbo", calendar: ES });
+    const fromMbp10 = await calibrateDay([await fileSource(derived)], { calendar: ES });
+    for (const r of [fromMbo, fromMbp10]) {
+      expect(r.date).toBe(DATE);
+      expect(r.tradeCount).toBeGreaterThan(100); // its session's trades, not an empty holiday
+    }
+  }, 120_000);
+
+  it("msor queue-check --instrument ES writes its rows under date=2023-12-26 and refuses the holiday as --date", async () => {
+    await ready;
+    const out = path.join(dir, "qc");
+    const args = ["queue-check", raw, "--orders", "40", "--instrument", "ES", "--out", out];
+    const r = await runMain(args);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`date=${DATE}/ESH4.parquet`);
+    const holiday = await runMain([...args, "--date", "2023-12-25"]);
+    expect(holiday.code).toBe(2);
+    expect(holiday.err).toMatch(
+      /--date 2023-12-25 is no trading day of cme-globex-equity \(NYSE holiday Christmas Day/,
+    );
   }, 120_000);
 });

@@ -6,9 +6,10 @@
  * ROOT/results/queue_check/ (DuckDB: `msor query`; Athena: the Glue table of the same name).
  */
 import type { Command } from "commander";
+import { recordsTradingDate } from "../../core/calendars.ts";
 import { InputError } from "../../core/errors.ts";
-import { checkDate } from "../../core/ids.ts";
-import { NEW_YORK, newYorkDate } from "../../core/session.ts";
+import { checkDate, checkSymbol } from "../../core/ids.ts";
+import { instrumentPreset } from "../../core/instrument.ts";
 import { mboSource } from "../../importers/mbo/source.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { type QueueCheckResult, queueCheck } from "../../sim/queueCheck.ts";
@@ -21,7 +22,8 @@ interface QueueCheckCliOptions {
   tau: string;
   seed: string;
   between?: string;
-  tz: string;
+  tz?: string;
+  instrument?: string;
   symbol?: string;
   date?: string;
   out?: string;
@@ -77,11 +79,18 @@ export function registerQueueCheck(program: Command): void {
     .option("--tau <seconds>", "horizon: an order not filled within tau counts tau", "60")
     .option("--seed <n>", "seed of the order times", "1")
     .option("--between <HH:MM-HH:MM>", "place the orders inside this daily window (time zone --tz)")
-    .option("--tz <zone>", "time zone of --between (the instrument's)", NEW_YORK)
+    .option(
+      "--tz <zone>",
+      "time zone of --between (default: the instrument's, America/New_York for both presets)",
+    )
+    .option(
+      "--instrument <name>",
+      "equity-us (default) or ES: the calendar that dates the result (a Globex file by its last record) and --tz",
+    )
     .option("--symbol <symbol>", "symbol to select / label; default: the file's")
     .option(
       "--date <YYYY-MM-DD>",
-      "date of the result partition (one file only); default: New York date of the file's first trade",
+      "date of the result partition (one file only; a trading day of the instrument); default: the file's trading day",
     )
     .option("--out <dir>", "results root: write results/queue_check/run_id=R/date=D/SYMBOL.parquet there")
     .option("--run-id <id>", "run id of the result partition", "queue-check")
@@ -90,21 +99,33 @@ export function registerQueueCheck(program: Command): void {
       const orders = parseNumberOption("--orders", o.orders, { integer: true, min: 1 });
       const tauS = parseNumberOption("--tau", o.tau, { min: 0.001 });
       const seed = parseNumberOption("--seed", o.seed, { integer: true, min: 0 });
-      const accept = o.between === undefined ? undefined : parseBetween(o.between, o.tz);
+      const calendar = instrumentPreset(o.instrument ?? "equity-us").calendar;
+      const accept = o.between === undefined ? undefined : parseBetween(o.between, o.tz ?? calendar.timeZone);
+      // refused before any work: the partition's symbol and date
+      if (o.symbol !== undefined && o.out !== undefined) checkSymbol(o.symbol);
+      if (o.date !== undefined) {
+        checkDate(o.date);
+        const reason = calendar.nonTradingReason(o.date);
+        if (reason !== undefined)
+          throw new InputError(
+            `--date ${o.date} is no trading day of ${calendar.name} (${reason}); give a trading day`,
+          );
+      }
       if (o.date !== undefined && files.length > 1) {
         throw new InputError(
           `--date labels one file's result, but ${files.length} files were given; drop --date (each file's ` +
-            "date is the New York date of its first trade)",
+            "date is its trading day on the instrument's calendar)",
         );
       }
       const out: unknown[] = [];
       for (const file of files) {
         const src = await mboSource(file, o.symbol);
         const symbol = src.symbol || "MBO";
+        if (o.out !== undefined) checkSymbol(symbol); // the partition's key part, before the work
         const r = await queueCheck(() => src.open(), { orders, tauS, seed, ...(accept ? { accept } : {}) });
         let key: string | undefined;
         if (o.out !== undefined) {
-          const date = o.date === undefined ? newYorkDate(r.spanNs.first) : checkDate(o.date);
+          const date = o.date ?? recordsTradingDate(calendar, r.spanNs.first, r.spanNs.last);
           const rows = queueCheckRows(r, symbol, seed);
           key = await writeQueueCheck(new LocalObjectStore(o.out), o.runId, date, symbol, rows);
         }
