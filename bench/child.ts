@@ -23,7 +23,7 @@ import { engineColumns } from "../lib/mbp10/schema.ts";
 import { openParquet } from "../lib/parquet/read.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
-import { DEFAULT_SPEC, parseTaskSpec } from "../lib/spec/taskSpec.ts";
+import { DEFAULT_SPEC, parseTaskSpec } from "../lib/specs/taskSpec.ts";
 import { writeCalibration } from "../lib/store/calibration.ts";
 import { writeTaskResults } from "../lib/store/results.ts";
 import { calibrateDay } from "../lib/task/calibrateDay.ts";

@@ -15,7 +15,7 @@ import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
 import { LocalQueue } from "../lib/ports/localQueue.ts";
 import type { ObjectStore } from "../lib/ports/objectStore.ts";
 import type { Queue } from "../lib/ports/queue.ts";
-import { resolveSweepSpec } from "../lib/spec/sweepSpec.ts";
+import { resolveSweepSpec } from "../lib/specs/sweepSpec.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../lib/store/keys.ts";
 
 export interface PlanBench {

@@ -22,7 +22,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Mbp10File } from "../lib/mbp10/reader.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
-import { DEFAULT_SPEC } from "../lib/spec/taskSpec.ts";
+import { DEFAULT_SPEC } from "../lib/specs/taskSpec.ts";
 import type { ChildCase, ChildResult } from "./child.ts";
 import { type BenchDay, syntheticDay } from "./inputs.ts";
 import { runMboImportBench } from "./mboImport.ts";

@@ -16,7 +16,7 @@ import { NO_PRIOR } from "../lib/calibration/params.ts";
 import type { ByteSource } from "../lib/ports/byteSource.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../lib/ports/localObjectStore.ts";
-import { DEFAULT_SPEC } from "../lib/spec/taskSpec.ts";
+import { DEFAULT_SPEC } from "../lib/specs/taskSpec.ts";
 import { writeCalibration } from "../lib/store/calibration.ts";
 import { calibrateDay } from "../lib/task/calibrateDay.ts";
 import { runTask } from "../lib/task/runTask.ts";

@@ -23,7 +23,7 @@ import { nextTradingDay } from "../lib/core/calendar.ts";
 import { runLocalSweep } from "../lib/pipeline/local/localSweep.ts";
 import { threadExecutor } from "../lib/pipeline/local/pool.ts";
 import { threadCpuMs } from "../lib/pipeline/local/threadCpu.ts";
-import { loadSweepSpec } from "../lib/spec/sweepSpec.ts";
+import { loadSweepSpec } from "../lib/specs/sweepSpec.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../lib/store/keys.ts";
 import { GENERATOR_VERSION, writeSyntheticDay } from "../lib/synth/index.ts";
 import { BENCH_DIR } from "./inputs.ts";

@@ -12,8 +12,8 @@ import { z } from "zod";
 import { HANDLER_ENV } from "../lib/aws/deployment.ts";
 import { InputError } from "../lib/core/errors.ts";
 import { planSweep } from "../lib/pipeline/planner.ts";
-import { dailySweep, newYorkDay } from "../lib/spec/daily.ts";
-import { parseSweepSpecText, resolveSweepSpec } from "../lib/spec/sweepSpec.ts";
+import { dailySweep, newYorkDay } from "../lib/specs/daily.ts";
+import { parseSweepSpecText, resolveSweepSpec } from "../lib/specs/sweepSpec.ts";
 import { logger, metrics, sweepTarget } from "./shared.ts";
 
 const EventSchema = z

@@ -10,7 +10,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { errorMessage, InputError } from "../core/errors.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
-import type { ResolvedInput } from "../spec/sweepSpec.ts";
+import type { ResolvedInput } from "../specs/sweepSpec.ts";
 import { SWEEP_NAMES, type SweepNameField } from "./deployment.ts";
 import { S3ObjectStore } from "./s3ObjectStore.ts";
 import { SqsQueue } from "./sqsQueue.ts";

@@ -4,7 +4,7 @@
  * `applyOverrides`, turns the prior-day parameters + one override set into the parameters a task uses, with
  * `source = "override"` and the names of the overridden parameters; runTask calls it right after the lookback
  * loader, so every model that reads a parameter (scheduler, router, alpha, order sizing, volume forecast) sees
- * the overridden value. Validation of user input happens in the spec (lib/spec/taskSpec.ts); this layer trusts it.
+ * the overridden value. Validation of user input happens in the spec (lib/specs/taskSpec.ts); this layer trusts it.
  */
 import {
   type AdverseByHorizon,

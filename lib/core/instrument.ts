@@ -1,6 +1,6 @@
 /**
  * Instruments (docs/models.md 1b): calendar and session, tick size, multiplier (notional = price x multiplier x
- * quantity), quantity unit and a per-venue fee schedule. Pure data and conversions; the spec (lib/spec/
+ * quantity), quantity unit and a per-venue fee schedule. Pure data and conversions; the spec (lib/specs/
  * instrumentSpec.ts) builds them from what the user writes, by preset name or field by field.
  *
  * Units inside the engine: prices are in the instrument's price units (dollars for a stock, index points for
@@ -174,7 +174,7 @@ export interface FeesConfig extends VenueFeesConfig {
 }
 
 /**
- * An instrument as written in a spec (lib/spec/taskSpec.ts): the symbols it applies to (`match`, a symbol or
+ * An instrument as written in a spec (lib/specs/taskSpec.ts): the symbols it applies to (`match`, a symbol or
  * a pattern with '*'), a preset to start from (default equity-us) and the fields that change it.
  */
 export interface InstrumentConfig {

@@ -1,8 +1,9 @@
 /** Importers: LOBSTER and Databento (DBN, CSV) -> MBP-10 Parquet in Databento's layout. */
 export { type CsvImportOptions, databentoCsvBatches, importDatabentoCsv } from "./csv/import.ts";
 export { DbnReader, type DbnRecordCounts } from "./dbn/decoder.ts";
-export { chooseDbnSymbol, type DbnImportOptions, importDbn } from "./dbn/import.ts";
+export { type DbnImportOptions, importDbn } from "./dbn/import.ts";
 export type { DbnMetadata } from "./dbn/metadata.ts";
+export { chooseDbnSymbol } from "./dbn/symbols.ts";
 export {
   importLobster,
   type LobsterImportOptions,

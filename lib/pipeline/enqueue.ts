@@ -14,7 +14,7 @@
  */
 import { compareAndSwap, type ObjectStore } from "../ports/objectStore.ts";
 import type { Queue } from "../ports/queue.ts";
-import type { SweepTask } from "../spec/taskId.ts";
+import type { SweepTask } from "../specs/taskId.ts";
 import { enqueueLogKey } from "../store/keys.ts";
 import { taskMessage } from "./messages.ts";
 

@@ -33,7 +33,7 @@ import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import { rowsToParquet } from "../results/schema.ts";
 import { SUMMARY } from "../results/summarySchema.ts";
 import { RESULT_TABLES } from "../results/tables.ts";
-import { sweepTaskId } from "../spec/taskId.ts";
+import { sweepTaskId } from "../specs/taskId.ts";
 import {
   ACTIVE_RUNS_PREFIX,
   activeRunKey,

@@ -27,7 +27,7 @@ import {
 } from "../report/strategySummary.ts";
 import type { CellValue } from "../results/schema.ts";
 import { QUEUE_MODELS } from "../sim/registry.ts";
-import type { TaskSpec } from "../spec/taskSpec.ts";
+import type { TaskSpec } from "../specs/taskSpec.ts";
 import { writeCalibration } from "../store/calibration.ts";
 import { loadPriorCalibrations } from "../store/lookback.ts";
 import { writeTaskResults } from "../store/results.ts";

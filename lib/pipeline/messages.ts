@@ -10,7 +10,7 @@ import { checkRunId } from "../core/ids.ts";
 import { isWin } from "../metrics/index.ts";
 import { BASELINE_STRATEGY } from "../report/strategySummary.ts";
 import type { CellValue } from "../results/schema.ts";
-import { type SweepTask, sweepTaskId, type TaskKind } from "../spec/taskId.ts";
+import { type SweepTask, sweepTaskId, type TaskKind } from "../specs/taskId.ts";
 import { taskMarkerKey, validateTaskId } from "../store/keys.ts";
 
 /** Wave 1 calibrates, wave 2 backtests. */

@@ -7,7 +7,7 @@
 import { type FeeRate, resolveInstrument, venueFeeSchedule } from "../core/instrument.ts";
 import { VERSION } from "../core/version.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
-import type { TaskSpec } from "../spec/taskSpec.ts";
+import type { TaskSpec } from "../specs/taskSpec.ts";
 import { reportKey } from "../store/keys.ts";
 import { buildCharts } from "./charts.ts";
 import { type Page, type ProvenanceItem, pageHtml, type RenderedChart } from "./html.ts";

@@ -2,7 +2,7 @@
  * What the risk controls (orders[].limit_bps / max_notional_usd, spec.risk) did in a run, per strategy, from the
  * executions' risk columns: printed by `msor backtest` and shown in the run report (lib/report).
  */
-import type { TaskSpec } from "../spec/taskSpec.ts";
+import type { TaskSpec } from "../specs/taskSpec.ts";
 
 /** Columns of the risk-control table (printed when a control is on or the data halted). */
 export const RISK_TABLE_COLUMNS = [

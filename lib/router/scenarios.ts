@@ -3,8 +3,8 @@
  * scenario sampling (i.i.d. or Latin hypercube), and the per-venue closed-form starting point.
  */
 import type { Rng } from "../core/rng.ts";
-import type { RouterParams, Venue } from "./contKukanov.ts";
 import { sampleHorizonOutflow, stratifiedHorizonOutflows } from "./outflow.ts";
+import type { RouterParams, Venue } from "./types.ts";
 
 /** Cost v (dollars) of one scenario: allocation (m, l) with outflows xi at venues (queue q, h + r_k = hr). */
 export function scenarioCost(

@@ -1,6 +1,6 @@
 /**
  * The resolved input of one task: what runTask needs to know about parent orders, strategies and models.
- * The sweep spec (lib/spec/taskSpec.ts) validates user input with zod and produces exactly this shape; lib/task
+ * The sweep spec (lib/specs/taskSpec.ts) validates user input with zod and produces exactly this shape; lib/task
  * trusts it. Model names are registry names (lib/sim/registry.ts, lib/alpha/registry.ts,
  * lib/task/strategies.ts).
  */

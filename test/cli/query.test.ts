@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { countParameters } from "../../lib/pipeline/local/query.ts";
 import { runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
 import { SAVED_QUERIES } from "../../lib/results/queries.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkSymbol } from "../../lib/core/ids.ts";
-import { resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
+import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import { runMain } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "msor-ids-"));

@@ -32,7 +32,7 @@ import { taskMessage } from "../../lib/pipeline/messages.ts";
 import { planSweep } from "../../lib/pipeline/planner.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { RESULT_TABLES } from "../../lib/results/tables.ts";
-import { sweepTask } from "../../lib/spec/taskId.ts";
+import { sweepTask } from "../../lib/specs/taskId.ts";
 import { inputKey, SYNTH_VENUE_FOLDER, stagingResultKey, taskMarkerKey } from "../../lib/store/keys.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { startMoto } from "../helpers/moto.ts";

@@ -22,7 +22,7 @@ import { type ByteSource, bufferSource } from "../../lib/ports/byteSource.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { prefetchingSource } from "../../lib/ports/prefetch.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeTaskResults } from "../../lib/store/results.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask } from "../../lib/task/runTask.ts";

@@ -7,7 +7,7 @@ import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { athenaType } from "../../lib/results/schema.ts";
 import { EXECUTIONS, FILLS, RESULT_TABLES } from "../../lib/results/tables.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { resultKey } from "../../lib/store/keys.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { duckQuery } from "../helpers/duckdb.ts";

@@ -25,7 +25,7 @@ import type { WorkerResult } from "../../lib/pipeline/worker.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { LocalQueue } from "../../lib/ports/localQueue.ts";
 import type { Queue } from "../../lib/ports/queue.ts";
-import { resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
+import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../lib/store/keys.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { filesUnder, SYMBOLS, sweepSpec, writeInputs } from "./fixture.ts";

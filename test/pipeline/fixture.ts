@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type ResolvedSweep, resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
+import { type ResolvedSweep, resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../lib/store/keys.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 

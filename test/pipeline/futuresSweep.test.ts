@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ES } from "../../lib/core/instrument.ts";
 import { runLocalSweep } from "../../lib/pipeline/local/localSweep.ts";
 import { inlineExecutor } from "../../lib/pipeline/local/pool.ts";
-import { resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
+import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import { inputKey, SYNTH_VENUE_FOLDER } from "../../lib/store/keys.ts";
 import { writeSyntheticFuturesDay } from "../../lib/synth/futures.ts";
 import { duckQuery } from "../helpers/duckdb.ts";

@@ -13,7 +13,7 @@ import { inlineExecutor } from "../../lib/pipeline/local/pool.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { readResultRows } from "../../lib/report/load.ts";
 import { QUEUE_CHECK } from "../../lib/results/queueCheckSchema.ts";
-import { resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
+import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import { compactedResultKey } from "../../lib/store/keys.ts";
 import { generateMbo } from "../../lib/synth/mbo.ts";
 import { tempDir } from "../helpers/tmp.ts";

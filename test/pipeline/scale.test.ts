@@ -25,7 +25,7 @@ import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { LocalQueue } from "../../lib/ports/localQueue.ts";
 import type { ObjectStore } from "../../lib/ports/objectStore.ts";
 import { splitBatches } from "../../lib/ports/queue.ts";
-import { resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
+import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import {
   activeRunKey,
   calibrationKey,

@@ -12,7 +12,7 @@ import { createFanIn } from "../../lib/pipeline/fanIn.ts";
 import { completionBody } from "../../lib/pipeline/messages.ts";
 import { planSweep } from "../../lib/pipeline/planner.ts";
 import { LocalQueue } from "../../lib/ports/localQueue.ts";
-import { resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
+import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import { activeRunKey, statusKey } from "../../lib/store/keys.ts";
 import { startMoto } from "../helpers/moto.ts";
 import { tempDir } from "../helpers/tmp.ts";

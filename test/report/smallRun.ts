@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 
 export const RUN_ID = "rep1";

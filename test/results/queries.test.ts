@@ -24,7 +24,7 @@ import {
   TCA_IDENTITY_CHECK,
   VENUE_SCORECARD,
 } from "../../lib/results/tcaQueries.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { tempDir } from "../helpers/tmp.ts";
 

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runStoredTask } from "../../lib/pipeline/storedTask.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import type { TaskResult } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { DEFAULT_SPEC } from "../../lib/spec/taskSpec.ts";
+import { DEFAULT_SPEC } from "../../lib/specs/taskSpec.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { GOOG_L1, haveSharedData, importGoogDay } from "../helpers/sharedData.ts";
 import { tempDir } from "../helpers/tmp.ts";

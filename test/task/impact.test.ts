@@ -12,7 +12,7 @@ import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
 import { writeMbp10File } from "../../lib/mbp10/writer.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
 import { fullBatch, type Row } from "../helpers/fullBatch.ts";
 import { tempDir } from "../helpers/tmp.ts";

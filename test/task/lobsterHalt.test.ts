@@ -14,7 +14,7 @@ import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
 import { importLobster, lobsterBatches, newLobsterStats } from "../../lib/importers/lobster/import.ts";
 import { Action, Flag } from "../../lib/mbp10/schema.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { runTask, type TaskResult } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";
 

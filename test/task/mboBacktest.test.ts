@@ -17,7 +17,7 @@ import type { MboBatch } from "../../lib/mbo/schema.ts";
 import { writeMboFile } from "../../lib/mbo/writer.ts";
 import { groupInputs, runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { calibrateDay } from "../../lib/task/calibrateDay.ts";
 import { type InputFormat, runTask } from "../../lib/task/runTask.ts";
 import { runMain } from "../helpers/cli.ts";

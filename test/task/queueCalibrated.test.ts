@@ -13,7 +13,7 @@ import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { queueCheck } from "../../lib/sim/queueCheck.ts";
 import { calibratedQueue, queueModelNamed } from "../../lib/sim/registry.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { readCalibration } from "../../lib/store/calibration.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { generateMbo } from "../../lib/synth/mbo.ts";

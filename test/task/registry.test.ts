@@ -12,7 +12,7 @@ import { runLocalBacktest } from "../../lib/pipeline/localBacktest.ts";
 import { constrained } from "../../lib/schedule/constraints.ts";
 import { queueModel } from "../../lib/sim/queueModels.ts";
 import { QUEUE_MODELS } from "../../lib/sim/registry.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { STRATEGIES, strategyLabel } from "../../lib/task/strategies.ts";
 import { tempDir } from "../helpers/tmp.ts";

@@ -14,7 +14,7 @@ import { MARKOUT_HORIZONS_S } from "../../lib/metrics/parentMetrics.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { rowsToParquet, type TableSchema } from "../../lib/results/schema.ts";
 import { CHILD_ORDERS, EXECUTIONS, FILLS, TASK_QUALITY } from "../../lib/results/tables.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runTask } from "../../lib/task/runTask.ts";
 import { tempDir } from "../helpers/tmp.ts";

@@ -10,7 +10,7 @@ import { Rng } from "../../lib/core/rng.ts";
 import { closedFormSingleVenue, exponentialOutflowQuantile } from "../../lib/router/closedForm.ts";
 import { exponentialOutflow } from "../../lib/router/outflow.ts";
 import { instrumentFees } from "../../lib/sim/fees.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import type { ExecutionContext } from "../../lib/task/executionTypes.ts";
 import { routeChild } from "../../lib/task/routeChild.ts";
 import { batch } from "../sim/helpers.ts";

@@ -6,7 +6,7 @@ import { NO_PRIOR } from "../../lib/calibration/params.ts";
 import { runStoredTask } from "../../lib/pipeline/storedTask.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { calibrateDay } from "../../lib/task/calibrateDay.ts";
 import { runTask } from "../../lib/task/runTask.ts";

@@ -5,7 +5,7 @@ import { errorMessage, InputError } from "../../core/errors.ts";
 import { checkRunId } from "../../core/ids.ts";
 import { runLocalBacktest } from "../../pipeline/localBacktest.ts";
 import { RISK_TABLE_COLUMNS, riskControlsOn, riskTable } from "../../report/riskSummary.ts";
-import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../spec/taskSpec.ts";
+import { DEFAULT_SPEC, parseTaskSpec, type TaskSpec } from "../../specs/taskSpec.ts";
 import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
 import { printJson, printTable, progress, progressDone, rootOption, wrapText } from "../output.ts";
 import { parseYaml } from "./spec.ts";

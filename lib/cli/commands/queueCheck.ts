@@ -13,7 +13,7 @@ import { instrumentPreset } from "../../core/instrument.ts";
 import { mboSource } from "../../importers/mbo/source.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { type QueueCheckResult, queueCheck } from "../../sim/queueCheck.ts";
-import { parseBetween } from "../../spec/queueCheckSpec.ts";
+import { parseBetween } from "../../specs/queueCheckSpec.ts";
 import { queueCheckRows, writeQueueCheck } from "../../store/queueCheck.ts";
 import { formatTable, parseNumberOption, printJson } from "../output.ts";
 
@@ -31,7 +31,7 @@ interface QueueCheckCliOptions {
   json?: boolean;
 }
 
-// the window parser lives with the sweep spec's queue_check (lib/spec/queueCheckSpec.ts); re-exported here
+// the window parser lives with the sweep spec's queue_check (lib/specs/queueCheckSpec.ts); re-exported here
 export { parseBetween };
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

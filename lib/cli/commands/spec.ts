@@ -1,13 +1,13 @@
 /**
  * `msor spec convert OLD.yaml [--out SPEC.yaml|SPEC.json] [--json]`: the prototype's configuration to our
- * spec (lib/spec/prototype.ts), validated with the backtest spec schema; prints the mapping table.
+ * spec (lib/specs/prototype.ts), validated with the backtest spec schema; prints the mapping table.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { parse, stringify } from "yaml";
 import { errorMessage, InputError } from "../../core/errors.ts";
-import { convertPrototypeConfig } from "../../spec/prototype.ts";
-import { parseTaskSpec } from "../../spec/taskSpec.ts";
+import { convertPrototypeConfig } from "../../specs/prototype.ts";
+import { parseTaskSpec } from "../../specs/taskSpec.ts";
 import { printJson, printTable } from "../output.ts";
 
 /** Parse YAML text (JSON is YAML too); duplicate keys are errors. */

@@ -26,8 +26,8 @@ import {
   summarizeStrategies,
 } from "../../report/strategySummary.ts";
 import { EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
-import { readSweepSpecFile } from "../../spec/sweepSpec.ts";
-import type { SweepTask } from "../../spec/taskId.ts";
+import { readSweepSpecFile } from "../../specs/sweepSpec.ts";
+import type { SweepTask } from "../../specs/taskId.ts";
 import { statusKey } from "../../store/keys.ts";
 import { COST_TABLE_LEGEND, gainTableRows, printCostTables, strategyTableRows } from "../costTables.ts";
 import {

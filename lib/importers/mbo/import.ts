@@ -7,7 +7,7 @@ import { DataFormatError } from "../../core/errors.ts";
 import type { MboBatch } from "../../mbo/schema.ts";
 import { writeMboFile } from "../../mbo/writer.ts";
 import { DbnReader } from "../dbn/decoder.ts";
-import type { DbnSymbolChoice } from "../dbn/import.ts";
+import type { DbnSymbolChoice } from "../dbn/symbols.ts";
 import { type ImportSummary, spanOf, writeImport } from "../output.ts";
 import { Mbp10Deriver } from "./deriveMbp10.ts";
 

@@ -8,7 +8,7 @@ import type { MboBatch } from "../../mbo/schema.ts";
 import { openParquet, readRowGroup } from "../../parquet/read.ts";
 import { fileSource } from "../../ports/fileSource.ts";
 import { DbnReader } from "../dbn/decoder.ts";
-import { chooseDbnSymbol } from "../dbn/import.ts";
+import { chooseDbnSymbol } from "../dbn/symbols.ts";
 import { requireFile } from "../input.ts";
 import { DBN_SCHEMA_MBO } from "./import.ts";
 

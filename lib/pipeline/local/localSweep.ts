@@ -15,7 +15,7 @@ import { type Clock, systemClock } from "../../ports/clock.ts";
 import { LocalQueue } from "../../ports/localQueue.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import type { Queue, QueueMessage } from "../../ports/queue.ts";
-import type { ResolvedInput, ResolvedSweep } from "../../spec/sweepSpec.ts";
+import type { ResolvedInput, ResolvedSweep } from "../../specs/sweepSpec.ts";
 import { statusKey } from "../../store/keys.ts";
 import { createFanIn, type LockHeld } from "../fanIn.ts";
 import { parseTaskMessage } from "../messages.ts";

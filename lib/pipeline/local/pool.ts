@@ -15,7 +15,7 @@ import { errorMessage, InputError } from "../../core/errors.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import type { Queue } from "../../ports/queue.ts";
-import type { ResolvedInput } from "../../spec/sweepSpec.ts";
+import type { ResolvedInput } from "../../specs/sweepSpec.ts";
 import { createTaskHandler, type WorkerResult } from "../worker.ts";
 import { startFile, type ThreadEntry, threadEntry } from "./threadBundle.ts";
 

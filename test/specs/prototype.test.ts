@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { registerBacktest } from "../../lib/cli/commands/backtest.ts";
 import { registerSpec } from "../../lib/cli/commands/spec.ts";
-import { parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { writeSyntheticDay } from "../../lib/synth/index.ts";
 import { runCommand } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";

@@ -1,8 +1,8 @@
 /** Instruments in the backtest and sweep specs (docs/models.md 1b, issue 25): presets, patterns, calendars. */
 import { describe, expect, it } from "vitest";
 import { resolveInstrument } from "../../lib/core/instrument.ts";
-import { resolveSweepSpec } from "../../lib/spec/sweepSpec.ts";
-import { DEFAULT_SPEC, parseTaskSpec } from "../../lib/spec/taskSpec.ts";
+import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
+import { DEFAULT_SPEC, parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 import { resolveParentOrders } from "../../lib/task/parameterSet.ts";
 
 const iso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();

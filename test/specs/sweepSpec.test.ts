@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isTradingDay } from "../../lib/core/calendar.ts";
-import { expandStrategyGrid } from "../../lib/spec/strategyGrid.ts";
+import { expandStrategyGrid } from "../../lib/specs/strategyGrid.ts";
 import {
   calibrationTasks,
   inputKeys,
@@ -10,8 +10,8 @@ import {
   parseSweepSpecText,
   readSweepSpecFile,
   resolveSweepSpec,
-} from "../../lib/spec/sweepSpec.ts";
-import { parseSweepTaskId, sweepTaskId } from "../../lib/spec/taskId.ts";
+} from "../../lib/specs/sweepSpec.ts";
+import { parseSweepTaskId, sweepTaskId } from "../../lib/specs/taskId.ts";
 
 const base = { symbols: ["AAPL"], dates: ["2024-06-03"], input: { venues: ["xnas"] } };
 const resolve = (over: Record<string, unknown>) => resolveSweepSpec({ ...base, ...over });
