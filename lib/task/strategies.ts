@@ -18,8 +18,8 @@ import {
   twap,
   vwapFromForecast,
 } from "../schedule/index.ts";
-import type { StrategyConfig, TaskConfig } from "./config.ts";
 import type { ParentOrder } from "./execution.ts";
+import type { StrategyConfig } from "./strategyConfig.ts";
 
 /** A strategy-specific parameter: optional in the spec, `fallback` when absent. */
 export interface StrategyParam {
@@ -106,7 +106,7 @@ export function strategyLabel(s: StrategyConfig): string {
 export function makeScheduler(
   s: StrategyConfig,
   impact: ImpactParams,
-  spec: Pick<TaskConfig, "decision_interval_s">,
+  spec: { readonly decision_interval_s: number },
   order: ParentOrder,
   forecastVolume: (aNs: bigint, bNs: bigint) => number,
 ): Scheduler {
