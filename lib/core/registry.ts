@@ -3,7 +3,56 @@
  * (its factory and the parameters it takes). The spec's enums and defaults are read from registries, so a
  * model is added with one file and one `register` line, and nothing else lists the names.
  */
+import type { z } from "zod";
 import { InputError } from "./errors.ts";
+
+/**
+ * A parameter an entry takes from the spec (a strategy's rho, a queue model's power): optional there, `fallback`
+ * when absent; `schema` is a function so that names registered later (e.g. alpha models) count.
+ */
+export interface ModelParam {
+  readonly doc: string;
+  readonly schema: () => z.ZodType;
+  readonly fallback: () => unknown;
+}
+
+/** The values of an entry's declared parameters: the given ones (already validated), the fallbacks for the rest. */
+export function paramValues(
+  declared: Readonly<Record<string, ModelParam>> | undefined,
+  given: Readonly<Record<string, unknown>> | undefined,
+): Readonly<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(declared ?? {})) out[name] = given?.[name] ?? p.fallback();
+  return out;
+}
+
+/**
+ * The problems of `given` as parameters of `entryName` (zod refinement issues): a key the entry does not declare
+ * (naming the ones it does), a value its schema refuses.
+ */
+export function paramIssues(
+  family: string,
+  entryName: string,
+  declared: Readonly<Record<string, ModelParam>> | undefined,
+  given: Readonly<Record<string, unknown>>,
+): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const known = Object.keys(declared ?? {});
+  for (const [key, value] of Object.entries(given)) {
+    const p = declared?.[key];
+    if (!p) {
+      issues.push({
+        path: [key],
+        message: `${family} ${entryName} takes ${known.length ? `the parameters ${known.join(", ")}` : "no parameters"}, not "${key}"`,
+      });
+      continue;
+    }
+    const r = p.schema().safeParse(value);
+    if (!r.success)
+      for (const i of r.error.issues) issues.push({ path: [key], message: `${p.doc}: ${i.message}` });
+  }
+  return issues;
+}
 
 const NAME_RE = /^[a-z][a-z0-9_]*$/;
 

@@ -26,7 +26,7 @@ import {
   summarizeStrategies,
 } from "../report/strategySummary.ts";
 import type { CellValue } from "../results/schema.ts";
-import { QUEUE_MODELS } from "../sim/registry.ts";
+import { l2QueueModelNames, QUEUE_MODELS } from "../sim/registry.ts";
 import type { TaskSpec } from "../specs/taskSpec.ts";
 import { writeCalibration } from "../store/calibration.ts";
 import { loadPriorCalibrations } from "../store/lookback.ts";
@@ -164,7 +164,7 @@ export async function runLocalBacktest(a: {
     throw new InputError(
       `sim.queue_model ${a.spec.sim.queue_model} needs MBO input (order-level data), but ${mbp10Day.paths.join(", ")} ` +
         `(${mbp10Day.symbol} ${mbp10Day.date}) is MBP-10; backtest MBO Parquet files (\`msor import dbn FILE.mbo.dbn.zst ` +
-        "--out FILE.mbo.parquet`) or choose an L2 queue model (risk_averse, prob1, prob2, prob3, log_prob)",
+        `--out FILE.mbo.parquet\`) or choose an L2 queue model (${l2QueueModelNames().join(", ")})`,
     );
   }
   const executions: Record<string, CellValue>[] = [];

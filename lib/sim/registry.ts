@@ -3,7 +3,8 @@
  * spec's names and defaults come from here; runTask looks models up by name. Adding a model: one file with
  * its factory and one `register` line below.
  */
-import { Registry } from "../core/registry.ts";
+import { z } from "zod";
+import { type ModelParam, paramValues, Registry } from "../core/registry.ts";
 import type { MboFeed } from "../mbo/schema.ts";
 import {
   type ImpactOverlay,
@@ -22,14 +23,26 @@ export interface QueueModelContext {
   readonly mbo?: MboFeed | undefined;
   /** The prior days' queue check choice (CalibrationParams.queue: model name and date), for `calibrated`. */
   readonly prior?: { readonly model: string; readonly date: string } | undefined;
+  /** The entry's parameters: the spec's `sim.queue_params`, the declared fallbacks for the rest. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 export interface QueueModelEntry {
   readonly description: string;
+  /** Parameters the model takes from the spec (`sim.queue_params`), like a strategy's. */
+  readonly params?: Readonly<Record<string, ModelParam>>;
   /** The model reads order-level (MBO) input: refused on MBP-10. */
   readonly needsMbo?: boolean;
   make(ctx?: QueueModelContext): QueueModel;
 }
+
+const PROB_PARAMS: Readonly<Record<string, ModelParam>> = {
+  power: {
+    doc: "power n of the probabilistic queue (prob(n), docs/models.md 6.7)",
+    schema: () => z.number().positive().max(100),
+    fallback: () => 2,
+  },
+};
 
 export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
   .register("risk_averse", { description: "cancels never advance us", make: riskAverse })
@@ -40,6 +53,11 @@ export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
     { isDefault: true },
   )
   .register("prob3", { description: "probabilistic queue, power n = 3", make: () => probQueue(3) })
+  .register("prob", {
+    description: "probabilistic queue of any power n (sim.queue_params.power; prob2 is power 2)",
+    params: PROB_PARAMS,
+    make: (ctx) => probQueue(paramValues(PROB_PARAMS, ctx?.params).power as number),
+  })
   .register("log_prob", { description: "probabilistic queue, log function", make: logProbQueue })
   .register("calibrated", {
     description:
@@ -51,6 +69,11 @@ export const QUEUE_MODELS = new Registry<QueueModelEntry>("queue model")
     needsMbo: true,
     make: (ctx) => l3FifoQueue(requireMboFeed(ctx?.mbo)),
   });
+
+/** The queue models that run on MBP-10 input (all but those that need MBO), for messages. */
+export function l2QueueModelNames(): string[] {
+  return QUEUE_MODELS.names().filter((n) => !QUEUE_MODELS.get(n).needsMbo);
+}
 
 /** The L2 queue model a queue check names (risk_averse, log_prob, prob(n)); undefined for another name. */
 export function queueModelNamed(name: string): QueueModel | undefined {

@@ -15,6 +15,7 @@ import {
 } from "../calibration/overrides.ts";
 import { CALENDARS } from "../core/calendars.ts";
 import { INSTRUMENT_PRESETS } from "../core/instrument.ts";
+import { paramIssues } from "../core/registry.ts";
 import { parseClock } from "../core/session.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { IMPACT_MODELS, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
@@ -285,8 +286,10 @@ export function taskConfigSchema() {
           /** a registered latency model (lib/sim/registry.ts); constant: every order arrives latency_ms later */
           latency_model: z.enum(LATENCY_MODELS.enumValues()).default(LATENCY_MODELS.default),
           latency_ms: z.number().min(0).default(DEFAULT_LATENCY_MS),
-          /** a registered queue model (lib/sim/registry.ts): risk_averse, or prob1 / prob2 / prob3 (power n) */
+          /** a registered queue model (lib/sim/registry.ts): risk_averse, prob1 / prob2 / prob3, prob (any power) ... */
           queue_model: z.enum(QUEUE_MODELS.enumValues()).default(QUEUE_MODELS.default),
+          /** the queue model's parameters, as its registry entry declares them (prob: {power}) */
+          queue_params: z.record(z.string(), z.unknown()).optional(),
           /**
            * seconds after the parent's end T during which its last orders (e.g. the catch-up sent at T) may still
            * fill; then everything unfilled is cancelled and shows as fill_rate < 1
@@ -299,6 +302,13 @@ export function taskConfigSchema() {
           impact: impactSchema(),
         })
         .strict()
+        .superRefine((sim, ctx) => {
+          // the parameters the chosen queue model declares, each by its own schema (like a strategy's)
+          if (sim.queue_params === undefined) return;
+          const entry = QUEUE_MODELS.get(sim.queue_model);
+          for (const i of paramIssues("queue model", sim.queue_model, entry.params, sim.queue_params))
+            ctx.addIssue({ code: "custom", path: ["queue_params", ...i.path], message: i.message });
+        })
         .prefault({}),
       calibration: z
         .object({

@@ -20,6 +20,7 @@ import { sessionOf } from "../core/calendars.ts";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { checkDate, checkSymbol } from "../core/ids.ts";
 import { resolveInstrument } from "../core/instrument.ts";
+import { paramValues } from "../core/registry.ts";
 import type { DataQuality } from "../mbp10/quality.ts";
 import { Flag, type Mbp10Batch } from "../mbp10/schema.ts";
 import type { InputFormat, StreamInput } from "../mbp10/stream.ts";
@@ -27,7 +28,7 @@ import { MAX_VENUES } from "../mbp10/venues.ts";
 import type { ByteSource } from "../ports/byteSource.ts";
 import { ExecutionSim, instrumentFees } from "../sim/index.ts";
 import type { QueueCheckResult } from "../sim/queueCheck.ts";
-import { calibratedQueue, LATENCY_MODELS, QUEUE_MODELS } from "../sim/registry.ts";
+import { calibratedQueue, LATENCY_MODELS, l2QueueModelNames, QUEUE_MODELS } from "../sim/registry.ts";
 import type { TaskConfig } from "./config.ts";
 import {
   type ExecutionContext,
@@ -275,7 +276,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     throw new InputError(
       `${input.symbol} ${input.date}: sim.queue_model ${spec.sim.queue_model} needs MBO input (order-level data) but ` +
         "this task's input is MBP-10; backtest an MBO Parquet file (`msor import dbn FILE.mbo.dbn.zst --out " +
-        "FILE.mbo.parquet`) or choose an L2 queue model (risk_averse, prob1, prob2, prob3, log_prob)",
+        `FILE.mbo.parquet\`) or choose an L2 queue model (${l2QueueModelNames().join(", ")})`,
     );
   }
   const { stream, mbo } = await openReplay(input.sources, { ...input, releaseBatches: true });
@@ -283,7 +284,11 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
   const queue =
     spec.sim.queue_model === "calibrated"
       ? { name: "calibrated", ...calibratedQueue(loaded.queue) }
-      : { name: spec.sim.queue_model, model: queueEntry.make({ mbo }), reason: undefined };
+      : {
+          name: spec.sim.queue_model,
+          model: queueEntry.make({ mbo, params: paramValues(queueEntry.params, spec.sim.queue_params) }),
+          reason: undefined,
+        };
   try {
     const session = sessionOf(instrument.calendar, input.date);
     const timers = new TimerQueue(session.openNs);

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ALPHA_MODELS } from "../alpha/registry.ts";
-import { Registry } from "../core/registry.ts";
+import { type ModelParam, Registry } from "../core/registry.ts";
 import {
   type ConstraintOptions,
   type ImpactParams,
@@ -21,13 +21,8 @@ import {
 import type { ParentOrder } from "./execution.ts";
 import type { StrategyConfig } from "./strategyConfig.ts";
 
-/** A strategy-specific parameter: optional in the spec, `fallback` when absent. */
-export interface StrategyParam {
-  readonly doc: string;
-  /** zod schema of the value (a function, so that names registered later, e.g. alpha models, count). */
-  readonly schema: () => z.ZodType;
-  readonly fallback: () => unknown;
-}
+/** A strategy-specific parameter: optional in the spec, `fallback` when absent (lib/core/registry.ts). */
+export type StrategyParam = ModelParam;
 
 /** What a strategy's scheduler is built from, for one parent order. */
 export interface StrategyBuild {

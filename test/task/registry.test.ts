@@ -100,6 +100,51 @@ describe("registries", () => {
     });
   });
 
+  it("a queue model takes its parameters from the spec like a strategy (prob with power n = probN)", async () => {
+    const p = join(dir, "in", "2024-03-05.parquet");
+    await writeSyntheticDay(p, {
+      symbol: "REG",
+      date: "2024-03-05",
+      venues: 2,
+      eventsPerVenue: 40_000,
+      seed: 6,
+    });
+    const run = async (sim: Record<string, unknown>, tag: string) =>
+      (
+        await runLocalBacktest({
+          paths: [p],
+          spec: parseTaskSpec({
+            orders: [
+              { side: "buy", shares: 3000, start_times: ["10:00", "13:00"], horizon_min: 20 },
+              { side: "sell", shares: 3000, start_times: ["10:00", "13:00"], horizon_min: 20 },
+            ],
+            strategies: [{ strategy: "twap", exec: "sor" }],
+            sim,
+            router: { samples: 100 },
+          }),
+          outDir: join(dir, `q-${tag}`),
+          runId: tag,
+          includeUncalibrated: true,
+        })
+      ).executions.map((e) => [e.order_id, e.fill_rate, e.passive_share, e.is_bps]);
+    const prob2 = await run({ queue_model: "prob2" }, "prob2");
+    expect(await run({ queue_model: "prob", queue_params: { power: 2 } }, "power2")).toEqual(prob2);
+    expect(await run({ queue_model: "prob" }, "fallback")).toEqual(prob2); // the declared fallback, power 2
+    const prob1 = await run({ queue_model: "prob1" }, "prob1");
+    expect(await run({ queue_model: "prob", queue_params: { power: 1 } }, "power1")).toEqual(prob1);
+    expect(prob1).not.toEqual(prob2); // the power reaches the fills
+    // refused with the model's own words: a parameter it does not declare, a value its schema refuses
+    expect(() => parseTaskSpec({ sim: { queue_model: "prob", queue_params: { powr: 2 } } })).toThrow(
+      /sim\.queue_params\.powr: queue model prob takes the parameters power, not "powr"/,
+    );
+    expect(() => parseTaskSpec({ sim: { queue_model: "risk_averse", queue_params: { power: 2 } } })).toThrow(
+      /queue model risk_averse takes no parameters, not "power"/,
+    );
+    expect(() => parseTaskSpec({ sim: { queue_model: "prob", queue_params: { power: 0 } } })).toThrow(
+      /queue_params\.power: power n of the probabilistic queue/,
+    );
+  }, 120_000);
+
   it("a registry refuses duplicate and malformed names and lists the known ones", () => {
     const r = new Registry<number>("widget").register("a", 1, { isDefault: true }).register("b", 2);
     expect(r.names()).toEqual(["a", "b"]);
