@@ -10,7 +10,7 @@
  * (cancel latency is not modelled): they act on the state after the last record fed.
  *
  * Market orders (6.1) walk the displayed liquidity (takerWalk.ts, consumed.ts); what the visible book cannot
- * fill stays pending and is retried after every later F_LAST book update.
+ * fill stays pending and is retried after every later F_LAST book update, oldest first.
  *
  * Limit orders (6.2, 6.3) rest in per-(venue, side) lists; the rules that fill them (trades at and through
  * their price, queue advance at book updates, quote crosses) are in passiveFills.ts, the queue position itself
@@ -27,7 +27,7 @@ import { Action, type Mbp10Batch } from "../mbp10/schema.ts";
 import type { ConsumedLedger } from "./consumed.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
 import { ASK, BID, HIDDEN, levelSize, SourceDepth } from "./levels.ts";
-import { DONE, LIVE, PENDING, SimOrder, swapRemove } from "./order.ts";
+import { DONE, LIVE, PENDING, SimOrder } from "./order.ts";
 import type { OwnerPricing } from "./ownerPricing.ts";
 import { PassiveFills } from "./passiveFills.ts";
 import { Taker } from "./takerWalk.ts";
@@ -198,7 +198,12 @@ export class ExecutionSim {
     if (o.state === PENDING) {
       this.pending.splice(this.pending.indexOf(o), 1);
     } else if (o.market) {
-      swapRemove(this.waiting, o);
+      // order-preserving (submission order is the retry priority)
+      this.waiting.splice(this.waiting.indexOf(o), 1);
+      this.waiting.forEach((x, i) => {
+        x.slot = i;
+      });
+      o.slot = -1;
     } else {
       this.passive.remove(o);
     }
@@ -330,16 +335,28 @@ export class ExecutionSim {
     this.passive.rest(o);
   }
 
+  /**
+   * Retry the waiting market orders oldest first (time priority among an owner's own orders), keeping their
+   * order: which of an owner's orders gets scarce liquidity never depends on another owner's orders finishing.
+   */
   private retryWaiting(ts: bigint): void {
     const w = this.waiting;
-    for (let j = w.length - 1; j >= 0; j--) {
-      const o = w[j]!;
+    // a fill may make its owner cancel other orders (state DONE): visit a copy, then keep the rest in order
+    for (const o of w.slice()) {
+      if (o.state === DONE) continue;
       this.taker.take(o, o.pk, ts);
-      if (o.remaining === 0) {
-        swapRemove(w, o);
-        this.finish(o);
-      }
+      if (o.remaining === 0) this.finish(o);
     }
+    let k = 0;
+    for (const o of w) {
+      if (o.state === DONE) {
+        o.slot = -1;
+        continue;
+      }
+      o.slot = k;
+      w[k++] = o;
+    }
+    w.length = k;
   }
 
   private makerFill(o: SimOrder, qty: number, ts: bigint, printed: boolean): void {

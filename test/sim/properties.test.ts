@@ -183,6 +183,23 @@ function displayed(books: VenueBooks): Set<string> {
   return s;
 }
 
+const OWNERS_COUNTEREXAMPLE: Scenario = {
+  rows: [
+    [0, { v: 0, action: "M", side: "B", flags: 0, bids: [], asks: [] }],
+    [2, { v: 0, action: "M", side: "B", flags: 128, bids: [[100, 1]], asks: [] }],
+    [0, { v: 0, action: "M", side: "B", flags: 0, bids: [], asks: [] }],
+    [0, { v: 0, action: "M", side: "B", flags: 128, bids: [], asks: [[100.01, 1]] }],
+    [0, { v: 0, action: "T", side: "A", price: 100, size: 1, flags: 0 }],
+  ],
+  orders: [
+    { at: 1, owner: 0, market: true, side: 1, venue: 0, ticks: 0, qty: 1, cancelAfter: null },
+    { at: 0, owner: 1, market: true, side: -1, venue: 0, ticks: 0, qty: 501, cancelAfter: null },
+    { at: 0, owner: 0, market: true, side: 1, venue: 0, ticks: 0, qty: 501, cancelAfter: null },
+    { at: 0, owner: 0, market: false, side: 1, venue: 0, ticks: 0, qty: 1, cancelAfter: null },
+  ],
+  prob: false,
+};
+
 describe("simulator properties", () => {
   const stats = { maker: 0, taker: 0 };
   it("conservation: fills never exceed an order; prices existed; filled + open + cancelled = qty", () => {
@@ -218,7 +235,13 @@ describe("simulator properties", () => {
             .map((f) => [r.ids.get(f.orderId), f.venue, f.priceUsd, f.qty, f.maker]);
         expect(mine(alone)).toEqual(mine(all));
       }),
-      { numRuns: 200 },
+      {
+        numRuns: 200,
+        // found by this property (1 in a few thousand runs): a market order's remainder that had to wait for
+        // liquidity got it before or after the owner's later one depending on whether ANOTHER owner's waiting
+        // order finished first (retries ran newest first over a swap-removed list)
+        examples: [[OWNERS_COUNTEREXAMPLE]],
+      },
     );
   });
 
