@@ -163,7 +163,8 @@ export function registerGenerate(program: Command): void {
     .option("--seed <n>", "random seed", "1")
     .option(
       "--lambda <l>",
-      "planted impact lambda, in the units of docs/models.md section 2 (default: per day, impact ~55-75% of variance)",
+      "planted impact lambda, in the units of docs/models.md section 2 (default: per day, impact ~55-75% of variance; " +
+        "with --instrument ES each segment's, default one impact per contract: 4 bps for 1% of the day's volume at once)",
     )
     .option(
       "--half-life-s <s>",
