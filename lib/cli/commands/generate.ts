@@ -148,8 +148,9 @@ export function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description(
-      "write a seeded synthetic MBP-10 day (all venues in one file) with a planted impact (lambda, half-life) " +
-        "in its metadata; --out DIR writes DIR/mbp10/SYNTH/{symbol}/{date}.parquet",
+      "write a seeded synthetic trading day: MBP-10 (all venues in one file; an equity day or, with --instrument ES, " +
+        "a Globex day) with a planted impact (lambda, half-life) in its metadata, --out DIR writes " +
+        "DIR/mbp10/SYNTH/{symbol}/{date}.parquet; or MBO order by order with --mbo",
     )
     .requiredOption("--symbol <symbol>", "ticker, e.g. AAPL")
     .requiredOption(
@@ -158,7 +159,7 @@ export function registerGenerate(program: Command): void {
     )
     .option(
       "--venues <n>",
-      "number of venues 1..4: XNAS, XNYS, EDGX, MEMX (default 2); with --instrument ES, GLBX.MDP3 and then those (default 1)",
+      "number of venues 1..4: XNAS.ITCH, XNYS.PILLAR, EDGX.PITCH, MEMX.MEMOIR in this order (default 2); with --instrument ES 1..5: GLBX.MDP3 and then those (default 1)",
     )
     .option(
       "--instrument <name>",

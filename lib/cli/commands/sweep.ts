@@ -402,7 +402,7 @@ export function registerSweep(program: Command): void {
   program
     .command("sweep")
     .description(
-      "run a sweep (symbols x NYSE trading days, docs/sweep-spec.md) on the local backend or on AWS",
+      "run a sweep (symbols x trading days of their instrument's calendar, docs/sweep-spec.md) on the local backend or on AWS",
     )
     .requiredOption("--spec <file>", "sweep spec (YAML or JSON)")
     .option("--backend <name>", "local (worker_threads over a folder) or aws (S3 + SQS + Lambda)", "local")
