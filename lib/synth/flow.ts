@@ -62,7 +62,8 @@ function drawTradeSize(rng: Rng): number {
   return 100 * Math.min(20, rng.geometric(0.55));
 }
 
-function meanTradeSize(): number {
+/** Mean size of a trade (shares or contracts) of drawTradeSize. */
+export function meanTradeSize(): number {
   let lots = 0;
   let tail = 1;
   for (let k = 1; k < 20; k++) {

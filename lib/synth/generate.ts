@@ -71,6 +71,11 @@ export interface GeneratedDay {
   readonly planted: PlantedTruth;
   /** The records of the day, 65,536 per batch (the last one shorter), ordered by ts_recv. Single use. */
   readonly batches: AsyncIterable<Mbp10FullBatch>;
+  /**
+   * The day's path as the file holds it (the dry pass): binned signed flow x (fraction of daily_volume), the
+   * national mid at the open and at each 10-s bin end, in dollars (price units).
+   */
+  readonly path: { readonly x: Float64Array; readonly midOpen: number; readonly midBinEnd: Float64Array };
 }
 
 /** Build the latent plan of the day (steps 1-3). */
@@ -80,9 +85,9 @@ export function planDay(opts: ResolvedSynthOptions): DayPlan & { x: Float64Array
       ? seedFrom(opts.seed, opts.symbol, opts.date, opts.segment)
       : seedFrom(opts.seed, opts.symbol, opts.date),
   );
-  const dailyVolTarget = opts.dailyVolIsDefault
-    ? opts.dailyVol * Math.exp(0.15 * rng.normal())
-    : opts.dailyVol;
+  const dailyVolTarget =
+    (opts.dailyVolIsDefault ? opts.dailyVol * Math.exp(0.15 * rng.normal()) : opts.dailyVol) *
+    opts.dailyVolScale;
   const n = opts.venues.length * opts.eventsPerVenue;
   const timesNs = eventTimesNs(n, rng);
   const venue = venueLabels(opts.venues.length, opts.eventsPerVenue, rng);
@@ -95,7 +100,10 @@ export function planDay(opts: ResolvedSynthOptions): DayPlan & { x: Float64Array
   const x = binnedFlow(timesNs, trades);
   const betaPerS = Math.LN2 / opts.plantedHalfLifeS;
   const latent = solveLatentMid(propagatorPath(x, opts.plantedHalfLifeS), noiseWalk(rng), {
-    lambda: opts.plantedLambda,
+    lambda:
+      opts.impactPerUnit === undefined
+        ? opts.plantedLambda
+        : (opts.impactPerUnit * trades.dailyVolume) / dailyVolTarget,
     impactShare: opts.impactShare,
     dailyVol: dailyVolTarget,
     startPrice: opts.startPrice,
@@ -115,6 +123,7 @@ export function generateDay(options: SynthOptions): GeneratedDay {
   const dry = drain(engine.run(false));
   const midOpen = dry.midOpenTicks / opts.ticksPerDollar;
   const midEnd = dry.midBinEndTicks.map((m) => m / opts.ticksPerDollar);
+  const path = { x: plan.x, midOpen, midBinEnd: midEnd };
   const sigma = realizedDailyVol(midOpen, midEnd);
   const fit = fitImpact(plan.x, midOpen, midEnd, sigma, CANDIDATE_HALF_LIVES_S);
   const best = fit.reduce((a, b) => (b.r2 > a.r2 ? b : a));
@@ -159,7 +168,7 @@ export function generateDay(options: SynthOptions): GeneratedDay {
       yield next.value;
     }
   }
-  return { options: opts, planted, batches: batches() };
+  return { options: opts, planted, batches: batches(), path };
 }
 
 function drain<T, R>(it: Generator<T, R, void>): R {

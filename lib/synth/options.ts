@@ -41,10 +41,18 @@ export interface SynthOptions {
    * Default: chosen per day so that impact explains `impactShare` of the 1-minute return variance.
    */
   plantedLambda?: number;
+  /**
+   * Planted impact per unit traded: the log mid moves by impactPerUnit x signed volume (shares or contracts)
+   * at once, decaying with the half-life; sets lambda = impactPerUnit x V / sigma_target for the day (so two
+   * segments of a futures day share one impact per contract). Overrides plantedLambda. Default none.
+   */
+  impactPerUnit?: number;
   /** Planted impact half-life in seconds. Default: one of CANDIDATE_HALF_LIVES_S by symbol hash. */
   plantedHalfLifeS?: number;
   /** Target daily volatility (realized vol of 1-minute log mid returns). Default 1.5%..2% by symbol hash. */
   dailyVol?: number;
+  /** Factor on the daily volatility target (after the per-day variation), e.g. a quiet evening. Default 1. */
+  dailyVolScale?: number;
   /** Share of the 1-minute return variance explained by impact when lambda is defaulted. Default 0.55..0.75. */
   impactShare?: number;
   /** Probability that a book event is a trade. Default 0.08. */
@@ -78,7 +86,11 @@ export interface ResolvedSynthOptions {
   readonly ticksPerDollar: number;
   readonly plantedLambda: number | undefined;
   readonly plantedHalfLifeS: number;
+  /** SynthOptions.impactPerUnit (log mid per unit traded); undefined = lambda from plantedLambda or the share. */
+  readonly impactPerUnit: number | undefined;
   readonly dailyVol: number;
+  /** SynthOptions.dailyVolScale (1 = none). */
+  readonly dailyVolScale: number;
   /** true when dailyVol is the symbol default (the generator then varies it by day). */
   readonly dailyVolIsDefault: boolean;
   readonly impactShare: number;
@@ -150,6 +162,9 @@ export function resolveOptions(o: SynthOptions): ResolvedSynthOptions {
   const plantedHalfLifeS = positiveNumber("plantedHalfLifeS", halfLife, 86_400);
   const plantedLambda =
     o.plantedLambda === undefined ? undefined : positiveNumber("plantedLambda", o.plantedLambda);
+  const impactPerUnit =
+    o.impactPerUnit === undefined ? undefined : positiveNumber("impactPerUnit", o.impactPerUnit, 1);
+  const dailyVolScale = positiveNumber("dailyVolScale", o.dailyVolScale ?? 1, 10);
   const dailyVol = positiveNumber(
     "dailyVol",
     o.dailyVol ?? 0.015 + 0.005 * symbolUniform(symbol, "vol"),
@@ -176,7 +191,9 @@ export function resolveOptions(o: SynthOptions): ResolvedSynthOptions {
     ticksPerDollar,
     plantedLambda,
     plantedHalfLifeS,
+    impactPerUnit,
     dailyVol,
+    dailyVolScale,
     dailyVolIsDefault: o.dailyVol === undefined,
     impactShare,
     tradeProbability,

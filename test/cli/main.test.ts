@@ -134,6 +134,10 @@ describe("msor inspect of several files", () => {
       date: "2024-03-04",
       first_local: "13:15:00.000",
       last_local: "16:00:00.000",
+      first_local_date: "2024-03-04",
+      instrument: "equity-us",
+      calendar: "nyse",
+      session: "09:30-16:00 New York",
       not_trading_day: "",
       session_coverage: 165 / 390,
     });

@@ -1,5 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { seedFrom } from "../../lib/core/rng.ts";
+import { newYorkClockToUtcNs } from "../../lib/core/session.ts";
 import { DbnReader } from "../../lib/importers/dbn/decoder.ts";
 import { importDbn } from "../../lib/importers/dbn/import.ts";
 import { Mbp10Deriver } from "../../lib/importers/mbo/deriveMbp10.ts";
@@ -125,4 +127,52 @@ describe("msor generate --mbo", () => {
     ]);
     expect(alone.err).toMatch(/--mbp10-out needs --mbo LAW/);
   });
+});
+
+describe("msor generate --mbo seeds", () => {
+  /** A DBN file's records with times relative to its first record (the dates' 09:30 differ). */
+  async function relative(file: string): Promise<string[]> {
+    const reader = await DbnReader.open(file);
+    const rows: string[] = [];
+    let t0: bigint | undefined;
+    for await (const b of reader.mboBatches("SYN")) {
+      for (let i = 0; i < b.length; i++) {
+        t0 ??= b.tsRecv[i]!;
+        rows.push(
+          `${b.tsRecv[i]! - t0} ${b.action[i]} ${b.side[i]} ${b.price[i]} ${b.size[i]} ${b.orderId[i]}`,
+        );
+      }
+    }
+    return rows;
+  }
+
+  it("without --seed each symbol-day gets its own flow (seedFrom(1, symbol, date)); --seed S is S on any day", async () => {
+    const { runMain } = await import("../helpers/cli.ts");
+    const dir = tempDir();
+    const run = async (date: string, seed?: string) => {
+      const out = path.join(dir, `${date}-${seed ?? "auto"}.dbn`);
+      const args = ["generate", "--mbo", "uniform", "--symbol", "SYN", "--date", date, "--events", "2000"];
+      const r = await runMain([...args, ...(seed ? ["--seed", seed] : []), "--out", out, "--json"]);
+      expect(r.code).toBe(0);
+      return { seed: (JSON.parse(r.out) as { seed: number }).seed, rows: await relative(out) };
+    };
+    const a = await run("2024-01-02");
+    const b = await run("2024-01-03");
+    expect(a.seed).toBe(seedFrom(1, "SYN", "2024-01-02"));
+    expect(b.seed).toBe(seedFrom(1, "SYN", "2024-01-03"));
+    expect(a.rows).not.toEqual(b.rows);
+    // the records are generateMbo's with that seed
+    const t0 = newYorkClockToUtcNs("2024-01-02", "09:30");
+    const direct = flat(
+      generateMbo({ seed: a.seed, events: 2000, cancelLaw: "uniform", symbol: "SYN", startNs: t0 }),
+    );
+    expect(a.rows.map((r) => r.split(" ").slice(1, 5).join(" "))).toEqual(
+      direct.map((r) => r.split(" ").slice(1, 5).join(" ")),
+    );
+    // an explicit seed stays as is: the same flow on both days
+    const c = await run("2024-01-02", "7");
+    const d = await run("2024-01-03", "7");
+    expect([c.seed, d.seed]).toEqual([7, 7]);
+    expect(c.rows).toEqual(d.rows);
+  }, 60_000);
 });

@@ -1,9 +1,10 @@
 /**
  * A backtest on MBO input (docs/models.md 6.7), end to end on the real ESH4 fixture: import to MBO Parquet, then
  * runTask with sim.queue_model l3_fifo (the exact FIFO queue) and with prob2 on the same records' derived MBP-10.
- * The session calendar is the equity one (09:30-16:00 New York) and the fixture is the first 30 minutes of a
- * Globex evening session (18:00 New York), so the test moves the records' clock 16 hours later (10:00 the next
- * day; the book snapshot, stamped midnight UTC, to the open first); the order-level content is untouched.
+ * The test reads the fixture (the first 30 minutes of a Globex evening session, 18:00 New York) on the equity
+ * calendar (09:30-16:00 New York), as written before the ES calendar existed (`instrument: ES` reads it as the
+ * evening of trading day 2023-12-26): it moves the records' clock 16 hours later (10:00 the next day; the book
+ * snapshot, stamped midnight UTC, to the open first); the order-level content is untouched.
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";

@@ -8,7 +8,7 @@ import { MIN_SESSION_COVERAGE } from "../../calibration/params.ts";
 import type { CalibrationRecord } from "../../calibration/types.ts";
 import { InputError } from "../../core/errors.ts";
 import { checkDate, checkSymbol } from "../../core/ids.ts";
-import { instrumentPreset } from "../../core/instrument.ts";
+import { EQUITY_US, type Instrument, instrumentPreset } from "../../core/instrument.ts";
 import { isMboParquet } from "../../importers/mbo/replayStream.ts";
 import { fileSource } from "../../ports/fileSource.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
@@ -41,13 +41,30 @@ export const CALIBRATE_TABLE_COLUMNS = [
   "seconds",
 ];
 
-/** What the table's columns measure (docs/models.md section 2). */
-export const CALIBRATE_UNITS =
-  "units: events = records; volume = the day's traded shares (V_d); session_coverage = share of the 09:30-16:00 session the data spans; " +
-  "sigma_daily = root sum of squared 1-min mid log returns (unitless, per day); half_spread = $ (time-weighted national); " +
-  "lambda = own impact in daily sigmas per fraction of V_d (unitless); half_life_s = its decay half-life, s (best R^2 of the candidates); " +
-  "r2 = uncentered R^2 of that fit; lambda_usd = lambda x sigma_daily x mean mid / V_d, $ per share; " +
-  "ofi_coef = $ mid move over the OFI horizon per unit of depth-normalised OFI; seconds = time to calibrate";
+/**
+ * What the table's columns measure (docs/models.md section 2), in `instrument`'s units: its quantity unit
+ * (shares, contracts), its price unit ($ for a stock; index points for ES, x multiplier = $) and its session.
+ */
+export function calibrateUnits(instrument: Instrument = EQUITY_US): string {
+  const unit = instrument.unit;
+  const one = unit === "shares" ? "share" : "contract";
+  const px = instrument.multiplier === 1 ? "$" : `price units (x ${instrument.multiplier} = $ per ${one})`;
+  const per = instrument.multiplier === 1 ? "$" : "price units";
+  const session =
+    instrument.calendar.sessionText === "09:30-16:00 New York"
+      ? "09:30-16:00 session"
+      : `session (${instrument.calendar.sessionText})`;
+  return (
+    `units: events = records; volume = the day's traded ${unit} (V_d); session_coverage = share of the ${session} the data spans; ` +
+    `sigma_daily = root sum of squared 1-min mid log returns (unitless, per day); half_spread = ${px} (time-weighted national); ` +
+    "lambda = own impact in daily sigmas per fraction of V_d (unitless); half_life_s = its decay half-life, s (best R^2 of the candidates); " +
+    `r2 = uncentered R^2 of that fit; lambda_usd = lambda x sigma_daily x mean mid / V_d, ${per} per ${one}; ` +
+    `ofi_coef = ${per} mid move over the OFI horizon per unit of depth-normalised OFI; seconds = time to calibrate`
+  );
+}
+
+/** The units line of an equity calibration (calibrateUnits of the default instrument). */
+export const CALIBRATE_UNITS = calibrateUnits();
 
 /**
  * Warnings a reader of the table needs: a day covering too little of the session (left out of ADV and the
@@ -195,7 +212,8 @@ export async function calibrate(files: readonly string[], o: CalibrateCliOptions
     CALIBRATE_TABLE_COLUMNS,
     6,
   );
-  process.stdout.write(`\n${wrapText(CALIBRATE_UNITS, TABLE_WIDTH, "  ")}\n`);
+  const instrument = o.instrument === undefined ? EQUITY_US : instrumentPreset(o.instrument);
+  process.stdout.write(`\n${wrapText(calibrateUnits(instrument), TABLE_WIDTH, "  ")}\n`);
   for (const w of warnings) process.stdout.write(`${wrapText(`WARNING: ${w}`, TABLE_WIDTH, "  ")}\n`);
 }
 

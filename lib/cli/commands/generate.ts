@@ -14,6 +14,7 @@ import { checkTradingDayOn } from "../../core/calendars.ts";
 import { InputError } from "../../core/errors.ts";
 import { checkSymbol } from "../../core/ids.ts";
 import { instrumentPreset } from "../../core/instrument.ts";
+import { seedFrom } from "../../core/rng.ts";
 import { newYorkClockToUtcNs } from "../../core/session.ts";
 import { deriveMbp10 } from "../../importers/mbo/deriveMbp10.ts";
 import { writeMboFile } from "../../mbo/writer.ts";
@@ -117,7 +118,7 @@ async function generateFutures(o: GenerateCliOptions, name: string): Promise<Wri
  */
 export async function generateMboFile(
   o: GenerateCliOptions,
-): Promise<{ path: string; records: number; mbp10?: string }> {
+): Promise<{ path: string; records: number; seed: number; mbp10?: string }> {
   const law = o.mbo as CancelLaw;
   if (!CANCEL_LAWS.includes(law)) {
     throw new InputError(`--mbo takes a cancel-position law: ${CANCEL_LAWS.join(", ")} (got "${o.mbo}")`);
@@ -125,7 +126,11 @@ export async function generateMboFile(
   const symbol = checkSymbol(o.symbol);
   const date = checkTradingDay(o.date, "--date");
   const events = parseNumberOption("--events", o.events ?? "1000000", { min: 1, integer: true });
-  const seed = parseNumberOption("--seed", o.seed ?? "1", { min: 0, integer: true });
+  // without --seed every symbol-day gets its own flow, as the MBP-10 generator's seedFrom(seed, symbol, date)
+  const seed =
+    o.seed !== undefined
+      ? parseNumberOption("--seed", o.seed, { min: 0, integer: true })
+      : seedFrom(1, symbol, date);
   const startNs = newYorkClockToUtcNs(date, "09:30");
   const gen = () => generateMbo({ seed, events, cancelLaw: law, symbol, startNs });
   const lower = o.out.toLowerCase();
@@ -133,9 +138,9 @@ export async function generateMboFile(
   if (lower.endsWith(".dbn")) records = await writeMboDbn(o.out, gen(), symbol, startNs);
   else if (lower.endsWith(".parquet")) records = (await writeMboFile(o.out, gen())).rows;
   else throw new InputError(`with --mbo, --out must name a .dbn or .parquet file (got "${o.out}")`);
-  if (o.mbp10Out === undefined) return { path: o.out, records };
+  if (o.mbp10Out === undefined) return { path: o.out, records, seed };
   await writeMbp10File(o.mbp10Out, deriveMbp10(gen(), symbol));
-  return { path: o.out, records, mbp10: o.mbp10Out };
+  return { path: o.out, records, seed, mbp10: o.mbp10Out };
 }
 
 /** Register `msor generate` on the program. */
@@ -143,8 +148,9 @@ export function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description(
-      "write a seeded synthetic MBP-10 day (all venues in one file) with a planted impact (lambda, half-life) " +
-        "in its metadata; --out DIR writes DIR/mbp10/SYNTH/{symbol}/{date}.parquet",
+      "write a seeded synthetic trading day: MBP-10 (all venues in one file; an equity day or, with --instrument ES, " +
+        "a Globex day) with a planted impact (lambda, half-life) in its metadata, --out DIR writes " +
+        "DIR/mbp10/SYNTH/{symbol}/{date}.parquet; or MBO order by order with --mbo",
     )
     .requiredOption("--symbol <symbol>", "ticker, e.g. AAPL")
     .requiredOption(
@@ -153,17 +159,22 @@ export function registerGenerate(program: Command): void {
     )
     .option(
       "--venues <n>",
-      "number of venues 1..4: XNAS, XNYS, EDGX, MEMX (default 2); with --instrument ES, GLBX.MDP3 and then those (default 1)",
+      "number of venues 1..4: XNAS.ITCH, XNYS.PILLAR, EDGX.PITCH, MEMX.MEMOIR in this order (default 2); with --instrument ES 1..5: GLBX.MDP3 and then those (default 1)",
     )
     .option(
       "--instrument <name>",
       "equity-us (default) or ES: a CME E-mini day (tick 0.25, x50; the Globex evening from 18:00 New York on D-1 and the day session 09:30-16:00)",
     )
     .option("--events <n>", "book events per venue", "1000000")
-    .option("--seed <n>", "random seed", "1")
+    .option(
+      "--seed <n>",
+      "random seed (default 1; the day's random streams also hash the symbol and --date; with --mbo the seed " +
+        "is a hash of the symbol and --date unless given)",
+    )
     .option(
       "--lambda <l>",
-      "planted impact lambda, in the units of docs/models.md section 2 (default: per day, impact ~55-75% of variance)",
+      "planted impact lambda, in the units of docs/models.md section 2 (default: per day, impact ~55-75% of variance; " +
+        "with --instrument ES each segment's, default one impact per contract: 4 bps for 1% of the day's volume at once)",
     )
     .option(
       "--half-life-s <s>",
@@ -186,7 +197,7 @@ export function registerGenerate(program: Command): void {
         if (opts.json) printJson(m);
         else
           process.stdout.write(
-            `wrote ${m.path}: ${m.records.toLocaleString()} MBO records (cancel law ${opts.mbo})` +
+            `wrote ${m.path}: ${m.records.toLocaleString()} MBO records (cancel law ${opts.mbo}, seed ${m.seed})` +
               `${m.mbp10 ? `\n  derived MBP-10: ${m.mbp10}` : ""}\n`,
           );
         return;

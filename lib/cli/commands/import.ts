@@ -123,9 +123,9 @@ function dayOptions(cmd: Command): Command {
     );
 }
 
-function common(cmd: Command): Command {
+function common(cmd: Command, out = "output MBP-10 Parquet file"): Command {
   return cmd
-    .requiredOption("--out <file>", "output MBP-10 Parquet file")
+    .requiredOption("--out <file>", out)
     .option(
       "--price-encoding <kind>",
       "float (dollars, Databento's pretty_px) or fixed (int64 1e-9 $)",
@@ -138,7 +138,9 @@ function common(cmd: Command): Command {
 export function registerImport(program: Command): void {
   const cmd = program
     .command("import")
-    .description("convert order-book data (LOBSTER, Databento DBN or CSV) to MBP-10 Parquet");
+    .description(
+      "convert order-book data (LOBSTER, Databento DBN or CSV) to MBP-10 Parquet (Databento MBO to MBO Parquet)",
+    );
 
   common(
     cmd
@@ -185,6 +187,7 @@ export function registerImport(program: Command): void {
           "symbol to write (and select, in a multi-symbol file); default: the file's",
         )
         .option("--mbp10-out <file>", "MBO input: also write the derived MBP-10 Parquet here"),
+      "output Parquet file: MBP-10 for MBP-10 input, MBO for MBO input",
     ),
   ).action(
     async (

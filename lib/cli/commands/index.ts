@@ -17,18 +17,21 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "generate",
     summary:
-      "write a seeded synthetic MBP-10 day (all venues in one file) with a planted impact (lambda, half-life) " +
-      "in its metadata; --out DIR writes DIR/mbp10/SYNTH/{symbol}/{date}.parquet",
+      "write a seeded synthetic trading day: MBP-10 (all venues in one file; an equity day or, with --instrument ES, " +
+      "a Globex day) with a planted impact (lambda, half-life) in its metadata, --out DIR writes " +
+      "DIR/mbp10/SYNTH/{symbol}/{date}.parquet; or MBO order by order with --mbo",
     load: async () => (await import("./generate.ts")).registerGenerate,
   },
   {
     name: "import",
-    summary: "convert order-book data (LOBSTER, Databento DBN or CSV) to MBP-10 Parquet",
+    summary:
+      "convert order-book data (LOBSTER, Databento DBN or CSV) to MBP-10 Parquet (Databento MBO to MBO Parquet)",
     load: async () => (await import("./import.ts")).registerImport,
   },
   {
     name: "inspect",
-    summary: "schema summary, rows, time span, venues and data-quality counters of MBP-10 Parquet file(s)",
+    summary:
+      "schema summary, rows, time span, trading day and session coverage, venues and data-quality counters of MBP-10 or MBO Parquet file(s)",
     load: async () => (await import("./inspect.ts")).registerInspect,
   },
   {
@@ -67,7 +70,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "sweep",
-    summary: "run a sweep (symbols x NYSE trading days, docs/sweep-spec.md) on the local backend or on AWS",
+    summary:
+      "run a sweep (symbols x trading days of their instrument's calendar, docs/sweep-spec.md) on the local backend or on AWS",
     load: async () => (await import("./sweep.ts")).registerSweep,
   },
   {

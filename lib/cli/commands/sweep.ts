@@ -20,6 +20,7 @@ import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { listResultFiles, readResultRows } from "../../report/load.ts";
 import {
+  BASELINE_STRATEGY,
   type GainSummary,
   type StrategySummary,
   summarizeGains,
@@ -78,11 +79,19 @@ export const STATUS_TABLE_COLUMNS = ["strategy", "orders", "cost_bps", "vs_twap_
 export const STATUS_TABLE_LEGEND =
   "mean total cost and paired difference strategy - twap/market, bps; negative = cheaper than twap";
 
-/** Per-strategy rows of a status (from the merged aggregates). */
+/**
+ * Per-strategy rows of a status (from the merged aggregates). The baseline's own rows (twap/market, and its
+ * "(default parameters)" row, which the aggregates pair with the baseline's own costs: 0 and no wins) have no
+ * comparison: "-".
+ */
 export function strategyRows(s: RunStatus): Record<string, unknown>[] {
   return Object.entries(s.aggregates)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([strategy, a]) => ({ strategy, orders: a.orders, ...aggregateMeans(a) }));
+    .map(([strategy, a]) => {
+      const row = { strategy, orders: a.orders, ...aggregateMeans(a) };
+      const baseline = strategy === BASELINE_STRATEGY || strategy.startsWith(`${BASELINE_STRATEGY} (`);
+      return baseline ? { ...row, vs_twap_bps: undefined, win_rate: undefined } : row;
+    });
 }
 
 export function awsNames(o: SweepCliOptions, env: NodeJS.ProcessEnv = process.env): AwsSweepNames {
@@ -402,7 +411,7 @@ export function registerSweep(program: Command): void {
   program
     .command("sweep")
     .description(
-      "run a sweep (symbols x NYSE trading days, docs/sweep-spec.md) on the local backend or on AWS",
+      "run a sweep (symbols x trading days of their instrument's calendar, docs/sweep-spec.md) on the local backend or on AWS",
     )
     .requiredOption("--spec <file>", "sweep spec (YAML or JSON)")
     .option("--backend <name>", "local (worker_threads over a folder) or aws (S3 + SQS + Lambda)", "local")
