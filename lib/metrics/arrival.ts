@@ -2,8 +2,9 @@
  * Arrival mid m0 of a parent order (docs/models.md section 8): the mid of the last consistent (F_LAST) book at or
  * before t0; when there is none, or it is not two-sided (t0 at the first record of the session), the first
  * two-sided consistent book after t0 inside the window, flagged `arrival_source = first_after`. A parent whose
- * window [t0, t0 + T] never sees a two-sided book is `status = no_data`: reported, counted in task_quality,
- * excluded from every statistic.
+ * window [t0, t0 + T] never sees a two-sided book, or sees no record at all (the data ended before t0, or a gap
+ * covers the whole window: the book standing at t0 is then stale and nothing could trade), is `status = no_data`:
+ * reported, counted in task_quality, excluded from every statistic.
  */
 import { ModelError } from "../core/errors.ts";
 
@@ -62,6 +63,7 @@ export class ArrivalMidTracker {
   private afterTs: bigint | undefined;
   private afterMid = Number.NaN;
   private lastTs: bigint | undefined;
+  private dead = false;
 
   constructor(
     readonly t0Ns: bigint,
@@ -86,7 +88,13 @@ export class ArrivalMidTracker {
     }
   }
 
+  /** No record reached the books inside the window (told at t0 + T by the replay): the parent is no_data. */
+  noRecordInWindow(): void {
+    this.dead = true;
+  }
+
   result(): ArrivalMid {
+    if (this.dead) return NO_DATA;
     return arrivalMid(
       this.t0Ns,
       this.endNs,

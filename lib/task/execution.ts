@@ -103,6 +103,8 @@ export class ParentExecution extends ParentRecord {
     }
     ctx.timers.at(order.startNs, () => this.start());
     ctx.timers.at(this.endNs, () => {
+      // no record in [t0, t0 + T] (the data ended before t0, or a gap covers the window): nothing could trade
+      if (ctx.progress && !ctx.progress.sawRecordSince(order.startNs)) this.arrival.noRecordInWindow();
       this.endMid = this.impactedMid(this.endNs);
       this.endMark = ctx.tape.snapshot();
       this.lastMark = this.endMark;

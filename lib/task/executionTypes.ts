@@ -55,8 +55,26 @@ export interface StrategyInstance {
 }
 
 /** What the execution needs from the day's context (calibrated parameters and market state). */
+/**
+ * How far the replay has got: the time of the last record applied to the books, in ns from the session open (a
+ * double, exact within a session), -Infinity before the first. Timers due at t fire before the record that
+ * reaches t is applied, so a timer reads the last record BEFORE its time.
+ */
+export class ReplayProgress {
+  lastRel = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly openNs: bigint) {}
+
+  /** Did any record at or after tNs reach the books yet? */
+  sawRecordSince(tNs: bigint): boolean {
+    return this.lastRel >= Number(tNs - this.openNs);
+  }
+}
+
 export interface ExecutionContext {
   readonly sim: ExecutionSim;
+  /** The replay's progress (a parent whose window saw no record is no_data); absent = always live (unit tests). */
+  readonly progress?: ReplayProgress;
   readonly timers: TimerQueue;
   readonly tape: Tape;
   readonly decisionIntervalS: number;

@@ -22,6 +22,7 @@ import type {
   ExecutionContext,
   HaltView,
   ParentOrder,
+  ReplayProgress,
   RiskControls,
   StrategyInstance,
 } from "./executionTypes.ts";
@@ -96,6 +97,8 @@ export interface DayWiring {
   readonly halts: HaltView | undefined;
   /** The symbol's instrument (tick, multiplier, fee schedule); absent = the US equity default. */
   readonly instrument?: Instrument;
+  /** The replay's progress (runTask's Replay writes it). */
+  readonly progress?: ReplayProgress;
 }
 
 /**
@@ -129,6 +132,7 @@ export function executionContext(
   const fees = defaultFeesPerUnit(day);
   return {
     sim,
+    ...(day.progress ? { progress: day.progress } : {}),
     timers: day.timers,
     tape: day.tape,
     decisionIntervalS: spec.decision_interval_s,

@@ -36,6 +36,7 @@ import {
   type ParentOrder,
   type StrategyInstance,
 } from "./execution.ts";
+import { ReplayProgress } from "./executionTypes.ts";
 import { HaltTracker } from "./halts.ts";
 import {
   type DayWiring,
@@ -170,6 +171,7 @@ class Replay {
     readonly tape: Tape,
     readonly alphas: readonly AlphaModel[],
     private readonly executions: readonly ParentExecution[],
+    readonly progress: ReplayProgress,
   ) {
     this.openHi = Number(session.openNs >> 32n);
     this.openLo = Number(session.openNs & 0xffffffffn);
@@ -177,7 +179,7 @@ class Replay {
   }
 
   batch(b: Mbp10Batch): void {
-    const { timers, sim, halts, tape, alphas, openHi, openLo, closeRel } = this;
+    const { timers, sim, halts, tape, alphas, openHi, openLo, closeRel, progress } = this;
     const ts = b.tsRecv;
     const halves = new Uint32Array(ts.buffer, ts.byteOffset, b.length * 2);
     let lastInSession = this.lastInSession;
@@ -196,6 +198,7 @@ class Replay {
       }
       if (halts.tracksGaps) halts.beforeRecord(ts[i]!);
       sim.onRecord(b, i);
+      progress.lastRel = rel;
       halts.afterRecord(b, i, sim.books);
       if (this.awaiting.length > 0 && (b.flags[i]! & Flag.LAST) !== 0) this.arrivals(ts[i]!);
       tape.onRecord(b, i);
@@ -321,6 +324,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
           );
       }
     }
+    const progress = new ReplayProgress(session.openNs);
     const day: DayWiring = {
       spec,
       symbol: input.symbol,
@@ -332,6 +336,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
       riskControls: riskControlsOf(risk),
       halts: risk?.suspend_on_halt ? halts : undefined,
       instrument,
+      progress,
     };
     const alphaModels = new Map<string, AlphaModel>();
     const instances: StrategyInstance[] = [];
@@ -382,7 +387,7 @@ export async function runTask(input: TaskInput): Promise<TaskResult> {
     });
     const alphaList = [...alphaModels.values()];
     let done = 0;
-    const replay = new Replay(session, timers, sim, halts, tape, alphaList, executions);
+    const replay = new Replay(session, timers, sim, halts, tape, alphaList, executions, progress);
     for await (const b of stream.batches()) {
       replay.batch(b);
       calibrator?.observe(b);

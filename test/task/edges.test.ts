@@ -101,6 +101,29 @@ describe("edges of the data (MODELS.md 8)", () => {
     expect(r.fills).toHaveLength(0);
   });
 
+  it("a window with no record at all is no_data, not costed against the stale book before it: data ended, or a gap covers it", async () => {
+    // the data: 10:00-11:00, a hole 11:00-13:00, then 13:00-13:30 (a partial day)
+    const rows = [...quotes(at("10:00"), at("11:00")), ...quotes(at("13:00"), at("13:30"))];
+    const r = await run(
+      "stale",
+      rows,
+      [{ side: "buy", shares: 100, start_times: ["10:30", "11:30", "12:50", "14:00"], horizon_min: 20 }],
+      [{ strategy: "twap", exec: "market" }],
+    );
+    const byStart = new Map(r.executions.map((e) => [String(e.order_id), e]));
+    // 10:30: inside the data; 12:50: the book is back at 13:00, inside its window (it waits for it)
+    expect(byStart.get("buy-100-10:30")).toMatchObject({ status: "ok", fill_rate: 1 });
+    expect(byStart.get("buy-100-12:50")).toMatchObject({ status: "ok", fill_rate: 1 });
+    // 11:30-11:50 in the hole and 14:00-14:20 after the data ended: the book standing at t0 is hours old
+    for (const id of ["buy-100-11:30", "buy-100-14:00"]) {
+      const e = byStart.get(id)!;
+      expect(e, id).toMatchObject({ status: "no_data", arrival_source: null, fill_rate: 0 });
+      for (const k of ["arrival_mid", "total_cost_bps", "opportunity_bps"])
+        expect(Number.isNaN(Number(e[k] ?? Number.NaN)), `${id} ${k}`).toBe(true);
+    }
+    expect(r.taskQuality[0]).toMatchObject({ no_data_parents: 2 });
+  });
+
   it("a window that starts before the data starts its schedule at the first two-sided book with what is left of T", async () => {
     // data from 10:00; the parent runs 09:55-10:05: twap's five remaining minutes, not ten children queued at once
     const r = await run(
