@@ -301,7 +301,12 @@ export function createFanIn(deps: FanInDeps): FanIn {
     let report = "";
     if (Object.keys(status.aggregates).length > 0) {
       try {
-        report = await writeRunReport(deps.store, runId);
+        // from the merged aggregates and the staged files of the sampled parents' tasks: bounded by the sample
+        report = await writeRunReport(
+          deps.store,
+          runId,
+          status.sample ? { aggregates: status.aggregates, sample: status.sample } : undefined,
+        );
       } catch (e) {
         // the report is a view of stored results: a rendering bug must not block the run's completion
         log("error", "report rendering failed", { run_id: runId, error: errorMessage(e) });
@@ -391,7 +396,13 @@ export function createFanIn(deps: FanInDeps): FanIn {
         }
         c = { ...m, type: "completion" };
       }
-      add(c.run_id, { task_id: c.task_id, outcome: c.outcome, reason: c.reason, aggregates: c.aggregates });
+      add(c.run_id, {
+        task_id: c.task_id,
+        outcome: c.outcome,
+        reason: c.reason,
+        aggregates: c.aggregates,
+        sample: c.sample,
+      });
     }
     const dead = deps.taskDlq ? await receiveDeadLetters(deps.taskDlq, deps.dlqWaitS ?? 0) : [];
     for (const m of dead) {

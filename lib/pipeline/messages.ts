@@ -8,7 +8,7 @@ import { z } from "zod";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { checkRunId } from "../core/ids.ts";
 import { SKETCH_EXACT_MAX } from "../metrics/quantileSketch.ts";
-import { MEAN_COLUMNS } from "../report/strategyAggregates.ts";
+import { MEAN_COLUMNS, SAMPLE_PARENTS } from "../report/strategyAggregates.ts";
 import { type SweepTask, sweepTaskId, type TaskKind } from "../spec/taskId.ts";
 import { taskMarkerKey, validateTaskId } from "../store/keys.ts";
 
@@ -100,7 +100,10 @@ export {
   aggregateExecutions,
   aggregateMeans,
   mergeAggregates,
+  mergeSample,
+  type SampleEntry,
   type StrategyAggregate,
+  sampleParents,
 } from "../report/strategyAggregates.ts";
 
 const finite = z.number().finite();
@@ -159,6 +162,11 @@ export const TaskMarkerSchema = z.object({
   outcome: z.enum(["ok", "failed"]),
   reason: z.string().optional(),
   aggregates: z.record(z.string(), AggregateSchema).optional(),
+  /** the task's share of the report's bottom-k sample of parents (strategyAggregates.ts sampleParents) */
+  sample: z
+    .array(z.tuple([z.number().min(0).max(1), z.string().max(200)]))
+    .max(SAMPLE_PARENTS)
+    .optional(),
 });
 export type TaskMarker = z.infer<typeof TaskMarkerSchema>;
 

@@ -13,6 +13,7 @@
  * The same aggregate is what `summarizeStrategies` computes from rows: test/report/strategyAggregates.test.ts
  * holds them together.
  */
+import { Rng, seedFrom } from "../core/rng.ts";
 import {
   addExact,
   addExactSquare,
@@ -27,6 +28,7 @@ import {
   sketchAdd,
   sketchMedian,
   sketchMerge,
+  sketchQuantile,
 } from "../metrics/quantileSketch.ts";
 import type { CellValue } from "../results/schema.ts";
 import {
@@ -330,4 +332,136 @@ export function aggregateMeans(a: StrategyAggregate): {
     vs_twap_bps: vs ? meanOf(vs) : Number.NaN,
     win_rate: vs && vs.n > 0 ? vs.wins / vs.n : Number.NaN,
   };
+}
+
+// ---- the report's sample of parent orders ------------------------------------------------------------------
+
+/** How many parent orders the report's sample holds (the report's row-level charts and tables use them). */
+export const SAMPLE_PARENTS = 200;
+
+/** [priority, "symbol|date|order_id"]: the sample is the SAMPLE_PARENTS entries of lowest priority. */
+export type SampleEntry = [number, string];
+
+/** A parent's priority: uniform in [0, 1), seeded by the run id and the parent (lib/core/rng.ts). */
+export function samplePriority(runId: string, parent: string): number {
+  return new Rng(seedFrom("report-sample", runId, parent)).uniform();
+}
+
+const bySampleOrder = (a: SampleEntry, b: SampleEntry) =>
+  a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+/**
+ * A bottom-k sample of parents: the k of lowest (priority, key). Merging two samples and keeping the k lowest
+ * is the sample of the union, whatever the order of the merges (each parent's priority is fixed by its key).
+ */
+export function mergeSample(
+  a: readonly SampleEntry[],
+  b: readonly SampleEntry[],
+  k = SAMPLE_PARENTS,
+): SampleEntry[] {
+  const seen = new Set<string>();
+  const out: SampleEntry[] = [];
+  for (const e of [...a, ...b].sort(bySampleOrder)) {
+    if (seen.has(e[1])) continue;
+    seen.add(e[1]);
+    out.push([e[0], e[1]]);
+    if (out.length >= k) break;
+  }
+  return out;
+}
+
+/**
+ * The sample of one task's parents that have a row with status ok (seeded by the run id); `date` is the task's
+ * (the rows of a task carry it as their partition, not as a column).
+ */
+export function sampleParents(
+  rows: readonly Row[],
+  runId: string,
+  date: string,
+  k = SAMPLE_PARENTS,
+): SampleEntry[] {
+  const parents = new Set<string>();
+  for (const r of rows)
+    if (r.status !== "no_data") parents.add(`${r.symbol}|${r.date ?? date}|${r.order_id}`);
+  return mergeSample(
+    [...parents].map((p): SampleEntry => [samplePriority(runId, p), p]),
+    [],
+    k,
+  );
+}
+
+// ---- the report's run-level views ---------------------------------------------------------------------------
+
+/** One strategy's aggregate over every calibration_source (pairs and sketches add across sources). */
+export function byStrategy(aggregates: Readonly<Aggregates>): Map<string, StrategyAggregate> {
+  const out = new Map<string, StrategyAggregate>();
+  for (const a of Object.values(aggregates).sort(compareAggregates)) {
+    const m: Aggregates = {};
+    const cur = out.get(a.strategy);
+    if (cur) m[a.strategy] = cur;
+    mergeAggregates(m, { [a.strategy]: { ...a, calibration_source: "all" } });
+    out.set(a.strategy, m[a.strategy]!);
+  }
+  return new Map([...out].sort(([x], [y]) => (x < y ? -1 : 1)));
+}
+
+/** Quartiles of a strategy's total_cost_bps over the run (from its sketch; exact up to 64 orders). */
+export interface CostQuartiles {
+  readonly strategy: string;
+  readonly n: number;
+  readonly min: number;
+  readonly q1: number;
+  readonly median: number;
+  readonly q3: number;
+  readonly max: number;
+}
+
+export function costQuartiles(aggregates: Readonly<Aggregates>): CostQuartiles[] {
+  return [...byStrategy(aggregates)]
+    .filter(([, a]) => a.cost_sketch.n > 0)
+    .map(([strategy, a]) => ({
+      strategy,
+      n: a.cost_sketch.n,
+      min: a.cost_sketch.min ?? Number.NaN,
+      q1: sketchQuantile(a.cost_sketch, 0.25),
+      median: sketchMedian(a.cost_sketch),
+      q3: sketchQuantile(a.cost_sketch, 0.75),
+      max: a.cost_sketch.max ?? Number.NaN,
+    }));
+}
+
+/** A paired difference as the report's interval rows (derive.ts IntervalRow), from a pair's sums. */
+function intervalRow(p: Readonly<PairAggregate>, comparison: string, kind: string) {
+  const ci = pairInterval(p);
+  return { comparison, kind, n: p.n, mean_bps: ci.mean, ci_low_bps: ci.low, ci_high_bps: ci.high };
+}
+
+/** Every strategy against its twap/market (the report's paired-difference chart), over every source. */
+export function differencesOfAggregates(aggregates: Readonly<Aggregates>) {
+  return [...byStrategy(aggregates)]
+    .filter(([, a]) => a.vs_twap && a.vs_twap.n > 0)
+    .map(([s, a]) => intervalRow(a.vs_twap!, s, a.look_ahead ? "look-ahead" : "causal"));
+}
+
+/** Routing (x/sor - x/market) and causal alpha (alpha=K - alpha=none) gains, over every source. */
+export function gainRowsOfAggregates(
+  aggregates: Readonly<Aggregates>,
+  routingKind: string,
+  alphaKind: string,
+) {
+  const all = byStrategy(aggregates);
+  const rows: ReturnType<typeof intervalRow>[] = [];
+  for (const kind of ["routing", "alpha"] as const)
+    for (const [s, a] of all)
+      for (const g of a.gains) {
+        if (g.kind !== kind || g.n === 0 || !all.has(g.baseline)) continue;
+        if (kind === "alpha" && s.split("/").includes("alpha=oracle")) continue; // (the oracle gap is apart)
+        const seg = s.split("/");
+        rows.push(
+          kind === "routing"
+            ? intervalRow(g, `${[seg[0], ...seg.slice(2)].join("/")}: sor - market`, routingKind)
+            : intervalRow(g, `${s} - alpha=none`, alphaKind),
+        );
+      }
+  return rows;
 }

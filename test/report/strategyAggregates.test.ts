@@ -8,6 +8,10 @@ import {
   aggregateExecutions,
   gainsOfAggregates,
   mergeAggregates,
+  mergeSample,
+  type SampleEntry,
+  sampleParents,
+  samplePriority,
   summarizeAggregates,
 } from "../../lib/report/strategyAggregates.ts";
 import { summarizeGains, summarizeStrategies } from "../../lib/report/strategySummary.ts";
@@ -242,6 +246,44 @@ describe("the run summary from mergeable aggregates (lib/report/strategyAggregat
     expect(Math.abs(s!.median_cost_bps - want.median_cost_bps)).toBeLessThanOrEqual(SKETCH_ALPHA * mid);
     expect(s!.total_cost_bps).toBeCloseTo(want.total_cost_bps, 12);
     expect(s!.stdev_bps).toBeCloseTo(want.stdev_bps, 12);
+  });
+
+  it("the report's sample: per-task samples merged in any order are the seeded bottom-k of all parents", () => {
+    fc.assert(
+      fc.property(daysArb, fc.integer({ min: 1, max: 30 }), fc.nat(), (days, k, seed) => {
+        const tasks = rowsOf(days);
+        const perTask = tasks.map((rows) => sampleParents(rows, "run-a", "unused", k));
+        const order = tasks.map((_, i) => i).sort((a, b) => ((a * 31 + seed) % 7) - ((b * 31 + seed) % 7));
+        const forward = perTask.reduce((a, b) => mergeSample(a, b, k), [] as SampleEntry[]);
+        const shuffled = order
+          .map((i) => perTask[i]!)
+          .reduce((a, b) => mergeSample(a, b, k), [] as SampleEntry[]);
+        const all = sampleParents(tasks.flat(), "run-a", "unused", k);
+        expect(forward).toEqual(all);
+        expect(shuffled).toEqual(all);
+        // the k parents of lowest seeded priority among those with an ok row
+        const ok = [
+          ...new Set(
+            tasks
+              .flat()
+              .filter((r) => r.status !== "no_data")
+              .map((r) => `${r.symbol}|${r.date}|${r.order_id}`),
+          ),
+        ];
+        const want = ok
+          .map((p) => samplePriority("run-a", p))
+          .sort((x, y) => x - y)
+          .slice(0, k);
+        expect(all.map(([q]) => q)).toEqual(want);
+      }),
+      { numRuns: 60 },
+    );
+    const parents = Array.from({ length: 500 }, (_, i) => ({ symbol: "S", order_id: i, status: "ok" }));
+    const a = sampleParents(parents, "run-a", "2024-03-04", 20).map(([, p]) => p);
+    const b = sampleParents(parents, "run-b", "2024-03-04", 20).map(([, p]) => p);
+    expect(a).toHaveLength(20);
+    expect(a).toEqual(sampleParents([...parents].reverse(), "run-a", "2024-03-04", 20).map(([, p]) => p));
+    expect(a).not.toEqual(b); // seeded by the run id
   });
 
   it("aggregates pass the completion schema (and a forged one does not)", () => {
