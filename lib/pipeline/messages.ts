@@ -104,6 +104,7 @@ export {
   type SampleEntry,
   type StrategyAggregate,
   sampleParents,
+  samplePriority,
 } from "../report/strategyAggregates.ts";
 
 const finite = z.number().finite();
