@@ -53,7 +53,7 @@ export interface FinishBench {
 }
 
 /** The seed: one real backtest task of a 1-symbol sweep (its staged files by table, its marker). */
-async function seedTask(dir: string) {
+export async function seedTask(dir: string) {
   const days = [FIRST_DAY, nextTradingDay(FIRST_DAY)];
   const input = join(dir, "in");
   for (const date of days) {
@@ -105,7 +105,7 @@ async function seedTask(dir: string) {
 }
 
 /** A run of `n` copies of the seed task on consecutive days, accounted and ready to finish. */
-async function fabricateRun(
+export async function fabricateRun(
   root: string,
   runId: string,
   n: number,
