@@ -11,7 +11,8 @@
  * worker threads from this process; a third run of it, 1 worker in a child process pinned to one core
  * (`taskset -c 0`, where available), gives the pool's scaling per core. The router and the S3 case (moto_server) run in this process.
  * The streamed MBO import (bench/mboImport.ts: ~500k and ~5M synthetic MBO records) runs once per size in a child.
- * Planning (bench/plan.ts: 100 symbols x 50 days) runs once in this process. Writes bench/results.json (or --out PATH),
+ * Planning (bench/plan.ts: 100 symbols x 50 days) runs once in this process. The finish (bench/finish.ts: compaction,
+ * summary and report of 200 and of 2,000 tiny backtest tasks) runs once per size in a child. Writes bench/results.json (or --out PATH),
  * prints a table on stderr, and with --json the JSON on stdout.
  */
 import { spawn } from "node:child_process";
@@ -24,6 +25,7 @@ import { Mbp10File } from "../lib/mbp10/reader.ts";
 import { fileSource } from "../lib/ports/fileSource.ts";
 import { DEFAULT_SPEC } from "../lib/specs/taskSpec.ts";
 import type { ChildCase, ChildResult } from "./child.ts";
+import { runFinishBench } from "./finish.ts";
 import { type BenchDay, syntheticDay } from "./inputs.ts";
 import { runMboImportBench } from "./mboImport.ts";
 import { runPlanBench } from "./plan.ts";
@@ -219,6 +221,8 @@ async function main(): Promise<void> {
   say("streamed MBO import: ~500k and ~5M synthetic MBO records (DBN), each once in its own process");
   const mbo = await runMboImportBench();
   const planning = await runPlanBench();
+  say("finish: 200 and 2,000 tiny backtest tasks, each finish in its own process");
+  const finish = await runFinishBench();
   if ("reason" in s3) say(`s3 case skipped: ${s3.reason}`);
 
   // Grid: least-squares slope of time over instances (8, 32, 128) = marginal ms per instance.
@@ -321,6 +325,12 @@ async function main(): Promise<void> {
     plan_ms_per_1k_tasks: planning.ms_per_1k_tasks,
     plan_lists_per_1k_tasks: Math.round((planning.lists / planning.tasks) * 1000 * 10) / 10,
     plan_note: `planSweep of ${planning.symbols} symbols x ${planning.days} days (${planning.tasks} tasks, wave 1 sent: ${planning.sends} SendMessageBatch calls) on the local store and queue: the planner's own work; ${planning.lists} LISTs (one per symbol for calibration records, one per symbol input prefix)`,
+    finish_rss_mb_200: finish[0]!.peak_rss_mb,
+    finish_rss_mb_2000: finish[1]!.peak_rss_mb,
+    finish_rss_2000_over_200: r2(finish[1]!.peak_rss_mb / finish[0]!.peak_rss_mb),
+    finish_ms_200: finish[0]!.ms,
+    finish_ms_2000: finish[1]!.ms,
+    finish_note: `bench/finish.ts: one real backtest task (1 symbol, 2 x ${"20,000"} events/venue-day, 10 strategies x 2 parents) copied to 200 and 2,000 days of one symbol (one task per date partition), its completion applied to status.json per day; the finish alone (compaction, summary from the merged aggregates, report from the seeded sample) in a child process: kernel maxRSS, the child's RSS before the finish ${finish[0]!.start_rss_mb} / ${finish[1]!.start_rss_mb} MB`,
     s3_requests_per_task: "reason" in s3 ? null : s3.requests_per_task,
     s3_requests_per_calibrate_task: "reason" in s3 ? null : s3.calibrate_requests_per_task,
     s3_requests_per_row_group: "reason" in s3 ? null : r2(s3.requests_per_task / rgSmall),
@@ -419,6 +429,11 @@ async function main(): Promise<void> {
       "reported",
     ],
     ["local sweep, speedup of 2 workers over 1", `${figures.sweep_speedup_2_workers}x`, ">= 1.7"],
+    [
+      "finish peak RSS, 200 / 2,000 tasks (MB)",
+      `${figures.finish_rss_mb_200} / ${figures.finish_rss_mb_2000} (${figures.finish_rss_2000_over_200}x)`,
+      "2,000 <= 1.2x 200",
+    ],
     ["  same, waves only (no planning, summary, report)", `${figures.sweep_waves_speedup_2_workers}x`, ""],
     [
       "  2 workers on 2 cores / 1 worker pinned to 1 core",

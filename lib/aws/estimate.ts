@@ -7,6 +7,7 @@
  *  - two latencies AWS does not publish, stated as assumptions (S3 and SQS round trips inside a region).
  * Pure arithmetic: no SDK, no clock. Every phase says which Lambda limit it runs under and whether it fits.
  */
+import { SAMPLE_PARENTS } from "../report/strategyAggregates.ts";
 
 /** AWS's published limits and us-east-1 prices (read December 2026; check the pages for your region). */
 export const AWS = {
@@ -44,9 +45,15 @@ export const ASSUMED = {
   coldStartS: 1,
   /** one compare-and-swap of a 125k-task status.json (DESIGN.md "Fan-in", measured) */
   statusCasS: 0.55,
-  /** completion message bytes (per-strategy aggregates of the default grid) */
+  /** completion message bytes of a calibrate task (no aggregates; rounded up) */
   completionBytes: 2048,
-  /** executions rows per backtest task held by today's finish (DESIGN: ~30 per task), bytes per row in the JS heap */
+  /**
+   * completion message bytes of a backtest task: the mergeable aggregates of lib/report/strategyAggregates.ts
+   * (exact sums, paired sums, up to 64 sorted costs or the sketch's bins per strategy) and its share of the
+   * report's sample, measured on the demo (10 strategy instances, 8 parents per task: mean 13,030 B)
+   */
+  backtestCompletionBytes: 13_030,
+  /** executions rows per backtest task (DESIGN: ~30 per task), bytes per row in the JS heap */
   finishRowsPerTask: 30,
   finishBytesPerRow: 854,
 } as const;
@@ -157,12 +164,11 @@ export function estimateSweep(i: EstimateInput, b: BenchInputs): Estimate {
     note: `${planned} tasks planned (${b.plan_ms_per_1k_tasks} ms per 1,000), ${lists} LISTs, ${sends(firstWave)} SendMessageBatch calls ${STACK.planConcurrency} at a time`,
   });
 
-  const completionsPerInvocation = Math.min(
-    STACK.summaryBatchSize,
-    Math.floor(AWS.invokePayloadBytes / ASSUMED.completionBytes),
-  );
-  const fanIn = (tasks: number) =>
-    (Math.ceil(tasks / completionsPerInvocation) * ASSUMED.statusCasS) / STACK.summaryWriters;
+  const perInvocation = (bytes: number) =>
+    Math.min(STACK.summaryBatchSize, Math.floor(AWS.invokePayloadBytes / bytes));
+  const completionsPerInvocation = perInvocation(ASSUMED.completionBytes);
+  const fanIn = (tasks: number, per = completionsPerInvocation) =>
+    (Math.ceil(tasks / per) * ASSUMED.statusCasS) / STACK.summaryWriters;
   if (calibrate > 0) {
     phases.push(wave("wave 1 (calibrate)", calibrate, b.calibrate_s_per_task, cap));
     const enqueueS = (sends(backtest) / STACK.planConcurrency) * ASSUMED.sqsRoundTripS;
@@ -178,22 +184,31 @@ export function estimateSweep(i: EstimateInput, b: BenchInputs): Estimate {
   }
   phases.push(wave("wave 2 (backtest)", backtest, b.backtest_s_per_task, cap));
 
-  // finish as implemented: one summary invocation reads every staged file and every executions row
+  // finish as built: the summary reads only status.json's merged aggregates and the report the staged files of
+  // at most SAMPLE_PARENTS sampled symbol-days, but compaction still reads every staged file, one GET at a time,
+  // in the one summary invocation (holding one date partition of one table at a time)
   const staged = backtest * STACK.resultTables;
-  const finishS = staged * ASSUMED.s3RoundTripS + STACK.summaryBatchingWindowS + fanIn(backtest);
-  const heapGb = (backtest * ASSUMED.finishRowsPerTask * ASSUMED.finishBytesPerRow) / 1e9;
+  const reportGets = Math.min(backtest, SAMPLE_PARENTS) * STACK.resultTables;
+  const backtestPer = perInvocation(ASSUMED.backtestCompletionBytes);
+  const finishS =
+    (staged + reportGets) * ASSUMED.s3RoundTripS +
+    STACK.summaryBatchingWindowS +
+    fanIn(backtest, backtestPer);
+  const heapGb = (i.symbols * ASSUMED.finishRowsPerTask * ASSUMED.finishBytesPerRow) / 1e9;
   const finishFits = finishS < STACK.summaryTimeoutS && heapGb < STACK.summaryGb;
   phases.push({
     phase: "finish (compaction, summary, report)",
     wall_s: finishS,
-    usd: staged * AWS.usdPerGet + finishS * STACK.summaryGb * AWS.usdPerGbS,
+    usd: (staged + reportGets) * AWS.usdPerGet + finishS * STACK.summaryGb * AWS.usdPerGbS,
     limit_s: STACK.summaryTimeoutS,
     fits: finishFits,
     note:
-      `one summary invocation reads ${staged} staged files one GET at a time and ~${(heapGb).toFixed(2)} GB of executions rows` +
+      `${Math.ceil(backtest / backtestPer)} status updates (${backtestPer} completions of ${ASSUMED.backtestCompletionBytes} B per invocation); ` +
+      `the summary from the merged aggregates, the report from ${reportGets} staged files of the sample; ` +
+      `compaction reads ${staged} staged files one GET at a time in one summary invocation (~${(heapGb * 1000).toFixed(0)} MB: one date partition)` +
       (finishFits
         ? ""
-        : ` (over its ${STACK.summaryTimeoutS} s / ${STACK.summaryGb} GB: needs the fan-out finish of issue 23.1)`),
+        : ` (over its ${STACK.summaryTimeoutS} s: needs the compaction fan-out of issue 23.1 point 3)`),
   });
 
   // S3 and SQS requests of the waves (GETs measured on moto per task; PUTs counted from the code)

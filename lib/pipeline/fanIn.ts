@@ -9,7 +9,8 @@
  *    Wave 2 is sent by enqueue.ts: chunk by chunk with its progress recorded, so an invocation that times
  *    out half way is continued by the next one instead of sending the whole wave again.
  * 3. When every task is accounted for, the invocation that wins the put-if-absent of runs/{R}/summary.lock
- *    compacts the results (compaction.ts), writes the summary table and the report, and sets `finished`.
+ *    compacts the results (compaction.ts), writes the summary table from the merged aggregates of status.json
+ *    (strategyAggregates.ts: no execution row is read), writes the report, and sets `finished`.
  *    The lock is a lease (`leaseMs`, default 60 s) that its holder renews every third of it while it works
  *    (heartbeat); a lease that ran out (its holder crashed or timed out) is taken over by put-if-match, so a
  *    crashed finish is retried within a lease, not after a fixed 15 minutes. Every step is deterministic, so
@@ -27,8 +28,7 @@ import { errorMessage, InputError, RetryableError } from "../core/errors.ts";
 import { compareAndSwap, type ObjectStore, PreconditionFailedError } from "../ports/objectStore.ts";
 import type { Queue, QueueMessage } from "../ports/queue.ts";
 import { writeRunReport } from "../report/index.ts";
-import { listResultFiles, readResultRows } from "../report/load.ts";
-import { summarizeStrategies } from "../report/strategySummary.ts";
+import { summarizeAggregates } from "../report/strategyAggregates.ts";
 import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import { rowsToParquet } from "../results/schema.ts";
 import { SUMMARY } from "../results/summarySchema.ts";
@@ -289,22 +289,24 @@ export function createFanIn(deps: FanInDeps): FanIn {
       compacted += (await compactTable(deps.store, table, runId, okBacktest)).length;
     }
     check();
-    const executions = await readResultRows(
-      deps.store,
-      await listResultFiles(deps.store, "executions", runId),
-    );
+    // the summary from the tasks' merged aggregates (strategyAggregates.ts): no execution row is read
     const sKey = summaryKey(runId);
     await deps.store.put(
       sKey,
       await rowsToParquet(
         SUMMARY,
-        summarizeStrategies(executions).map((s) => ({ ...s })),
+        summarizeAggregates(status.aggregates).map((s) => ({ ...s })),
       ),
     );
     let report = "";
-    if (executions.length > 0) {
+    if (Object.keys(status.aggregates).length > 0) {
       try {
-        report = await writeRunReport(deps.store, runId);
+        // from the merged aggregates and the staged files of the sampled parents' tasks: bounded by the sample
+        report = await writeRunReport(
+          deps.store,
+          runId,
+          status.sample ? { aggregates: status.aggregates, sample: status.sample } : undefined,
+        );
       } catch (e) {
         // the report is a view of stored results: a rendering bug must not block the run's completion
         log("error", "report rendering failed", { run_id: runId, error: errorMessage(e) });
@@ -394,7 +396,13 @@ export function createFanIn(deps: FanInDeps): FanIn {
         }
         c = { ...m, type: "completion" };
       }
-      add(c.run_id, { task_id: c.task_id, outcome: c.outcome, reason: c.reason, aggregates: c.aggregates });
+      add(c.run_id, {
+        task_id: c.task_id,
+        outcome: c.outcome,
+        reason: c.reason,
+        aggregates: c.aggregates,
+        sample: c.sample,
+      });
     }
     const dead = deps.taskDlq ? await receiveDeadLetters(deps.taskDlq, deps.dlqWaitS ?? 0) : [];
     for (const m of dead) {

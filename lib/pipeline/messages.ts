@@ -7,9 +7,8 @@
 import { z } from "zod";
 import { DataFormatError, InputError } from "../core/errors.ts";
 import { checkRunId } from "../core/ids.ts";
-import { isWin } from "../metrics/index.ts";
-import { BASELINE_STRATEGY } from "../report/strategySummary.ts";
-import type { CellValue } from "../results/schema.ts";
+import { SKETCH_EXACT_MAX } from "../metrics/quantileSketch.ts";
+import { MEAN_COLUMNS, SAMPLE_PARENTS } from "../report/strategyAggregates.ts";
 import { type SweepTask, sweepTaskId, type TaskKind } from "../specs/taskId.ts";
 import { taskMarkerKey, validateTaskId } from "../store/keys.ts";
 
@@ -94,105 +93,63 @@ export function parseTaskMessage(body: string): ParsedTaskMessage {
 
 // ---- aggregates ------------------------------------------------------------------------------------------
 
-/**
- * Mergeable per-strategy statistics of total_cost_bps (docs/models.md section 8): sums so that any grouping of
- * tasks adds up to the run's values. `diff_*` are the paired differences to twap/market on the same orders.
- */
-export interface StrategyAggregate {
-  orders: number;
-  cost_n: number;
-  cost_sum: number;
-  cost_sumsq: number;
-  paired: number;
-  diff_sum: number;
-  diff_sumsq: number;
-  wins: number;
-  executed_qty: number;
-}
+// The per-strategy aggregates a completion carries (lib/report/strategyAggregates.ts: exact sums, paired sums,
+// a quantile sketch): any grouping of tasks merges to the run's summary.
+export {
+  type Aggregates,
+  aggregateExecutions,
+  aggregateMeans,
+  mergeAggregates,
+  mergeSample,
+  type SampleEntry,
+  type StrategyAggregate,
+  sampleParents,
+  samplePriority,
+} from "../report/strategyAggregates.ts";
 
-const AggregateSchema = z.object({
-  orders: z.number(),
-  cost_n: z.number(),
-  cost_sum: z.number(),
-  cost_sumsq: z.number(),
-  paired: z.number(),
-  diff_sum: z.number(),
-  diff_sumsq: z.number(),
-  wins: z.number(),
-  executed_qty: z.number(),
-});
+const finite = z.number().finite();
+const count = z.number().int().nonnegative();
+const partials = z.array(finite).max(64);
+const SumSchema = z.object({ n: count, sum: partials }).strict();
+const PairSchema = z
+  .object({ baseline: z.string(), n: count, sum: partials, sumsq: partials, wins: count })
+  .strict();
+const BinsSchema = z.array(z.tuple([z.number().int(), count]));
+const SketchSchema = z
+  .object({
+    n: count,
+    zero: count,
+    pos: BinsSchema,
+    neg: BinsSchema,
+    min: finite.nullable(),
+    max: finite.nullable(),
+    values: z.array(finite).max(SKETCH_EXACT_MAX).nullable(),
+  })
+  .strict();
 
-const empty = (): StrategyAggregate => ({
-  orders: 0,
-  cost_n: 0,
-  cost_sum: 0,
-  cost_sumsq: 0,
-  paired: 0,
-  diff_sum: 0,
-  diff_sumsq: 0,
-  wins: 0,
-  executed_qty: 0,
-});
-
-/** Aggregates of one task's execution rows (strategy, order_id, total_cost_bps, executed_qty). */
-export function aggregateExecutions(
-  rows: readonly Record<string, CellValue>[],
-  baseline = BASELINE_STRATEGY,
-): Record<string, StrategyAggregate> {
-  const base = new Map<string, number>();
-  for (const r of rows) {
-    const c = Number(r.total_cost_bps);
-    if (r.strategy === baseline && Number.isFinite(c)) base.set(`${r.symbol}|${r.order_id}`, c);
-  }
-  const out: Record<string, StrategyAggregate> = {};
-  for (const r of rows) {
-    if (r.status === "no_data") continue; // no arrival mid: no cost, left out of every statistic
-    // days on the documented default parameters are never pooled with calibrated days
-    const s = r.calibration_source === "default" ? `${r.strategy} (default parameters)` : String(r.strategy);
-    const a = (out[s] ??= empty());
-    a.orders++;
-    a.executed_qty += Number(r.executed_qty ?? 0);
-    const c = Number(r.total_cost_bps);
-    if (r.total_cost_bps === null || r.total_cost_bps === undefined || !Number.isFinite(c)) continue;
-    a.cost_n++;
-    a.cost_sum += c;
-    a.cost_sumsq += c * c;
-    const b = base.get(`${r.symbol}|${r.order_id}`);
-    if (s !== baseline && b !== undefined) {
-      const d = c - b;
-      a.paired++;
-      a.diff_sum += d;
-      a.diff_sumsq += d * d;
-      if (isWin(c, b)) a.wins++;
-    }
-  }
-  return out;
-}
-
-/** a += b, strategy by strategy (in place; returns a). */
-export function mergeAggregates(
-  a: Record<string, StrategyAggregate>,
-  b: Readonly<Record<string, StrategyAggregate>>,
-): Record<string, StrategyAggregate> {
-  for (const [s, x] of Object.entries(b)) {
-    const t = (a[s] ??= empty());
-    for (const k of Object.keys(x) as (keyof StrategyAggregate)[]) t[k] += x[k];
-  }
-  return a;
-}
-
-/** Mean cost and mean paired difference of an aggregate (NaN where undefined). */
-export function aggregateMeans(a: StrategyAggregate): {
-  cost_bps: number;
-  vs_twap_bps: number;
-  win_rate: number;
-} {
-  return {
-    cost_bps: a.cost_n > 0 ? a.cost_sum / a.cost_n : Number.NaN,
-    vs_twap_bps: a.paired > 0 ? a.diff_sum / a.paired : Number.NaN,
-    win_rate: a.paired > 0 ? a.wins / a.paired : Number.NaN,
-  };
-}
+const AggregateSchema = z
+  .object({
+    strategy: z.string(),
+    calibration_source: z.string(),
+    orders: count,
+    no_data: count,
+    executed_qty: finite,
+    overfill_shares: finite,
+    look_ahead: z.boolean(),
+    cost: z.object({ n: count, sum: partials, sumsq: partials }).strict(),
+    cost_sketch: SketchSchema,
+    means: z
+      .object(
+        Object.fromEntries(Object.keys(MEAN_COLUMNS).map((k) => [k, SumSchema])) as Record<
+          keyof typeof MEAN_COLUMNS,
+          typeof SumSchema
+        >,
+      )
+      .strict(),
+    vs_twap: PairSchema.nullable(),
+    gains: z.array(PairSchema.extend({ kind: z.enum(["routing", "alpha"]) }).strict()),
+  })
+  .strict();
 
 // ---- markers and completions -------------------------------------------------------------------------
 
@@ -206,6 +163,11 @@ export const TaskMarkerSchema = z.object({
   outcome: z.enum(["ok", "failed"]),
   reason: z.string().optional(),
   aggregates: z.record(z.string(), AggregateSchema).optional(),
+  /** the task's share of the report's bottom-k sample of parents (strategyAggregates.ts sampleParents) */
+  sample: z
+    .array(z.tuple([z.number().min(0).max(1), z.string().max(200)]))
+    .max(SAMPLE_PARENTS)
+    .optional(),
 });
 export type TaskMarker = z.infer<typeof TaskMarkerSchema>;
 

@@ -45,8 +45,8 @@ export interface PlannerDeps {
 
 /**
  * Most strategy instances a sweep may have: runs/{R}/status.json carries a mergeable aggregate per instance
- * (twice: calibrated and default-parameter days, ~250 B each) and is rewritten by compare-and-swap on every
- * completion batch, and the summary table and report have a row per instance. Past this the run's fan-in
+ * (twice: calibrated and default-parameter days, ~1 KB each, a few KB once its cost sketch has bins) and is
+ * rewritten by compare-and-swap on every completion batch, and the summary table and report have a row per instance. Past this the run's fan-in
  * would rewrite megabytes per batch; split the grid into several sweeps.
  */
 export const MAX_STRATEGY_INSTANCES = 2000;

@@ -6,7 +6,13 @@
  * completion, which carries more information, until the run is finished).
  */
 import { DataFormatError } from "../core/errors.ts";
-import { mergeAggregates, type Outcome, type StrategyAggregate } from "./messages.ts";
+import {
+  mergeAggregates,
+  mergeSample,
+  type Outcome,
+  type SampleEntry,
+  type StrategyAggregate,
+} from "./messages.ts";
 
 export interface TaskOutcome {
   readonly outcome: Outcome;
@@ -23,6 +29,8 @@ export interface RunStatus {
   counts: Record<Outcome, number> & { calibrate_accounted: number; backtest_accounted: number };
   /** merged per-strategy aggregates of the ok backtest tasks */
   aggregates: Record<string, StrategyAggregate>;
+  /** the report's sample of parents: the bottom-k of the ok backtest tasks' samples (absent in older runs) */
+  sample?: SampleEntry[];
   /** set by the one summary writer when summary, compaction and report are written */
   finished: boolean;
   outputs?: { summary: string; report: string; compacted: number };
@@ -40,6 +48,7 @@ export function newRunStatus(runId: string, planned: RunStatus["planned"], wave2
     tasks: {},
     counts: { ok: 0, failed: 0, dead_lettered: 0, calibrate_accounted: 0, backtest_accounted: 0 },
     aggregates: {},
+    sample: [],
     finished: false,
   };
 }
@@ -59,6 +68,7 @@ export interface Accounting {
   readonly outcome: Outcome;
   readonly reason?: string | undefined;
   readonly aggregates?: Record<string, StrategyAggregate> | undefined;
+  readonly sample?: SampleEntry[] | undefined;
 }
 
 const kindOf = (taskId: string) => (taskId.startsWith("calibrate-") ? "calibrate" : "backtest");
@@ -85,6 +95,8 @@ export function applyOutcomes(
     s.tasks[it.task_id] = { outcome: it.outcome, ...(it.reason ? { reason: it.reason } : {}) };
     if (it.outcome === "ok" && kind === "backtest" && it.aggregates)
       mergeAggregates(s.aggregates, it.aggregates);
+    if (it.outcome === "ok" && kind === "backtest" && it.sample)
+      s.sample = mergeSample(s.sample ?? [], it.sample);
     changed++;
   }
   return changed;

@@ -27,6 +27,7 @@ import {
   aggregateExecutions,
   completionBody,
   parseTaskMessage,
+  sampleParents,
   type TaskMarker,
   TaskMarkerSchema,
   type TaskMessage,
@@ -152,6 +153,7 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
         task_id: m.task_id,
         outcome: "ok",
         aggregates: aggregateExecutions(r.executions),
+        sample: sampleParents(r.executions, m.run_id, m.date),
       };
     } finally {
       for (const s of sources) await s.close?.();

@@ -6,67 +6,140 @@
 import type { TopLevelSpec } from "vega-lite";
 import { type ChartDef, clean, intervalSpec, strategyAxis, strategyColorScale, WIDTH } from "./chartKit.ts";
 import {
+  ALPHA_KIND,
   alphaGains,
   costBySize,
   differencesToTwap,
   oracleGaps,
+  ROUTING_KIND,
   routingGains,
   strategyLabels,
 } from "./derive.ts";
 import type { RunData } from "./load.ts";
+import { costQuartiles, differencesOfAggregates, gainRowsOfAggregates } from "./strategyAggregates.ts";
 import { BASELINE_STRATEGY } from "./strategySummary.ts";
 
-export function costCharts(data: RunData): ChartDef[] {
-  const rows = data.executions;
-  const labels = strategyLabels(rows);
-  const scale = strategyColorScale(labels);
-  const charts: ChartDef[] = [];
+/** The sample's note on a chart or table drawn from its rows (a sweep's report). */
+export function sampleNote(data: RunData): string[] {
+  const s = data.sample;
+  if (!s) return [];
+  return [
+    `drawn from a seeded sample of ${s.parents.toLocaleString("en-US")} of the run's ${s.runParents.toLocaleString("en-US")} parent orders (${s.tasks.toLocaleString("en-US")} symbol-days), not from every order`,
+  ];
+}
 
-  const costs = clean(
-    rows
+/** Box = quartiles, whiskers = min and max of each strategy's sketch (exact extremes), dots = the sample. */
+function sketchedDistribution(data: RunData, scale: ReturnType<typeof strategyColorScale>): ChartDef {
+  const boxes = clean(costQuartiles(data.aggregates!));
+  const dots = clean(
+    data.executions
       .filter((r) => Number.isFinite(Number(r.total_cost_bps)) && r.total_cost_bps !== null)
       .map((r) => ({ strategy: String(r.strategy), total_cost_bps: Number(r.total_cost_bps) })),
   );
-  charts.push({
+  const x = { type: "quantitative" as const, title: "total cost per parent share (bps of arrival mid)" };
+  return {
     id: "cost-distribution",
     title: "Cost distribution per strategy",
     caption:
       "Total cost per PARENT share in bps of the arrival mid (positive = cost): the executed shares' cost (implementation " +
       "shortfall incl. own impact + fees - rebates) x fill rate + the opportunity cost of the unfilled shares. " +
-      "Box = quartiles, whiskers = min and max, dots = parent orders.",
-    ...(costs.length
+      "Box = quartiles and line = median of ALL the run's parent orders (from the summary's quantile sketch: exact up to " +
+      "64 orders, else within 0.5%), whiskers = min and max, dots = a seeded sample of parent orders.",
+    ...(boxes.length
       ? {
           spec: {
             width: WIDTH,
             height: { step: 34 },
-            data: { values: costs },
             layer: [
               {
-                mark: { type: "boxplot", extent: "min-max", size: 20, median: { color: "black" } },
+                data: { values: boxes },
+                mark: { type: "rule" },
+                encoding: { y: strategyAxis(), x: { field: "min", ...x }, x2: { field: "max" } },
+              },
+              {
+                data: { values: boxes },
+                mark: { type: "bar", size: 20 },
                 encoding: {
                   y: strategyAxis(),
-                  x: {
-                    field: "total_cost_bps",
-                    type: "quantitative",
-                    title: "total cost per parent share (bps of arrival mid)",
-                  },
+                  x: { field: "q1", ...x },
+                  x2: { field: "q3" },
                   color: { field: "strategy", type: "nominal", legend: null, scale },
                 },
               },
               {
+                data: { values: boxes },
+                mark: { type: "tick", color: "black", size: 20, thickness: 2 },
+                encoding: { y: strategyAxis(), x: { field: "median", ...x } },
+              },
+              {
+                data: { values: dots },
                 mark: { type: "point", size: 18, opacity: 0.45, color: "#222", filled: true },
-                encoding: {
-                  y: strategyAxis(),
-                  x: { field: "total_cost_bps", type: "quantitative" },
-                },
+                encoding: { y: strategyAxis(), x: { field: "total_cost_bps", type: "quantitative" } },
               },
             ],
           } as TopLevelSpec,
         }
       : { missing: "no parent order has a finite total_cost_bps in this run" }),
-  });
+  };
+}
 
-  const diffs = differencesToTwap(rows);
+export function costCharts(data: RunData): ChartDef[] {
+  const rows = data.executions;
+  const labels = data.aggregates
+    ? [...new Set(Object.values(data.aggregates).map((a) => a.strategy))].sort()
+    : strategyLabels(rows);
+  const scale = strategyColorScale(labels);
+  const charts: ChartDef[] = [];
+
+  // a sweep's report (data.aggregates): the boxes from the run's sketches, the dots from the seeded sample
+  if (data.aggregates) charts.push(sketchedDistribution(data, scale));
+  else {
+    const costs = clean(
+      rows
+        .filter((r) => Number.isFinite(Number(r.total_cost_bps)) && r.total_cost_bps !== null)
+        .map((r) => ({ strategy: String(r.strategy), total_cost_bps: Number(r.total_cost_bps) })),
+    );
+    charts.push({
+      id: "cost-distribution",
+      title: "Cost distribution per strategy",
+      caption:
+        "Total cost per PARENT share in bps of the arrival mid (positive = cost): the executed shares' cost (implementation " +
+        "shortfall incl. own impact + fees - rebates) x fill rate + the opportunity cost of the unfilled shares. " +
+        "Box = quartiles, whiskers = min and max, dots = parent orders.",
+      ...(costs.length
+        ? {
+            spec: {
+              width: WIDTH,
+              height: { step: 34 },
+              data: { values: costs },
+              layer: [
+                {
+                  mark: { type: "boxplot", extent: "min-max", size: 20, median: { color: "black" } },
+                  encoding: {
+                    y: strategyAxis(),
+                    x: {
+                      field: "total_cost_bps",
+                      type: "quantitative",
+                      title: "total cost per parent share (bps of arrival mid)",
+                    },
+                    color: { field: "strategy", type: "nominal", legend: null, scale },
+                  },
+                },
+                {
+                  mark: { type: "point", size: 18, opacity: 0.45, color: "#222", filled: true },
+                  encoding: {
+                    y: strategyAxis(),
+                    x: { field: "total_cost_bps", type: "quantitative" },
+                  },
+                },
+              ],
+            } as TopLevelSpec,
+          }
+        : { missing: "no parent order has a finite total_cost_bps in this run" }),
+    });
+  }
+
+  const diffs = data.aggregates ? differencesOfAggregates(data.aggregates) : differencesToTwap(rows);
   charts.push({
     id: "paired-difference",
     title: `Paired difference to ${BASELINE_STRATEGY} (95% confidence interval)`,
@@ -84,8 +157,11 @@ export function costCharts(data: RunData): ChartDef[] {
       : { missing: `needs ${BASELINE_STRATEGY} and at least one other strategy on the same orders` }),
   });
 
-  const routing = routingGains(rows);
-  const alpha = alphaGains(rows);
+  const gainRows = data.aggregates
+    ? gainRowsOfAggregates(data.aggregates, ROUTING_KIND, ALPHA_KIND)
+    : [...routingGains(rows), ...alphaGains(rows)];
+  const routing = gainRows.filter((g) => g.kind === ROUTING_KIND);
+  const alpha = gainRows.filter((g) => g.kind === ALPHA_KIND);
   const gainNotes: string[] = [];
   if (!routing.length)
     gainNotes.push(

@@ -10,8 +10,10 @@ import type { ObjectStore } from "../ports/objectStore.ts";
 import type { TaskSpec } from "../specs/taskSpec.ts";
 import { reportKey } from "../store/keys.ts";
 import { buildCharts } from "./charts.ts";
+import { sampleNote } from "./costCharts.ts";
 import { type Page, type ProvenanceItem, pageHtml, type RenderedChart } from "./html.ts";
-import { loadRunData, type RunData } from "./load.ts";
+import { loadRunData, loadSampledRunData, type RunData } from "./load.ts";
+import type { Aggregates, SampleEntry } from "./strategyAggregates.ts";
 import { buildTables } from "./tables.ts";
 import { tcaTables } from "./tcaReport.ts";
 import { renderSvg } from "./vega.ts";
@@ -26,14 +28,38 @@ export interface RunReport {
 }
 
 /** The report of run `runId` as an HTML string (deterministic for the same stored results). */
-export async function renderRunReport(store: ObjectStore, runId: string): Promise<string> {
-  return (await buildRunReport(store, runId)).html;
+export async function renderRunReport(
+  store: ObjectStore,
+  runId: string,
+  summary?: RunSummary,
+): Promise<string> {
+  return (await buildRunReport(store, runId, summary)).html;
 }
 
-export async function buildRunReport(store: ObjectStore, runId: string): Promise<RunReport> {
-  const data = await loadRunData(store, runId);
+/**
+ * A sweep's merged aggregates and sample (its status.json): with them the report reads no compacted file and
+ * at most the staged files of the sampled parents' tasks (loadSampledRunData), whatever the run's size.
+ */
+export interface RunSummary {
+  readonly aggregates: Aggregates;
+  readonly sample: readonly SampleEntry[];
+}
+
+/** What is drawn from every parent order of a sweep (the aggregates); the rest is drawn from the sample. */
+const FROM_AGGREGATES = new Set(["strategies", "cost-distribution", "paired-difference", "gains"]);
+
+export async function buildRunReport(
+  store: ObjectStore,
+  runId: string,
+  summary?: RunSummary,
+): Promise<RunReport> {
+  const data = summary ? await loadSampledRunData(store, runId, summary) : await loadRunData(store, runId);
+  const note = <T extends { id: string; notes?: readonly string[] }>(x: T): T =>
+    data.sample && !FROM_AGGREGATES.has(x.id)
+      ? { ...x, notes: [...(x.notes ?? []), ...sampleNote(data)] }
+      : x;
   const charts: RenderedChart[] = [];
-  for (const c of buildCharts(data)) {
+  for (const c of buildCharts(data).map(note)) {
     charts.push(c.spec ? { ...c, svg: await renderSvg(c.spec, `c-${c.id}`) } : c);
   }
   const page: Page = {
@@ -42,7 +68,9 @@ export async function buildRunReport(store: ObjectStore, runId: string): Promise
     ...(data.manifest ? { specJson: truncate(JSON.stringify(data.manifest, null, 2), 50_000) } : {}),
     charts,
     // the TCA tables right after the per-strategy results
-    tables: buildTables(data).flatMap((t) => (t.id === "strategies" ? [t, ...tcaTables(data)] : [t])),
+    tables: buildTables(data)
+      .flatMap((t) => (t.id === "strategies" ? [t, ...tcaTables(data)] : [t]))
+      .map(note),
   };
   return {
     html: pageHtml(page),
@@ -62,8 +90,12 @@ export async function buildRunReport(store: ObjectStore, runId: string): Promise
 }
 
 /** Render and store the report at runs/{R}/report.html; returns the key. */
-export async function writeRunReport(store: ObjectStore, runId: string): Promise<string> {
-  const html = await renderRunReport(store, runId);
+export async function writeRunReport(
+  store: ObjectStore,
+  runId: string,
+  summary?: RunSummary,
+): Promise<string> {
+  const html = await renderRunReport(store, runId, summary);
   const key = reportKey(runId);
   await store.put(key, html, { contentType: "text/html; charset=utf-8" });
   return key;
@@ -95,8 +127,11 @@ function pickPath(o: Record<string, unknown> | undefined, ...paths: string[]): u
 function provenance(d: RunData): ProvenanceItem[] {
   const ex = d.executions;
   const uniq = (f: (r: (typeof ex)[number]) => unknown) => [...new Set(ex.map((r) => String(f(r))))].sort();
-  const dates = uniq((r) => r.date);
-  const symbols = uniq((r) => r.symbol);
+  // a sweep's report: the run's days and symbols from its plan (the rows are only a sample)
+  const planned = d.sample ? ((d.manifest?.tasks ?? []) as { symbol?: string; date?: string }[]) : undefined;
+  const dates = planned ? [...new Set(planned.map((t) => String(t.date)))].sort() : uniq((r) => r.date);
+  const symbols = planned ? [...new Set(planned.map((t) => String(t.symbol)))].sort() : uniq((r) => r.symbol);
+  const symbolDays = planned ? planned.length : d.calibrations.length;
   const orders = new Set(ex.map((r) => `${r.symbol}|${r.date}|${r.order_id}`));
   const starts = uniq((r) => NY_TIME.format(new Date(Number(r.start_ns) / 1e6)));
   const horizons = uniq((r) => Number(r.horizon_s) / 60);
@@ -127,13 +162,13 @@ function provenance(d: RunData): ProvenanceItem[] {
       label: "dates",
       value: `${dates[0]} .. ${dates[dates.length - 1]} (${dates.length} trading day${dates.length === 1 ? "" : "s"})`,
     },
-    { label: "symbols", value: `${symbols.join(", ")} (${d.calibrations.length} symbol-days)` },
+    { label: "symbols", value: `${symbols.join(", ")} (${symbolDays} symbol-days)` },
     { label: "venues", value: venues.join(", ") || "-" },
     fromManifest("input keys", "input files", "input_keys", "input.keys", "input.key_template", "input"),
     {
       label: "parent orders",
       value:
-        `${orders.size} (${sides.join("/")} ${Math.min(...sizes).toLocaleString("en-US")}..${Math.max(...sizes).toLocaleString("en-US")} shares, ` +
+        `${d.sample ? `${d.sample.runParents.toLocaleString("en-US")} (a seeded sample of ${orders.size}: ` : `${orders.size} (`}${sides.join("/")} ${Math.min(...sizes).toLocaleString("en-US")}..${Math.max(...sizes).toLocaleString("en-US")} shares, ` +
         `start ${starts.join(", ")} New York, horizon ${horizons.join(", ")} min)`,
     },
     { label: "strategies", value: `${strategies.join(", ")} (label = strategy/exec/parameters)` },
@@ -141,12 +176,21 @@ function provenance(d: RunData): ProvenanceItem[] {
     ...instrumentItems(d, symbols, venues),
     {
       label: "calibration",
-      value: `${prior} symbol-day${prior === 1 ? "" : "s"} on earlier days' calibrations, ${d.calibrations.length - prior} on the documented defaults (no earlier day)`,
+      value: `${prior} symbol-day${prior === 1 ? "" : "s"} on earlier days' calibrations, ${d.calibrations.length - prior} on the documented defaults (no earlier day)${d.sample ? " (of the sampled symbol-days)" : ""}`,
     },
-    {
-      label: "read from",
-      value: `${ex.length.toLocaleString("en-US")} execution rows in ${d.files} result files (results/*/run_id=${d.runId}/)`,
-    },
+    d.sample
+      ? {
+          label: "read from",
+          value:
+            `the merged aggregates of runs/${d.runId}/status.json (every parent order: the per-strategy table, cost ` +
+            `distribution boxes and paired differences), and ${ex.length.toLocaleString("en-US")} execution rows of a seeded ` +
+            `sample of ${d.sample.parents.toLocaleString("en-US")} of ${d.sample.runParents.toLocaleString("en-US")} parent orders in ${d.files} staged files of ` +
+            `${d.sample.tasks.toLocaleString("en-US")} symbol-days (staging/*/run_id=${d.runId}/) for the rest`,
+        }
+      : {
+          label: "read from",
+          value: `${ex.length.toLocaleString("en-US")} execution rows in ${d.files} result files (results/*/run_id=${d.runId}/)`,
+        },
   ];
 }
 

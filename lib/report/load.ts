@@ -14,7 +14,15 @@ import type { ObjectStore } from "../ports/objectStore.ts";
 import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import { CHILD_ORDERS, EXECUTIONS, TASK_QUALITY, VENUE_STATS } from "../results/tables.ts";
 import { readCalibration } from "../store/calibration.ts";
-import { COMPACTED_FILE, manifestKey, parseResultKey, resultRunPrefix, statusKey } from "../store/keys.ts";
+import {
+  COMPACTED_FILE,
+  manifestKey,
+  parseResultKey,
+  resultRunPrefix,
+  stagingResultKey,
+  statusKey,
+} from "../store/keys.ts";
+import type { Aggregates, SampleEntry } from "./strategyAggregates.ts";
 
 /** A result row: int64 columns as numbers (shares and ns fit the report's precision), nulls as null. */
 export type Row = Record<string, string | number | boolean | null>;
@@ -120,6 +128,13 @@ export interface RunData {
   readonly venueStats: Row[];
   /** Child orders of one task, for the sample-order charts (undefined when the run has none). */
   readonly sampleTask: { symbol: string; date: string; childOrders: Row[] } | undefined;
+  /**
+   * A sweep's report (loadSampledRunData): the run's merged aggregates, from which the per-strategy table, the
+   * cost distributions and the paired differences are drawn, while `executions` etc. hold only the rows of a
+   * seeded sample of parents and their tasks. Absent: every row of the run was read.
+   */
+  readonly aggregates?: Aggregates;
+  readonly sample?: { readonly parents: number; readonly tasks: number; readonly runParents: number };
 }
 
 async function readJson(store: ObjectStore, key: string): Promise<Record<string, unknown> | undefined> {
@@ -185,6 +200,38 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
   const qualityFiles = await listResultFiles(store, TASK_QUALITY.name, runId);
   const executions = await readResultRows(store, execFiles);
   const taskQuality = await readResultRows(store, qualityFiles);
+  const queueFiles = await listResultFiles(store, QUEUE_CHECK.name, runId);
+  const venueFiles = await listResultFiles(store, VENUE_STATS.name, runId);
+  return assemble(store, runId, {
+    executions,
+    taskQuality,
+    queueCheck: await readResultRows(store, queueFiles),
+    venueStats: await readResultRows(store, venueFiles),
+    files: execFiles.length + qualityFiles.length + queueFiles.length + venueFiles.length,
+    childOrdersOf: async (symbol, date) => {
+      // a per-task file ({symbol}.parquet, msor backtest) or the date's compacted file (part-NNNNN, a sweep)
+      const files = (await listResultFiles(store, CHILD_ORDERS.name, runId)).filter(
+        (f) => f.date === date && (f.symbol === symbol || f.symbol === COMPACTED_FILE),
+      );
+      return (await readResultRows(store, files)).filter((r) => r.symbol === symbol);
+    },
+  });
+}
+
+/** The rows a report is drawn from, however they were read. */
+interface RunRows {
+  readonly executions: Row[];
+  readonly taskQuality: Row[];
+  readonly queueCheck: Row[];
+  readonly venueStats: Row[];
+  readonly files: number;
+  readonly childOrdersOf: (symbol: string, date: string) => Promise<Row[]>;
+  readonly aggregates?: Aggregates;
+  readonly sample?: RunData["sample"];
+}
+
+async function assemble(store: ObjectStore, runId: string, rows: RunRows): Promise<RunData> {
+  const { executions, taskQuality } = rows;
   const columnsOf = (rows: readonly Row[]) => {
     const s = new Set<string>();
     for (const r of rows) for (const k in r) s.add(k);
@@ -220,28 +267,89 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
   const pick = myopicTasks.find((c) => c.source === "prior_days") ?? myopicTasks[0] ?? calibrations[0];
   let sampleTask: RunData["sampleTask"];
   if (pick) {
-    // a per-task file ({symbol}.parquet, msor backtest) or the date's compacted file (part-NNNNN, a sweep)
-    const files = (await listResultFiles(store, CHILD_ORDERS.name, runId)).filter(
-      (f) => f.date === pick.date && (f.symbol === pick.symbol || f.symbol === COMPACTED_FILE),
-    );
-    const childOrders = (await readResultRows(store, files)).filter((r) => r.symbol === pick.symbol);
+    const childOrders = await rows.childOrdersOf(pick.symbol, pick.date);
     if (childOrders.length > 0) sampleTask = { symbol: pick.symbol, date: pick.date, childOrders };
   }
-  const queueFiles = await listResultFiles(store, QUEUE_CHECK.name, runId);
-  const venueFiles = await listResultFiles(store, VENUE_STATS.name, runId);
   return {
-    venueStats: await readResultRows(store, venueFiles),
+    venueStats: rows.venueStats,
     runId,
     executions,
     taskQuality,
-    queueCheck: await readResultRows(store, queueFiles),
+    queueCheck: rows.queueCheck,
     executionColumns: columnsOf(executions),
     qualityColumns: columnsOf(taskQuality),
     calibrations,
     manifest: await readJson(store, manifestKey(runId)),
     status: await readJson(store, statusKey(runId)),
-    files:
-      execFiles.length + qualityFiles.length + queueFiles.length + venueFiles.length + (sampleTask ? 1 : 0),
+    files: rows.files + (sampleTask ? 1 : 0),
     sampleTask,
+    ...(rows.aggregates ? { aggregates: rows.aggregates } : {}),
+    ...(rows.sample ? { sample: rows.sample } : {}),
   };
+}
+
+/** Rows of one staged task file (a sweep's staging/{table}/run_id=R/date=D/S.parquet); none when absent. */
+async function stagedRows(store: ObjectStore, table: string, runId: string, date: string, symbol: string) {
+  const key = stagingResultKey({ name: table }, runId, date, symbol);
+  if (!(await store.head(key))) return { rows: [] as Row[], read: 0 };
+  return { rows: await readResultRows(store, [{ key, date, symbol }]), read: 1 };
+}
+
+/**
+ * What a sweep's report needs, in memory bounded by the sample, not by the run: the run's merged aggregates
+ * (status.json) for every run-level number, and the staged files of only the tasks that hold a parent of the
+ * run's sample (status.sample: at most SAMPLE_PARENTS parents, so at most as many tasks), their execution rows
+ * restricted to the sampled parents. Reads no compacted file.
+ */
+export async function loadSampledRunData(
+  store: ObjectStore,
+  runId: string,
+  summary: { readonly aggregates: Aggregates; readonly sample: readonly SampleEntry[] },
+): Promise<RunData> {
+  checkRunId(runId);
+  const parents = new Set(summary.sample.map(([, p]) => p));
+  const tasks = [...new Set(summary.sample.map(([, p]) => p.split("|").slice(0, 2).join("|")))].sort();
+  const out = {
+    executions: [] as Row[],
+    taskQuality: [] as Row[],
+    queueCheck: [] as Row[],
+    venueStats: [] as Row[],
+  };
+  let files = 0;
+  for (const t of tasks) {
+    const [symbol, date] = t.split("|") as [string, string];
+    const ex = await stagedRows(store, EXECUTIONS.name, runId, date, symbol);
+    out.executions.push(...ex.rows.filter((r) => parents.has(`${r.symbol}|${r.date}|${r.order_id}`)));
+    const q = await stagedRows(store, TASK_QUALITY.name, runId, date, symbol);
+    out.taskQuality.push(...q.rows);
+    const v = await stagedRows(store, VENUE_STATS.name, runId, date, symbol);
+    out.venueStats.push(...v.rows);
+    const c = await stagedRows(store, QUEUE_CHECK.name, runId, date, symbol);
+    out.queueCheck.push(...c.rows);
+    files += ex.read + q.read + v.read + c.read;
+  }
+  const runParents = Math.max(0, ...Object.values(summary.aggregates).map((a) => a.orders + a.no_data));
+  return assemble(store, runId, {
+    ...out,
+    files,
+    childOrdersOf: async (symbol, date) =>
+      (await stagedRows(store, CHILD_ORDERS.name, runId, date, symbol)).rows,
+    aggregates: summary.aggregates,
+    sample: { parents: parents.size, tasks: tasks.length, runParents },
+  });
+}
+
+/**
+ * A finished sweep's merged aggregates and sample (runs/{R}/status.json), for its report; undefined for a run
+ * without them (msor backtest, or a sweep of an older version: its report reads every row).
+ */
+export async function sweepSummaryOf(
+  store: ObjectStore,
+  runId: string,
+): Promise<{ aggregates: Aggregates; sample: SampleEntry[] } | undefined> {
+  const s = await readJson(store, statusKey(checkRunId(runId)));
+  const aggregates = s?.aggregates as Aggregates | undefined;
+  const sample = s?.sample as SampleEntry[] | undefined;
+  if (!aggregates || !Array.isArray(sample) || Object.keys(aggregates).length === 0) return undefined;
+  return { aggregates, sample };
 }

@@ -151,7 +151,7 @@ export function summarizeStrategies(rows: readonly Row[], baseline = BASELINE_ST
  * The pairs a label has: routing (its `/sor/` or trailing `/sor` replaced by `/market`) and alpha (its
  * `alpha=K`, K != none, replaced by `alpha=none`).
  */
-function pairsOf(label: string): { kind: GainSummary["kind"]; baseline: string }[] {
+export function pairsOf(label: string): { kind: GainSummary["kind"]; baseline: string }[] {
   const out: { kind: GainSummary["kind"]; baseline: string }[] = [];
   const parts = label.split("/");
   if (parts[1] === "sor")

@@ -3,6 +3,7 @@ import { fixed } from "../core/units.ts";
 import { calibrationTable, failedTasks, perSymbol, strategySummary } from "./derive.ts";
 import type { Row, RunData } from "./load.ts";
 import { RISK_EXECUTION_COLUMNS, riskActive, riskTable } from "./riskSummary.ts";
+import { summarizeAggregates } from "./strategyAggregates.ts";
 import { BASELINE_STRATEGY } from "./strategySummary.ts";
 
 export interface Column {
@@ -92,7 +93,10 @@ export function buildTables(data: RunData): TableDef[] {
       "parent orders with its 95% Student t interval; win rate = share of orders strictly cheaper than the baseline. " +
       "Days on the documented default parameters (calibration = default) are summarised apart from calibrated days.",
     columns: [{ key: "strategy", label: "strategy" }, CALIBRATION_COLUMN, ...STRATEGY_COLUMNS],
-    rows: strategySummary(data.executions).map(withCi),
+    // a sweep's report: every parent order of the run, from the merged aggregates (summary.parquet's rows)
+    rows: (data.aggregates ? summarizeAggregates(data.aggregates) : strategySummary(data.executions)).map(
+      withCi,
+    ),
   });
 
   const hasArrival = data.executionColumns.has("arrival_source");

@@ -50,7 +50,11 @@ describe("msor estimate's model", () => {
     expect(w2!.usd).toBeCloseTo(125_000 * 2.28 * 2 * AWS.usdPerGbS + 125_000 * AWS.usdPerRequest, 9);
     expect(gap!.fits).toBe(true);
     expect(finish!.fits).toBe(false);
-    expect(finish!.note).toMatch(/500000 staged files .* needs the fan-out finish of issue 23.1/);
+    expect(finish!.note).toMatch(/500000 staged files .* needs the compaction fan-out of issue 23.1 point 3/);
+    // the summary and the report are bounded: status.json's aggregates and the sample's 200 tasks x 4 files;
+    // 125,000 completions of 13,030 B: 482 per 6 MB invocation, 260 status updates of 0.55 s on 2 writers
+    expect(finish!.note).toContain("the report from 800 staged files of the sample");
+    expect(finish!.wall_s).toBeCloseTo((500_000 + 800) * 0.02 + 30 + (260 * 0.55) / 2, 9);
     expect(requests!.usd).toBeCloseTo(
       (127_500 * 120 + 125_000 * 408) * AWS.usdPerGet +
         (127_500 * 7 + 125_000 * 5) * AWS.usdPerPut +

@@ -5,11 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { STATUS_TABLE_COLUMNS, strategyRows } from "../../lib/cli/commands/sweep.ts";
 import { formatTable } from "../../lib/cli/output.ts";
-import { aggregateExecutions } from "../../lib/pipeline/messages.ts";
 import type { RunStatus } from "../../lib/pipeline/runStatus.ts";
+import { aggregateExecutions } from "../../lib/report/strategyAggregates.ts";
 
 const row = (strategy: string, order: number, cost: number, calibration = "prior_days") => ({
   symbol: "ESH4",
+  date: "2024-03-05",
   order_id: `o${order}`,
   strategy,
   status: "filled",
@@ -28,8 +29,8 @@ describe("status strategy rows", () => {
       row("twap/market", 3, -2, "default"),
       row("twap/sor", 3, -3, "default"),
     ]);
-    // the aggregates pair the default row of the baseline with the baseline itself
-    expect(aggregates["twap/market (default parameters)"]!.paired).toBe(1);
+    // the baseline of a parameter set is not paired with itself
+    expect(aggregates["twap/market (default parameters)"]!.vs_twap).toBeNull();
     const rows = strategyRows({ aggregates } as unknown as RunStatus);
     expect(rows).toEqual([
       { strategy: "twap/market", orders: 2, cost_bps: 6, vs_twap_bps: undefined, win_rate: undefined },

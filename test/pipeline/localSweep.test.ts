@@ -3,7 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runLocalSweep } from "../../lib/pipeline/local/localSweep.ts";
 import { inlineExecutor } from "../../lib/pipeline/local/pool.ts";
 import { QUERY_TABLES } from "../../lib/pipeline/local/query.ts";
+import { mergeSample } from "../../lib/pipeline/messages.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
+import { buildRunReport } from "../../lib/report/index.ts";
+import { listResultFiles, readParquetRows, readResultRows } from "../../lib/report/load.ts";
+import { summarizeStrategies } from "../../lib/report/strategySummary.ts";
 import { duckdbViewStatements } from "../../lib/results/queries.ts";
 import { RESULT_TABLES } from "../../lib/results/tables.ts";
 import { compactedResultKey, summaryKey } from "../../lib/store/keys.ts";
@@ -63,5 +67,52 @@ describe("local sweep end to end (2 symbols x 3 days)", () => {
     expect(s.aggregates["twap/market"]?.orders).toBe(8);
     expect(s.aggregates["twap/market (default parameters)"]?.orders).toBe(4);
     expect(filesUnder(join(root, "results")).size).toBe(RESULT_TABLES.length * DAYS.length + 1);
+
+    // issue 23.1: summary.parquet is the merged aggregates' summary; it agrees with the published rows
+    const published = await readResultRows(store, await listResultFiles(store, "executions", "t-sweep"));
+    const summary = await readParquetRows("summary", await store.get(summaryKey("t-sweep")));
+    const fromRows = summarizeStrategies(published);
+    expect(summary.map((r) => `${r.calibration_source}|${r.strategy}`)).toEqual(
+      fromRows.map((r) => `${r.calibration_source}|${r.strategy}`),
+    );
+    summary.forEach((got, i) => {
+      const want = fromRows[i]!;
+      expect(got.orders).toBe(want.orders);
+      expect(got.median_cost_bps).toBe(want.median_cost_bps); // (exact: at most 64 orders)
+      for (const k of ["total_cost_bps", "stdev_bps", "vs_twap_bps", "vs_twap_ci_low", "fill_rate"] as const)
+        if (Number.isFinite(want[k])) expect(Math.abs(Number(got[k]) - want[k])).toBeLessThan(1e-9);
+    });
+    // the report's sample: every parent with an ok row (12 < SAMPLE_PARENTS), by seeded priority
+    expect(s.sample?.map(([, p]) => p).sort()).toEqual(
+      [...new Set(published.map((r) => `${r.symbol}|${r.date}|${r.order_id}`))].sort(),
+    );
+    // a report from a 3-parent sample reads no compacted file and only the staged files of their tasks
+    const sample = mergeSample(s.sample!, [], 3);
+    const reads: string[] = [];
+    const counting = new Proxy(store, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== "function") return v;
+        return (...args: unknown[]) => {
+          if (["get", "tryGet", "getWithEtag", "byteSource"].includes(String(prop)))
+            reads.push(String(args[0]));
+          return v.apply(target, args);
+        };
+      },
+    });
+    const report = await buildRunReport(counting, "t-sweep", { aggregates: s.aggregates, sample });
+    expect(reads.filter((k) => k.startsWith("results/"))).toEqual([]);
+    const tasks = new Set(sample.map(([, p]) => p.split("|").slice(0, 2).join("|")));
+    const staged = reads.filter((k) => k.startsWith("staging/"));
+    expect(staged.length).toBeGreaterThan(0);
+    expect(staged.length).toBeLessThanOrEqual(tasks.size * 3 + 1); // executions, task_quality, venue_stats; child orders once
+    for (const k of staged)
+      expect(
+        [...tasks].some((t) => k.includes(`date=${t.split("|")[1]}/${t.split("|")[0]}.parquet`)),
+        k,
+      ).toBe(true);
+    expect(report.tables.find((t) => t.id === "strategies")?.rows).toBe(summary.length);
+    expect(report.charts.find((c) => c.id === "cost-distribution")?.status).toBe("rendered");
+    expect(report.html).toContain("a seeded sample of 3 of");
   }, 300_000);
 });

@@ -25,6 +25,7 @@ import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { LocalQueue } from "../../lib/ports/localQueue.ts";
 import type { ObjectStore } from "../../lib/ports/objectStore.ts";
 import { splitBatches } from "../../lib/ports/queue.ts";
+import { listResultFiles } from "../../lib/report/load.ts";
 import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import {
   activeRunKey,
@@ -195,6 +196,9 @@ describe("issue 23.2: keys the store cannot name", () => {
     expect(
       skipped.some((s) => s.includes("staging/executions/run_id=plus/date=2024-03-05/SY+NA.parquet")),
     ).toBe(true);
+    // the summary no longer reads results/ (it comes from the merged aggregates); the report's loader does
+    expect(skipped.some((s) => s.includes("results/executions/"))).toBe(false);
+    expect(await listResultFiles(store, "executions", "plus")).toEqual([]);
     expect(
       skipped.some((s) => s.includes("results/executions/run_id=plus/date=2024-03-05/SY+NA.parquet")),
     ).toBe(true);
@@ -209,6 +213,8 @@ function bigAggregates(k: number): Record<string, StrategyAggregate> {
     for (const order_id of [1, 2])
       rows.push({
         symbol: "SYNA",
+        date: "2024-03-05",
+        calibration_source: "prior_days",
         order_id,
         strategy: i === 0 ? "twap/market" : `pov/market/rho=0.${i}`,
         status: "ok",

@@ -6,6 +6,7 @@ import { errorMessage, InputError } from "../../core/errors.ts";
 import { checkRunId } from "../../core/ids.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { buildRunReport, reportKey } from "../../report/index.ts";
+import { sweepSummaryOf } from "../../report/load.ts";
 import { printJson, rootOption } from "../output.ts";
 
 export function registerReport(program: Command): void {
@@ -26,7 +27,8 @@ export function registerReport(program: Command): void {
         throw new InputError(`--out must name an .html file, got "${opts.out}"`);
       }
       const store = new LocalObjectStore(opts.root);
-      const report = await buildRunReport(store, run);
+      // a sweep's report is drawn from its merged aggregates and sample, as its finish drew it
+      const report = await buildRunReport(store, run, await sweepSummaryOf(store, run));
       let path: string;
       if (opts.out) {
         path = opts.out;

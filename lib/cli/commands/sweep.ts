@@ -13,20 +13,14 @@ import { InputError, MsorError } from "../../core/errors.ts";
 import { EQUITY_US, type Instrument, resolveInstrument } from "../../core/instrument.ts";
 import { runLocalSweep, type SweepProgress } from "../../pipeline/local/localSweep.ts";
 import { defaultWorkers, threadExecutor } from "../../pipeline/local/pool.ts";
-import { aggregateMeans } from "../../pipeline/messages.ts";
 import { type PlanResult, planSweep, readManifest } from "../../pipeline/planner.ts";
 import { parseRunStatus, progressOf, type RunStatus } from "../../pipeline/runStatus.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { listResultFiles, readResultRows } from "../../report/load.ts";
-import {
-  BASELINE_STRATEGY,
-  type GainSummary,
-  type StrategySummary,
-  summarizeGains,
-  summarizeStrategies,
-} from "../../report/strategySummary.ts";
-import { EXECUTIONS, TASK_QUALITY } from "../../results/tables.ts";
+import { aggregateMeans, gainsOfAggregates, summarizeAggregates } from "../../report/strategyAggregates.ts";
+import { BASELINE_STRATEGY, type GainSummary, type StrategySummary } from "../../report/strategySummary.ts";
+import { TASK_QUALITY } from "../../results/tables.ts";
 import { readSweepSpecFile } from "../../specs/sweepSpec.ts";
 import type { SweepTask } from "../../specs/taskId.ts";
 import { statusKey } from "../../store/keys.ts";
@@ -81,8 +75,7 @@ export const STATUS_TABLE_LEGEND =
 
 /**
  * Per-strategy rows of a status (from the merged aggregates). The baseline's own rows (twap/market, and its
- * "(default parameters)" row, which the aggregates pair with the baseline's own costs: 0 and no wins) have no
- * comparison: "-".
+ * "(default parameters)" row) have no comparison: "-".
  */
 export function strategyRows(s: RunStatus): Record<string, unknown>[] {
   return Object.entries(s.aggregates)
@@ -118,15 +111,13 @@ async function readStatus(store: ObjectStore, runId: string): Promise<RunStatus 
   return b ? parseRunStatus(b, store.describe(statusKey(runId))) : undefined;
 }
 
-/** The finished run's cost and gain tables, from its published executions (no_data and default days apart). */
-async function costSummary(
-  store: ObjectStore,
-  runId: string,
-): Promise<{ strategies: StrategySummary[]; gains: GainSummary[] } | undefined> {
-  const files = await listResultFiles(store, EXECUTIONS.name, runId);
-  if (files.length === 0) return undefined;
-  const rows = await readResultRows(store, files);
-  return { strategies: summarizeStrategies(rows), gains: summarizeGains(rows) };
+/**
+ * The finished run's cost and gain tables, from the tasks' merged aggregates in its status (the numbers of
+ * summary.parquet; no_data and default days apart): no execution row is read, whatever the run's size.
+ */
+function costSummary(status: RunStatus): { strategies: StrategySummary[]; gains: GainSummary[] } | undefined {
+  if (Object.keys(status.aggregates).length === 0) return undefined;
+  return { strategies: summarizeAggregates(status.aggregates), gains: gainsOfAggregates(status.aggregates) };
 }
 
 /** Where a run is and what it did: what `msor sweep` returns to its printers (and `msor demo`). */
@@ -152,7 +143,7 @@ async function outcomeOf(
   status: RunStatus,
   where: string,
 ): Promise<SweepOutcome> {
-  const costs = status.finished ? await costSummary(store, plan.runId) : undefined;
+  const costs = status.finished ? costSummary(status) : undefined;
   const manifest = await readManifest(store, plan.runId);
   const quality = status.finished ? await listResultFiles(store, TASK_QUALITY.name, plan.runId) : [];
   const bt = manifest.backtest;
