@@ -16,6 +16,7 @@ import {
   resolveInstrument,
   symbolMatches as resolveMatch,
 } from "../core/instrument.ts";
+import { didYouMean } from "../core/suggest.ts";
 import { QUEUE_MODELS } from "../sim/registry.ts";
 import { DEFAULT_INPUT_KEY_TEMPLATE, parseInputKeyTemplate, renderInputKey } from "../store/keys.ts";
 import { type QueueCheckSpec, QueueCheckSpecSchema, queueCheckWindow } from "./queueCheckSpec.ts";
@@ -299,7 +300,10 @@ export function resolveSweepSpec(value: unknown, where = "sweep spec"): Resolved
   const raw = value as Record<string, unknown>;
   const p = new Problems();
   for (const k of Object.keys(raw)) {
-    if (!(k in FIELDS)) p.add(`${k}: unrecognized key; the fields are ${Object.keys(FIELDS).join(", ")}`);
+    if (!(k in FIELDS))
+      p.add(
+        `${k}: unrecognized key${didYouMean(k, Object.keys(FIELDS))}; the fields are ${Object.keys(FIELDS).join(", ")}`,
+      );
   }
   const runId = raw.run_id === undefined ? undefined : p.run(() => checkRunId(raw.run_id, "run_id"));
   const symbolsRaw = parseField(FIELDS.symbols, "symbols", raw.symbols, p);

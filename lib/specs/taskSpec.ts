@@ -38,7 +38,13 @@ export function parseTaskSpec(value: unknown, where = "spec"): TaskSpec {
       .slice(0, 5)
       .map((i) => issueText(i, known))
       .join("; ");
-    throw new InputError(`invalid ${where}: ${issues}`);
+    // a sweep spec given where a backtest spec belongs: say which command runs it
+    const raw = value as Record<string, unknown> | null | undefined;
+    const sweepish = raw && typeof raw === "object" && ["symbols", "dates", "backtest"].some((k) => k in raw);
+    const hint = sweepish
+      ? " (symbols, dates and backtest are fields of a SWEEP spec: run it with msor sweep --spec FILE)"
+      : "";
+    throw new InputError(`invalid ${where}: ${issues}${hint}`);
   }
   // `instrument` (one for every symbol) is kept as the catch-all entry of `instruments`
   const { instrument, ...parsed } = r.data;

@@ -12,6 +12,7 @@ import {
   resolveSweepSpec,
 } from "../../lib/specs/sweepSpec.ts";
 import { parseSweepTaskId, sweepTaskId } from "../../lib/specs/taskId.ts";
+import { parseTaskSpec } from "../../lib/specs/taskSpec.ts";
 
 const base = { symbols: ["AAPL"], dates: ["2024-06-03"], input: { venues: ["xnas"] } };
 const resolve = (over: Record<string, unknown>) => resolveSweepSpec({ ...base, ...over });
@@ -160,9 +161,15 @@ describe("resolveSweepSpec", () => {
     } catch (e) {
       const m = (e as Error).message;
       expect(m).toMatch(/^invalid sweep spec, 2 problems:\n/);
-      expect(m).toMatch(/\(1\) calibraton: unrecognized key; the fields are run_id, symbols, dates/);
+      expect(m).toMatch(
+        /\(1\) calibraton: unrecognized key \(did you mean calibration\?\); the fields are run_id, symbols, dates/,
+      );
       expect(m).toMatch(/\(2\) invalid symbols\[0\] "\.\.\/x": contains '\/'/);
     }
+    // a sweep spec given as a backtest spec is named as such
+    expect(() => parseTaskSpec({ symbols: ["AAPL"], dates: ["2024-03-05"], backtest: {} })).toThrow(
+      /unrecognized keys "symbols", "dates", "backtest" \(symbols, dates and backtest are fields of a SWEEP spec: run it with msor sweep --spec FILE\)/,
+    );
     // a schema problem inside a field too: the other fields are still checked
     expect(() => resolve({ symbols: ["../x"], calibration: { lookback_days: 0 } })).toThrow(
       /2 problems:\n.*invalid symbols\[0\].*\n.*calibration\.lookback_days: Too small/,

@@ -55,9 +55,8 @@ export async function resolveOutPath(out: string, symbol: string, date: string):
   return isDir ? join(out, ...inputKey(SYNTH_VENUE_FOLDER, symbol, date).split("/")) : out;
 }
 
-/** CLI strings to generator options (validated; every error is one InputError line). */
-export function parseGenerateOptions(o: GenerateCliOptions): SynthOptions {
-  const options: SynthOptions = { symbol: checkSymbol(o.symbol), date: checkTradingDay(o.date, "--date") };
+/** The numeric options of every synthetic MBP-10 day (equity or futures), parsed into `options`. */
+function numberOptions(o: GenerateCliOptions, options: SynthOptions): void {
   if (o.venues !== undefined)
     options.venues = parseNumberOption("--venues", o.venues, { min: 1, integer: true });
   if (o.events !== undefined)
@@ -66,6 +65,12 @@ export function parseGenerateOptions(o: GenerateCliOptions): SynthOptions {
   if (o.lambda !== undefined) options.plantedLambda = parseNumberOption("--lambda", o.lambda, { min: 0 });
   if (o.halfLifeS !== undefined)
     options.plantedHalfLifeS = parseNumberOption("--half-life-s", o.halfLifeS, { min: 0 });
+}
+
+/** CLI strings to generator options (validated; every error is one InputError line). */
+export function parseGenerateOptions(o: GenerateCliOptions): SynthOptions {
+  const options: SynthOptions = { symbol: checkSymbol(o.symbol), date: checkTradingDay(o.date, "--date") };
+  numberOptions(o, options);
   resolveOptions(options); // range checks (venues 1..4, lambda > 0, ...) before any file is touched
   return options;
 }
@@ -94,14 +99,7 @@ async function generateFutures(o: GenerateCliOptions, name: string): Promise<Wri
   const symbol = checkSymbol(o.symbol);
   const date = checkTradingDayOn(instrument.calendar, o.date, "--date");
   const options: SynthOptions = { symbol, date, venues: 1 };
-  if (o.venues !== undefined)
-    options.venues = parseNumberOption("--venues", o.venues, { min: 1, integer: true });
-  if (o.events !== undefined)
-    options.eventsPerVenue = parseNumberOption("--events", o.events, { min: 1, integer: true });
-  if (o.seed !== undefined) options.seed = parseNumberOption("--seed", o.seed, { min: 0, integer: true });
-  if (o.lambda !== undefined) options.plantedLambda = parseNumberOption("--lambda", o.lambda, { min: 0 });
-  if (o.halfLifeS !== undefined)
-    options.plantedHalfLifeS = parseNumberOption("--half-life-s", o.halfLifeS, { min: 0 });
+  numberOptions(o, options);
   for (const seg of futuresSegments(options, instrument)) resolveOptions(seg);
   const path = await resolveOutPath(o.out, symbol, date);
   const r = await writeSyntheticFuturesDay(path, options, instrument, (done, total) => {
