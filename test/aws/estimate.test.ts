@@ -88,7 +88,15 @@ describe("msor estimate's model", () => {
     expect(r.out).toMatch(/plan \+ enqueue wave 1 +15\.8 s +0\.01 +300 s +yes/);
     expect(r.out).toMatch(/wave 2 \(backtest\) +6\.4 min +7\.63/);
     expect(r.out).toContain("does not fit: finish (compaction, summary, report)");
-    expect(r.out).toContain("calibrate 0.57 s and backtest 2.28 s per task, 120 / 408 S3 GETs per task");
+    // the table and the notes below it fit the terminal width of every msor table (120)
+    for (const line of r.out
+      .split("\n")
+      .filter((l) => !l.startsWith("assumption:") && !l.startsWith("measured")))
+      expect(line.length, line).toBeLessThanOrEqual(120);
+    expect(r.out).toMatch(/^wave 2 \(backtest\): 125000 tasks x 2\.28 s at up to 1000 workers/m);
+    expect(r.out.replace(/\n +/g, " ")).toContain(
+      "calibrate 0.57 s and backtest 2.28 s per task, 120 / 408 S3 GETs per task",
+    );
     const bad = await runMain(["estimate", "--symbols", "0", "--days", "250", "--bench", bench]);
     expect(bad.err).toMatch(/--symbols must be an integer >= 1, got "0"/);
     const none = await runMain([

@@ -1,10 +1,11 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseBetween, registerQueueCheck } from "../../lib/cli/commands/queueCheck.ts";
+import { formatQueueCheck, parseBetween, registerQueueCheck } from "../../lib/cli/commands/queueCheck.ts";
 import { writeMboFile } from "../../lib/mbo/writer.ts";
 import { openParquet } from "../../lib/parquet/read.ts";
 import { fileSource } from "../../lib/ports/fileSource.ts";
 import { QUEUE_CHECK } from "../../lib/results/queueCheckSchema.ts";
+import type { QueueCheckResult } from "../../lib/sim/queueCheck.ts";
 import { generateMbo } from "../../lib/synth/mbo.ts";
 import { runCommand, runMain } from "../helpers/cli.ts";
 import { haveSharedData, SHARED_DATA } from "../helpers/sharedData.ts";
@@ -136,4 +137,44 @@ describe("msor queue-check", () => {
     },
     60_000,
   );
+});
+
+describe("the queue check's table", () => {
+  const score = (model: string, power: number) => ({
+    model,
+    power,
+    fillRate: 0.7,
+    accuracy: 0.9,
+    meanSignedErrorS: 0.5,
+    meanAbsErrorS: 1,
+    brier: 0.2,
+  });
+  const result = (bestPower: number) =>
+    ({
+      placed: 10,
+      requested: 10,
+      tauS: 60,
+      meanQueueAhead: 30.8,
+      exactFillRate: 0.695,
+      bestPower,
+      bestModel: "risk_averse",
+      scores: [
+        score("l3_fifo", Number.NaN),
+        score("prob(0.25)", 0.25),
+        score("prob(2)", 2),
+        score("prob(8)", 8),
+      ],
+    }) as unknown as QueueCheckResult;
+
+  it("names the queue's unit and flags a best power at the edge of the grid as weakly identified", () => {
+    const edge = formatQueueCheck(result(8), "ESH4", "contracts");
+    expect(edge).toContain("mean queue ahead 30.8 contracts");
+    expect(edge.replace(/\n/g, " ")).toContain(
+      "note: the best power 8 is the largest of the grid (0.25 .. 8): weakly identified",
+    );
+    expect(formatQueueCheck(result(0.25), "X").replace(/\n/g, " ")).toContain("is the smallest of the grid");
+    const inside = formatQueueCheck(result(2), "X");
+    expect(inside).toContain("mean queue ahead 30.8 shares");
+    expect(inside).not.toContain("weakly identified");
+  });
 });

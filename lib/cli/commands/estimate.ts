@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { type BenchInputs, estimateSweep } from "../../aws/estimate.ts";
 import { errorMessage, InputError } from "../../core/errors.ts";
-import { parseNumberOption, printJson, printTable } from "../output.ts";
+import { parseNumberOption, printJson, printTable, TABLE_WIDTH, wrapText } from "../output.ts";
 
 /** bench/results.json of this checkout (lib/cli/commands -> ../../..). */
 export const DEFAULT_BENCH = join(
@@ -104,16 +104,19 @@ export function registerEstimate(program: Command): void {
           usd: p.usd.toFixed(2),
           limit: p.limit_s === null ? "-" : `${p.limit_s} s`,
           fits: p.fits ? "yes" : "NO",
-          how: p.note,
         })),
-        ["phase", "wall", "usd", "limit", "fits", "how"],
+        ["phase", "wall", "usd", "limit", "fits"],
       );
+      // how each phase is reckoned, below the table (the table stays within the terminal width)
+      for (const p of e.phases)
+        process.stdout.write(`${wrapText(`${p.phase}: ${p.note}`, TABLE_WIDTH, "  ")}\n`);
       process.stdout.write(`total: ${fmtS(e.wall_s)}, $${e.usd.toFixed(2)}\n`);
-      process.stdout.write(
+      const measured =
         `measured (${o.bench}): calibrate ${bench.calibrate_s_per_task} s and backtest ${bench.backtest_s_per_task} s per task, ` +
-          `${bench.s3_gets_per_calibrate_task} / ${bench.s3_gets_per_task} S3 GETs per task, planning ${bench.plan_ms_per_1k_tasks} ms per 1,000 tasks\n`,
-      );
-      for (const a of e.assumptions) process.stdout.write(`assumption: ${a}\n`);
+        `${bench.s3_gets_per_calibrate_task} / ${bench.s3_gets_per_task} S3 GETs per task, planning ${bench.plan_ms_per_1k_tasks} ms per 1,000 tasks`;
+      process.stdout.write(`${wrapText(measured, TABLE_WIDTH, "  ")}\n`);
+      for (const a of e.assumptions)
+        process.stdout.write(`${wrapText(`assumption: ${a}`, TABLE_WIDTH, "  ")}\n`);
       const unfit = e.phases.filter((p) => !p.fits);
       if (unfit.length > 0) process.stdout.write(`does not fit: ${unfit.map((p) => p.phase).join(", ")}\n`);
     });

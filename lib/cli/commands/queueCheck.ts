@@ -15,7 +15,7 @@ import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import { type QueueCheckResult, queueCheck } from "../../sim/queueCheck.ts";
 import { parseBetween } from "../../specs/queueCheckSpec.ts";
 import { queueCheckRows, writeQueueCheck } from "../../store/queueCheck.ts";
-import { formatTable, parseNumberOption, printJson } from "../output.ts";
+import { formatTable, parseNumberOption, printJson, wrapText } from "../output.ts";
 
 interface QueueCheckCliOptions {
   orders: string;
@@ -37,7 +37,7 @@ export { parseBetween };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The human table: the exact reference, risk_averse, prob(1..3), log_prob and the best-fitting power. */
-export function formatQueueCheck(r: QueueCheckResult, symbol: string): string {
+export function formatQueueCheck(r: QueueCheckResult, symbol: string, unit = "shares"): string {
   const shown = ["l3_fifo", "risk_averse", "prob(1)", "prob(2)", "prob(3)", "log_prob"];
   const best = `prob(${r.bestPower})`;
   if (!shown.includes(best)) shown.push(best);
@@ -55,14 +55,30 @@ export function formatQueueCheck(r: QueueCheckResult, symbol: string): string {
     }));
   return [
     `queue check ${symbol}: ${r.placed} of ${r.requested} orders placed at the best, tau ${r.tauS} s, ` +
-      `mean queue ahead ${r.meanQueueAhead.toFixed(1)}, exact fill rate ${pct(r.exactFillRate)}`,
+      `mean queue ahead ${r.meanQueueAhead.toFixed(1)} ${unit}, exact fill rate ${pct(r.exactFillRate)}`,
     formatTable(rows, ["model", "fill_rate", "accuracy", "signed_err_s", "err/tau", "abs_err_s", "brier"]),
     `best-fitting power: ${r.bestPower} (* ; smallest |mean signed error| over n = ` +
       `${r.scores
         .filter((s) => !Number.isNaN(s.power))
         .map((s) => s.power)
         .join(", ")}); best-fitting model: ${r.bestModel}; signed error > 0: the model fills late`,
+    ...edgeNote(r),
   ].join("\n");
+}
+
+/** A best power at either end of the grid is weakly identified: the error may keep falling beyond it. */
+function edgeNote(r: QueueCheckResult): string[] {
+  const powers = r.scores.map((s) => s.power).filter((n) => !Number.isNaN(n));
+  if (powers.length === 0) return [];
+  const lo = Math.min(...powers);
+  const hi = Math.max(...powers);
+  if (r.bestPower !== lo && r.bestPower !== hi) return [];
+  return [
+    wrapText(
+      `note: the best power ${r.bestPower} is the ${r.bestPower === hi ? "largest" : "smallest"} of the grid (${lo} .. ${hi}): ` +
+        "weakly identified, the error may keep falling beyond it; read it as a direction, not a value",
+    ),
+  ];
 }
 
 export function registerQueueCheck(program: Command): void {
@@ -132,7 +148,7 @@ export function registerQueueCheck(program: Command): void {
         if (o.json) out.push({ file, symbol, ...r, written: key ?? null });
         else {
           process.stdout.write(
-            `${out.length > 0 || files.length > 1 ? `\n${file}\n` : ""}${formatQueueCheck(r, symbol)}\n`,
+            `${out.length > 0 || files.length > 1 ? `\n${file}\n` : ""}${formatQueueCheck(r, symbol, instrumentPreset(o.instrument ?? "equity-us").unit)}\n`,
           );
           if (key) process.stdout.write(`written: ${o.out}/${key}\n`);
           out.push(file);
