@@ -42,19 +42,42 @@ export interface DayInput {
   readonly format: InputFormat;
 }
 
-/** Symbol (symbol column), first and last ts_recv and format of one input file. */
+/**
+ * Symbol (`symbolOverride`, else the symbol column), trading day and format of one input file: the day of its first
+ * ts_recv on the symbol's calendar, or on a calendar whose day opens the evening before, of its last (read only
+ * then: recordsTradingDate).
+ */
 async function identify(
   p: string,
-): Promise<{ symbol: string | undefined; firstTsNs: bigint; lastTsNs: bigint; format: InputFormat }> {
+  symbolOverride: string | undefined,
+  calendarOf: (symbol: string) => TradingCalendar,
+): Promise<{ symbol: string; date: string; format: InputFormat }> {
+  const dated = async (
+    fileSymbol: string | undefined,
+    firstTsNs: bigint,
+    lastTsNs: () => Promise<bigint>,
+    format: InputFormat,
+  ) => {
+    const symbol = symbolOverride ?? fileSymbol;
+    if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
+    checkSymbol(symbol);
+    const cal = calendarOf(symbol);
+    const date = recordsTradingDate(cal, firstTsNs, cal.opensDayBefore ? await lastTsNs() : firstTsNs);
+    return { symbol, date, format };
+  };
   const src = await fileSource(p);
   try {
-    if (await isMboParquet(src)) return { ...(await mboIdentity(src)), format: "mbo" };
+    if (await isMboParquet(src)) {
+      const id = await mboIdentity(src);
+      return await dated(id.symbol, id.firstTsNs, async () => id.lastTsNs, "mbo");
+    }
   } finally {
     await src.close?.();
   }
   const f = await Mbp10File.open(await fileSource(p));
   try {
-    return { ...(await f.identity()), lastTsNs: await f.lastTsNs(), format: "mbp10" };
+    const id = await f.identity();
+    return await dated(id.symbol, id.firstTsNs, () => f.lastTsNs(), "mbp10");
   } finally {
     await f.close();
   }
@@ -72,12 +95,8 @@ export async function groupInputs(
 ): Promise<DayInput[]> {
   const days = new Map<string, DayInput>();
   for (const p of paths) {
-    const id = await identify(p);
-    const symbol = symbolOverride ?? id.symbol;
-    if (!symbol) throw new InputError(`${p} has no symbol column; pass --symbol`);
-    checkSymbol(symbol);
-    const cal = calendarOf(symbol);
-    const date = recordsTradingDate(cal, id.firstTsNs, id.lastTsNs);
+    const id = await identify(p, symbolOverride, calendarOf);
+    const { symbol, date } = id;
     const key = `${symbol}|${date}`;
     const d = days.get(key) ?? { symbol, date, paths: [], format: id.format };
     if (d.format !== id.format || (d.format === "mbo" && d.paths.length > 0)) {

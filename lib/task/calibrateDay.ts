@@ -64,23 +64,22 @@ export async function calibrateDay(
     sources.map((source) => ({ source, maxLevels: 1, releaseBatches: true })),
   );
   let symbol: string | undefined;
+  let lastTsNs: bigint | undefined;
   try {
     symbol = opts.symbol ?? (await symbolOf(stream));
     if (!symbol) throw new InputError(`${path} has no symbol column; pass --symbol`);
     checkSymbol(symbol);
-    // a day that opens the evening before is dated by the files' last record (recordsTradingDate)
+    // a day that opens the evening before is dated by the files' last record (recordsTradingDate): read it
+    // only then (the first record is the stream's first batch)
     if (opts.date === undefined && calendar.opensDayBefore && stream.files.length > 0) {
-      const first = (await Promise.all(stream.files.map((f) => f.identity()))).map((i) => i.firstTsNs);
       const last = await Promise.all(stream.files.map((f) => f.lastTsNs()));
-      const max = (xs: bigint[]) => xs.reduce((a, b) => (b > a ? b : a));
-      const min = (xs: bigint[]) => xs.reduce((a, b) => (b < a ? b : a));
-      opts = { ...opts, date: recordsTradingDate(calendar, min(first), max(last)) };
+      lastTsNs = last.reduce((a, b) => (b > a ? b : a));
     }
   } catch (e) {
     await stream.close();
     throw e;
   }
-  return calibrateStream(stream, path, symbol, opts);
+  return calibrateStream(stream, path, symbol, lastTsNs === undefined ? opts : { ...opts, lastTsNs });
 }
 
 /** The calibration pass over an opened stream (closed at the end). */
@@ -91,6 +90,8 @@ async function calibrateStream(
   opts: {
     date?: string;
     calendar?: TradingCalendar;
+    /** The last record of the inputs, when the calendar dates a file by it. */
+    lastTsNs?: bigint;
     onProgress?: (symbol: string, date: string, rows: number, total: number) => void;
   },
 ): Promise<CalibrationRecord> {
@@ -100,7 +101,7 @@ async function calibrateStream(
     for await (const b of stream.batches()) {
       if (!cal) {
         const calendar = opts.calendar ?? CALENDARS.nyse!;
-        const date = opts.date ?? recordsTradingDate(calendar, b.tsRecv[0]!, b.tsRecv[0]!);
+        const date = opts.date ?? recordsTradingDate(calendar, b.tsRecv[0]!, opts.lastTsNs ?? b.tsRecv[0]!);
         const session = sessionOf(calendar, date);
         cal = new DayCalibrator({ symbol, date, venues: stream.venues, session });
       }
