@@ -55,6 +55,8 @@ export class ExecutionSim {
   private minPendingNs = NEVER;
   /** Arrived market orders with shares left. */
   private readonly waiting: SimOrder[] = [];
+  /** retryWaiting's copy of `waiting` (kept to allocate nothing per record). */
+  private readonly retrying: SimOrder[] = [];
   private readonly trades: TradeMemory;
   private readonly passive: PassiveFills;
   private readonly outbox: Fill[] = [];
@@ -200,10 +202,6 @@ export class ExecutionSim {
     } else if (o.market) {
       // order-preserving (submission order is the retry priority)
       this.waiting.splice(this.waiting.indexOf(o), 1);
-      this.waiting.forEach((x, i) => {
-        x.slot = i;
-      });
-      o.slot = -1;
     } else {
       this.passive.remove(o);
     }
@@ -311,10 +309,8 @@ export class ExecutionSim {
 
   private activateMarket(o: SimOrder): void {
     this.taker.take(o, o.pk, o.arrivalNs);
-    if (o.remaining > 0) {
-      o.slot = this.waiting.length;
-      this.waiting.push(o);
-    } else this.finish(o);
+    if (o.remaining > 0) this.waiting.push(o);
+    else this.finish(o);
   }
 
   private activateLimit(o: SimOrder): void {
@@ -341,21 +337,18 @@ export class ExecutionSim {
    */
   private retryWaiting(ts: bigint): void {
     const w = this.waiting;
-    // a fill may make its owner cancel other orders (state DONE): visit a copy, then keep the rest in order
-    for (const o of w.slice()) {
+    // a fill may make its owner cancel other orders (state DONE): visit a copy (a reused array: this runs at every
+    // F_LAST record while orders wait), then keep the rest in order
+    const visit = this.retrying;
+    for (const o of w) visit.push(o);
+    for (const o of visit) {
       if (o.state === DONE) continue;
       this.taker.take(o, o.pk, ts);
       if (o.remaining === 0) this.finish(o);
     }
+    visit.length = 0;
     let k = 0;
-    for (const o of w) {
-      if (o.state === DONE) {
-        o.slot = -1;
-        continue;
-      }
-      o.slot = k;
-      w[k++] = o;
-    }
+    for (const o of w) if (o.state !== DONE) w[k++] = o;
     w.length = k;
   }
 

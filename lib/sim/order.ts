@@ -27,7 +27,7 @@ export class SimOrder implements QueueOrder {
   known = true;
   /** FIFO priority in the order-level book (l3_fifo, lib/sim/l3Queue.ts); NaN for the L2 queue models. */
   prio = Number.NaN;
-  /** Index in its resting or waiting list. */
+  /** Index in its resting list (passiveFills.ts; swapRemove). */
   slot = -1;
   constructor(
     readonly id: number,
