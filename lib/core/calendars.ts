@@ -15,7 +15,9 @@
 import { nonTradingReason as nyseNonTradingReason } from "./calendar.ts";
 import { InputError } from "./errors.ts";
 import { checkDate } from "./ids.ts";
-import { NS_PER_MS, NS_PER_S } from "./units.ts";
+import { zonedDate, zonedToUtcNs } from "./session.ts";
+
+import { NS_PER_S } from "./units.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -50,68 +52,6 @@ export interface TradingCalendar {
   readonly sessionText: string;
   /** Why `date` is not a trading day, or undefined when it is one. */
   nonTradingReason(date: string): string | undefined;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat("en-US", {
-        timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-      });
-    } catch {
-      throw new InputError(`unknown time zone "${timeZone}": use an IANA name such as America/New_York`);
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function localParts(timeZone: string, utcMs: number): number[] {
-  const out = [0, 0, 0, 0, 0, 0];
-  for (const p of formatter(timeZone).formatToParts(new Date(utcMs))) {
-    const i = ["year", "month", "day", "hour", "minute", "second"].indexOf(p.type);
-    if (i >= 0) out[i] = Number(p.value);
-  }
-  return out;
-}
-
-function offsetMs(timeZone: string, utcMs: number): number {
-  const [y, mo, d, h, mi, s] = localParts(timeZone, utcMs) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return Date.UTC(y, mo - 1, d, h, mi, s) - Math.floor(utcMs / 1000) * 1000;
-}
-
-/** UTC ns of local midnight + `nsAfterMidnight` on `date` in `timeZone` (DST-aware). */
-export function zonedToUtcNs(timeZone: string, date: string, nsAfterMidnight: bigint): bigint {
-  checkDate(date);
-  const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
-  const localMs = Date.UTC(y, mo - 1, d) + Number(nsAfterMidnight / NS_PER_MS);
-  let utcMs = localMs - offsetMs(timeZone, localMs);
-  utcMs = localMs - offsetMs(timeZone, utcMs);
-  const off = BigInt(offsetMs(timeZone, utcMs));
-  return (BigInt(Date.UTC(y, mo - 1, d)) - off) * NS_PER_MS + nsAfterMidnight;
-}
-
-/** The calendar date (YYYY-MM-DD) in `timeZone` of a UTC ns timestamp. */
-export function zonedDate(timeZone: string, tNs: bigint): string {
-  const [y, mo, d] = localParts(timeZone, Number(tNs / NS_PER_MS)) as [number, number, number];
-  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
 /** "HH:MM" or "HH:MM:SS" to ns after midnight. */

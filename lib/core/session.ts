@@ -1,6 +1,7 @@
 /**
- * Trading-session calendar in America/New_York, DST-aware through the tz database (Intl). Never hard-code UTC
- * hours: 09:30 New York is 13:30 UTC in summer and 14:30 UTC in winter.
+ * Wall clocks and dates in a time zone (America/New_York by default), DST-aware through the tz database (Intl):
+ * the one conversion lib/core/calendars.ts builds every calendar's sessions on. Never hard-code UTC hours: 09:30
+ * New York is 13:30 UTC in summer and 14:30 UTC in winter.
  */
 import { nextTradingDay } from "./calendar.ts";
 import { InputError } from "./errors.ts";
@@ -9,47 +10,71 @@ import { NS_PER_MS, NS_PER_S } from "./units.ts";
 
 export const NEW_YORK = "America/New_York";
 
-const fmt = new Intl.DateTimeFormat("en-US", {
-  timeZone: NEW_YORK,
-  hourCycle: "h23",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-});
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function localParts(utcMs: number): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  const out = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };
-  for (const p of fmt.formatToParts(new Date(utcMs))) {
-    const v = Number(p.value);
-    if (p.type === "year") out.y = v;
-    else if (p.type === "month") out.mo = v;
-    else if (p.type === "day") out.d = v;
-    else if (p.type === "hour") out.h = v;
-    else if (p.type === "minute") out.mi = v;
-    else if (p.type === "second") out.s = v;
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      });
+    } catch {
+      throw new InputError(`unknown time zone "${timeZone}": use an IANA name such as America/New_York`);
+    }
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function localParts(timeZone: string, utcMs: number): number[] {
+  const out = [0, 0, 0, 0, 0, 0];
+  for (const p of formatter(timeZone).formatToParts(new Date(utcMs))) {
+    const i = ["year", "month", "day", "hour", "minute", "second"].indexOf(p.type);
+    if (i >= 0) out[i] = Number(p.value);
   }
   return out;
 }
 
-/** New York offset from UTC at the instant `utcMs`, in ms (e.g. -4 h in summer). */
-function offsetMs(utcMs: number): number {
-  const p = localParts(utcMs);
-  const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
+function offsetMs(timeZone: string, utcMs: number): number {
+  const [y, mo, d, h, mi, s] = localParts(timeZone, utcMs) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return Date.UTC(y, mo - 1, d, h, mi, s) - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** UTC ns of local midnight + `nsAfterMidnight` on `date` in `timeZone` (DST-aware). */
+export function zonedToUtcNs(timeZone: string, date: string, nsAfterMidnight: bigint): bigint {
+  checkDate(date);
+  const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
+  const localMs = Date.UTC(y, mo - 1, d) + Number(nsAfterMidnight / NS_PER_MS);
+  let utcMs = localMs - offsetMs(timeZone, localMs);
+  utcMs = localMs - offsetMs(timeZone, utcMs);
+  const off = BigInt(offsetMs(timeZone, utcMs));
+  return (BigInt(Date.UTC(y, mo - 1, d)) - off) * NS_PER_MS + nsAfterMidnight;
+}
+
+/** The calendar date (YYYY-MM-DD) in `timeZone` of a UTC ns timestamp. */
+export function zonedDate(timeZone: string, tNs: bigint): string {
+  const [y, mo, d] = localParts(timeZone, Number(tNs / NS_PER_MS)) as [number, number, number];
+  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
 /** UTC ns of New York local midnight + `nsAfterMidnight` on `date` (YYYY-MM-DD). */
 export function newYorkToUtcNs(date: string, nsAfterMidnight: bigint): bigint {
-  checkDate(date);
-  const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
-  const localMs = Date.UTC(y, mo - 1, d) + Number(nsAfterMidnight / NS_PER_MS);
-  let utcMs = localMs - offsetMs(localMs);
-  utcMs = localMs - offsetMs(utcMs);
-  const off = BigInt(offsetMs(utcMs));
-  return (BigInt(Date.UTC(y, mo - 1, d)) - off) * NS_PER_MS + nsAfterMidnight;
+  return zonedToUtcNs(NEW_YORK, date, nsAfterMidnight);
 }
 
 /** Parse "HH:MM" or "HH:MM:SS" (New York wall clock) to ns after midnight. */
@@ -83,8 +108,7 @@ export function regularSession(date: string): SessionBounds {
 
 /** New York calendar date (YYYY-MM-DD) of a UTC ns timestamp. */
 export function newYorkDate(tNs: bigint): string {
-  const p = localParts(Number(tNs / NS_PER_MS));
-  return `${p.y}-${String(p.mo).padStart(2, "0")}-${String(p.d).padStart(2, "0")}`;
+  return zonedDate(NEW_YORK, tNs);
 }
 
 /** The NYSE trading days after `date` (exclusive), `count` of them (holidays and closures skipped). */

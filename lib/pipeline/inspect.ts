@@ -3,10 +3,10 @@
  * coverage on the instrument's calendar, and data-quality counters (of the derived MBP-10 for MBO).
  */
 
-import { sessionOf, tradingDateOf, zonedDate, zonedToUtcNs } from "../core/calendars.ts";
+import { sessionOf, tradingDateOf } from "../core/calendars.ts";
 import { InputError } from "../core/errors.ts";
 import { EQUITY_US, type Instrument } from "../core/instrument.ts";
-import { newYorkDate } from "../core/session.ts";
+import { newYorkDate, zonedDate, zonedToUtcNs } from "../core/session.ts";
 import { isMboParquet, MboReplayStream } from "../importers/mbo/replayStream.ts";
 import { qualityToJson } from "../mbp10/quality.ts";
 import { Mbp10Stream, type ReplayStream } from "../mbp10/stream.ts";

@@ -115,7 +115,8 @@ export function registerQueueCheck(program: Command): void {
       const orders = parseNumberOption("--orders", o.orders, { integer: true, min: 1 });
       const tauS = parseNumberOption("--tau", o.tau, { min: 0.001 });
       const seed = parseNumberOption("--seed", o.seed, { integer: true, min: 0 });
-      const calendar = instrumentPreset(o.instrument ?? "equity-us").calendar;
+      const instrument = instrumentPreset(o.instrument ?? "equity-us");
+      const { calendar } = instrument;
       const accept = o.between === undefined ? undefined : parseBetween(o.between, o.tz ?? calendar.timeZone);
       // refused before any work: the partition's symbol and date
       if (o.symbol !== undefined && o.out !== undefined) checkSymbol(o.symbol);
@@ -148,7 +149,7 @@ export function registerQueueCheck(program: Command): void {
         if (o.json) out.push({ file, symbol, ...r, written: key ?? null });
         else {
           process.stdout.write(
-            `${out.length > 0 || files.length > 1 ? `\n${file}\n` : ""}${formatQueueCheck(r, symbol, instrumentPreset(o.instrument ?? "equity-us").unit)}\n`,
+            `${out.length > 0 || files.length > 1 ? `\n${file}\n` : ""}${formatQueueCheck(r, symbol, instrument.unit)}\n`,
           );
           if (key) process.stdout.write(`written: ${o.out}/${key}\n`);
           out.push(file);
