@@ -13,7 +13,7 @@
  * Sends go out in parallel SendMessageBatch calls (`concurrency` at a time), chunk by chunk.
  */
 import { compareAndSwap, type ObjectStore } from "../ports/objectStore.ts";
-import type { Queue } from "../ports/queue.ts";
+import { QUEUE_LIMITS, type Queue } from "../ports/queue.ts";
 import type { SweepTask } from "../specs/taskId.ts";
 import { enqueueLogKey } from "../store/keys.ts";
 import { taskMessage } from "./messages.ts";
@@ -73,7 +73,7 @@ export function encodeSendTimes(t: Float64Array, queue?: string): string {
 
 /** Send every batch of `bodies` with at most `concurrency` SendMessageBatch calls in flight. */
 async function sendParallel(queue: Queue, bodies: readonly string[], concurrency: number): Promise<void> {
-  const BATCH = 10; // SQS entries per SendMessageBatch
+  const BATCH = QUEUE_LIMITS.maxBatchEntries; // entries per SendMessageBatch
   let next = 0;
   const lane = async () => {
     for (;;) {
