@@ -8,7 +8,7 @@ import { Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as s3 from "aws-cdk-lib/aws-s3";
-import { KEY_PREFIXES } from "../../lib/aws/deployment.ts";
+import { KEY_PREFIXES, PUBLISHED_TABLE_PREFIXES } from "../../lib/aws/deployment.ts";
 import type { Queues } from "./queues.ts";
 
 /** Key prefixes of the results bucket (the one table of lib/aws/deployment.ts, built by lib/store/keys.ts). */
@@ -95,16 +95,22 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
   const { resultsBucket: results, queues } = p;
   const input = `${p.inputKeyPrefix}*`;
 
-  // worker: read its input and earlier calibrations and the run manifest; write its staged result files
-  // (never the published results/), calibration records and its task marker; send its completion.
+  // worker: read its input and earlier calibrations and the run manifest; write its staged result files,
+  // calibration records and its task marker; as a compaction task (wave 3) read the staged files and publish
+  // the result tables' parts (never the summary table); send its completion.
   grantBucket(p.worker, p.inputBucket, { read: [input], list: [input] }, KEYS_WHY);
   grantBucket(
     p.worker,
     results,
     {
-      read: [`${PREFIX.calibration}*`, PREFIX.manifests, `${PREFIX.markers}*`],
-      write: [`${PREFIX.staging}*`, `${PREFIX.calibration}*`, `${PREFIX.markers}*`],
-      list: [`${PREFIX.calibration}*`, `${PREFIX.markers}*`],
+      read: [`${PREFIX.calibration}*`, PREFIX.manifests, `${PREFIX.markers}*`, `${PREFIX.staging}*`],
+      write: [
+        `${PREFIX.staging}*`,
+        `${PREFIX.calibration}*`,
+        `${PREFIX.markers}*`,
+        ...PUBLISHED_TABLE_PREFIXES.map((t) => `${t}*`),
+      ],
+      list: [`${PREFIX.calibration}*`, `${PREFIX.markers}*`, `${PREFIX.staging}*`],
     },
     KEYS_WHY,
   );
@@ -139,15 +145,15 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
   );
   queues.taskQueue.grantSendMessages(p.planner);
 
-  // summary: merge status (compare-and-swap), read the staged files to compact and the published ones to
-  // summarize, calibration records for the report; write the summary, report and compacted files; start
-  // wave 2; drain the task DLQ to account for dead-lettered tasks; scan and prune the active-runs/ index
+  // summary: merge status (compare-and-swap), read the staged files of the report's sample and the published
+  // ones, calibration records for the report; write the summary table and the report; start waves 2 and 3;
+  // drain the task DLQ to account for dead-lettered tasks; scan and prune the active-runs/ index
   grantBucket(
     p.summary,
     results,
     {
       read: [`${PREFIX.runs}*`, `${PREFIX.results}*`, `${PREFIX.staging}*`, `${PREFIX.calibration}*`],
-      write: [`${PREFIX.runs}*`, `${PREFIX.results}*`],
+      write: [`${PREFIX.runs}*`, `${PREFIX.summaryTable}*`],
       list: [
         `${PREFIX.runs}*`,
         `${PREFIX.results}*`,

@@ -6,7 +6,10 @@
  * (msor sweep / status / runs) read these names from here; adding a resource is one row here plus its
  * construct. Pure data: no AWS SDK import, so infra/ may import it.
  */
-import { ACTIVE_RUNS_PREFIX } from "../store/keys.ts";
+import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
+import { SUMMARY } from "../results/summarySchema.ts";
+import { RESULT_TABLES } from "../results/tables.ts";
+import { ACTIVE_RUNS_PREFIX, resultTablePrefix } from "../store/keys.ts";
 
 export interface DeploymentName {
   /** what it is (stack output description, messages) */
@@ -67,7 +70,9 @@ export const HANDLER_ENV = {
  */
 export const KEY_PREFIXES = {
   results: "results/",
-  /** staging/{table}/run_id={R}/...: a sweep task's result files, compacted into results/ by the summary */
+  /** results/summary/: the summary table (the summary function writes it) */
+  summaryTable: resultTablePrefix(SUMMARY.name),
+  /** staging/{table}/run_id={R}/...: a backtest task's result files, compacted into results/ by wave 3 */
   staging: "staging/",
   calibration: "calibration/",
   runs: "runs/",
@@ -79,6 +84,14 @@ export const KEY_PREFIXES = {
   /** active-runs/{R}.json: unfinished runs, scanned by the summary tick */
   activeRuns: ACTIVE_RUNS_PREFIX,
 } as const;
+
+/**
+ * results/{table}/ of each table a compaction task (wave 3, run by the worker) publishes; the summary table is
+ * not one of them.
+ */
+export const PUBLISHED_TABLE_PREFIXES: readonly string[] = [...RESULT_TABLES, QUEUE_CHECK].map((t) =>
+  resultTablePrefix(t.name),
+);
 
 /** Other stack outputs (for the operator; no handler reads them). */
 export const OTHER_OUTPUTS = {

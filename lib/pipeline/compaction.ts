@@ -1,74 +1,169 @@
 /**
- * Compaction of a sweep's result files (the summary step; DESIGN.md "Storage layout").
+ * Compaction of a sweep's result files: wave 3, run by the worker fleet (DESIGN.md "Storage layout").
  *
  * Why and how, with no moment at which a query sees a row twice or misses one:
- * - A sweep's tasks write their files under staging/{table}/run_id={R}/date={D}/{S}.parquet, a prefix that
- *   no table reads (the Glue tables and the DuckDB views read results/{table}/ only). While a run is in
+ * - A sweep's backtest tasks write their files under staging/{table}/run_id={R}/date={D}/{S}.parquet, a prefix
+ *   that no table reads (the Glue tables and the DuckDB views read results/{table}/ only). While a run is in
  *   progress its results are therefore invisible, never half visible.
- * - When every task is accounted for, the one summary writer builds, for each table and date, ONE file from
- *   the staged files of the tasks whose outcome is ok (in symbol order, so the bytes do not depend on the
- *   order in which tasks finished, the worker count or the backend) and publishes it with a single PUT to
- *   results/{table}/run_id={R}/date={D}/part-00000.parquet. A PUT is atomic on S3 and on the local store
- *   (rename), so a reader sees a partition either absent or complete: never a row twice (nothing else of
- *   the run is under results/), never a partial partition.
- * - Partitions of one run appear one after the other; the run is complete when status.json says
- *   `finished` (written after the last partition, the summary table and the report).
- * - Re-running compaction (a crashed summary writer's lock taken over) rewrites identical bytes.
- * Staged files stay where they are (cheap, and a later lifecycle rule can expire staging/); the summary role
- * needs no delete permission.
+ * - When every backtest task is accounted for, the fan-in freezes the set of ok tasks (runStatus.ts: no late
+ *   upgrade after that) and sends wave 3: one compaction task per (table, date, part), a part being up to
+ *   COMPACT_FILES_PER_PART of the date's planned symbols in symbol order. Each task's message names the ok
+ *   symbols of its part; the task streams their staged files, in symbol order, into ONE Parquet file and
+ *   publishes it with a single PUT to results/{table}/run_id={R}/date={D}/part-{NNNNN}.parquet. A PUT is
+ *   atomic on S3 and on the local store (rename), so a reader sees a file either absent or complete.
+ * - The bytes depend only on the frozen ok set and the staged files (never on the order in which tasks
+ *   finished, the worker count or the backend), so a duplicate delivery or a retry after a crash rewrites the
+ *   same bytes; the run is complete when status.json says `finished` (after every compaction task is
+ *   accounted for, the summary table and the report).
+ * - Memory is bounded by the part, not the run: the staged files are fetched whole (one GET each, a few at a
+ *   time ahead of the writer) and streamed into the writer file by file; what stays is the compressed output.
+ * Staged files stay where they are (the report's sample reads them; a lifecycle rule can expire staging/).
  */
 import * as arrow from "apache-arrow";
 import { openParquet, readRowGroup } from "../parquet/read.ts";
-import { parquetBytes } from "../parquet/write.ts";
+import { writeParquetStream } from "../parquet/write.ts";
+import { bufferSource } from "../ports/byteSource.ts";
 import type { ObjectStore } from "../ports/objectStore.ts";
+import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import { rowsToParquet, type TableSchema } from "../results/schema.ts";
+import { RESULT_TABLES } from "../results/tables.ts";
+import { type CompactTask, compactTask, type SweepTask } from "../specs/taskId.ts";
 import { compactedResultKey, parseStagingKey, stagingRunPrefix } from "../store/keys.ts";
 
-/** Every batch of a Parquet object, all columns. */
-async function readBatches(store: ObjectStore, key: string): Promise<arrow.RecordBatch[]> {
-  const src = await store.byteSource(key);
-  try {
-    const pq = await openParquet(src);
-    const out: arrow.RecordBatch[] = [];
-    for (let rg = 0; rg < pq.rowGroupRows.length; rg++)
-      out.push(...(await readRowGroup(src, pq, rg)).batches);
-    return out;
-  } finally {
-    await src.close?.();
+/**
+ * Most staged files one compaction task reads (symbols of a date per part). A part's memory is its compressed
+ * output plus a few staged files; at 1,000 symbols a date is still one file per table.
+ */
+export const COMPACT_FILES_PER_PART = 1000;
+
+/** Staged files fetched ahead of the writer (parallel GETs). */
+const PREFETCH = 8;
+
+/** What wave 3 needs of a run's manifest. */
+export interface CompactionPlan {
+  /** the backtest tasks (wave 2) */
+  readonly tasks: readonly SweepTask[];
+  /** set when the spec asks for the queue check (its tasks stage queue_check files) */
+  readonly queue_check?: unknown;
+}
+
+/** The tables a run's backtest tasks stage files for. */
+export function compactionTables(plan: CompactionPlan): readonly TableSchema[] {
+  return plan.queue_check ? [...RESULT_TABLES, QUEUE_CHECK] : RESULT_TABLES;
+}
+
+/** The planned symbols of each run date, in symbol (string) order. */
+function symbolsByDate(plan: CompactionPlan): Map<string, string[]> {
+  const byDate = new Map<string, string[]>();
+  for (const t of plan.tasks) {
+    const list = byDate.get(t.date) ?? [];
+    list.push(t.symbol);
+    byDate.set(t.date, list);
   }
+  for (const list of byDate.values()) list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return byDate;
+}
+
+/** A compaction task with the planned symbols of its part (symbol order). */
+export interface PlannedPart extends CompactTask {
+  readonly planned: readonly string[];
+}
+
+/** Wave 3 of a run: one task per (date, table, part), in that order. */
+export function compactTasks(plan: CompactionPlan): PlannedPart[] {
+  const out: PlannedPart[] = [];
+  const byDate = symbolsByDate(plan);
+  for (const date of [...byDate.keys()].sort()) {
+    const all = byDate.get(date)!;
+    for (let part = 0; part * COMPACT_FILES_PER_PART < all.length; part++) {
+      const planned = all.slice(part * COMPACT_FILES_PER_PART, (part + 1) * COMPACT_FILES_PER_PART);
+      for (const table of compactionTables(plan))
+        out.push({ ...compactTask(table.name, date, part), planned });
+    }
+  }
+  return out;
+}
+
+/** Every non-empty batch of a Parquet file held in memory, all columns. */
+async function decodeBatches(name: string, bytes: Uint8Array): Promise<arrow.RecordBatch[]> {
+  const src = bufferSource(name, bytes);
+  const pq = await openParquet(src);
+  const out: arrow.RecordBatch[] = [];
+  for (let rg = 0; rg < pq.rowGroupRows.length; rg++)
+    for (const b of (await readRowGroup(src, pq, rg)).batches) if (b.numRows > 0) out.push(b);
+  return out;
+}
+
+export interface CompactedPart {
+  /** the published key; undefined when none of the part's symbols staged a file for this table */
+  readonly key?: string;
+  /** staged files read */
+  readonly files: number;
+  readonly rows: number;
 }
 
 /**
- * Compact one table of a run: one file per date from the staged files of `include`d (date, symbol) tasks.
- * Returns the keys written, sorted.
+ * Compact part `part` of `schema`'s partition `date` of a run: the staged files of `symbols` (the part's ok
+ * symbols), in symbol order, into one published file. Nothing is written when none of them staged a file.
  */
-export async function compactTable(
+export async function compactPart(
   store: ObjectStore,
   schema: TableSchema,
   runId: string,
-  include: (date: string, symbol: string) => boolean,
-): Promise<string[]> {
-  const byDate = new Map<string, { symbol: string; key: string }[]>();
-  for (const key of await store.list(stagingRunPrefix(schema.name, runId))) {
+  date: string,
+  part: number,
+  symbols: readonly string[],
+): Promise<CompactedPart> {
+  const wanted = new Set(symbols);
+  const files: { symbol: string; key: string }[] = [];
+  for (const key of await store.list(`${stagingRunPrefix(schema.name, runId)}date=${date}/`)) {
     const p = parseStagingKey(schema.name, runId, key);
-    if (!p || !include(p.date, p.symbol)) continue;
-    const list = byDate.get(p.date) ?? [];
-    list.push({ symbol: p.symbol, key });
-    byDate.set(p.date, list);
+    if (p && p.date === date && wanted.has(p.symbol)) files.push({ symbol: p.symbol, key });
   }
-  const written: string[] = [];
-  for (const date of [...byDate.keys()].sort()) {
-    const files = byDate.get(date)!.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-    const batches: arrow.RecordBatch[] = [];
-    for (const f of files) batches.push(...(await readBatches(store, f.key)));
-    const nonEmpty = batches.filter((b) => b.numRows > 0);
-    const bytes =
-      nonEmpty.length === 0
-        ? await rowsToParquet(schema, [])
-        : await parquetBytes(new arrow.Table(nonEmpty), { compression: "zstd", rowGroupSize: 1 << 20 });
-    const key = compactedResultKey(schema, runId, date);
-    await store.put(key, bytes);
-    written.push(key);
+  if (files.length === 0) return { files: 0, rows: 0 };
+  files.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+
+  // whole-object GETs, PREFETCH ahead of the writer, consumed in symbol order
+  const fetches: Promise<Uint8Array>[] = [];
+  const fetchUpTo = (i: number) => {
+    while (fetches.length < Math.min(files.length, i + PREFETCH)) {
+      const p = store.get(files[fetches.length]!.key);
+      p.catch(() => undefined); // (each is awaited below: no unhandled rejection while it waits its turn)
+      fetches.push(p);
+    }
+  };
+  let rows = 0;
+  let next = 0;
+  /** The next staged file with rows, as one table; undefined at the end. */
+  const nextTable = async (): Promise<arrow.Table | undefined> => {
+    while (next < files.length) {
+      const i = next++;
+      fetchUpTo(i + 1);
+      const bytes = await fetches[i]!;
+      fetches[i] = Promise.resolve(new Uint8Array(0)); // (let the bytes go once decoded)
+      const batches = await decodeBatches(store.describe(files[i]!.key), bytes);
+      if (batches.length === 0) continue;
+      const t = new arrow.Table(batches);
+      rows += t.numRows;
+      return t;
+    }
+    return undefined;
+  };
+  const first = await nextTable();
+  const key = compactedResultKey(schema, runId, date, part);
+  if (!first) {
+    await store.put(key, await rowsToParquet(schema, []));
+    return { key, files: files.length, rows: 0 };
   }
-  return written;
+  async function* tables(): AsyncGenerator<arrow.Table> {
+    yield first!;
+    for (let t = await nextTable(); t; t = await nextTable()) yield t;
+  }
+  const chunks: Uint8Array[] = [];
+  await writeParquetStream(tables(), (c) => void chunks.push(c.slice()), {
+    compression: "zstd",
+    rowGroupSize: 1 << 20,
+  });
+  await store.put(key, Buffer.concat(chunks));
+  return { key, files: files.length, rows };
 }

@@ -1,7 +1,7 @@
 /**
  * Enqueueing a wave at scale (issue 23.4): resumable, parallel, and never re-sending what is still in flight.
  *
- * runs/{R}/enqueued-w{1|2}.json records when each task of the wave (in manifest order) was last sent, run-length
+ * runs/{R}/enqueued-w{1|2|3}.json records when each task of the wave (in manifest order) was last sent, run-length
  * encoded ([start, length, ms] runs; 0 = never sent). A send skips tasks that are accounted for and tasks sent
  * less than the task queue's visibility timeout ago (their message may still be queued or running: a second
  * copy would only be a duplicate). So:
@@ -14,9 +14,11 @@
  */
 import { compareAndSwap, type ObjectStore } from "../ports/objectStore.ts";
 import { QUEUE_LIMITS, type Queue } from "../ports/queue.ts";
-import type { SweepTask } from "../specs/taskId.ts";
+import { type SweepTask, sweepTaskId } from "../specs/taskId.ts";
 import { enqueueLogKey } from "../store/keys.ts";
-import { taskMessage } from "./messages.ts";
+import { type CompactionPlan, compactTasks } from "./compaction.ts";
+import { compactMessage, taskMessage } from "./messages.ts";
+import type { RunStatus } from "./runStatus.ts";
 
 export interface EnqueueDeps {
   readonly store: ObjectStore;
@@ -88,14 +90,16 @@ async function sendParallel(queue: Queue, bodies: readonly string[], concurrency
 
 /**
  * Send the `tasks` of `wave` (the manifest's list, in order) for which `pending` holds and whose last send is
- * older than the queue's visibility timeout; record each chunk's send time before the next chunk.
+ * older than the queue's visibility timeout; record each chunk's send time before the next chunk. `body` is
+ * the message of a task (default: its (symbol, day) task message).
  */
-export async function enqueueWave(
+export async function enqueueWave<T extends { readonly task_id: string }>(
   deps: EnqueueDeps,
   runId: string,
-  wave: 1 | 2,
-  tasks: readonly SweepTask[],
-  pending: (t: SweepTask) => boolean,
+  wave: 1 | 2 | 3,
+  tasks: readonly T[],
+  pending: (t: T) => boolean,
+  body: (t: T) => string = (t) => JSON.stringify(taskMessage(runId, t as unknown as SweepTask)),
 ): Promise<EnqueueResult> {
   const key = enqueueLogKey(runId, wave);
   const visibleAfterMs = (await deps.queue.defaultVisibilityS()) * 1000;
@@ -115,7 +119,7 @@ export async function enqueueWave(
     const sentAt = Math.max(1, deps.now()); // (0 means never sent)
     await sendParallel(
       deps.queue,
-      idx.map((i) => JSON.stringify(taskMessage(runId, tasks[i]!))),
+      idx.map((i) => body(tasks[i]!)),
       deps.concurrency ?? 16,
     );
     await compareAndSwap(deps.store, key, (cur) => {
@@ -125,4 +129,34 @@ export async function enqueueWave(
     });
   }
   return { sent: due.length, recent };
+}
+
+/**
+ * Send wave 3 (compaction.ts) of a run whose status has its compaction section (the frozen ok set): each
+ * compaction task not accounted for, with the ok symbols of its part; resumable like the other waves.
+ */
+export async function enqueueCompaction(
+  deps: EnqueueDeps,
+  runId: string,
+  plan: CompactionPlan,
+  status: RunStatus,
+): Promise<EnqueueResult> {
+  const accounted = status.compaction?.tasks ?? {};
+  const ok = (symbol: string, date: string) =>
+    status.tasks[sweepTaskId("backtest", symbol, date)]?.outcome === "ok";
+  return enqueueWave(
+    deps,
+    runId,
+    3,
+    compactTasks(plan),
+    (t) => !accounted[t.task_id],
+    (t) =>
+      JSON.stringify(
+        compactMessage(
+          runId,
+          t,
+          t.planned.filter((s) => ok(s, t.date)),
+        ),
+      ),
+  );
 }

@@ -8,20 +8,23 @@
  *    invocations may both send it: duplicates are harmless (the task marker makes a re-run a no-op).
  *    Wave 2 is sent by enqueue.ts: chunk by chunk with its progress recorded, so an invocation that times
  *    out half way is continued by the next one instead of sending the whole wave again.
- * 3. When every task is accounted for, the invocation that wins the put-if-absent of runs/{R}/summary.lock
- *    compacts the results (compaction.ts), writes the summary table from the merged aggregates of status.json
+ * 3. When every backtest task is accounted for, wave 3 starts: the status gets its compaction section (which
+ *    freezes the set of ok backtests) and the compaction tasks are sent (compaction.ts; the worker fleet runs
+ *    them, one part of one table's date partition each). A send cut short is continued by the next tick.
+ * 4. When every compaction task is accounted for too, the invocation that wins the put-if-absent of
+ *    runs/{R}/summary.lock writes the summary table from the merged aggregates of status.json
  *    (strategyAggregates.ts: no execution row is read), writes the report, and sets `finished`.
  *    The lock is a lease (`leaseMs`, default 60 s) that its holder renews every third of it while it works
  *    (heartbeat); a lease that ran out (its holder crashed or timed out) is taken over by put-if-match, so a
  *    crashed finish is retried within a lease, not after a fixed 15 minutes. Every step is deterministic, so
  *    a takeover rewrites the same bytes. A finish that fails records why in status.json (`finish_error`) and
  *    gives its lease back; the next invocation or tick tries again.
- * 4. The runs to look at are those of the batch, those named by `check`, and with `check = "active"` (the
+ * 5. The runs to look at are those of the batch, those named by `check`, and with `check = "active"` (the
  *    periodic tick) every run in the active-runs/ index (planner.ts markActive); the finish removes a run
  *    from the index. So a run whose last event was lost (a finish started by a DLQ drain that crashed) is
  *    still picked up by the next tick.
  * Any number of invocations may run at once; the per-invocation cost is O(batch) messages plus the status
- * object of each run in the batch.
+ * object of each run in the batch (and, when a wave starts, its sends). Nothing here reads a result row.
  */
 
 import { errorMessage, InputError, RetryableError } from "../core/errors.ts";
@@ -29,11 +32,8 @@ import { compareAndSwap, type ObjectStore, PreconditionFailedError } from "../po
 import type { Queue, QueueMessage } from "../ports/queue.ts";
 import { writeRunReport } from "../report/index.ts";
 import { summarizeAggregates } from "../report/strategyAggregates.ts";
-import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import { rowsToParquet } from "../results/schema.ts";
 import { SUMMARY } from "../results/summarySchema.ts";
-import { RESULT_TABLES } from "../results/tables.ts";
-import { sweepTaskId } from "../specs/taskId.ts";
 import {
   ACTIVE_RUNS_PREFIX,
   activeRunKey,
@@ -42,15 +42,17 @@ import {
   summaryKey,
   summaryLockKey,
 } from "../store/keys.ts";
-import { compactTable } from "./compaction.ts";
-import { enqueueWave } from "./enqueue.ts";
+import { compactTasks } from "./compaction.ts";
+import { enqueueCompaction, enqueueWave } from "./enqueue.ts";
 import { type Completion, parseCompletion, parseTaskMarker, parseTaskMessage } from "./messages.ts";
 import { type Manifest, readManifest } from "./planner.ts";
 import {
   type Accounting,
   allAccounted,
   applyOutcomes,
+  backtestsDone,
   encodeStatus,
+  newCompactionStatus,
   newRunStatus,
   parseRunStatus,
   type RunStatus,
@@ -147,7 +149,12 @@ export function createFanIn(deps: FanInDeps): FanIn {
     if (!manifest) {
       manifest = await readManifest(deps.store, runId);
       manifests.set(runId, manifest);
-      plannedSets.set(runId, new Set([...manifest.calibrate_tasks, ...manifest.tasks].map((t) => t.task_id)));
+      plannedSets.set(
+        runId,
+        new Set(
+          [...manifest.calibrate_tasks, ...manifest.tasks, ...compactTasks(manifest)].map((t) => t.task_id),
+        ),
+      );
     }
     return { manifest, ids: plannedSets.get(runId)! };
   }
@@ -201,6 +208,32 @@ export function createFanIn(deps: FanInDeps): FanIn {
       },
       initOf(runId),
     );
+  }
+
+  /**
+   * Wave 3: freeze the ok set (the compaction section of the status; no late upgrade of a backtest after it),
+   * then send the compaction tasks not accounted for (resumable: a send cut short is continued by a tick).
+   */
+  async function sendWave3(runId: string): Promise<RunStatus> {
+    const { manifest } = await planned(runId);
+    const status = await updateStatus(
+      runId,
+      (s) => {
+        if (s.compaction) return false;
+        s.compaction = newCompactionStatus(compactTasks(manifest).length);
+        return true;
+      },
+      initOf(runId),
+    );
+    const r = await enqueueCompaction(
+      { store: deps.store, queue: deps.taskQueue, now: deps.now },
+      runId,
+      manifest,
+      status,
+    );
+    if (r.sent > 0)
+      log("info", "wave 3 (compaction) sent", { run_id: runId, sent: r.sent, already_sent: r.recent });
+    return status;
   }
 
   const leaseMs = deps.leaseMs ?? 60_000;
@@ -275,19 +308,11 @@ export function createFanIn(deps: FanInDeps): FanIn {
     }
   }
 
-  /** Compact, summarise and report a run (under a lease); throws when the lease is lost on the way. */
+  /** Summarise and report a run whose compaction is accounted for (under a lease); throws when the lease is lost. */
   async function finishUnderLease(runId: string, status: RunStatus, lease: Lease): Promise<void> {
     const check = () => {
       if (lease.lost()) throw new RetryableError(`the summary lock of run ${runId} was taken over; stopping`);
     };
-    const okBacktest = (date: string, symbol: string) =>
-      status.tasks[sweepTaskId("backtest", symbol, date)]?.outcome === "ok";
-    let compacted = 0;
-    // queue_check: staged only by the backtest tasks of a spec with queue_check on MBO input
-    for (const table of [...RESULT_TABLES, QUEUE_CHECK]) {
-      check();
-      compacted += (await compactTable(deps.store, table, runId, okBacktest)).length;
-    }
     check();
     // the summary from the tasks' merged aggregates (strategyAggregates.ts): no execution row is read
     const sKey = summaryKey(runId);
@@ -319,7 +344,7 @@ export function createFanIn(deps: FanInDeps): FanIn {
         if (s.finished) return false;
         s.finished = true;
         delete s.finish_error;
-        s.outputs = { summary: sKey, report, compacted };
+        s.outputs = { summary: sKey, report, compacted: s.compaction?.files ?? 0 };
         return true;
       },
       initOf(runId),
@@ -402,6 +427,7 @@ export function createFanIn(deps: FanInDeps): FanIn {
         reason: c.reason,
         aggregates: c.aggregates,
         sample: c.sample,
+        files: c.files,
       });
     }
     const dead = deps.taskDlq ? await receiveDeadLetters(deps.taskDlq, deps.dlqWaitS ?? 0) : [];
@@ -457,6 +483,12 @@ export function createFanIn(deps: FanInDeps): FanIn {
         await startWave2(runId, status);
         status.wave2_started = true;
         wave2Started.push(runId);
+      }
+      const wave3Due = !status.compaction || (items.length === 0 && !allAccounted(status));
+      if (backtestsDone(status) && !status.finished && wave3Due) {
+        // wave 3 starts; or (a tick) a send of it cut short is continued, tasks sent recently are skipped
+        const s = await sendWave3(runId);
+        status.compaction = s.compaction;
       }
       if (status.finished && check === "active") await deps.store.delete(activeRunKey(runId)); // (a stale entry)
       if (!allAccounted(status) || status.finished) continue;

@@ -6,34 +6,76 @@
  */
 import { z } from "zod";
 import { DataFormatError, InputError } from "../core/errors.ts";
-import { checkRunId } from "../core/ids.ts";
+import { checkRunId, checkSymbol } from "../core/ids.ts";
 import { SKETCH_EXACT_MAX } from "../metrics/quantileSketch.ts";
 import { MEAN_COLUMNS, SAMPLE_PARENTS } from "../report/strategyAggregates.ts";
-import { type SweepTask, sweepTaskId, type TaskKind } from "../specs/taskId.ts";
+import {
+  type CompactTask,
+  compactTaskId,
+  MAX_PART,
+  type SweepTask,
+  sweepTaskId,
+  type TaskKind,
+} from "../specs/taskId.ts";
 import { taskMarkerKey, validateTaskId } from "../store/keys.ts";
+import { COMPACT_FILES_PER_PART } from "./compaction.ts";
 
-/** Wave 1 calibrates, wave 2 backtests. */
+/** Wave 1 calibrates, wave 2 backtests (a task per (symbol, day)); wave 3 compacts (compaction.ts). */
 export const WAVE_OF: Record<TaskKind, 1 | 2> = { calibrate: 1, backtest: 2 };
 export const KIND_OF_WAVE: Record<1 | 2, TaskKind> = { 1: "calibrate", 2: "backtest" };
 
-export const TaskMessageSchema = z
+const RunIdField = z.string().min(1).max(128);
+const TaskIdField = z.string().min(1).max(160);
+const DateField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
+
+/** A (symbol, day) task: calibrate (wave 1) or backtest (wave 2). */
+export const SymbolDayMessageSchema = z
   .object({
-    run_id: z.string().min(1).max(128),
-    task_id: z.string().min(1).max(160),
+    run_id: RunIdField,
+    task_id: TaskIdField,
     wave: z.union([z.literal(1), z.literal(2)]),
     symbol: z.string().min(1).max(64),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD"),
+    date: DateField,
   })
   .strict();
-export type TaskMessage = z.infer<typeof TaskMessageSchema>;
+export type SymbolDayMessage = z.infer<typeof SymbolDayMessageSchema>;
 
-export function taskMessage(runId: string, task: SweepTask): TaskMessage {
+/** A compaction task (wave 3): one part of one table's date partition, from the staged files of `symbols`. */
+export const CompactMessageSchema = z
+  .object({
+    run_id: RunIdField,
+    task_id: TaskIdField,
+    wave: z.literal(3),
+    table: z.string().min(1).max(64),
+    date: DateField,
+    part: z.number().int().min(0).max(MAX_PART),
+    /** the part's symbols whose backtest ended ok (frozen when wave 3 started), in symbol order */
+    symbols: z.array(z.string().min(1).max(64)).max(COMPACT_FILES_PER_PART),
+  })
+  .strict();
+export type CompactMessage = z.infer<typeof CompactMessageSchema>;
+
+export type TaskMessage = SymbolDayMessage | CompactMessage;
+
+export function taskMessage(runId: string, task: SweepTask): SymbolDayMessage {
   return {
     run_id: runId,
     task_id: task.task_id,
     wave: WAVE_OF[task.kind],
     symbol: task.symbol,
     date: task.date,
+  };
+}
+
+export function compactMessage(runId: string, task: CompactTask, symbols: readonly string[]): CompactMessage {
+  return {
+    run_id: runId,
+    task_id: task.task_id,
+    wave: 3,
+    table: task.table,
+    date: task.date,
+    part: task.part,
+    symbols: [...symbols],
   };
 }
 
@@ -47,6 +89,19 @@ export interface ParsedTaskMessage {
   readonly taskId?: string;
 }
 
+/** The task id a valid message's fields give, and the symbols of a compaction message checked. */
+function expectedTaskId(m: TaskMessage): string {
+  if (m.wave !== 3) return sweepTaskId(KIND_OF_WAVE[m.wave], m.symbol, m.date);
+  for (let i = 0; i < m.symbols.length; i++) {
+    checkSymbol(m.symbols[i]!);
+    if (i > 0 && !(m.symbols[i - 1]! < m.symbols[i]!))
+      throw new InputError(
+        `symbols must be distinct and in order (${m.symbols[i - 1]} before ${m.symbols[i]})`,
+      );
+  }
+  return compactTaskId(m.table, m.date, m.part);
+}
+
 /** Parse and check a task message body; never throws. */
 export function parseTaskMessage(body: string): ParsedTaskMessage {
   let raw: unknown;
@@ -56,6 +111,7 @@ export function parseTaskMessage(body: string): ParsedTaskMessage {
     return { problem: `task message is not JSON: ${JSON.stringify(body.slice(0, 80))}` };
   }
   const ids: { runId?: string; taskId?: string } = {};
+  const compaction = !!raw && typeof raw === "object" && (raw as Record<string, unknown>).wave === 3;
   if (raw && typeof raw === "object") {
     const r = raw as Record<string, unknown>;
     try {
@@ -66,26 +122,30 @@ export function parseTaskMessage(body: string): ParsedTaskMessage {
       return { problem: `task message names an invalid run_id or task_id: ${body.slice(0, 160)}` };
     }
   }
-  const p = TaskMessageSchema.safeParse(raw);
+  const p = (compaction ? CompactMessageSchema : SymbolDayMessageSchema).safeParse(raw);
   if (!p.success) {
     const first = p.error.issues[0]!;
+    const fields = compaction
+      ? "{run_id, task_id, wave: 3, table, date, part, symbols}"
+      : "{run_id, task_id, wave, symbol, date}";
     return {
       ...ids,
-      problem: `invalid task message: ${first.path.join(".") || "(root)"}: ${first.message} (expected {run_id, task_id, wave, symbol, date})`,
+      problem: `invalid task message: ${first.path.join(".") || "(root)"}: ${first.message} (expected ${fields})`,
     };
   }
   const m = p.data;
   let expected: string;
   try {
     checkRunId(m.run_id);
-    expected = sweepTaskId(KIND_OF_WAVE[m.wave], m.symbol, m.date);
+    expected = expectedTaskId(m);
   } catch (e) {
     return { ...ids, problem: `invalid task message: ${(e as Error).message}` };
   }
   if (expected !== m.task_id) {
+    const what = m.wave === 3 ? `${m.table}, ${m.date}, part ${m.part}` : `${m.symbol}, ${m.date}`;
     return {
       ...ids,
-      problem: `invalid task message: task_id ${m.task_id} does not match wave ${m.wave}, ${m.symbol}, ${m.date} (expected ${expected})`,
+      problem: `invalid task message: task_id ${m.task_id} does not match wave ${m.wave}, ${what} (expected ${expected})`,
     };
   }
   return { message: m, runId: m.run_id, taskId: m.task_id };
@@ -168,6 +228,8 @@ export const TaskMarkerSchema = z.object({
     .array(z.tuple([z.number().min(0).max(1), z.string().max(200)]))
     .max(SAMPLE_PARENTS)
     .optional(),
+  /** (a compaction task) published files written: 1, or 0 when none of its symbols staged a file */
+  files: z.number().int().min(0).max(1).optional(),
 });
 export type TaskMarker = z.infer<typeof TaskMarkerSchema>;
 

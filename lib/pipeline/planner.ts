@@ -19,7 +19,7 @@ import { calibrationTasks, inputKeys, type ResolvedInput, type ResolvedSweep } f
 import type { SweepTask } from "../specs/taskId.ts";
 import { listCalibrationDates } from "../store/calibration.ts";
 import { activeRunKey, manifestKey, statusKey } from "../store/keys.ts";
-import { enqueueWave } from "./enqueue.ts";
+import { enqueueCompaction, enqueueWave } from "./enqueue.ts";
 import { encodeStatus, newRunStatus, parseRunStatus, type RunStatus } from "./runStatus.ts";
 
 /** runs/{R}/manifest.json */
@@ -68,7 +68,8 @@ export interface PlanResult {
   readonly manifestKey: string;
   /** "planned" = new run; "resumed" = unfinished run, its missing tasks re-enqueued; "finished" = nothing to do */
   readonly state: "planned" | "resumed" | "finished";
-  readonly wave: 1 | 2;
+  /** the wave being sent (3: compaction; a finished run also says 3) */
+  readonly wave: 1 | 2 | 3;
   readonly enqueued: number;
   /** (resumed runs) unaccounted tasks not re-sent: sent less than the visibility timeout ago */
   readonly recentlySent?: number;
@@ -243,8 +244,21 @@ async function resume(
     ? parseRunStatus(sBytes, deps.store.describe(statusKey(runId)))
     : newRunStatus(runId, planned, manifest.calibrate_tasks.length === 0);
   if (!sBytes) await putIfAbsent(deps.store, statusKey(runId), encodeStatus(status));
-  if (status.finished) return { runId, manifestKey: mKey, state: "finished", wave: 2, enqueued: 0, planned };
+  if (status.finished) return { runId, manifestKey: mKey, state: "finished", wave: 3, enqueued: 0, planned };
   await markActive(deps.store, runId, (deps.now ?? systemClock.now)());
+  if (status.compaction) {
+    // wave 3 (compaction): its tasks not accounted for, with the ok set frozen in the status
+    const { sent, recent } = await enqueueCompaction(enqueuer(deps), runId, manifest, status);
+    return {
+      runId,
+      manifestKey: mKey,
+      state: "resumed",
+      wave: 3,
+      enqueued: sent,
+      recentlySent: recent,
+      planned,
+    };
+  }
   const wave = status.wave2_started ? 2 : 1;
   // only tasks not accounted for whose last send is older than the visibility timeout (enqueue.ts)
   const { sent, recent } = await enqueueWave(

@@ -6,6 +6,7 @@
  * completion, which carries more information, until the run is finished).
  */
 import { DataFormatError } from "../core/errors.ts";
+import { isCompactTaskId } from "../specs/taskId.ts";
 import {
   mergeAggregates,
   mergeSample,
@@ -31,12 +32,30 @@ export interface RunStatus {
   aggregates: Record<string, StrategyAggregate>;
   /** the report's sample of parents: the bottom-k of the ok backtest tasks' samples (absent in older runs) */
   sample?: SampleEntry[];
-  /** set by the one summary writer when summary, compaction and report are written */
+  /**
+   * wave 3 (compaction.ts), set when every backtest task is accounted for: from then on the set of ok backtest
+   * tasks is frozen (no late upgrade), so that the compacted files, the summary and the report agree
+   */
+  compaction?: CompactionStatus;
+  /** set by the one summary writer when compaction is accounted for and the summary and report are written */
   finished: boolean;
   outputs?: { summary: string; report: string; compacted: number };
   /** why the last finish attempt failed (cleared when the run finishes; retried by the next tick) */
   finish_error?: string;
   finish_attempts?: number;
+}
+
+/** The accounting of wave 3: each compaction task counted once, like the tasks of waves 1 and 2. */
+export interface CompactionStatus {
+  planned: number;
+  tasks: Record<string, TaskOutcome>;
+  counts: Record<Outcome, number>;
+  /** published files written by the ok compaction tasks */
+  files: number;
+}
+
+export function newCompactionStatus(planned: number): CompactionStatus {
+  return { planned, tasks: {}, counts: { ok: 0, failed: 0, dead_lettered: 0 }, files: 0 };
 }
 
 export function newRunStatus(runId: string, planned: RunStatus["planned"], wave2Started: boolean): RunStatus {
@@ -69,13 +88,17 @@ export interface Accounting {
   readonly reason?: string | undefined;
   readonly aggregates?: Record<string, StrategyAggregate> | undefined;
   readonly sample?: SampleEntry[] | undefined;
+  /** (a compaction task) published files written */
+  readonly files?: number | undefined;
 }
 
 const kindOf = (taskId: string) => (taskId.startsWith("calibrate-") ? "calibrate" : "backtest");
 
 /**
  * Apply outcomes to a status (in place). Returns the number of changes (0 = nothing new: the caller skips
- * the write). `planned` decides which task ids count at all.
+ * the write). `planned` decides which task ids count at all. A dead_lettered task may be upgraded by a late
+ * ok / failed completion until its wave's results are used: a backtest until wave 3 starts, a compaction task
+ * until the run is finished.
  */
 export function applyOutcomes(
   s: RunStatus,
@@ -85,8 +108,13 @@ export function applyOutcomes(
   let changed = 0;
   for (const it of items) {
     if (!planned(it.task_id)) continue;
+    if (isCompactTaskId(it.task_id)) {
+      if (s.compaction && applyCompaction(s.compaction, it, s.finished)) changed++;
+      continue;
+    }
     const prev = s.tasks[it.task_id];
-    const upgrade = prev?.outcome === "dead_lettered" && it.outcome !== "dead_lettered" && !s.finished;
+    const upgrade =
+      prev?.outcome === "dead_lettered" && it.outcome !== "dead_lettered" && !s.finished && !s.compaction;
     if (prev && !upgrade) continue;
     const kind = kindOf(it.task_id);
     if (prev) s.counts[prev.outcome]--;
@@ -102,9 +130,26 @@ export function applyOutcomes(
   return changed;
 }
 
+function applyCompaction(c: CompactionStatus, it: Accounting, finished: boolean): boolean {
+  const prev = c.tasks[it.task_id];
+  const upgrade = prev?.outcome === "dead_lettered" && it.outcome !== "dead_lettered" && !finished;
+  if (prev && !upgrade) return false;
+  if (prev) c.counts[prev.outcome]--;
+  c.counts[it.outcome]++;
+  c.tasks[it.task_id] = { outcome: it.outcome, ...(it.reason ? { reason: it.reason } : {}) };
+  if (it.outcome === "ok") c.files += it.files ?? 0;
+  return true;
+}
+
 export const wave1Done = (s: RunStatus) => s.counts.calibrate_accounted >= s.planned.calibrate;
-export const allAccounted = (s: RunStatus) =>
+/** Every backtest task accounted for: wave 3 (compaction) is due. */
+export const backtestsDone = (s: RunStatus) =>
   wave1Done(s) && s.wave2_started && s.counts.backtest_accounted >= s.planned.backtest;
+export const compactionAccounted = (c: CompactionStatus) =>
+  c.counts.ok + c.counts.failed + c.counts.dead_lettered;
+/** Every task of every wave accounted for: the summary and report are due. */
+export const allAccounted = (s: RunStatus) =>
+  backtestsDone(s) && !!s.compaction && compactionAccounted(s.compaction) >= s.compaction.planned;
 
 export function encodeStatus(s: RunStatus): string {
   return `${JSON.stringify(s)}\n`;
@@ -118,9 +163,12 @@ export function progressOf(s: RunStatus): {
   dead_lettered: number;
   remaining: number;
   finished: boolean;
+  /** wave 3, once started: compaction tasks planned and accounted for, and those that did not end ok */
+  compaction?: { planned: number; accounted: number; failed: number };
 } {
   const planned = s.planned.calibrate + s.planned.backtest;
   const accounted = s.counts.calibrate_accounted + s.counts.backtest_accounted;
+  const c = s.compaction;
   return {
     planned,
     ok: s.counts.ok,
@@ -128,5 +176,14 @@ export function progressOf(s: RunStatus): {
     dead_lettered: s.counts.dead_lettered,
     remaining: planned - accounted,
     finished: s.finished,
+    ...(c
+      ? {
+          compaction: {
+            planned: c.planned,
+            accounted: compactionAccounted(c),
+            failed: c.counts.failed + c.counts.dead_lettered,
+          },
+        }
+      : {}),
   };
 }

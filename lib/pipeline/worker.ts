@@ -3,7 +3,8 @@
  *   validate the message -> (marker already there? re-send its completion) -> run the task -> results fully
  *   written (staging/...) -> task marker put-if-absent -> completion message.
  * A calibrate task (wave 1) is a calibration-only pass that writes the day's record; a backtest task (wave 2)
- * is runTask with the calibrations of EARLIER days, its result files staged for the summary's compaction.
+ * is runTask with the calibrations of EARLIER days, its result files staged; a compaction task (wave 3,
+ * compaction.ts) streams the staged files of one part of a table's date partition into its published file.
  *
  * Errors: retryable ones (throttling, timeouts, 5xx, lost races) are rethrown so that the message returns to
  * the queue; permanent ones (missing or corrupt input, bad message) become a `failed` marker with the reason,
@@ -23,8 +24,10 @@ import { manifestKey, stagingResultKey, taskMarkerKey } from "../store/keys.ts";
 import { queueCheckRows, writeQueueCheck } from "../store/queueCheck.ts";
 import { writeTaskResults } from "../store/results.ts";
 import { calibrateDay } from "../task/calibrateDay.ts";
+import { compactionTables, compactPart, compactTasks, type PlannedPart } from "./compaction.ts";
 import {
   aggregateExecutions,
+  type CompactMessage,
   completionBody,
   parseTaskMessage,
   sampleParents,
@@ -86,7 +89,32 @@ export function createTaskHandler(deps: WorkerDeps): (body: string) => Promise<W
     };
   }
 
+  /** The compaction tasks of a run (wave 3), by id: what a compaction message may ask for. */
+  const partsOf = new Map<string, Map<string, PlannedPart>>();
+  async function compact(m: CompactMessage): Promise<TaskMarker> {
+    const manifest = await manifestOf(m.run_id);
+    let parts = partsOf.get(m.run_id);
+    if (!parts) {
+      parts = new Map(compactTasks(manifest).map((t) => [t.task_id, t]));
+      partsOf.set(m.run_id, parts);
+    }
+    const part = parts.get(m.task_id);
+    if (!part) {
+      throw new NotFoundError(
+        `task ${m.task_id} is not a compaction task of run ${m.run_id} (see its manifest)`,
+      );
+    }
+    const planned = new Set(part.planned);
+    const stray = m.symbols.find((s) => !planned.has(s));
+    if (stray !== undefined)
+      throw new InputError(`task ${m.task_id} names ${stray}, which is not a planned symbol of its part`);
+    const schema = compactionTables(manifest).find((t) => t.name === m.table)!;
+    const r = await compactPart(deps.store, schema, m.run_id, m.date, m.part, m.symbols);
+    return { run_id: m.run_id, task_id: m.task_id, outcome: "ok", files: r.key ? 1 : 0 };
+  }
+
   async function run(m: TaskMessage): Promise<TaskMarker> {
+    if (m.wave === 3) return compact(m);
     const manifest = await manifestOf(m.run_id);
     const planned = (m.wave === 1 ? manifest.calibrate_tasks : manifest.tasks).some(
       (t) => t.task_id === m.task_id,

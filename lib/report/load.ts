@@ -15,7 +15,7 @@ import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import { CHILD_ORDERS, EXECUTIONS, TASK_QUALITY, VENUE_STATS } from "../results/tables.ts";
 import { readCalibration } from "../store/calibration.ts";
 import {
-  COMPACTED_FILE,
+  isCompactedFileName,
   manifestKey,
   parseResultKey,
   resultRunPrefix,
@@ -211,7 +211,7 @@ export async function loadRunData(store: ObjectStore, runId: string): Promise<Ru
     childOrdersOf: async (symbol, date) => {
       // a per-task file ({symbol}.parquet, msor backtest) or the date's compacted file (part-NNNNN, a sweep)
       const files = (await listResultFiles(store, CHILD_ORDERS.name, runId)).filter(
-        (f) => f.date === date && (f.symbol === symbol || f.symbol === COMPACTED_FILE),
+        (f) => f.date === date && (f.symbol === symbol || isCompactedFileName(f.symbol)),
       );
       return (await readResultRows(store, files)).filter((r) => r.symbol === symbol);
     },

@@ -41,3 +41,35 @@ export function parseSweepTaskId(taskId: unknown): SweepTask {
     throw new InputError(`invalid task_id ${quoteValue(taskId)}: not in canonical form`);
   return task;
 }
+
+// ---- wave 3: compaction ------------------------------------------------------------------------------------
+
+/**
+ * A compaction task (wave 3) builds one published file: part `part` of one result table's date partition
+ * (lib/pipeline/compaction.ts). Its id is `compact-{yyyymmdd}-{table}-{part, 5 digits}`, e.g.
+ * `compact-20240603-executions-00000`.
+ */
+export interface CompactTask {
+  readonly task_id: string;
+  readonly table: string;
+  readonly date: string;
+  readonly part: number;
+}
+
+/** Highest part number of a partition (5 digits in the file name part-NNNNN.parquet). */
+export const MAX_PART = 99_999;
+
+export function compactTaskId(table: string, date: string, part: number): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(table))
+    throw new InputError(`invalid table name ${quoteValue(table)}: lower-case letters, digits and '_'`);
+  if (!Number.isInteger(part) || part < 0 || part > MAX_PART)
+    throw new InputError(`invalid part ${quoteValue(part)}: an integer from 0 to ${MAX_PART}`);
+  return `compact-${compactDate(date)}-${table}-${String(part).padStart(5, "0")}`;
+}
+
+export function compactTask(table: string, date: string, part: number): CompactTask {
+  return { task_id: compactTaskId(table, date, part), table, date, part };
+}
+
+/** Whether a task id names a compaction task (wave 3), not a (symbol, day) task. */
+export const isCompactTaskId = (taskId: string): boolean => taskId.startsWith("compact-");

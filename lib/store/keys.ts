@@ -4,11 +4,11 @@
  *
  *   calibration/v={version}/symbol={S}/date={D}/{calibration,profile,fits,venues,outflow}.parquet
  *   results/{table}/run_id={R}/date={D}/{S}.parquet          executions, child_orders, fills, task_quality
- *   results/{table}/run_id={R}/date={D}/part-00000.parquet   a sweep's compacted partition (one per table and date)
+ *   results/{table}/run_id={R}/date={D}/part-{NNNNN}.parquet a sweep's compacted part (per table, date, 1,000 symbols)
  *   results/summary/run_id={R}/summary.parquet
  *   staging/{table}/run_id={R}/date={D}/{S}.parquet          a sweep task's own files, read by no table
  *   runs/{R}/manifest.json   runs/{R}/status.json   runs/{R}/tasks/{task_id}.json
- *   runs/{R}/report.html     runs/{R}/summary.lock
+ *   runs/{R}/report.html     runs/{R}/summary.lock       runs/{R}/enqueued-w{1,2,3}.json
  *   mbp10/{venue}/{symbol}/{date}.parquet                    default input layout (SYNTH = merged venues)
  *
  * Builders validate the identifiers they are given (symbol, date, run id, task id) so that no key can escape
@@ -118,15 +118,28 @@ export function resultRunPrefix(table: string, runId: string): string {
   return `${resultTablePrefix(table)}run_id=${checkRunId(runId)}/`;
 }
 
-/** The one file of a compacted partition: results/{table}/run_id={R}/date={D}/part-00000.parquet */
-export const COMPACTED_FILE = "part-00000";
+/** The name of part `part` of a compacted partition (part-00000 for every date of up to 1,000 symbols). */
+export function compactedFileName(part: number): string {
+  if (!Number.isInteger(part) || part < 0 || part > 99_999)
+    throw new InputError(`invalid part ${part}: an integer from 0 to 99999`);
+  return `part-${String(part).padStart(5, "0")}`;
+}
+
+/** Whether a file name (without .parquet) under results/ is a sweep's compacted part (all symbols of a date). */
+export const isCompactedFileName = (name: string): boolean => /^part-\d{5}$/.test(name);
 
 /**
- * results/{table}/run_id={R}/date={D}/part-00000.parquet: the summary step of a sweep publishes each table's
- * date partition as ONE object (lib/pipeline/compaction.ts), so a query sees the whole partition or none of it.
+ * results/{table}/run_id={R}/date={D}/part-{NNNNN}.parquet: a sweep's compaction (wave 3,
+ * lib/pipeline/compaction.ts) publishes each part of a table's date partition as ONE object, so a query sees a
+ * part whole or not at all.
  */
-export function compactedResultKey(table: { readonly name: string }, runId: string, date: string): string {
-  return `${resultRunPrefix(table.name, runId)}date=${checkDate(date)}/${COMPACTED_FILE}.parquet`;
+export function compactedResultKey(
+  table: { readonly name: string },
+  runId: string,
+  date: string,
+  part = 0,
+): string {
+  return `${resultRunPrefix(table.name, runId)}date=${checkDate(date)}/${compactedFileName(part)}.parquet`;
 }
 
 /** staging/{table}/run_id={R}/ : where a sweep's tasks write their result files (outside every table). */
@@ -135,7 +148,7 @@ export function stagingRunPrefix(table: string, runId: string): string {
   return `staging/${table}/run_id=${checkRunId(runId)}/`;
 }
 
-/** staging/{table}/run_id={R}/date={D}/{S}.parquet: one sweep task's file, compacted by the summary step. */
+/** staging/{table}/run_id={R}/date={D}/{S}.parquet: one sweep task's file, compacted by wave 3. */
 export function stagingResultKey(
   table: { readonly name: string },
   runId: string,
@@ -162,8 +175,8 @@ export function parseStagingKey(
 }
 
 /**
- * (date, symbol) of a key listed under resultRunPrefix; `symbol` is COMPACTED_FILE for a sweep's compacted
- * partition (all symbols of the date in one file). Undefined for any other key.
+ * (date, symbol) of a key listed under resultRunPrefix; `symbol` is a part-NNNNN name (isCompactedFileName) for
+ * a sweep's compacted part (all its symbols of the date in one file). Undefined for any other key.
  */
 export function parseResultKey(
   table: string,
@@ -239,7 +252,7 @@ export function summaryLockKey(runId: string): string {
  * runs/{R}/enqueued-w{1|2}.json: when each task of a wave was last sent (run-length encoded), so that a
  * re-plan or a timed-out wave-2 enqueue sends only tasks whose last send is older than the visibility timeout.
  */
-export function enqueueLogKey(runId: string, wave: 1 | 2): string {
+export function enqueueLogKey(runId: string, wave: 1 | 2 | 3): string {
   return `${runPrefix(runId)}enqueued-w${wave}.json`;
 }
 

@@ -6,8 +6,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KEY_PREFIXES, SWEEP_NAMES } from "../../lib/aws/deployment.ts";
+import { KEY_PREFIXES, PUBLISHED_TABLE_PREFIXES, SWEEP_NAMES } from "../../lib/aws/deployment.ts";
 import { namesFromEnv, namesFromStackOutputs } from "../../lib/aws/sweepTarget.ts";
+import { QUEUE_CHECK } from "../../lib/results/queueCheckSchema.ts";
+import { RESULT_TABLES } from "../../lib/results/tables.ts";
 import {
   activeRunKey,
   calibrationKey,
@@ -15,6 +17,7 @@ import {
   manifestKey,
   stagingResultKey,
   statusKey,
+  summaryKey,
   taskMarkerKey,
 } from "../../lib/store/keys.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -36,6 +39,16 @@ describe("deployment names", () => {
     expect(taskMarkerKey(run, "backtest-20240305-SYNA")).toMatch(pattern(KEY_PREFIXES.markers));
     expect(manifestKey(run)).toMatch(new RegExp(`${pattern(KEY_PREFIXES.manifests).source}$`));
     expect(activeRunKey(run)).toMatch(pattern(KEY_PREFIXES.activeRuns));
+    expect(summaryKey(run)).toMatch(pattern(KEY_PREFIXES.summaryTable));
+    // every table a compaction task publishes has its prefix in the worker's grant, the summary table none
+    for (const t of [...RESULT_TABLES, QUEUE_CHECK]) {
+      const key = compactedResultKey(t, run, "2024-03-05", 3);
+      expect(
+        PUBLISHED_TABLE_PREFIXES.filter((p) => pattern(p).test(key)),
+        key,
+      ).toHaveLength(1);
+    }
+    expect(PUBLISHED_TABLE_PREFIXES.some((p) => pattern(p).test(summaryKey(run)))).toBe(false);
   });
 
   it("the handlers' environment and the stack outputs file name the same five things", () => {

@@ -57,6 +57,8 @@ describe("msor sweep, status, query", () => {
       dead_lettered: 0,
       remaining: 0,
       finished: true,
+      // wave 3: one compaction task per result table of its one day
+      compaction: { planned: 5, accounted: 5, failed: 0 },
     });
 
     const s = await run(["status", "cli-run", "--root", root, "--json"]);
@@ -64,6 +66,7 @@ describe("msor sweep, status, query", () => {
     expect(JSON.parse(s.out).progress.ok).toBe(3);
     const text = await run(["status", "cli-run", "--root", root]);
     expect(text.out).toMatch(/ok 3 {2}failed 0 {2}dead-lettered 0 {2}remaining 0/);
+    expect(text.out).toMatch(/compaction: 5 ok, 0 failed, 0 dead-lettered of 5 parts; 5 files published/);
 
     const q = await run([
       "query",

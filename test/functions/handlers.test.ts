@@ -16,6 +16,7 @@ import { S3ObjectStore } from "../../lib/aws/s3ObjectStore.ts";
 import { createQueueWithDlq, SqsQueue } from "../../lib/aws/sqsQueue.ts";
 import type { RunStatus } from "../../lib/pipeline/runStatus.ts";
 import type { QueueMessage } from "../../lib/ports/queue.ts";
+import { RESULT_TABLES } from "../../lib/results/tables.ts";
 import {
   activeRunKey,
   inputKey,
@@ -178,14 +179,33 @@ describe.skipIf(!s3moto.available || !sqsmoto.available)("Lambda handlers agains
       batchItemFailures: [],
     });
 
-    // the last completion arrives while another holder's lease has the summary lock: nothing finishes
+    // the last backtest's completion starts wave 3: a compaction task per result table of the one day
+    const c2 = await take(completions);
+    await summary(sqsEvent(c2.map((m) => ({ id: m.id, body: m.body }))), context);
+    expect(await status("fn-run")).toMatchObject({
+      finished: false,
+      counts: { ok: 3 },
+      compaction: { planned: 5 },
+    });
+    const wave3 = await take(tasks);
+    expect(wave3.map((m) => JSON.parse(m.body).task_id)).toEqual(
+      RESULT_TABLES.map((t) => `compact-20240305-${t.name}-00000`),
+    );
+    expect(await worker(sqsEvent(wave3.map((m) => ({ id: m.id, body: m.body }))), context)).toEqual({
+      batchItemFailures: [],
+    });
+    // the last completions arrive while another holder's lease has the summary lock: nothing finishes
     await store.put(
       summaryLockKey("fn-run"),
       JSON.stringify({ owner: "other", acquired_ms: Date.now(), lease_until_ms: Date.now() + 600_000 }),
     );
-    const c2 = await take(completions);
-    await summary(sqsEvent(c2.map((m) => ({ id: m.id, body: m.body }))), context);
-    expect(await status("fn-run")).toMatchObject({ finished: false, counts: { ok: 3 } });
+    const c3 = await take(completions);
+    expect(c3).toHaveLength(5);
+    await summary(sqsEvent(c3.map((m) => ({ id: m.id, body: m.body }))), context);
+    expect(await status("fn-run")).toMatchObject({
+      finished: false,
+      compaction: { counts: { ok: 5 }, files: 5 },
+    });
     // the holder died; once its lease has run out, the scheduled tick (no run named) finishes the run
     await store.put(
       summaryLockKey("fn-run"),
@@ -194,7 +214,7 @@ describe.skipIf(!s3moto.available || !sqsmoto.available)("Lambda handlers agains
     await summary({ msor: "tick" }, context);
     const done = await status("fn-run");
     expect(done.finished).toBe(true);
-    expect(done.outputs?.compacted).toBeGreaterThan(0);
+    expect(done.outputs?.compacted).toBe(5);
     expect(await store.exists(activeRunKey("fn-run"))).toBe(false);
   }, 240_000);
 

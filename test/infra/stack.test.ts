@@ -189,7 +189,7 @@ describe("least-privilege IAM", () => {
     ]);
   });
 
-  it("worker: reads input, calibration, manifest, markers; writes staged results, calibration, markers; sends completions", () => {
+  it("worker: reads input, calibration, manifest, markers, staging; writes staged results, calibration, markers and the result tables' parts; sends completions", () => {
     const st = roleStatements(t, "FunctionsWorker");
     expect(s3Of(st, "s3:GetObject")).toEqual(
       [
@@ -197,18 +197,21 @@ describe("least-privilege IAM", () => {
         `<${results}.Arn>/calibration/*`,
         `<${results}.Arn>/runs/*/manifest.json`,
         `<${results}.Arn>/runs/*/tasks/*`,
+        `<${results}.Arn>/staging/*`,
       ].sort(),
     );
+    const published = ["child_orders", "executions", "fills", "queue_check", "task_quality", "venue_stats"];
     expect(s3Of(st, "s3:PutObject")).toEqual(
       [
         `<${results}.Arn>/calibration/*`,
         `<${results}.Arn>/runs/*/tasks/*`,
         `<${results}.Arn>/staging/*`,
+        ...published.map((name) => `<${results}.Arn>/results/${name}/*`),
       ].sort(),
     );
     const list = st.filter((s) => s.actions.includes("s3:ListBucket"));
     expect(list.find((s) => s.resources[0] === `<${results}.Arn>`)?.condition).toEqual({
-      StringLike: { "s3:prefix": ["calibration/*", "runs/*/tasks/*"] },
+      StringLike: { "s3:prefix": ["calibration/*", "runs/*/tasks/*", "staging/*"] },
     });
     const sqsTargets = st.filter((s) => s.actions.includes("sqs:SendMessage")).flatMap((s) => s.resources);
     expect(sqsTargets).toEqual([`<${id(QUEUE, "QueuesCompletions")}.Arn>`]);
@@ -217,8 +220,9 @@ describe("least-privilege IAM", () => {
     expect(consumed).toEqual([`<${id(QUEUE, "QueuesTasks")}.Arn>`]);
     const all = st.map((s) => s.actions.join(",")).join(";");
     expect(all).not.toMatch(/s3:PutObject.*input/);
-    // it never writes the published tables: only the summary's compaction does
+    // it publishes the result tables' parts (wave 3), never the whole results/ nor the summary table
     expect(s3Of(st, "s3:PutObject")).not.toContain(`<${results}.Arn>/results/*`);
+    expect(s3Of(st, "s3:PutObject")).not.toContain(`<${results}.Arn>/results/summary/*`);
   });
 
   it("worker: a calibration record can only be created (put-if-absent), never replaced", () => {
@@ -263,9 +267,12 @@ describe("least-privilege IAM", () => {
     );
   });
 
-  it("summary: reads staging, results, runs and calibration; writes runs and results only; starts wave 2; drains the task DLQ", () => {
+  it("summary: reads staging, results, runs and calibration; writes runs and the summary table only; starts waves 2 and 3; drains the task DLQ", () => {
     const st = roleStatements(t, "FunctionsSummary");
-    expect(s3Of(st, "s3:PutObject")).toEqual([`<${results}.Arn>/results/*`, `<${results}.Arn>/runs/*`]);
+    expect(s3Of(st, "s3:PutObject")).toEqual([
+      `<${results}.Arn>/results/summary/*`,
+      `<${results}.Arn>/runs/*`,
+    ]);
     expect(s3Of(st, "s3:GetObject")).toEqual(
       [
         `<${results}.Arn>/calibration/*`,

@@ -81,6 +81,11 @@ function expectAccounted(s: RunStatus): void {
   const planned = s.planned.calibrate + s.planned.backtest;
   expect(Object.keys(s.tasks)).toHaveLength(planned);
   expect(s.counts.ok + s.counts.failed + s.counts.dead_lettered).toBe(planned);
+  // wave 3: 3 days x 5 result tables, each compaction task counted once
+  const c = s.compaction!;
+  expect(c.planned).toBe(15);
+  expect(Object.keys(c.tasks)).toHaveLength(15);
+  expect(c.counts.ok + c.counts.failed + c.counts.dead_lettered).toBe(15);
   expect(s.finished).toBe(true);
 }
 
@@ -112,6 +117,47 @@ describe("local backend under faults", () => {
     expectSameFiles(files, clean);
   }, 120_000);
 
+  it("a worker that dies mid-compaction (wave 3): the part is compacted again, the same bytes", async () => {
+    const died = new Set<string>();
+    const { r, files } = await sweep("die-compact", {
+      wrap: async (h, req) => {
+        const id = req.taskId ?? "";
+        if (id.startsWith("compact-20240305-") && !died.has(id)) {
+          died.add(id);
+          // one part dies before its work, another after it published its file and wrote its marker
+          if (id.includes("executions")) throw new WorkerDied("killed before the PUT");
+          await h(req.body);
+          throw new WorkerDied("killed after the marker, before the message was deleted");
+        }
+        return h(req.body);
+      },
+    });
+    expect(died.size).toBe(5);
+    expect(r.retries).toBe(5);
+    expect(r.status.compaction).toMatchObject({ counts: { ok: 15, failed: 0, dead_lettered: 0 }, files: 15 });
+    expect(r.status.outputs?.compacted).toBe(15);
+    expectAccounted(r.status);
+    expectSameFiles(files, clean);
+  }, 120_000);
+
+  it("a compaction task that never succeeds is dead-lettered and reported; the run finishes without that part", async () => {
+    const poisoned = "compact-20240306-fills-00000";
+    const { r, files } = await sweep("poison-compact", {
+      wrap: async (h, req) => {
+        if (req.taskId === poisoned) throw new RetryableError("injected: the compaction times out");
+        return h(req.body);
+      },
+    });
+    expect(r.status.counts).toMatchObject({ ok: 12, failed: 0, dead_lettered: 0 });
+    expect(r.status.compaction).toMatchObject({ counts: { ok: 14, failed: 0, dead_lettered: 1 }, files: 14 });
+    expect(r.status.compaction?.tasks[poisoned]?.reason).toMatch(/every delivery .* ended without a result/);
+    expectAccounted(r.status);
+    const missing = "fills/run_id=t-sweep/date=2024-03-06/part-00000.parquet";
+    expect(clean.has(missing)).toBe(true);
+    expect(files.has(missing)).toBe(false);
+    for (const [k, v] of files) expect(v.equals(clean.get(k)!), k).toBe(true);
+  }, 120_000);
+
   it("a message delivered twice is counted once", async () => {
     const { r, files } = await sweep("dup", {
       wrap: async (h, req) => {
@@ -122,6 +168,8 @@ describe("local backend under faults", () => {
       },
     });
     expect(r.status.counts).toMatchObject({ ok: 12, failed: 0, dead_lettered: 0 });
+    // the compaction tasks too: 15 parts, each counted once, though each ran twice
+    expect(r.status.compaction).toMatchObject({ counts: { ok: 15, failed: 0, dead_lettered: 0 }, files: 15 });
     // 6 backtest tasks x 2 orders, once each: the first day (default parameters) is aggregated apart
     expect(r.status.aggregates["twap/market"]?.orders).toBe(8);
     expect(r.status.aggregates["twap/market (default parameters)"]?.orders).toBe(4);
@@ -214,15 +262,16 @@ describe("local backend under faults", () => {
     const one = recorded({ workers: 1 });
     const r1 = await sweep("threads1", { executor: one.executor });
     expectSameFiles(r1.files, clean);
-    // one thread, started once, ran both waves; every task handed out once
+    // one thread, started once, ran the three waves (6 calibrate, 6 backtest, 3 days x 5 tables of compaction);
+    // every task handed out once
     const s1 = one.pool().stats();
     expect(one.pool().entry.kind).toBe("bundle"); // the threads ran the bundled entry (threadBundle.ts)
     expect(s1).toHaveLength(1);
-    expect(s1[0]).toMatchObject({ tasks: 12, ready: true, died: false });
-    expect(one.dispatched.size).toBe(12);
+    expect(s1[0]).toMatchObject({ tasks: 27, ready: true, died: false });
+    expect(one.dispatched.size).toBe(27);
     expect([...one.dispatched.values()].every((n) => n === 1)).toBe(true);
     expect(new Set([...one.dispatched.keys()].map((id) => id.split("-")[0]))).toEqual(
-      new Set(["calibrate", "backtest"]),
+      new Set(["calibrate", "backtest", "compact"]),
     );
     if (existsSync("/proc/thread-self/schedstat")) expect(s1[0]!.cpuMs).toBeGreaterThan(0);
 
@@ -236,7 +285,7 @@ describe("local backend under faults", () => {
     expect(s2).toHaveLength(3);
     expect(s2.filter((t) => t.died)).toHaveLength(1);
     expect(s2.every((t) => t.ready)).toBe(true);
-    expect(s2.reduce((a, t) => a + t.tasks, 0)).toBe(13);
+    expect(s2.reduce((a, t) => a + t.tasks, 0)).toBe(28);
     expect(two.dispatched.get("backtest-20240305-SYNB")).toBe(2);
     expect([...two.dispatched].filter(([, n]) => n !== 1).map(([id]) => id)).toEqual([
       "backtest-20240305-SYNB",

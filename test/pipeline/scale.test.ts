@@ -36,6 +36,7 @@ import {
   summaryLockKey,
   taskMarkerKey,
 } from "../../lib/store/keys.ts";
+import { runCompaction } from "../helpers/compaction.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { writeInputs } from "./fixture.ts";
 
@@ -88,7 +89,9 @@ describe("issue 23.2: runs always finish or say why", () => {
       summaryLockKey("crashed"),
       JSON.stringify({ owner: "dead", acquired_ms: now, lease_until_ms: now + 60_000 }),
     );
-    const first = await fanIn(bodies);
+    // the backtests are accounted for: wave 3 (compaction) is sent; its tasks run, then the finish is due
+    expect((await fanIn(bodies)).finished).toEqual([]);
+    const first = await fanIn(await runCompaction(store, tasks));
     expect(first.finished).toEqual([]);
     expect(first.lockHeld).toEqual([{ runId: "crashed", owner: "dead", leaseLeftMs: 60_000 }]);
     // the periodic tick names no run: it scans active-runs/; within the lease it still waits
@@ -121,7 +124,8 @@ describe("issue 23.2: runs always finish or say why", () => {
     });
     const { tasks, bodies } = await plannedAndAccounted(store, "fails", () => 5_000);
     const fanIn = createFanIn({ store, taskQueue: tasks, now: () => 5_000 });
-    const r = await fanIn(bodies);
+    await fanIn(bodies); // (wave 3 sent)
+    const r = await fanIn(await runCompaction(store, tasks));
     expect(r.finishFailed.map((f) => [f.runId, f.error])).toEqual([
       ["fails", "injected: the summary PUT failed"],
     ]);
@@ -191,7 +195,9 @@ describe("issue 23.2: keys the store cannot name", () => {
       writeFileSync(join(root, p, "SY+NA.parquet"), "not parquet");
     }
     const { tasks, bodies } = await plannedAndAccounted(store, "plus", () => 1);
-    const r = await createFanIn({ store, taskQueue: tasks, now: () => 1 })(bodies);
+    const fanIn = createFanIn({ store, taskQueue: tasks, now: () => 1 });
+    await fanIn(bodies); // (wave 3 sent: its compaction tasks list staging/)
+    const r = await fanIn(await runCompaction(store, tasks));
     expect(r.finished).toEqual(["plus"]);
     expect(
       skipped.some((s) => s.includes("staging/executions/run_id=plus/date=2024-03-05/SY+NA.parquet")),

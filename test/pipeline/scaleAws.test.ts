@@ -15,6 +15,7 @@ import { LocalQueue } from "../../lib/ports/localQueue.ts";
 import { listResultFiles } from "../../lib/report/load.ts";
 import { resolveSweepSpec } from "../../lib/specs/sweepSpec.ts";
 import { activeRunKey, statusKey } from "../../lib/store/keys.ts";
+import { runCompaction } from "../helpers/compaction.ts";
 import { startMoto } from "../helpers/moto.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -60,7 +61,9 @@ describe.skipIf(!moto.available)("issue 23 on S3 (moto_server)", () => {
       const t = JSON.parse(m.body) as { task_id: string };
       return completionBody({ run_id: "plus", task_id: t.task_id, outcome: "failed", reason: "no input" });
     });
-    const r = await createFanIn({ store, taskQueue: tasks, now: () => 1 })(bodies);
+    const fanIn = createFanIn({ store, taskQueue: tasks, now: () => 1 });
+    await fanIn(bodies); // (wave 3 sent: its compaction tasks, run by the worker's handler, list staging/)
+    const r = await fanIn(await runCompaction(store, tasks));
     expect(r.finished).toEqual(["plus"]);
     const status = JSON.parse(Buffer.from(await store.get(statusKey("plus"))).toString());
     expect(status.finished).toBe(true);

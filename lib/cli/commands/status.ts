@@ -50,10 +50,21 @@ export function registerStatus(program: Command): void {
         printJson({ run_id: run, progress: p, status: s });
         return;
       }
+      const c = s.compaction;
+      const wave = p.finished
+        ? "finished"
+        : c
+          ? "wave 3 (compaction)"
+          : s.wave2_started
+            ? "wave 2 (backtest)"
+            : "wave 1 (calibrate)";
       process.stdout.write(
-        `run ${run}: ${p.finished ? "finished" : s.wave2_started ? "wave 2 (backtest)" : "wave 1 (calibrate)"}\n` +
+        `run ${run}: ${wave}\n` +
           `  planned ${p.planned} (calibrate ${s.planned.calibrate}, backtest ${s.planned.backtest})\n` +
-          `  ok ${p.ok}  failed ${p.failed}  dead-lettered ${p.dead_lettered}  remaining ${p.remaining}\n`,
+          `  ok ${p.ok}  failed ${p.failed}  dead-lettered ${p.dead_lettered}  remaining ${p.remaining}\n` +
+          (c
+            ? `  compaction: ${c.counts.ok} ok, ${c.counts.failed} failed, ${c.counts.dead_lettered} dead-lettered of ${c.planned} parts; ${c.files} files published\n`
+            : ""),
       );
       if (!p.finished && s.finish_error)
         process.stdout.write(
@@ -66,7 +77,9 @@ export function registerStatus(program: Command): void {
             ? "  the run goes on in AWS while its queues hold tasks; msor status again shows its progress\n"
             : "  if its msor sweep is no longer running (stopped or interrupted), run the same msor sweep command again: it resumes the run and keeps the finished tasks\n",
         );
-      for (const [id, t] of Object.entries(s.tasks).filter(([, t]) => t.outcome !== "ok")) {
+      for (const [id, t] of Object.entries({ ...s.tasks, ...c?.tasks }).filter(
+        ([, t]) => t.outcome !== "ok",
+      )) {
         process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
       }
       const rows = strategyRows(s);

@@ -62,9 +62,11 @@ export function progressLine(p: Omit<SweepProgress, "runId">, elapsedS: number):
   const fill = p.planned > 0 ? Math.round((done / p.planned) * width) : width;
   const rate = elapsedS > 0 ? done / elapsedS : 0;
   const eta = rate > 0 ? Math.round(p.remaining / rate) : Number.NaN;
+  const c = p.compaction;
   return (
     `[${"#".repeat(fill)}${".".repeat(width - fill)}] ${done}/${p.planned}  ok ${p.ok}  failed ${p.failed}  ` +
-    `dead-lettered ${p.dead_lettered}  remaining ${p.remaining}  ${rate.toFixed(2)} tasks/s  ETA ${Number.isFinite(eta) ? `${eta}s` : "-"}`
+    `dead-lettered ${p.dead_lettered}  remaining ${p.remaining}  ${rate.toFixed(2)} tasks/s  ETA ${Number.isFinite(eta) ? `${eta}s` : "-"}` +
+    (c ? `  compacting ${c.accounted}/${c.planned}${c.failed > 0 ? ` (${c.failed} failed)` : ""}` : "")
   );
 }
 
@@ -226,7 +228,10 @@ export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {})
   process.stdout.write(
     `run ${plan.runId}: ${p.ok} ok, ${p.failed} failed, ${p.dead_lettered} dead-lettered of ${p.planned} tasks${p.finished ? "" : " (not finished)"}\n`,
   );
-  const failed = Object.entries(status.tasks).filter(([, t]) => t.outcome !== "ok");
+  // (wave 3's compaction tasks too: a part that was not published is missing from the results)
+  const failed = Object.entries({ ...status.tasks, ...status.compaction?.tasks }).filter(
+    ([, t]) => t.outcome !== "ok",
+  );
   // a lookback day before the data starts is expected; a run day without input is the user's problem
   const listed = (ts: readonly SweepTask[]) =>
     `${ts
@@ -297,6 +302,11 @@ export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {})
 export function checkSweepSucceeded(r: SweepOutcome): void {
   const p = progressOf(r.status);
   const bad = p.failed + p.dead_lettered;
+  const parts = p.compaction?.failed ?? 0;
+  if (bad === 0 && parts > 0)
+    throw new MsorError(
+      `run ${r.plan.runId}: ${parts} of ${p.compaction!.planned} compaction tasks failed: those result files were not published (reasons above; msor status ${r.plan.runId})`,
+    );
   if (bad === 0) return;
   throw new MsorError(
     `run ${r.plan.runId}: ${bad} of ${p.planned} tasks ${p.ok === 0 ? "failed: nothing was backtested" : "failed"} (reasons above; msor status ${r.plan.runId})`,
