@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { progressLine, taskDayNotes } from "../../lib/cli/commands/sweep.ts";
+import { checkSweepSucceeded, progressLine, taskDayNotes } from "../../lib/cli/commands/sweep.ts";
+import { applyOutcomes, newCompactionStatus, newRunStatus } from "../../lib/pipeline/runStatus.ts";
 import { runMain } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { writeInputs } from "../pipeline/fixture.ts";
@@ -234,6 +235,31 @@ describe("msor sweep, status, query", () => {
       progressLine({ planned: 10, ok: 3, failed: 1, dead_lettered: 0, remaining: 6, finished: false }, 2),
     ).toBe(
       "[##########..............] 4/10  ok 3  failed 1  dead-lettered 0  remaining 6  2.00 tasks/s  ETA 3s",
+    );
+    const wave3 = { planned: 4, ok: 4, failed: 0, dead_lettered: 0, remaining: 0, finished: false };
+    expect(progressLine({ ...wave3, compaction: { planned: 10, accounted: 7, failed: 1 } }, 2)).toMatch(
+      /remaining 0 .* compacting 7\/10 \(1 failed\)$/,
+    );
+  });
+
+  it("a run whose tasks all ended ok but a compaction task did not: exit code 1, saying which files are missing", () => {
+    const status = newRunStatus("w3", { calibrate: 0, backtest: 1 }, true);
+    applyOutcomes(status, [{ task_id: "backtest-20240305-SYNA", outcome: "ok" }], () => true);
+    status.compaction = newCompactionStatus(2);
+    const outcome = { plan: { runId: "w3" }, status } as unknown as Parameters<typeof checkSweepSucceeded>[0];
+    applyOutcomes(
+      status,
+      [{ task_id: "compact-20240305-executions-00000", outcome: "ok", files: 1 }],
+      () => true,
+    );
+    expect(() => checkSweepSucceeded(outcome)).not.toThrow();
+    applyOutcomes(
+      status,
+      [{ task_id: "compact-20240305-fills-00000", outcome: "dead_lettered", reason: "x" }],
+      () => true,
+    );
+    expect(() => checkSweepSucceeded(outcome)).toThrow(
+      /run w3: 1 of 2 compaction tasks failed: those result files were not published/,
     );
   });
 });
