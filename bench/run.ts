@@ -11,8 +11,10 @@
  * worker threads from this process; a third run of it, 1 worker in a child process pinned to one core
  * (`taskset -c 0`, where available), gives the pool's scaling per core. The router and the S3 case (moto_server) run in this process.
  * The streamed MBO import (bench/mboImport.ts: ~500k and ~5M synthetic MBO records) runs once per size in a child.
- * Planning (bench/plan.ts: 100 symbols x 50 days) runs once in this process. The finish (bench/finish.ts: compaction,
- * summary and report of 200 and of 2,000 tiny backtest tasks) runs once per size in a child. Writes bench/results.json (or --out PATH),
+ * Planning (bench/plan.ts: 100 symbols x 50 days) runs once in this process. The finish (bench/finish.ts: fan-in, wave 3
+ * of compaction tasks through the worker's handler, summary and report of 200 and of 2,000 tiny backtest tasks, all in
+ * one process) runs once per size in a child, and one full compaction part (1,000 staged files per task) in another.
+ * Writes bench/results.json (or --out PATH),
  * prints a table on stderr, and with --json the JSON on stdout.
  */
 import { spawn } from "node:child_process";
@@ -221,9 +223,18 @@ async function main(): Promise<void> {
   say("streamed MBO import: ~500k and ~5M synthetic MBO records (DBN), each once in its own process");
   const mbo = await runMboImportBench();
   const planning = await runPlanBench();
-  say("finish: 200 and 2,000 tiny backtest tasks, each finish in its own process");
-  const finish = await runFinishBench();
+  say(
+    "finish: 200 and 2,000 tiny backtest tasks, each finish in its own process; one full compaction part in another",
+  );
+  const { finish, compact } = await runFinishBench();
   if ("reason" in s3) say(`s3 case skipped: ${s3.reason}`);
+  const byTable = (o: Record<string, number>) =>
+    Object.entries(o)
+      .map(([t, v]) => `${t} ${v}`)
+      .join(", ");
+  const stagedBytes = byTable(compact.staged_bytes_by_table);
+  const partMs = byTable(compact.ms_by_table);
+  const firstMs = byTable(compact.warmup_ms_by_table);
 
   // Grid: least-squares slope of time over instances (8, 32, 128) = marginal ms per instance.
   const gx = GRID.map((n) => n);
@@ -330,7 +341,12 @@ async function main(): Promise<void> {
     finish_rss_2000_over_200: r2(finish[1]!.peak_rss_mb / finish[0]!.peak_rss_mb),
     finish_ms_200: finish[0]!.ms,
     finish_ms_2000: finish[1]!.ms,
-    finish_note: `bench/finish.ts: one real backtest task (1 symbol, 2 x ${"20,000"} events/venue-day, 10 strategies x 2 parents) copied to 200 and 2,000 days of one symbol (one task per date partition), its completion applied to status.json per day; the finish alone (compaction, summary from the merged aggregates, report from the seeded sample) in a child process: kernel maxRSS, the child's RSS before the finish ${finish[0]!.start_rss_mb} / ${finish[1]!.start_rss_mb} MB`,
+    finish_note: `bench/finish.ts: one real backtest task (1 symbol, 2 x ${"20,000"} events/venue-day, 10 strategies x 2 parents) copied to 200 and 2,000 days of one symbol (one task per date partition), its completion applied to status.json per day; the whole finish in one child process: the fan-in sends wave 3 (one compaction task per date and result table: 1,000 / 10,000), each run through the worker's handler one at a time, their completions back to the fan-in until the summary lock holder writes the summary (from the merged aggregates) and the report (from the seeded sample); kernel maxRSS, the child's RSS before the finish ${finish[0]!.start_rss_mb} / ${finish[1]!.start_rss_mb} MB`,
+    compact_part_files: compact.files,
+    compact_part_ms: compact.ms,
+    compact_ms_per_file: r3(compact.ms / compact.files),
+    compact_part_rss_mb: compact.peak_rss_mb,
+    compact_note: `bench/finish.ts: one full compaction part: 1 date of ${compact.files} symbols, the seed task's staged files (${stagedBytes} B) copied under each symbol's staging key, every backtest ok; the fan-in sends wave 3 (one task per result table), each task runs once as a warm-up, then once timed through the worker's handler (local store: no S3 round trips); compact_part_ms = mean over the tables (${partMs} ms; first runs ${firstMs} ms); kernel maxRSS of the child`,
     s3_requests_per_task: "reason" in s3 ? null : s3.requests_per_task,
     s3_requests_per_calibrate_task: "reason" in s3 ? null : s3.calibrate_requests_per_task,
     s3_requests_per_row_group: "reason" in s3 ? null : r2(s3.requests_per_task / rgSmall),
@@ -429,11 +445,6 @@ async function main(): Promise<void> {
       "reported",
     ],
     ["local sweep, speedup of 2 workers over 1", `${figures.sweep_speedup_2_workers}x`, ">= 1.7"],
-    [
-      "finish peak RSS, 200 / 2,000 tasks (MB)",
-      `${figures.finish_rss_mb_200} / ${figures.finish_rss_mb_2000} (${figures.finish_rss_2000_over_200}x)`,
-      "2,000 <= 1.2x 200",
-    ],
     ["  same, waves only (no planning, summary, report)", `${figures.sweep_waves_speedup_2_workers}x`, ""],
     [
       "  2 workers on 2 cores / 1 worker pinned to 1 core",
@@ -441,6 +452,16 @@ async function main(): Promise<void> {
         ? "n/a"
         : `${figures.sweep_speedup_2_workers_per_core}x`,
       "",
+    ],
+    [
+      "finish peak RSS, 200 / 2,000 tasks (MB)",
+      `${figures.finish_rss_mb_200} / ${figures.finish_rss_mb_2000} (${figures.finish_rss_2000_over_200}x)`,
+      "2,000 <= 1.2x 200",
+    ],
+    [
+      `compaction part of ${figures.compact_part_files} files: ms per task / per file, peak RSS`,
+      `${figures.compact_part_ms} / ${figures.compact_ms_per_file} ms, ${figures.compact_part_rss_mb} MB`,
+      "reported",
     ],
     [
       `S3: GETs per backtest / calibrate task (${rowsS} rows, ${rgSmall} row groups)`,

@@ -19,11 +19,11 @@ const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 describe("docs/deploy.md", () => {
   it("stands alone: no DESIGN.md, one set of figures (the README's), venue case of the example spec", () => {
     expect(deploy).not.toContain("DESIGN.md");
-    for (const figure of ["about 10.6 minutes", "about $44", "$34.44 of S3 and SQS requests"]) {
+    for (const figure of ["about 13.8 minutes", "about $45", "$35.34 of S3 and SQS requests"]) {
       expect(readme).toContain(figure);
       expect(deploy).toContain(figure);
     }
-    expect(deploy).not.toMatch(/about \$(?!44\b)\d+/);
+    expect(deploy).not.toMatch(/about \$(?!45\b)\d+/);
     const venues = /venues: \[(.*)\]/.exec(readFileSync(join(ROOT, "examples/sweep.yaml"), "utf8"))![1]!;
     // the upload example of the venue layout (the smoke test uses its own template without {venue})
     const keyVenues = [...deploy.matchAll(/\$INPUT\/mbp10\/([A-Za-z]+)\/GOOG\//g)].map((m) => m[1]!);

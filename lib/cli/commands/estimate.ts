@@ -40,12 +40,16 @@ export function benchInputs(path: string): BenchInputs {
     s3_gets_per_task: scale.s3_gets_per_task,
     s3_gets_per_calibrate_task: scale.s3_gets_per_calibrate_task,
     plan_ms_per_1k_tasks: j.plan_ms_per_1k_tasks,
+    compact_ms_per_file: j.compact_ms_per_file,
     rows_per_day: rows["2m"],
   };
   for (const [k, v] of Object.entries(out)) {
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
       throw new InputError(
-        `bench results ${path} lack a measured ${k}; run npm run bench (it writes every key)`,
+        `bench results ${path} lack a measured ${k}; run npm run bench (it writes every key)` +
+          (k === "compact_ms_per_file"
+            ? " or node --import tsx bench/finish.ts alone (it prints the compaction part's ms per file)"
+            : ""),
       );
   }
   return out as unknown as BenchInputs;
@@ -95,7 +99,7 @@ export function registerEstimate(program: Command): void {
         return;
       }
       process.stdout.write(
-        `${input.symbols} symbols x ${input.days} days: ${e.tasks.calibrate} calibrate + ${e.tasks.backtest} backtest tasks, up to ${Math.min(input.concurrency, 1000)} workers\n`,
+        `${input.symbols} symbols x ${input.days} days: ${e.tasks.calibrate} calibrate + ${e.tasks.backtest} backtest + ${e.tasks.compact} compaction tasks, up to ${Math.min(input.concurrency, 1000)} workers\n`,
       );
       printTable(
         e.phases.map((p) => ({
@@ -113,7 +117,8 @@ export function registerEstimate(program: Command): void {
       process.stdout.write(`total: ${fmtS(e.wall_s)}, $${e.usd.toFixed(2)}\n`);
       const measured =
         `measured (${o.bench}): calibrate ${bench.calibrate_s_per_task} s and backtest ${bench.backtest_s_per_task} s per task, ` +
-        `${bench.s3_gets_per_calibrate_task} / ${bench.s3_gets_per_task} S3 GETs per task, planning ${bench.plan_ms_per_1k_tasks} ms per 1,000 tasks`;
+        `${bench.s3_gets_per_calibrate_task} / ${bench.s3_gets_per_task} S3 GETs per task, planning ${bench.plan_ms_per_1k_tasks} ms per 1,000 tasks, ` +
+        `compaction ${bench.compact_ms_per_file} ms per staged file`;
       process.stdout.write(`${wrapText(measured, TABLE_WIDTH, "  ")}\n`);
       for (const a of e.assumptions)
         process.stdout.write(`${wrapText(`assumption: ${a}`, TABLE_WIDTH, "  ")}\n`);
