@@ -1,9 +1,10 @@
 /**
  * Summary Lambda (fan-in): completion messages in large batches, merged into runs/{R}/status.json by
- * compare-and-swap (lib/pipeline/fanIn.ts), which also drains the task DLQ, starts wave 2 and, once, writes the
- * summary, the compacted results and the report. The merge is idempotent, so a failed invocation simply
+ * compare-and-swap (lib/pipeline/fanIn.ts), which also drains the task DLQ (sending a dead-lettered compaction
+ * task again, up to twice), starts waves 2 and 3 (compaction, run by the workers) and, once, writes the summary
+ * and the report. The merge is idempotent, so a failed invocation simply
  * throws and SQS redelivers the whole batch. The scheduled event `{"msor": "tick"}` checks every run in the
- * active-runs/ index (wave 2 or a finish due without a completion, e.g. a run whose last task was
+ * active-runs/ index (a wave or a finish due without a completion, e.g. a run whose last task was
  * dead-lettered or whose finish crashed); `{"msor": "tick", "run_ids": [...]}` checks only those runs.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";

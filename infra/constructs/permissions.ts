@@ -8,7 +8,7 @@ import { Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as s3 from "aws-cdk-lib/aws-s3";
-import { KEY_PREFIXES, PUBLISHED_TABLE_PREFIXES } from "../../lib/aws/deployment.ts";
+import { KEY_PREFIXES, PUBLISHED_PART_PATTERNS } from "../../lib/aws/deployment.ts";
 import type { Queues } from "./queues.ts";
 
 /** Key prefixes of the results bucket (the one table of lib/aws/deployment.ts, built by lib/store/keys.ts). */
@@ -108,7 +108,7 @@ export function grantLeastPrivilege(p: PermissionsProps): void {
         `${PREFIX.staging}*`,
         `${PREFIX.calibration}*`,
         `${PREFIX.markers}*`,
-        ...PUBLISHED_TABLE_PREFIXES.map((t) => `${t}*`),
+        ...PUBLISHED_PART_PATTERNS,
       ],
       list: [`${PREFIX.calibration}*`, `${PREFIX.markers}*`, `${PREFIX.staging}*`],
     },

@@ -22,8 +22,9 @@ export interface StorageProps {
    */
   readonly noncurrentVersionExpirationDays?: number;
   /**
-   * Days after which per-task staging files (staging/..., published by the summary as one file per table
-   * and date) expire.
+   * Days after which per-task staging files (staging/..., published by wave 3's compaction tasks as one file
+   * per table, date and 1,000 symbols) expire. A run must reach wave 3 before then: a compaction task whose
+   * staged file has expired fails rather than publish a part without it.
    * @default 14
    */
   readonly stagingExpirationDays?: number;

@@ -86,11 +86,12 @@ export const KEY_PREFIXES = {
 } as const;
 
 /**
- * results/{table}/ of each table a compaction task (wave 3, run by the worker) publishes; the summary table is
- * not one of them.
+ * The parts a compaction task (wave 3, run by the worker) publishes, as IAM resource patterns:
+ * results/{table}/run_id=*\/date=*\/part-*.parquet of each published table (compactedResultKey). Not the
+ * summary table, not `msor backtest`'s per-symbol files.
  */
-export const PUBLISHED_TABLE_PREFIXES: readonly string[] = [...RESULT_TABLES, QUEUE_CHECK].map((t) =>
-  resultTablePrefix(t.name),
+export const PUBLISHED_PART_PATTERNS: readonly string[] = [...RESULT_TABLES, QUEUE_CHECK].map(
+  (t) => `${resultTablePrefix(t.name)}run_id=*/date=*/part-*.parquet`,
 );
 
 /** Other stack outputs (for the operator; no handler reads them). */

@@ -29,8 +29,6 @@ export const AWS = {
   /** S3 request rates per partitioned prefix. https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html */
   s3GetsPerSPerPrefix: 5500,
   s3PutsPerSPerPrefix: 3500,
-  /** ListObjectsV2 returns up to 1,000 keys per request. https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html */
-  s3ListPageKeys: 1000,
   /** Lambda arm64 price per GB-second and per request. https://aws.amazon.com/lambda/pricing/ */
   usdPerGbS: 0.0000133334,
   usdPerRequest: 0.2 / 1e6,
@@ -171,13 +169,12 @@ function wave(name: string, tasks: number, sPerTask: number, cap: number, maxSPe
 }
 
 /**
- * Seconds of one compaction task over `files` staged files (compaction.ts compactPart): the LIST of its table's
- * date prefix (`listed` keys: every symbol of the date, one round trip per page), the files fetched
- * STACK.compactGetsInFlight at a time, the measured ms per file of writing them into one Parquet file, one PUT.
+ * Seconds of one compaction task over `files` staged files (compaction.ts compactPart: their keys are built
+ * from the message's symbols, no LIST): the files fetched STACK.compactGetsInFlight at a time, the measured ms
+ * per file of writing them into one Parquet file, one PUT.
  */
-export function compactTaskS(files: number, listed: number, b: BenchInputs): number {
+export function compactTaskS(files: number, b: BenchInputs): number {
   return (
-    Math.ceil(listed / AWS.s3ListPageKeys) * ASSUMED.s3RoundTripS +
     (files * ASSUMED.s3RoundTripS) / STACK.compactGetsInFlight +
     (files * b.compact_ms_per_file) / 1000 +
     ASSUMED.s3RoundTripS
@@ -254,16 +251,21 @@ export function estimateSweep(i: EstimateInput, b: BenchInputs): Estimate {
   });
 
   // wave 3 on the workers: one compaction task per (day, result table, part of up to 1,000 symbols)
-  const compactS = partFiles.map((f) => compactTaskS(f, i.symbols, b));
+  const compactS = partFiles.map((f) => compactTaskS(f, b));
   const compactWork = i.days * STACK.resultTables * compactS.reduce((a, x) => a + x, 0);
   const w3 = wave("wave 3 (compaction)", compact, compactWork / compact, cap, Math.max(...compactS));
+  // S3 request rates are per prefix: the parts of one (table, date) read staging/{table}/run_id=R/date=D/ at
+  // once, each with compactGetsInFlight GETs of one round trip in flight
+  const prefixGetsPerS = (parts * STACK.compactGetsInFlight) / ASSUMED.s3RoundTripS;
   phases.push({
     ...w3,
+    fits: w3.fits && prefixGetsPerS <= AWS.s3GetsPerSPerPrefix,
     note:
       `${w3.note}; ${i.days} days x ${STACK.resultTables} tables x ${parts} part${parts > 1 ? "s" : ""} of up to ` +
       `${STACK.compactFilesPerPart} staged files; a full part ${Math.max(...compactS).toFixed(2)} s: ` +
-      `${Math.ceil(i.symbols / AWS.s3ListPageKeys)} LIST, ${partFiles[0]} GETs ${STACK.compactGetsInFlight} at a time, ` +
-      `${b.compact_ms_per_file} ms per file, 1 PUT`,
+      `${partFiles[0]} GETs ${STACK.compactGetsInFlight} at a time, ` +
+      `${b.compact_ms_per_file} ms per file, 1 PUT; ${prefixGetsPerS} GETs/s per staged (table, date) prefix ` +
+      `(S3 serves ${AWS.s3GetsPerSPerPrefix} per prefix)`,
   });
 
   // finish: the wave-3 completions (small) merged, then the summary lock holder writes the summary from the
@@ -292,16 +294,11 @@ export function estimateSweep(i: EstimateInput, b: BenchInputs): Estimate {
   });
 
   // S3 and SQS requests of the waves (GETs measured on moto per task; PUTs counted from the code); wave 3: the
-  // staged files and the marker check (GETs), its LISTs, the published file and the marker (PUTs)
+  // staged files and the marker check (GETs), the published file and the marker (PUTs)
   const compactFiles = backtest * STACK.resultTables;
-  const compactLists = compact * Math.ceil(i.symbols / AWS.s3ListPageKeys);
   const gets =
     calibrate * b.s3_gets_per_calibrate_task + backtest * b.s3_gets_per_task + compactFiles + compact;
-  const puts =
-    calibrate * STACK.putsPerCalibrateTask +
-    backtest * STACK.putsPerBacktestTask +
-    2 * compact +
-    compactLists;
+  const puts = calibrate * STACK.putsPerCalibrateTask + backtest * STACK.putsPerBacktestTask + 2 * compact;
   // per task: its send (1/10), the event source's receive and delete, its completion's send, receive/delete
   const sqs = (calibrate + backtest + compact) * (0.1 + 2 + 1 + 0.2);
   phases.push({
@@ -310,7 +307,7 @@ export function estimateSweep(i: EstimateInput, b: BenchInputs): Estimate {
     usd: gets * AWS.usdPerGet + puts * AWS.usdPerPut + sqs * AWS.usdPerSqsRequest,
     limit_s: null,
     fits: true,
-    note: `${gets} GETs (${compactFiles} of them staged files read by wave 3), ${puts} PUTs and LISTs (${compactLists} LISTs), ${Math.round(sqs)} SQS requests`,
+    note: `${gets} GETs (${compactFiles} of them staged files read by wave 3), ${puts} PUTs and LISTs, ${Math.round(sqs)} SQS requests`,
   });
   return {
     tasks: { calibrate, backtest, compact },

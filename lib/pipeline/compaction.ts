@@ -15,11 +15,13 @@
  *   finished, the worker count or the backend), so a duplicate delivery or a retry after a crash rewrites the
  *   same bytes; the run is complete when status.json says `finished` (after every compaction task is
  *   accounted for, the summary table and the report).
- * - Memory is bounded by the part, not the run: the staged files are fetched whole (one GET each, a few at a
- *   time ahead of the writer) and streamed into the writer file by file; what stays is the compressed output.
+ * - Memory is bounded by the part, not the run: the staged files are fetched whole (one GET each, 8 in flight
+ *   ahead of the writer) and streamed into the writer file by file, in row groups of PART_ROW_GROUP_ROWS; what
+ *   stays is the compressed output (held until its one PUT).
  * Staged files stay where they are (the report's sample reads them; a lifecycle rule can expire staging/).
  */
 import * as arrow from "apache-arrow";
+import { DataFormatError } from "../core/errors.ts";
 import { openParquet, readRowGroup } from "../parquet/read.ts";
 import { writeParquetStream } from "../parquet/write.ts";
 import { bufferSource } from "../ports/byteSource.ts";
@@ -28,7 +30,7 @@ import { QUEUE_CHECK } from "../results/queueCheckSchema.ts";
 import { rowsToParquet, type TableSchema } from "../results/schema.ts";
 import { RESULT_TABLES } from "../results/tables.ts";
 import { type CompactTask, compactTask, type SweepTask } from "../specs/taskId.ts";
-import { compactedResultKey, parseStagingKey, stagingRunPrefix } from "../store/keys.ts";
+import { compactedResultKey, stagingResultKey } from "../store/keys.ts";
 
 /**
  * Most staged files one compaction task reads (symbols of a date per part). A part's memory is its compressed
@@ -103,8 +105,18 @@ export interface CompactedPart {
 }
 
 /**
+ * Rows per row group of a published part. parquet-wasm holds a row group's rows until it is full, so this (with
+ * the compressed output) bounds a compaction task's memory whatever the part's size; a part of up to 131,072
+ * rows is one row group.
+ */
+export const PART_ROW_GROUP_ROWS = 1 << 17;
+
+/**
  * Compact part `part` of `schema`'s partition `date` of a run: the staged files of `symbols` (the part's ok
- * symbols), in symbol order, into one published file. Nothing is written when none of them staged a file.
+ * symbols), in symbol order, into one published file. The keys are built from the symbols (no LIST): an ok
+ * symbol's staged file of a result table must exist (every ok backtest stages one per table; one that is gone,
+ * e.g. expired by a lifecycle rule, fails the task rather than publish a part without it); a queue_check file
+ * exists only for the days the queue check ran. Nothing is written when no file was staged (queue_check).
  */
 export async function compactPart(
   store: ObjectStore,
@@ -114,34 +126,40 @@ export async function compactPart(
   part: number,
   symbols: readonly string[],
 ): Promise<CompactedPart> {
-  const wanted = new Set(symbols);
-  const files: { symbol: string; key: string }[] = [];
-  for (const key of await store.list(`${stagingRunPrefix(schema.name, runId)}date=${date}/`)) {
-    const p = parseStagingKey(schema.name, runId, key);
-    if (p && p.date === date && wanted.has(p.symbol)) files.push({ symbol: p.symbol, key });
-  }
-  if (files.length === 0) return { files: 0, rows: 0 };
-  files.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const optional = schema.name === QUEUE_CHECK.name;
+  const keys = [...symbols]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((symbol) => stagingResultKey(schema, runId, date, symbol));
 
-  // whole-object GETs, PREFETCH ahead of the writer, consumed in symbol order
-  const fetches: Promise<Uint8Array>[] = [];
-  const fetchUpTo = (i: number) => {
-    while (fetches.length < Math.min(files.length, i + PREFETCH)) {
-      const p = store.get(files[fetches.length]!.key);
+  // whole-object GETs, PREFETCH in flight ahead of the writer, consumed in symbol order
+  const fetches: Promise<Uint8Array | undefined>[] = [];
+  /** keep files [i, i + PREFETCH) fetched or in flight */
+  const fetchFrom = (i: number) => {
+    while (fetches.length < Math.min(keys.length, i + PREFETCH)) {
+      const p = store.tryGet(keys[fetches.length]!);
       p.catch(() => undefined); // (each is awaited below: no unhandled rejection while it waits its turn)
       fetches.push(p);
     }
   };
   let rows = 0;
+  let files = 0;
   let next = 0;
   /** The next staged file with rows, as one table; undefined at the end. */
   const nextTable = async (): Promise<arrow.Table | undefined> => {
-    while (next < files.length) {
+    while (next < keys.length) {
       const i = next++;
-      fetchUpTo(i + 1);
+      fetchFrom(i);
       const bytes = await fetches[i]!;
-      fetches[i] = Promise.resolve(new Uint8Array(0)); // (let the bytes go once decoded)
-      const batches = await decodeBatches(store.describe(files[i]!.key), bytes);
+      fetches[i] = Promise.resolve(undefined); // (let the bytes go once decoded)
+      if (!bytes) {
+        if (optional) continue;
+        throw new DataFormatError(
+          `${store.describe(keys[i]!)} is missing, though its backtest ended ok (every ok backtest stages a file per ` +
+            "result table): it was deleted or expired (staging/'s lifecycle rule); the part is not published without it",
+        );
+      }
+      files++;
+      const batches = await decodeBatches(store.describe(keys[i]!), bytes);
       if (batches.length === 0) continue;
       const t = new arrow.Table(batches);
       rows += t.numRows;
@@ -150,10 +168,11 @@ export async function compactPart(
     return undefined;
   };
   const first = await nextTable();
+  if (files === 0) return { files: 0, rows: 0 };
   const key = compactedResultKey(schema, runId, date, part);
   if (!first) {
     await store.put(key, await rowsToParquet(schema, []));
-    return { key, files: files.length, rows: 0 };
+    return { key, files, rows: 0 };
   }
   async function* tables(): AsyncGenerator<arrow.Table> {
     yield first!;
@@ -162,8 +181,8 @@ export async function compactPart(
   const chunks: Uint8Array[] = [];
   await writeParquetStream(tables(), (c) => void chunks.push(c.slice()), {
     compression: "zstd",
-    rowGroupSize: 1 << 20,
+    rowGroupSize: PART_ROW_GROUP_ROWS,
   });
   await store.put(key, Buffer.concat(chunks));
-  return { key, files: files.length, rows };
+  return { key, files, rows };
 }

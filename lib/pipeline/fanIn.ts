@@ -86,7 +86,7 @@ export interface FanInResult {
   readonly deadLettered: number;
   /** runs whose wave 2 this invocation enqueued */
   readonly wave2Started: string[];
-  /** runs this invocation finished (summary, compaction, report) */
+  /** runs this invocation finished (summary and report, after wave 3) */
   readonly finished: string[];
   /** message bodies that are not completions (logged and consumed) */
   readonly invalid: number;
@@ -214,17 +214,23 @@ export function createFanIn(deps: FanInDeps): FanIn {
    * Wave 3: freeze the ok set (the compaction section of the status; no late upgrade of a backtest after it),
    * then send the compaction tasks not accounted for (resumable: a send cut short is continued by a tick).
    */
-  async function sendWave3(runId: string): Promise<RunStatus> {
+  async function sendWave3(runId: string, tick: boolean): Promise<RunStatus["compaction"]> {
     const { manifest } = await planned(runId);
+    let created = false;
     const status = await updateStatus(
       runId,
       (s) => {
+        created = false;
         if (s.compaction) return false;
         s.compaction = newCompactionStatus(compactTasks(manifest).length);
+        created = true;
         return true;
       },
       initOf(runId),
     );
+    // the invocation that started wave 3 sends it, and a tick continues it; another that merely saw it started
+    // (a race) leaves it to them
+    if (!created && !tick) return status.compaction;
     const r = await enqueueCompaction(
       { store: deps.store, queue: deps.taskQueue, now: deps.now },
       runId,
@@ -233,7 +239,7 @@ export function createFanIn(deps: FanInDeps): FanIn {
     );
     if (r.sent > 0)
       log("info", "wave 3 (compaction) sent", { run_id: runId, sent: r.sent, already_sent: r.recent });
-    return status;
+    return status.compaction;
   }
 
   const leaseMs = deps.leaseMs ?? 60_000;
@@ -437,6 +443,7 @@ export function createFanIn(deps: FanInDeps): FanIn {
         add(p.runId, {
           task_id: p.taskId,
           outcome: "dead_lettered",
+          body: m.body,
           // (not m.receiveCount: that counts receives from the DLQ, not the task queue's deliveries)
           reason:
             "dead-lettered: every delivery up to the task queue's maximum receive count ended without a result (the worker crashed, timed out or hit a retryable error each time)",
@@ -470,15 +477,25 @@ export function createFanIn(deps: FanInDeps): FanIn {
         return false;
       };
       let changed = 0;
+      let redrive: Accounting[] = [];
       const status = await updateStatus(
         runId,
         (s) => {
-          changed = applyOutcomes(s, items, isPlanned);
+          redrive = [];
+          changed = applyOutcomes(s, items, isPlanned, (it) => redrive.push(it));
           return changed > 0;
         },
         initOf(runId),
       );
-      accounted += changed;
+      accounted += changed - redrive.length;
+      if (redrive.length > 0) {
+        // dead-lettered compaction tasks sent again (runStatus.ts COMPACTION_REDRIVES): idempotent work
+        await deps.taskQueue.sendBatch(redrive.map((r) => r.body!));
+        log("warn", "dead-lettered compaction tasks sent again", {
+          run_id: runId,
+          task_ids: redrive.map((r) => r.task_id),
+        });
+      }
       if (wave1Done(status) && !status.wave2_started) {
         await startWave2(runId, status);
         status.wave2_started = true;
@@ -487,8 +504,7 @@ export function createFanIn(deps: FanInDeps): FanIn {
       const wave3Due = !status.compaction || (items.length === 0 && !allAccounted(status));
       if (backtestsDone(status) && !status.finished && wave3Due) {
         // wave 3 starts; or (a tick) a send of it cut short is continued, tasks sent recently are skipped
-        const s = await sendWave3(runId);
-        status.compaction = s.compaction;
+        status.compaction = await sendWave3(runId, items.length === 0);
       }
       if (status.finished && check === "active") await deps.store.delete(activeRunKey(runId)); // (a stale entry)
       if (!allAccounted(status) || status.finished) continue;

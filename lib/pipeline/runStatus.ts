@@ -52,7 +52,16 @@ export interface CompactionStatus {
   counts: Record<Outcome, number>;
   /** published files written by the ok compaction tasks */
   files: number;
+  /** dead-lettered compaction tasks sent again (task id -> times), up to COMPACTION_REDRIVES each */
+  redriven?: Record<string, number>;
 }
+
+/**
+ * Times a dead-lettered compaction task is sent again before it counts as dead_lettered. A compaction task is
+ * idempotent (the same bytes at every attempt) and its failures are mostly transient (S3 throttling under a
+ * whole fleet's reads, a timeout): a run should not finish without a part for want of a retry.
+ */
+export const COMPACTION_REDRIVES = 2;
 
 export function newCompactionStatus(planned: number): CompactionStatus {
   return { planned, tasks: {}, counts: { ok: 0, failed: 0, dead_lettered: 0 }, files: 0 };
@@ -90,6 +99,8 @@ export interface Accounting {
   readonly sample?: SampleEntry[] | undefined;
   /** (a compaction task) published files written */
   readonly files?: number | undefined;
+  /** (a dead letter) the message as it was sent, to send again (a compaction task's redrive) */
+  readonly body?: string | undefined;
 }
 
 const kindOf = (taskId: string) => (taskId.startsWith("calibrate-") ? "calibrate" : "backtest");
@@ -104,12 +115,13 @@ export function applyOutcomes(
   s: RunStatus,
   items: readonly Accounting[],
   planned: (taskId: string) => boolean,
+  redrive?: (it: Accounting) => void,
 ): number {
   let changed = 0;
   for (const it of items) {
     if (!planned(it.task_id)) continue;
     if (isCompactTaskId(it.task_id)) {
-      if (s.compaction && applyCompaction(s.compaction, it, s.finished)) changed++;
+      if (s.compaction && applyCompaction(s.compaction, it, s.finished, redrive)) changed++;
       continue;
     }
     const prev = s.tasks[it.task_id];
@@ -130,8 +142,31 @@ export function applyOutcomes(
   return changed;
 }
 
-function applyCompaction(c: CompactionStatus, it: Accounting, finished: boolean): boolean {
+/**
+ * One compaction outcome. A dead letter of a task not yet accounted for is first sent again (`redrive`, up to
+ * COMPACTION_REDRIVES times, counted here so that a lost race re-applies the same decision) when its message
+ * is at hand.
+ */
+function applyCompaction(
+  c: CompactionStatus,
+  it: Accounting,
+  finished: boolean,
+  redrive?: (it: Accounting) => void,
+): boolean {
   const prev = c.tasks[it.task_id];
+  const times = c.redriven?.[it.task_id] ?? 0;
+  if (
+    it.outcome === "dead_lettered" &&
+    !prev &&
+    !finished &&
+    redrive &&
+    it.body &&
+    times < COMPACTION_REDRIVES
+  ) {
+    c.redriven = { ...c.redriven, [it.task_id]: times + 1 };
+    redrive(it);
+    return true;
+  }
   const upgrade = prev?.outcome === "dead_lettered" && it.outcome !== "dead_lettered" && !finished;
   if (prev && !upgrade) return false;
   if (prev) c.counts[prev.outcome]--;

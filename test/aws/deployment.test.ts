@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KEY_PREFIXES, PUBLISHED_TABLE_PREFIXES, SWEEP_NAMES } from "../../lib/aws/deployment.ts";
+import { KEY_PREFIXES, PUBLISHED_PART_PATTERNS, SWEEP_NAMES } from "../../lib/aws/deployment.ts";
 import { namesFromEnv, namesFromStackOutputs } from "../../lib/aws/sweepTarget.ts";
 import { QUEUE_CHECK } from "../../lib/results/queueCheckSchema.ts";
 import { RESULT_TABLES } from "../../lib/results/tables.ts";
@@ -15,6 +15,7 @@ import {
   calibrationKey,
   compactedResultKey,
   manifestKey,
+  resultKey,
   stagingResultKey,
   statusKey,
   summaryKey,
@@ -44,11 +45,14 @@ describe("deployment names", () => {
     for (const t of [...RESULT_TABLES, QUEUE_CHECK]) {
       const key = compactedResultKey(t, run, "2024-03-05", 3);
       expect(
-        PUBLISHED_TABLE_PREFIXES.filter((p) => pattern(p).test(key)),
+        PUBLISHED_PART_PATTERNS.filter((p) => pattern(p).test(key)),
         key,
       ).toHaveLength(1);
     }
-    expect(PUBLISHED_TABLE_PREFIXES.some((p) => pattern(p).test(summaryKey(run)))).toBe(false);
+    expect(PUBLISHED_PART_PATTERNS.some((p) => pattern(p).test(summaryKey(run)))).toBe(false);
+    // nor msor backtest's per-symbol files
+    const perSymbol = resultKey({ name: "executions" }, run, "2024-03-05", "SYNA");
+    expect(PUBLISHED_PART_PATTERNS.some((p) => pattern(p).test(perSymbol))).toBe(false);
   });
 
   it("the handlers' environment and the stack outputs file name the same five things", () => {

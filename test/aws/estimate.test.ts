@@ -69,10 +69,10 @@ describe("msor estimate's model", () => {
     expect(gap3!.note).toContain("260 status updates (482 completions of 13030 B per invocation), 125 sends");
     expect(gap3!.wall_s).toBeCloseTo(30 + (260 * 0.55) / 2 + 2 * 0.55 + (125 / 16) * 0.01, 9);
     expect(gap3!.limit_s).toBe(300);
-    // a compaction task of 500 files: 1 LIST (500 keys), 500 GETs 8 at a time, 2 ms per file, 1 PUT
-    const taskS = 0.02 + (500 * 0.02) / 8 + 500 * 0.002 + 0.02;
-    expect(taskS).toBeCloseTo(2.29, 12);
-    expect(compactTaskS(500, 500, BENCH)).toBeCloseTo(taskS, 12);
+    // a compaction task of 500 files: 500 GETs 8 at a time (keys from its symbols, no LIST), 2 ms per file, 1 PUT
+    const taskS = (500 * 0.02) / 8 + 500 * 0.002 + 0.02;
+    expect(taskS).toBeCloseTo(2.27, 12);
+    expect(compactTaskS(500, BENCH)).toBeCloseTo(taskS, 12);
     expect(w3!.wall_s).toBeCloseTo(Math.sqrt((2 * 1250 * taskS) / 5) + 1, 9); // within the ramp
     expect(w3!.usd).toBeCloseTo(1250 * taskS * 2 * AWS.usdPerGbS + 1250 * AWS.usdPerRequest, 9);
     // the summary and the report are bounded: status.json's aggregates and the sample's 200 tasks x 4 files
@@ -87,10 +87,10 @@ describe("msor estimate's model", () => {
       (1600 + 200 * 6) * AWS.usdPerGet + 6 * AWS.usdPerPut + (0.55 + finishS) * 2 * AWS.usdPerGbS,
       12,
     );
-    // wave 3 reads every staged file (125,000 x 5) and checks its marker; it LISTs, PUTs its part and marker
+    // wave 3 reads every staged file (125,000 x 5) and checks its marker; it PUTs its part and marker
     expect(requests!.usd).toBeCloseTo(
       (127_500 * 120 + 125_000 * 408 + 625_000 + 1250) * AWS.usdPerGet +
-        (127_500 * 7 + 125_000 * 6 + 2 * 1250 + 1250) * AWS.usdPerPut +
+        (127_500 * 7 + 125_000 * 6 + 2 * 1250) * AWS.usdPerPut +
         (252_500 + 1250) * 3.3 * AWS.usdPerSqsRequest,
       9,
     );
@@ -103,21 +103,23 @@ describe("msor estimate's model", () => {
     expect(cached.phases[1]!.wall_s).toBeCloseTo(100 + (285_000 - 25_000) / 500 + 1, 9); // cap 500 after 100 s
   });
 
-  it("2,500 symbols: 3 parts per table and day, each listing the whole date prefix; a too slow part does not fit", () => {
+  it("2,500 symbols: 3 parts per table and day; a too slow part does not fit", () => {
     const e = estimateSweep(
       { symbols: 2500, days: 250, lookbackDays: 5, concurrency: 1000, calibrate: true },
       BENCH,
     );
     expect(e.tasks.compact).toBe(250 * 5 * 3);
     const w3 = e.phases.find((p) => p.phase === "wave 3 (compaction)")!;
-    // parts of 1,000, 1,000 and 500 files; each task LISTs the date's 2,500 keys (3 pages)
-    const full = 3 * 0.02 + (1000 * 0.02) / 8 + 1000 * 0.002 + 0.02;
-    const last = 3 * 0.02 + (500 * 0.02) / 8 + 500 * 0.002 + 0.02;
-    expect(compactTaskS(1000, 2500, BENCH)).toBeCloseTo(full, 12);
+    // parts of 1,000, 1,000 and 500 files
+    const full = (1000 * 0.02) / 8 + 1000 * 0.002 + 0.02;
+    const last = (500 * 0.02) / 8 + 500 * 0.002 + 0.02;
+    expect(compactTaskS(1000, BENCH)).toBeCloseTo(full, 12);
     const work = 250 * 5 * (2 * full + last);
     expect(w3.wall_s).toBeCloseTo(rampedWallS(work, 1000, 5) + 1, 9);
     expect(w3.usd).toBeCloseTo(work * 2 * AWS.usdPerGbS + 3750 * AWS.usdPerRequest, 9);
-    expect(w3.note).toContain(`a full part ${full.toFixed(2)} s: 3 LIST, 1000 GETs 8 at a time`);
+    expect(w3.note).toContain(`a full part ${full.toFixed(2)} s: 1000 GETs 8 at a time`);
+    // 3 parts of a (table, date) read its staging prefix at once: 3 x 8 GETs per 20 ms = 1,200/s of S3's 5,500
+    expect(w3.note).toContain("1200 GETs/s per staged (table, date) prefix (S3 serves 5500 per prefix)");
     expect(w3.fits).toBe(true);
     // at 0.6 s per staged file a full part takes 600+ s: over the worker's timeout
     const slow = estimateSweep(
@@ -145,7 +147,7 @@ describe("msor estimate's model", () => {
     );
     expect(r.out).toMatch(/plan \+ enqueue wave 1 +15\.8 s +0\.01 +300 s +yes/);
     expect(r.out).toMatch(/wave 2 \(backtest\) +6\.4 min +7\.63 +600 s +yes/);
-    expect(r.out).toMatch(/wave 3 \(compaction\) +34\.8 s +0\.08 +600 s +yes/);
+    expect(r.out).toMatch(/wave 3 \(compaction\) +34\.7 s +0\.08 +600 s +yes/);
     expect(r.out).toMatch(/finish \(summary, report\) +67\.5 s +0\.00 +300 s +yes/);
     expect(r.out).not.toContain("does not fit");
     // the table and the notes below it fit the terminal width of every msor table (120)

@@ -259,7 +259,7 @@ describe("msor sweep, status, query", () => {
       () => true,
     );
     expect(() => checkSweepSucceeded(outcome)).toThrow(
-      /run w3: 1 of 2 compaction tasks failed: those result files were not published/,
+      /run w3: 1 of 2 compaction tasks failed: their parts may be missing from the published results/,
     );
   });
 });

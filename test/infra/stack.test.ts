@@ -206,7 +206,7 @@ describe("least-privilege IAM", () => {
         `<${results}.Arn>/calibration/*`,
         `<${results}.Arn>/runs/*/tasks/*`,
         `<${results}.Arn>/staging/*`,
-        ...published.map((name) => `<${results}.Arn>/results/${name}/*`),
+        ...published.map((name) => `<${results}.Arn>/results/${name}/run_id=*/date=*/part-*.parquet`),
       ].sort(),
     );
     const list = st.filter((s) => s.actions.includes("s3:ListBucket"));

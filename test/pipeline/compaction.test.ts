@@ -9,7 +9,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openParquet, readRowGroup } from "../../lib/parquet/read.ts";
 import { parquetBytes } from "../../lib/parquet/write.ts";
-import { COMPACT_FILES_PER_PART, compactPart, compactTasks } from "../../lib/pipeline/compaction.ts";
+import {
+  COMPACT_FILES_PER_PART,
+  compactPart,
+  compactTasks,
+  PART_ROW_GROUP_ROWS,
+} from "../../lib/pipeline/compaction.ts";
 import { createFanIn } from "../../lib/pipeline/fanIn.ts";
 import { compactMessage, completionBody, parseTaskMessage } from "../../lib/pipeline/messages.ts";
 import { planSweep } from "../../lib/pipeline/planner.ts";
@@ -115,7 +120,10 @@ describe("wave 3: the compaction tasks of a run", () => {
           const expected =
             batches.length === 0
               ? await rowsToParquet(EXECUTIONS, [])
-              : await parquetBytes(new arrow.Table(batches), { compression: "zstd", rowGroupSize: 1 << 20 });
+              : await parquetBytes(new arrow.Table(batches), {
+                  compression: "zstd",
+                  rowGroupSize: PART_ROW_GROUP_ROWS,
+                });
           const got = await store.get(r.key!);
           expect(Buffer.from(got).equals(Buffer.from(expected))).toBe(true);
           expect(r.rows).toBe(batches.reduce((a, b) => a + b.numRows, 0));
@@ -124,6 +132,27 @@ describe("wave 3: the compaction tasks of a run", () => {
       { numRuns: 12, seed: 23 },
     );
   }, 120_000);
+});
+
+describe("wave 3: a staged file that is gone", () => {
+  it("an ok symbol's missing result file fails the part (never published without it); a missing queue_check file is skipped", async () => {
+    const store = new LocalObjectStore(join(dir, `g${++n}`));
+    const date = "2024-03-05";
+    await store.put(
+      stagingResultKey(EXECUTIONS, "c", date, "SYNA"),
+      await rowsToParquet(EXECUTIONS, rowsOf("SYNA", date, 2)),
+    );
+    await expect(compactPart(store, EXECUTIONS, "c", date, 0, ["SYNA", "SYNB"])).rejects.toThrow(
+      /staging\/executions\/run_id=c\/date=2024-03-05\/SYNB\.parquet is missing, though its backtest ended ok/,
+    );
+    expect(await store.exists(compactedResultKey(EXECUTIONS, "c", date, 0))).toBe(false);
+    // the queue check runs only on some days: no file is no part
+    expect(await compactPart(store, QUEUE_CHECK, "c", date, 0, ["SYNA", "SYNB"])).toEqual({
+      files: 0,
+      rows: 0,
+    });
+    expect(await store.exists(compactedResultKey(QUEUE_CHECK, "c", date, 0))).toBe(false);
+  });
 });
 
 /** A run of 2 symbols x 1 day whose backtests are accounted for by hand (no input: nothing is computed). */
@@ -140,11 +169,13 @@ async function accountedRun(runId: string, outcomes: Record<string, "ok" | "fail
   });
   await planSweep({ store, taskQueue: tasks, inputStore: () => store, now: () => 1 }, sweep);
   await tasks.receive({ maxMessages: 10 }); // (the wave-2 messages, answered below)
+  // what each backtest stages: a file per result table (executions rows here, the others empty)
   for (const s of ["SYNA", "SYNB"])
-    await store.put(
-      stagingResultKey(EXECUTIONS, runId, "2024-03-05", s),
-      await rowsToParquet(EXECUTIONS, rowsOf(s, "2024-03-05", 3)),
-    );
+    for (const t of RESULT_TABLES)
+      await store.put(
+        stagingResultKey(t, runId, "2024-03-05", s),
+        await rowsToParquet(t, t === EXECUTIONS ? rowsOf(s, "2024-03-05", 3) : []),
+      );
   const bodies = Object.entries(outcomes).map(([symbol, outcome]) =>
     completionBody({
       run_id: runId,
@@ -229,13 +260,13 @@ describe("wave 3: accounting, checks and resumption", () => {
     const r = await fanIn2(await runCompaction(store, fresh));
     expect(r.finished).toEqual(["resume3"]);
     const s = parseRunStatus(await store.get(statusKey("resume3")), "status");
-    // only executions has staged files here: one file published, the other parts had nothing to compact
+    // a file per table (empty ones too: the table's partition exists, with no rows)
     expect(s.compaction).toMatchObject({
       planned: 5,
       counts: { ok: 5, failed: 0, dead_lettered: 0 },
-      files: 1,
+      files: 5,
     });
-    expect(s.outputs?.compacted).toBe(1);
+    expect(s.outputs?.compacted).toBe(5);
     expect(await store.exists(taskMarkerKey("resume3", "compact-20240305-executions-00000"))).toBe(true);
   });
 });

@@ -20,7 +20,7 @@ import {
 import { buildThreadEntry, type ThreadEntry } from "../../lib/pipeline/local/threadBundle.ts";
 import { completionBody } from "../../lib/pipeline/messages.ts";
 import { planSweep } from "../../lib/pipeline/planner.ts";
-import type { RunStatus } from "../../lib/pipeline/runStatus.ts";
+import { COMPACTION_REDRIVES, type RunStatus } from "../../lib/pipeline/runStatus.ts";
 import type { WorkerResult } from "../../lib/pipeline/worker.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { LocalQueue } from "../../lib/ports/localQueue.ts";
@@ -140,14 +140,36 @@ describe("local backend under faults", () => {
     expectSameFiles(files, clean);
   }, 120_000);
 
-  it("a compaction task that never succeeds is dead-lettered and reported; the run finishes without that part", async () => {
-    const poisoned = "compact-20240306-fills-00000";
-    const { r, files } = await sweep("poison-compact", {
+  it("a compaction task dead-lettered by a passing fault is sent again (redrive) and ends ok: the same files", async () => {
+    const part = "compact-20240305-child_orders-00000";
+    let receives = 0;
+    const { r, files } = await sweep("storm-compact", {
       wrap: async (h, req) => {
-        if (req.taskId === poisoned) throw new RetryableError("injected: the compaction times out");
+        if (req.taskId === part && ++receives <= 3)
+          throw new RetryableError("injected: SlowDown (503) while the fleet reads staging/");
         return h(req.body);
       },
     });
+    expect(receives).toBe(4); // 3 receives to the DLQ, then the redrive's first
+    expect(r.status.compaction?.redriven).toEqual({ [part]: 1 });
+    expect(r.status.compaction).toMatchObject({ counts: { ok: 15, failed: 0, dead_lettered: 0 }, files: 15 });
+    expectAccounted(r.status);
+    expectSameFiles(files, clean);
+  }, 120_000);
+
+  it("a compaction task that never succeeds is dead-lettered after its redrives and reported; the run finishes without that part", async () => {
+    const poisoned = "compact-20240306-fills-00000";
+    let receives = 0;
+    const { r, files } = await sweep("poison-compact", {
+      wrap: async (h, req) => {
+        if (req.taskId === poisoned) {
+          receives++;
+          throw new RetryableError("injected: the compaction times out");
+        }
+        return h(req.body);
+      },
+    });
+    expect(receives).toBe(3 * (1 + COMPACTION_REDRIVES));
     expect(r.status.counts).toMatchObject({ ok: 12, failed: 0, dead_lettered: 0 });
     expect(r.status.compaction).toMatchObject({ counts: { ok: 14, failed: 0, dead_lettered: 1 }, files: 14 });
     expect(r.status.compaction?.tasks[poisoned]?.reason).toMatch(/every delivery .* ended without a result/);

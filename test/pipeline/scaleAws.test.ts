@@ -62,15 +62,15 @@ describe.skipIf(!moto.available)("issue 23 on S3 (moto_server)", () => {
       return completionBody({ run_id: "plus", task_id: t.task_id, outcome: "failed", reason: "no input" });
     });
     const fanIn = createFanIn({ store, taskQueue: tasks, now: () => 1 });
-    await fanIn(bodies); // (wave 3 sent: its compaction tasks, run by the worker's handler, list staging/)
+    await fanIn(bodies); // (wave 3 sent; its compaction tasks run by the worker's handler)
     const r = await fanIn(await runCompaction(store, tasks));
     expect(r.finished).toEqual(["plus"]);
     const status = JSON.parse(Buffer.from(await store.get(statusKey("plus"))).toString());
     expect(status.finished).toBe(true);
     expect(await store.exists(activeRunKey("plus"))).toBe(false);
-    expect(skipped).toContain(
-      `s3://${BUCKET}/plus/staging/executions/run_id=plus/date=2024-03-05/SY+NA.parquet: segment 5 it contains '+'`,
-    );
+    // compaction builds its keys from the part's ok symbols and lists nothing under staging/: the '+' key there is
+    // never met (before: it made every finish attempt throw)
+    expect(skipped.some((k) => k.includes("/staging/"))).toBe(false);
     // the summary no longer reads results/ (it comes from the merged aggregates); the report's loader does
     expect(skipped.some((k) => k.includes("/results/"))).toBe(false);
     expect(await listResultFiles(store, "executions", "plus")).toEqual([]);

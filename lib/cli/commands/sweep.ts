@@ -305,7 +305,7 @@ export function checkSweepSucceeded(r: SweepOutcome): void {
   const parts = p.compaction?.failed ?? 0;
   if (bad === 0 && parts > 0)
     throw new MsorError(
-      `run ${r.plan.runId}: ${parts} of ${p.compaction!.planned} compaction tasks failed: those result files were not published (reasons above; msor status ${r.plan.runId})`,
+      `run ${r.plan.runId}: ${parts} of ${p.compaction!.planned} compaction tasks failed: their parts may be missing from the published results (reasons above; msor status ${r.plan.runId})`,
     );
   if (bad === 0) return;
   throw new MsorError(
