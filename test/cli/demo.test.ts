@@ -25,7 +25,9 @@ describe("msor demo", () => {
       "npx msor query",
       "npx msor status",
     ]);
-    expect(first.out).toMatch(/run demo: 33 ok, 0 failed, 0 dead-lettered of 33 tasks/);
+    expect(first.out).toMatch(
+      /run demo: 33 ok, 0 failed, 0 dead-lettered of 33 tasks; 25 of 25 compaction tasks ok\n/,
+    );
     expect(first.out).toContain("(18 of 18 symbol-days generated)");
     expect(JSON.parse(readFileSync(join(out, "demo-settings.json"), "utf8"))).toMatchObject({
       events_per_venue_day: 1000,

@@ -225,8 +225,11 @@ export function sweepJson(r: SweepOutcome): Record<string, unknown> {
 export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {}): void {
   const { plan, status } = r;
   const p = progressOf(status);
+  const c = p.compaction;
   process.stdout.write(
-    `run ${plan.runId}: ${p.ok} ok, ${p.failed} failed, ${p.dead_lettered} dead-lettered of ${p.planned} tasks${p.finished ? "" : " (not finished)"}\n`,
+    `run ${plan.runId}: ${p.ok} ok, ${p.failed} failed, ${p.dead_lettered} dead-lettered of ${p.planned} tasks` +
+      (c ? `; ${c.accounted - c.failed} of ${c.planned} compaction tasks ok` : "") +
+      `${p.finished ? "" : " (not finished)"}\n`,
   );
   // (wave 3's compaction tasks too: a part that was not published is missing from the results)
   const failed = Object.entries({ ...status.tasks, ...status.compaction?.tasks }).filter(
