@@ -27,15 +27,22 @@ import type { Aggregates, SampleEntry } from "./strategyAggregates.ts";
 /** A result row: int64 columns as numbers (shares and ns fit the report's precision), nulls as null. */
 export type Row = Record<string, string | number | boolean | null>;
 
-/** All rows of one Parquet object, every column. */
-export async function readParquetRows(name: string, bytes: Uint8Array): Promise<Row[]> {
+/**
+ * All rows of one Parquet object, every column; with `symbol`, only the rows of that symbol (the others are
+ * never turned into objects: a compacted part read for one of its symbols).
+ */
+export async function readParquetRows(name: string, bytes: Uint8Array, symbol?: string): Promise<Row[]> {
   const src = bufferSource(name, bytes);
   const pq = await openParquet(src);
   const rows: Row[] = [];
   for (let rg = 0; rg < pq.rowGroupRows.length; rg++) {
     const t = await readRowGroup(src, pq, rg);
     const cols = t.schema.fields.map((f) => [f.name, t.getChild(f.name)!] as const);
+    const symbols = symbol === undefined ? undefined : t.getChild("symbol");
+    if (symbol !== undefined && !symbols)
+      throw new DataFormatError(`${name} has no symbol column to select by`);
     for (let i = 0; i < t.numRows; i++) {
+      if (symbols && symbols.get(i) !== symbol) continue;
       const r: Row = {};
       for (const [name, v] of cols) {
         const x: unknown = v.get(i);
@@ -74,13 +81,20 @@ export async function listResultFiles(
   return out;
 }
 
-/** Rows of the given result files, each with `date` (and `symbol` when the file has none) added. */
-export async function readResultRows(store: ObjectStore, files: readonly ResultFile[]): Promise<Row[]> {
+/**
+ * Rows of the given result files, each with `date` (and `symbol` when the file has none) added; with `symbol`,
+ * only that symbol's rows.
+ */
+export async function readResultRows(
+  store: ObjectStore,
+  files: readonly ResultFile[],
+  symbol?: string,
+): Promise<Row[]> {
   const all: Row[] = [];
   for (const f of files) {
     let rows: Row[];
     try {
-      rows = await readParquetRows(store.describe(f.key), await store.get(f.key));
+      rows = await readParquetRows(store.describe(f.key), await store.get(f.key), symbol);
     } catch (e) {
       if (e instanceof DataFormatError || e instanceof NotFoundError) throw e;
       throw new DataFormatError(`cannot read result ${store.describe(f.key)}: ${errorMessage(e)}`);
@@ -288,18 +302,28 @@ async function assemble(store: ObjectStore, runId: string, rows: RunRows): Promi
   };
 }
 
-/** Rows of one staged task file (a sweep's staging/{table}/run_id=R/date=D/S.parquet); none when absent. */
+/**
+ * Rows of one sweep task in `table`: its staged file (staging/{table}/run_id=R/date=D/S.parquet), or, once
+ * staging/ has expired (its lifecycle rule), the task's rows of the date's published parts (the same rows in
+ * the same order: a part is its symbols' staged files in symbol order); none when neither exists.
+ */
 async function stagedRows(store: ObjectStore, table: string, runId: string, date: string, symbol: string) {
   const key = stagingResultKey({ name: table }, runId, date, symbol);
-  if (!(await store.head(key))) return { rows: [] as Row[], read: 0 };
-  return { rows: await readResultRows(store, [{ key, date, symbol }]), read: 1 };
+  if (await store.head(key)) return { rows: await readResultRows(store, [{ key, date, symbol }]), read: 1 };
+  const prefix = `${resultRunPrefix(table, runId)}date=${date}/`;
+  const parts: ResultFile[] = [];
+  for (const k of await store.list(prefix)) {
+    const p = parseResultKey(table, runId, k);
+    if (p && p.date === date && isCompactedFileName(p.symbol)) parts.push({ key: k, ...p });
+  }
+  return { rows: await readResultRows(store, parts, symbol), read: parts.length };
 }
 
 /**
  * What a sweep's report needs, in memory bounded by the sample, not by the run: the run's merged aggregates
  * (status.json) for every run-level number, and the staged files of only the tasks that hold a parent of the
  * run's sample (status.sample: at most SAMPLE_PARENTS parents, so at most as many tasks), their execution rows
- * restricted to the sampled parents. Reads no compacted file.
+ * restricted to the sampled parents. Reads no compacted file while the staged files are there.
  */
 export async function loadSampledRunData(
   store: ObjectStore,

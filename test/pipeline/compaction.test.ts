@@ -3,6 +3,7 @@
  * bytes as one write of the concatenated staged files, in symbol order), the checks on a compaction message,
  * the ok set frozen when wave 3 starts, and a run resumed in wave 3.
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import * as arrow from "apache-arrow";
 import fc from "fast-check";
@@ -16,6 +17,8 @@ import {
   PART_ROW_GROUP_ROWS,
 } from "../../lib/pipeline/compaction.ts";
 import { createFanIn } from "../../lib/pipeline/fanIn.ts";
+import { runLocalSweep } from "../../lib/pipeline/local/localSweep.ts";
+import { inlineExecutor } from "../../lib/pipeline/local/pool.ts";
 import { compactMessage, completionBody, parseTaskMessage } from "../../lib/pipeline/messages.ts";
 import { planSweep } from "../../lib/pipeline/planner.ts";
 import {
@@ -28,6 +31,8 @@ import { createTaskHandler } from "../../lib/pipeline/worker.ts";
 import { bufferSource } from "../../lib/ports/byteSource.ts";
 import { LocalObjectStore } from "../../lib/ports/localObjectStore.ts";
 import { LocalQueue } from "../../lib/ports/localQueue.ts";
+import { renderRunReport } from "../../lib/report/index.ts";
+import { sweepSummaryOf } from "../../lib/report/load.ts";
 import { QUEUE_CHECK } from "../../lib/results/queueCheckSchema.ts";
 import { rowsToParquet } from "../../lib/results/schema.ts";
 import { EXECUTIONS, RESULT_TABLES } from "../../lib/results/tables.ts";
@@ -37,6 +42,7 @@ import { compactedResultKey, stagingResultKey, statusKey, taskMarkerKey } from "
 import { runCompaction } from "../helpers/compaction.ts";
 import { rowOf } from "../helpers/rows.ts";
 import { tempDir } from "../helpers/tmp.ts";
+import { sweepSpec, writeInputs } from "./fixture.ts";
 
 const dir = tempDir("msor-compaction-");
 let n = 0;
@@ -269,4 +275,27 @@ describe("wave 3: accounting, checks and resumption", () => {
     expect(s.outputs?.compacted).toBe(5);
     expect(await store.exists(taskMarkerKey("resume3", "compact-20240305-executions-00000"))).toBe(true);
   });
+});
+
+describe("wave 3: a sweep's report once staging/ has expired", () => {
+  it("re-renders the same report from the published parts (the sampled tasks' rows, selected by symbol)", async () => {
+    const input = join(dir, "in");
+    await writeInputs(input);
+    const root = join(dir, "expired");
+    const r = await runLocalSweep({
+      sweep: sweepSpec(input),
+      root,
+      executor: (completions) => inlineExecutor({ root, completions }),
+    });
+    expect(r.status.finished).toBe(true);
+    const store = new LocalObjectStore(root);
+    const summary = await sweepSummaryOf(store, "t-sweep");
+    expect(summary?.sample.length).toBeGreaterThan(0);
+    const before = await renderRunReport(store, "t-sweep", summary);
+    // the staging/ lifecycle rule expired every staged file
+    rmSync(join(root, "staging"), { recursive: true });
+    const after = await renderRunReport(store, "t-sweep", summary);
+    expect(after).toBe(before);
+    expect(after).toContain("seeded sample");
+  }, 120_000);
 });
