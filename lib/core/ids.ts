@@ -174,6 +174,24 @@ export function checkDate(value: unknown, field = "date"): string {
   return value;
 }
 
+/** A result table's name (results/{table}/, compaction task ids): lower-case letters, digits and '_'. */
+export function checkTableName(table: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(table)) {
+    throw new InputError(`invalid result table name "${table}": lower-case letters, digits and '_'`);
+  }
+  return table;
+}
+
+/** Highest part number of a sweep's compacted partition (5 digits: part-NNNNN.parquet, compact-...-NNNNN). */
+export const MAX_PART = 99_999;
+
+/** A part number as its 5 digits (00000-99999); InputError for anything else. */
+export function partDigits(part: number): string {
+  if (!Number.isInteger(part) || part < 0 || part > MAX_PART)
+    throw new InputError(`invalid part ${quoteValue(part)}: an integer from 0 to ${MAX_PART}`);
+  return String(part).padStart(5, "0");
+}
+
 /** YYYYMMDD form of a date (for task ids and key templates such as xnas-itch-{yyyymmdd}); checks it first. */
 export function compactDate(date: string): string {
   return checkDate(date).replaceAll("-", "");

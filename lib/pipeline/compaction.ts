@@ -62,7 +62,7 @@ function symbolsByDate(plan: CompactionPlan): Map<string, string[]> {
     list.push(t.symbol);
     byDate.set(t.date, list);
   }
-  for (const list of byDate.values()) list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const list of byDate.values()) list.sort(); // (code-unit order, as `<` compares strings)
   return byDate;
 }
 
@@ -127,9 +127,7 @@ export async function compactPart(
   symbols: readonly string[],
 ): Promise<CompactedPart> {
   const optional = schema.name === QUEUE_CHECK.name;
-  const keys = [...symbols]
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((symbol) => stagingResultKey(schema, runId, date, symbol));
+  const keys = [...symbols].sort().map((symbol) => stagingResultKey(schema, runId, date, symbol));
 
   // whole-object GETs, PREFETCH in flight ahead of the writer, consumed in symbol order
   const fetches: Promise<Uint8Array | undefined>[] = [];

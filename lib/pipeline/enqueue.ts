@@ -16,7 +16,7 @@ import { compareAndSwap, type ObjectStore } from "../ports/objectStore.ts";
 import { QUEUE_LIMITS, type Queue } from "../ports/queue.ts";
 import { type SweepTask, sweepTaskId } from "../specs/taskId.ts";
 import { enqueueLogKey } from "../store/keys.ts";
-import { type CompactionPlan, compactTasks } from "./compaction.ts";
+import type { PlannedPart } from "./compaction.ts";
 import { compactMessage, taskMessage } from "./messages.ts";
 import type { RunStatus } from "./runStatus.ts";
 
@@ -89,17 +89,30 @@ async function sendParallel(queue: Queue, bodies: readonly string[], concurrency
 }
 
 /**
- * Send the `tasks` of `wave` (the manifest's list, in order) for which `pending` holds and whose last send is
- * older than the queue's visibility timeout; record each chunk's send time before the next chunk. `body` is
- * the message of a task (default: its (symbol, day) task message).
+ * Send the (symbol, day) `tasks` of wave 1 or 2 (the manifest's list, in order) for which `pending` holds and
+ * whose last send is older than the queue's visibility timeout (sendTasks).
  */
-export async function enqueueWave<T extends { readonly task_id: string }>(
+export function enqueueWave(
+  deps: EnqueueDeps,
+  runId: string,
+  wave: 1 | 2,
+  tasks: readonly SweepTask[],
+  pending: (t: SweepTask) => boolean,
+): Promise<EnqueueResult> {
+  return sendTasks(deps, runId, wave, tasks, pending, (t) => JSON.stringify(taskMessage(runId, t)));
+}
+
+/**
+ * Send the `tasks` of `wave` (in their planned order) for which `pending` holds and whose last send is older
+ * than the queue's visibility timeout, each as its `body`; record each chunk's send time before the next chunk.
+ */
+async function sendTasks<T extends { readonly task_id: string }>(
   deps: EnqueueDeps,
   runId: string,
   wave: 1 | 2 | 3,
   tasks: readonly T[],
   pending: (t: T) => boolean,
-  body: (t: T) => string = (t) => JSON.stringify(taskMessage(runId, t as unknown as SweepTask)),
+  body: (t: T) => string,
 ): Promise<EnqueueResult> {
   const key = enqueueLogKey(runId, wave);
   const visibleAfterMs = (await deps.queue.defaultVisibilityS()) * 1000;
@@ -132,23 +145,24 @@ export async function enqueueWave<T extends { readonly task_id: string }>(
 }
 
 /**
- * Send wave 3 (compaction.ts) of a run whose status has its compaction section (the frozen ok set): each
- * compaction task not accounted for, with the ok symbols of its part; resumable like the other waves.
+ * Send wave 3 (`tasks`: compaction.ts compactTasks of the run) of a run whose status has its compaction section
+ * (the frozen ok set): each compaction task not accounted for, with the ok symbols of its part; resumable like
+ * the other waves.
  */
-export async function enqueueCompaction(
+export function enqueueCompaction(
   deps: EnqueueDeps,
   runId: string,
-  plan: CompactionPlan,
+  tasks: readonly PlannedPart[],
   status: RunStatus,
 ): Promise<EnqueueResult> {
   const accounted = status.compaction?.tasks ?? {};
   const ok = (symbol: string, date: string) =>
     status.tasks[sweepTaskId("backtest", symbol, date)]?.outcome === "ok";
-  return enqueueWave(
+  return sendTasks(
     deps,
     runId,
     3,
-    compactTasks(plan),
+    tasks,
     (t) => !accounted[t.task_id],
     (t) =>
       JSON.stringify(

@@ -42,7 +42,7 @@ import {
   summaryKey,
   summaryLockKey,
 } from "../store/keys.ts";
-import { compactTasks } from "./compaction.ts";
+import { compactTasks, type PlannedPart } from "./compaction.ts";
 import { enqueueCompaction, enqueueWave } from "./enqueue.ts";
 import { type Completion, parseCompletion, parseTaskMarker, parseTaskMessage } from "./messages.ts";
 import { type Manifest, readManifest } from "./planner.ts";
@@ -142,21 +142,25 @@ interface Lease {
 export function createFanIn(deps: FanInDeps): FanIn {
   const manifests = new Map<string, Manifest>();
   const plannedSets = new Map<string, Set<string>>();
+  /** each run's wave 3 (compactTasks of its manifest), computed once */
+  const compactions = new Map<string, PlannedPart[]>();
   const log = deps.log ?? (() => undefined);
 
-  async function planned(runId: string): Promise<{ manifest: Manifest; ids: Set<string> }> {
+  async function planned(
+    runId: string,
+  ): Promise<{ manifest: Manifest; ids: Set<string>; compaction: PlannedPart[] }> {
     let manifest = manifests.get(runId);
     if (!manifest) {
       manifest = await readManifest(deps.store, runId);
       manifests.set(runId, manifest);
+      const compaction = compactTasks(manifest);
+      compactions.set(runId, compaction);
       plannedSets.set(
         runId,
-        new Set(
-          [...manifest.calibrate_tasks, ...manifest.tasks, ...compactTasks(manifest)].map((t) => t.task_id),
-        ),
+        new Set([...manifest.calibrate_tasks, ...manifest.tasks, ...compaction].map((t) => t.task_id)),
       );
     }
-    return { manifest, ids: plannedSets.get(runId)! };
+    return { manifest, ids: plannedSets.get(runId)!, compaction: compactions.get(runId)! };
   }
 
   /** Apply `change` to runs/{R}/status.json by compare-and-swap; returns the status as stored. */
@@ -215,14 +219,14 @@ export function createFanIn(deps: FanInDeps): FanIn {
    * then send the compaction tasks not accounted for (resumable: a send cut short is continued by a tick).
    */
   async function sendWave3(runId: string, tick: boolean): Promise<RunStatus["compaction"]> {
-    const { manifest } = await planned(runId);
+    const { compaction } = await planned(runId);
     let created = false;
     const status = await updateStatus(
       runId,
       (s) => {
         created = false;
         if (s.compaction) return false;
-        s.compaction = newCompactionStatus(compactTasks(manifest).length);
+        s.compaction = newCompactionStatus(compaction.length);
         created = true;
         return true;
       },
@@ -234,7 +238,7 @@ export function createFanIn(deps: FanInDeps): FanIn {
     const r = await enqueueCompaction(
       { store: deps.store, queue: deps.taskQueue, now: deps.now },
       runId,
-      manifest,
+      compaction,
       status,
     );
     if (r.sent > 0)

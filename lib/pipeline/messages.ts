@@ -6,13 +6,12 @@
  */
 import { z } from "zod";
 import { DataFormatError, InputError } from "../core/errors.ts";
-import { checkRunId, checkSymbol } from "../core/ids.ts";
+import { checkRunId, checkSymbol, MAX_PART } from "../core/ids.ts";
 import { SKETCH_EXACT_MAX } from "../metrics/quantileSketch.ts";
 import { MEAN_COLUMNS, SAMPLE_PARENTS } from "../report/strategyAggregates.ts";
 import {
   type CompactTask,
   compactTaskId,
-  MAX_PART,
   type SweepTask,
   sweepTaskId,
   type TaskKind,

@@ -19,6 +19,7 @@ import { calibrationTasks, inputKeys, type ResolvedInput, type ResolvedSweep } f
 import type { SweepTask } from "../specs/taskId.ts";
 import { listCalibrationDates } from "../store/calibration.ts";
 import { activeRunKey, manifestKey, statusKey } from "../store/keys.ts";
+import { compactTasks } from "./compaction.ts";
 import { enqueueCompaction, enqueueWave } from "./enqueue.ts";
 import { encodeStatus, newRunStatus, parseRunStatus, type RunStatus } from "./runStatus.ts";
 
@@ -248,7 +249,7 @@ async function resume(
   await markActive(deps.store, runId, (deps.now ?? systemClock.now)());
   if (status.compaction) {
     // wave 3 (compaction): its tasks not accounted for, with the ok set frozen in the status
-    const { sent, recent } = await enqueueCompaction(enqueuer(deps), runId, manifest, status);
+    const { sent, recent } = await enqueueCompaction(enqueuer(deps), runId, compactTasks(manifest), status);
     return {
       runId,
       manifestKey: mKey,

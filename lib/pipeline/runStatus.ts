@@ -124,15 +124,10 @@ export function applyOutcomes(
       if (s.compaction && applyCompaction(s.compaction, it, s.finished, redrive)) changed++;
       continue;
     }
-    const prev = s.tasks[it.task_id];
-    const upgrade =
-      prev?.outcome === "dead_lettered" && it.outcome !== "dead_lettered" && !s.finished && !s.compaction;
-    if (prev && !upgrade) continue;
+    const recorded = record(s.tasks, s.counts, it, !s.finished && !s.compaction);
+    if (!recorded) continue;
     const kind = kindOf(it.task_id);
-    if (prev) s.counts[prev.outcome]--;
-    else s.counts[`${kind}_accounted`]++;
-    s.counts[it.outcome]++;
-    s.tasks[it.task_id] = { outcome: it.outcome, ...(it.reason ? { reason: it.reason } : {}) };
+    if (recorded === "new") s.counts[`${kind}_accounted`]++;
     if (it.outcome === "ok" && kind === "backtest" && it.aggregates)
       mergeAggregates(s.aggregates, it.aggregates);
     if (it.outcome === "ok" && kind === "backtest" && it.sample)
@@ -140,6 +135,25 @@ export function applyOutcomes(
     changed++;
   }
   return changed;
+}
+
+/**
+ * Record an outcome in a wave's `tasks` and `counts`: a task id counts once ("new"), except that a dead_lettered
+ * one is upgraded by a later ok / failed outcome while `upgradable`. undefined = nothing changed.
+ */
+function record(
+  tasks: Record<string, TaskOutcome>,
+  counts: Record<Outcome, number>,
+  it: Accounting,
+  upgradable: boolean,
+): "new" | "upgraded" | undefined {
+  const prev = tasks[it.task_id];
+  const upgrade = prev?.outcome === "dead_lettered" && it.outcome !== "dead_lettered" && upgradable;
+  if (prev && !upgrade) return undefined;
+  if (prev) counts[prev.outcome]--;
+  counts[it.outcome]++;
+  tasks[it.task_id] = { outcome: it.outcome, ...(it.reason ? { reason: it.reason } : {}) };
+  return prev ? "upgraded" : "new";
 }
 
 /**
@@ -167,11 +181,7 @@ function applyCompaction(
     redrive(it);
     return true;
   }
-  const upgrade = prev?.outcome === "dead_lettered" && it.outcome !== "dead_lettered" && !finished;
-  if (prev && !upgrade) return false;
-  if (prev) c.counts[prev.outcome]--;
-  c.counts[it.outcome]++;
-  c.tasks[it.task_id] = { outcome: it.outcome, ...(it.reason ? { reason: it.reason } : {}) };
+  if (!record(c.tasks, c.counts, it, !finished)) return false;
   if (it.outcome === "ok") c.files += it.files ?? 0;
   return true;
 }
@@ -188,6 +198,11 @@ export const allAccounted = (s: RunStatus) =>
 
 export function encodeStatus(s: RunStatus): string {
   return `${JSON.stringify(s)}\n`;
+}
+
+/** The tasks of every wave (compaction included) that did not end ok, with their outcome and reason. */
+export function unsuccessfulTasks(s: RunStatus): [string, TaskOutcome][] {
+  return Object.entries({ ...s.tasks, ...s.compaction?.tasks }).filter(([, t]) => t.outcome !== "ok");
 }
 
 /** Progress numbers for the CLI: done / failed / dead-lettered / remaining. */

@@ -4,7 +4,7 @@
  * message's task_id matches its (kind, symbol, date).
  */
 import { InputError } from "../core/errors.ts";
-import { checkSymbol, compactDate, quoteValue } from "../core/ids.ts";
+import { checkSymbol, checkTableName, compactDate, partDigits, quoteValue } from "../core/ids.ts";
 
 /** Wave 1 calibrates (symbol, day) pairs; wave 2 backtests the run's (symbol, day) pairs. */
 export const TASK_KINDS = ["calibrate", "backtest"] as const;
@@ -56,15 +56,8 @@ export interface CompactTask {
   readonly part: number;
 }
 
-/** Highest part number of a partition (5 digits in the file name part-NNNNN.parquet). */
-export const MAX_PART = 99_999;
-
 export function compactTaskId(table: string, date: string, part: number): string {
-  if (!/^[a-z][a-z0-9_]*$/.test(table))
-    throw new InputError(`invalid table name ${quoteValue(table)}: lower-case letters, digits and '_'`);
-  if (!Number.isInteger(part) || part < 0 || part > MAX_PART)
-    throw new InputError(`invalid part ${quoteValue(part)}: an integer from 0 to ${MAX_PART}`);
-  return `compact-${compactDate(date)}-${table}-${String(part).padStart(5, "0")}`;
+  return `compact-${compactDate(date)}-${checkTableName(table)}-${partDigits(part)}`;
 }
 
 export function compactTask(table: string, date: string, part: number): CompactTask {

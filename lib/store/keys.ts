@@ -21,9 +21,11 @@ import {
   checkDate,
   checkRunId,
   checkSymbol,
+  checkTableName,
   checkVenue,
   compactDate,
   fail,
+  partDigits,
   pathProblem,
   quoteValue,
 } from "../core/ids.ts";
@@ -107,10 +109,7 @@ export function resultKey(
 
 /** results/{table}/ (a table's root; Athena's table location). */
 export function resultTablePrefix(table: string): string {
-  if (!/^[a-z][a-z0-9_]*$/.test(table)) {
-    throw new InputError(`invalid result table name "${table}": lower-case letters, digits and '_'`);
-  }
-  return `results/${table}/`;
+  return `results/${checkTableName(table)}/`;
 }
 
 /** results/{table}/run_id={R}/ (every file of one run of a table). */
@@ -120,9 +119,7 @@ export function resultRunPrefix(table: string, runId: string): string {
 
 /** The name of part `part` of a compacted partition (part-00000 for every date of up to 1,000 symbols). */
 export function compactedFileName(part: number): string {
-  if (!Number.isInteger(part) || part < 0 || part > 99_999)
-    throw new InputError(`invalid part ${part}: an integer from 0 to 99999`);
-  return `part-${String(part).padStart(5, "0")}`;
+  return `part-${partDigits(part)}`;
 }
 
 /** Whether a file name (without .parquet) under results/ is a sweep's compacted part (all symbols of a date). */
@@ -163,15 +160,6 @@ function dateAndFile(prefix: string, key: string): { date: string; symbol: strin
   if (!key.startsWith(prefix)) return undefined;
   const m = /^date=(\d{4}-\d{2}-\d{2})\/([^/]+)\.parquet$/.exec(key.slice(prefix.length));
   return m ? { date: m[1]!, symbol: m[2]! } : undefined;
-}
-
-/** (date, symbol) of a key listed under stagingRunPrefix; undefined for any other key. */
-export function parseStagingKey(
-  table: string,
-  runId: string,
-  key: string,
-): { date: string; symbol: string } | undefined {
-  return dateAndFile(stagingRunPrefix(table, runId), key);
 }
 
 /**
@@ -249,8 +237,9 @@ export function summaryLockKey(runId: string): string {
 }
 
 /**
- * runs/{R}/enqueued-w{1|2}.json: when each task of a wave was last sent (run-length encoded), so that a
- * re-plan or a timed-out wave-2 enqueue sends only tasks whose last send is older than the visibility timeout.
+ * runs/{R}/enqueued-w{1|2|3}.json: when each task of a wave was last sent (run-length encoded), so that a
+ * re-plan or a timed-out wave-2 or wave-3 enqueue sends only tasks whose last send is older than the visibility
+ * timeout.
  */
 export function enqueueLogKey(runId: string, wave: 1 | 2 | 3): string {
   return `${runPrefix(runId)}enqueued-w${wave}.json`;

@@ -4,7 +4,7 @@ import { awsConfigFromEnv, createAwsClients } from "../../aws/clients.ts";
 import { awsSweepTarget } from "../../aws/sweepTarget.ts";
 import { InputError } from "../../core/errors.ts";
 import { checkRunId } from "../../core/ids.ts";
-import { parseRunStatus, progressOf } from "../../pipeline/runStatus.ts";
+import { parseRunStatus, progressOf, unsuccessfulTasks } from "../../pipeline/runStatus.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { statusKey } from "../../store/keys.ts";
@@ -77,9 +77,7 @@ export function registerStatus(program: Command): void {
             ? "  the run goes on in AWS while its queues hold tasks; msor status again shows its progress\n"
             : "  if its msor sweep is no longer running (stopped or interrupted), run the same msor sweep command again: it resumes the run and keeps the finished tasks\n",
         );
-      for (const [id, t] of Object.entries({ ...s.tasks, ...c?.tasks }).filter(
-        ([, t]) => t.outcome !== "ok",
-      )) {
+      for (const [id, t] of unsuccessfulTasks(s)) {
         process.stdout.write(`  ${t.outcome} ${id}: ${t.reason ?? ""}\n`);
       }
       const rows = strategyRows(s);

@@ -14,7 +14,7 @@ import { EQUITY_US, type Instrument, resolveInstrument } from "../../core/instru
 import { runLocalSweep, type SweepProgress } from "../../pipeline/local/localSweep.ts";
 import { defaultWorkers, threadExecutor } from "../../pipeline/local/pool.ts";
 import { type PlanResult, planSweep, readManifest } from "../../pipeline/planner.ts";
-import { parseRunStatus, progressOf, type RunStatus } from "../../pipeline/runStatus.ts";
+import { parseRunStatus, progressOf, type RunStatus, unsuccessfulTasks } from "../../pipeline/runStatus.ts";
 import { LocalObjectStore } from "../../ports/localObjectStore.ts";
 import type { ObjectStore } from "../../ports/objectStore.ts";
 import { listResultFiles, readResultRows } from "../../report/load.ts";
@@ -232,9 +232,7 @@ export function printSweepReport(r: SweepOutcome, opts: { wide?: boolean } = {})
       `${p.finished ? "" : " (not finished)"}\n`,
   );
   // (wave 3's compaction tasks too: a part that was not published is missing from the results)
-  const failed = Object.entries({ ...status.tasks, ...status.compaction?.tasks }).filter(
-    ([, t]) => t.outcome !== "ok",
-  );
+  const failed = unsuccessfulTasks(status);
   // a lookback day before the data starts is expected; a run day without input is the user's problem
   const listed = (ts: readonly SweepTask[]) =>
     `${ts
